@@ -1,0 +1,76 @@
+/** Shared CLI plumbing: option parsing that turns bad input into exit code 2, and output helpers. */
+import { createRequire } from "node:module";
+import { isRealDate, todayUtc } from "../model/dates.js";
+import { formatDiagnostic, type Diagnostic } from "../model/diagnostics.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+
+export const EXIT_OK = 0;
+export const EXIT_GATE = 1;
+export const EXIT_INPUT = 2;
+
+/** Thrown for usage errors; main() prints the message and exits 2 without a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+export function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require("../../package.json") as { version: string }).version;
+}
+
+export function parseNow(value: string | undefined): string {
+  if (value === undefined) return todayUtc();
+  if (!isRealDate(value)) throw new UsageError(`--now must be a real date as YYYY-MM-DD (got ${JSON.stringify(value)})`, "Example: --now 2026-11-24");
+  return value;
+}
+
+export function parseIntOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${choices.join(", ")} (got ${JSON.stringify(value)})`);
+  return value as T;
+}
+
+export function printDiagnostics(diags: readonly Diagnostic[], stream: NodeJS.WritableStream = process.stderr): void {
+  for (const d of diags) stream.write(`${formatDiagnostic(d)}\n`);
+}
+
+/** `FMT` or `FMT=FILE`, as used by --format on check and probe. */
+export interface FormatTarget<F extends string> {
+  format: F;
+  file?: string;
+}
+
+export function parseFormats<F extends string>(values: string[] | undefined, choices: readonly F[], fallback: F): FormatTarget<F>[] {
+  const list = values && values.length > 0 ? values : [fallback];
+  const out: FormatTarget<F>[] = [];
+  let stdoutTaken = false;
+  for (const v of list) {
+    const eq = v.indexOf("=");
+    const format = parseChoice("--format", eq < 0 ? v : v.slice(0, eq), choices);
+    const file = eq < 0 ? undefined : v.slice(eq + 1);
+    if (file === "") throw new UsageError(`--format ${format}= needs a file name after '='`);
+    if (!file) {
+      if (stdoutTaken) throw new UsageError("only one --format may print to standard output; give the others a file (FMT=FILE)");
+      stdoutTaken = true;
+    }
+    out.push(file ? { format, file } : { format });
+  }
+  return out;
+}
+
+export async function emit(target: { file?: string }, text: string): Promise<void> {
+  if (target.file) await writeFileAtomic(target.file, text);
+  else process.stdout.write(text);
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,63 @@
+/**
+ * Problems the user caused are data, not exceptions. Every one carries a stable code
+ * (documented in docs/diagnostics.md) and a location.
+ */
+export type Severity = "error" | "warning" | "note";
+
+export const DIAGNOSTIC_CODES = {
+  "yaml-syntax": "The file is not valid YAML.",
+  "yaml-duplicate-key": "A mapping repeats a key.",
+  "yaml-tab-indent": "Tabs are used for indentation.",
+  "yaml-alias-limit": "Too many aliases are expanded (a possible alias bomb).",
+  "yaml-multiple-documents": "A manifest file holds more than one YAML document.",
+  "file-empty": "The file is empty or holds only comments.",
+  "file-too-large": "The file is over the size limit.",
+  "file-encoding": "The file is not valid UTF-8.",
+  "file-outside-root": "A symlink points outside the project root.",
+  "file-unreadable": "The file could not be read.",
+  "nesting-too-deep": "The document nests deeper than allowed.",
+  "forbidden-key": "A key such as __proto__ or constructor is not allowed.",
+  "unknown-key": "A key is not part of the schema.",
+  "missing-field": "A required field is absent.",
+  "invalid-type": "A value has the wrong type.",
+  "invalid-value": "A value is outside what the schema allows.",
+  "invalid-name": "A name does not follow the naming rule for its kind.",
+  "invalid-date": "A date does not exist on the calendar or is not YYYY-MM-DD.",
+  "date-in-future": "A last-rotated date lies after --now.",
+  "duplicate-name": "Two files declare the same name.",
+  "unresolved-reference": "A reference names something that is not declared.",
+  "dependency-cycle": "dependsOn forms a cycle.",
+  "secret-value": "A secret value appears in a manifest.",
+  "no-manifests": "No manifest files were found under the root.",
+  "invalid-option": "A command-line option has an invalid value.",
+  "git-error": "A git ref could not be read.",
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  hint: string;
+  file: string;
+  line: number;
+  col: number;
+}
+
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === "error");
+}
+
+export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
+  return diags.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** `file:line:col code message` with the hint on the next line, as the guide asks. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  hint: ${d.hint}`;
+}

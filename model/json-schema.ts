@@ -1,0 +1,23 @@
+/** JSON Schema for editors and ajv, generated from the zod source of truth (input side). */
+import { z } from "zod";
+import { ManifestFile, ProjectConfig, WaiversFile } from "./schema.js";
+
+export const SCHEMA_FILES = {
+  "manifest.schema.json": { schema: ManifestFile, title: "Tollgate manifest" },
+  "config.schema.json": { schema: ProjectConfig, title: "Tollgate project configuration (tollgate.yaml)" },
+  "waivers.schema.json": { schema: WaiversFile, title: "Tollgate waivers" },
+} as const;
+
+export function jsonSchemaFor(name: keyof typeof SCHEMA_FILES): Record<string, unknown> {
+  const { schema, title } = SCHEMA_FILES[name];
+  const json = z.toJSONSchema(schema, { io: "input", target: "draft-7", unrepresentable: "any" }) as Record<string, unknown>;
+  return { $id: `https://tollgate.dev/schemas/${name}`, title, ...json };
+}
+
+export function renderSchemas(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[]) {
+    out.set(name, `${JSON.stringify(jsonSchemaFor(name), null, 2)}\n`);
+  }
+  return out;
+}

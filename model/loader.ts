@@ -1,0 +1,535 @@
+/**
+ * load → validate → model. The only way other folders read manifests: `loadProject(root, { now })`
+ * returns the typed model, the source map and every diagnostic found in one pass.
+ */
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import { LineCounter, isMap, isPair, isScalar, isSeq, isAlias, parseDocument, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import { isRealDate, todayUtc } from "./dates.js";
+import { DIAGNOSTIC_CODES, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from "./diagnostics.js";
+import {
+  Alert, Api, Channel, Environment, ManifestFile, ProjectConfig, SECTIONS, Secret, Service, Webhook, WaiversFile,
+  type AlertT, type ApiT, type ChannelT, type EnvironmentT, type ProjectConfigT, type Section, type SecretT,
+  type ServiceT, type WaiverT, type WebhookT,
+} from "./schema.js";
+import { looksLikeSecretValue, scanText, VALUE_LIKE_KEYS } from "./secret-scan.js";
+import { locateIn, locateOffset, SourceMap, type Location, type SourceFile } from "./source-map.js";
+import { didYouMean, closest } from "./suggest.js";
+import { knownKeys } from "./zod-paths.js";
+import { checkReferences } from "./references.js";
+
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 64;
+export const DEFAULT_MAX_ALIASES = 100;
+export const CONFIG_FILE = "tollgate.yaml";
+export const DEFAULT_WAIVERS_FILE = "waivers.yaml";
+
+export interface Model {
+  organization: string | undefined;
+  environments: Map<string, EnvironmentT>;
+  services: Map<string, ServiceT>;
+  secrets: Map<string, SecretT>;
+  apis: Map<string, ApiT>;
+  webhooks: Map<string, WebhookT>;
+  channels: Map<string, ChannelT>;
+  alerts: Map<string, AlertT>;
+}
+
+export interface LocatedWaiver extends WaiverT {
+  location: Location;
+}
+
+export interface Project {
+  root: string;
+  now: string;
+  config: ProjectConfigT;
+  configLocation: SourceFile | undefined;
+  model: Model;
+  waivers: LocatedWaiver[];
+  sources: SourceMap;
+  files: string[];
+}
+
+export interface LoadResult {
+  project: Project;
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+export interface LoadOptions {
+  now?: string;
+  /** Paths in diagnostics are shown relative to this folder (default: the working directory). */
+  displayBase?: string;
+}
+
+const ENTRY_SCHEMAS: Record<Section, z.ZodType> = {
+  environments: Environment,
+  services: Service,
+  secrets: Secret,
+  apis: Api,
+  webhooks: Webhook,
+  channels: Channel,
+  alerts: Alert,
+};
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Collects diagnostics and remembers secret values found, so no message can ever echo one. */
+class Collector {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly secretValues = new Set<string>();
+
+  private readonly seen = new Set<string>();
+
+  add(code: DiagnosticCode, loc: Location, message: string, hint?: string, severity: Severity = "error"): void {
+    // One report per code and position: two detectors may flag the same pasted value.
+    const key = `${code}\u0000${loc.file}\u0000${loc.line}\u0000${loc.col}`;
+    if (code === "secret-value" && this.seen.has(key)) return;
+    this.seen.add(key);
+    this.diagnostics.push({
+      code, severity, message, hint: hint ?? `${DIAGNOSTIC_CODES[code]} See docs/diagnostics.md.`, file: loc.file, line: loc.line, col: loc.col,
+    });
+  }
+
+  rememberSecret(value: string): void {
+    if (value.length >= 4) this.secretValues.add(value);
+  }
+
+  finish(): Diagnostic[] {
+    if (this.secretValues.size > 0) {
+      for (const d of this.diagnostics) {
+        d.message = redact(d.message, this.secretValues);
+        d.hint = redact(d.hint, this.secretValues);
+      }
+    }
+    return sortDiagnostics(this.diagnostics);
+  }
+}
+
+function redact(text: string, values: Set<string>): string {
+  let out = text;
+  for (const v of values) if (out.includes(v)) out = out.split(v).join("[REDACTED]");
+  return out;
+}
+
+function emptyModel(): Model {
+  return {
+    organization: undefined,
+    environments: new Map(),
+    services: new Map(),
+    secrets: new Map(),
+    apis: new Map(),
+    webhooks: new Map(),
+    channels: new Map(),
+    alerts: new Map(),
+  };
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
+}
+
+interface ReadFileResult {
+  src: SourceFile;
+  data: unknown;
+}
+
+interface FileReader {
+  root: string;
+  realRoot: string;
+  displayBase: string;
+  maxBytes: number;
+  maxDepth: number;
+  out: Collector;
+}
+
+function display(r: FileReader, abs: string): string {
+  const rel = path.relative(r.displayBase, abs);
+  return toPosix(rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel);
+}
+
+/** Reads, decodes, scans and parses one YAML file; returns undefined when nothing can be trusted. */
+async function readYaml(r: FileReader, abs: string): Promise<ReadFileResult | undefined> {
+  const file = display(r, abs);
+  const top: Location = { file, line: 1, col: 1 };
+  let info;
+  try {
+    const l = await lstat(abs);
+    if (l.isSymbolicLink()) {
+      const target = await realpath(abs);
+      if (target !== r.realRoot && !target.startsWith(r.realRoot + path.sep)) {
+        r.out.add("file-outside-root", top, "symlink points outside the project root", "Copy the file into the project instead of linking to it.");
+        return undefined;
+      }
+    }
+    info = await stat(abs);
+  } catch {
+    r.out.add("file-unreadable", top, "file could not be read", "Check that it exists and is readable.");
+    return undefined;
+  }
+  if (info.size > r.maxBytes) {
+    r.out.add("file-too-large", top, `file is ${info.size} bytes, over the ${r.maxBytes}-byte limit`, "Split it into several files, or raise limits.maxFileBytes in tollgate.yaml.");
+    return undefined;
+  }
+  let content: string;
+  try {
+    const bytes = await readFile(abs);
+    content = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    r.out.add("file-encoding", top, "file is not valid UTF-8", "Save the file as UTF-8.");
+    return undefined;
+  }
+  if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+  const src: SourceFile = { file, doc, lineCounter };
+
+  for (const hit of await scanText(content, file)) {
+    r.out.rememberSecret(content.slice(hit.start, hit.end));
+    r.out.add("secret-value", locateOffset(src, hit.start), `a secret value is pasted here (detected by ${hit.rule}); it is not shown`, "Remove the value and rotate it: store it in your secret manager and reference it by name or path.");
+  }
+
+  let fatal = false;
+  for (const e of doc.errors) {
+    fatal = true;
+    const code: DiagnosticCode =
+      e.code === "DUPLICATE_KEY" ? "yaml-duplicate-key" : e.code === "TAB_AS_INDENT" ? "yaml-tab-indent" : e.code === "MULTIPLE_DOCS" ? "yaml-multiple-documents" : "yaml-syntax";
+    const hint =
+      code === "yaml-duplicate-key" ? "Remove or rename one of the two entries; the second would silently win in most tools."
+      : code === "yaml-tab-indent" ? "Indent with spaces; YAML forbids tabs for indentation."
+      : code === "yaml-multiple-documents" ? "Keep one document per file; split the rest into their own files."
+      : "Fix the YAML syntax at this position.";
+    const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+.*$/, "");
+    r.out.add(code, locateOffset(src, e.pos[0]), message, hint);
+  }
+  if (fatal) return undefined;
+
+  if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ""))) {
+    r.out.add("file-empty", top, "file has no content", "Add a section such as `services:`, or delete the file.");
+    return undefined;
+  }
+  if (!walkAst(r, src)) return undefined;
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIASES });
+  } catch (e) {
+    if (e instanceof ReferenceError || (e as Error)?.message?.includes("alias")) {
+      r.out.add("yaml-alias-limit", top, "too many alias expansions (possible alias bomb)", "Write the values out instead of nesting aliases.");
+      return undefined;
+    }
+    throw e;
+  }
+  return { src, data };
+}
+
+/** One linear pass over the AST (aliases are not expanded): depth, forbidden keys, value-like secrets. */
+function walkAst(r: FileReader, src: SourceFile): boolean {
+  let ok = true;
+  const stack: Array<{ node: unknown; depth: number; key: string | undefined }> = [{ node: src.doc.contents, depth: 1, key: undefined }];
+  while (stack.length > 0) {
+    const { node, depth, key } = stack.pop()!;
+    if (depth > r.maxDepth) {
+      const offset = (node as Node)?.range?.[0] ?? 0;
+      r.out.add("nesting-too-deep", locateOffset(src, offset), `nesting is deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
+      return false;
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (k !== undefined && FORBIDDEN_KEYS.has(k)) {
+          r.out.add("forbidden-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `key \`${k}\` is not allowed`, "Rename the key; it could alter object prototypes in tools that read this file.");
+          ok = false;
+        }
+        stack.push({ node: pair.value, depth: depth + 1, key: k });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item, depth: depth + 1, key });
+    } else if (isScalar(node) && typeof node.value === "string" && key !== undefined) {
+      if (VALUE_LIKE_KEYS.has(key.toLowerCase()) && looksLikeSecretValue(node.value)) {
+        r.out.rememberSecret(node.value);
+        r.out.add("secret-value", locateOffset(src, node.range?.[0] ?? 0), `field \`${key}\` holds what looks like a secret value (high entropy); it is not shown`, "Reference the secret by name or store path; never paste its value.");
+      }
+    } else if (isAlias(node)) {
+      // aliases are resolved (and counted) by toJS
+    }
+  }
+  return ok;
+}
+
+function hasPath(value: unknown, path: readonly (string | number)[]): boolean {
+  let v = value;
+  for (const seg of path) {
+    if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, seg)) return false;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return true;
+}
+
+function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, base: (string | number)[], issue: z.core.$ZodIssue, input: unknown): void {
+  const rel = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)) as (string | number)[];
+  const full = [...base, ...rel];
+  const field = rel.length > 0 ? String(rel[rel.length - 1]) : base[base.length - 1];
+  if (issue.code !== "unrecognized_keys" && rel.length > 0 && !hasPath(input, rel)) {
+    const expected = issue.code === "invalid_type" ? ` (${issue.expected})` : issue.code === "invalid_value" ? ` (one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")})` : "";
+    out.add("missing-field", locateIn(src, full), `\`${field}\` is required`, `Add \`${field}\`${expected}.`);
+    return;
+  }
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const known = knownKeys(schema, rel);
+      for (const key of issue.keys) {
+        const hint = didYouMean(key, known) ?? (known.length ? `allowed keys: ${known.join(", ")}` : undefined);
+        out.add("unknown-key", locateIn(src, [...full, key]), `unknown key \`${key}\``, hint);
+      }
+      return;
+    }
+    case "invalid_type": {
+      const loc = locateIn(src, full);
+      const got = describeType((issue as any).input);
+      out.add("invalid-type", loc, `\`${field}\` must be ${article(issue.expected)}, got ${got}`, hintForType(issue.expected));
+      return;
+    }
+    case "invalid_format": {
+      const loc = locateIn(src, full);
+      if (issue.format === "date") out.add("invalid-date", loc, `\`${field}\` is not a real calendar date`, "Use YYYY-MM-DD with a day that exists (e.g. 2025-02-28).");
+      else if (issue.format === "regex") out.add("invalid-value", loc, `\`${field}\` does not match the expected format`, patternHint((issue as any).pattern));
+      else out.add("invalid-value", loc, `\`${field}\` is not a valid ${issue.format}`);
+      return;
+    }
+    case "invalid_key": {
+      out.add("invalid-name", locateIn(src, full), `name \`${field}\` is not allowed here`, nameHint(base, rel));
+      return;
+    }
+    case "invalid_value": {
+      const values = issue.values.map((v) => JSON.stringify(v)).join(", ");
+      const suggestion = typeof (issue as any).input === "string" ? closest((issue as any).input, issue.values.map(String)) : undefined;
+      out.add("invalid-value", locateIn(src, full), `\`${field}\` must be one of ${values}`, suggestion ? `did you mean \`${suggestion}\`?` : undefined);
+      return;
+    }
+    case "too_small":
+    case "too_big": {
+      const word = issue.code === "too_small" ? "at least" : "at most";
+      const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
+      out.add("invalid-value", locateIn(src, full), `\`${field}\` must be ${word} ${String(issue.code === "too_small" ? issue.minimum : issue.maximum)}${unit}`);
+      return;
+    }
+    case "invalid_union":
+      out.add("invalid-type", locateIn(src, full), `\`${field}\` does not match any allowed form`, "See the schema for the accepted shapes.");
+      return;
+    default:
+      out.add("invalid-value", locateIn(src, full), `\`${field}\`: ${issue.message}`);
+  }
+}
+
+function describeType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `a ${typeof v}`;
+}
+function article(t: string): string {
+  if (t === "object") return "a mapping";
+  if (t === "array") return "a list";
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+function hintForType(expected: string): string | undefined {
+  if (expected === "string") return "Quote the value if YAML reads it as a number, boolean or date.";
+  if (expected === "number") return "Write a plain number without quotes or units.";
+  if (expected === "boolean") return "Use true or false.";
+  return undefined;
+}
+function patternHint(pattern: RegExp | string | undefined): string | undefined {
+  const src = typeof pattern === "string" ? pattern : pattern?.source ?? "";
+  if (src.includes("ms|s|m|h|d")) return "Write a duration such as 30s, 5m, 24h or 90d.";
+  if (src.startsWith("^[A-Z][A-Z0-9_]")) return "Secret names are UPPER_SNAKE_CASE.";
+  if (src.startsWith("^[a-z0-9]")) return "Names are lower-case kebab-case (a-z, 0-9, -).";
+  if (src.startsWith("^[A-Z_]")) return "Environment variable names are UPPER_SNAKE_CASE.";
+  return undefined;
+}
+function nameHint(base: (string | number)[], rel: (string | number)[]): string {
+  const where = String(rel[0] ?? base[0]);
+  if (where === "secrets") return "Secret names are UPPER_SNAKE_CASE, e.g. OPENAI_API_KEY.";
+  if (where === "environments") return "Environment names are lower-case, e.g. staging.";
+  return "Names are lower-case kebab-case (a-z, 0-9, -), e.g. shopify-admin.";
+}
+
+async function listYaml(r: FileReader, dir: string, out: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const abs = path.join(dir, e.name);
+    if (e.isDirectory()) await listYaml(r, abs, out);
+    else if (e.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = await realpath(abs);
+      } catch {
+        continue;
+      }
+      const s = await stat(target);
+      if (s.isDirectory()) {
+        if (target.startsWith(r.realRoot + path.sep)) await listYaml(r, abs, out);
+        else r.out.add("file-outside-root", { file: display(r, abs), line: 1, col: 1 }, "symlinked folder points outside the project root");
+      } else if (/\.ya?ml$/i.test(e.name)) out.push(abs);
+    } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(abs);
+  }
+}
+
+export async function loadProject(root: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const absRoot = path.resolve(root);
+  const out = new Collector();
+  const now = options.now ?? todayUtc();
+  const model = emptyModel();
+  const sources = new SourceMap();
+  let realRoot = absRoot;
+  try {
+    realRoot = await realpath(absRoot);
+  } catch {
+    out.add("no-manifests", { file: toPosix(root), line: 1, col: 1 }, "project root does not exist", "Pass --root with the folder that holds tollgate.yaml.");
+  }
+  const reader: FileReader = {
+    root: absRoot,
+    realRoot,
+    displayBase: options.displayBase ?? process.cwd(),
+    maxBytes: DEFAULT_MAX_FILE_BYTES,
+    maxDepth: DEFAULT_MAX_DEPTH,
+    out,
+  };
+
+  // Project configuration first: it names the manifest folders and the limits.
+  let config = ProjectConfig.parse({});
+  let configLocation: SourceFile | undefined;
+  const configPath = path.join(absRoot, CONFIG_FILE);
+  if (await exists(configPath)) {
+    const read = await readYaml(reader, configPath);
+    if (read) {
+      configLocation = read.src;
+      const parsed = ProjectConfig.safeParse(read.data, { reportInput: true });
+      if (parsed.success) config = parsed.data;
+      else for (const i of parsed.error.issues) issueToDiagnostic(out, read.src, ProjectConfig, [], i, read.data);
+    }
+  }
+  reader.maxBytes = config.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  reader.maxDepth = config.limits?.maxDepth ?? DEFAULT_MAX_DEPTH;
+  model.organization = config.organization;
+
+  const files: string[] = [];
+  for (const dir of config.manifests) await listYaml(reader, path.resolve(absRoot, dir), files);
+  if (files.length === 0 && out.diagnostics.length === 0) {
+    out.add("no-manifests", { file: toPosix(path.relative(reader.displayBase, absRoot) || "."), line: 1, col: 1 }, `no manifest files in ${config.manifests.join(", ")}`, "Create manifests/*.yaml, or set `manifests:` in tollgate.yaml.");
+  }
+
+  // Names declared anywhere, even in entries that failed validation: references to them resolve.
+  const declared: Record<Section, Set<string>> = Object.fromEntries(SECTIONS.map((s) => [s, new Set<string>()])) as any;
+  const reads = await Promise.all(files.map((f) => readYaml(reader, f)));
+  for (const read of reads) {
+    if (!read) continue;
+    const { src, data } = read;
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+      out.add("invalid-type", locateIn(src, []), "a manifest file must be a mapping of sections", `Start with one of: ${SECTIONS.join(", ")}.`);
+      continue;
+    }
+    // Shape of the file itself (sections and their keys), entries validated one by one below.
+    const obj = data as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      if (!(SECTIONS as readonly string[]).includes(key)) {
+        out.add("unknown-key", locateIn(src, [key]), `unknown section \`${key}\``, didYouMean(key, SECTIONS) ?? `sections: ${SECTIONS.join(", ")}`);
+      }
+    }
+    for (const section of SECTIONS) {
+      const body = obj[section];
+      if (body === undefined) continue;
+      if (body === null || typeof body !== "object" || Array.isArray(body)) {
+        out.add("invalid-type", locateIn(src, [section]), `\`${section}\` must be a mapping of names to entries`, `Write \`${section}:\` followed by indented \`name:\` blocks.`);
+        continue;
+      }
+      const keyCheck = (ManifestFile.shape[section] as any).unwrap().def.keyType as z.ZodType;
+      const schema = ENTRY_SCHEMAS[section];
+      for (const [name, entry] of Object.entries(body as Record<string, unknown>)) {
+        if (!keyCheck.safeParse(name).success) {
+          out.add("invalid-name", locateIn(src, [section, name]), `name \`${name}\` is not allowed in ${section}`, nameHint([section], []));
+          continue;
+        }
+        const first = sources.fileOf(section, name);
+        if (first) {
+          const at = locateIn(first, [section, name]);
+          out.add("duplicate-name", locateIn(src, [section, name]), `${section} \`${name}\` is already declared`, `First declared at ${at.file}:${at.line}:${at.col}; names must be unique across files.`);
+          continue;
+        }
+        declared[section].add(name);
+        sources.set(section, name, src);
+        const parsed = schema.safeParse(entry, { reportInput: true });
+        if (!parsed.success) {
+          for (const i of parsed.error.issues) issueToDiagnostic(out, src, schema, [section, name], i, entry);
+          continue;
+        }
+        (model[section] as Map<string, unknown>).set(name, parsed.data);
+      }
+    }
+  }
+  sortModel(model);
+
+  // Dates: real calendar dates were checked by the schema; the future is relative to --now.
+  for (const [name, secret] of model.secrets) {
+    for (const [env, placement] of Object.entries(secret.environments)) {
+      if (placement.lastRotated && isRealDate(placement.lastRotated) && placement.lastRotated > now) {
+        out.add("date-in-future", sources.locate("secrets", name, ["environments", env, "lastRotated"])!, `lastRotated ${placement.lastRotated} is after ${now}`, "A rotation cannot have happened in the future: fix the date, or pass the right --now.");
+      }
+    }
+  }
+
+  checkReferences(model, declared, sources, (code, loc, message, hint) => out.add(code, loc, message, hint));
+
+  const waivers = await loadWaivers(reader, absRoot, config, now);
+
+  const diagnostics = out.finish();
+  return {
+    project: { root: absRoot, now, config, configLocation, model, waivers, sources, files: files.map((f) => display(reader, f)) },
+    diagnostics,
+    ok: !diagnostics.some((d) => d.severity === "error"),
+  };
+}
+
+async function loadWaivers(reader: FileReader, absRoot: string, config: ProjectConfigT, _now: string): Promise<LocatedWaiver[]> {
+  const file = path.resolve(absRoot, config.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (!(await exists(file))) {
+    if (config.waivers) reader.out.add("file-unreadable", { file: config.waivers, line: 1, col: 1 }, "waivers file named in tollgate.yaml does not exist");
+    return [];
+  }
+  const read = await readYaml(reader, file);
+  if (!read) return [];
+  const parsed = WaiversFile.safeParse(read.data, { reportInput: true });
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) issueToDiagnostic(reader.out, read.src, WaiversFile, [], i, read.data);
+    return [];
+  }
+  return parsed.data.waivers.map((w, i) => ({ ...w, location: locateIn(read.src, ["waivers", i]) }));
+}
+
+function sortModel(model: Model): void {
+  for (const section of SECTIONS) {
+    const m = model[section] as Map<string, unknown>;
+    const sorted = [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    m.clear();
+    for (const [k, v] of sorted) m.set(k, v);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type { Document };

@@ -1,0 +1,347 @@
+/**
+ * The manifest model. zod is the one source of truth: the TypeScript types, the loader's
+ * validation and the committed JSON Schema (schemas/*.schema.json) all come from here.
+ *
+ * Every manifest file is a mapping of one or more sections (`environments`, `services`,
+ * `secrets`, `apis`, `webhooks`, `channels`, `alerts`); each section maps names to entries, so
+ * names are unique within a file by construction and a PR diff shows one entry per block.
+ */
+import { z } from "zod";
+import { DURATION_PATTERN } from "./duration.js";
+
+const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;
+
+export const SERVICE_NAME = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$";
+export const SECRET_NAME = "^[A-Z][A-Z0-9_]{0,127}$";
+export const ENV_NAME = "^[a-z][a-z0-9-]{0,31}$";
+export const ALERT_NAME = "^[A-Za-z][A-Za-z0-9_-]{0,127}$";
+
+const serviceName = z.string().regex(new RegExp(SERVICE_NAME));
+const secretName = z.string().regex(new RegExp(SECRET_NAME));
+const envName = z.string().regex(new RegExp(ENV_NAME));
+const duration = describe(z.string().regex(new RegExp(DURATION_PATTERN)), "A duration such as 500ms, 30s, 5m, 24h or 90d.");
+const date = describe(z.iso.date(), "A calendar date, YYYY-MM-DD (UTC).");
+const url = z.string().min(1).max(2048);
+const text = z.string().min(1).max(4000);
+const positive = z.number().positive();
+const count = z.number().int().nonnegative();
+const envVar = describe(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), "The name of an environment variable (never its value).");
+
+// ---------------------------------------------------------------- environments
+
+export const MonitoringOverrides = z.strictObject({
+  scrapeInterval: duration.optional(),
+  evaluationInterval: duration.optional(),
+  groupWait: duration.optional(),
+  groupInterval: duration.optional(),
+  repeatInterval: duration.optional(),
+});
+
+export const Environment = z.strictObject({
+  description: text.optional(),
+  production: describe(z.boolean().default(false), "This environment is production (mirroring and paging rules apply)."),
+  deployed: describe(z.boolean(), "The environment's infrastructure exists and serves traffic."),
+  probe: z
+    .strictObject({
+      schedule: describe(z.string().min(1).max(200).optional(), "Cron schedule of the probe job; defaults to every minute."),
+      timeout: duration.optional(),
+      concurrency: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional(),
+  monitoring: MonitoringOverrides.optional(),
+  /** Names of alert rules switched off here, or per-alert threshold/for/severity changes. */
+  alerts: z
+    .record(
+      z.string().regex(new RegExp(ALERT_NAME)),
+      z.strictObject({
+        enabled: z.boolean().optional(),
+        threshold: z.number().optional(),
+        for: duration.optional(),
+        severity: z.enum(["critical", "warning", "info"]).optional(),
+      }),
+    )
+    .optional(),
+  /** Per-environment receiver changes (e.g. a local sink URL in a test environment). */
+  channels: z
+    .record(
+      serviceName,
+      z.strictObject({
+        enabled: z.boolean().optional(),
+        url: url.optional(),
+        to: z.array(z.string().min(3).max(320)).optional(),
+      }),
+    )
+    .optional(),
+});
+
+// ---------------------------------------------------------------- services
+
+export const HttpExpect = z.strictObject({
+  status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]).optional(),
+  maxLatencyMs: positive.optional(),
+  json: z
+    .array(z.strictObject({ path: z.string().min(1).max(200), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
+    .optional(),
+  bodyMatches: z.string().min(1).max(500).optional(),
+});
+
+export const McpCheck = z.strictObject({
+  transport: z.enum(["streamable-http", "stdio"]),
+  requiredTools: z.array(z.string().min(1).max(200)).default([]),
+  /** sha256 (hex) of each required tool's canonical input schema, for drift detection. */
+  toolSchemas: z.record(z.string().min(1).max(200), z.string().regex(/^[a-f0-9]{64}$/)).optional(),
+  smoke: z
+    .strictObject({
+      tool: z.string().min(1).max(200),
+      arguments: z.record(z.string(), z.unknown()).default({}),
+    })
+    .optional(),
+});
+
+export const HealthCheck = z.strictObject({
+  interval: duration.optional(),
+  timeout: duration.optional(),
+  expect: HttpExpect.optional(),
+  /** Header values always come from environment variables, never from the manifest. */
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.strictObject({ fromEnv: envVar })).optional(),
+  maxRedirects: z.number().int().min(0).max(10).optional(),
+  maxBodyBytes: z.number().int().min(1).max(100_000_000).optional(),
+  retries: z.number().int().min(1).max(10).optional(),
+  mcp: McpCheck.optional(),
+});
+
+export const Endpoint = z.strictObject({
+  url: describe(url.optional(), "Base URL (for MCP over Streamable HTTP: the MCP endpoint)."),
+  health: describe(url.optional(), "Health endpoint probed first; a failure here skips deeper stages."),
+  command: describe(z.array(z.string().min(1).max(1000)).min(1).optional(), "stdio MCP server: argv to spawn."),
+});
+
+export const Service = z.strictObject({
+  kind: z.enum(["mcp", "http-api", "webhook", "infra"]),
+  description: text.optional(),
+  owner: z.string().min(1).max(200),
+  tier: z.enum(["critical", "high", "medium", "low"]),
+  optional: describe(z.boolean().default(false), "An optional service never fails the probe run."),
+  dependsOn: z.array(serviceName).default([]),
+  endpoints: z.record(envName, Endpoint).default({}),
+  healthCheck: HealthCheck.optional(),
+  /** Secrets this service reads; checked against the secrets manifest by policies. */
+  secrets: z.array(secretName).default([]),
+  runbook: url.optional(),
+});
+
+// ---------------------------------------------------------------- secrets
+
+export const SecretPlacement = z.strictObject({
+  ref: describe(z.string().min(1).max(500), "Where the value is stored (vault path, platform secret name). Never the value."),
+  lastRotated: date.optional(),
+});
+
+export const Secret = z.strictObject({
+  service: serviceName,
+  owner: z.string().min(1).max(200).optional(),
+  purpose: text.optional(),
+  requiredInProduction: z.boolean(),
+  rotationDays: describe(z.number().int().positive().optional(), "Rotation period in days."),
+  runbook: url.optional(),
+  readers: describe(z.array(z.string().min(1).max(200)).optional(), "Who may read the value (access control)."),
+  verification: describe(
+    z.strictObject({ check: text, command: z.string().min(1).max(1000).optional() }).optional(),
+    "How the team tests that the stored value works.",
+  ),
+  environments: z.record(envName, SecretPlacement).default({}),
+});
+
+// ---------------------------------------------------------------- APIs (rate limits, client policy)
+
+const window = z.strictObject({ limit: positive, per: duration });
+
+export const Api = z.strictObject({
+  service: serviceName,
+  description: text.optional(),
+  provider: z.strictObject({
+    model: z.enum(["token-bucket", "sliding-window", "fixed-window", "concurrency"]),
+    requests: window.optional(),
+    tokens: window.optional(),
+    costPoints: z.strictObject({ bucket: positive, restorePerSecond: positive }).optional(),
+    concurrency: z.number().int().positive().optional(),
+    notes: text.optional(),
+  }),
+  client: z.strictObject({
+    budget: z.strictObject({ requests: window.optional(), tokens: window.optional(), concurrency: z.number().int().positive().optional() }).optional(),
+    retry: z
+      .strictObject({
+        maxAttempts: z.number().int().min(1).max(100),
+        backoff: z.enum(["exponential", "linear", "constant"]),
+        jitter: z.enum(["full", "equal", "decorrelated", "none"]),
+        baseDelay: duration.optional(),
+        maxDelay: duration.optional(),
+      })
+      .optional(),
+    circuitBreaker: z.strictObject({ failureThreshold: z.number().int().positive(), reset: duration }).optional(),
+    metrics: z.boolean().default(false),
+  }),
+  cost: z
+    .strictObject({
+      unit: z.enum(["request", "1k-tokens"]),
+      monthlyVolume: positive,
+      unitPriceUsd: z.number().nonnegative(),
+      monthlyBudgetUsd: z.number().nonnegative().optional(),
+    })
+    .optional(),
+});
+
+// ---------------------------------------------------------------- webhooks
+
+export const Webhook = z.strictObject({
+  service: serviceName,
+  signature: z
+    .strictObject({
+      scheme: z.enum(["hmac-sha256", "none"]),
+      header: z.string().min(1).max(200),
+      secret: secretName,
+      encoding: z.enum(["hex", "base64"]).default("hex"),
+      prefix: z.string().max(50).default(""),
+      timestampHeader: z.string().min(1).max(200).optional(),
+      signedPayload: describe(z.enum(["body", "timestamp.body"]).default("body"), "What the HMAC covers."),
+      /** Environment variable holding the signing secret for security probes. */
+      probeSecretEnv: envVar.optional(),
+    })
+    .optional(),
+  timestampTolerance: duration.optional(),
+  idempotency: z.strictObject({ store: serviceName, keyHeader: z.string().min(1).max(200), ttl: duration }).optional(),
+  rateLimits: z.strictObject({ perSource: z.array(window).min(1) }).optional(),
+  ipAllowlist: z.strictObject({ enabled: z.boolean(), cidrs: z.array(z.string().min(3).max(64)).default([]) }).optional(),
+  tls: z.strictObject({ minVersion: z.enum(["1.0", "1.1", "1.2", "1.3"]) }).optional(),
+  auditLog: z.strictObject({ retentionDays: z.number().int().nonnegative() }).optional(),
+  probe: z
+    .strictObject({
+      path: z.string().max(500).optional(),
+      rejectStatus: z.array(z.number().int().min(100).max(599)).default([401, 403, 409]),
+      acceptStatus: z.array(z.number().int().min(100).max(599)).default([200, 202, 204]),
+    })
+    .optional(),
+});
+
+// ---------------------------------------------------------------- alerting
+
+export const Channel = z.strictObject({
+  type: z.enum(["pagerduty", "slack", "email", "webhook"]),
+  description: text.optional(),
+  severities: z.array(z.enum(["critical", "warning", "info"])).min(1),
+  /** Alertmanager reads the credential from this file at run time (`*_file` fields). */
+  credentialsFile: z.string().min(1).max(500).optional(),
+  /** The secrets-manifest entry that holds the credential, for presence checks. */
+  secret: secretName.optional(),
+  url: url.optional(),
+  slackChannel: z.string().min(1).max(200).optional(),
+  to: z.array(z.string().min(3).max(320)).optional(),
+  from: z.string().min(3).max(320).optional(),
+  smarthost: describe(z.string().min(3).max(300).optional(), "SMTP host:port for email channels."),
+});
+
+export const ALERT_CONDITIONS = [
+  "probe-failing",
+  "mcp-tool-failing",
+  "latency-p95-above",
+  "success-rate-below",
+  "rate-limited-ratio-above",
+  "cost-over-budget",
+  "secret-rotation-due",
+  "secret-rotation-overdue",
+] as const;
+
+export const Alert = z.strictObject({
+  description: text.optional(),
+  condition: z.enum(ALERT_CONDITIONS),
+  threshold: z.number().optional(),
+  for: duration.default("0s"),
+  severity: z.enum(["critical", "warning", "info"]),
+  appliesTo: z
+    .strictObject({
+      kinds: z.array(z.enum(["mcp", "http-api", "webhook", "infra"])).optional(),
+      services: z.array(serviceName).optional(),
+      optional: describe(z.enum(["include", "exclude", "only"]).default("include"), "Whether optional services are covered."),
+    })
+    .optional(),
+  runbook: url.optional(),
+});
+
+// ---------------------------------------------------------------- files
+
+const section = <T extends z.ZodType>(key: z.ZodString, value: T) => z.record(key, value).optional();
+
+export const ManifestFile = z.strictObject({
+  environments: section(envName, Environment),
+  services: section(serviceName, Service),
+  secrets: section(secretName, Secret),
+  apis: section(serviceName, Api),
+  webhooks: section(serviceName, Webhook),
+  channels: section(serviceName, Channel),
+  alerts: section(z.string().regex(new RegExp(ALERT_NAME)), Alert),
+});
+
+export const SECTIONS = ["environments", "services", "secrets", "apis", "webhooks", "channels", "alerts"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+const policySetting = z.union([
+  z.enum(["off", "error", "warning", "note"]),
+  z.strictObject({
+    enabled: z.boolean().optional(),
+    severity: z.enum(["error", "warning", "note"]).optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+
+export const ProjectConfig = z.strictObject({
+  organization: z.string().min(1).max(200).optional(),
+  manifests: describe(z.array(z.string().min(1).max(500)).default(["manifests", "secrets-manifest"]), "Folders (relative to the root) that hold manifest YAML."),
+  waivers: z.string().min(1).max(500).optional(),
+  customPolicies: describe(z.string().min(1).max(500).optional(), "Folder of custom policy modules (.js/.mjs)."),
+  policies: z.record(z.string().regex(/^[a-z0-9-]+$/), policySetting).default({}),
+  scoring: z
+    .strictObject({
+      weights: z.record(z.string().regex(/^[a-z0-9-]+$/), z.number().nonnegative()).optional(),
+    })
+    .optional(),
+  gate: z
+    .strictObject({
+      minScore: z.number().min(0).max(100).optional(),
+      failOn: z.enum(["error", "warning", "never"]).optional(),
+      production: describe(
+        z.strictObject({ scorecards: z.array(z.string()).default(["secrets"]) }).optional(),
+        "Scorecards that must pass in full before production config is synthesized.",
+      ),
+    })
+    .optional(),
+  limits: z
+    .strictObject({
+      maxFileBytes: z.number().int().positive().optional(),
+      maxDepth: z.number().int().positive().max(1000).optional(),
+      maxWaiverDays: z.number().int().positive().optional(),
+    })
+    .optional(),
+});
+
+export const Waiver = z.strictObject({
+  rule: z.string().regex(/^[a-z0-9-]+$/),
+  subject: describe(z.string().min(1).max(500), "Subject the waiver covers; * and ? globs are allowed."),
+  owner: z.string().min(1).max(200),
+  reason: text,
+  ticket: z.string().min(1).max(500).optional(),
+  expires: date,
+});
+
+export const WaiversFile = z.strictObject({ waivers: z.array(Waiver).default([]) });
+
+export type EnvironmentT = z.output<typeof Environment>;
+export type ServiceT = z.output<typeof Service>;
+export type SecretT = z.output<typeof Secret>;
+export type ApiT = z.output<typeof Api>;
+export type WebhookT = z.output<typeof Webhook>;
+export type ChannelT = z.output<typeof Channel>;
+export type AlertT = z.output<typeof Alert>;
+export type AlertCondition = (typeof ALERT_CONDITIONS)[number];
+export type ProjectConfigT = z.output<typeof ProjectConfig>;
+export type WaiverT = z.output<typeof Waiver>;
+export type ManifestFileT = z.output<typeof ManifestFile>;

@@ -23,6 +23,39 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "text or json").default("text"))
     .action(async (o) => setCode(await (await import("./validate.js")).validateCommand(o)));
 
+  program
+    .command("check")
+    .description("run the policies, score readiness and gate CI (formats: text, json, sarif, junit, markdown, github)")
+    .addOption(rootOption())
+    .addOption(new Option("--env <name>", "evaluate one environment only"))
+    .addOption(nowOption())
+    .addOption(new Option("--format <fmt[=file]>", "output format, optionally to a file; repeatable").argParser(collect))
+    .addOption(new Option("--min-score <n>", "fail when the overall score is below n (0-100)"))
+    .addOption(new Option("--fail-on <level>", "fail on error, warning or never (default: tollgate.yaml gate.failOn, else error)"))
+    .addOption(new Option("--fail-on-new", "PR mode: fail when the change introduces findings"))
+    .addOption(new Option("--max-drop <n>", "PR mode: fail when the score drops more than n points"))
+    .addOption(new Option("--base <git-ref>", "PR mode: compare with the manifests at this git ref"))
+    .addOption(new Option("--baseline <file>", "PR mode: compare with a saved JSON report"))
+    .option("--explain", "show, per category, the findings that decided it")
+    .action(async (o) => setCode(await (await import("./check.js")).checkCommand(o)));
+
+  program
+    .command("forecast")
+    .description("list rotations becoming due or overdue and waivers expiring in the next N days (or rotation/cost gauges for Prometheus)")
+    .addOption(rootOption())
+    .addOption(nowOption())
+    .addOption(new Option("--days <n>", "how many days ahead").default("30"))
+    .addOption(new Option("--env <name>", "one environment only"))
+    .addOption(new Option("--format <format>", "text, json or prometheus").default("text"))
+    .addOption(new Option("--output <file>", "write to a file (atomically) instead of standard output"))
+    .action(async (o) => setCode(await (await import("./forecast.js")).forecastCommand(o)));
+
+  program
+    .command("policies")
+    .description("list the built-in policies")
+    .addOption(new Option("--format <format>", "text or json").default("text"))
+    .action(async (o) => setCode(await (await import("./policies.js")).policiesCommand(o)));
+
   return program;
 }
 

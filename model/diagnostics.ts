@@ -29,6 +29,9 @@ export const DIAGNOSTIC_CODES = {
   "dependency-cycle": "dependsOn forms a cycle.",
   "secret-value": "A secret value appears in a manifest.",
   "no-manifests": "No manifest files were found under the root.",
+  "unknown-policy": "tollgate.yaml configures a policy id that does not exist.",
+  "invalid-policy-options": "A policy's options in tollgate.yaml do not match its options schema.",
+  "custom-policy-invalid": "A custom policy module could not be loaded or does not export a valid policy.",
   "invalid-option": "A command-line option has an invalid value.",
   "git-error": "A git ref could not be read.",
 } as const;

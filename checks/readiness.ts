@@ -1,0 +1,68 @@
+/** load → validate → policies → score in one call, for check, synth's production gate and forecast. */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { Diagnostic } from "../model/diagnostics.js";
+import { loadProject, type Project } from "../model/loader.js";
+import { loadCustomPolicies } from "../policies/custom.js";
+import { evaluate, type Report } from "../policies/engine.js";
+import { BUILTIN_POLICIES } from "../policies/registry.js";
+
+const exec = promisify(execFile);
+
+export interface Assessment {
+  project: Project;
+  report: Report | undefined;
+  diagnostics: Diagnostic[];
+}
+
+export interface AssessOptions {
+  now: string;
+  env?: string;
+  version?: string;
+  displayBase?: string;
+}
+
+export async function assess(root: string, opts: AssessOptions): Promise<Assessment> {
+  const loaded = await loadProject(root, { now: opts.now, ...(opts.displayBase ? { displayBase: opts.displayBase } : {}) });
+  const { project } = loaded;
+  const diagnostics = [...loaded.diagnostics];
+  if (opts.env && !project.model.environments.has(opts.env) && loaded.ok) {
+    diagnostics.push({ code: "invalid-option", severity: "error", message: `--env ${opts.env}: no such environment`, hint: `Environments: ${[...project.model.environments.keys()].join(", ")}`, file: "<command line>", line: 1, col: 1 });
+  }
+  if (diagnostics.some((d) => d.severity === "error")) return { project, report: undefined, diagnostics };
+  const custom = await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), opts.displayBase);
+  diagnostics.push(...custom.diagnostics);
+  if (custom.diagnostics.length) return { project, report: undefined, diagnostics };
+  const { report, diagnostics: configDiags } = evaluate(project, { ...(opts.env ? { env: opts.env } : {}), customPolicies: custom.policies, ...(opts.version ? { version: opts.version } : {}) });
+  diagnostics.push(...configDiags);
+  return { project, report: configDiags.length ? undefined : report, diagnostics };
+}
+
+/**
+ * Evaluates the project as it was at a git ref, read with `git archive` into a temporary folder:
+ * the working tree and index are never touched.
+ */
+export async function assessAtRef(root: string, ref: string, opts: AssessOptions): Promise<Assessment> {
+  const absRoot = path.resolve(root);
+  let top: string;
+  try {
+    top = (await exec("git", ["-C", absRoot, "rev-parse", "--show-toplevel"])).stdout.trim();
+    await exec("git", ["-C", absRoot, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    throw new GitRefError(`cannot read git ref ${JSON.stringify(ref)} in ${root}`);
+  }
+  const rel = path.relative(top, absRoot);
+  const tmp = await mkdtemp(path.join(tmpdir(), "tollgate-base-"));
+  try {
+    const treeish = rel ? `${ref}:${rel.split(path.sep).join("/")}` : ref;
+    await exec("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", top, treeish, tmp], { maxBuffer: 1 << 30 });
+    return await assess(tmp, { ...opts, displayBase: tmp });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export class GitRefError extends Error {}

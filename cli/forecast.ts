@@ -1,0 +1,39 @@
+import pc from "picocolors";
+import { loadProject } from "../model/loader.js";
+import { forecast, forecastMetrics } from "../policies/forecast.js";
+import { EXIT_INPUT, EXIT_OK, UsageError, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+
+export interface ForecastOptions { root: string; now?: string; days?: string; env?: string; format: string; output?: string }
+
+export async function forecastCommand(o: ForecastOptions): Promise<number> {
+  const now = parseNow(o.now);
+  const days = parseIntOption("--days", o.days ?? "30", 1, 3650)!;
+  const format = parseChoice("--format", o.format, ["text", "json", "prometheus"] as const);
+  const { project, diagnostics, ok } = await loadProject(o.root, { now });
+  if (!ok) {
+    printDiagnostics(diagnostics);
+    return EXIT_INPUT;
+  }
+  if (o.env && !project.model.environments.has(o.env)) throw new UsageError(`--env ${o.env}: no such environment`, `Environments: ${[...project.model.environments.keys()].join(", ")}`);
+  const setting = project.config.policies["secret-rotation-due-soon"];
+  const windowDays = typeof setting === "object" && typeof setting.options?.windowDays === "number" ? setting.options.windowDays : 14;
+  const target = o.output ? { file: o.output } : {};
+  if (format === "prometheus") {
+    await emit(target, forecastMetrics(project, o.env));
+    return EXIT_OK;
+  }
+  const { items, overdueNow } = forecast(project, days, windowDays, o.env);
+  if (format === "json") {
+    await emit(target, `${JSON.stringify({ now, days, env: o.env ?? null, overdueNow, items }, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  const lines = [pc.bold(`Forecast for the ${days} days after ${now}${o.env ? ` (${o.env})` : ""}`)];
+  if (items.length === 0) lines.push("  nothing becomes due, overdue or expires");
+  for (const i of items) {
+    const k = i.kind === "rotation-overdue" ? pc.red("overdue") : i.kind === "rotation-due" ? pc.yellow("due    ") : pc.blue("waiver ");
+    lines.push(`  ${i.date}  ${k}  ${i.subject}: ${i.message}`);
+  }
+  if (overdueNow > 0) lines.push(pc.red(`  ${overdueNow} rotation${overdueNow === 1 ? " is" : "s are"} already overdue (see tollgate check)`));
+  await emit(target, `${lines.join("\n")}\n`);
+  return EXIT_OK;
+}

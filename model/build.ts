@@ -1,0 +1,23 @@
+/**
+ * Builds a typed model straight from plain objects (no files, no positions). Policy test tables
+ * and custom-policy fixtures use it; real runs go through loadProject.
+ */
+import { z } from "zod";
+import type { Model } from "./loader.js";
+import { ManifestFile, SECTIONS } from "./schema.js";
+
+export type ManifestInput = z.input<typeof ManifestFile>;
+
+export function buildModel(input: ManifestInput, organization?: string): Model {
+  const parsed = ManifestFile.parse(input);
+  const model: Model = {
+    organization,
+    environments: new Map(), services: new Map(), secrets: new Map(), apis: new Map(),
+    webhooks: new Map(), channels: new Map(), alerts: new Map(),
+  };
+  for (const section of SECTIONS) {
+    const entries = Object.entries((parsed[section] ?? {}) as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [k, v] of entries) (model[section] as Map<string, unknown>).set(k, v);
+  }
+  return model;
+}

@@ -1,0 +1,82 @@
+/**
+ * Custom policies: .js/.mjs/.ts modules in the folder named by `customPolicies:` in tollgate.yaml,
+ * each exporting (default, or `policies`) one policy or a list, with the built-in API.
+ */
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import type { Diagnostic } from "../model/diagnostics.js";
+import type { Policy } from "./types.js";
+
+const Shape = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  title: z.string().min(1),
+  category: z.string().min(1),
+  severity: z.enum(["error", "warning", "note"]),
+  rationale: z.string().min(1),
+  remediation: z.string().min(1),
+  check: z.custom<Policy["check"]>((v) => typeof v === "function", "check must be a function"),
+});
+
+export async function loadCustomPolicies(root: string, folder: string | undefined, builtinIds: Set<string>, displayBase = process.cwd()): Promise<{ policies: Policy[]; diagnostics: Diagnostic[] }> {
+  const policies: Policy[] = [];
+  const diagnostics: Diagnostic[] = [];
+  if (!folder) return { policies, diagnostics };
+  const dir = path.resolve(root, folder);
+  const rel = (f: string) => path.relative(displayBase, f).split(path.sep).join("/");
+  const bad = (file: string, message: string, hint: string) => diagnostics.push({ code: "custom-policy-invalid", severity: "error", message, hint, file: rel(file), line: 1, col: 1 });
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /\.(m?js|ts)$/.test(n) && !n.endsWith(".d.ts") && !n.startsWith(".") && !/\.test\.(m?js|ts)$/.test(n)).sort();
+  } catch {
+    bad(dir, `custom policy folder ${folder} does not exist`, "Create it, or remove customPolicies from tollgate.yaml.");
+    return { policies, diagnostics };
+  }
+  const seen = new Set(builtinIds);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    let mod: Record<string, unknown>;
+    try {
+      mod = await importModule(file);
+    } catch (e) {
+      bad(file, `could not load custom policy module: ${(e as Error).message.split("\n")[0]}`, "Run it with node to see the full error.");
+      continue;
+    }
+    const exported = mod.default ?? mod.policies ?? mod.policy;
+    const list = Array.isArray(exported) ? exported : [exported];
+    for (const p of list) {
+      const parsed = Shape.safeParse(p);
+      if (!parsed.success) {
+        bad(file, `export is not a valid policy: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`, "Export definePolicy({ id, title, category, severity, rationale, remediation, check }).");
+        continue;
+      }
+      const policy = p as Policy;
+      if (seen.has(policy.id)) {
+        bad(file, `policy id ${policy.id} is already taken`, "Give the custom policy its own id.");
+        continue;
+      }
+      seen.add(policy.id);
+      policies.push({ ...policy, options: policy.options ?? z.strictObject({}) });
+    }
+  }
+  return { policies, diagnostics };
+}
+
+/** TypeScript modules are transpiled next to the source (so their imports resolve), then removed. */
+async function importModule(file: string): Promise<Record<string, unknown>> {
+  if (!file.endsWith(".ts")) return import(pathToFileURL(file).href);
+  const ts = await import("typescript").catch(() => undefined);
+  if (!ts) throw new Error("TypeScript policies need the typescript package installed");
+  const out = ts.default.transpileModule(await readFile(file, "utf8"), {
+    compilerOptions: { module: ts.default.ModuleKind.ESNext, target: ts.default.ScriptTarget.ES2022 },
+    fileName: file,
+  }).outputText;
+  const tmp = path.join(path.dirname(file), `.${path.basename(file, ".ts")}.${process.pid}.tollgate.mjs`);
+  await writeFile(tmp, out);
+  try {
+    return await import(pathToFileURL(tmp).href);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * model → policies → score. Applies tollgate.yaml (enable/disable, severities, options), runs every
+ * policy's pure check, locates findings through the source map, applies waivers and scores.
+ */
+import { createHash } from "node:crypto";
+import type { Diagnostic } from "../model/diagnostics.js";
+import type { Model, Project } from "../model/loader.js";
+import { locateIn, type Location } from "../model/source-map.js";
+import { didYouMean } from "../model/suggest.js";
+import { BUILTIN_POLICIES, WAIVER_RULES } from "./registry.js";
+import { score, scorecardDefs, type ScorecardResult } from "./scoring.js";
+import type { Anchor, Finding, FindingInput, Policy, PolicySeverity } from "./types.js";
+import { applyWaivers, DEFAULT_MAX_WAIVER_DAYS } from "./waivers.js";
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  category: string;
+  severity: PolicySeverity;
+  rationale: string;
+  remediation: string;
+  enabled: boolean;
+}
+
+export interface Report {
+  tool: { name: string; version: string };
+  now: string;
+  env: string | null;
+  score: { percent: number };
+  scorecards: ScorecardResult[];
+  findings: Finding[];
+  summary: { errors: number; warnings: number; notes: number; waived: number };
+  rules: RuleMeta[];
+}
+
+export interface EvaluateOptions {
+  env?: string;
+  customPolicies?: Policy[];
+  version?: string;
+}
+
+export interface Evaluation {
+  report: Report;
+  diagnostics: Diagnostic[];
+}
+
+export function fingerprint(ruleId: string, subject: string, key: string): string {
+  return createHash("sha256").update(`${ruleId}\u0000${subject}\u0000${key}`).digest("hex").slice(0, 24);
+}
+
+interface Configured {
+  policy: Policy;
+  severity: PolicySeverity;
+  options: unknown;
+}
+
+function configure(project: Project, policies: readonly Policy[], diagnostics: Diagnostic[]): Configured[] {
+  const settings = project.config.policies;
+  const where = (path: (string | number)[]): Location =>
+    project.configLocation ? locateIn(project.configLocation, path) : { file: "tollgate.yaml", line: 1, col: 1 };
+  const ids = new Set(policies.map((p) => p.id));
+  for (const id of Object.keys(settings)) {
+    if (!ids.has(id)) {
+      const loc = where(["policies", id]);
+      diagnostics.push({ code: "unknown-policy", severity: "error", message: `no policy named \`${id}\``, hint: didYouMean(id, ids) ?? "Run `tollgate policies` to list policy ids.", ...loc });
+    }
+  }
+  const out: Configured[] = [];
+  for (const policy of policies) {
+    const s = settings[policy.id];
+    let severity = policy.severity;
+    let raw: unknown = {};
+    if (s === "off") continue;
+    if (typeof s === "string") severity = s;
+    else if (s) {
+      if (s.enabled === false) continue;
+      if (s.severity) severity = s.severity;
+      raw = s.options ?? {};
+    }
+    const parsed = policy.options.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const loc = where(["policies", policy.id, "options", ...(issue.path as (string | number)[])]);
+        diagnostics.push({ code: "invalid-policy-options", severity: "error", message: `${policy.id}: ${issue.path.join(".") || "options"}: ${issue.message}`, hint: "Check the policy's options in docs/policies.md.", ...loc });
+      }
+      continue;
+    }
+    out.push({ policy, severity, options: parsed.data });
+  }
+  return out;
+}
+
+function locate(project: Project, at: Anchor): Location {
+  return project.sources.locate(at.section, at.name, at.path ?? []) ?? { file: "<model>", line: 1, col: 1 };
+}
+
+/** Runs the configured policies over a model. Pure apart from the source-map lookup. */
+export function runPolicies(model: Model, configured: readonly Configured[], now: string, env: string | undefined, locateAt: (a: Anchor) => Location): Finding[] {
+  const environments = env ? [env] : [...model.environments.keys()];
+  const production = [...model.environments].find(([, e]) => e.production)?.[0];
+  const findings: Finding[] = [];
+  for (const { policy, severity, options } of configured) {
+    policy.check({ model, options, now, environments, production }, (f: FindingInput) => {
+      findings.push({
+        ruleId: policy.id, severity, message: f.message, subject: f.subject, location: locateAt(f.at),
+        fingerprint: fingerprint(policy.id, f.subject, f.key ?? ""), waived: false, ...(f.date ? { date: f.date } : {}),
+      });
+    });
+  }
+  return findings;
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.col - b.location.col ||
+      a.ruleId.localeCompare(b.ruleId) || a.subject.localeCompare(b.subject) || a.fingerprint.localeCompare(b.fingerprint),
+  );
+}
+
+export function evaluate(project: Project, options: EvaluateOptions = {}): Evaluation {
+  const diagnostics: Diagnostic[] = [];
+  const policies = [...BUILTIN_POLICIES, ...(options.customPolicies ?? [])];
+  const configured = configure(project, policies, diagnostics);
+  const findings = runPolicies(project.model, configured, project.now, options.env, (a) => locate(project, a));
+  const maxDays = project.config.limits?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
+  findings.push(...applyWaivers(findings, project.waivers, project.now, maxDays, fingerprint));
+  sortFindings(findings);
+
+  const enabled = new Set(configured.map((c) => c.policy.id));
+  const { percent, scorecards } = score(scorecardDefs(policies), findings, enabled, project.config.scoring?.weights ?? {});
+  const live = findings.filter((f) => !f.waived);
+  const rules: RuleMeta[] = [
+    ...policies.map((p) => ({
+      id: p.id, title: p.title, category: p.category, rationale: p.rationale, remediation: p.remediation,
+      severity: configured.find((c) => c.policy.id === p.id)?.severity ?? p.severity, enabled: enabled.has(p.id),
+    })),
+    ...Object.entries(WAIVER_RULES).map(([id, r]) => ({ id, title: r.title, category: "waivers", severity: r.severity as PolicySeverity, rationale: r.rationale, remediation: r.remediation, enabled: true })),
+  ];
+  return {
+    diagnostics,
+    report: {
+      tool: { name: "tollgate", version: options.version ?? "0.0.0" },
+      now: project.now,
+      env: options.env ?? null,
+      score: { percent },
+      scorecards,
+      findings,
+      summary: {
+        errors: live.filter((f) => f.severity === "error").length,
+        warnings: live.filter((f) => f.severity === "warning").length,
+        notes: live.filter((f) => f.severity === "note").length,
+        waived: findings.length - live.length,
+      },
+      rules,
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { Report } from "../engine.js";
+import type { Comparison } from "./baseline.js";
+
+/** The documented JSON contract; `comparison` only in PR mode. */
+export function renderJson(report: Report, comparison?: Comparison): string {
+  const out = {
+    tool: report.tool,
+    now: report.now,
+    env: report.env,
+    score: report.score,
+    scorecards: report.scorecards.map((s) => ({ id: s.id, title: s.title, percent: s.percent, passed: s.passed, total: s.total, weight: s.weight, categories: s.categories })),
+    findings: report.findings.map((f) => ({
+      ruleId: f.ruleId, severity: f.severity, message: f.message, subject: f.subject, location: f.location,
+      waived: f.waived, ...(f.waiver ? { waiver: f.waiver } : {}), ...(f.baselineState ? { baselineState: f.baselineState } : {}),
+      fingerprint: f.fingerprint, ...(f.date ? { date: f.date } : {}),
+    })),
+    summary: report.summary,
+    ...(comparison
+      ? { comparison: { baseScore: comparison.base.percent, delta: comparison.delta, new: comparison.newFindings.length, fixed: comparison.fixed.map((f) => ({ ruleId: f.ruleId, subject: f.subject, message: f.message })), unchanged: comparison.unchanged.length } }
+      : {}),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

@@ -1,0 +1,28 @@
+/** JUnit XML: one test case per policy × subject, one suite per scorecard category of rules. */
+import type { Report } from "../engine.js";
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+
+export function renderJunit(report: Report): string {
+  const byRule = new Map<string, typeof report.findings>();
+  for (const f of report.findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  const suites: string[] = [];
+  let tests = 0, failures = 0, skipped = 0;
+  for (const rule of report.rules.filter((r) => r.enabled)) {
+    const fs = byRule.get(rule.id) ?? [];
+    const cases: string[] = [];
+    if (fs.length === 0) cases.push(`    <testcase classname="${esc(rule.id)}" name="${esc(rule.title)}"/>`);
+    for (const f of fs) {
+      const loc = `${f.location.file}:${f.location.line}:${f.location.col}`;
+      const head = `    <testcase classname="${esc(rule.id)}" name="${esc(f.subject)}" file="${esc(f.location.file)}" line="${f.location.line}">`;
+      if (f.waived) { skipped++; cases.push(`${head}\n      <skipped message="${esc(`waived: ${f.waiver!.reason}`)}"/>\n    </testcase>`); }
+      else if (f.severity === "error") { failures++; cases.push(`${head}\n      <failure message="${esc(f.message)}" type="${esc(rule.id)}">${esc(`${loc} ${f.subject}: ${f.message}\n${rule.remediation}`)}</failure>\n    </testcase>`); }
+      else cases.push(`${head}\n      <system-out>${esc(`${f.severity}: ${loc} ${f.message}`)}</system-out>\n    </testcase>`);
+    }
+    tests += cases.length;
+    const fails = fs.filter((f) => !f.waived && f.severity === "error").length;
+    const skips = fs.filter((f) => f.waived).length;
+    suites.push(`  <testsuite name="${esc(rule.id)}" tests="${cases.length}" failures="${fails}" errors="0" skipped="${skips}">\n${cases.join("\n")}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tollgate" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${suites.join("\n")}\n</testsuites>\n`;
+}

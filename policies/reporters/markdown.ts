@@ -1,0 +1,34 @@
+/** A PR comment: score table with deltas, then new and fixed findings. */
+import type { Report } from "../engine.js";
+import type { Comparison } from "./baseline.js";
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function renderMarkdown(report: Report, comparison?: Comparison): string {
+  const out: string[] = [];
+  const delta = (n: number) => (n > 0 ? ` (+${n})` : n < 0 ? ` (${n})` : comparison ? " (±0)" : "");
+  out.push(`## Tollgate readiness: ${report.score.percent}%${comparison ? delta(comparison.delta) : ""}`, "");
+  out.push(`Evaluated ${report.now}${report.env ? ` for \`${report.env}\`` : ""}: ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.waived} waived.`, "");
+  out.push("| scorecard | passed | score |", "|---|---:|---:|");
+  for (const s of report.scorecards) {
+    const d = comparison && comparison.base.scorecards[s.id] !== undefined ? delta(s.percent - comparison.base.scorecards[s.id]!) : "";
+    out.push(`| ${cell(s.title)} | ${s.passed} of ${s.total} | ${s.percent}%${d} |`);
+  }
+  out.push("");
+  const failing = report.scorecards.flatMap((s) => s.categories.filter((c) => !c.passed).map((c) => `${s.title}: ${c.title}`));
+  if (failing.length) out.push("<details><summary>Failing categories</summary>", "", ...failing.map((f) => `- ${f}`), "", "</details>", "");
+  const row = (f: { ruleId: string; subject: string; message: string; severity: string; location?: { file: string; line: number } }) =>
+    `| ${f.severity} | \`${f.ruleId}\` | ${cell(f.subject)} | ${cell(f.message)} | ${f.location ? `${cell(f.location.file)}:${f.location.line}` : ""} |`;
+  const table = (title: string, rows: string[]) => {
+    if (rows.length === 0) return;
+    out.push(`### ${title}`, "", "| severity | rule | subject | message | location |", "|---|---|---|---|---|", ...rows, "");
+  };
+  if (comparison) {
+    table(`New findings (${comparison.newFindings.length})`, comparison.newFindings.map(row));
+    table(`Fixed findings (${comparison.fixed.length})`, comparison.fixed.map(row));
+    if (comparison.newFindings.length === 0 && comparison.fixed.length === 0) out.push("No new or fixed findings.", "");
+  } else {
+    table(`Findings (${report.findings.filter((f) => !f.waived).length})`, report.findings.filter((f) => !f.waived).map(row));
+  }
+  return `${out.join("\n")}`;
+}

@@ -1,0 +1,17 @@
+import { definePolicy } from "../types.js";
+import { noOptions } from "../helpers.js";
+
+export default definePolicy({
+  id: "production-not-deployed",
+  title: "Production environment not deployed",
+  category: "secrets",
+  severity: "error",
+  rationale: "Secrets are only production-ready once the environment that holds them exists and serves traffic.",
+  remediation: "Deploy production, then set deployed: true on it.",
+  options: noOptions,
+  check({ model, production }, report) {
+    if (!production) return;
+    const env = model.environments.get(production);
+    if (env && !env.deployed) report({ subject: `environment/${production}`, message: `${production} is marked deployed: false`, at: { section: "environments", name: production, path: ["deployed"] } });
+  },
+});

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { daysBetween } from "../../model/dates.js";
+import { definePolicy } from "../types.js";
+import { dueDate, placements, secretSubject } from "../helpers.js";
+
+export default definePolicy({
+  id: "secret-rotation-due-soon",
+  title: "Secret rotation due soon",
+  category: "secrets",
+  severity: "warning",
+  rationale: "Rotations planned ahead do not turn into outages or overdue secrets.",
+  remediation: "Schedule the rotation before the due date.",
+  options: z.strictObject({ windowDays: z.number().int().min(1).max(365).default(14) }),
+  check({ model, now, environments, options }, report) {
+    for (const [name, s] of model.secrets) {
+      if (!s.rotationDays) continue;
+      for (const [env, p] of placements(s, environments)) {
+        if (!p.lastRotated) continue;
+        const due = dueDate(p.lastRotated, s.rotationDays);
+        const left = daysBetween(now, due);
+        if (left >= 0 && left <= options.windowDays) {
+          report({ subject: secretSubject(name, env), date: due, message: `rotation due ${due}, in ${left} day${left === 1 ? "" : "s"}`, at: { section: "secrets", name, path: ["environments", env, "lastRotated"] } });
+        }
+      }
+    }
+  },
+});

@@ -72,3 +72,12 @@ describe("docs/diagnostics.md", () => {
     for (const code of Object.keys(DIAGNOSTIC_CODES)) expect(doc).toContain(`| \`${code}\` |`);
   });
 });
+
+describe("docs/policies.md", () => {
+  it("documents every built-in policy", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { BUILTIN_POLICIES } = await import("../../policies/registry.js");
+    const doc = readFileSync(`${REPO}/docs/policies.md`, "utf8");
+    for (const p of BUILTIN_POLICIES) expect(doc).toContain(`| \`${p.id}\` |`);
+  });
+});

@@ -1,5 +1,4 @@
 /** Shared CLI plumbing: option parsing that turns bad input into exit code 2, and output helpers. */
-import { createRequire } from "node:module";
 import { isRealDate, todayUtc } from "../model/dates.js";
 import { formatDiagnostic, type Diagnostic } from "../model/diagnostics.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -15,10 +14,7 @@ export class UsageError extends Error {
   }
 }
 
-export function version(): string {
-  const require = createRequire(import.meta.url);
-  return (require("../../package.json") as { version: string }).version;
-}
+export { version } from "../util/version.js";
 
 export function parseNow(value: string | undefined): string {
   if (value === undefined) return todayUtc();

@@ -51,6 +51,19 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(async (o) => setCode(await (await import("./forecast.js")).forecastCommand(o)));
 
   program
+    .command("synth")
+    .description("synthesize per-environment cron and monitoring config with CDK for Terraform (no cdktf CLI needed)")
+    .addOption(rootOption())
+    .addOption(new Option("--env <name>", "environment to synthesize; repeatable (default: all)").argParser(collect))
+    .option("--all", "synthesize every environment")
+    .addOption(new Option("--out <dir>", "output folder").default("cdktf.out"))
+    .addOption(nowOption())
+    .option("--hcl", "emit HCL (cdk.tf) instead of Terraform JSON")
+    .option("--force", "synthesize production even when the readiness gate fails (needs --reason)")
+    .addOption(new Option("--reason <text>", "why the gate is overridden; recorded in the stack"))
+    .action(async (o) => setCode(await (await import("./synth.js")).synthCommand(o)));
+
+  program
     .command("policies")
     .description("list the built-in policies")
     .addOption(new Option("--format <format>", "text or json").default("text"))

@@ -35,6 +35,9 @@ export const MonitoringOverrides = z.strictObject({
   groupWait: duration.optional(),
   groupInterval: duration.optional(),
   repeatInterval: duration.optional(),
+  alertmanager: describe(z.string().min(3).max(300).optional(), "host:port of Alertmanager (default localhost:9093)."),
+  nodeExporter: describe(z.string().min(3).max(300).optional(), "host:port of the node_exporter serving the probe textfile (default localhost:9100)."),
+  blackboxExporter: describe(z.string().min(3).max(300).optional(), "host:port of blackbox_exporter (default localhost:9115)."),
 });
 
 export const Environment = z.strictObject({
@@ -49,6 +52,19 @@ export const Environment = z.strictObject({
     })
     .optional(),
   monitoring: MonitoringOverrides.optional(),
+  runtime: describe(
+    z
+      .strictObject({
+        workdir: z.string().min(1).max(500).optional(),
+        textfileDir: z.string().min(1).max(500).optional(),
+        stateDir: z.string().min(1).max(500).optional(),
+        image: z.string().min(1).max(500).optional(),
+        namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
+        command: describe(z.array(z.string().min(1).max(500)).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),
+      })
+      .optional(),
+    "Where the generated cron jobs run: working directory with the manifests, node_exporter textfile folder, image.",
+  ),
   /** Names of alert rules switched off here, or per-alert threshold/for/severity changes. */
   alerts: z
     .record(
@@ -69,6 +85,7 @@ export const Environment = z.strictObject({
         enabled: z.boolean().optional(),
         url: url.optional(),
         to: z.array(z.string().min(3).max(320)).optional(),
+        credentialsFile: z.string().min(1).max(500).optional(),
       }),
     )
     .optional(),

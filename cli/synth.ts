@@ -1,0 +1,72 @@
+import path from "node:path";
+import pc from "picocolors";
+import { productionGate } from "../checks/gate.js";
+import { assess } from "../checks/readiness.js";
+import type { Diagnostic } from "../model/diagnostics.js";
+import { validateSchedule } from "../infra/generate/cron.js";
+import { synthesize } from "../infra/synth.js";
+import type { GateOverride } from "../infra/stack.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, parseNow, printDiagnostics, version } from "./common.js";
+
+export interface SynthCliOptions {
+  root: string;
+  env?: string[];
+  all?: boolean;
+  out: string;
+  now?: string;
+  hcl?: boolean;
+  force?: boolean;
+  reason?: string;
+}
+
+export async function synthCommand(o: SynthCliOptions): Promise<number> {
+  if (o.env?.length && o.all) throw new UsageError("use --env or --all, not both");
+  if (o.force && !o.reason?.trim()) throw new UsageError("--force needs --reason \"...\" so the override is recorded");
+  if (o.reason && !o.force) throw new UsageError("--reason only makes sense with --force");
+  const now = parseNow(o.now);
+  const { project, report, diagnostics } = await assess(o.root, { now, version: version() });
+  if (!report) {
+    printDiagnostics(diagnostics);
+    return EXIT_INPUT;
+  }
+  const model = project.model;
+  const all = [...model.environments.keys()];
+  const wanted = o.env?.length ? o.env : all;
+  for (const e of wanted) if (!model.environments.has(e)) throw new UsageError(`--env ${e}: no such environment`, `Environments: ${all.join(", ")}`);
+
+  const bad: Diagnostic[] = [];
+  for (const e of wanted) {
+    const schedule = model.environments.get(e)!.probe?.schedule;
+    const problem = schedule ? validateSchedule(schedule) : undefined;
+    if (problem) bad.push({ code: "invalid-value", severity: "error", message: `probe.schedule ${JSON.stringify(schedule)} is not a valid cron expression: ${problem}`, hint: "Use five fields, e.g. \"* * * * *\" for every minute.", ...(project.sources.locate("environments", e, ["probe", "schedule"]) ?? { file: "<model>", line: 1, col: 1 }) });
+  }
+  if (bad.length) {
+    printDiagnostics(bad);
+    return EXIT_INPUT;
+  }
+
+  const scorecards = project.config.gate?.production?.scorecards ?? ["secrets"];
+  const overrides: Record<string, GateOverride> = {};
+  const refused: string[] = [];
+  for (const e of wanted.filter((x) => model.environments.get(x)!.production)) {
+    const g = productionGate(report, scorecards);
+    if (g.passed) continue;
+    const failing = g.failing.map((f) => `${f.scorecard}/${f.category}`);
+    if (o.force) {
+      overrides[e] = { reason: o.reason!.trim(), failing, ...(o.now ? { now } : {}) };
+      process.stderr.write(pc.yellow(`tollgate: ${e}: readiness gate fails (${failing.join(", ")}); synthesizing anyway because --force: ${o.reason!.trim()}\n`));
+      continue;
+    }
+    refused.push(e);
+    process.stderr.write(`tollgate: refusing to synthesize ${pc.bold(e)}: the production readiness gate fails.\n`);
+    for (const f of g.failing) process.stderr.write(`  ✖ ${f.scorecard}: ${f.title} (${f.findings} finding${f.findings === 1 ? "" : "s"})\n`);
+    process.stderr.write(`  Fix them (tollgate check --explain), or override with --force --reason "why".\n`);
+  }
+  const envs = wanted.filter((e) => !refused.includes(e));
+  if (envs.length) {
+    const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides });
+    const rel = path.relative(process.cwd(), result.outDir) || ".";
+    for (const e of envs) process.stdout.write(`${pc.green("✔")} ${e}: ${rel}/stacks/${e}/${o.hcl ? "cdk.tf" : "cdk.tf.json"}, config in ${rel}/config/${e}/\n`);
+  }
+  return refused.length ? EXIT_GATE : EXIT_OK;
+}

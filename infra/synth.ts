@@ -1,0 +1,62 @@
+/**
+ * model → synth. Builds the cdktf app for the chosen environments into a temporary sibling of the
+ * output folder and swaps it into place, so a failed or interrupted synth leaves the previous
+ * output intact.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { App } from "cdktf";
+import type { Model } from "../model/loader.js";
+import { envContext } from "./generate/context.js";
+import { EnvironmentStack, type GateOverride } from "./stack.js";
+
+export interface SynthOptions {
+  envs: string[];
+  outDir: string;
+  hcl?: boolean;
+  version: string;
+  overrides?: Record<string, GateOverride>;
+}
+
+export interface SynthResult {
+  outDir: string;
+  stacks: string[];
+}
+
+/** Adds one stack per environment to an app (also used by infra/app.ts under the cdktf CLI). */
+export function addStacks(app: App, model: Model, opts: { envs: string[]; version: string; overrides?: Record<string, GateOverride> }): void {
+  for (const env of opts.envs) {
+    const ctx = envContext(model, env, opts.version);
+    const stagingDir = path.resolve(app.outdir, "config", env);
+    const override = opts.overrides?.[env];
+    new EnvironmentStack(app, env, { ctx, stagingDir, ...(override ? { override } : {}) });
+  }
+}
+
+export async function synthesize(model: Model, opts: SynthOptions): Promise<SynthResult> {
+  const outDir = path.resolve(opts.outDir);
+  await mkdir(path.dirname(outDir), { recursive: true });
+  const tmp = `${outDir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  // cdktf 0.21 stacks read HCL mode from this variable only, not from the App option.
+  const previousHcl = process.env.SYNTH_HCL_OUTPUT;
+  try {
+    if (opts.hcl) process.env.SYNTH_HCL_OUTPUT = "true";
+    else delete process.env.SYNTH_HCL_OUTPUT;
+    const app = new App({ outdir: tmp, hclOutput: !!opts.hcl, skipValidation: false });
+    addStacks(app, model, opts);
+    app.synth();
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  } finally {
+    if (previousHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = previousHcl;
+  }
+  const old = `${outDir}.old-${process.pid}-${randomBytes(4).toString("hex")}`;
+  if (existsSync(outDir)) await rename(outDir, old);
+  await rename(tmp, outDir);
+  await rm(old, { recursive: true, force: true });
+  return { outDir, stacks: opts.envs };
+}

@@ -1,0 +1,24 @@
+/**
+ * Metric names are a contract between the probe (checks/) that writes them and the rules that
+ * `tollgate synth` (infra/) generates. Both import them from here.
+ */
+export const METRICS = {
+  success: "tollgate_probe_success",
+  duration: "tollgate_probe_duration_seconds",
+  attempts: "tollgate_probe_attempts",
+  failedStage: "tollgate_probe_failed_stage",
+  skipped: "tollgate_probe_skipped",
+  rateLimited: "tollgate_probe_rate_limited",
+  rotationDueDays: "tollgate_secret_rotation_due_days",
+  projectedCost: "tollgate_api_projected_monthly_cost_usd",
+  budget: "tollgate_api_monthly_budget_usd",
+} as const;
+
+export const RECORDED = {
+  successRatio: (w: string) => `tollgate:probe_success:ratio_${w}`,
+  latency: (q: "p50" | "p95" | "p99") => `tollgate:probe_duration_seconds:${q}_1h`,
+  rateLimitedRatio: "tollgate:probe_rate_limited:ratio_1h",
+} as const;
+
+/** MCP stages that mean "the server answers but its tools do not work". */
+export const TOOL_STAGES = ["tools-missing", "tool-error", "drift"] as const;

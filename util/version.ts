@@ -1,0 +1,7 @@
+import { createRequire } from "node:module";
+
+/** The package version, read once from package.json (two levels above dist/util/). */
+export function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require("../../package.json") as { version: string }).version;
+}

@@ -64,6 +64,22 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(async (o) => setCode(await (await import("./synth.js")).synthCommand(o)));
 
   program
+    .command("probe")
+    .description("probe the live services of one environment (HTTP, deep MCP, webhook security); cron-friendly")
+    .addOption(rootOption())
+    .addOption(new Option("--env <name>", "environment to probe (default: the first deployed non-production one)"))
+    .addOption(new Option("--service <name>", "probe only this service; repeatable").argParser(collect))
+    .addOption(new Option("--format <format>", "text, json or prometheus (textfile collector)").default("text"))
+    .addOption(new Option("--output <file>", "write to a file (atomically) instead of standard output"))
+    .addOption(new Option("--concurrency <n>", "probes at once (default: environment's probe.concurrency, else 8)"))
+    .addOption(new Option("--timeout <ms>", "per-attempt timeout in milliseconds (default: the service's healthCheck.timeout)"))
+    .addOption(new Option("--state <file>", "keep recent results here for flapping, success rate and percentiles"))
+    .addOption(new Option("--window <n>", "results kept per service in the state file").default("20"))
+    .option("--allow-production", "also send webhook-security probes to a production environment")
+    .addOption(nowOption())
+    .action(async (o) => setCode(await (await import("./probe.js")).probeCommand(o)));
+
+  program
     .command("policies")
     .description("list the built-in policies")
     .addOption(new Option("--format <format>", "text or json").default("text"))

@@ -123,7 +123,8 @@ export const HealthCheck = z.strictObject({
   headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.strictObject({ fromEnv: envVar })).optional(),
   maxRedirects: z.number().int().min(0).max(10).optional(),
   maxBodyBytes: z.number().int().min(1).max(100_000_000).optional(),
-  retries: z.number().int().min(1).max(10).optional(),
+  retries: describe(z.number().int().min(1).max(10).optional(), "Total attempts per probe (default 3), with exponential backoff and full jitter."),
+  tls: z.strictObject({ caFile: describe(z.string().min(1).max(500), "PEM file of a CA to trust (e.g. a private CA).") }).optional(),
   mcp: McpCheck.optional(),
 });
 

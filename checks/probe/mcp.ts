@@ -1,0 +1,102 @@
+/**
+ * Deep MCP probe with the SDK's client: health endpoint (if any) → connect/initialize → ping →
+ * tools/list → required tools present → input-schema drift → optional smoke call. The result
+ * names the stage that failed: a server whose health endpoint answers but whose tools throw is
+ * unhealthy at "tool-error".
+ */
+import { createHash } from "node:crypto";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { ServiceT } from "../../model/schema.js";
+import { failFromHttpError, probeHttp, type ProbeEnv } from "./http.js";
+import { ProbeFailure, type Outcome, type Stage } from "./types.js";
+
+/** Canonical JSON (sorted keys) so the same schema always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function schemaHash(schema: unknown): string {
+  return createHash("sha256").update(canonicalJson(schema ?? {})).digest("hex");
+}
+
+function isNetworkError(e: unknown): boolean {
+  const text = `${(e as Error)?.message ?? ""} ${String((e as { cause?: unknown })?.cause ?? "")}`;
+  return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|fetch failed|socket hang up|ENOENT|spawn/i.test(text);
+}
+
+export async function probeMcp(endpoint: { url?: string; health?: string; command?: string[] }, service: ServiceT, env: ProbeEnv): Promise<Outcome> {
+  const mcp = service.healthCheck!.mcp!;
+  const started = Date.now();
+  const deadline = started + env.timeoutMs;
+  const left = () => Math.max(1, deadline - Date.now());
+  const fail = (stage: Stage, detail: string): never => { throw new ProbeFailure({ stage, latencyMs: Date.now() - started, detail }); };
+
+  let healthNote = "";
+  if (endpoint.health) {
+    try {
+      const h = await probeHttp(endpoint.health, { ...service, healthCheck: { ...service.healthCheck, expect: { ...(service.healthCheck?.expect?.status !== undefined ? { status: service.healthCheck.expect.status } : {}) } } }, { ...env, timeoutMs: left() });
+      healthNote = `health ${h.latencyMs} ms; `;
+    } catch (e) {
+      if (e instanceof ProbeFailure) fail(e.outcome.stage === "timeout" ? "timeout" : "health", `health endpoint: ${e.outcome.detail}`);
+      throw e;
+    }
+  }
+
+  const transport =
+    mcp.transport === "stdio"
+      ? new StdioClientTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), stderr: "ignore" })
+      : new StreamableHTTPClientTransport(new URL(endpoint.url!), { requestInit: { headers: env.headers } });
+  const client = new Client({ name: "tollgate-probe", version: "1" }, { capabilities: {} });
+  const timer = setTimeout(() => { void client.close().catch(() => undefined); }, left());
+  try {
+    try {
+      await client.connect(transport, { timeout: left() });
+    } catch (e) {
+      if (Date.now() >= deadline) fail("timeout", `no MCP handshake within ${env.timeoutMs} ms`);
+      fail(isNetworkError(e) ? "connect" : "initialize", `${isNetworkError(e) ? "cannot connect" : "initialize failed"}: ${(e as Error).message}`);
+    }
+    try {
+      await client.ping({ timeout: left() });
+    } catch (e) {
+      fail("ping", `ping failed: ${(e as Error).message}`);
+    }
+    let tools;
+    try {
+      tools = (await client.listTools(undefined, { timeout: left() })).tools;
+    } catch (e) {
+      fail("initialize", `tools/list failed: ${(e as Error).message}`);
+    }
+    const names = new Set(tools!.map((t) => t.name));
+    const missing = mcp.requiredTools.filter((t) => !names.has(t));
+    if (missing.length) fail("tools-missing", `required tool${missing.length === 1 ? "" : "s"} missing: ${missing.join(", ")}`);
+    for (const [tool, expected] of Object.entries(mcp.toolSchemas ?? {})) {
+      const t = tools!.find((x) => x.name === tool);
+      if (t && schemaHash(t.inputSchema) !== expected) fail("drift", `input schema of ${tool} changed (sha256 ${schemaHash(t.inputSchema).slice(0, 12)}…, manifest ${expected.slice(0, 12)}…)`);
+    }
+    if (mcp.smoke) {
+      let result;
+      try {
+        result = await client.callTool({ name: mcp.smoke.tool, arguments: mcp.smoke.arguments }, undefined, { timeout: left() });
+      } catch (e) {
+        if (Date.now() >= deadline) fail("timeout", `smoke call ${mcp.smoke.tool} did not finish within ${env.timeoutMs} ms`);
+        fail("tool-error", `${mcp.smoke.tool} failed: ${(e as Error).message}`);
+      }
+      if (result!.isError) {
+        const text = Array.isArray(result!.content) ? result!.content.map((c: any) => (c?.type === "text" ? c.text : "")).join(" ").trim() : "";
+        fail("tool-error", `${mcp.smoke.tool} returned an error${text ? `: ${text.slice(0, 200)}` : ""}`);
+      }
+    }
+    return { stage: "ok", latencyMs: Date.now() - started, detail: `${healthNote}${names.size} tools${mcp.smoke ? `, ${mcp.smoke.tool} ok` : ""}` };
+  } finally {
+    clearTimeout(timer);
+    await client.close().catch(() => undefined);
+  }
+}
+
+export { failFromHttpError };

@@ -1,0 +1,63 @@
+/** The probe's three outputs: a text table, the JSON contract, and Prometheus text exposition. */
+import pc from "picocolors";
+import { Gauge, Registry } from "prom-client";
+import { METRICS } from "../../model/metrics.js";
+import type { ProbeResult } from "./types.js";
+
+export function summary(results: ProbeResult[]) {
+  return {
+    healthy: results.filter((r) => r.status === "healthy").length,
+    unhealthy: results.filter((r) => r.status === "unhealthy").length,
+    skipped: results.filter((r) => r.status === "skipped").length,
+    total: results.length,
+  };
+}
+
+export function renderJson(now: string, env: string, results: ProbeResult[]): string {
+  return `${JSON.stringify({
+    now, env, summary: summary(results),
+    results: results.map((r) => ({
+      service: r.service, kind: r.kind, status: r.status, stage: r.stage, latencyMs: r.latencyMs, attempts: r.attempts, detail: r.detail,
+      optional: r.optional, ...(r.history ? { history: r.history } : {}),
+    })),
+  }, null, 2)}\n`;
+}
+
+export function renderText(env: string, results: ProbeResult[]): string {
+  const rows = results.map((r) => [
+    r.service + (r.optional ? " (optional)" : ""), r.kind, r.status, r.stage, r.status === "skipped" ? "-" : `${r.latencyMs} ms`,
+    r.detail + (r.history ? ` [${r.history.failures}/${r.history.runs} failed recently${r.history.flapping ? ", flapping" : ""}${r.history.p95 !== null ? `, p95 ${r.history.p95} ms` : ""}]` : ""),
+  ]);
+  const head = ["SERVICE", "KIND", "STATUS", "STAGE", "LATENCY", "DETAIL"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const color = (s: string) => (s === "healthy" ? pc.green(s) : s === "unhealthy" ? pc.red(s) : pc.yellow(s));
+  const line = (cells: string[], isHead = false) => cells.map((c, i) => {
+    const padded = i === cells.length - 1 ? c : c.padEnd(widths[i]!);
+    return isHead ? pc.bold(padded) : i === 2 ? color(c) + " ".repeat(widths[i]! - c.length) : padded;
+  }).join("  ");
+  const s = summary(results);
+  return `${[line(head, true), ...rows.map((r) => line(r))].join("\n")}\n${env}: ${s.healthy} healthy, ${s.unhealthy} unhealthy, ${s.skipped} skipped of ${s.total}\n`;
+}
+
+export async function renderPrometheus(env: string, results: ProbeResult[]): Promise<string> {
+  const registry = new Registry();
+  const labelNames = ["env", "service", "kind"] as const;
+  const g = (name: string, help: string, extra: string[] = []) => new Gauge({ name, help, labelNames: [...labelNames, ...extra], registers: [registry] });
+  const success = g(METRICS.success, "1 when the service passed every probe stage in the last run.");
+  const duration = g(METRICS.duration, "Duration of the last probe of the service, in seconds.");
+  const attempts = g(METRICS.attempts, "Attempts the last probe took (retries included).");
+  const failed = g(METRICS.failedStage, "1 for the stage at which the last probe failed.", ["stage"]);
+  const skipped = g(METRICS.skipped, "1 when the probe was skipped because a parent service is down.");
+  const limited = g(METRICS.rateLimited, "1 when the service answered 429 Too Many Requests.");
+  for (const r of results) {
+    const l = { env, service: r.service, kind: r.kind };
+    // A skipped child reports 0 so its alert fires and Alertmanager's inhibit rules silence it.
+    success.set(l, r.status === "healthy" ? 1 : 0);
+    duration.set(l, r.latencyMs / 1000);
+    attempts.set(l, r.attempts);
+    skipped.set(l, r.status === "skipped" ? 1 : 0);
+    limited.set(l, r.rateLimited ? 1 : 0);
+    if (r.status === "unhealthy") failed.set({ ...l, stage: r.stage }, 1);
+  }
+  return registry.metrics();
+}

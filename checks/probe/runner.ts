@@ -1,0 +1,159 @@
+/**
+ * model → probe. Probes every service of one environment: parents before children (a child of a
+ * down parent is skipped), at most N at once, each attempt bounded by its timeout, retried with
+ * exponential backoff and full jitter (cockatiel), behind a per-service circuit breaker.
+ */
+import {
+  ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, fullJitterGenerator, handleWhen, retry, wrap, BrokenCircuitError,
+} from "cockatiel";
+import { durationMs } from "../../model/duration.js";
+import type { Model } from "../../model/loader.js";
+import type { ServiceT } from "../../model/schema.js";
+import { probeHttp } from "./http.js";
+import { probeMcp } from "./mcp.js";
+import { probeTcp } from "./tcp.js";
+import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
+import { probeWebhook } from "./webhook.js";
+
+export interface RunOptions {
+  env: string;
+  services?: string[];
+  concurrency: number;
+  timeoutMs?: number;
+  allowProduction?: boolean;
+  environment: NodeJS.ProcessEnv;
+  /** Consecutive failures per service from earlier runs (the state file); opens the breaker. */
+  previousFailures?: Record<string, number>;
+  baseDelayMs?: number;
+}
+
+/** Values that must never appear in any output: header values and signing secrets. */
+export class Redactor {
+  private readonly values = new Set<string>();
+  add(v: string | undefined): void {
+    if (v && v.length >= 4) this.values.add(v);
+  }
+  redact(text: string): string {
+    let out = text.replace(/\/\/[^/@\s]+:[^/@\s]+@/g, "//[REDACTED]@");
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("[REDACTED]");
+    return out;
+  }
+}
+
+const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security"]);
+const BREAKER_THRESHOLD = 5;
+
+class Semaphore {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.queue.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+}
+
+export function selectServices(model: Model, env: string, only?: string[]): string[] {
+  return [...model.services]
+    .filter(([n, s]) => (!only?.length || only.includes(n)) && !!s.endpoints[env] && !!(s.endpoints[env]!.url || s.endpoints[env]!.health || s.endpoints[env]!.command))
+    .map(([n]) => n);
+}
+
+export async function runProbes(model: Model, opts: RunOptions): Promise<{ results: ProbeResult[]; redactor: Redactor }> {
+  const redactor = new Redactor();
+  const names = selectServices(model, opts.env, opts.services);
+  const selected = new Set(names);
+  const production = model.environments.get(opts.env)?.production ?? false;
+  const sem = new Semaphore(opts.concurrency);
+  const tasks = new Map<string, Promise<ProbeResult>>();
+
+  const one = (name: string): Promise<ProbeResult> => {
+    const existing = tasks.get(name);
+    if (existing) return existing;
+    const task = (async () => {
+      const s = model.services.get(name)!;
+      const parents = s.dependsOn.filter((p) => selected.has(p));
+      const parentResults = await Promise.all(parents.map(one));
+      const down = parentResults.filter((r) => r.status !== "healthy").map((r) => r.service);
+      const base = { service: name, kind: s.kind, optional: s.optional };
+      if (down.length) return { ...base, status: "skipped" as const, stage: "dependency" as const, latencyMs: 0, attempts: 0, detail: `parent down: ${down.join(", ")}` };
+      return sem.use(() => probeService(model, name, s, opts, production, redactor));
+    })();
+    tasks.set(name, task);
+    return task;
+  };
+  const results = await Promise.all(names.map(one));
+  for (const r of results) r.detail = redactor.redact(r.detail);
+  return { results, redactor };
+}
+
+async function probeService(model: Model, name: string, s: ServiceT, opts: RunOptions, production: boolean, redactor: Redactor): Promise<ProbeResult> {
+  const hc = s.healthCheck ?? {};
+  const endpoint = s.endpoints[opts.env]!;
+  const timeoutMs = opts.timeoutMs ?? (hc.timeout ? durationMs(hc.timeout) : model.environments.get(opts.env)?.probe?.timeout ? durationMs(model.environments.get(opts.env)!.probe!.timeout!) : 10_000);
+  const base = { service: name, kind: s.kind, optional: s.optional };
+
+  const headers: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [header, { fromEnv }] of Object.entries(hc.headers ?? {})) {
+    const v = opts.environment[fromEnv];
+    if (v === undefined) missing.push(fromEnv);
+    else {
+      headers[header] = v;
+      redactor.add(v);
+    }
+  }
+  const webhook = s.kind === "webhook" ? [...model.webhooks.values()].find((w) => w.service === name) : undefined;
+  const secretEnv = webhook?.signature?.scheme === "hmac-sha256" ? webhook.signature.probeSecretEnv : undefined;
+  const runSecurity = !!(webhook && secretEnv && endpoint.url && (!production || opts.allowProduction));
+  const secret = secretEnv ? opts.environment[secretEnv] : undefined;
+  redactor.add(secret);
+  if (runSecurity && secret === undefined) missing.push(secretEnv!);
+  if (missing.length) return { ...base, status: "unhealthy", stage: "config", latencyMs: 0, attempts: 0, detail: `environment variable${missing.length === 1 ? "" : "s"} not set: ${missing.join(", ")}` };
+
+  const attemptOnce = async (): Promise<Outcome> => {
+    if (s.kind === "mcp" && hc.mcp) return probeMcp(endpoint, s, { timeoutMs, headers });
+    if (s.kind === "webhook" && runSecurity) {
+      const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers }) : undefined;
+      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs);
+      return { ...sec, detail: `${health ? `${health.detail}; ` : ""}${sec.detail}` };
+    }
+    const target = endpoint.health ?? endpoint.url!;
+    if (/^(redis|tcp):\/\//.test(target)) return probeTcp(target, timeoutMs);
+    const out = await probeHttp(target, s, { timeoutMs, headers });
+    return s.kind === "webhook" && webhook?.signature && production && !opts.allowProduction ? { ...out, detail: `${out.detail}; security probes skipped in production (--allow-production)` } : out;
+  };
+
+  const configured = hc.retries ?? 3;
+  const previous = opts.previousFailures?.[name] ?? 0;
+  const breakerOpen = previous >= BREAKER_THRESHOLD;
+  const maxAttempts = breakerOpen ? 1 : configured;
+  let attempts = 0;
+  const retryPolicy = retry(handleWhen((e) => e instanceof ProbeFailure && !NO_RETRY.has(e.outcome.stage)), {
+    maxAttempts: maxAttempts - 1,
+    backoff: new ExponentialBackoff({ initialDelay: opts.baseDelayMs ?? 200, maxDelay: 2_000, generator: fullJitterGenerator }),
+  });
+  const breaker = circuitBreaker(handleWhen((e) => e instanceof ProbeFailure), { halfOpenAfter: 60_000, breaker: new ConsecutiveBreaker(BREAKER_THRESHOLD) });
+  const policy = wrap(retryPolicy, breaker);
+  try {
+    const outcome = await policy.execute(() => {
+      attempts++;
+      return attemptOnce();
+    });
+    return { ...base, status: "healthy", stage: outcome.stage, latencyMs: outcome.latencyMs, attempts, detail: outcome.detail + (breakerOpen ? ` (recovered after ${previous} failed runs)` : "") };
+  } catch (e) {
+    if (e instanceof ProbeFailure) {
+      const o = e.outcome;
+      const note = breakerOpen ? ` (circuit open after ${previous} failed runs: single attempt)` : "";
+      return { ...base, status: "unhealthy", stage: o.stage, latencyMs: o.latencyMs, attempts, detail: o.detail + note, ...(o.rateLimited ? { rateLimited: true } : {}) };
+    }
+    if (e instanceof BrokenCircuitError) return { ...base, status: "unhealthy", stage: "breaker", latencyMs: 0, attempts, detail: "circuit breaker open" };
+    return { ...base, status: "unhealthy", stage: "connect", latencyMs: 0, attempts, detail: `probe error: ${(e as Error)?.message ?? String(e)}` };
+  }
+}

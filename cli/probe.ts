@@ -1,0 +1,62 @@
+import pc from "picocolors";
+import { loadProject } from "../model/loader.js";
+import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
+import { runProbes, selectServices } from "../checks/probe/runner.js";
+import { consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+
+export interface ProbeCliOptions {
+  root: string;
+  env?: string;
+  service?: string[];
+  format: string;
+  output?: string;
+  concurrency?: string;
+  timeout?: string;
+  state?: string;
+  window?: string;
+  allowProduction?: boolean;
+  now?: string;
+}
+
+export async function probeCommand(o: ProbeCliOptions): Promise<number> {
+  const format = parseChoice("--format", o.format, ["text", "json", "prometheus"] as const);
+  const concurrency = parseIntOption("--concurrency", o.concurrency, 1, 1000);
+  const timeoutMs = parseIntOption("--timeout", o.timeout, 1, 600_000);
+  const window = parseIntOption("--window", o.window ?? "20", 2, 1000)!;
+  const now = parseNow(o.now);
+  const { project, diagnostics, ok } = await loadProject(o.root, { now });
+  if (!ok) {
+    printDiagnostics(diagnostics);
+    return EXIT_INPUT;
+  }
+  const model = project.model;
+  const envs = [...model.environments];
+  const env = o.env ?? envs.find(([, e]) => e.deployed && !e.production)?.[0];
+  if (!env) throw new UsageError("no environment to probe: pass --env NAME", `Environments: ${envs.map(([n]) => n).join(", ")}`);
+  if (!model.environments.has(env)) throw new UsageError(`--env ${env}: no such environment`, `Environments: ${envs.map(([n]) => n).join(", ")}`);
+  for (const s of o.service ?? []) if (!model.services.has(s)) throw new UsageError(`--service ${s}: no such service`);
+  if (selectServices(model, env, o.service).length === 0) throw new UsageError(`nothing to probe in ${env}: no selected service has an endpoint there`);
+
+  let state;
+  if (o.state) {
+    const loaded = await loadState(o.state, env, window);
+    if (loaded.warning) process.stderr.write(`tollgate: warning: ${loaded.warning}\n`);
+    state = loaded.state;
+  }
+  const previousFailures = state ? Object.fromEntries(Object.entries(state.services).map(([k, v]) => [k, consecutiveFailures(v)])) : {};
+  const { results } = await runProbes(model, {
+    env, concurrency: concurrency ?? model.environments.get(env)!.probe?.concurrency ?? 8, environment: process.env,
+    previousFailures, ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
+  });
+  if (state && o.state) {
+    record(state, results, new Date().toISOString());
+    for (const r of results) if (state.services[r.service]) r.history = summarize(state.services[r.service]!);
+    await saveState(o.state, state);
+  }
+  const text = format === "json" ? renderJson(now, env, results) : format === "prometheus" ? await renderPrometheus(env, results) : renderText(env, results);
+  await emit(o.output ? { file: o.output } : {}, text);
+  const failing = results.filter((r) => !r.optional && r.status !== "healthy");
+  if (failing.length && format !== "text" && o.output === undefined) process.stderr.write(pc.red(`tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`));
+  return failing.length ? EXIT_GATE : EXIT_OK;
+}

@@ -1,0 +1,143 @@
+/**
+ * Real servers on 127.0.0.1 (free ports) for probe tests: HTTP behaviours, TLS, an MCP server
+ * built with the SDK, and webhook receivers. Every server is closed by the test that starts it.
+ */
+import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { z } from "zod";
+
+export interface Running {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+function listen(server: http.Server | https.Server, scheme = "http"): Promise<Running> {
+  const sockets = new Set<import("node:net").Socket>();
+  server.on("connection", (s) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        url: `${scheme}://127.0.0.1:${port}`,
+        port,
+        close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+      });
+    });
+  });
+}
+
+export function startHttp(handler: http.RequestListener): Promise<Running> {
+  return listen(http.createServer(handler));
+}
+
+/** Behaviours named in the probe issue, each on its own path of one server. */
+export async function startBehaviours(): Promise<Running & { hits: Map<string, number> }> {
+  const hits = new Map<string, number>();
+  const running = await startHttp((req, res) => {
+    const p = new URL(req.url!, "http://x").pathname;
+    hits.set(p, (hits.get(p) ?? 0) + 1);
+    const n = hits.get(p)!;
+    switch (p) {
+      case "/healthy": res.setHeader("content-type", "application/json"); res.end(JSON.stringify({ status: "ok", checks: { db: "up" } })); return;
+      case "/slow": setTimeout(() => res.end("ok"), 300); return;
+      case "/flaky": if (n <= 2) { res.statusCode = 503; res.end("warming up"); } else res.end("ok"); return;
+      case "/error": res.statusCode = 500; res.end("boom"); return;
+      case "/limited": res.statusCode = 429; res.end("slow down"); return;
+      case "/hang": return; // never answers
+      case "/drip": res.write("a"); { const t = setInterval(() => { if (!res.destroyed) res.write("a"); else clearInterval(t); }, 100); res.on("close", () => clearInterval(t)); } return;
+      case "/huge": res.end(Buffer.alloc(2_000_000, 97)); return;
+      case "/loop": res.statusCode = 302; res.setHeader("location", "/loop"); res.end(); return;
+      case "/redirect-once": res.statusCode = 302; res.setHeader("location", "/healthy"); res.end(); return;
+      case "/headers": res.end(JSON.stringify({ auth: req.headers.authorization ?? null })); return;
+      default: res.statusCode = 404; res.end();
+    }
+  });
+  return { ...running, hits };
+}
+
+/** A self-signed certificate for 127.0.0.1, generated now with openssl (no key is committed). */
+export function selfSignedCert(): { key: string; cert: string; certFile: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "tollgate-tls-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+  return { key: readFileSync(`${dir}/key.pem`, "utf8"), cert: readFileSync(`${dir}/cert.pem`, "utf8"), certFile: `${dir}/cert.pem` };
+}
+
+export function startHttps(tls: { key: string; cert: string }, options: https.ServerOptions = {}): Promise<Running> {
+  return listen(https.createServer({ ...tls, ...options }, (_req, res) => res.end("ok")), "https");
+}
+
+export interface McpBehaviour {
+  tools?: string[];
+  /** Tools whose calls throw (the RAG server with a missing dependency). */
+  broken?: boolean;
+  /** Adds a field to query_support's input schema (tool drift). */
+  changedSchema?: boolean;
+}
+
+/** A real MCP server (the SDK's McpServer over Streamable HTTP) with a /health endpoint. */
+export async function startMcp(b: McpBehaviour = {}): Promise<Running & { healthHits: () => number }> {
+  let healthHits = 0;
+  const tools = b.tools ?? ["query_support", "refresh_index", "insight_report"];
+  const running = await startHttp(async (req, res) => {
+    const p = new URL(req.url!, "http://x").pathname;
+    if (p === "/health") {
+      healthHits++;
+      setTimeout(() => res.end(JSON.stringify({ status: "ok" })), 5);
+      return;
+    }
+    if (p !== "/mcp") { res.statusCode = 404; res.end(); return; }
+    const server = new McpServer({ name: "stand-in", version: "1.0.0" });
+    for (const name of tools) {
+      const inputSchema: Record<string, z.ZodType> =
+        name === "query_support" ? { query: z.string(), ...(b.changedSchema ? { tenant: z.string() } : {}), topK: z.number().optional() } : { note: z.string().optional() };
+      server.registerTool(name, { description: `${name} stand-in`, inputSchema }, async () => {
+        if (b.broken) throw new Error("ModuleNotFoundError: No module named 'llama_index.vector_stores'");
+        return { content: [{ type: "text", text: `${name}: ok` }] };
+      });
+    }
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on("close", () => { void transport.close(); void server.close(); });
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+  });
+  return { ...running, healthHits: () => healthHits };
+}
+
+export interface HookOptions {
+  secret: string;
+  strict: boolean;
+  toleranceSec?: number;
+}
+
+/** A webhook receiver. Strict: HMAC over "timestamp.body", timestamp window, replay store. Lax: accepts anything. */
+export async function startWebhookReceiver(o: HookOptions): Promise<Running & { accepted: () => number }> {
+  const seen = new Set<string>();
+  let accepted = 0;
+  const running = await startHttp((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const answer = (code: number) => { if (code < 300) accepted++; res.statusCode = code; res.end(); };
+      if (!o.strict) return answer(200);
+      const ts = String(req.headers["x-timestamp"] ?? "");
+      const sig = String(req.headers["x-signature"] ?? "");
+      const expected = `sha256=${createHmac("sha256", o.secret).update(`${ts}.${body}`).digest("hex")}`;
+      if (!sig || sig !== expected) return answer(401);
+      if (!/^\d+$/.test(ts) || Math.abs(Date.now() / 1000 - Number(ts)) > (o.toleranceSec ?? 300)) return answer(403);
+      const id = String(req.headers["x-delivery"] ?? "");
+      if (seen.has(id)) return answer(409);
+      seen.add(id);
+      answer(202);
+    });
+  });
+  return { ...running, accepted: () => accepted };
+}

@@ -1,0 +1,198 @@
+/**
+ * End to end on the real engines, entirely on 127.0.0.1: synthesize the local fixture organization,
+ * run Debian's prometheus and prometheus-alertmanager on the generated config, drive
+ * `tollgate probe` the way the generated cron does (textfile output, served like node_exporter's
+ * textfile collector), break things, and check what reaches the PagerDuty and Slack sinks.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cp } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { percentile } from "../../checks/probe/state.js";
+import { BIN, NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
+import { requireTool } from "../helpers/tools.js";
+import { editYaml } from "../helpers/yaml-edit.js";
+// @ts-expect-error plain JS module shared with the README's hand-run demo
+import { startStandIns } from "./stand-ins.mjs";
+
+const HOOK_SECRET = `e2e-${"Hk7q".repeat(6)}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Every wait is bounded; on timeout the message says what never happened. */
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as T;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await sleep(250);
+  }
+}
+
+const getJson = async (url: string) => (await fetch(url)).json() as Promise<any>;
+
+describe("Prometheus and Alertmanager run the synthesized config", () => {
+  let dir: string;
+  let failed = false;
+  let standIns: any;
+  const procs: ChildProcess[] = [];
+  let promUrl: string;
+  let amUrl: string;
+  let probing = true;
+  let probeLoop: Promise<void>;
+  let probeRuns = 0;
+  const textfileDir = () => path.join(dir, "textfile");
+  const stateFile = () => path.join(dir, "probe-state.json");
+
+  beforeAll(async () => {
+    const prometheus = requireTool("prometheus");
+    const alertmanager = requireTool("prometheus-alertmanager");
+    dir = await tempDir("tollgate-e2e-");
+    mkdirSync(path.join(dir, "logs"));
+    mkdirSync(textfileDir());
+    const org = path.join(dir, "org");
+    await cp(path.join(REPO, "test/fixtures/orgs/local"), org, { recursive: true });
+
+    standIns = await startStandIns({ ports: { api: 0, payments: 0, rag: 0, hook: 0, exporter: 0, pagerduty: 0, slack: 0 }, textfileDir: textfileDir(), hookSecret: HOOK_SECRET });
+    const p = standIns.ports;
+    const promPort = await freePort();
+    const amPort = await freePort();
+    promUrl = `http://127.0.0.1:${promPort}`;
+    amUrl = `http://127.0.0.1:${amPort}`;
+    writeFileSync(path.join(dir, "pagerduty-key"), "e2e-routing-key\n");
+
+    // Point the fixture's local environment at this run's ports (per-environment overrides only).
+    await editYaml(path.join(org, "manifests/services.yaml"), (doc) => {
+      doc.setIn(["services", "api", "endpoints", "local", "url"], `http://127.0.0.1:${p.api}/health`);
+      doc.setIn(["services", "payments", "endpoints", "local", "url"], `http://127.0.0.1:${p.payments}/health`);
+      doc.setIn(["services", "rag-mcp", "endpoints", "local"], doc.createNode({ url: `http://127.0.0.1:${p.rag}/mcp`, health: `http://127.0.0.1:${p.rag}/health` }));
+      doc.setIn(["services", "hook", "endpoints", "local", "url"], `http://127.0.0.1:${p.hook}/webhook`);
+    });
+    await editYaml(path.join(org, "manifests/environments.yaml"), (doc) => {
+      doc.setIn(["environments", "local", "monitoring", "alertmanager"], `127.0.0.1:${amPort}`);
+      doc.setIn(["environments", "local", "monitoring", "nodeExporter"], `127.0.0.1:${p.exporter}`);
+      doc.setIn(["environments", "local", "runtime", "textfileDir"], textfileDir());
+      doc.setIn(["environments", "local", "channels", "pagerduty-oncall"], doc.createNode({ url: `http://127.0.0.1:${p.pagerduty}/pagerduty`, credentialsFile: path.join(dir, "pagerduty-key") }));
+      doc.setIn(["environments", "local", "channels", "slack-platform"], doc.createNode({ url: `http://127.0.0.1:${p.slack}/slack` }));
+    });
+
+    const synth = await runCli(["synth", "--root", org, "--env", "local", "--now", NOW, "--out", path.join(dir, "out")]);
+    if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
+    const config = path.join(dir, "out/config/local");
+    const start = (name: string, cmd: string, args: string[], cwd: string) => {
+      const log = createWriteStream(path.join(dir, "logs", `${name}.log`));
+      const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout!.pipe(log);
+      child.stderr!.pipe(log);
+      procs.push(child);
+    };
+    start("prometheus", prometheus, ["--config.file=prometheus.yml", `--storage.tsdb.path=${dir}/prom-data`, `--web.listen-address=127.0.0.1:${promPort}`], path.join(config, "prometheus"));
+    start("alertmanager", alertmanager, ["--config.file=alertmanager.yml", `--storage.path=${dir}/am-data`, `--web.listen-address=127.0.0.1:${amPort}`, "--cluster.listen-address="], path.join(config, "alertmanager"));
+    await waitFor("prometheus ready", async () => (await fetch(`${promUrl}/-/ready`).catch(() => undefined))?.ok, 20_000);
+    await waitFor("alertmanager ready", async () => (await fetch(`${amUrl}/-/ready`).catch(() => undefined))?.ok, 20_000);
+
+    // The cron job on a fixed cadence, as cron starts it whatever the last run took:
+    // probe → textfile (served by the exporter) → scraped. Each run's result then holds for the
+    // same time, so time-weighted recording rules and per-run figures are comparable.
+    const CADENCE_MS = 1_500;
+    probeLoop = (async () => {
+      let next = Date.now();
+      while (probing) {
+        next += CADENCE_MS;
+        await runCli(["probe", "--root", org, "--env", "local", "--format", "prometheus", "--output", path.join(textfileDir(), "tollgate_probe_local.prom"), "--state", stateFile(), "--window", "1000"], { env: { TOLLGATE_TEST_HOOK_SECRET: HOOK_SECRET } });
+        probeRuns++;
+        await sleep(Math.max(0, next - Date.now()));
+      }
+    })();
+  }, 90_000);
+
+  afterAll(async () => {
+    probing = false;
+    await probeLoop?.catch(() => undefined);
+    for (const p of procs) p.kill("SIGTERM");
+    await Promise.all(procs.map((p) => new Promise((r) => { if (p.exitCode !== null) r(null); else { const t = setTimeout(() => p.kill("SIGKILL"), 5_000); p.on("exit", () => { clearTimeout(t); r(null); }); } })));
+    await standIns?.close();
+    if (failed) {
+      process.stderr.write(`e2e logs kept in ${dir}/logs\n`);
+      for (const f of ["prometheus", "alertmanager"]) process.stderr.write(`--- ${f} (tail)\n${readFileSync(path.join(dir, "logs", `${f}.log`), "utf8").split("\n").slice(-15).join("\n")}\n`);
+    } else if (dir) await removeDir(dir);
+  });
+
+  const alertsIn = async () => (await getJson(`${promUrl}/api/v1/alerts`)).data.alerts as any[];
+  const text = (x: unknown) => JSON.stringify(x);
+  const track = <T>(p: Promise<T>) => p.catch((e) => { failed = true; throw e; });
+
+  it("while all is well: probes scraped, no alert, nothing delivered", () => track((async () => {
+    await waitFor("probe metrics scraped", async () => (await getJson(`${promUrl}/api/v1/query?query=tollgate_probe_success`)).data.result.length === 4);
+    await waitFor("three probe runs", () => probeRuns >= 3);
+    await sleep(3_000);
+    const firing = (await alertsIn()).filter((a) => a.state === "firing");
+    expect(firing).toEqual([]);
+    expect(standIns.sinks.pagerduty).toEqual([]);
+    expect(standIns.sinks.slack).toEqual([]);
+  })()));
+
+  it("failures: critical alerts page, the warning goes to Slack only, the child of the down parent is inhibited", () => track((async () => {
+    standIns.state.apiFailing = true;
+    standIns.state.ragBroken = true;
+    standIns.state.hookDelayMs = 100; // five webhook requests → ~500 ms, over the local 300 ms threshold
+
+    const pd = standIns.sinks.pagerduty as any[];
+    const slack = standIns.sinks.slack as any[];
+    await waitFor("ServiceDown for api at the PagerDuty sink", () => pd.some((m) => m.event_action === "trigger" && /ServiceDown/.test(text(m)) && /service = api\b/.test(text(m))));
+    await waitFor("McpToolFailing for rag-mcp at the PagerDuty sink", () => pd.some((m) => m.event_action === "trigger" && /McpToolFailing/.test(text(m)) && /rag-mcp/.test(text(m))));
+    await waitFor("LatencyHigh for hook at the Slack sink", () => slack.some((m) => /LatencyHigh/.test(text(m)) && /hook/.test(text(m))));
+
+    // Routing by severity: critical never in Slack, the warning never pages.
+    expect(slack.some((m) => /ServiceDown|McpToolFailing/.test(text(m)))).toBe(false);
+    expect(pd.some((m) => /LatencyHigh/.test(text(m)))).toBe(false);
+
+    // payments depends on api: it is skipped by the probe, its ServiceDown fires in Prometheus,
+    // and Alertmanager inhibits it instead of paging.
+    const inhibited = await waitFor("payments' ServiceDown suppressed by inhibition", async () => {
+      const alerts = (await getJson(`${amUrl}/api/v2/alerts?filter=alertname%3D%22ServiceDown%22&filter=service%3D%22payments%22`)) as any[];
+      return alerts.find((a) => a.status.state === "suppressed" && a.status.inhibitedBy.length > 0);
+    });
+    expect(inhibited.labels).toMatchObject({ alertname: "ServiceDown", service: "payments", severity: "critical" });
+    expect(pd.some((m) => /service = payments\b/.test(text(m)))).toBe(false);
+  })()));
+
+  it("recovery: the resolved notification reaches PagerDuty", () => track((async () => {
+    standIns.state.apiFailing = false;
+    const pd = standIns.sinks.pagerduty as any[];
+    await waitFor("resolve for ServiceDown api", () => pd.some((m) => m.event_action === "resolve" && /ServiceDown/.test(text(m)) && /service = api\b/.test(text(m))), 40_000);
+  })()));
+
+  it("recording rules report success rate and P95 latency close to what the probes measured", () => track((async () => {
+    const state = JSON.parse(readFileSync(stateFile(), "utf8"));
+    const api = state.services.api as { ok: boolean; latencyMs: number }[];
+    const measuredRatio = api.filter((e) => e.ok).length / api.length;
+    const query = async (q: string) => Number((await getJson(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).data.result[0]?.value[1]);
+    const ratio = await waitFor("success ratio recorded", async () => { const v = await query('tollgate:probe_success:ratio_1h{service="api"}'); return Number.isFinite(v) ? v : undefined; });
+    expect(measuredRatio).toBeGreaterThan(0);
+    expect(measuredRatio).toBeLessThan(1);
+    expect(Math.abs(ratio - measuredRatio)).toBeLessThan(0.15);
+
+    const hook = (state.services.hook as { latencyMs: number }[]).map((e) => e.latencyMs);
+    const measuredP95 = percentile(hook, 95)! / 1000;
+    const p95 = await query('tollgate:probe_duration_seconds:p95_1h{service="hook"}');
+    expect(p95).toBeGreaterThan(0.3); // the slow phase shows
+    expect(Math.abs(p95 - measuredP95)).toBeLessThan(Math.max(0.15, measuredP95 * 0.35));
+  })()));
+
+  it("used the binary the cron job uses", () => {
+    expect(readFileSync(path.join(dir, "out/config/local/cron/crontab"), "utf8")).toContain(`--output ${textfileDir()}/tollgate_probe_local.prom`);
+    expect(BIN.endsWith("bin/tollgate.js")).toBe(true);
+  });
+});

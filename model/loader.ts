@@ -486,7 +486,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     }
   }
 
-  checkReferences(model, declared, sources, (code, loc, message, hint) => out.add(code, loc, message, hint));
+  checkReferences(model, declared, sources, (code, loc, message, hint, severity) => out.add(code, loc, message, hint, severity ?? "error"));
 
   const waivers = await loadWaivers(reader, absRoot, config, now);
 

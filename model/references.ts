@@ -9,7 +9,7 @@ import type { Section } from "./schema.js";
 import type { Location, SourceMap } from "./source-map.js";
 import { didYouMean } from "./suggest.js";
 
-type Report = (code: DiagnosticCode, loc: Location, message: string, hint?: string) => void;
+type Report = (code: DiagnosticCode, loc: Location, message: string, hint?: string, severity?: "error" | "warning") => void;
 
 export function checkReferences(model: Model, declared: Record<Section, Set<string>>, sources: SourceMap, report: Report): void {
   const ref = (section: Section, name: string, path: (string | number)[], target: Section, value: string, what: string) => {
@@ -52,7 +52,7 @@ export function checkReferences(model: Model, declared: Record<Section, Set<stri
   }
   if (declared.environments.size > 0 && ![...model.environments.values()].some((e) => e.production)) {
     const first = [...model.environments.keys()][0];
-    if (first) report("missing-field", sources.locate("environments", first)!, "no environment is marked `production: true`", "Mark the production environment so mirroring and paging rules know which one it is.");
+    if (first) report("missing-field", sources.locate("environments", first)!, "no environment is marked `production: true`", "Mark the production environment so mirroring and paging rules know which one it is; without one, production checks are skipped.", "warning");
   }
   const prod = [...model.environments.entries()].filter(([, e]) => e.production);
   if (prod.length > 1) {

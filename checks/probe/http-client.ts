@@ -8,6 +8,29 @@ import https from "node:https";
 import { readFileSync } from "node:fs";
 import type { TLSSocket } from "node:tls";
 
+/**
+ * Keep-alive agents shared by one probe run: services behind one host reuse connections instead
+ * of paying a TCP (and TLS) handshake each. destroy() at the end of the run so the process exits.
+ */
+export class AgentPool {
+  private readonly agents = new Map<string, http.Agent>();
+  constructor(private readonly maxSockets: number) {}
+  get(isHttps: boolean, caFile?: string): http.Agent {
+    const key = `${isHttps ? "https" : "http"}|${caFile ?? ""}`;
+    let a = this.agents.get(key);
+    if (!a) {
+      const common = { keepAlive: true, maxSockets: this.maxSockets, scheduling: "lifo" as const };
+      a = isHttps ? new https.Agent({ ...common, minVersion: "TLSv1.2", ...(caFile ? { ca: readFileSync(caFile) } : {}) }) : new http.Agent(common);
+      this.agents.set(key, a);
+    }
+    return a;
+  }
+  destroy(): void {
+    for (const a of this.agents.values()) a.destroy();
+    this.agents.clear();
+  }
+}
+
 export interface HttpRequest {
   url: string;
   method?: "GET" | "POST";
@@ -17,6 +40,7 @@ export interface HttpRequest {
   maxRedirects: number;
   maxBodyBytes: number;
   caFile?: string;
+  agents?: AgentPool;
 }
 
 export interface HttpResponse {
@@ -44,8 +68,9 @@ function once(req: HttpRequest, url: URL): Promise<HttpResponse> {
     const options: https.RequestOptions = {
       method: req.method ?? "GET",
       headers: { "user-agent": "tollgate-probe", accept: "*/*", ...(req.headers ?? {}), ...(req.body !== undefined ? { "content-length": Buffer.byteLength(req.body).toString() } : {}) },
-      agent: false,
-      ...(isHttps ? { minVersion: "TLSv1.2" as const, ...(req.caFile ? { ca: readFileSync(req.caFile) } : {}) } : {}),
+      ...(req.agents
+        ? { agent: req.agents.get(isHttps, req.caFile) }
+        : { agent: false as const, ...(isHttps ? { minVersion: "TLSv1.2" as const, ...(req.caFile ? { ca: readFileSync(req.caFile) } : {}) } : {}) }),
     };
     let settled = false;
     const finish = (fn: () => void) => { if (!settled) { settled = true; clearTimeout(timer); fn(); } };

@@ -1,11 +1,12 @@
 /** HTTP health probe: status, latency, JSON field and body conditions, TLS 1.2+, bounded redirects. */
 import type { ServiceT } from "../../model/schema.js";
-import { HttpError, request } from "./http-client.js";
+import { HttpError, request, type AgentPool } from "./http-client.js";
 import { ProbeFailure, type Outcome, type Stage } from "./types.js";
 
 export interface ProbeEnv {
   timeoutMs: number;
   headers: Record<string, string>;
+  agents?: AgentPool;
 }
 
 export function jsonPath(value: unknown, path: string): unknown {
@@ -33,7 +34,7 @@ export async function probeHttp(url: string, service: ServiceT, env: ProbeEnv): 
     res = await request({
       url, headers: env.headers, deadline: started + env.timeoutMs,
       maxRedirects: hc.maxRedirects ?? 5, maxBodyBytes: hc.maxBodyBytes ?? 1_048_576,
-      ...(hc.tls?.caFile ? { caFile: hc.tls.caFile } : {}),
+      ...(hc.tls?.caFile ? { caFile: hc.tls.caFile } : {}), ...(env.agents ? { agents: env.agents } : {}),
     });
   } catch (e) {
     failFromHttpError(e, started);

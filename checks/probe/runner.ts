@@ -9,8 +9,8 @@ import {
 import { durationMs } from "../../model/duration.js";
 import type { Model } from "../../model/loader.js";
 import type { ServiceT } from "../../model/schema.js";
+import { AgentPool } from "./http-client.js";
 import { probeHttp } from "./http.js";
-import { probeMcp } from "./mcp.js";
 import { probeTcp } from "./tcp.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
@@ -71,6 +71,7 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
   const selected = new Set(names);
   const production = model.environments.get(opts.env)?.production ?? false;
   const sem = new Semaphore(opts.concurrency);
+  const agents = new AgentPool(opts.concurrency);
   const tasks = new Map<string, Promise<ProbeResult>>();
 
   const one = (name: string): Promise<ProbeResult> => {
@@ -83,17 +84,22 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
       const down = parentResults.filter((r) => r.status !== "healthy").map((r) => r.service);
       const base = { service: name, kind: s.kind, optional: s.optional };
       if (down.length) return { ...base, status: "skipped" as const, stage: "dependency" as const, latencyMs: 0, attempts: 0, detail: `parent down: ${down.join(", ")}` };
-      return sem.use(() => probeService(model, name, s, opts, production, redactor));
+      return sem.use(() => probeService(model, name, s, opts, production, redactor, agents));
     })();
     tasks.set(name, task);
     return task;
   };
-  const results = await Promise.all(names.map(one));
+  let results: ProbeResult[];
+  try {
+    results = await Promise.all(names.map(one));
+  } finally {
+    agents.destroy();
+  }
   for (const r of results) r.detail = redactor.redact(r.detail);
   return { results, redactor };
 }
 
-async function probeService(model: Model, name: string, s: ServiceT, opts: RunOptions, production: boolean, redactor: Redactor): Promise<ProbeResult> {
+async function probeService(model: Model, name: string, s: ServiceT, opts: RunOptions, production: boolean, redactor: Redactor, agents: AgentPool): Promise<ProbeResult> {
   const hc = s.healthCheck ?? {};
   const endpoint = s.endpoints[opts.env]!;
   const timeoutMs = opts.timeoutMs ?? (hc.timeout ? durationMs(hc.timeout) : model.environments.get(opts.env)?.probe?.timeout ? durationMs(model.environments.get(opts.env)!.probe!.timeout!) : 10_000);
@@ -118,7 +124,8 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
   if (missing.length) return { ...base, status: "unhealthy", stage: "config", latencyMs: 0, attempts: 0, detail: `environment variable${missing.length === 1 ? "" : "s"} not set: ${missing.join(", ")}` };
 
   const attemptOnce = async (): Promise<Outcome> => {
-    if (s.kind === "mcp" && hc.mcp) return probeMcp(endpoint, s, { timeoutMs, headers });
+    // The MCP SDK is loaded only when an MCP server is probed: HTTP-only runs start faster.
+    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers });
     if (s.kind === "webhook" && runSecurity) {
       const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers }) : undefined;
       const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs);
@@ -126,7 +133,7 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
     }
     const target = endpoint.health ?? endpoint.url!;
     if (/^(redis|tcp):\/\//.test(target)) return probeTcp(target, timeoutMs);
-    const out = await probeHttp(target, s, { timeoutMs, headers });
+    const out = await probeHttp(target, s, { timeoutMs, headers, agents });
     return s.kind === "webhook" && webhook?.signature && production && !opts.allowProduction ? { ...out, detail: `${out.detail}; security probes skipped in production (--allow-production)` } : out;
   };
 

@@ -26,7 +26,16 @@ export interface AssessOptions {
 }
 
 export async function assess(root: string, opts: AssessOptions): Promise<Assessment> {
-  const loaded = await loadProject(root, { now: opts.now, ...(opts.displayBase ? { displayBase: opts.displayBase } : {}) });
+  const loaded = await loadProject(root, { now: opts.now, keepWorkers: true, ...(opts.displayBase ? { displayBase: opts.displayBase } : {}) });
+  const { project } = loaded;
+  try {
+    return await assessLoaded(loaded, opts);
+  } finally {
+    await project.sources.dispose();
+  }
+}
+
+async function assessLoaded(loaded: Awaited<ReturnType<typeof loadProject>>, opts: AssessOptions): Promise<Assessment> {
   const { project } = loaded;
   const diagnostics = [...loaded.diagnostics];
   if (opts.env && !project.model.environments.has(opts.env) && loaded.ok) {
@@ -36,7 +45,7 @@ export async function assess(root: string, opts: AssessOptions): Promise<Assessm
   const custom = await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), opts.displayBase);
   diagnostics.push(...custom.diagnostics);
   if (custom.diagnostics.length) return { project, report: undefined, diagnostics };
-  const { report, diagnostics: configDiags } = evaluate(project, { ...(opts.env ? { env: opts.env } : {}), customPolicies: custom.policies, ...(opts.version ? { version: opts.version } : {}) });
+  const { report, diagnostics: configDiags } = await evaluate(project, { ...(opts.env ? { env: opts.env } : {}), customPolicies: custom.policies, ...(opts.version ? { version: opts.version } : {}) });
   diagnostics.push(...configDiags);
   return { project, report: configDiags.length ? undefined : report, diagnostics };
 }

@@ -2,9 +2,10 @@
  * load → validate → model. The only way other folders read manifests: `loadProject(root, { now })`
  * returns the typed model, the source map and every diagnostic found in one pass.
  */
-import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, isMap, isPair, isScalar, isSeq, isAlias, parseDocument, type Document, type Node } from "yaml";
+import type { Document } from "yaml";
 import type { z } from "zod";
 import { isRealDate, todayUtc } from "./dates.js";
 import { DIAGNOSTIC_CODES, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from "./diagnostics.js";
@@ -13,15 +14,17 @@ import {
   type AlertT, type ApiT, type ChannelT, type EnvironmentT, type ProjectConfigT, type Section, type SecretT,
   type ServiceT, type WaiverT, type WebhookT,
 } from "./schema.js";
-import { looksLikeSecretValue, scanText, VALUE_LIKE_KEYS } from "./secret-scan.js";
-import { locateIn, locateOffset, SourceMap, type Location, type SourceFile } from "./source-map.js";
+import { display, parseFile, toPosix, type FileOutput, type ReaderConfig } from "./parse-file.js";
+import { parseInWorkers } from "./parse-pool.js";
+import { locateIn, SourceMap, type Location, type SourceFile } from "./source-map.js";
 import { didYouMean, closest } from "./suggest.js";
 import { knownKeys } from "./zod-paths.js";
 import { checkReferences } from "./references.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
-export const DEFAULT_MAX_ALIASES = 100;
+/** Above this many bytes of manifests, files are parsed in worker threads (when cores allow). */
+export const PARALLEL_THRESHOLD_BYTES = 2 * 1024 * 1024;
 export const CONFIG_FILE = "tollgate.yaml";
 export const DEFAULT_WAIVERS_FILE = "waivers.yaml";
 
@@ -61,6 +64,13 @@ export interface LoadOptions {
   now?: string;
   /** Paths in diagnostics are shown relative to this folder (default: the working directory). */
   displayBase?: string;
+  /** Worker threads for parsing: 0 = none, default = automatic for large projects (TOLLGATE_PARSE_WORKERS overrides). */
+  workers?: number;
+  /**
+   * Keep parse workers alive after loading, so findings can be located later (the engine does);
+   * the caller must then call project.sources.dispose().
+   */
+  keepWorkers?: boolean;
 }
 
 const ENTRY_SCHEMAS: Record<Section, z.ZodType> = {
@@ -73,30 +83,46 @@ const ENTRY_SCHEMAS: Record<Section, z.ZodType> = {
   alerts: Alert,
 };
 
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-
 /** Collects diagnostics and remembers secret values found, so no message can ever echo one. */
-class Collector {
+class Collector implements FileOutput {
   readonly diagnostics: Diagnostic[] = [];
   private readonly secretValues = new Set<string>();
 
   private readonly seen = new Set<string>();
 
+  /** Locations from worker-parsed files are filled in later; finish() copies them in. */
+  private readonly locations = new Map<Diagnostic, Location>();
+
   add(code: DiagnosticCode, loc: Location, message: string, hint?: string, severity: Severity = "error"): void {
     // One report per code and position: two detectors may flag the same pasted value.
     const key = `${code}\u0000${loc.file}\u0000${loc.line}\u0000${loc.col}`;
-    if (code === "secret-value" && this.seen.has(key)) return;
+    if (code === "secret-value" && loc.line > 0 && this.seen.has(key)) return;
     this.seen.add(key);
-    this.diagnostics.push({
+    const d: Diagnostic = {
       code, severity, message, hint: hint ?? `${DIAGNOSTIC_CODES[code]} See docs/diagnostics.md.`, file: loc.file, line: loc.line, col: loc.col,
-    });
+    };
+    if (loc.line === 0) this.locations.set(d, loc);
+    this.diagnostics.push(d);
   }
 
   rememberSecret(value: string): void {
     if (value.length >= 4) this.secretValues.add(value);
   }
 
+  /** A diagnostic already positioned elsewhere (a worker thread). */
+  addRaw(d: Diagnostic): void {
+    this.diagnostics.push(d);
+  }
+
+  /** Work that needs resolved positions (messages that quote another location). */
+  readonly afterResolve: (() => void)[] = [];
+
   finish(): Diagnostic[] {
+    for (const [d, loc] of this.locations) {
+      d.line = loc.line;
+      d.col = loc.col;
+    }
+    for (const fn of this.afterResolve) fn();
     if (this.secretValues.size > 0) {
       for (const d of this.diagnostics) {
         d.message = redact(d.message, this.secretValues);
@@ -126,137 +152,9 @@ function emptyModel(): Model {
   };
 }
 
-function toPosix(p: string): string {
-  return p.split(path.sep).join("/");
-}
-
-interface ReadFileResult {
-  src: SourceFile;
-  data: unknown;
-}
-
-interface FileReader {
+interface FileReader extends ReaderConfig {
   root: string;
-  realRoot: string;
-  displayBase: string;
-  maxBytes: number;
-  maxDepth: number;
   out: Collector;
-}
-
-function display(r: FileReader, abs: string): string {
-  const rel = path.relative(r.displayBase, abs);
-  return toPosix(rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel);
-}
-
-/** Reads, decodes, scans and parses one YAML file; returns undefined when nothing can be trusted. */
-async function readYaml(r: FileReader, abs: string): Promise<ReadFileResult | undefined> {
-  const file = display(r, abs);
-  const top: Location = { file, line: 1, col: 1 };
-  let info;
-  try {
-    const l = await lstat(abs);
-    if (l.isSymbolicLink()) {
-      const target = await realpath(abs);
-      if (target !== r.realRoot && !target.startsWith(r.realRoot + path.sep)) {
-        r.out.add("file-outside-root", top, "symlink points outside the project root", "Copy the file into the project instead of linking to it.");
-        return undefined;
-      }
-    }
-    info = await stat(abs);
-  } catch {
-    r.out.add("file-unreadable", top, "file could not be read", "Check that it exists and is readable.");
-    return undefined;
-  }
-  if (info.size > r.maxBytes) {
-    r.out.add("file-too-large", top, `file is ${info.size} bytes, over the ${r.maxBytes}-byte limit`, "Split it into several files, or raise limits.maxFileBytes in tollgate.yaml.");
-    return undefined;
-  }
-  let content: string;
-  try {
-    const bytes = await readFile(abs);
-    content = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    r.out.add("file-encoding", top, "file is not valid UTF-8", "Save the file as UTF-8.");
-    return undefined;
-  }
-  if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
-  const src: SourceFile = { file, doc, lineCounter };
-
-  for (const hit of await scanText(content, file)) {
-    r.out.rememberSecret(content.slice(hit.start, hit.end));
-    r.out.add("secret-value", locateOffset(src, hit.start), `a secret value is pasted here (detected by ${hit.rule}); it is not shown`, "Remove the value and rotate it: store it in your secret manager and reference it by name or path.");
-  }
-
-  let fatal = false;
-  for (const e of doc.errors) {
-    fatal = true;
-    const code: DiagnosticCode =
-      e.code === "DUPLICATE_KEY" ? "yaml-duplicate-key" : e.code === "TAB_AS_INDENT" ? "yaml-tab-indent" : e.code === "MULTIPLE_DOCS" ? "yaml-multiple-documents" : "yaml-syntax";
-    const hint =
-      code === "yaml-duplicate-key" ? "Remove or rename one of the two entries; the second would silently win in most tools."
-      : code === "yaml-tab-indent" ? "Indent with spaces; YAML forbids tabs for indentation."
-      : code === "yaml-multiple-documents" ? "Keep one document per file; split the rest into their own files."
-      : "Fix the YAML syntax at this position.";
-    const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+.*$/, "");
-    r.out.add(code, locateOffset(src, e.pos[0]), message, hint);
-  }
-  if (fatal) return undefined;
-
-  if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ""))) {
-    r.out.add("file-empty", top, "file has no content", "Add a section such as `services:`, or delete the file.");
-    return undefined;
-  }
-  if (!walkAst(r, src)) return undefined;
-
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIASES });
-  } catch (e) {
-    if (e instanceof ReferenceError || (e as Error)?.message?.includes("alias")) {
-      r.out.add("yaml-alias-limit", top, "too many alias expansions (possible alias bomb)", "Write the values out instead of nesting aliases.");
-      return undefined;
-    }
-    throw e;
-  }
-  return { src, data };
-}
-
-/** One linear pass over the AST (aliases are not expanded): depth, forbidden keys, value-like secrets. */
-function walkAst(r: FileReader, src: SourceFile): boolean {
-  let ok = true;
-  const stack: Array<{ node: unknown; depth: number; key: string | undefined }> = [{ node: src.doc.contents, depth: 1, key: undefined }];
-  while (stack.length > 0) {
-    const { node, depth, key } = stack.pop()!;
-    if (depth > r.maxDepth) {
-      const offset = (node as Node)?.range?.[0] ?? 0;
-      r.out.add("nesting-too-deep", locateOffset(src, offset), `nesting is deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
-      return false;
-    }
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (k !== undefined && FORBIDDEN_KEYS.has(k)) {
-          r.out.add("forbidden-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `key \`${k}\` is not allowed`, "Rename the key; it could alter object prototypes in tools that read this file.");
-          ok = false;
-        }
-        stack.push({ node: pair.value, depth: depth + 1, key: k });
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) stack.push({ node: item, depth: depth + 1, key });
-    } else if (isScalar(node) && typeof node.value === "string" && key !== undefined) {
-      if (VALUE_LIKE_KEYS.has(key.toLowerCase()) && looksLikeSecretValue(node.value)) {
-        r.out.rememberSecret(node.value);
-        r.out.add("secret-value", locateOffset(src, node.range?.[0] ?? 0), `field \`${key}\` holds what looks like a secret value (high entropy); it is not shown`, "Reference the secret by name or store path; never paste its value.");
-      }
-    } else if (isAlias(node)) {
-      // aliases are resolved (and counted) by toJS
-    }
-  }
-  return ok;
 }
 
 function hasPath(value: unknown, path: readonly (string | number)[]): boolean {
@@ -409,7 +307,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   let configLocation: SourceFile | undefined;
   const configPath = path.join(absRoot, CONFIG_FILE);
   if (await exists(configPath)) {
-    const read = await readYaml(reader, configPath);
+    const read = await parseFile(reader, configPath, out);
     if (read) {
       configLocation = read.src;
       const parsed = ProjectConfig.safeParse(read.data, { reportInput: true });
@@ -429,7 +327,16 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
 
   // Names declared anywhere, even in entries that failed validation: references to them resolve.
   const declared: Record<Section, Set<string>> = Object.fromEntries(SECTIONS.map((s) => [s, new Set<string>()])) as any;
-  const reads = await Promise.all(files.map((f) => readYaml(reader, f)));
+  const workers = await chooseWorkers(files, options.workers);
+  let reads: ({ src: SourceFile; data: unknown } | undefined)[];
+  if (workers > 1) {
+    const pool = await parseInWorkers(reader, files, workers, out);
+    reads = pool.results;
+    sources.resolver = pool.resolve;
+    sources.disposer = pool.dispose;
+  } else {
+    reads = await Promise.all(files.map((f) => parseFile(reader, f, out)));
+  }
   for (const read of reads) {
     if (!read) continue;
     const { src, data } = read;
@@ -461,7 +368,10 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
         const first = sources.fileOf(section, name);
         if (first) {
           const at = locateIn(first, [section, name]);
-          out.add("duplicate-name", locateIn(src, [section, name]), `${section} \`${name}\` is already declared`, `First declared at ${at.file}:${at.line}:${at.col}; names must be unique across files.`);
+          const loc = locateIn(src, [section, name]);
+          out.add("duplicate-name", loc, `${section} \`${name}\` is already declared`, "names must be unique across files");
+          const d = out.diagnostics[out.diagnostics.length - 1]!;
+          out.afterResolve.push(() => (d.hint = `First declared at ${at.file}:${at.line}:${at.col}; names must be unique across files.`));
           continue;
         }
         declared[section].add(name);
@@ -490,6 +400,8 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
 
   const waivers = await loadWaivers(reader, absRoot, config, now);
 
+  await sources.resolvePending();
+  if (!options.keepWorkers) await sources.dispose();
   const diagnostics = out.finish();
   return {
     project: { root: absRoot, now, config, configLocation, model, waivers, sources, files: files.map((f) => display(reader, f)) },
@@ -504,7 +416,7 @@ async function loadWaivers(reader: FileReader, absRoot: string, config: ProjectC
     if (config.waivers) reader.out.add("file-unreadable", { file: config.waivers, line: 1, col: 1 }, "waivers file named in tollgate.yaml does not exist");
     return [];
   }
-  const read = await readYaml(reader, file);
+  const read = await parseFile(reader, file, reader.out);
   if (!read) return [];
   const parsed = WaiversFile.safeParse(read.data, { reportInput: true });
   if (!parsed.success) {
@@ -521,6 +433,24 @@ function sortModel(model: Model): void {
     m.clear();
     for (const [k, v] of sorted) m.set(k, v);
   }
+}
+
+/** Worker threads pay off only for large projects on machines with more than one core. */
+async function chooseWorkers(files: string[], requested: number | undefined): Promise<number> {
+  const env = process.env.TOLLGATE_PARSE_WORKERS;
+  const forced = requested ?? (env !== undefined && /^\d+$/.test(env) ? Number(env) : undefined);
+  if (forced !== undefined) return Math.min(forced, files.length);
+  const cores = availableParallelism();
+  if (cores < 2 || files.length < 2) return 0;
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += (await stat(f)).size;
+    } catch {
+      /* reported by parseFile */
+    }
+  }
+  return bytes >= PARALLEL_THRESHOLD_BYTES ? Math.min(cores, 4, files.length) : 0;
 }
 
 async function exists(p: string): Promise<boolean> {

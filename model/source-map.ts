@@ -1,6 +1,10 @@
 /**
  * Maps a path in the merged model back to file:line:col, down to the offending key. When the
  * path does not exist (a missing field), it falls back to the nearest existing ancestor.
+ *
+ * A file parsed in this thread answers at once. A file parsed in a worker thread (large projects)
+ * hands out a Location whose line and col are filled in when its positions are resolved in one
+ * batch (`resolvePending`), so only the positions actually reported cross threads.
  */
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
 
@@ -11,13 +15,13 @@ export interface Location {
 }
 
 export interface SourceFile {
-  file: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  readonly file: string;
+  locate(path: readonly (string | number)[]): Location;
 }
 
-export function locateIn(src: SourceFile, path: readonly (string | number)[]): Location {
-  let node: unknown = src.doc.contents;
+/** The offset of the deepest existing node on the path: a key's offset for map entries. */
+export function offsetOf(doc: Document.Parsed, path: readonly (string | number)[]): number {
+  let node: unknown = doc.contents;
   let offset = node && (node as Node).range ? (node as Node).range![0] : 0;
   for (const seg of path) {
     if (isMap(node)) {
@@ -33,8 +37,34 @@ export function locateIn(src: SourceFile, path: readonly (string | number)[]): L
       node = item;
     } else break;
   }
-  const pos = src.lineCounter.linePos(offset);
-  return { file: src.file, line: pos.line, col: pos.col };
+  return offset;
+}
+
+export class DocumentSource implements SourceFile {
+  constructor(readonly file: string, readonly doc: Document.Parsed, readonly lineCounter: LineCounter) {}
+  locate(path: readonly (string | number)[]): Location {
+    const pos = this.lineCounter.linePos(offsetOf(this.doc, path));
+    return { file: this.file, line: pos.line, col: pos.col };
+  }
+}
+
+export type PendingRequest = { loc: Location; path: (string | number)[] };
+
+/** A file whose Document lives in a worker: locations are placeholders until resolved. */
+export class DeferredSource implements SourceFile {
+  readonly pending: PendingRequest[] = [];
+  disposed = false;
+  constructor(readonly file: string, readonly workerFileId: number) {}
+  locate(path: readonly (string | number)[]): Location {
+    if (this.disposed) return { file: this.file, line: 1, col: 1 };
+    const loc = { file: this.file, line: 0, col: 0 };
+    this.pending.push({ loc, path: [...path] });
+    return loc;
+  }
+}
+
+export function locateIn(src: SourceFile, path: readonly (string | number)[]): Location {
+  return src.locate(path);
 }
 
 export function locateOffset(src: { file: string; lineCounter: LineCounter }, offset: number): Location {
@@ -45,6 +75,9 @@ export function locateOffset(src: { file: string; lineCounter: LineCounter }, of
 /** Where each named entity of the model was declared. */
 export class SourceMap {
   private readonly entities = new Map<string, SourceFile>();
+  /** Set by the loader when some files were parsed in worker threads. */
+  resolver: (() => Promise<void>) | undefined;
+  disposer: (() => Promise<void>) | undefined;
 
   set(section: string, name: string, src: SourceFile): void {
     this.entities.set(`${section}\u0000${name}`, src);
@@ -57,6 +90,18 @@ export class SourceMap {
   /** path is relative to the entity: locate("secrets", "X", ["environments", "production"]). */
   locate(section: string, name: string, path: readonly (string | number)[] = []): Location | undefined {
     const src = this.fileOf(section, name);
-    return src ? locateIn(src, [section, name, ...path]) : undefined;
+    return src ? src.locate([section, name, ...path]) : undefined;
+  }
+
+  /** Fills in every deferred location handed out so far. A no-op for in-thread files. */
+  async resolvePending(): Promise<void> {
+    if (this.resolver) await this.resolver();
+  }
+
+  /** Releases worker threads (if any). Locations handed out earlier stay valid. */
+  async dispose(): Promise<void> {
+    if (this.disposer) await this.disposer();
+    this.resolver = undefined;
+    this.disposer = undefined;
   }
 }

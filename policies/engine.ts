@@ -118,13 +118,15 @@ export function sortFindings(findings: Finding[]): Finding[] {
   );
 }
 
-export function evaluate(project: Project, options: EvaluateOptions = {}): Evaluation {
+export async function evaluate(project: Project, options: EvaluateOptions = {}): Promise<Evaluation> {
   const diagnostics: Diagnostic[] = [];
   const policies = [...BUILTIN_POLICIES, ...(options.customPolicies ?? [])];
   const configured = configure(project, policies, diagnostics);
   const findings = runPolicies(project.model, configured, project.now, options.env, (a) => locate(project, a));
   const maxDays = project.config.limits?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
   findings.push(...applyWaivers(findings, project.waivers, project.now, maxDays, fingerprint));
+  // Files parsed in worker threads report positions in one batch, before anything is sorted.
+  await project.sources.resolvePending();
   sortFindings(findings);
 
   const enabled = new Set(configured.map((c) => c.policy.id));

@@ -29,10 +29,22 @@ function receiver(name: string, c: ChannelT): Record<string, unknown> {
   }
 }
 
+const childrenCache = new WeakMap<object, Map<string, string[]>>();
+
+/** Parent → direct children, built once per model (rebuilding it per parent was quadratic). */
+function childrenOf(ctx: EnvContext): Map<string, string[]> {
+  let children = childrenCache.get(ctx.model.services);
+  if (!children) {
+    children = new Map();
+    for (const [n, s] of ctx.model.services) for (const p of s.dependsOn) (children.get(p) ?? children.set(p, []).get(p)!).push(n);
+    childrenCache.set(ctx.model.services, children);
+  }
+  return children;
+}
+
 /** Every service below `name` in the dependsOn graph (children, grandchildren, ...). */
 export function descendants(ctx: EnvContext, name: string): string[] {
-  const children = new Map<string, string[]>();
-  for (const [n, s] of ctx.model.services) for (const p of s.dependsOn) children.set(p, [...(children.get(p) ?? []), n]);
+  const children = childrenOf(ctx);
   const seen = new Set<string>();
   const walk = (n: string) => { for (const c of children.get(n) ?? []) if (!seen.has(c)) { seen.add(c); walk(c); } };
   walk(name);
@@ -44,7 +56,9 @@ export function inhibitRules(ctx: EnvContext): Record<string, unknown>[] {
   if (down.length === 0) return [];
   const present = new Set(servicesIn(ctx));
   const rules: Record<string, unknown>[] = [];
+  const children = childrenOf(ctx);
   for (const parent of [...present].sort()) {
+    if (!children.has(parent)) continue;
     const kids = descendants(ctx, parent).filter((k) => present.has(k));
     if (kids.length === 0) continue;
     rules.push({

@@ -24,7 +24,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
   const m = project.model;
   if (ok) {
     const counts = `${m.environments.size} environments, ${m.services.size} services, ${m.secrets.size} secrets, ${m.apis.size} APIs, ${m.webhooks.size} webhooks, ${m.alerts.size} alerts, ${m.channels.size} channels`;
-    process.stdout.write(`${pc.green("✔")} ${project.files.length} files valid: ${counts}\n`);
+    process.stdout.write(`${pc.green("✔")} ${project.files.length} file${project.files.length === 1 ? "" : "s"} valid: ${counts}\n`);
     return EXIT_OK;
   }
   const errors = diagnostics.filter((d) => d.severity === "error").length;

@@ -167,3 +167,16 @@ describe("CLI behaviour on bad input", () => {
     expect((await runCli(["validate", "--format", "xml"])).code).toBe(2);
   });
 });
+
+describe("valid fixtures", () => {
+  const VALID = path.join(REPO, "test/fixtures/valid");
+  it.each(readdirSync(VALID).filter((f) => f.endsWith(".yaml")).map((file) => ({ file })))("$file loads without errors", async ({ file }) => {
+    const dir = await tempDir();
+    cleanup.push(dir);
+    await mkdir(path.join(dir, "manifests"), { recursive: true });
+    await cp(path.join(VALID, file), path.join(dir, "manifests", file));
+    const { ok, diagnostics } = await loadProject(dir, { now: NOW });
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(ok).toBe(true);
+  });
+});

@@ -41,6 +41,17 @@ export class Redactor {
 }
 
 const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security"]);
+
+/** RFC 2606 names that can never resolve: refused before any lookup, so no traffic leaves. */
+export function reservedHost(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const host = new URL(url).hostname.toLowerCase();
+    return /(^|\.)(example|invalid)$/.test(host) || /^example\.(com|net|org)$/.test(host) ? host : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const BREAKER_THRESHOLD = 5;
 
 class Semaphore {
@@ -104,6 +115,8 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
   const endpoint = s.endpoints[opts.env]!;
   const timeoutMs = opts.timeoutMs ?? (hc.timeout ? durationMs(hc.timeout) : model.environments.get(opts.env)?.probe?.timeout ? durationMs(model.environments.get(opts.env)!.probe!.timeout!) : 10_000);
   const base = { service: name, kind: s.kind, optional: s.optional };
+  const reserved = reservedHost(endpoint.health) ?? reservedHost(endpoint.url);
+  if (reserved) return { ...base, status: "unhealthy", stage: "config", latencyMs: 0, attempts: 0, detail: `${reserved} is a reserved documentation hostname (RFC 2606); not probed` };
 
   const headers: Record<string, string> = {};
   const missing: string[] = [];

@@ -340,3 +340,13 @@ describe("tollgate probe CLI", () => {
     expect((await runCli(["probe", "--root", root, "--env", "local", "--format", "xml"])).code).toBe(2);
   });
 });
+
+describe("reserved hostnames", () => {
+  it("the reference organization's .example endpoints are refused without any lookup", async () => {
+    const r = await runCli(["probe", "--env", "staging", "--format", "json", "--service", "openai", "--service", "redis"], { env: { OPENAI_AUTH_HEADER: "x" } });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.results.map((x: any) => [x.service, x.stage, x.attempts])).toEqual([["openai", "config", 0], ["redis", "config", 0]]);
+    expect(out.results[0].detail).toBe("api.openai.example is a reserved documentation hostname (RFC 2606); not probed");
+  });
+});

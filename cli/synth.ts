@@ -2,8 +2,6 @@ import path from "node:path";
 import pc from "picocolors";
 import { productionGate } from "../checks/gate.js";
 import { assess } from "../checks/readiness.js";
-import type { Diagnostic } from "../model/diagnostics.js";
-import { validateSchedule } from "../infra/generate/cron.js";
 import { synthesize } from "../infra/synth.js";
 import type { GateOverride } from "../infra/stack.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, parseNow, printDiagnostics, version } from "./common.js";
@@ -33,17 +31,6 @@ export async function synthCommand(o: SynthCliOptions): Promise<number> {
   const all = [...model.environments.keys()];
   const wanted = o.env?.length ? o.env : all;
   for (const e of wanted) if (!model.environments.has(e)) throw new UsageError(`--env ${e}: no such environment`, `Environments: ${all.join(", ")}`);
-
-  const bad: Diagnostic[] = [];
-  for (const e of wanted) {
-    const schedule = model.environments.get(e)!.probe?.schedule;
-    const problem = schedule ? validateSchedule(schedule) : undefined;
-    if (problem) bad.push({ code: "invalid-value", severity: "error", message: `probe.schedule ${JSON.stringify(schedule)} is not a valid cron expression: ${problem}`, hint: "Use five fields, e.g. \"* * * * *\" for every minute.", ...(project.sources.locate("environments", e, ["probe", "schedule"]) ?? { file: "<model>", line: 1, col: 1 }) });
-  }
-  if (bad.length) {
-    printDiagnostics(bad);
-    return EXIT_INPUT;
-  }
 
   const scorecards = project.config.gate?.production?.scorecards ?? ["secrets"];
   const overrides: Record<string, GateOverride> = {};

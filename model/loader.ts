@@ -398,7 +398,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
 
   checkReferences(model, declared, sources, (code, loc, message, hint, severity) => out.add(code, loc, message, hint, severity ?? "error"));
 
-  const waivers = await loadWaivers(reader, absRoot, config, now);
+  const waivers = await loadWaivers(reader, absRoot, config);
 
   await sources.resolvePending();
   if (!options.keepWorkers) await sources.dispose();
@@ -410,7 +410,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   };
 }
 
-async function loadWaivers(reader: FileReader, absRoot: string, config: ProjectConfigT, _now: string): Promise<LocatedWaiver[]> {
+async function loadWaivers(reader: FileReader, absRoot: string, config: ProjectConfigT): Promise<LocatedWaiver[]> {
   const file = path.resolve(absRoot, config.waivers ?? DEFAULT_WAIVERS_FILE);
   if (!(await exists(file))) {
     if (config.waivers) reader.out.add("file-unreadable", { file: config.waivers, line: 1, col: 1 }, "waivers file named in tollgate.yaml does not exist");

@@ -3,6 +3,7 @@
  * A service's own `secrets:` list is deliberately not checked here: "used but not declared" is a
  * policy finding (secret-undeclared) so it can be scored and waived like the other secret rules.
  */
+import { validateSchedule } from "./cron.js";
 import type { DiagnosticCode } from "./diagnostics.js";
 import type { Model } from "./loader.js";
 import type { Section } from "./schema.js";
@@ -47,6 +48,8 @@ export function checkReferences(model: Model, declared: Record<Section, Set<stri
     a.appliesTo?.services?.forEach((s, i) => ref("alerts", name, ["appliesTo", "services", i], "services", s, "service"));
   }
   for (const [name, e] of model.environments) {
+    const problem = e.probe?.schedule ? validateSchedule(e.probe.schedule) : undefined;
+    if (problem) report("invalid-value", sources.locate("environments", name, ["probe", "schedule"])!, `probe.schedule is not a valid cron expression: ${problem}`, "Use five fields, e.g. \"* * * * *\" for every minute or \"*/5 * * * *\" for every five.");
     for (const alert of Object.keys(e.alerts ?? {})) ref("environments", name, ["alerts", alert], "alerts", alert, "alert");
     for (const channel of Object.keys(e.channels ?? {})) ref("environments", name, ["channels", channel], "channels", channel, "channel");
   }

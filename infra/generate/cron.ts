@@ -2,9 +2,8 @@
  * The three scheduled jobs per environment, as a crontab and as Kubernetes CronJobs.
  * Schedules are validated with croner and described with cronstrue in comments.
  */
-import { Cron } from "croner";
-import cronstrue from "cronstrue";
 import { stringify } from "yaml";
+import { describeSchedule } from "../../model/cron.js";
 import type { EnvContext } from "./context.js";
 
 export interface Job {
@@ -14,19 +13,7 @@ export interface Job {
   args: string[];
 }
 
-export function describeSchedule(schedule: string): string {
-  return cronstrue.toString(schedule, { use24HourTimeFormat: true, verbose: false });
-}
-
-export function validateSchedule(schedule: string): string | undefined {
-  if (schedule.trim().split(/\s+/).length !== 5) return "cron schedules here have five fields (minute hour day month weekday)";
-  try {
-    new Cron(schedule, { paused: true });
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
+export { describeSchedule, validateSchedule } from "../../model/cron.js";
 
 /** Environment variables the probe reads: header values and webhook signing secrets. */
 export function probeEnvVars(ctx: EnvContext): string[] {

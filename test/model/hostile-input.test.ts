@@ -140,6 +140,19 @@ describe("secret values pasted into manifests", () => {
 });
 
 describe("CLI behaviour on bad input", () => {
+  it("every corpus fixture exits 2 through the real CLI, printing its file:line and code, no stack trace", async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < corpus.length; i += 8) {
+      await Promise.all(corpus.slice(i, i + 8).map(async ({ file, text, code, line }) => {
+        const dir = await projectWith({ [`manifests/${file}`]: text });
+        const r = await runCli(["validate", "--root", dir, "--now", NOW], { cwd: dir });
+        const printed = new RegExp(`^manifests/${file.replace(/\./g, "\\.")}:${line}:\\d+ ${code} `, "m").test(r.stdout);
+        if (r.code !== 2 || !printed || /\n\s+at .*:\d+:\d+\)/.test(r.stderr)) outcomes.push(`${file}: exit ${r.code}, printed=${printed}`);
+      }));
+    }
+    expect(outcomes).toEqual([]);
+  });
+
   it("exits 2 with file:line:col code message and no stack trace", async () => {
     const c = corpus.find((x) => x.file === "unknown-key-did-you-mean.yaml")!;
     const dir = await projectWith({ "manifests/typo.yaml": c.text });

@@ -142,6 +142,20 @@ describe("output formats", () => {
     expect(r.stdout.split("\n")[0]).toMatch(/^::error file=/);
   });
 
+  it("SARIF fingerprints survive unrelated edits (lines move, fingerprints do not)", async () => {
+    const root = await orgCopy();
+    const sarif = async () => JSON.parse((await runCli(["check", "--root", root, "--now", NOW, "--format", "sarif"], { cwd: root })).stdout).runs[0].results as any[];
+    const before = await sarif();
+    const file = path.join(root, "secrets-manifest/shopify.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("# Shopify secrets", "# An unrelated comment.\n# And another.\n# Shopify secrets"));
+    const after = await sarif();
+    const key = (r: any) => `${r.ruleId} ${r.properties.subject}`;
+    const lines = (rs: any[]) => new Map(rs.map((r) => [key(r), r.locations[0].physicalLocation.region.startLine]));
+    const fps = (rs: any[]) => new Map(rs.map((r) => [key(r), r.partialFingerprints["tollgate/v1"]]));
+    expect(fps(after)).toEqual(fps(before));
+    expect(lines(after).get("secret-missing-in-production secret/SHOPIFY_API_KEY@production")).toBe(lines(before).get("secret-missing-in-production secret/SHOPIFY_API_KEY@production")! + 2);
+  });
+
   it("output is byte-identical across runs", async () => {
     const a = await runCli(["check", "--now", NOW, "--format", "sarif"]);
     const b = await runCli(["check", "--now", NOW, "--format", "sarif"]);

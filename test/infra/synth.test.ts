@@ -36,6 +36,7 @@ const LOCAL_ORG = path.join(REPO, "test/fixtures/orgs/local");
 function checkWithRealTools(configDir: string): void {
   const promtool = requireTool("promtool");
   const amtool = requireTool("amtool");
+  const blackbox = requireTool("prometheus-blackbox-exporter");
   const prom = path.join(configDir, "prometheus");
   const am = path.join(configDir, "alertmanager");
   let r = run(promtool, ["check", "rules", "rules.yml"], prom);
@@ -46,6 +47,8 @@ function checkWithRealTools(configDir: string): void {
   r = run(promtool, ["check", "config", "prometheus.yml"], prom);
   expect(r.code, r.out).toBe(0);
   r = run(amtool, ["check-config", "alertmanager.yml"], am);
+  expect(r.code, r.out).toBe(0);
+  r = run(blackbox, ["--config.check", "--config.file=blackbox.yml"], path.join(configDir, "blackbox"));
   expect(r.code, r.out).toBe(0);
   const expectations = JSON.parse(readFileSync(path.join(am, "route-tests.json"), "utf8")) as { labels: Record<string, string>; receivers: string[] }[];
   expect(expectations.length).toBeGreaterThan(0);
@@ -146,6 +149,18 @@ describe("tollgate synth on the reference organization", () => {
     expect(hcl).toMatch(/resource "null_resource" "/);
     expect(hcl).toContain('backend "local"');
     expect(hcl.trimStart().startsWith("{")).toBe(false);
+  });
+});
+
+describe("the real tools reject broken config (so their passing means something)", () => {
+  it("promtool, amtool and the blackbox exporter each fail on a broken file", async () => {
+    const dir = await tmp();
+    await writeFile(path.join(dir, "rules.yml"), "groups:\n  - name: g\n    rules:\n      - alert: X\n        expr: up ==\n");
+    await writeFile(path.join(dir, "am.yml"), "route: { receiver: missing }\nreceivers: []\n");
+    await writeFile(path.join(dir, "bb.yml"), "modules:\n  m: { prober: http, http: { valid_status_codes: nope } }\n");
+    expect(run(requireTool("promtool"), ["check", "rules", "rules.yml"], dir).code).not.toBe(0);
+    expect(run(requireTool("amtool"), ["check-config", "am.yml"], dir).code).not.toBe(0);
+    expect(run(requireTool("prometheus-blackbox-exporter"), ["--config.check", "--config.file=bb.yml"], dir).code).not.toBe(0);
   });
 });
 

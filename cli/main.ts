@@ -80,6 +80,15 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(async (o) => setCode(await (await import("./probe.js")).probeCommand(o)));
 
   program
+    .command("mcp-tools")
+    .description("list MCP servers' tools with the input-schema hashes to pin under healthCheck.mcp.toolSchemas")
+    .addOption(rootOption())
+    .addOption(new Option("--env <name>", "environment whose endpoints to use (default: the first deployed non-production one)"))
+    .addOption(new Option("--service <name>", "only this MCP service; repeatable").argParser(collect))
+    .addOption(nowOption())
+    .action(async (o) => setCode(await (await import("./mcp-tools.js")).mcpToolsCommand(o)));
+
+  program
     .command("policies")
     .description("list the built-in policies")
     .addOption(new Option("--format <format>", "text or json").default("text"))

@@ -30,6 +30,22 @@ function isNetworkError(e: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|fetch failed|socket hang up|ENOENT|spawn/i.test(text);
 }
 
+/** Connects like the probe does and returns each tool's name and input-schema hash (for pinning). */
+export async function listToolHashes(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", headers: Record<string, string>, timeoutMs: number): Promise<{ name: string; sha256: string }[]> {
+  const transport =
+    transportKind === "stdio"
+      ? new StdioClientTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), stderr: "ignore" })
+      : new StreamableHTTPClientTransport(new URL(endpoint.url!), { requestInit: { headers } });
+  const client = new Client({ name: "tollgate-mcp-tools", version: "1" }, { capabilities: {} });
+  try {
+    await client.connect(transport, { timeout: timeoutMs });
+    const { tools } = await client.listTools(undefined, { timeout: timeoutMs });
+    return tools.map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) })).sort((a, b) => a.name.localeCompare(b.name));
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 export async function probeMcp(endpoint: { url?: string; health?: string; command?: string[] }, service: ServiceT, env: ProbeEnv): Promise<Outcome> {
   const mcp = service.healthCheck!.mcp!;
   const started = Date.now();

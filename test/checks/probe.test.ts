@@ -350,3 +350,24 @@ describe("reserved hostnames", () => {
     expect(out.results[0].detail).toBe("api.openai.example is a reserved documentation hostname (RFC 2606); not probed");
   });
 });
+
+describe("tollgate mcp-tools", () => {
+  it("prints hashes that, pinned in the manifest, make the probe pass, and catch drift when the schema changes", async () => {
+    const good = await keep(startMcp());
+    const base = (url: string, toolSchemas?: Record<string, string>) => ({
+      kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${url}/mcp` } },
+      healthCheck: { timeout: "3s", retries: 1, mcp: { transport: "streamable-http", requiredTools: ["query_support"], ...(toolSchemas ? { toolSchemas } : {}) } },
+    });
+    const root = await writeProject({ "manifests/org.yaml": stringify({ environments: ENVS, services: { rag: base(good.url) } }) });
+    dirs.push(root);
+    const r = await runCli(["mcp-tools", "--root", root, "--env", "local"]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = /^ {2}query_support: ([a-f0-9]{64})$/m.exec(r.stdout);
+    expect(m).not.toBeNull();
+    const pinned = { query_support: m![1]! };
+    const changed = await keep(startMcp({ changedSchema: true }));
+    const results = await probe({ same: base(good.url, pinned), drifted: base(changed.url, pinned) });
+    expect(results.same!.status).toBe("healthy");
+    expect(results.drifted!.stage).toBe("drift");
+  });
+});

@@ -1,0 +1,40 @@
+import { loadProject } from "../model/loader.js";
+import { durationMs } from "../model/duration.js";
+import { reservedHost } from "../checks/probe/runner.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseNow, printDiagnostics } from "./common.js";
+
+export interface McpToolsOptions { root: string; env?: string; service?: string[]; now?: string }
+
+/** Prints each MCP server's tools with the input-schema hashes the probe compares (toolSchemas). */
+export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
+  const { project, diagnostics, ok } = await loadProject(o.root, { now: parseNow(o.now) });
+  if (!ok) {
+    printDiagnostics(diagnostics);
+    return EXIT_INPUT;
+  }
+  const model = project.model;
+  const env = o.env ?? [...model.environments].find(([, e]) => e.deployed && !e.production)?.[0];
+  if (!env || !model.environments.has(env)) throw new UsageError(`pass --env with one of: ${[...model.environments.keys()].join(", ")}`);
+  const names = [...model.services].filter(([n, s]) => s.kind === "mcp" && s.healthCheck?.mcp && s.endpoints[env] && (!o.service?.length || o.service.includes(n))).map(([n]) => n);
+  if (names.length === 0) throw new UsageError(`no MCP service with an endpoint in ${env}${o.service?.length ? " among those named" : ""}`);
+  const { listToolHashes } = await import("../checks/probe/mcp.js");
+  const lines: string[] = [];
+  let failed = 0;
+  for (const name of names) {
+    const s = model.services.get(name)!;
+    const ep = s.endpoints[env]!;
+    const headers: Record<string, string> = {};
+    for (const [h, { fromEnv }] of Object.entries(s.healthCheck?.headers ?? {})) if (process.env[fromEnv] !== undefined) headers[h] = process.env[fromEnv]!;
+    const reserved = reservedHost(ep.url);
+    try {
+      if (reserved) throw new Error(`${reserved} is a reserved documentation hostname; not contacted`);
+      const tools = await listToolHashes(ep, s.healthCheck!.mcp!.transport, headers, s.healthCheck?.timeout ? durationMs(s.healthCheck.timeout) : 10_000);
+      lines.push(`# ${name} (${env}): paste under services.${name}.healthCheck.mcp`, "toolSchemas:", ...tools.map((t) => `  ${t.name}: ${t.sha256}`), "");
+    } catch (e) {
+      failed++;
+      lines.push(`# ${name} (${env}): could not list tools: ${(e as Error).message.split("\n")[0]}`, "");
+    }
+  }
+  await emit({}, `${lines.join("\n")}`);
+  return failed ? EXIT_GATE : EXIT_OK;
+}

@@ -8,7 +8,7 @@ import { renderJunit } from "../policies/reporters/junit.js";
 import { renderMarkdown } from "../policies/reporters/markdown.js";
 import { renderSarif } from "../policies/reporters/sarif.js";
 import { renderText } from "../policies/reporters/text.js";
-import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version } from "./common.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version } from "./common.js";
 
 const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github"] as const;
 
@@ -66,7 +66,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
       : target.format === "junit" ? renderJunit(report)
       : target.format === "markdown" ? renderMarkdown(report, comparison)
       : target.format === "github" ? renderGithub(report)
-      : renderText(report, { ...(o.explain ? { explain: true } : {}), ...(comparison ? { comparison } : {}) });
+      : renderText(report, { colors: colorsFor(target), ...(o.explain ? { explain: true } : {}), ...(comparison ? { comparison } : {}) });
     await emit(target, text);
   }
   const result = gate(report, { failOn, ...(minScore !== undefined ? { minScore } : project.config.gate?.minScore !== undefined ? { minScore: project.config.gate.minScore } : {}), ...(o.failOnNew ? { failOnNew: true } : {}), ...(maxDrop !== undefined ? { maxDrop } : {}) }, comparison);

@@ -1,4 +1,5 @@
 /** Shared CLI plumbing: option parsing that turns bad input into exit code 2, and output helpers. */
+import pc from "picocolors";
 import { isRealDate, todayUtc } from "../model/dates.js";
 import { formatDiagnostic, type Diagnostic } from "../model/diagnostics.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -69,4 +70,11 @@ export async function emit(target: { file?: string }, text: string): Promise<voi
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Colour for standard output when the terminal supports it (NO_COLOR respected); never in files. */
+export function colorsFor(target: { file?: string }): Colors {
+  return pc.createColors(!target.file && pc.isColorSupported);
 }

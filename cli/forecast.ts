@@ -1,7 +1,6 @@
-import pc from "picocolors";
 import { loadProject } from "../model/loader.js";
 import { forecast, forecastMetrics } from "../policies/forecast.js";
-import { EXIT_INPUT, EXIT_OK, UsageError, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import { EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
 
 export interface ForecastOptions { root: string; now?: string; days?: string; env?: string; format: string; output?: string }
 
@@ -27,6 +26,7 @@ export async function forecastCommand(o: ForecastOptions): Promise<number> {
     await emit(target, `${JSON.stringify({ now, days, env: o.env ?? null, overdueNow, items }, null, 2)}\n`);
     return EXIT_OK;
   }
+  const pc = colorsFor(target);
   const lines = [pc.bold(`Forecast for the ${days} days after ${now}${o.env ? ` (${o.env})` : ""}`)];
   if (items.length === 0) lines.push("  nothing becomes due, overdue or expires");
   for (const i of items) {

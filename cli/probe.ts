@@ -3,7 +3,7 @@ import { loadProject } from "../model/loader.js";
 import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
 import { runProbes, selectServices } from "../checks/probe/runner.js";
 import { consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
-import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
 
 export interface ProbeCliOptions {
   root: string;
@@ -54,7 +54,7 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
     for (const r of results) if (state.services[r.service]) r.history = summarize(state.services[r.service]!);
     await saveState(o.state, state);
   }
-  const text = format === "json" ? renderJson(now, env, results) : format === "prometheus" ? await renderPrometheus(env, results) : renderText(env, results);
+  const text = format === "json" ? renderJson(now, env, results) : format === "prometheus" ? await renderPrometheus(env, results) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}));
   await emit(o.output ? { file: o.output } : {}, text);
   const failing = results.filter((r) => !r.optional && r.status !== "healthy");
   if (failing.length && format !== "text" && o.output === undefined) process.stderr.write(pc.red(`tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`));

@@ -1,5 +1,5 @@
 /** The probe's three outputs: a text table, the JSON contract, and Prometheus text exposition. */
-import pc from "picocolors";
+import picocolors from "picocolors";
 import { Gauge, Registry } from "prom-client";
 import { METRICS } from "../../model/metrics.js";
 import type { ProbeResult } from "./types.js";
@@ -23,7 +23,7 @@ export function renderJson(now: string, env: string, results: ProbeResult[]): st
   }, null, 2)}\n`;
 }
 
-export function renderText(env: string, results: ProbeResult[]): string {
+export function renderText(env: string, results: ProbeResult[], pc: ReturnType<typeof picocolors.createColors> = picocolors): string {
   const rows = results.map((r) => [
     r.service + (r.optional ? " (optional)" : ""), r.kind, r.status, r.stage, r.status === "skipped" ? "-" : `${r.latencyMs} ms`,
     r.detail + (r.history ? ` [${r.history.failures}/${r.history.runs} failed recently${r.history.flapping ? ", flapping" : ""}${r.history.p95 !== null ? `, p95 ${r.history.p95} ms` : ""}]` : ""),

@@ -1,11 +1,13 @@
 /** Human output: findings grouped by file (like Spectral), then the score table; --explain adds why. */
-import pc from "picocolors";
+import picocolors from "picocolors";
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 
-const sev = (s: string) => (s.startsWith("error") ? pc.red(s) : s.startsWith("warning") ? pc.yellow(s) : pc.blue(s));
+type Colors = ReturnType<typeof picocolors.createColors>;
 
-export function renderText(report: Report, opts: { explain?: boolean; comparison?: Comparison } = {}): string {
+export function renderText(report: Report, opts: { explain?: boolean; comparison?: Comparison; colors?: Colors } = {}): string {
+  const pc = opts.colors ?? picocolors;
+  const sev = (s: string) => (s.startsWith("error") ? pc.red(s) : s.startsWith("warning") ? pc.yellow(s) : pc.blue(s));
   const lines: string[] = [];
   let file = "";
   for (const f of report.findings) {

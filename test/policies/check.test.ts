@@ -137,6 +137,15 @@ describe("output formats", () => {
     expect(gh.filter((l) => l.startsWith("::error")).length).toBe(json.summary.errors);
   });
 
+  it("never writes colour codes into files, even where CI turns colour on", async () => {
+    const root = await orgCopy();
+    const r = await runCli(["check", "--root", root, "--now", NOW, "--format", `text=${root}/report.txt`, "--fail-on", "never"], { env: { CI: "true", NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    expect(r.code).toBe(0);
+    const text = await readFile(`${root}/report.txt`, "utf8");
+    expect(text).toContain("Secrets production readiness");
+    expect(text).not.toContain("\u001b[");
+  });
+
   it("defaults to GitHub annotations under GitHub Actions", async () => {
     const r = await runCli(["check", "--now", NOW], { env: { GITHUB_ACTIONS: "true" } });
     expect(r.stdout.split("\n")[0]).toMatch(/^::error file=/);

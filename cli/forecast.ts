@@ -18,7 +18,7 @@ export async function forecastCommand(o: ForecastOptions): Promise<number> {
   const windowDays = typeof setting === "object" && typeof setting.options?.windowDays === "number" ? setting.options.windowDays : 14;
   const target = o.output ? { file: o.output } : {};
   if (format === "prometheus") {
-    await emit(target, forecastMetrics(project, o.env));
+    await emit(target, await forecastMetrics(project, o.env));
     return EXIT_OK;
   }
   const { items, overdueNow } = forecast(project, days, windowDays, o.env);

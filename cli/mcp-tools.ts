@@ -1,6 +1,6 @@
 import { loadProject } from "../model/loader.js";
 import { durationMs } from "../model/duration.js";
-import { reservedHost } from "../checks/probe/runner.js";
+import { defaultProbeEnv, reservedHost } from "../checks/probe/runner.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseNow, printDiagnostics } from "./common.js";
 
 export interface McpToolsOptions { root: string; env?: string; service?: string[]; now?: string }
@@ -13,7 +13,7 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
     return EXIT_INPUT;
   }
   const model = project.model;
-  const env = o.env ?? [...model.environments].find(([, e]) => e.deployed && !e.production)?.[0];
+  const env = o.env ?? defaultProbeEnv(model);
   if (!env || !model.environments.has(env)) throw new UsageError(`pass --env with one of: ${[...model.environments.keys()].join(", ")}`);
   const names = [...model.services].filter(([n, s]) => s.kind === "mcp" && s.healthCheck?.mcp && s.endpoints[env] && (!o.service?.length || o.service.includes(n))).map(([n]) => n);
   if (names.length === 0) throw new UsageError(`no MCP service with an endpoint in ${env}${o.service?.length ? " among those named" : ""}`);

@@ -1,7 +1,7 @@
 import pc from "picocolors";
 import { loadProject } from "../model/loader.js";
 import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
-import { runProbes, selectServices } from "../checks/probe/runner.js";
+import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
 import { consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
 
@@ -32,7 +32,7 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   }
   const model = project.model;
   const envs = [...model.environments];
-  const env = o.env ?? envs.find(([, e]) => e.deployed && !e.production)?.[0];
+  const env = o.env ?? defaultProbeEnv(model);
   if (!env) throw new UsageError("no environment to probe: pass --env NAME", `Environments: ${envs.map(([n]) => n).join(", ")}`);
   if (!model.environments.has(env)) throw new UsageError(`--env ${env}: no such environment`, `Environments: ${envs.map(([n]) => n).join(", ")}`);
   for (const s of o.service ?? []) if (!model.services.has(s)) throw new UsageError(`--service ${s}: no such service`);

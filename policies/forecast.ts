@@ -2,7 +2,9 @@
  * What changes with time: rotations entering their due window or going overdue, and waivers
  * expiring, in the next N days. Also the gauges the synthesized alert rules read.
  */
+import { Gauge, Registry } from "prom-client";
 import { addDays, daysBetween } from "../model/dates.js";
+import { METRICS } from "../model/metrics.js";
 import type { Project } from "../model/loader.js";
 import { projectedMonthlyCost } from "./rules/api-cost-over-budget.js";
 import { dueDate } from "./helpers.js";
@@ -40,26 +42,26 @@ export function forecast(project: Project, days: number, windowDays: number, env
   return { items, overdueNow };
 }
 
-const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-
 /** Prometheus text exposition (node_exporter textfile collector) of rotation and cost gauges. */
-export function forecastMetrics(project: Project, env: string | undefined): string {
+export async function forecastMetrics(project: Project, env: string | undefined): Promise<string> {
   const { model, now } = project;
-  const lines = [
-    "# HELP tollgate_secret_rotation_due_days Days until the secret's rotation is due (negative when overdue).",
-    "# TYPE tollgate_secret_rotation_due_days gauge",
-  ];
+  const registry = new Registry();
+  const due = new Gauge({ name: METRICS.rotationDueDays, help: "Days until the secret's rotation is due (negative when overdue).", labelNames: ["env", "secret", "service"], registers: [registry] });
+  const cost = new Gauge({ name: METRICS.projectedCost, help: "Projected monthly spend from declared volume and unit price.", labelNames: ["env", "service"], registers: [registry] });
+  const budget = new Gauge({ name: METRICS.budget, help: "Declared monthly budget.", labelNames: ["env", "service"], registers: [registry] });
   for (const [name, s] of model.secrets) {
     if (!s.rotationDays) continue;
     for (const [e, p] of Object.entries(s.environments)) {
       if ((env && e !== env) || !p.lastRotated) continue;
-      lines.push(`tollgate_secret_rotation_due_days{env="${label(e)}",secret="${label(name)}",service="${label(s.service)}"} ${daysBetween(now, dueDate(p.lastRotated, s.rotationDays))}`);
+      due.set({ env: e, secret: name, service: s.service }, daysBetween(now, dueDate(p.lastRotated, s.rotationDays)));
     }
   }
-  const envs = env ? [env] : [...model.environments.keys()];
-  lines.push("# HELP tollgate_api_projected_monthly_cost_usd Projected monthly spend from declared volume and unit price.", "# TYPE tollgate_api_projected_monthly_cost_usd gauge");
-  for (const e of envs) for (const [name, a] of model.apis) if (a.cost) lines.push(`tollgate_api_projected_monthly_cost_usd{env="${label(e)}",service="${label(name)}"} ${projectedMonthlyCost(a.cost)}`);
-  lines.push("# HELP tollgate_api_monthly_budget_usd Declared monthly budget.", "# TYPE tollgate_api_monthly_budget_usd gauge");
-  for (const e of envs) for (const [name, a] of model.apis) if (a.cost?.monthlyBudgetUsd !== undefined) lines.push(`tollgate_api_monthly_budget_usd{env="${label(e)}",service="${label(name)}"} ${a.cost.monthlyBudgetUsd}`);
-  return `${lines.join("\n")}\n`;
+  for (const e of env ? [env] : [...model.environments.keys()]) {
+    for (const [name, a] of model.apis) {
+      if (!a.cost) continue;
+      cost.set({ env: e, service: name }, projectedMonthlyCost(a.cost));
+      if (a.cost.monthlyBudgetUsd !== undefined) budget.set({ env: e, service: name }, a.cost.monthlyBudgetUsd);
+    }
+  }
+  return registry.metrics();
 }

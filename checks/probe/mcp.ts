@@ -30,13 +30,18 @@ function isNetworkError(e: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|fetch failed|socket hang up|ENOENT|spawn/i.test(text);
 }
 
-/** Connects like the probe does and returns each tool's name and input-schema hash (for pinning). */
-export async function listToolHashes(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", headers: Record<string, string>, timeoutMs: number): Promise<{ name: string; sha256: string }[]> {
+/** An SDK client and the transport the manifest declares (not yet connected). */
+function clientFor(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", headers: Record<string, string>, name: string) {
   const transport =
     transportKind === "stdio"
       ? new StdioClientTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), stderr: "ignore" })
       : new StreamableHTTPClientTransport(new URL(endpoint.url!), { requestInit: { headers } });
-  const client = new Client({ name: "tollgate-mcp-tools", version: "1" }, { capabilities: {} });
+  return { transport, client: new Client({ name, version: "1" }, { capabilities: {} }) };
+}
+
+/** Connects like the probe does and returns each tool's name and input-schema hash (for pinning). */
+export async function listToolHashes(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", headers: Record<string, string>, timeoutMs: number): Promise<{ name: string; sha256: string }[]> {
+  const { transport, client } = clientFor(endpoint, transportKind, headers, "tollgate-mcp-tools");
   try {
     await client.connect(transport, { timeout: timeoutMs });
     const { tools } = await client.listTools(undefined, { timeout: timeoutMs });
@@ -64,11 +69,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     }
   }
 
-  const transport =
-    mcp.transport === "stdio"
-      ? new StdioClientTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), stderr: "ignore" })
-      : new StreamableHTTPClientTransport(new URL(endpoint.url!), { requestInit: { headers: env.headers } });
-  const client = new Client({ name: "tollgate-probe", version: "1" }, { capabilities: {} });
+  const { transport, client } = clientFor(endpoint, mcp.transport, env.headers, "tollgate-probe");
   const timer = setTimeout(() => { void client.close().catch(() => undefined); }, left());
   try {
     try {

@@ -70,6 +70,11 @@ class Semaphore {
   }
 }
 
+/** The environment probed when none is named: the first deployed one that is not production. */
+export function defaultProbeEnv(model: Model): string | undefined {
+  return [...model.environments].find(([, e]) => e.deployed && !e.production)?.[0];
+}
+
 export function selectServices(model: Model, env: string, only?: string[]): string[] {
   return [...model.services]
     .filter(([n, s]) => (!only?.length || only.includes(n)) && !!s.endpoints[env] && !!(s.endpoints[env]!.url || s.endpoints[env]!.health || s.endpoints[env]!.command))

@@ -4,6 +4,7 @@
  */
 import { stringify } from "yaml";
 import { describeSchedule } from "../../model/cron.js";
+import { durationMs } from "../../model/duration.js";
 import type { EnvContext } from "./context.js";
 
 export interface Job {
@@ -30,7 +31,7 @@ export function jobs(ctx: EnvContext): Job[] {
       name: "probe",
       schedule: ctx.probeSchedule,
       description: "live probes of every service (HTTP, deep MCP, webhook security)",
-      args: ["probe", "--env", ctx.env, "--format", "prometheus", "--output", textfile("tollgate_probe"), "--state", `${ctx.stateDir}/probe-${ctx.env}.json`, ...(ctx.probeTimeout ? ["--timeout", String(parseTimeoutMs(ctx.probeTimeout))] : [])],
+      args: ["probe", "--env", ctx.env, "--format", "prometheus", "--output", textfile("tollgate_probe"), "--state", `${ctx.stateDir}/probe-${ctx.env}.json`, ...(ctx.probeTimeout ? ["--timeout", String(durationMs(ctx.probeTimeout))] : [])],
     },
     {
       name: "readiness",
@@ -45,12 +46,6 @@ export function jobs(ctx: EnvContext): Job[] {
       args: ["forecast", "--env", ctx.env, "--format", "prometheus", "--output", textfile("tollgate_forecast")],
     },
   ];
-}
-
-function parseTimeoutMs(d: string): number {
-  const m = /^(\d+)(ms|s|m)$/.exec(d);
-  if (!m) return 10_000;
-  return Number(m[1]) * (m[2] === "ms" ? 1 : m[2] === "s" ? 1000 : 60_000);
 }
 
 const shellQuote = (s: string) => (/^[A-Za-z0-9_./=:@,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);

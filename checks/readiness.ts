@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Diagnostic } from "../model/diagnostics.js";
+import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject, type Project } from "../model/loader.js";
 import { loadCustomPolicies } from "../policies/custom.js";
 import { evaluate, type Report } from "../policies/engine.js";
@@ -38,9 +39,7 @@ export async function assess(root: string, opts: AssessOptions): Promise<Assessm
 async function assessLoaded(loaded: Awaited<ReturnType<typeof loadProject>>, opts: AssessOptions): Promise<Assessment> {
   const { project } = loaded;
   const diagnostics = [...loaded.diagnostics];
-  if (opts.env && !project.model.environments.has(opts.env) && loaded.ok) {
-    diagnostics.push({ code: "invalid-option", severity: "error", message: `--env ${opts.env}: no such environment`, hint: `Environments: ${[...project.model.environments.keys()].join(", ")}`, file: "<command line>", line: 1, col: 1 });
-  }
+  if (loaded.ok) diagnostics.push(...checkEnvironments([opts.env], project.model.environments));
   if (diagnostics.some((d) => d.severity === "error")) return { project, report: undefined, diagnostics };
   const custom = await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), opts.displayBase);
   diagnostics.push(...custom.diagnostics);
@@ -75,3 +74,13 @@ export async function assessAtRef(root: string, ref: string, opts: AssessOptions
 }
 
 export class GitRefError extends Error {}
+
+/** The repository root (git top level) holding `root`, else `root` itself, as an absolute path. */
+export async function repositoryRoot(root: string): Promise<string> {
+  const absRoot = path.resolve(root);
+  try {
+    return (await exec("git", ["-C", absRoot, "rev-parse", "--show-toplevel"])).stdout.trim() || absRoot;
+  } catch {
+    return absRoot;
+  }
+}

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { gate } from "../checks/gate.js";
-import { assess, assessAtRef, GitRefError } from "../checks/readiness.js";
+import { gate, type GateOptions } from "../checks/gate.js";
+import { assess, assessAtRef, GitRefError, repositoryRoot } from "../checks/readiness.js";
+import type { Diagnostic } from "../model/diagnostics.js";
+import { inputErrorReport, type Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
 import { renderGithub } from "../policies/reporters/github.js";
 import { renderJson } from "../policies/reporters/json.js";
@@ -8,9 +10,10 @@ import { renderJunit } from "../policies/reporters/junit.js";
 import { renderMarkdown } from "../policies/reporters/markdown.js";
 import { renderSarif } from "../policies/reporters/sarif.js";
 import { renderText } from "../policies/reporters/text.js";
-import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version } from "./common.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 
 const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github"] as const;
+type Target = FormatTarget<(typeof FORMATS)[number]>;
 
 export interface CheckOptions {
   root: string;
@@ -26,20 +29,43 @@ export interface CheckOptions {
   explain?: boolean;
 }
 
+/** Bad input still writes every requested output, with the diagnostics as results (exit 2). */
+class InputError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super("invalid input");
+  }
+}
+
+const commandLine = (code: Diagnostic["code"], message: string, hint: string): Diagnostic => ({ code, severity: "error", message, hint, file: "<command line>", line: 1, col: 1 });
+
 export async function checkCommand(o: CheckOptions): Promise<number> {
-  const now = parseNow(o.now);
   const fallback = process.env.GITHUB_ACTIONS === "true" ? "github" : "text";
   const formats = parseFormats(o.format, FORMATS, fallback);
+  let now = o.now ?? "";
+  try {
+    now = parseNow(o.now);
+    return await evaluateAndGate(o, formats, now);
+  } catch (e) {
+    const diagnostics =
+      e instanceof InputError ? e.diagnostics
+      : e instanceof UsageError ? [commandLine("invalid-option", e.message, e.hint ?? "Run tollgate check --help for the options.")]
+      : undefined;
+    if (!diagnostics) throw e;
+    printDiagnostics(diagnostics);
+    // Standard-output text would repeat what was just printed; every other target is written.
+    await writeOutputs(o, formats.filter((t) => t.file || t.format !== "text"), inputErrorReport(diagnostics, { now, ...(o.env ? { env: o.env } : {}), version: version() }), undefined);
+    return EXIT_INPUT;
+  }
+}
+
+async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string): Promise<number> {
   if (o.base && o.baseline) throw new UsageError("use either --base or --baseline, not both");
   const minScore = parseIntOption("--min-score", o.minScore, 0, 100);
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
+  if (o.failOn !== undefined) parseChoice("--fail-on", o.failOn, ["error", "warning", "never"] as const);
 
   const { project, report, diagnostics } = await assess(o.root, { now, ...(o.env ? { env: o.env } : {}), version: version() });
-  if (!report) {
-    printDiagnostics(diagnostics);
-    return EXIT_INPUT;
-  }
-  const failOn = parseChoice("--fail-on", o.failOn ?? project.config.gate?.failOn ?? "error", ["error", "warning", "never"] as const);
+  if (!report) throw new InputError(diagnostics);
 
   let comparison: Comparison | undefined;
   if (o.base) {
@@ -47,7 +73,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
     try {
       base = await assessAtRef(o.root, o.base, { now, ...(o.env ? { env: o.env } : {}), version: version() });
     } catch (e) {
-      if (e instanceof GitRefError) throw new UsageError(e.message, "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.");
+      if (e instanceof GitRefError) throw new InputError([commandLine("git-error", `--base ${o.base}: ${e.message}`, "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.")]);
       throw e;
     }
     if (!base.report) {
@@ -59,22 +85,40 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
     comparison = compare(report, await readBaseline(o.baseline));
   }
 
-  for (const target of formats) {
+  await writeOutputs(o, formats, report, comparison);
+  const result = gate(report, gateOptions(o, project.config.gate, minScore, maxDrop, comparison !== undefined), comparison);
+  if (!result.passed) {
+    process.stderr.write(`tollgate: gate failed: ${result.reasons.join("; ")}\n`);
+    return EXIT_GATE;
+  }
+  return EXIT_OK;
+}
+
+/**
+ * PR mode with --fail-on-new judges the change, not the estate: only new findings and --max-drop
+ * gate, so an estate with existing errors passes an unchanged PR. --fail-on and --min-score still
+ * apply when given on the command line (never from tollgate.yaml in that mode).
+ */
+export function gateOptions(o: Pick<CheckOptions, "failOn" | "failOnNew">, config: { failOn?: string; minScore?: number } | undefined, minScore: number | undefined, maxDrop: number | undefined, prMode: boolean): GateOptions {
+  const changeOnly = prMode && !!o.failOnNew;
+  const failOn = parseChoice("--fail-on", o.failOn ?? (changeOnly ? "never" : config?.failOn ?? "error"), ["error", "warning", "never"] as const);
+  const score = minScore ?? (changeOnly ? undefined : config?.minScore);
+  return { failOn, ...(score !== undefined ? { minScore: score } : {}), ...(o.failOnNew ? { failOnNew: true } : {}), ...(maxDrop !== undefined ? { maxDrop } : {}) };
+}
+
+async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined): Promise<void> {
+  const needsRoot = targets.some((t) => t.format === "sarif");
+  const srcRoot = needsRoot ? await repositoryRoot(o.root) : undefined;
+  for (const target of targets) {
     const text =
       target.format === "json" ? renderJson(report, comparison)
-      : target.format === "sarif" ? renderSarif(report)
+      : target.format === "sarif" ? renderSarif(report, { ...(srcRoot ? { srcRoot } : {}) })
       : target.format === "junit" ? renderJunit(report)
       : target.format === "markdown" ? renderMarkdown(report, comparison)
       : target.format === "github" ? renderGithub(report)
       : renderText(report, { colors: colorsFor(target), ...(o.explain ? { explain: true } : {}), ...(comparison ? { comparison } : {}) });
     await emit(target, text);
   }
-  const result = gate(report, { failOn, ...(minScore !== undefined ? { minScore } : project.config.gate?.minScore !== undefined ? { minScore: project.config.gate.minScore } : {}), ...(o.failOnNew ? { failOnNew: true } : {}), ...(maxDrop !== undefined ? { maxDrop } : {}) }, comparison);
-  if (!result.passed) {
-    process.stderr.write(`tollgate: gate failed: ${result.reasons.join("; ")}\n`);
-    return EXIT_GATE;
-  }
-  return EXIT_OK;
 }
 
 async function readBaseline(file: string) {
@@ -84,7 +128,8 @@ async function readBaseline(file: string) {
   } catch {
     throw new UsageError(`--baseline ${file}: not a readable JSON report`, "Save one with: tollgate check --format json=baseline.json");
   }
-  if (!data || !Array.isArray(data.findings) || typeof data.score?.percent !== "number" || !Array.isArray(data.scorecards) || data.findings.some((f: any) => typeof f?.fingerprint !== "string")) {
+  const percentOk = typeof data?.score?.percent === "number" || data?.score?.percent === null;
+  if (!data || !Array.isArray(data.findings) || !percentOk || !Array.isArray(data.scorecards) || data.findings.some((f: any) => typeof f?.fingerprint !== "string")) {
     throw new UsageError(`--baseline ${file}: not a tollgate JSON report`, "Save one with: tollgate check --format json=baseline.json");
   }
   return data;

@@ -1,6 +1,7 @@
+import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../model/loader.js";
 import { forecast, forecastMetrics } from "../policies/forecast.js";
-import { EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
 
 export interface ForecastOptions { root: string; now?: string; days?: string; env?: string; format: string; output?: string }
 
@@ -13,7 +14,11 @@ export async function forecastCommand(o: ForecastOptions): Promise<number> {
     printDiagnostics(diagnostics);
     return EXIT_INPUT;
   }
-  if (o.env && !project.model.environments.has(o.env)) throw new UsageError(`--env ${o.env}: no such environment`, `Environments: ${[...project.model.environments.keys()].join(", ")}`);
+  const unknown = checkEnvironments([o.env], project.model.environments);
+  if (unknown.length) {
+    printDiagnostics(unknown);
+    return EXIT_INPUT;
+  }
   const setting = project.config.policies["secret-rotation-due-soon"];
   const windowDays = typeof setting === "object" && typeof setting.options?.windowDays === "number" ? setting.options.windowDays : 14;
   const target = o.output ? { file: o.output } : {};

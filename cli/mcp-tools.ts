@@ -1,3 +1,4 @@
+import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../model/loader.js";
 import { durationMs } from "../model/duration.js";
 import { defaultProbeEnv, reservedHost } from "../checks/probe/runner.js";
@@ -14,7 +15,12 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
   }
   const model = project.model;
   const env = o.env ?? defaultProbeEnv(model);
-  if (!env || !model.environments.has(env)) throw new UsageError(`pass --env with one of: ${[...model.environments.keys()].join(", ")}`);
+  if (!env) throw new UsageError(`pass --env with one of: ${[...model.environments.keys()].join(", ")}`);
+  const unknown = checkEnvironments([env], model.environments);
+  if (unknown.length) {
+    printDiagnostics(unknown);
+    return EXIT_INPUT;
+  }
   const names = [...model.services].filter(([n, s]) => s.kind === "mcp" && s.healthCheck?.mcp && s.endpoints[env] && (!o.service?.length || o.service.includes(n))).map(([n]) => n);
   if (names.length === 0) throw new UsageError(`no MCP service with an endpoint in ${env}${o.service?.length ? " among those named" : ""}`);
   const { listToolHashes } = await import("../checks/probe/mcp.js");

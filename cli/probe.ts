@@ -1,4 +1,5 @@
 import pc from "picocolors";
+import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../model/loader.js";
 import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
@@ -34,7 +35,11 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const envs = [...model.environments];
   const env = o.env ?? defaultProbeEnv(model);
   if (!env) throw new UsageError("no environment to probe: pass --env NAME", `Environments: ${envs.map(([n]) => n).join(", ")}`);
-  if (!model.environments.has(env)) throw new UsageError(`--env ${env}: no such environment`, `Environments: ${envs.map(([n]) => n).join(", ")}`);
+  const unknown = checkEnvironments([env], model.environments);
+  if (unknown.length) {
+    printDiagnostics(unknown);
+    return EXIT_INPUT;
+  }
   for (const s of o.service ?? []) if (!model.services.has(s)) throw new UsageError(`--service ${s}: no such service`);
   if (selectServices(model, env, o.service).length === 0) throw new UsageError(`nothing to probe in ${env}: no selected service has an endpoint there`);
 

@@ -3,6 +3,7 @@ import pc from "picocolors";
 import { productionGate } from "../checks/gate.js";
 import { assess } from "../checks/readiness.js";
 import { synthesize } from "../infra/synth.js";
+import { checkEnvironments } from "../model/environment-option.js";
 import type { GateOverride } from "../infra/stack.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, parseNow, printDiagnostics, version } from "./common.js";
 
@@ -30,7 +31,11 @@ export async function synthCommand(o: SynthCliOptions): Promise<number> {
   const model = project.model;
   const all = [...model.environments.keys()];
   const wanted = o.env?.length ? o.env : all;
-  for (const e of wanted) if (!model.environments.has(e)) throw new UsageError(`--env ${e}: no such environment`, `Environments: ${all.join(", ")}`);
+  const unknown = checkEnvironments(wanted, model.environments);
+  if (unknown.length) {
+    printDiagnostics(unknown);
+    return EXIT_INPUT;
+  }
 
   const scorecards = project.config.gate?.production?.scorecards ?? ["secrets"];
   const overrides: Record<string, GateOverride> = {};

@@ -33,6 +33,7 @@ export const DIAGNOSTIC_CODES = {
   "invalid-policy-options": "A policy's options in tollgate.yaml do not match its options schema.",
   "custom-policy-invalid": "A custom policy module could not be loaded or does not export a valid policy.",
   "invalid-option": "A command-line option has an invalid value.",
+  "unknown-environment": "--env names an environment the manifests do not declare.",
   "git-error": "A git ref could not be read.",
 } as const;
 

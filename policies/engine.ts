@@ -26,11 +26,23 @@ export interface Report {
   tool: { name: string; version: string };
   now: string;
   env: string | null;
-  score: { percent: number };
+  score: { percent: number | null };
   scorecards: ScorecardResult[];
   findings: Finding[];
   summary: { errors: number; warnings: number; notes: number; waived: number };
   rules: RuleMeta[];
+  /** Input problems that stopped evaluation (exit 2); reporters show them as results/failures. */
+  diagnostics?: Diagnostic[];
+}
+
+/** The report for input that could not be evaluated: no score, only the diagnostics. */
+export function inputErrorReport(diagnostics: readonly Diagnostic[], opts: { now: string; env?: string; version?: string }): Report {
+  return {
+    tool: { name: "tollgate", version: opts.version ?? "0.0.0" }, now: opts.now, env: opts.env ?? null,
+    score: { percent: null }, scorecards: [], findings: [], rules: [],
+    summary: { errors: diagnostics.filter((d) => d.severity === "error").length, warnings: diagnostics.filter((d) => d.severity === "warning").length, notes: 0, waived: 0 },
+    diagnostics: [...diagnostics],
+  };
 }
 
 export interface EvaluateOptions {
@@ -130,7 +142,7 @@ export async function evaluate(project: Project, options: EvaluateOptions = {}):
   sortFindings(findings);
 
   const enabled = new Set(configured.map((c) => c.policy.id));
-  const { percent, scorecards } = score(scorecardDefs(policies), findings, enabled, project.config.scoring?.weights ?? {});
+  const { percent, scorecards } = score(scorecardDefs(policies), findings, enabled, project.config.scoring?.weights ?? {}, project.model);
   const live = findings.filter((f) => !f.waived);
   const rules: RuleMeta[] = [
     ...policies.map((p) => ({

@@ -8,6 +8,7 @@ import { METRICS } from "../model/metrics.js";
 import type { Project } from "../model/loader.js";
 import { projectedMonthlyCost } from "./rules/api-cost-over-budget.js";
 import { dueDate } from "./helpers.js";
+import { waiverSubjects } from "./waivers.js";
 
 export interface ForecastItem {
   date: string;
@@ -34,9 +35,10 @@ export function forecast(project: Project, days: number, windowDays: number, env
       if (overdue > now && overdue <= end) items.push({ date: overdue, kind: "rotation-overdue", subject, message: `becomes overdue (was due ${due}, every ${s.rotationDays} days)` });
     }
   }
+  const ids = waiverSubjects(project.waivers);
   project.waivers.forEach((w, i) => {
     if (w.expires >= now && w.expires <= end)
-      items.push({ date: w.expires, kind: "waiver-expires", subject: `waiver/${i + 1}:${w.rule}:${w.subject}`, message: `waiver expires (owner ${w.owner}${w.ticket ? `, ${w.ticket}` : ""})` });
+      items.push({ date: w.expires, kind: "waiver-expires", subject: ids[i]!.subject, message: `waiver expires (owner ${w.owner}${w.ticket ? `, ${w.ticket}` : ""})` });
   });
   items.sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
   return { items, overdueNow };

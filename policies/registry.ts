@@ -43,6 +43,7 @@ export const BUILTIN_POLICIES: readonly Policy[] = [
 /** Findings about the waivers file itself; not policies over the model, but reported like them. */
 export const WAIVER_RULES = {
   "waiver-expired": { title: "Waiver expired", severity: "error", rationale: "An expired waiver no longer suppresses anything; the exception needs a decision.", remediation: "Fix the finding, or renew the waiver with a new expiry and reason." },
-  "waiver-too-long": { title: "Waiver lifetime too long", severity: "error", rationale: "Waivers are time-boxed so exceptions get revisited.", remediation: "Set expires within the maximum lifetime (limits.maxWaiverDays, default 90)." },
+  "waiver-too-long": { title: "Waiver lifetime too long", severity: "error", rationale: "Waivers are time-boxed so exceptions get revisited; an over-long waiver suppresses nothing.", remediation: "Set expires within the maximum lifetime (limits.maxWaiverDays, default 90)." },
+  "waiver-incomplete": { title: "Waiver without owner or reason", severity: "error", rationale: "An exception nobody owns or explains cannot be revisited; it suppresses nothing.", remediation: "Give the waiver an owner and a reason." },
   "waiver-unused": { title: "Waiver matches nothing", severity: "warning", rationale: "A waiver that suppresses nothing is stale and hides intent.", remediation: "Remove it, or fix its rule id or subject pattern." },
 } as const;

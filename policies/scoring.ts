@@ -1,14 +1,26 @@
 /**
  * Scorecards: categories that pass or fail on the findings that decide them. A category fails
  * when any unwaived error-severity finding of its rules remains; warnings are shown, not scored.
+ * A category with nothing to judge (no APIs for the rate-limit categories, ...) is not
+ * applicable: shown as n/a and left out of the denominator. The overall score is the weighted
+ * mean of the unrounded scorecard ratios, rounded once at the end.
  */
+import type { Model } from "../model/loader.js";
 import type { Finding, Policy } from "./types.js";
 
 export interface CategoryDef {
   id: string;
   title: string;
   rules: string[];
+  /** Whether the model holds anything this category judges; absent means always applicable. */
+  applies?: (model: Model) => boolean;
 }
+
+const any = (m: Map<string, unknown>) => m.size > 0;
+const hasSecrets = (m: Model) => any(m.secrets);
+const hasApis = (m: Model) => any(m.apis);
+const hasWebhooks = (m: Model) => any(m.webhooks);
+const hasServices = (m: Model) => any(m.services);
 
 export interface ScorecardDef {
   id: string;
@@ -21,11 +33,12 @@ export const SCORECARDS: readonly ScorecardDef[] = [
     id: "secrets",
     title: "Secrets production readiness",
     categories: [
-      { id: "inventory", title: "Secrets inventoried", rules: ["secret-no-owner", "secret-unused", "secret-undeclared"] },
-      { id: "rotation", title: "Rotation procedures", rules: ["secret-rotation-period", "secret-rotation-missing-date", "secret-rotation-overdue", "secret-rotation-due-soon"] },
-      { id: "incident-response", title: "Incident response playbook", rules: ["secret-no-runbook"] },
-      { id: "access-control", title: "Access control", rules: ["secret-no-readers"] },
-      { id: "testing", title: "Testing procedures", rules: ["secret-no-verification"] },
+      { id: "inventory", title: "Secrets inventoried", rules: ["secret-no-owner", "secret-unused", "secret-undeclared"], applies: (m) => hasSecrets(m) || [...m.services.values()].some((s) => (s.secrets ?? []).length > 0) },
+      { id: "rotation", title: "Rotation procedures", rules: ["secret-rotation-period", "secret-rotation-missing-date", "secret-rotation-overdue", "secret-rotation-due-soon"], applies: hasSecrets },
+      { id: "incident-response", title: "Incident response playbook", rules: ["secret-no-runbook"], applies: hasSecrets },
+      { id: "access-control", title: "Access control", rules: ["secret-no-readers"], applies: hasSecrets },
+      { id: "testing", title: "Testing procedures", rules: ["secret-no-verification"], applies: hasSecrets },
+      // Production readiness needs a production environment: without one these fail (never n/a).
       { id: "production-mirroring", title: "Production secrets generated and mirrored", rules: ["secret-missing-in-production", "secret-not-mirrored"] },
       { id: "production-deployed", title: "Production deployed", rules: ["production-not-deployed"] },
     ],
@@ -34,32 +47,32 @@ export const SCORECARDS: readonly ScorecardDef[] = [
     id: "rate-limits",
     title: "API rate limits and client policy",
     categories: [
-      { id: "budget", title: "Client budgets within provider limits", rules: ["rate-limit-budget-exceeds-provider"] },
-      { id: "retries", title: "Retries with capped, jittered exponential backoff", rules: ["client-no-retry", "client-retry-attempts", "client-backoff-no-jitter"] },
-      { id: "circuit-breaker", title: "Circuit breakers", rules: ["client-no-circuit-breaker"] },
-      { id: "observability", title: "Client metrics", rules: ["client-no-metrics"] },
-      { id: "cost", title: "Projected cost within budget", rules: ["api-cost-over-budget"] },
+      { id: "budget", title: "Client budgets within provider limits", rules: ["rate-limit-budget-exceeds-provider"], applies: hasApis },
+      { id: "retries", title: "Retries with capped, jittered exponential backoff", rules: ["client-no-retry", "client-retry-attempts", "client-backoff-no-jitter"], applies: hasApis },
+      { id: "circuit-breaker", title: "Circuit breakers", rules: ["client-no-circuit-breaker"], applies: hasApis },
+      { id: "observability", title: "Client metrics", rules: ["client-no-metrics"], applies: hasApis },
+      { id: "cost", title: "Projected cost within budget", rules: ["api-cost-over-budget"], applies: (m) => [...m.apis.values()].some((a) => a.cost?.monthlyBudgetUsd !== undefined) },
     ],
   },
   {
     id: "webhooks",
     title: "Webhook security",
     categories: [
-      { id: "signature", title: "HMAC signature verification", rules: ["webhook-no-hmac"] },
-      { id: "replay", title: "Replay protection (timestamps, idempotency)", rules: ["webhook-timestamp-tolerance", "webhook-idempotency"] },
-      { id: "transport", title: "TLS 1.2 or newer", rules: ["webhook-tls-min-version"] },
-      { id: "abuse", title: "Per-source rate limits", rules: ["webhook-no-rate-limit"] },
-      { id: "audit", title: "Audit log retention", rules: ["webhook-audit-retention"] },
+      { id: "signature", title: "HMAC signature verification", rules: ["webhook-no-hmac"], applies: hasWebhooks },
+      { id: "replay", title: "Replay protection (timestamps, idempotency)", rules: ["webhook-timestamp-tolerance", "webhook-idempotency"], applies: hasWebhooks },
+      { id: "transport", title: "TLS 1.2 or newer", rules: ["webhook-tls-min-version"], applies: hasWebhooks },
+      { id: "abuse", title: "Per-source rate limits", rules: ["webhook-no-rate-limit"], applies: hasWebhooks },
+      { id: "audit", title: "Audit log retention", rules: ["webhook-audit-retention"], applies: hasWebhooks },
     ],
   },
   {
     id: "monitoring",
     title: "Monitoring and alerting",
     categories: [
-      { id: "health-checks", title: "Every service probed", rules: ["service-no-health-check"] },
-      { id: "alert-coverage", title: "Every service alerted on", rules: ["service-no-alert-rule"] },
-      { id: "paging", title: "Critical alerts page", rules: ["alert-critical-not-paging"] },
-      { id: "channels", title: "Receivers provisioned", rules: ["channel-secret-missing"] },
+      { id: "health-checks", title: "Every service probed", rules: ["service-no-health-check"], applies: hasServices },
+      { id: "alert-coverage", title: "Every service alerted on", rules: ["service-no-alert-rule"], applies: hasServices },
+      { id: "paging", title: "Critical alerts page", rules: ["alert-critical-not-paging"], applies: (m) => any(m.alerts) },
+      { id: "channels", title: "Receivers provisioned", rules: ["channel-secret-missing"], applies: (m) => [...m.channels.values()].some((c) => c.secret !== undefined) },
     ],
   },
 ];
@@ -72,9 +85,13 @@ export interface FindingRef {
   message: string;
 }
 
+export type CategoryStatus = "pass" | "fail" | "n/a";
+
 export interface CategoryResult {
   id: string;
   title: string;
+  status: CategoryStatus;
+  /** status === "pass" (kept for readers of the JSON contract). */
   passed: boolean;
   findings: FindingRef[];
 }
@@ -82,9 +99,13 @@ export interface CategoryResult {
 export interface ScorecardResult {
   id: string;
   title: string;
-  percent: number;
+  status: CategoryStatus;
+  /** passed ÷ applicable categories, rounded; null when no category is applicable (n/a). */
+  percent: number | null;
   passed: number;
+  /** Applicable categories (n/a ones are left out of the denominator). */
   total: number;
+  notApplicable: number;
   weight: number;
   categories: CategoryResult[];
 }
@@ -103,21 +124,34 @@ export function scorecardDefs(policies: readonly (Policy & { scorecard?: { id: s
   return defs;
 }
 
-export function score(defs: readonly ScorecardDef[], findings: readonly Finding[], enabled: ReadonlySet<string>, weights: Record<string, number> = {}): { percent: number; scorecards: ScorecardResult[] } {
-  const scorecards = defs.map((def) => {
-    const categories = def.categories
-      .filter((c) => c.rules.some((r) => enabled.has(r)))
-      .map((c) => {
-        const fs = findings.filter((f) => c.rules.includes(f.ruleId));
-        const refs = fs.map((f) => ({ ruleId: f.ruleId, subject: f.subject, severity: f.severity, waived: f.waived, message: f.message }));
-        return { id: c.id, title: c.title, passed: !fs.some((f) => !f.waived && f.severity === "error"), findings: refs };
-      });
-    const passed = categories.filter((c) => c.passed).length;
-    const total = categories.length;
-    return { id: def.id, title: def.title, percent: total === 0 ? 100 : Math.round((passed / total) * 100), passed, total, weight: weights[def.id] ?? 1, categories };
-  });
+/**
+ * Overall score: Σ weight·(passed/total) ÷ Σ weight over the applicable scorecards with weight > 0,
+ * × 100, rounded once. Scorecard percentages are rounded for display only and never fed back in.
+ * null (n/a) when no scorecard is applicable.
+ */
+export function overallPercent(scorecards: readonly Pick<ScorecardResult, "passed" | "total" | "weight">[]): number | null {
   const weighted = scorecards.filter((s) => s.total > 0 && s.weight > 0);
   const sumW = weighted.reduce((a, s) => a + s.weight, 0);
-  const percent = sumW === 0 ? 100 : Math.round(weighted.reduce((a, s) => a + s.weight * (s.passed / s.total), 0) / sumW * 100);
-  return { percent, scorecards };
+  if (sumW === 0) return null;
+  return Math.round((weighted.reduce((a, s) => a + s.weight * (s.passed / s.total), 0) / sumW) * 100);
+}
+
+export function score(defs: readonly ScorecardDef[], findings: readonly Finding[], enabled: ReadonlySet<string>, weights: Record<string, number> = {}, model?: Model): { percent: number | null; scorecards: ScorecardResult[] } {
+  const scorecards = defs.map((def): ScorecardResult => {
+    const categories = def.categories
+      .filter((c) => c.rules.some((r) => enabled.has(r)))
+      .map((c): CategoryResult => {
+        const fs = findings.filter((f) => c.rules.includes(f.ruleId));
+        const refs = fs.map((f) => ({ ruleId: f.ruleId, subject: f.subject, severity: f.severity, waived: f.waived, message: f.message }));
+        // A finding always makes its category applicable (a custom policy may judge what the default predicate does not).
+        const applicable = fs.length > 0 || !model || !c.applies || c.applies(model);
+        const status: CategoryStatus = !applicable ? "n/a" : fs.some((f) => !f.waived && f.severity === "error") ? "fail" : "pass";
+        return { id: c.id, title: c.title, status, passed: status === "pass", findings: refs };
+      });
+    const passed = categories.filter((c) => c.status === "pass").length;
+    const total = categories.filter((c) => c.status !== "n/a").length;
+    const status: CategoryStatus = total === 0 ? "n/a" : passed === total ? "pass" : "fail";
+    return { id: def.id, title: def.title, status, percent: total === 0 ? null : Math.round((passed / total) * 100), passed, total, notApplicable: categories.length - total, weight: weights[def.id] ?? 1, categories };
+  });
+  return { percent: overallPercent(scorecards), scorecards };
 }

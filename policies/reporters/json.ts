@@ -8,13 +8,14 @@ export function renderJson(report: Report, comparison?: Comparison): string {
     now: report.now,
     env: report.env,
     score: report.score,
-    scorecards: report.scorecards.map((s) => ({ id: s.id, title: s.title, percent: s.percent, passed: s.passed, total: s.total, weight: s.weight, categories: s.categories })),
+    scorecards: report.scorecards.map((s) => ({ id: s.id, title: s.title, status: s.status, percent: s.percent, passed: s.passed, total: s.total, notApplicable: s.notApplicable, weight: s.weight, categories: s.categories })),
     findings: report.findings.map((f) => ({
       ruleId: f.ruleId, severity: f.severity, message: f.message, subject: f.subject, location: f.location,
       waived: f.waived, ...(f.waiver ? { waiver: f.waiver } : {}), ...(f.baselineState ? { baselineState: f.baselineState } : {}),
       fingerprint: f.fingerprint, ...(f.date ? { date: f.date } : {}),
     })),
     summary: report.summary,
+    ...(report.diagnostics ? { diagnostics: report.diagnostics } : {}),
     ...(comparison
       ? { comparison: { baseScore: comparison.base.percent, delta: comparison.delta, new: comparison.newFindings.length, fixed: comparison.fixed.map((f) => ({ ruleId: f.ruleId, subject: f.subject, message: f.message })), unchanged: comparison.unchanged.length } }
       : {}),

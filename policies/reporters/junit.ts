@@ -24,5 +24,14 @@ export function renderJunit(report: Report): string {
     const skips = fs.filter((f) => f.waived).length;
     suites.push(`  <testsuite name="${esc(rule.id)}" tests="${cases.length}" failures="${fails}" errors="0" skipped="${skips}">\n${cases.join("\n")}\n  </testsuite>`);
   }
+  // Input diagnostics (exit 2): one failing test case each, so CI shows why nothing was evaluated.
+  const diags = report.diagnostics ?? [];
+  if (diags.length) {
+    const cases = diags.map((d) => `    <testcase classname="input" name="${esc(d.code)}" file="${esc(d.file)}" line="${d.line}">\n      <failure message="${esc(d.message)}" type="${esc(d.code)}">${esc(`${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\nhint: ${d.hint}`)}</failure>\n    </testcase>`);
+    const fails = diags.filter((d) => d.severity === "error").length;
+    tests += cases.length;
+    failures += fails;
+    suites.unshift(`  <testsuite name="input" tests="${cases.length}" failures="${fails}" errors="0" skipped="0">\n${cases.join("\n")}\n  </testsuite>`);
+  }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tollgate" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

@@ -2,21 +2,32 @@
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 
+const pct = (p: number | null) => (p === null ? "n/a" : `${p}%`);
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function renderMarkdown(report: Report, comparison?: Comparison): string {
   const out: string[] = [];
+  if (report.diagnostics?.length) {
+    out.push("## Tollgate readiness: not evaluated", "", `The manifests or options are invalid (${report.diagnostics.length} problem${report.diagnostics.length === 1 ? "" : "s"}); fix them and run again.`, "");
+    out.push("| code | location | message | hint |", "|---|---|---|---|");
+    for (const d of report.diagnostics) out.push(`| \`${d.code}\` | ${cell(`${d.file}:${d.line}:${d.col}`)} | ${cell(d.message)} | ${cell(d.hint)} |`);
+    return `${out.join("\n")}\n`;
+  }
   const delta = (n: number) => (n > 0 ? ` (+${n})` : n < 0 ? ` (${n})` : comparison ? " (±0)" : "");
-  out.push(`## Tollgate readiness: ${report.score.percent}%${comparison ? delta(comparison.delta) : ""}`, "");
+  out.push(`## Tollgate readiness: ${pct(report.score.percent)}${comparison ? delta(comparison.delta) : ""}`, "");
   out.push(`Evaluated ${report.now}${report.env ? ` for \`${report.env}\`` : ""}: ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.waived} waived.`, "");
   out.push("| scorecard | passed | score |", "|---|---:|---:|");
   for (const s of report.scorecards) {
-    const d = comparison && comparison.base.scorecards[s.id] !== undefined ? delta(s.percent - comparison.base.scorecards[s.id]!) : "";
-    out.push(`| ${cell(s.title)} | ${s.passed} of ${s.total} | ${s.percent}%${d} |`);
+    const base = comparison?.base.scorecards[s.id];
+    const d = typeof base === "number" && s.percent !== null ? delta(s.percent - base) : "";
+    const passed = s.percent === null ? "n/a" : `${s.passed} of ${s.total}${s.notApplicable ? ` (${s.notApplicable} n/a)` : ""}`;
+    out.push(`| ${cell(s.title)} | ${passed} | ${pct(s.percent)}${d} |`);
   }
   out.push("");
-  const failing = report.scorecards.flatMap((s) => s.categories.filter((c) => !c.passed).map((c) => `${s.title}: ${c.title}`));
+  const failing = report.scorecards.flatMap((s) => s.categories.filter((c) => c.status === "fail").map((c) => `${s.title}: ${c.title}`));
   if (failing.length) out.push("<details><summary>Failing categories</summary>", "", ...failing.map((f) => `- ${f}`), "", "</details>", "");
+  const na = report.scorecards.flatMap((s) => s.categories.filter((c) => c.status === "n/a").map((c) => `${s.title}: ${c.title}`));
+  if (na.length) out.push("<details><summary>Not applicable (nothing to judge, left out of the score)</summary>", "", ...na.map((f) => `- ${f}`), "", "</details>", "");
   const row = (f: { ruleId: string; subject: string; message: string; severity: string; location?: { file: string; line: number } }) =>
     `| ${f.severity} | \`${f.ruleId}\` | ${cell(f.subject)} | ${cell(f.message)} | ${f.location ? `${cell(f.location.file)}:${f.location.line}` : ""} |`;
   const table = (title: string, rows: string[]) => {

@@ -5,10 +5,13 @@ import type { Comparison } from "./baseline.js";
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 
+const pct = (p: number | null) => (p === null ? "n/a" : `${p}%`);
+
 export function renderText(report: Report, opts: { explain?: boolean; comparison?: Comparison; colors?: Colors } = {}): string {
   const pc = opts.colors ?? picocolors;
   const sev = (s: string) => (s.startsWith("error") ? pc.red(s) : s.startsWith("warning") ? pc.yellow(s) : pc.blue(s));
   const lines: string[] = [];
+  if (report.diagnostics?.length) return `${report.diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  hint: ${d.hint}`).join("\n")}\n`;
   let file = "";
   for (const f of report.findings) {
     if (f.location.file !== file) {
@@ -21,12 +24,20 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
     lines.push(f.waived ? pc.dim(text) : text);
   }
   if (lines.length) lines.push("");
-  lines.push(pc.bold(`Readiness ${report.score.percent}%${report.env ? ` (${report.env})` : ""} as of ${report.now}`));
+  lines.push(pc.bold(`Readiness ${pct(report.score.percent)}${report.env ? ` (${report.env})` : ""} as of ${report.now}`));
   for (const s of report.scorecards) {
-    const bar = s.passed === s.total ? pc.green : s.passed === 0 ? pc.red : pc.yellow;
-    lines.push(`  ${s.title.padEnd(40)} ${bar(`${s.passed} of ${s.total}`.padStart(7))}  ${bar(`${s.percent}%`.padStart(4))}`);
+    const na = s.notApplicable ? pc.dim(`  (${s.notApplicable} n/a)`) : "";
+    if (s.percent === null) lines.push(`  ${s.title.padEnd(40)} ${pc.dim("n/a".padStart(7))}  ${pc.dim("n/a".padStart(4))}${pc.dim("  (nothing to judge)")}`);
+    else {
+      const bar = s.passed === s.total ? pc.green : s.passed === 0 ? pc.red : pc.yellow;
+      lines.push(`  ${s.title.padEnd(40)} ${bar(`${s.passed} of ${s.total}`.padStart(7))}  ${bar(`${s.percent}%`.padStart(4))}${na}`);
+    }
     if (opts.explain) {
       for (const c of s.categories) {
+        if (c.status === "n/a") {
+          lines.push(pc.dim(`    – ${c.title} — n/a, nothing to judge`));
+          continue;
+        }
         const deciding = c.findings.filter((f) => !f.waived && f.severity === "error");
         const advisory = c.findings.filter((f) => f.waived || f.severity !== "error");
         lines.push(`    ${c.passed ? pc.green("✔") : pc.red("✖")} ${c.title}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`);
@@ -38,7 +49,7 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
   const c = opts.comparison;
   if (c) {
     const d = c.delta > 0 ? pc.green(`+${c.delta}`) : c.delta < 0 ? pc.red(String(c.delta)) : "±0";
-    lines.push(`  compared with base: ${c.base.percent}% → ${report.score.percent}% (${d}); ${c.newFindings.length} new, ${c.fixed.length} fixed, ${c.unchanged.length} unchanged`);
+    lines.push(`  compared with base: ${pct(c.base.percent)} → ${pct(report.score.percent)} (${d}); ${c.newFindings.length} new, ${c.fixed.length} fixed, ${c.unchanged.length} unchanged`);
   }
   const { errors, warnings, notes, waived } = report.summary;
   lines.push(`${errors ? pc.red("✖") : pc.green("✔")} ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${notes} note${notes === 1 ? "" : "s"}, ${waived} waived`);

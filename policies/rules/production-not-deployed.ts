@@ -7,10 +7,14 @@ export default definePolicy({
   category: "secrets",
   severity: "error",
   rationale: "Secrets are only production-ready once the environment that holds them exists and serves traffic.",
-  remediation: "Deploy production, then set deployed: true on it.",
+  remediation: "Declare the production environment (production: true), deploy it, then set deployed: true on it.",
   options: noOptions,
   check({ model, production }, report) {
-    if (!production) return;
+    if (!production) {
+      // An estate without production is not production-ready: the category fails, it is not n/a.
+      report({ subject: "estate/production", message: "no environment is marked production: true", at: { section: "environments", name: model.environments.keys().next().value ?? "" } });
+      return;
+    }
     const env = model.environments.get(production);
     if (env && !env.deployed) report({ subject: `environment/${production}`, message: `${production} is marked deployed: false`, at: { section: "environments", name: production, path: ["deployed"] } });
   },

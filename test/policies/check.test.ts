@@ -117,7 +117,7 @@ describe("output formats", () => {
     const Ajv04 = ((AjvDraft04 as any).default ?? AjvDraft04) as new (o: object) => { compile(s: object): any };
     const ajv = new Ajv04({ strict: false, allErrors: true });
     addFormats.default(ajv as any);
-    const validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, "../shared/schemas/sarif-schema-2.1.0.json"), "utf8")));
+    const validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, "test/fixtures/vendor/sarif-schema-2.1.0.json"), "utf8")));
     const sarif = JSON.parse(await readFile(`${root}/out.sarif`, "utf8"));
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     const results = sarif.runs[0].results;

@@ -16,7 +16,7 @@ describe("tollgate forecast", () => {
     // SHOPIFY_ADMIN_ACCESS_TOKEN: due 2026-12-09 → enters the 14-day window on 2026-11-25.
     expect(out.items).toContainEqual(expect.objectContaining({ date: "2026-11-25", kind: "rotation-due", subject: "secret/SHOPIFY_ADMIN_ACCESS_TOKEN@staging" }));
     // The bundled waiver expires 2027-01-31.
-    expect(out.items).toContainEqual(expect.objectContaining({ date: "2027-01-31", kind: "waiver-expires", subject: "waiver/1:client-no-metrics:api/google-analytics" }));
+    expect(out.items).toContainEqual(expect.objectContaining({ date: "2027-01-31", kind: "waiver-expires", subject: "waiver/client-no-metrics:api/google-analytics" }));
   });
 
   it("a shorter window lists fewer items, and already-overdue rotations are counted", async () => {

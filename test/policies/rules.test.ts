@@ -74,6 +74,7 @@ const TABLES: Record<string, Omit<PolicyCase, "name">[]> = {
     { manifest: org({ secrets: { API_KEY: fullSecret({ environments: { staging: { ref: "v", lastRotated: "2026-10-01" } } }) } }), expect: ["secret/API_KEY@production: required in production but not present"] },
     { manifest: org({ secrets: { API_KEY: fullSecret({ requiredInProduction: false, environments: {} }) } }), expect: [] },
     { manifest: org({ secrets: { API_KEY: fullSecret({ environments: {} }) } }), env: "staging", expect: [] },
+    { manifest: org({ environments: { staging: { deployed: true } }, secrets: { API_KEY: fullSecret({ environments: { staging: { ref: "v", lastRotated: "2026-10-01" } } }) } }), expect: ["estate/production: no environment is marked production: true"] },
   ],
   "secret-not-mirrored": [
     { manifest: org(), expect: [] },
@@ -91,6 +92,7 @@ const TABLES: Record<string, Omit<PolicyCase, "name">[]> = {
   ],
   "production-not-deployed": [
     { manifest: org(), expect: [] },
+    { manifest: org({ environments: { staging: { deployed: true } } }), expect: ["estate/production: no environment is marked production: true"] },
     { manifest: org({ environments: { staging: { deployed: true }, production: { production: true, deployed: false } } }), expect: ["environment/production: production is marked deployed: false"] },
   ],
   "rate-limit-budget-exceeds-provider": [
@@ -161,8 +163,11 @@ const TABLES: Record<string, Omit<PolicyCase, "name">[]> = {
   ],
   "service-no-alert-rule": [
     { manifest: org({ alerts: { Down: down } }), expect: [] },
-    { manifest: org({ alerts: { Slow: { condition: "latency-p95-above", threshold: 1, severity: "warning" } } }), expect: ["service/api: no probe-failing alert rule"] },
+    { manifest: org({ alerts: { Flaky: { condition: "success-rate-below", threshold: 0.9, severity: "warning" } } }), expect: [] },
+    { manifest: org({ alerts: { Slow: { condition: "latency-p95-above", threshold: 1, severity: "warning" } } }), expect: ["service/api: no probe-failing or success-rate-below alert rule"] },
     { manifest: org({ alerts: { Down: { ...down, appliesTo: { kinds: ["mcp"] } } } }), expect: ["service/api"] },
+    // A tool-stage alert is silent when the MCP server is down: it does not cover the service.
+    { manifest: org({ services: { api: svc({ kind: "mcp", secrets: ["API_KEY"] }) }, alerts: { Tools: { condition: "mcp-tool-failing", severity: "critical" } } }), expect: ["service/api"] },
   ],
   "alert-critical-not-paging": [
     { manifest: alerting({ Down: down }, { pager, slack }), expect: [] },

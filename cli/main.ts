@@ -32,7 +32,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--format <fmt[=file]>", "output format, optionally to a file; repeatable").argParser(collect))
     .addOption(new Option("--min-score <n>", "fail when the overall score is below n (0-100)"))
     .addOption(new Option("--fail-on <level>", "fail on error, warning or never (default: tollgate.yaml gate.failOn, else error)"))
-    .addOption(new Option("--fail-on-new", "PR mode: fail when the change introduces findings"))
+    .addOption(new Option("--fail-on-new", "PR mode: fail when the change introduces findings; then only new findings and --max-drop gate, unless --fail-on/--min-score are given"))
     .addOption(new Option("--max-drop <n>", "PR mode: fail when the score drops more than n points"))
     .addOption(new Option("--base <git-ref>", "PR mode: compare with the manifests at this git ref"))
     .addOption(new Option("--baseline <file>", "PR mode: compare with a saved JSON report"))

@@ -1,12 +1,22 @@
-/** Durations are written the Prometheus way (`90s`, `5m`, `24h`, `30d`) so YAML stays readable. */
-export const DURATION_PATTERN = "^[0-9]+(ms|s|m|h|d|w)$";
+/**
+ * Durations are written the Prometheus way so YAML stays readable: one unit (`90s`, `5m`, `24h`,
+ * `30d`) or several in descending order, each at most once (`1m30s`, `1h30m`, `2d12h`, `1s500ms`).
+ */
+const UNITS = ["w", "d", "h", "m", "s", "ms"] as const;
+/** Also the zod/JSON Schema pattern: at least one digit, then units largest first. */
+export const DURATION_PATTERN = `^(?=[0-9])${UNITS.map((u) => `([0-9]+${u})?`).join("")}$`;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const RE = new RegExp(DURATION_PATTERN.replace("^[0-9]+", "^([0-9]+)"));
+const RE = new RegExp(DURATION_PATTERN);
 
 export function durationMs(text: string): number {
   const m = RE.exec(text);
   if (!m) throw new Error(`bug: unvalidated duration ${JSON.stringify(text)}`);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
+  let ms = 0;
+  UNITS.forEach((u, i) => {
+    const part = m[i + 1];
+    if (part) ms += Number(part.slice(0, part.length - u.length)) * UNIT_MS[u]!;
+  });
+  return ms;
 }
 
 export function durationSeconds(text: string): number {

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Document } from "yaml";
 import type { z } from "zod";
 import { isRealDate, todayUtc } from "./dates.js";
+import { DURATION_PATTERN } from "./duration.js";
 import { DIAGNOSTIC_CODES, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from "./diagnostics.js";
 import {
   Alert, Api, Channel, Environment, ManifestFile, ProjectConfig, SECTIONS, Secret, Service, Webhook, WaiversFile,
@@ -241,7 +242,7 @@ function hintForType(expected: string): string | undefined {
 }
 function patternHint(pattern: RegExp | string | undefined): string | undefined {
   const src = typeof pattern === "string" ? pattern : pattern?.source ?? "";
-  if (src.includes("ms|s|m|h|d")) return "Write a duration such as 30s, 5m, 24h or 90d.";
+  if (src.includes(DURATION_PATTERN)) return "Write a duration such as 30s, 5m, 24h, 90d or 1m30s (units largest first).";
   if (src.startsWith("^[A-Z][A-Z0-9_]")) return "Secret names are UPPER_SNAKE_CASE.";
   if (src.startsWith("^[a-z0-9]")) return "Names are lower-case kebab-case (a-z, 0-9, -).";
   if (src.startsWith("^[A-Z_]")) return "Environment variable names are UPPER_SNAKE_CASE.";

@@ -55,7 +55,7 @@ export function checkReferences(model: Model, declared: Record<Section, Set<stri
   }
   if (declared.environments.size > 0 && ![...model.environments.values()].some((e) => e.production)) {
     const first = [...model.environments.keys()][0];
-    if (first) report("missing-field", sources.locate("environments", first)!, "no environment is marked `production: true`", "Mark the production environment so mirroring and paging rules know which one it is; without one, production checks are skipped.", "warning");
+    if (first) report("missing-field", sources.locate("environments", first)!, "no environment is marked `production: true`", "Mark the production environment so mirroring and paging rules know which one it is; without one, the production-readiness categories fail.", "warning");
   }
   const prod = [...model.environments.entries()].filter(([, e]) => e.production);
   if (prod.length > 1) {

@@ -1,5 +1,6 @@
 /** Human output: findings grouped by file (like Spectral), then the score table; --explain adds why. */
 import picocolors from "picocolors";
+import { formatDiagnostic } from "../../model/diagnostics.js";
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 
@@ -11,7 +12,7 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
   const pc = opts.colors ?? picocolors;
   const sev = (s: string) => (s.startsWith("error") ? pc.red(s) : s.startsWith("warning") ? pc.yellow(s) : pc.blue(s));
   const lines: string[] = [];
-  if (report.diagnostics?.length) return `${report.diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  hint: ${d.hint}`).join("\n")}\n`;
+  if (report.diagnostics?.length) return `${report.diagnostics.map(formatDiagnostic).join("\n")}\n`;
   let file = "";
   for (const f of report.findings) {
     if (f.location.file !== file) {

@@ -81,6 +81,8 @@ export interface McpBehaviour {
   broken?: boolean;
   /** Adds a field to query_support's input schema (tool drift). */
   changedSchema?: boolean;
+  /** Tool calls never answer (initialize, ping and tools/list still do). */
+  hang?: boolean;
 }
 
 /** A real MCP server (the SDK's McpServer over Streamable HTTP) with a /health endpoint. */
@@ -101,6 +103,7 @@ export async function startMcp(b: McpBehaviour = {}): Promise<Running & { health
         name === "query_support" ? { query: z.string(), ...(b.changedSchema ? { tenant: z.string() } : {}), topK: z.number().optional() } : { note: z.string().optional() };
       server.registerTool(name, { description: `${name} stand-in`, inputSchema }, async () => {
         if (b.broken) throw new Error("ModuleNotFoundError: No module named 'llama_index.vector_stores'");
+        if (b.hang) await new Promise<never>(() => undefined);
         return { content: [{ type: "text", text: `${name}: ok` }] };
       });
     }

@@ -56,7 +56,7 @@ export const SCORECARDS: readonly ScorecardDef[] = [
     id: "monitoring",
     title: "Monitoring and alerting",
     categories: [
-      { id: "health-checks", title: "Every service probed", rules: ["service-no-health-check"] },
+      { id: "health-checks", title: "Every service probed", rules: ["service-no-health-check", "mcp-no-smoke-call"] },
       { id: "alert-coverage", title: "Every service alerted on", rules: ["service-no-alert-rule"] },
       { id: "paging", title: "Critical alerts page", rules: ["alert-critical-not-paging"] },
       { id: "channels", title: "Receivers provisioned", rules: ["channel-secret-missing"] },

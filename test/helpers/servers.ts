@@ -119,17 +119,21 @@ export interface HookOptions {
   secret: string;
   strict: boolean;
   toleranceSec?: number;
+  /** Milliseconds to wait before answering with this status (a slow endpoint). */
+  delayFor?: (status: number) => number;
 }
 
 /** A webhook receiver. Strict: HMAC over "timestamp.body", timestamp window, replay store. Lax: accepts anything. */
-export async function startWebhookReceiver(o: HookOptions): Promise<Running & { accepted: () => number }> {
+export async function startWebhookReceiver(o: HookOptions): Promise<Running & { accepted: () => number; paths: string[] }> {
   const seen = new Set<string>();
+  const paths: string[] = [];
   let accepted = 0;
   const running = await startHttp((req, res) => {
     let body = "";
+    paths.push(`${req.method} ${req.url}`);
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      const answer = (code: number) => { if (code < 300) accepted++; res.statusCode = code; res.end(); };
+      const answer = (code: number) => { if (code < 300) accepted++; setTimeout(() => { res.statusCode = code; res.end(); }, o.delayFor?.(code) ?? 0); };
       if (!o.strict) return answer(200);
       const ts = String(req.headers["x-timestamp"] ?? "");
       const sig = String(req.headers["x-signature"] ?? "");
@@ -142,5 +146,5 @@ export async function startWebhookReceiver(o: HookOptions): Promise<Running & { 
       answer(202);
     });
   });
-  return { ...running, accepted: () => accepted };
+  return { ...running, accepted: () => accepted, paths };
 }

@@ -28,6 +28,7 @@ import webhookAuditRetention from "./rules/webhook-audit-retention.js";
 import webhookNoRateLimit from "./rules/webhook-no-rate-limit.js";
 import serviceNoHealthCheck from "./rules/service-no-health-check.js";
 import serviceNoAlertRule from "./rules/service-no-alert-rule.js";
+import mcpNoSmokeCall from "./rules/mcp-no-smoke-call.js";
 import alertCriticalNotPaging from "./rules/alert-critical-not-paging.js";
 import channelSecretMissing from "./rules/channel-secret-missing.js";
 
@@ -37,7 +38,7 @@ export const BUILTIN_POLICIES: readonly Policy[] = [
   secretMissingInProduction, secretNotMirrored, secretUnused, secretUndeclared, productionNotDeployed,
   rateLimitBudget, clientRetryAttempts, clientNoRetry, clientBackoffNoJitter, clientNoCircuitBreaker, clientNoMetrics, apiCostOverBudget,
   webhookNoHmac, webhookTimestampTolerance, webhookIdempotency, webhookTlsMinVersion, webhookAuditRetention, webhookNoRateLimit,
-  serviceNoHealthCheck, serviceNoAlertRule, alertCriticalNotPaging, channelSecretMissing,
+  serviceNoHealthCheck, mcpNoSmokeCall, serviceNoAlertRule, alertCriticalNotPaging, channelSecretMissing,
 ];
 
 /** Findings about the waivers file itself; not policies over the model, but reported like them. */

@@ -69,7 +69,7 @@ export const SCORECARDS: readonly ScorecardDef[] = [
     id: "monitoring",
     title: "Monitoring and alerting",
     categories: [
-      { id: "health-checks", title: "Every service probed", rules: ["service-no-health-check"], applies: hasServices },
+      { id: "health-checks", title: "Every service probed", rules: ["service-no-health-check", "mcp-no-smoke-call"], applies: hasServices },
       { id: "alert-coverage", title: "Every service alerted on", rules: ["service-no-alert-rule"], applies: hasServices },
       { id: "paging", title: "Critical alerts page", rules: ["alert-critical-not-paging"], applies: (m) => any(m.alerts) },
       { id: "channels", title: "Receivers provisioned", rules: ["channel-secret-missing"], applies: (m) => [...m.channels.values()].some((c) => c.secret !== undefined) },

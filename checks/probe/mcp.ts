@@ -1,8 +1,8 @@
 /**
  * Deep MCP probe with the SDK's client: health endpoint (if any) → connect/initialize → ping →
  * tools/list → required tools present → input-schema drift → optional smoke call. The result
- * names the stage that failed: a server whose health endpoint answers but whose tools throw is
- * unhealthy at "tool-error".
+ * names the stage that failed: a server whose health endpoint answers but whose tools throw (or
+ * hang) is unhealthy at "tool-error". A failure's detail lists the stages that passed before it.
  */
 import { createHash } from "node:crypto";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -56,15 +56,20 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
   const started = Date.now();
   const deadline = started + env.timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
-  const fail = (stage: Stage, detail: string): never => { throw new ProbeFailure({ stage, latencyMs: Date.now() - started, detail }); };
+  // The stages that passed, so a failure reads "health 5 ms ✓, initialize ✓, … → tool call ✗: …".
+  const passed: string[] = [];
+  const fail = (stage: Stage, step: string, detail: string): never => {
+    throw new ProbeFailure({ stage, latencyMs: Date.now() - started, detail: `${passed.length ? `${passed.join(", ")} → ` : ""}${step} ✗: ${detail}` });
+  };
 
   let healthNote = "";
   if (endpoint.health) {
     try {
       const h = await probeHttp(endpoint.health, { ...service, healthCheck: { ...service.healthCheck, expect: { ...(service.healthCheck?.expect?.status !== undefined ? { status: service.healthCheck.expect.status } : {}) } } }, { ...env, timeoutMs: left() });
       healthNote = `health ${h.latencyMs} ms; `;
+      passed.push(`health ${h.latencyMs} ms ✓`);
     } catch (e) {
-      if (e instanceof ProbeFailure) fail(e.outcome.stage === "timeout" ? "timeout" : "health", `health endpoint: ${e.outcome.detail}`);
+      if (e instanceof ProbeFailure) fail(e.outcome.stage === "timeout" ? "timeout" : "health", "health", e.outcome.detail);
       throw e;
     }
   }
@@ -75,41 +80,47 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     try {
       await client.connect(transport, { timeout: left() });
     } catch (e) {
-      if (Date.now() >= deadline) fail("timeout", `no MCP handshake within ${env.timeoutMs} ms`);
-      fail(isNetworkError(e) ? "connect" : "initialize", `${isNetworkError(e) ? "cannot connect" : "initialize failed"}: ${(e as Error).message}`);
+      if (Date.now() >= deadline) fail("timeout", "initialize", `no MCP handshake within ${env.timeoutMs} ms`);
+      if (isNetworkError(e)) fail("connect", "connect", `cannot connect: ${(e as Error).message}`);
+      fail("initialize", "initialize", `initialize failed: ${(e as Error).message}`);
     }
+    passed.push("initialize ✓");
     try {
       await client.ping({ timeout: left() });
     } catch (e) {
-      fail("ping", `ping failed: ${(e as Error).message}`);
+      fail("ping", "ping", `ping failed: ${(e as Error).message}`);
     }
+    passed.push("ping ✓");
     let tools;
     try {
       tools = (await client.listTools(undefined, { timeout: left() })).tools;
     } catch (e) {
-      fail("initialize", `tools/list failed: ${(e as Error).message}`);
+      fail("initialize", "tools/list", `tools/list failed: ${(e as Error).message}`);
     }
+    passed.push("tools/list ✓");
     const names = new Set(tools!.map((t) => t.name));
     const missing = mcp.requiredTools.filter((t) => !names.has(t));
-    if (missing.length) fail("tools-missing", `required tool${missing.length === 1 ? "" : "s"} missing: ${missing.join(", ")}`);
+    if (missing.length) fail("tools-missing", "required tools", `required tool${missing.length === 1 ? "" : "s"} missing: ${missing.join(", ")}`);
     for (const [tool, expected] of Object.entries(mcp.toolSchemas ?? {})) {
       const t = tools!.find((x) => x.name === tool);
-      if (t && schemaHash(t.inputSchema) !== expected) fail("drift", `input schema of ${tool} changed (sha256 ${schemaHash(t.inputSchema).slice(0, 12)}…, manifest ${expected.slice(0, 12)}…)`);
+      if (t && schemaHash(t.inputSchema) !== expected) fail("drift", "tool schemas", `input schema of ${tool} changed (sha256 ${schemaHash(t.inputSchema).slice(0, 12)}…, manifest ${expected.slice(0, 12)}…)`);
     }
     if (mcp.smoke) {
       let result;
       try {
         result = await client.callTool({ name: mcp.smoke.tool, arguments: mcp.smoke.arguments }, undefined, { timeout: left() });
       } catch (e) {
-        if (Date.now() >= deadline) fail("timeout", `smoke call ${mcp.smoke.tool} did not finish within ${env.timeoutMs} ms`);
-        fail("tool-error", `${mcp.smoke.tool} failed: ${(e as Error).message}`);
+        // A server that initializes and lists its tools but hangs in a tool call is a broken tool,
+        // not a down server: the tool stage failed, so McpToolFailing fires (not only ServiceDown).
+        if (Date.now() >= deadline) fail("tool-error", "tool call", `${mcp.smoke.tool} did not answer within ${env.timeoutMs} ms (timeout)`);
+        fail("tool-error", "tool call", `${mcp.smoke.tool} failed: ${(e as Error).message}`);
       }
       if (result!.isError) {
         const text = Array.isArray(result!.content) ? result!.content.map((c: any) => (c?.type === "text" ? c.text : "")).join(" ").trim() : "";
-        fail("tool-error", `${mcp.smoke.tool} returned an error${text ? `: ${text.slice(0, 200)}` : ""}`);
+        fail("tool-error", "tool call", `${mcp.smoke.tool} returned an error${text ? `: ${text.slice(0, 200)}` : ""}`);
       }
     }
-    return { stage: "ok", latencyMs: Date.now() - started, detail: `${healthNote}${names.size} tools${mcp.smoke ? `, ${mcp.smoke.tool} ok` : ""}` };
+    return { stage: "ok", latencyMs: Date.now() - started, detail: `${healthNote}${names.size} tools${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}` };
   } finally {
     clearTimeout(timer);
     await client.close().catch(() => undefined);

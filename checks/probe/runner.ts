@@ -1,6 +1,6 @@
 /**
  * model → probe. Probes every service of one environment: parents before children (a child of a
- * down parent is skipped), at most N at once, each attempt bounded by its timeout, retried with
+ * down required parent is skipped; an optional parent never skips a child), at most N at once, each attempt bounded by its timeout, retried with
  * exponential backoff and full jitter (cockatiel), behind a per-service circuit breaker.
  */
 import {
@@ -97,10 +97,16 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
       const s = model.services.get(name)!;
       const parents = s.dependsOn.filter((p) => selected.has(p));
       const parentResults = await Promise.all(parents.map(one));
-      const down = parentResults.filter((r) => r.status !== "healthy").map((r) => r.service);
+      const notHealthy = parentResults.filter((r) => r.status !== "healthy");
+      // Only a required parent gates its children. An optional parent never fails the run, so it
+      // must not skip a child either (a skipped required child fails the run): the child is probed
+      // and its own result decides.
+      const down = notHealthy.filter((r) => !r.optional).map((r) => r.service);
+      const optionalDown = notHealthy.filter((r) => r.optional).map((r) => r.service);
       const base = { service: name, kind: s.kind, optional: s.optional };
       if (down.length) return { ...base, status: "skipped" as const, stage: "dependency" as const, latencyMs: 0, attempts: 0, detail: `parent down: ${down.join(", ")}` };
-      return sem.use(() => probeService(model, name, s, opts, production, redactor, agents));
+      const result = await sem.use(() => probeService(model, name, s, opts, production, redactor, agents));
+      return optionalDown.length ? { ...result, detail: `${result.detail} (optional parent down: ${optionalDown.join(", ")})` } : result;
     })();
     tasks.set(name, task);
     return task;

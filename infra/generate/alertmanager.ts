@@ -1,9 +1,10 @@
 /**
  * Alertmanager routing by environment and severity, receivers that read credentials from files
- * (never inline values), inhibit rules from dependsOn, and the routing expectations amtool checks.
+ * (never inline values), inhibit rules (dependsOn, and an MCP tool alert over the same service's
+ * probe-failing alert), and the routing expectations amtool checks.
  */
 import { stringify } from "yaml";
-import { effectiveAlert, effectiveChannel, receiversFor } from "../../model/alerts.js";
+import { coveredServices, effectiveAlert, effectiveChannel, receiversFor } from "../../model/alerts.js";
 import type { ChannelT } from "../../model/schema.js";
 import { servicesIn, type EnvContext } from "./context.js";
 
@@ -42,23 +43,34 @@ function childrenOf(ctx: EnvContext): Map<string, string[]> {
   return children;
 }
 
-/** Every service below `name` in the dependsOn graph (children, grandchildren, ...). */
+/**
+ * Every service the probe skips when `name` is down: its children, and theirs through required
+ * services only. An optional service never causes a skip (its children are probed anyway), so
+ * nothing below it is silenced on its account.
+ */
 export function descendants(ctx: EnvContext, name: string): string[] {
   const children = childrenOf(ctx);
   const seen = new Set<string>();
-  const walk = (n: string) => { for (const c of children.get(n) ?? []) if (!seen.has(c)) { seen.add(c); walk(c); } };
+  const walk = (n: string) => {
+    for (const c of children.get(n) ?? []) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      if (!ctx.model.services.get(c)?.optional) walk(c);
+    }
+  };
   walk(name);
   return [...seen].sort();
 }
 
-export function inhibitRules(ctx: EnvContext): Record<string, unknown>[] {
-  const down = [...ctx.model.alerts.keys()].filter((a) => effectiveAlert(ctx.model, a, ctx.env)?.condition === "probe-failing");
-  if (down.length === 0) return [];
+const RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+
+/** Parent down → its skipped descendants' alerts are silenced (one page for the parent). */
+function dependencyInhibitRules(ctx: EnvContext, down: string[]): Record<string, unknown>[] {
   const present = new Set(servicesIn(ctx));
   const rules: Record<string, unknown>[] = [];
   const children = childrenOf(ctx);
   for (const parent of [...present].sort()) {
-    if (!children.has(parent)) continue;
+    if (!children.has(parent) || ctx.model.services.get(parent)?.optional) continue;
     const kids = descendants(ctx, parent).filter((k) => present.has(k));
     if (kids.length === 0) continue;
     rules.push({
@@ -68,6 +80,45 @@ export function inhibitRules(ctx: EnvContext): Record<string, unknown>[] {
     });
   }
   return rules;
+}
+
+/**
+ * An MCP server whose tools fail also fails its probe, so the tool alert and the service-down
+ * alert fire together for one fault. The tool alert says more, so it silences the probe-failing
+ * alerts of the same service (equal: env, service) whose severity is not above its own: a
+ * warning-level tool alert never swallows a page.
+ */
+function toolInhibitRules(ctx: EnvContext, down: string[]): Record<string, unknown>[] {
+  const { model, env } = ctx;
+  const present = new Set(servicesIn(ctx));
+  const rules: Record<string, unknown>[] = [];
+  for (const name of model.alerts.keys()) {
+    const m = effectiveAlert(model, name, env);
+    if (m?.condition !== "mcp-tool-failing") continue;
+    const mcp = new Set(coveredServices(model, m).filter((s) => present.has(s) && model.services.get(s)!.kind === "mcp"));
+    const targets: string[] = [];
+    const services = new Set<string>();
+    for (const d of down) {
+      const a = effectiveAlert(model, d, env)!;
+      const both = coveredServices(model, a).filter((s) => mcp.has(s));
+      if (both.length === 0 || RANK[a.severity]! < RANK[m.severity]!) continue;
+      targets.push(d);
+      for (const s of both) services.add(s);
+    }
+    if (targets.length === 0) continue;
+    rules.push({
+      source_matchers: [`alertname="${name}"`, `env="${env}"`],
+      target_matchers: [`alertname=~"${targets.join("|")}"`, `env="${env}"`, `service=~"${[...services].sort().join("|")}"`],
+      equal: ["env", "service"],
+    });
+  }
+  return rules;
+}
+
+export function inhibitRules(ctx: EnvContext): Record<string, unknown>[] {
+  const down = [...ctx.model.alerts.keys()].filter((a) => effectiveAlert(ctx.model, a, ctx.env)?.condition === "probe-failing");
+  if (down.length === 0) return [];
+  return [...dependencyInhibitRules(ctx, down), ...toolInhibitRules(ctx, down)];
 }
 
 export function alertmanagerConfig(ctx: EnvContext): string {

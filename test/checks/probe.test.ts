@@ -156,7 +156,8 @@ describe("MCP probes (real SDK server)", () => {
   it("a missing required tool fails at tools-missing", async () => {
     const s = await keep(startMcp({ tools: ["query_support", "refresh_index"] }));
     const r = await probe({ rag: mcp(s.url) });
-    expect(r.rag).toMatchObject({ status: "unhealthy", stage: "tools-missing", detail: "required tool missing: insight_report" });
+    expect(r.rag).toMatchObject({ status: "unhealthy", stage: "tools-missing" });
+    expect(r.rag!.detail).toMatch(/ → required tools ✗: required tool missing: insight_report$/);
   });
 
   it("a changed tool schema fails at drift (hash pinned in the manifest)", async () => {

@@ -146,7 +146,7 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
   it("failures: critical alerts page, the warning goes to Slack only, the child of the down parent is inhibited", () => track((async () => {
     standIns.state.apiFailing = true;
     standIns.state.ragBroken = true;
-    standIns.state.hookDelayMs = 120; // five webhook requests → ~600 ms, over the local 400 ms threshold
+    standIns.state.hookDelayMs = 600; // the accepted delivery's latency, over the local 400 ms threshold
 
     const pd = standIns.sinks.pagerduty as any[];
     const slack = standIns.sinks.slack as any[];
@@ -166,6 +166,13 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
     });
     expect(inhibited.labels).toMatchObject({ alertname: "ServiceDown", service: "payments", severity: "critical" });
     expect(pd.some((m) => /service = payments\b/.test(text(m)))).toBe(false);
+
+    // One MCP fault, one page: rag-mcp's ServiceDown is inhibited by its McpToolFailing.
+    await waitFor("rag-mcp's ServiceDown suppressed by McpToolFailing", async () => {
+      const alerts = (await getJson(`${amUrl}/api/v2/alerts?filter=alertname%3D%22ServiceDown%22&filter=service%3D%22rag-mcp%22`)) as any[];
+      return alerts.find((a) => a.status.state === "suppressed" && a.status.inhibitedBy.length > 0);
+    });
+    expect(pd.filter((m) => /alertname = ServiceDown/.test(text(m)) && /service = rag-mcp\b/.test(text(m))).map(text)).toEqual([]);
   })()));
 
   it("recovery: the resolved notification reaches PagerDuty", () => track((async () => {

@@ -55,7 +55,8 @@ export async function startStandIns({ ports = FIXED_PORTS, textfileDir, hookSecr
   });
   running.hook = await serve(ports.hook, async (req, res) => {
     const body = await readBody(req);
-    const answer = (code) => setTimeout(() => { res.statusCode = code; res.end(); }, state.hookDelayMs);
+    // hookDelayMs slows accepted deliveries (the work a real receiver does); refusals stay fast.
+    const answer = (code) => setTimeout(() => { res.statusCode = code; res.end(); }, code < 300 ? state.hookDelayMs : 0);
     if (req.method !== "POST") return answer(200);
     const ts = String(req.headers["x-timestamp"] ?? "");
     const expected = `sha256=${createHmac("sha256", hookSecret).update(`${ts}.${body}`).digest("hex")}`;
@@ -106,5 +107,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   console.log(`stand-ins on 127.0.0.1: ${JSON.stringify(s.ports)}`);
   console.log(`break the API:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?apiFailing=1'`);
   console.log(`break RAG tools: curl -X POST '127.0.0.1:${s.ports.exporter}/control?ragBroken=1'`);
-  console.log(`slow webhooks:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?hookDelayMs=400'`);
+  console.log(`slow webhooks:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?hookDelayMs=600'`);
 }

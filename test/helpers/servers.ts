@@ -81,6 +81,8 @@ export interface McpBehaviour {
   broken?: boolean;
   /** Adds a field to query_support's input schema (tool drift). */
   changedSchema?: boolean;
+  /** Tool calls never answer (initialize, ping and tools/list still do). */
+  hang?: boolean;
 }
 
 /** A real MCP server (the SDK's McpServer over Streamable HTTP) with a /health endpoint. */
@@ -101,6 +103,7 @@ export async function startMcp(b: McpBehaviour = {}): Promise<Running & { health
         name === "query_support" ? { query: z.string(), ...(b.changedSchema ? { tenant: z.string() } : {}), topK: z.number().optional() } : { note: z.string().optional() };
       server.registerTool(name, { description: `${name} stand-in`, inputSchema }, async () => {
         if (b.broken) throw new Error("ModuleNotFoundError: No module named 'llama_index.vector_stores'");
+        if (b.hang) await new Promise<never>(() => undefined);
         return { content: [{ type: "text", text: `${name}: ok` }] };
       });
     }
@@ -116,17 +119,21 @@ export interface HookOptions {
   secret: string;
   strict: boolean;
   toleranceSec?: number;
+  /** Milliseconds to wait before answering with this status (a slow endpoint). */
+  delayFor?: (status: number) => number;
 }
 
 /** A webhook receiver. Strict: HMAC over "timestamp.body", timestamp window, replay store. Lax: accepts anything. */
-export async function startWebhookReceiver(o: HookOptions): Promise<Running & { accepted: () => number }> {
+export async function startWebhookReceiver(o: HookOptions): Promise<Running & { accepted: () => number; paths: string[] }> {
   const seen = new Set<string>();
+  const paths: string[] = [];
   let accepted = 0;
   const running = await startHttp((req, res) => {
     let body = "";
+    paths.push(`${req.method} ${req.url}`);
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      const answer = (code: number) => { if (code < 300) accepted++; res.statusCode = code; res.end(); };
+      const answer = (code: number) => { if (code < 300) accepted++; setTimeout(() => { res.statusCode = code; res.end(); }, o.delayFor?.(code) ?? 0); };
       if (!o.strict) return answer(200);
       const ts = String(req.headers["x-timestamp"] ?? "");
       const sig = String(req.headers["x-signature"] ?? "");
@@ -139,5 +146,5 @@ export async function startWebhookReceiver(o: HookOptions): Promise<Running & { 
       answer(202);
     });
   });
-  return { ...running, accepted: () => accepted };
+  return { ...running, accepted: () => accepted, paths };
 }

@@ -161,6 +161,12 @@ const TABLES: Record<string, Omit<PolicyCase, "name">[]> = {
     { manifest: org({ services: { api: svc({ healthCheck: undefined, secrets: ["API_KEY"] }) } }), expect: ["service/api: no healthCheck"] },
     { manifest: org({ services: { api: svc({ endpoints: { staging: { url: "http://127.0.0.1:9/" } }, secrets: ["API_KEY"] }) } }), expect: ["service/api@production: no endpoint to probe in production"] },
   ],
+  "mcp-no-smoke-call": [
+    { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp", healthCheck: { mcp: { transport: "streamable-http", requiredTools: ["q"], smoke: { tool: "q" } } } }) } }), expect: [] },
+    { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp", healthCheck: { mcp: { transport: "streamable-http", requiredTools: ["q"] } } }) } }), expect: ["service/rag: no smoke call: a server whose tools all fail passes its probe"] },
+    { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp" }) } }), expect: ["service/rag: MCP server probed without healthCheck.mcp"] },
+    { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp", healthCheck: undefined }) } }), expect: [] }, // service-no-health-check's finding
+  ],
   "service-no-alert-rule": [
     { manifest: org({ alerts: { Down: down } }), expect: [] },
     { manifest: org({ alerts: { Flaky: { condition: "success-rate-below", threshold: 0.9, severity: "warning" } } }), expect: [] },

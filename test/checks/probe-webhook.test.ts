@@ -1,0 +1,77 @@
+/**
+ * Webhook-security probes against real receivers on 127.0.0.1: `probe.path` is where the signed
+ * requests go, and the recorded latency is one request's (the validly signed one), not the
+ * whole sequence of four or five requests the probe sends.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { buildModel } from "../../model/build.js";
+import { runProbes } from "../../checks/probe/runner.js";
+import type { ProbeResult } from "../../checks/probe/types.js";
+import { startWebhookReceiver, type HookOptions, type Running } from "../helpers/servers.js";
+
+const secret = `whsec-${"Pw3z".repeat(8)}`;
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+async function receiver(o: Partial<HookOptions> = {}) {
+  const r = await startWebhookReceiver({ secret, strict: true, ...o });
+  closers.push(r.close);
+  return r;
+}
+
+async function probe(url: string, probeSettings: Record<string, unknown> | undefined, timeout = "10s"): Promise<ProbeResult> {
+  const model = buildModel({
+    environments: { local: { deployed: true } },
+    services: { hook: { kind: "webhook", owner: "t", tier: "high", secrets: ["HOOK_SECRET"], endpoints: { local: { url } }, healthCheck: { timeout, retries: 1 } } },
+    secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
+    webhooks: { hook: { service: "hook", signature: { scheme: "hmac-sha256", header: "X-Signature", secret: "HOOK_SECRET", encoding: "hex", prefix: "sha256=", timestampHeader: "X-Timestamp", signedPayload: "timestamp.body", probeSecretEnv: "TG_HOOK_SECRET" }, timestampTolerance: "5m", idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" }, ...(probeSettings ? { probe: probeSettings } : {}) } },
+  } as any);
+  const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret } });
+  return results[0]!;
+}
+
+describe("webhooks.<name>.probe.path", () => {
+  it("the security probes are posted to probe.path on the endpoint's origin", async () => {
+    const s = await receiver();
+    const r = await probe(`${s.url}/webhooks/shopify`, { path: "/webhooks/probe?source=tollgate" });
+    expect(r).toMatchObject({ status: "healthy", stage: "ok" });
+    expect(s.paths.length).toBe(5);
+    expect(new Set(s.paths)).toEqual(new Set(["POST /webhooks/probe?source=tollgate"]));
+  });
+
+  it("without probe.path they go to the endpoint URL", async () => {
+    const s = await receiver();
+    await probe(`${s.url}/webhooks/shopify`, undefined);
+    expect(new Set(s.paths)).toEqual(new Set(["POST /webhooks/shopify"]));
+  });
+
+  it("a probe.path that would leave the endpoint's origin is refused before any request", async () => {
+    const s = await receiver();
+    for (const path of ["//elsewhere.test/hook", "https://elsewhere.test/hook", "relative/hook"]) {
+      const r = await probe(`${s.url}/webhooks/shopify`, { path });
+      expect(r).toMatchObject({ status: "unhealthy", stage: "config", attempts: 1 });
+      expect(r.detail).toContain(`must be an absolute path on ${s.url}`);
+    }
+    expect(s.paths).toEqual([]);
+  });
+});
+
+describe("webhook probe latency is one request's, not the sequence's", () => {
+  const SLOW = 600;
+
+  it("slow refusals and a fast valid delivery: the recorded latency is the valid request's", async () => {
+    // Four refusals (unsigned, wrong signature, stale, replay) each wait SLOW ms: the sequence
+    // takes at least 4 × SLOW, the valid request answers at once.
+    const s = await receiver({ delayFor: (status) => (status >= 400 ? SLOW : 0) });
+    const r = await probe(`${s.url}/hook`, undefined, "30s");
+    expect(r).toMatchObject({ status: "healthy", stage: "ok" });
+    expect(r.latencyMs).toBeLessThan(3 * SLOW); // the sequence took at least 4 × SLOW
+    expect(r.detail).toContain(`accepted a valid one in ${r.latencyMs} ms`);
+  }, 60_000);
+
+  it("a slow valid delivery shows in the latency even when the refusals are fast", async () => {
+    const s = await receiver({ delayFor: (status) => (status < 300 ? SLOW : 0) });
+    const r = await probe(`${s.url}/hook`, undefined, "30s");
+    expect(r).toMatchObject({ status: "healthy", stage: "ok" });
+    expect(r.latencyMs).toBeGreaterThanOrEqual(SLOW - 5);
+  }, 60_000);
+});

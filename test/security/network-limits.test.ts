@@ -50,6 +50,16 @@ describe("MCP responses are capped", () => {
     expect(r.roomy).toMatchObject({ status: "healthy", detail: "1500 tools" });
   });
 
+  it("mcp-tools applies the same cap (exit 1, the reason named, no hashes printed)", async () => {
+    const tool = `tool_0000_${"x".repeat(60)}`;
+    const root = await writeProject({ "manifests/org.yaml": stringify({ environments: ENVS, services: { rag: mcpService({ url: `${huge.url}/mcp` }, { maxBodyBytes: 50_000, mcp: { transport: "streamable-http", requiredTools: [tool] } }) } }) });
+    dirs.push(root);
+    const r = await runCli(["mcp-tools", "--root", root, "--env", "local"], { timeoutMs: 60_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("could not list tools: response-too-large: MCP response from");
+    expect(r.stdout).not.toContain(tool);
+  });
+
   it("a stdio server writing an endless message is cut off at the cap", async () => {
     const dir = await tempDir("tollgate-net-");
     dirs.push(dir);

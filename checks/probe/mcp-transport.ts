@@ -43,7 +43,7 @@ export function guardedFetch(declared: URL, o: TransportOptions, guard: Transpor
     const signal = o.signal && init?.signal ? AbortSignal.any([o.signal, init.signal]) : (o.signal ?? init?.signal ?? undefined);
     // The SDK asks for manual redirects and follows same-origin ones itself; never let fetch follow others.
     const res = await fetch(url, { ...init, headers, redirect: "manual", ...(signal ? { signal } : {}) });
-    if (!res.body) return res;
+    if (!res.body || [101, 103, 204, 205, 304].includes(res.status)) return res;
     const tooLarge = () => {
       guard.tooLarge = `MCP response from ${url.host} exceeds ${o.maxBytes} bytes`;
       return new Error(guard.tooLarge);

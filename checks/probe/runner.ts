@@ -151,11 +151,11 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
     if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal });
     if (s.kind === "webhook" && runSecurity) {
       const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers, signal }) : undefined;
-      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs);
+      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal);
       return { ...sec, detail: `${health ? `${health.detail}; ` : ""}${sec.detail}` };
     }
     const target = endpoint.health ?? endpoint.url!;
-    if (/^(redis|tcp):\/\//.test(target)) return probeTcp(target, timeoutMs);
+    if (/^(redis|tcp):\/\//.test(target)) return probeTcp(target, timeoutMs, signal);
     const out = await probeHttp(target, s, { timeoutMs, headers, agents, signal });
     return s.kind === "webhook" && webhook?.signature && production && !opts.allowProduction ? { ...out, detail: `${out.detail}; security probes skipped in production (--allow-production)` } : out;
   };

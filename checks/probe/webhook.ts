@@ -16,7 +16,7 @@ export function sign(secret: string, w: WebhookT, body: string, timestamp: strin
   return `${sig.prefix}${createHmac("sha256", secret).update(payload).digest(sig.encoding === "base64" ? "base64" : "hex")}`;
 }
 
-export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number): Promise<Outcome> {
+export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number, signal?: AbortSignal): Promise<Outcome> {
   const sig = w.signature!;
   const reject = w.probe?.rejectStatus ?? [401, 403, 409];
   const accept = w.probe?.acceptStatus ?? [200, 202, 204];
@@ -27,7 +27,7 @@ export async function probeWebhook(url: string, w: WebhookT, secret: string, tim
 
   const send = async (headers: Record<string, string>, body: string) => {
     try {
-      return (await request({ url, method: "POST", headers: { "content-type": "application/json", ...headers }, body, deadline, maxRedirects: 0, maxBodyBytes: 65_536 })).status;
+      return (await request({ url, method: "POST", headers: { "content-type": "application/json", ...headers }, body, deadline, maxRedirects: 0, maxBodyBytes: 65_536, ...(signal ? { signal } : {}) })).status;
     } catch (e) {
       return failFromHttpError(e, started);
     }

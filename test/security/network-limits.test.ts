@@ -4,6 +4,7 @@
  * validation of what would only fail at probe time (timer-overflowing timeouts, bad regexes).
  */
 import { writeFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -106,6 +107,28 @@ describe("--deadline bounds the whole run", () => {
       expect(r.code, bad).toBe(2);
       expect(r.stderr, bad).toMatch(/^tollgate: --deadline must be a duration from 1ms to 24h/);
     }
+  });
+
+  it("in-flight probes are aborted at the deadline: their connections close (HTTP, TCP/redis)", async () => {
+    const open = new Set<net.Socket>();
+    let closed = 0;
+    let allClosed!: () => void;
+    const bothClosed = new Promise<void>((r) => (allClosed = r));
+    const server = net.createServer((s) => { // accepts, reads, never answers
+      open.add(s);
+      s.resume();
+      s.on("close", () => { open.delete(s); if (++closed === 2) allClosed(); });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    closers.push(() => new Promise((r) => { for (const s of open) s.destroy(); server.close(() => r()); }));
+    const port = (server.address() as net.AddressInfo).port;
+    const model = buildModel({ environments: ENVS, services: {
+      web: { kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url: `http://127.0.0.1:${port}/` } }, healthCheck: { timeout: "10m", retries: 1 } },
+      cache: { kind: "infra", owner: "t", tier: "high", endpoints: { local: { url: `redis://127.0.0.1:${port}` } }, healthCheck: { timeout: "10m", retries: 1 } },
+    } } as any);
+    const { results } = await runProbes(model, { env: "local", concurrency: 4, environment: {}, deadlineMs: 500 });
+    expect(results.map((r) => `${r.service}:${r.status}`).sort()).toEqual(["cache:deadline", "web:deadline"]);
+    await bothClosed; // without the abort, both sockets would stay open for the 10m timeout
   });
 
   it("the default is 80% of the shortest interval of the environment's probe schedule", () => {

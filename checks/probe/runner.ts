@@ -43,7 +43,7 @@ export class Redactor {
   }
 }
 
-const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security"]);
+const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
 
 export { reservedHost };
 const BREAKER_THRESHOLD = 5;

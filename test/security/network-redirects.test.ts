@@ -4,8 +4,9 @@
  * endpoints with reserved names (RFC 2606/6761, any case, trailing dot, subdomains of
  * example.com) are refused before any DNS lookup.
  */
+import dns from "node:dns";
 import type http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildModel } from "../../model/build.js";
 import { runProbes } from "../../checks/probe/runner.js";
 import { reservedHost } from "../../checks/probe/reserved-host.js";
@@ -108,6 +109,25 @@ describe("redirects and credentials", () => {
     expect(r.file).toMatchObject({ status: "unhealthy", stage: "redirect", detail: expect.stringContaining("http and https only") });
     expect(r.userinfo).toMatchObject({ status: "unhealthy", stage: "redirect", detail: "redirect to a URL with credentials refused" });
     expect(seen.some((s) => s.path === "/landing")).toBe(false);
+  });
+});
+
+describe("no DNS lookup for a reserved name", () => {
+  it("neither a redirect target nor a declared endpoint is ever resolved", async () => {
+    // Observes (does not replace) the resolver node:net uses for host names.
+    const lookup = vi.spyOn(dns, "lookup");
+    try {
+      const r = await probe({
+        redirect: svc(`${origin.url}/to-example`),
+        dot: svc(`${origin.url}/to-example-trailing-dot`),
+        declared: svc("http://api.example./health"),
+      });
+      expect(Object.values(r).map((x) => x.status)).toEqual(["unhealthy", "unhealthy", "unhealthy"]);
+      const looked = lookup.mock.calls.map((c) => String(c[0]).toLowerCase());
+      expect(looked.filter((h) => /example/.test(h))).toEqual([]);
+    } finally {
+      lookup.mockRestore();
+    }
   });
 });
 

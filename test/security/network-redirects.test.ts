@@ -9,6 +9,7 @@ import type http from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildModel } from "../../model/build.js";
 import { runProbes } from "../../checks/probe/runner.js";
+import { guardedFetch } from "../../checks/probe/mcp-transport.js";
 import { reservedHost } from "../../checks/probe/reserved-host.js";
 import type { ProbeResult } from "../../checks/probe/types.js";
 import { startHttp, type Running } from "../helpers/servers.js";
@@ -109,6 +110,21 @@ describe("redirects and credentials", () => {
     expect(r.file).toMatchObject({ status: "unhealthy", stage: "redirect", detail: expect.stringContaining("http and https only") });
     expect(r.userinfo).toMatchObject({ status: "unhealthy", stage: "redirect", detail: "redirect to a URL with credentials refused" });
     expect(seen.some((s) => s.path === "/landing")).toBe(false);
+  });
+});
+
+describe("the MCP transport's fetch", () => {
+  it("sends the configured headers to the declared origin only, and refuses reserved names", async () => {
+    seen.length = 0;
+    const headers = { Authorization: `Bearer ${TOKEN}`, "X-Api-Key": API_KEY };
+    const f = guardedFetch(new URL(`${origin.url}/mcp`), { headers, maxBytes: 1000 }, {});
+    await (await f(`${origin.url}/record`, { headers })).text();
+    await (await f(`${target.url}/landing`, { headers })).text();
+    expect(seen.find((x) => x.path === "origin/record")!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const other = seen.find((x) => x.path === "/landing")!.headers;
+    expect(other.authorization).toBeUndefined();
+    expect(other["x-api-key"]).toBeUndefined();
+    await expect(f("http://mcp.example./mcp", { headers })).rejects.toThrow("mcp.example is a reserved documentation hostname");
   });
 });
 

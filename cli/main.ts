@@ -73,6 +73,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--output <file>", "write to a file (atomically) instead of standard output"))
     .addOption(new Option("--concurrency <n>", "probes at once (default: environment's probe.concurrency, else 8)"))
     .addOption(new Option("--timeout <ms>", "per-attempt timeout in milliseconds (default: the service's healthCheck.timeout)"))
+    .addOption(new Option("--deadline <duration>", "overall limit for the run, e.g. 45s; unfinished probes are reported as deadline (default: 80% of the probe schedule's interval)"))
     .addOption(new Option("--state <file>", "keep recent results here for flapping, success rate and percentiles"))
     .addOption(new Option("--window <n>", "results kept per service in the state file").default("20"))
     .option("--allow-production", "also send webhook-security probes to a production environment")

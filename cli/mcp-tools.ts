@@ -34,7 +34,7 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
     const reserved = reservedHost(ep.url);
     try {
       if (reserved) throw new Error(`${reserved} is a reserved documentation hostname; not contacted`);
-      const tools = await listToolHashes(ep, s.healthCheck!.mcp!.transport, headers, s.healthCheck?.timeout ? durationMs(s.healthCheck.timeout) : 10_000);
+      const tools = await listToolHashes(ep, s.healthCheck!.mcp!.transport, headers, s.healthCheck?.timeout ? durationMs(s.healthCheck.timeout) : 10_000, s.healthCheck?.maxBodyBytes);
       lines.push(`# ${name} (${env}): paste under services.${name}.healthCheck.mcp`, "toolSchemas:", ...tools.map((t) => `  ${t.name}: ${t.sha256}`), "");
     } catch (e) {
       failed++;

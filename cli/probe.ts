@@ -1,9 +1,11 @@
+import { Cron } from "croner";
 import pc from "picocolors";
 import { checkEnvironments } from "../model/environment-option.js";
+import { DURATION_PATTERN, durationMs } from "../model/duration.js";
 import { loadProject } from "../model/loader.js";
 import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
-import { consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
+import { StateFileError, consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
 
 export interface ProbeCliOptions {
@@ -14,10 +16,28 @@ export interface ProbeCliOptions {
   output?: string;
   concurrency?: string;
   timeout?: string;
+  deadline?: string;
   state?: string;
   window?: string;
   allowProduction?: boolean;
   now?: string;
+}
+
+const MAX_DEADLINE_MS = 86_400_000;
+
+/** --deadline DURATION (e.g. 45s); at most a day, so it always fits a timer. */
+export function parseDeadline(value: string): number {
+  const ms = new RegExp(DURATION_PATTERN).test(value) ? durationMs(value) : NaN;
+  if (!(ms >= 1 && ms <= MAX_DEADLINE_MS)) throw new UsageError(`--deadline must be a duration from 1ms to 24h such as 45s or 2m (got ${JSON.stringify(value)})`);
+  return ms;
+}
+
+/** Default --deadline: 80% of the shortest gap between runs of the probe's cron schedule (every minute: 48 s). */
+export function defaultDeadlineMs(schedule = "* * * * *"): number {
+  const runs = new Cron(schedule, { paused: true }).nextRuns(50, new Date(Date.UTC(2026, 0, 1)));
+  const gaps = runs.slice(1).map((d, i) => d.getTime() - runs[i]!.getTime());
+  const gap = gaps.length ? Math.min(...gaps) : 60_000;
+  return Math.min(MAX_DEADLINE_MS, Math.max(1, Math.floor(gap * 0.8)));
 }
 
 export async function probeCommand(o: ProbeCliOptions): Promise<number> {
@@ -26,6 +46,7 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const timeoutMs = parseIntOption("--timeout", o.timeout, 1, 600_000);
   const window = parseIntOption("--window", o.window ?? "20", 2, 1000)!;
   const now = parseNow(o.now);
+  const deadlineOption = o.deadline === undefined ? undefined : parseDeadline(o.deadline);
   const { project, diagnostics, ok } = await loadProject(o.root, { now });
   if (!ok) {
     printDiagnostics(diagnostics);
@@ -45,14 +66,16 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
 
   let state;
   if (o.state) {
-    const loaded = await loadState(o.state, env, window);
+    const loaded = await loadState(o.state, env, window).catch((e: unknown) => {
+      throw e instanceof StateFileError ? new UsageError(`--state: ${e.message}`, "Point --state at a regular JSON file (or a path that does not exist yet).") : e;
+    });
     if (loaded.warning) process.stderr.write(`tollgate: warning: ${loaded.warning}\n`);
     state = loaded.state;
   }
   const previousFailures = state ? Object.fromEntries(Object.entries(state.services).map(([k, v]) => [k, consecutiveFailures(v)])) : {};
   const { results } = await runProbes(model, {
     env, concurrency: concurrency ?? model.environments.get(env)!.probe?.concurrency ?? 8, environment: process.env,
-    previousFailures, ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
+    previousFailures, deadlineMs: deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule), ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
   });
   if (state && o.state) {
     record(state, results, new Date().toISOString());

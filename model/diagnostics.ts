@@ -23,6 +23,8 @@ export const DIAGNOSTIC_CODES = {
   "invalid-value": "A value is outside what the schema allows.",
   "invalid-name": "A name does not follow the naming rule for its kind.",
   "invalid-date": "A date does not exist on the calendar or is not YYYY-MM-DD.",
+  "duration-too-long": "A timeout or delay is longer than its limit (a timer over 24.8 days would fire at once).",
+  "invalid-regex": "A pattern such as expect.bodyMatches is not a valid regular expression.",
   "date-in-future": "A last-rotated date lies after --now.",
   "duplicate-name": "Two files declare the same name.",
   "unresolved-reference": "A reference names something that is not declared.",

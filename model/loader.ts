@@ -218,6 +218,12 @@ function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, b
     case "invalid_union":
       out.add("invalid-type", locateIn(src, full), `\`${field}\` does not match any allowed form`, "See the schema for the accepted shapes.");
       return;
+    case "custom": {
+      // Refinements in model/schema.ts name their own diagnostic code (duration-too-long, invalid-regex).
+      const params = issue.params as { diagnostic?: DiagnosticCode; hint?: string } | undefined;
+      out.add(params?.diagnostic ?? "invalid-value", locateIn(src, full), `\`${field}\`: ${issue.message}`, params?.hint);
+      return;
+    }
     default:
       out.add("invalid-value", locateIn(src, full), `\`${field}\`: ${issue.message}`);
   }

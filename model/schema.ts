@@ -7,7 +7,7 @@
  * names are unique within a file by construction and a PR diff shows one entry per block.
  */
 import { z } from "zod";
-import { DURATION_PATTERN } from "./duration.js";
+import { DURATION_PATTERN, durationMs } from "./duration.js";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;
 
@@ -20,6 +20,28 @@ const serviceName = z.string().regex(new RegExp(SERVICE_NAME));
 const secretName = z.string().regex(new RegExp(SECRET_NAME));
 const envName = z.string().regex(new RegExp(ENV_NAME));
 const duration = describe(z.string().regex(new RegExp(DURATION_PATTERN)), "A duration such as 500ms, 30s, 5m, 24h, 90d, or compound, largest unit first: 1m30s, 1h30m.");
+/**
+ * Durations that become timers. Node fires a timer over 2^31-1 ms (24.8 days) after 1 ms, so
+ * `timeout: 25d` would time out at once: refused at validation (`duration-too-long`).
+ */
+const timerDuration = (maxMs: number, what: string, hint: string) =>
+  duration.superRefine((v, ctx) => {
+    if (new RegExp(DURATION_PATTERN).test(v) && durationMs(v) > maxMs) {
+      ctx.addIssue({ code: "custom", message: `${v} is longer than ${what}`, params: { diagnostic: "duration-too-long", hint }, input: v });
+    }
+  });
+/** A probe's per-attempt timeout: at most 10 minutes (the limit of `--timeout` too). */
+const probeTimeout = timerDuration(600_000, "a probe timeout may be (10m)", "Use at most 10m; a probe waits this long per attempt (the whole run is bounded by tollgate probe --deadline).");
+/** Delays that clients turn into timers. */
+const delay = timerDuration(2_147_483_647, "a timer can hold (24d)", "Use at most 24d: longer timers overflow and fire at once.");
+/** A regular expression as the probe compiles it (`new RegExp(text)`). */
+const regex = z.string().min(1).max(500).superRefine((v, ctx) => {
+  try {
+    new RegExp(v);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "")})`, params: { diagnostic: "invalid-regex", hint: "Write a JavaScript regular expression; escape a literal ( [ { . * + ? with a backslash." }, input: v });
+  }
+});
 const date = describe(z.iso.date(), "A calendar date, YYYY-MM-DD (UTC).");
 const url = z.string().min(1).max(2048);
 const text = z.string().min(1).max(4000);
@@ -47,7 +69,7 @@ export const Environment = z.strictObject({
   probe: z
     .strictObject({
       schedule: describe(z.string().min(1).max(200).optional(), "Cron schedule of the probe job; defaults to every minute."),
-      timeout: duration.optional(),
+      timeout: probeTimeout.optional(),
       concurrency: z.number().int().min(1).max(1000).optional(),
     })
     .optional(),
@@ -99,7 +121,7 @@ export const HttpExpect = z.strictObject({
   json: z
     .array(z.strictObject({ path: z.string().min(1).max(200), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
     .optional(),
-  bodyMatches: z.string().min(1).max(500).optional(),
+  bodyMatches: regex.optional(),
 });
 
 export const McpCheck = z.strictObject({
@@ -117,7 +139,7 @@ export const McpCheck = z.strictObject({
 
 export const HealthCheck = z.strictObject({
   interval: duration.optional(),
-  timeout: duration.optional(),
+  timeout: probeTimeout.optional(),
   expect: HttpExpect.optional(),
   /** Header values always come from environment variables, never from the manifest. */
   headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.strictObject({ fromEnv: envVar })).optional(),
@@ -192,11 +214,11 @@ export const Api = z.strictObject({
         maxAttempts: z.number().int().min(1).max(100),
         backoff: z.enum(["exponential", "linear", "constant"]),
         jitter: z.enum(["full", "equal", "decorrelated", "none"]),
-        baseDelay: duration.optional(),
-        maxDelay: duration.optional(),
+        baseDelay: delay.optional(),
+        maxDelay: delay.optional(),
       })
       .optional(),
-    circuitBreaker: z.strictObject({ failureThreshold: z.number().int().positive(), reset: duration }).optional(),
+    circuitBreaker: z.strictObject({ failureThreshold: z.number().int().positive(), reset: delay }).optional(),
     metrics: z.boolean().default(false),
   }),
   cost: z

@@ -2,11 +2,19 @@
  * A small HTTP(S) GET/POST on node:http with what probes need and fetch does not expose: the
  * negotiated TLS version, bounded redirects, a body size cap, and one deadline for the whole
  * exchange (a slow-drip body cannot outlive it).
+ *
+ * Redirects follow the Fetch standard's credential rules: the configured headers (they carry
+ * credentials) and Authorization/Cookie are dropped for good on any change of scheme, host or
+ * port, and every target must pass the rules a declared endpoint passes (http/https only, no
+ * userinfo, no reserved name: refused before any DNS lookup).
  */
+import dns from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import { readFileSync } from "node:fs";
+import type { LookupFunction } from "node:net";
 import type { TLSSocket } from "node:tls";
+import { reservedHost, reservedHostname, reservedMessage } from "./reserved-host.js";
 
 /**
  * Keep-alive agents shared by one probe run: services behind one host reuse connections instead
@@ -41,6 +49,8 @@ export interface HttpRequest {
   maxBodyBytes: number;
   caFile?: string;
   agents?: AgentPool;
+  /** Aborts the exchange (the run's overall deadline). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -53,27 +63,37 @@ export interface HttpResponse {
 }
 
 export class HttpError extends Error {
-  constructor(readonly kind: "timeout" | "connect" | "tls" | "redirect" | "body" | "http", message: string) {
+  constructor(readonly kind: "timeout" | "connect" | "tls" | "redirect" | "body" | "http" | "reserved" | "aborted", message: string) {
     super(message);
   }
 }
 
+/** A DNS lookup that refuses reserved names: a second guard under the checks made before connecting. */
+const guardedLookup = ((hostname: string, options: dns.LookupOptions, callback: (...args: any[]) => void) => {
+  const reserved = reservedHostname(hostname);
+  if (reserved) return process.nextTick(() => callback(Object.assign(new Error(reservedMessage(reserved)), { code: "ERESERVED" })));
+  return dns.lookup(hostname, options, callback as any);
+}) as unknown as LookupFunction;
+
 const TLS_ERRORS = /CERT|SSL|TLS|self.signed|unable to verify|wrong version|unsupported protocol|handshake/i;
 
-function once(req: HttpRequest, url: URL): Promise<HttpResponse> {
+function once(req: HttpRequest, url: URL, headers: Record<string, string>): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const remaining = req.deadline - Date.now();
     if (remaining <= 0) return reject(new HttpError("timeout", "timed out"));
+    if (req.signal?.aborted) return reject(new HttpError("aborted", "run deadline reached"));
     const isHttps = url.protocol === "https:";
     const options: https.RequestOptions = {
       method: req.method ?? "GET",
-      headers: { "user-agent": "tollgate-probe", accept: "*/*", ...(req.headers ?? {}), ...(req.body !== undefined ? { "content-length": Buffer.byteLength(req.body).toString() } : {}) },
+      lookup: guardedLookup,
+      headers: { "user-agent": "tollgate-probe", accept: "*/*", ...headers, ...(req.body !== undefined ? { "content-length": Buffer.byteLength(req.body).toString() } : {}) },
       ...(req.agents
         ? { agent: req.agents.get(isHttps, req.caFile) }
         : { agent: false as const, ...(isHttps ? { minVersion: "TLSv1.2" as const, ...(req.caFile ? { ca: readFileSync(req.caFile) } : {}) } : {}) }),
     };
     let settled = false;
-    const finish = (fn: () => void) => { if (!settled) { settled = true; clearTimeout(timer); fn(); } };
+    const finish = (fn: () => void) => { if (!settled) { settled = true; clearTimeout(timer); req.signal?.removeEventListener("abort", onAbort); fn(); } };
+    const onAbort = () => { r.destroy(); finish(() => reject(new HttpError("aborted", "run deadline reached"))); };
     const r = (isHttps ? https : http).request(url, options, (res) => {
       const tlsVersion = isHttps ? ((res.socket as TLSSocket).getProtocol?.() ?? undefined) : undefined;
       const chunks: Buffer[] = [];
@@ -94,6 +114,7 @@ function once(req: HttpRequest, url: URL): Promise<HttpResponse> {
       r.destroy();
       finish(() => reject(new HttpError("timeout", `no complete answer within ${Math.max(0, Math.round(remaining))} ms`)));
     }, remaining);
+    req.signal?.addEventListener("abort", onAbort, { once: true });
     r.on("error", (e: NodeJS.ErrnoException) => {
       const msg = e.code ? `${e.code}: ${e.message}` : e.message;
       finish(() => reject(new HttpError(TLS_ERRORS.test(msg) ? "tls" : "connect", msg)));
@@ -103,14 +124,44 @@ function once(req: HttpRequest, url: URL): Promise<HttpResponse> {
   });
 }
 
+/** Same scheme, host and port (URL normalises default ports and case). */
+function sameOrigin(a: URL, b: URL): boolean {
+  return a.protocol === b.protocol && a.hostname === b.hostname && a.port === b.port;
+}
+
+/** Why a redirect target may not be followed, or undefined when it may. */
+function refuseTarget(target: URL): string | undefined {
+  if (target.protocol !== "http:" && target.protocol !== "https:") return `redirect to a ${target.protocol.replace(/:$/, "")}: URL refused (http and https only)`;
+  if (target.username || target.password) return "redirect to a URL with credentials refused";
+  const reserved = reservedHost(target);
+  if (reserved) return `redirect refused: ${reservedMessage(reserved)}`;
+  return undefined;
+}
+
 export async function request(req: HttpRequest): Promise<HttpResponse> {
-  let url = new URL(req.url);
+  const first = new URL(req.url);
+  const reserved = reservedHost(first);
+  if (reserved) throw new HttpError("reserved", reservedMessage(reserved));
+  let url = first;
+  // Only configured headers are sent (user-agent and accept are added per request); once dropped,
+  // they stay dropped, even if a later hop returns to the first origin.
+  let headers: Record<string, string> = { ...(req.headers ?? {}) };
   for (let redirects = 0; ; redirects++) {
-    const res = await once(req, url);
+    const res = await once(req, url, headers);
     const location = res.headers.location;
     if (res.status >= 300 && res.status < 400 && location && (req.method ?? "GET") === "GET") {
       if (redirects >= req.maxRedirects) throw new HttpError("redirect", `more than ${req.maxRedirects} redirects`);
-      url = new URL(location, url);
+      let target: URL;
+      try {
+        target = new URL(location, url);
+      } catch {
+        throw new HttpError("redirect", "redirect to an invalid URL");
+      }
+      const refused = refuseTarget(target);
+      if (refused) throw new HttpError("redirect", refused);
+      // Every configured header comes from the environment (a credential), so all of them go.
+      if (!sameOrigin(url, target)) headers = {};
+      url = target;
       continue;
     }
     return { ...res, redirects };

@@ -7,6 +7,8 @@ export interface ProbeEnv {
   timeoutMs: number;
   headers: Record<string, string>;
   agents?: AgentPool;
+  /** Aborted when the run's overall deadline passes. */
+  signal?: AbortSignal;
 }
 
 export function jsonPath(value: unknown, path: string): unknown {
@@ -20,7 +22,8 @@ export function jsonPath(value: unknown, path: string): unknown {
 
 export function failFromHttpError(e: unknown, started: number): never {
   if (e instanceof HttpError) {
-    const stage: Stage = e.kind === "timeout" ? "timeout" : e.kind === "tls" ? "tls" : e.kind === "redirect" ? "redirect" : e.kind === "body" ? "body" : "connect";
+    const stage: Stage = e.kind === "timeout" ? "timeout" : e.kind === "tls" ? "tls" : e.kind === "redirect" ? "redirect" : e.kind === "body" ? "body"
+      : e.kind === "reserved" ? "config" : e.kind === "aborted" ? "deadline" : "connect";
     throw new ProbeFailure({ stage, latencyMs: Date.now() - started, detail: e.message });
   }
   throw e;
@@ -34,7 +37,7 @@ export async function probeHttp(url: string, service: ServiceT, env: ProbeEnv): 
     res = await request({
       url, headers: env.headers, deadline: started + env.timeoutMs,
       maxRedirects: hc.maxRedirects ?? 5, maxBodyBytes: hc.maxBodyBytes ?? 1_048_576,
-      ...(hc.tls?.caFile ? { caFile: hc.tls.caFile } : {}), ...(env.agents ? { agents: env.agents } : {}),
+      ...(hc.tls?.caFile ? { caFile: hc.tls.caFile } : {}), ...(env.agents ? { agents: env.agents } : {}), ...(env.signal ? { signal: env.signal } : {}),
     });
   } catch (e) {
     failFromHttpError(e, started);

@@ -6,10 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ServiceT } from "../../model/schema.js";
 import { failFromHttpError, probeHttp, type ProbeEnv } from "./http.js";
+import { MCP_MAX_RESPONSE_BYTES, mcpTransport, type TransportOptions } from "./mcp-transport.js";
 import { ProbeFailure, type Outcome, type Stage } from "./types.js";
 
 /** Canonical JSON (sorted keys) so the same schema always hashes the same. */
@@ -30,22 +29,21 @@ function isNetworkError(e: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|fetch failed|socket hang up|ENOENT|spawn/i.test(text);
 }
 
-/** An SDK client and the transport the manifest declares (not yet connected). */
-function clientFor(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", headers: Record<string, string>, name: string) {
-  const transport =
-    transportKind === "stdio"
-      ? new StdioClientTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), stderr: "ignore" })
-      : new StreamableHTTPClientTransport(new URL(endpoint.url!), { requestInit: { headers } });
-  return { transport, client: new Client({ name, version: "1" }, { capabilities: {} }) };
+/** An SDK client and the transport the manifest declares (not yet connected), with byte caps. */
+function clientFor(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", o: TransportOptions, name: string) {
+  const { transport, guard } = mcpTransport(endpoint, transportKind, o);
+  return { transport, guard, client: new Client({ name, version: "1" }, { capabilities: {} }) };
 }
 
 /** Connects like the probe does and returns each tool's name and input-schema hash (for pinning). */
-export async function listToolHashes(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", headers: Record<string, string>, timeoutMs: number): Promise<{ name: string; sha256: string }[]> {
-  const { transport, client } = clientFor(endpoint, transportKind, headers, "tollgate-mcp-tools");
+export async function listToolHashes(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", headers: Record<string, string>, timeoutMs: number, maxBytes = MCP_MAX_RESPONSE_BYTES): Promise<{ name: string; sha256: string }[]> {
+  const { transport, guard, client } = clientFor(endpoint, transportKind, { headers, maxBytes }, "tollgate-mcp-tools");
   try {
     await client.connect(transport, { timeout: timeoutMs });
     const { tools } = await client.listTools(undefined, { timeout: timeoutMs });
     return tools.map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) })).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (e) {
+    throw guard.tooLarge ? new Error(`response-too-large: ${guard.tooLarge}`) : e;
   } finally {
     await client.close().catch(() => undefined);
   }
@@ -58,8 +56,10 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
   const left = () => Math.max(1, deadline - Date.now());
   // The stages that passed, so a failure reads "health 5 ms ✓, initialize ✓, … → tool call ✗: …".
   const passed: string[] = [];
+  let guard: { tooLarge?: string } = {};
+  // A response over the byte cap surfaces as whatever the SDK makes of the aborted body: name the cause.
   const fail = (stage: Stage, step: string, detail: string): never => {
-    throw new ProbeFailure({ stage, latencyMs: Date.now() - started, detail: `${passed.length ? `${passed.join(", ")} → ` : ""}${step} ✗: ${detail}` });
+    throw new ProbeFailure({ stage: guard.tooLarge ? "response-too-large" : stage, latencyMs: Date.now() - started, detail: `${passed.length ? `${passed.join(", ")} → ` : ""}${step} ✗: ${guard.tooLarge ?? detail}` });
   };
 
   let healthNote = "";
@@ -74,8 +74,12 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     }
   }
 
-  const { transport, client } = clientFor(endpoint, mcp.transport, env.headers, "tollgate-probe");
-  const timer = setTimeout(() => { void client.close().catch(() => undefined); }, left());
+  const maxBytes = service.healthCheck?.maxBodyBytes ?? MCP_MAX_RESPONSE_BYTES;
+  const { transport, guard: capped, client } = clientFor(endpoint, mcp.transport, { headers: env.headers, maxBytes, ...(env.signal ? { signal: env.signal } : {}) }, "tollgate-probe");
+  guard = capped;
+  const stop = () => { void client.close().catch(() => undefined); };
+  const timer = setTimeout(stop, left());
+  env.signal?.addEventListener("abort", stop, { once: true });
   try {
     try {
       await client.connect(transport, { timeout: left() });
@@ -123,6 +127,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     return { stage: "ok", latencyMs: Date.now() - started, detail: `${healthNote}${names.size} tools${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}` };
   } finally {
     clearTimeout(timer);
+    env.signal?.removeEventListener("abort", stop);
     await client.close().catch(() => undefined);
   }
 }

@@ -9,6 +9,7 @@ export function summary(results: ProbeResult[]) {
     healthy: results.filter((r) => r.status === "healthy").length,
     unhealthy: results.filter((r) => r.status === "unhealthy").length,
     skipped: results.filter((r) => r.status === "skipped").length,
+    deadline: results.filter((r) => r.status === "deadline").length,
     total: results.length,
   };
 }
@@ -36,7 +37,7 @@ export function renderText(env: string, results: ProbeResult[], pc: ReturnType<t
     return isHead ? pc.bold(padded) : i === 2 ? color(c) + " ".repeat(widths[i]! - c.length) : padded;
   }).join("  ");
   const s = summary(results);
-  return `${[line(head, true), ...rows.map((r) => line(r))].join("\n")}\n${env}: ${s.healthy} healthy, ${s.unhealthy} unhealthy, ${s.skipped} skipped of ${s.total}\n`;
+  return `${[line(head, true), ...rows.map((r) => line(r))].join("\n")}\n${env}: ${s.healthy} healthy, ${s.unhealthy} unhealthy, ${s.skipped} skipped${s.deadline ? `, ${s.deadline} past the deadline` : ""} of ${s.total}\n`;
 }
 
 export async function renderPrometheus(env: string, results: ProbeResult[]): Promise<string> {
@@ -57,7 +58,7 @@ export async function renderPrometheus(env: string, results: ProbeResult[]): Pro
     attempts.set(l, r.attempts);
     skipped.set(l, r.status === "skipped" ? 1 : 0);
     limited.set(l, r.rateLimited ? 1 : 0);
-    if (r.status === "unhealthy") failed.set({ ...l, stage: r.stage }, 1);
+    if (r.status === "unhealthy" || r.status === "deadline") failed.set({ ...l, stage: r.stage }, 1);
   }
   return registry.metrics();
 }

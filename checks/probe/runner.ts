@@ -11,6 +11,7 @@ import type { Model } from "../../model/loader.js";
 import type { ServiceT } from "../../model/schema.js";
 import { AgentPool } from "./http-client.js";
 import { probeHttp } from "./http.js";
+import { reservedHost } from "./reserved-host.js";
 import { probeTcp } from "./tcp.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
@@ -25,6 +26,8 @@ export interface RunOptions {
   /** Consecutive failures per service from earlier runs (the state file); opens the breaker. */
   previousFailures?: Record<string, number>;
   baseDelayMs?: number;
+  /** Overall limit for the run: probes not finished by then are reported with status `deadline`. */
+  deadlineMs?: number;
 }
 
 /** Values that must never appear in any output: header values and signing secrets. */
@@ -40,18 +43,9 @@ export class Redactor {
   }
 }
 
-const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security"]);
+const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
 
-/** RFC 2606 names that can never resolve: refused before any lookup, so no traffic leaves. */
-export function reservedHost(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const host = new URL(url).hostname.toLowerCase();
-    return /(^|\.)(example|invalid)$/.test(host) || /^example\.(com|net|org)$/.test(host) ? host : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { reservedHost };
 const BREAKER_THRESHOLD = 5;
 
 class Semaphore {
@@ -89,6 +83,10 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
   const sem = new Semaphore(opts.concurrency);
   const agents = new AgentPool(opts.concurrency);
   const tasks = new Map<string, Promise<ProbeResult>>();
+  // --deadline: at that moment every unfinished probe is reported as `deadline` and aborted.
+  const stop = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = opts.deadlineMs === undefined ? undefined : new Promise<void>((r) => { timer = setTimeout(() => { stop.abort(); r(); }, opts.deadlineMs); });
 
   const one = (name: string): Promise<ProbeResult> => {
     const existing = tasks.get(name);
@@ -105,7 +103,7 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
       const optionalDown = notHealthy.filter((r) => r.optional).map((r) => r.service);
       const base = { service: name, kind: s.kind, optional: s.optional };
       if (down.length) return { ...base, status: "skipped" as const, stage: "dependency" as const, latencyMs: 0, attempts: 0, detail: `parent down: ${down.join(", ")}` };
-      const result = await sem.use(() => probeService(model, name, s, opts, production, redactor, agents));
+      const result = await sem.use(() => probeService(model, name, s, opts, production, redactor, agents, stop.signal));
       return optionalDown.length ? { ...result, detail: `${result.detail} (optional parent down: ${optionalDown.join(", ")})` } : result;
     })();
     tasks.set(name, task);
@@ -113,15 +111,22 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
   };
   let results: ProbeResult[];
   try {
-    results = await Promise.all(names.map(one));
+    results = await Promise.all(names.map((n) => (deadline ? Promise.race([one(n), deadline.then(() => pastDeadline(n, model.services.get(n)!, opts))]) : one(n))));
   } finally {
+    clearTimeout(timer);
+    stop.abort();
     agents.destroy();
   }
   for (const r of results) r.detail = redactor.redact(r.detail);
   return { results, redactor };
 }
 
-async function probeService(model: Model, name: string, s: ServiceT, opts: RunOptions, production: boolean, redactor: Redactor, agents: AgentPool): Promise<ProbeResult> {
+function pastDeadline(name: string, s: ServiceT, opts: RunOptions): ProbeResult {
+  return { service: name, kind: s.kind, optional: s.optional, status: "deadline", stage: "deadline", latencyMs: 0, attempts: 0, detail: `not finished when the run deadline (${opts.deadlineMs} ms) passed` };
+}
+
+async function probeService(model: Model, name: string, s: ServiceT, opts: RunOptions, production: boolean, redactor: Redactor, agents: AgentPool, signal: AbortSignal): Promise<ProbeResult> {
+  if (signal.aborted) return pastDeadline(name, s, opts);
   const hc = s.healthCheck ?? {};
   const endpoint = s.endpoints[opts.env]!;
   const timeoutMs = opts.timeoutMs ?? (hc.timeout ? durationMs(hc.timeout) : model.environments.get(opts.env)?.probe?.timeout ? durationMs(model.environments.get(opts.env)!.probe!.timeout!) : 10_000);
@@ -149,15 +154,15 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
 
   const attemptOnce = async (): Promise<Outcome> => {
     // The MCP SDK is loaded only when an MCP server is probed: HTTP-only runs start faster.
-    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers });
+    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal });
     if (s.kind === "webhook" && runSecurity) {
-      const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers }) : undefined;
-      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs);
+      const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers, signal }) : undefined;
+      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal);
       return { ...sec, detail: `${health ? `${health.detail}; ` : ""}${sec.detail}` };
     }
     const target = endpoint.health ?? endpoint.url!;
-    if (/^(redis|tcp):\/\//.test(target)) return probeTcp(target, timeoutMs);
-    const out = await probeHttp(target, s, { timeoutMs, headers, agents });
+    if (/^(redis|tcp):\/\//.test(target)) return probeTcp(target, timeoutMs, signal);
+    const out = await probeHttp(target, s, { timeoutMs, headers, agents, signal });
     return s.kind === "webhook" && webhook?.signature && production && !opts.allowProduction ? { ...out, detail: `${out.detail}; security probes skipped in production (--allow-production)` } : out;
   };
 
@@ -176,7 +181,7 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
     const outcome = await policy.execute(() => {
       attempts++;
       return attemptOnce();
-    });
+    }, signal);
     return { ...base, status: "healthy", stage: outcome.stage, latencyMs: outcome.latencyMs, attempts, detail: outcome.detail + (breakerOpen ? ` (recovered after ${previous} failed runs)` : "") };
   } catch (e) {
     if (e instanceof ProbeFailure) {

@@ -2,7 +2,8 @@
  * The probe's memory between cron runs: the last N results per service, for flapping, success
  * rate and latency percentiles. A corrupt or foreign file is a warning and a fresh start.
  */
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, stat } from "node:fs/promises";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { HistorySummary, ProbeResult } from "./types.js";
 
@@ -28,11 +29,47 @@ export function freshState(env: string, window: number): ProbeState {
   return { tool: STATE_TOOL, version: STATE_VERSION, env, window, services: {} };
 }
 
+/** Larger than any real state file (1000 results for each of thousands of services). */
+export const STATE_MAX_BYTES = 64 * 1_048_576;
+
+/** A --state path that can never hold a state file (directory, FIFO, device, too large): exit 2. */
+export class StateFileError extends Error {}
+
+/**
+ * Reads at most STATE_MAX_BYTES of a regular file. Checked before opening, and the open is
+ * non-blocking and re-checked on the descriptor, so a FIFO swapped in meanwhile never blocks the run.
+ */
+async function readBounded(file: string): Promise<string> {
+  const refuse = (st: { isFile(): boolean; isDirectory(): boolean; size: number }) => {
+    if (st.isDirectory()) throw new StateFileError(`state file ${file} is a directory`);
+    if (!st.isFile()) throw new StateFileError(`state file ${file} is not a regular file (a FIFO, socket or device)`);
+    if (st.size > STATE_MAX_BYTES) throw new StateFileError(`state file ${file} is larger than ${STATE_MAX_BYTES} bytes`);
+  };
+  refuse(await stat(file));
+  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    refuse(await fh.stat());
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await fh.read(Buffer.alloc(65_536), 0, 65_536, length);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > STATE_MAX_BYTES) throw new StateFileError(`state file ${file} is larger than ${STATE_MAX_BYTES} bytes`);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function loadState(file: string, env: string, window: number): Promise<{ state: ProbeState; warning?: string }> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readBounded(file);
   } catch (e) {
+    if (e instanceof StateFileError) throw e;
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return { state: freshState(env, window) };
     return { state: freshState(env, window), warning: `cannot read state file ${file}; starting fresh` };
   }
@@ -52,7 +89,7 @@ export async function loadState(file: string, env: string, window: number): Prom
 
 export function record(state: ProbeState, results: ProbeResult[], at: string): void {
   for (const r of results) {
-    if (r.status === "skipped") continue;
+    if (r.status === "skipped" || r.status === "deadline") continue;
     const list = [...(state.services[r.service] ?? []), { at, ok: r.status === "healthy", latencyMs: r.latencyMs, stage: r.stage }];
     state.services[r.service] = list.slice(-state.window);
   }

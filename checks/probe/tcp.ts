@@ -2,7 +2,7 @@
 import net from "node:net";
 import { ProbeFailure, type Outcome } from "./types.js";
 
-export function probeTcp(url: string, timeoutMs: number): Promise<Outcome> {
+export function probeTcp(url: string, timeoutMs: number, signal?: AbortSignal): Promise<Outcome> {
   const u = new URL(url);
   const isRedis = u.protocol === "redis:";
   const port = Number(u.port || (isRedis ? 6379 : 0));
@@ -10,8 +10,10 @@ export function probeTcp(url: string, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: u.hostname, port });
     let buffer = "";
-    const done = (fn: () => void) => { clearTimeout(timer); socket.destroy(); fn(); };
-    const fail = (stage: "connect" | "timeout" | "http", detail: string) => done(() => reject(new ProbeFailure({ stage, latencyMs: Date.now() - started, detail })));
+    const done = (fn: () => void) => { clearTimeout(timer); signal?.removeEventListener("abort", onAbort); socket.destroy(); fn(); };
+    const onAbort = () => fail("deadline", "run deadline reached");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const fail = (stage: "connect" | "timeout" | "http" | "deadline", detail: string) => done(() => reject(new ProbeFailure({ stage, latencyMs: Date.now() - started, detail })));
     const timer = setTimeout(() => fail("timeout", `no answer within ${timeoutMs} ms`), timeoutMs);
     socket.on("error", (e: NodeJS.ErrnoException) => fail("connect", `${e.code ?? "error"}: ${e.message}`));
     socket.on("connect", () => {

@@ -37,7 +37,7 @@ export function probeTarget(url: string, w: WebhookT): string {
   return target.href;
 }
 
-export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number): Promise<Outcome> {
+export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number, signal?: AbortSignal): Promise<Outcome> {
   const sig = w.signature!;
   const reject = w.probe?.rejectStatus ?? [401, 403, 409];
   const accept = w.probe?.acceptStatus ?? [200, 202, 204];
@@ -55,7 +55,7 @@ export async function probeWebhook(url: string, w: WebhookT, secret: string, tim
   const send = async (headers: Record<string, string>, body: string) => {
     const sent = Date.now();
     try {
-      const status = (await request({ url: target, method: "POST", headers: { "content-type": "application/json", ...headers }, body, deadline, maxRedirects: 0, maxBodyBytes: 65_536 })).status;
+      const status = (await request({ url: target, method: "POST", headers: { "content-type": "application/json", ...headers }, body, deadline, maxRedirects: 0, maxBodyBytes: 65_536, ...(signal ? { signal } : {}) })).status;
       lastMs = Date.now() - sent;
       return status;
     } catch (e) {

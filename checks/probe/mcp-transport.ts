@@ -1,0 +1,99 @@
+/**
+ * The MCP SDK transports the probe and `mcp-tools` use, with the same network rules as the HTTP
+ * probe: a byte cap on every response (Streamable HTTP: each response body; stdio: each message
+ * line on standard output), no reserved names, and credentials only for the declared origin.
+ * The SDK itself follows redirects only within the origin; the fetch below drops the configured
+ * headers for any other scheme, host or port anyway, so a credential never leaves its origin.
+ */
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { reservedHost, reservedMessage } from "./reserved-host.js";
+
+/** Default cap per MCP response (a tools list with hundreds of tools fits well inside it). */
+export const MCP_MAX_RESPONSE_BYTES = 4 * 1_048_576;
+
+export interface TransportGuard {
+  /** Set when a response went over the cap: the probe reports `response-too-large`. */
+  tooLarge?: string;
+}
+
+export interface TransportOptions {
+  headers: Record<string, string>;
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+function sameOrigin(a: URL, b: URL): boolean {
+  return a.protocol === b.protocol && a.hostname === b.hostname && a.port === b.port;
+}
+
+/** fetch for the Streamable HTTP transport: origin-bound credentials, no reserved names, capped bodies. */
+export function guardedFetch(declared: URL, o: TransportOptions, guard: TransportGuard): FetchLike {
+  const configured = new Set(Object.keys(o.headers).map((h) => h.toLowerCase()));
+  return async (input, init) => {
+    const url = new URL(String(input instanceof Request ? input.url : input));
+    const reserved = reservedHost(url);
+    if (reserved) throw new Error(reservedMessage(reserved));
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${url.protocol} URLs are not contacted`);
+    const headers = new Headers(init?.headers);
+    if (!sameOrigin(url, declared)) for (const h of [...headers.keys()]) if (configured.has(h) || h === "authorization" || h === "cookie") headers.delete(h);
+    const signal = o.signal && init?.signal ? AbortSignal.any([o.signal, init.signal]) : (o.signal ?? init?.signal ?? undefined);
+    // The SDK asks for manual redirects and follows same-origin ones itself; never let fetch follow others.
+    const res = await fetch(url, { ...init, headers, redirect: "manual", ...(signal ? { signal } : {}) });
+    if (!res.body || [101, 103, 204, 205, 304].includes(res.status)) return res;
+    const tooLarge = () => {
+      guard.tooLarge = `MCP response from ${url.host} exceeds ${o.maxBytes} bytes`;
+      return new Error(guard.tooLarge);
+    };
+    const declaredLength = Number(res.headers.get("content-length") ?? "0");
+    if (declaredLength > o.maxBytes) {
+      await res.body.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    let seen = 0;
+    const counter = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > o.maxBytes) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    });
+    return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
+/** stdio transport whose server may not write a message (one line) longer than the cap. */
+class CappedStdioTransport extends StdioClientTransport {
+  constructor(params: ConstructorParameters<typeof StdioClientTransport>[0], private readonly maxBytes: number, private readonly guard: TransportGuard) {
+    super(params);
+  }
+  override async start(): Promise<void> {
+    await super.start();
+    // The SDK buffers stdout until a newline; count the bytes of the message being buffered.
+    const stdout = (this as unknown as { _process?: { stdout?: NodeJS.ReadableStream; kill: () => void } })._process;
+    let pending = 0;
+    stdout?.stdout?.on("data", (chunk: Buffer) => {
+      const first = chunk.indexOf(10);
+      const last = chunk.lastIndexOf(10);
+      const longest = Math.max(pending + (first === -1 ? chunk.length : first), last === -1 ? 0 : chunk.length - last - 1);
+      pending = last === -1 ? pending + chunk.length : chunk.length - last - 1;
+      if (longest > this.maxBytes && !this.guard.tooLarge) {
+        this.guard.tooLarge = `MCP server wrote a message over ${this.maxBytes} bytes on standard output`;
+        stdout.kill();
+        void this.close().catch(() => undefined);
+      }
+    });
+  }
+}
+
+export function mcpTransport(endpoint: { url?: string; command?: string[] }, kind: "streamable-http" | "stdio", o: TransportOptions): { transport: Transport; guard: TransportGuard } {
+  const guard: TransportGuard = {};
+  if (kind === "stdio") {
+    return { transport: new CappedStdioTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), stderr: "ignore" }, o.maxBytes, guard), guard };
+  }
+  const url = new URL(endpoint.url!);
+  return { transport: new StreamableHTTPClientTransport(url, { requestInit: { headers: o.headers }, fetch: guardedFetch(url, o, guard) }), guard };
+}

@@ -66,7 +66,7 @@ export class SecretSet {
     if (typeof value === "string") return this.redact(value) as T;
     if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
     if (value && typeof value === "object") {
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = Object.create(null);
       for (const [k, v] of Object.entries(value)) out[this.redact(k)] = this.redactDeep(v);
       return out as T;
     }

@@ -11,6 +11,7 @@ import type { Model } from "../../model/loader.js";
 import type { ServiceT } from "../../model/schema.js";
 import { AgentPool } from "./http-client.js";
 import { probeHttp } from "./http.js";
+import { probeRedactor, Redactor } from "./redact.js";
 import { probeTcp } from "./tcp.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
@@ -25,20 +26,11 @@ export interface RunOptions {
   /** Consecutive failures per service from earlier runs (the state file); opens the breaker. */
   previousFailures?: Record<string, number>;
   baseDelayMs?: number;
+  /** Built once per run (checks/probe/redact.ts); values found while probing are added to it. */
+  redactor?: Redactor;
 }
 
-/** Values that must never appear in any output: header values and signing secrets. */
-export class Redactor {
-  private readonly values = new Set<string>();
-  add(v: string | undefined): void {
-    if (v && v.length >= 4) this.values.add(v);
-  }
-  redact(text: string): string {
-    let out = text.replace(/\/\/[^/@\s]+:[^/@\s]+@/g, "//[REDACTED]@");
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("[REDACTED]");
-    return out;
-  }
-}
+export { Redactor };
 
 const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security"]);
 
@@ -82,7 +74,7 @@ export function selectServices(model: Model, env: string, only?: string[]): stri
 }
 
 export async function runProbes(model: Model, opts: RunOptions): Promise<{ results: ProbeResult[]; redactor: Redactor }> {
-  const redactor = new Redactor();
+  const redactor = opts.redactor ?? probeRedactor(model, opts.environment);
   const names = selectServices(model, opts.env, opts.services);
   const selected = new Set(names);
   const production = model.environments.get(opts.env)?.production ?? false;

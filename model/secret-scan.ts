@@ -8,7 +8,7 @@
  */
 import { lintSource } from "@secretlint/core";
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
-import { isScalar, visit, type Document } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type Document } from "yaml";
 import { scanPatterns } from "./secret-patterns.js";
 
 export interface SecretHit {
@@ -90,17 +90,23 @@ export async function scanDocument(content: string, filePath: string, doc: Docum
   const values = hits.map((h) => content.slice(h.start, h.end));
   const scalars: { start: number; end: number; at: number }[] = [];
   let joined = "";
-  visit(doc, {
-    Scalar(_key, node) {
-      if (!isScalar(node) || typeof node.value !== "string" || !node.range) return;
+  // Iterative walk (keys included): a 10k-deep document must not overflow the stack here.
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node) || isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    } else if (isPair(node)) {
+      stack.push(node.value, node.key);
+    } else if (isScalar(node) && typeof node.value === "string" && node.range) {
       const [from, to] = node.range;
       let text = content.slice(from, to);
       if (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") text = text.slice(1, -1);
-      if (text === node.value) return;
+      if (text === node.value) continue;
       scalars.push({ start: from, end: to, at: joined.length });
       joined += node.value + SEPARATOR;
-    },
-  });
+    }
+  }
   if (scalars.length === 0) return { hits, values };
   for (const h of await scanText(joined, filePath)) {
     let lo = 0;

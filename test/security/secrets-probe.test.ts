@@ -8,7 +8,10 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeDir, runCli, writeProject } from "../helpers/project.js";
+import { buildModel } from "../../model/build.js";
+import { probeRedactor, redactError } from "../../checks/probe/redact.js";
+import { freshState, saveState } from "../../checks/probe/state.js";
+import { removeDir, runCli, tempDir, writeProject } from "../helpers/project.js";
 import { startHttp, type Running } from "../helpers/servers.js";
 
 const closers: (() => Promise<void>)[] = [];
@@ -100,5 +103,30 @@ describe("probe output never shows a configured header value", () => {
     expect(r.stdout).toContain("could not list tools");
     expect(r.stdout).toContain("[REDACTED]");
     for (const f of forms(env.TG_SEC_BEARER)) expect((r.stdout + r.stderr).includes(f), `leaked form ${JSON.stringify(f.slice(0, 4))}…`).toBe(false);
+  });
+});
+
+describe("the run's redactor at the file and error boundaries", () => {
+  const model = buildModel({
+    environments: { local: { deployed: true } },
+    services: { api: { kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url: "http://127.0.0.1:9/" } }, healthCheck: { headers: { Authorization: { fromEnv: "TG_SEC_B" } } } } },
+  } as any);
+  const redactor = probeRedactor(model, { TG_SEC_B: `Basic ${Buffer.from(`${USER}:${PASS}`).toString("base64")}` });
+
+  it("the --state file is written through it", async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const state = freshState("local", 5);
+    state.services.api = [{ at: "2026-11-24T00:00:00Z", ok: false, latencyMs: 1, stage: `body ${encodeURIComponent(PASS)} ${USER}:${PASS}` }];
+    await saveState(path.join(dir, "s.json"), state, redactor);
+    const text = await readFile(path.join(dir, "s.json"), "utf8");
+    expect(text).toContain("[REDACTED]");
+    for (const f of forms(BASIC)) expect(text.includes(f)).toBe(false);
+  });
+
+  it("error messages are redacted before any handler prints them", () => {
+    const e = redactError(new Error(`cannot write /tmp/${PASS}/out: EACCES`), redactor) as Error;
+    expect(e.message).toBe("cannot write /tmp/[REDACTED]/out: EACCES");
+    expect(e.stack).not.toContain(PASS);
   });
 });

@@ -59,6 +59,18 @@ describe("secret formats", () => {
     expect(diagnostics.filter((d) => d.code === "secret-value")).toEqual([expect.objectContaining({ file: "manifests/leak.yaml", line: 6 })]);
   });
 
+  it("a GCP service-account key pasted as JSON in a block scalar or a double-quoted string is found", async () => {
+    const key = PEM.replace(/RSA /g, "");
+    const json = JSON.stringify({ type: "service_account", project_id: "p", private_key_id: "k1", private_key: `${key}\n`, client_email: "x@p.iam.gserviceaccount.com" });
+    const dir = await project({
+      "manifests/a.yaml": `${HEAD}    purpose: |\n      ${json}\n`,
+      "manifests/b.yaml": `${HEAD}    purpose: ${JSON.stringify(json)}\n`,
+    });
+    const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
+    expect(diagnostics.filter((d) => d.code === "secret-value").map((d) => `${d.file}:${d.line}`).sort()).toEqual(["manifests/a.yaml:6", "manifests/b.yaml:5"]);
+    expectAbsent(JSON.stringify(diagnostics), [key]);
+  });
+
   it("a `# secretlint-disable` comment does not switch the scan off", async () => {
     const dir = await project({ "manifests/leak.yaml": `# secretlint-disable\n${HEAD}    purpose: ${FIX.github}\n` });
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });

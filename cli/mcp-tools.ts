@@ -1,6 +1,7 @@
 import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../model/loader.js";
 import { durationMs } from "../model/duration.js";
+import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, reservedHost } from "../checks/probe/runner.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseNow, printDiagnostics } from "./common.js";
 
@@ -23,6 +24,8 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
   }
   const names = [...model.services].filter(([n, s]) => s.kind === "mcp" && s.healthCheck?.mcp && s.endpoints[env] && (!o.service?.length || o.service.includes(n))).map(([n]) => n);
   if (names.length === 0) throw new UsageError(`no MCP service with an endpoint in ${env}${o.service?.length ? " among those named" : ""}`);
+  // Header values read from the environment never reach the output or an error, in any form.
+  const redactor = probeRedactor(model, process.env);
   const { listToolHashes } = await import("../checks/probe/mcp.js");
   const lines: string[] = [];
   let failed = 0;
@@ -38,9 +41,9 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
       lines.push(`# ${name} (${env}): paste under services.${name}.healthCheck.mcp`, "toolSchemas:", ...tools.map((t) => `  ${t.name}: ${t.sha256}`), "");
     } catch (e) {
       failed++;
-      lines.push(`# ${name} (${env}): could not list tools: ${(e as Error).message.split("\n")[0]}`, "");
+      lines.push(`# ${name} (${env}): could not list tools: ${redactor.redact(String((e as Error)?.message ?? e)).split("\n")[0]}`, "");
     }
   }
-  await emit({}, `${lines.join("\n")}`);
+  await emit({}, redactor.redact(lines.join("\n"))).catch((e) => { throw redactError(e, redactor); });
   return failed ? EXIT_GATE : EXIT_OK;
 }

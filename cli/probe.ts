@@ -4,6 +4,7 @@ import { checkEnvironments } from "../model/environment-option.js";
 import { DURATION_PATTERN, durationMs } from "../model/duration.js";
 import { loadProject } from "../model/loader.js";
 import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
+import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
 import { StateFileError, consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
@@ -64,26 +65,29 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   for (const s of o.service ?? []) if (!model.services.has(s)) throw new UsageError(`--service ${s}: no such service`);
   if (selectServices(model, env, o.service).length === 0) throw new UsageError(`nothing to probe in ${env}: no selected service has an endpoint there`);
 
+  // One redactor for the run: every output, the state file and error messages go through it.
+  const redactor = probeRedactor(model, process.env);
+  const redacted = (e: unknown): never => { throw redactError(e, redactor); };
   let state;
   if (o.state) {
     const loaded = await loadState(o.state, env, window).catch((e: unknown) => {
       throw e instanceof StateFileError ? new UsageError(`--state: ${e.message}`, "Point --state at a regular JSON file (or a path that does not exist yet).") : e;
     });
-    if (loaded.warning) process.stderr.write(`tollgate: warning: ${loaded.warning}\n`);
+    if (loaded.warning) process.stderr.write(`tollgate: warning: ${redactor.redact(loaded.warning)}\n`);
     state = loaded.state;
   }
   const previousFailures = state ? Object.fromEntries(Object.entries(state.services).map(([k, v]) => [k, consecutiveFailures(v)])) : {};
   const { results } = await runProbes(model, {
     env, concurrency: concurrency ?? model.environments.get(env)!.probe?.concurrency ?? 8, environment: process.env,
-    previousFailures, deadlineMs: deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule), ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
+    previousFailures, redactor, deadlineMs: deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule), ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
   });
   if (state && o.state) {
     record(state, results, new Date().toISOString());
     for (const r of results) if (state.services[r.service]) r.history = summarize(state.services[r.service]!);
-    await saveState(o.state, state);
+    await saveState(o.state, state, redactor).catch(redacted);
   }
-  const text = format === "json" ? renderJson(now, env, results) : format === "prometheus" ? await renderPrometheus(env, results) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}));
-  await emit(o.output ? { file: o.output } : {}, text);
+  const text = format === "json" ? renderJson(now, env, results, redactor) : format === "prometheus" ? await renderPrometheus(env, results, redactor) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor);
+  await emit(o.output ? { file: o.output } : {}, text).catch(redacted);
   const failing = results.filter((r) => !r.optional && r.status !== "healthy");
   if (failing.length && format !== "text" && o.output === undefined) process.stderr.write(pc.red(`tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`));
   return failing.length ? EXIT_GATE : EXIT_OK;

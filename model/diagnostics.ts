@@ -34,6 +34,7 @@ export const DIAGNOSTIC_CODES = {
   "unknown-policy": "tollgate.yaml configures a policy id that does not exist.",
   "invalid-policy-options": "A policy's options in tollgate.yaml do not match its options schema.",
   "custom-policy-invalid": "A custom policy module could not be loaded or does not export a valid policy.",
+  "custom-policy-failed": "A custom policy's check threw, rejected, reported a malformed finding or ran past its time limit.",
   "invalid-option": "A command-line option has an invalid value.",
   "unknown-environment": "--env names an environment the manifests do not declare.",
   "git-error": "A git ref could not be read.",

@@ -21,6 +21,7 @@ import { locateIn, SourceMap, type Location, type SourceFile } from "./source-ma
 import { didYouMean, closest } from "./suggest.js";
 import { knownKeys } from "./zod-paths.js";
 import { checkReferences } from "./references.js";
+import { SecretSet } from "./redact.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -125,19 +126,16 @@ class Collector implements FileOutput {
     }
     for (const fn of this.afterResolve) fn();
     if (this.secretValues.size > 0) {
+      // By value as written, as decoded and in every escaped form (model/redact.ts).
+      const set = new SecretSet();
+      for (const v of this.secretValues) set.add(v);
       for (const d of this.diagnostics) {
-        d.message = redact(d.message, this.secretValues);
-        d.hint = redact(d.hint, this.secretValues);
+        d.message = set.redact(d.message);
+        d.hint = set.redact(d.hint);
       }
     }
     return sortDiagnostics(this.diagnostics);
   }
-}
-
-function redact(text: string, values: Set<string>): string {
-  let out = text;
-  for (const v of values) if (out.includes(v)) out = out.split(v).join("[REDACTED]");
-  return out;
 }
 
 function emptyModel(): Model {

@@ -7,7 +7,7 @@ import { lstat, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from "yaml";
 import type { DiagnosticCode, Severity } from "./diagnostics.js";
-import { looksLikeSecretValue, scanText, VALUE_LIKE_KEYS } from "./secret-scan.js";
+import { looksLikeSecretValue, scanDocument, VALUE_LIKE_KEYS } from "./secret-scan.js";
 import { DocumentSource, locateOffset, type Location } from "./source-map.js";
 
 export const DEFAULT_MAX_ALIASES = 100;
@@ -78,8 +78,9 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
   const doc = parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false });
   const src = new DocumentSource(file, doc, lineCounter);
 
-  for (const hit of await scanText(content, file)) {
-    out.rememberSecret(content.slice(hit.start, hit.end));
+  const scan = await scanDocument(content, file, doc);
+  for (const v of scan.values) out.rememberSecret(v);
+  for (const hit of scan.hits) {
     out.add("secret-value", locateOffset(src, hit.start), `a secret value is pasted here (detected by ${hit.rule}); it is not shown`, "Remove the value and rotate it: store it in your secret manager and reference it by name or path.");
   }
 

@@ -359,6 +359,7 @@ export const ProjectConfig = z.strictObject({
       maxFileBytes: z.number().int().positive().optional(),
       maxDepth: z.number().int().positive().max(1000).optional(),
       maxWaiverDays: z.number().int().positive().optional(),
+      customPolicyTimeoutMs: describe(z.number().int().positive().max(600_000), "Time limit for each custom policy's check, in milliseconds (default 5000).").optional(),
     })
     .optional(),
 });

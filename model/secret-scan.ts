@@ -1,10 +1,15 @@
 /**
- * Finds secret values pasted into manifests. secretlint's recommended preset is the detector for
- * known token formats; a small entropy check covers value-like fields it cannot know about.
- * Findings carry offsets and a rule name, never the value itself.
+ * Finds secret values in every byte Tollgate reads: the raw text (comments and block scalars
+ * included), the text with comment markers blanked (a PEM block commented out line by line), and
+ * every scalar as YAML decodes it (escapes, folding, line continuations), so a key written as
+ * "\x41KIA…" is found too. The rules of secretlint's recommended preset are the detector;
+ * model/secret-patterns.ts fills the gaps it has for formats issue #10 names. Findings carry offsets and a rule name; the values
+ * found are returned separately, only so that messages can be scrubbed of them.
  */
 import { lintSource } from "@secretlint/core";
-import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
+import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
+import { isMap, isPair, isScalar, isSeq, type Document } from "yaml";
+import { scanPatterns } from "./secret-patterns.js";
 
 export interface SecretHit {
   start: number;
@@ -12,18 +17,110 @@ export interface SecretHit {
   rule: string;
 }
 
-const CONFIG = { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended }] };
+const AWS = "@secretlint/secretlint-rule-aws";
+const FILTER_COMMENTS = "@secretlint/secretlint-rule-filter-comments";
 
-export async function scanText(content: string, filePath: string): Promise<SecretHit[]> {
+/**
+ * The recommended preset's rules (AWS, GCP, GitHub, Slack, OpenAI, Anthropic, Shopify, npm, private
+ * keys, basic-auth URLs and more), registered one by one so that two can be changed:
+ * - access key ids (AKIA…, ASIA…) are off by default in secretlint's aws rule; a pasted id is a leak;
+ * - filter-comments is left out, so a manifest cannot switch the scan off with `# secretlint-disable`.
+ */
+const CONFIG = {
+  rules: recommendedRules
+    .filter((r) => r.meta.id !== FILTER_COMMENTS)
+    .map((r) => ({ id: r.meta.id, rule: r, options: r.meta.id === AWS ? { enableIDScanRule: true } : {} })),
+};
+
+async function secretlint(content: string, filePath: string): Promise<SecretHit[]> {
   const result = await lintSource({
     source: { filePath, content, ext: ".yaml", contentType: "text" },
     options: { config: CONFIG as any, maskSecrets: true, noPhysicFilePath: true },
   });
-  return result.messages.map((m) => ({
-    start: m.range[0],
-    end: m.range[1],
-    rule: m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"),
-  }));
+  return result.messages
+    // AWS account ids (12 digits after `account:`) are identifiers, not credentials.
+    .filter((m) => m.messageId !== "AWSAccountID")
+    .map((m) => ({ start: m.range[0], end: m.range[1], rule: m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/") }));
+}
+
+/** Every `#` that starts a YAML comment, blanked: same length, so offsets stay true. */
+function withoutCommentMarkers(content: string): string {
+  return content.replace(/(^|[ \t])#/gm, "$1 ");
+}
+
+function unique(hits: SecretHit[]): SecretHit[] {
+  const seen = new Set<string>();
+  return hits
+    .filter((h) => {
+      const k = `${h.start}:${h.end}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** Raw text scan (secretlint + supplementary patterns), comments included. */
+export async function scanText(content: string, filePath: string): Promise<SecretHit[]> {
+  const hits = [...(await secretlint(content, filePath)), ...scanPatterns(content)];
+  // Multi-line formats (PEM) cannot match through `# ` prefixes: scan the de-commented view too.
+  if (content.includes("#") && /PRIVATE KEY/.test(content)) {
+    const view = withoutCommentMarkers(content);
+    hits.push(...(await secretlint(view, filePath)), ...scanPatterns(view));
+  }
+  return unique(hits);
+}
+
+export interface FileScan {
+  /** One per secret found, located in the source text. */
+  hits: SecretHit[];
+  /** Every value found, as written and as decoded: messages are scrubbed of all of them. */
+  values: string[];
+}
+
+const SEPARATOR = "\n\u0001\n";
+
+/**
+ * Scans the file text and every decoded scalar (keys included) whose decoded value differs from
+ * its source text. A decoded hit inside a scalar already flagged in the text is not reported again,
+ * but its decoded value is remembered for redaction.
+ */
+export async function scanDocument(content: string, filePath: string, doc: Document): Promise<FileScan> {
+  const hits = await scanText(content, filePath);
+  const values = hits.map((h) => content.slice(h.start, h.end));
+  const scalars: { start: number; end: number; at: number }[] = [];
+  let joined = "";
+  // Iterative walk (keys included): a 10k-deep document must not overflow the stack here.
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node) || isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    } else if (isPair(node)) {
+      stack.push(node.value, node.key);
+    } else if (isScalar(node) && typeof node.value === "string" && node.range) {
+      const [from, to] = node.range;
+      let text = content.slice(from, to);
+      if (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") text = text.slice(1, -1);
+      if (text === node.value) continue;
+      scalars.push({ start: from, end: to, at: joined.length });
+      joined += node.value + SEPARATOR;
+    }
+  }
+  if (scalars.length === 0) return { hits, values };
+  for (const h of await scanText(joined, filePath)) {
+    let lo = 0;
+    let hi = scalars.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (scalars[mid]!.at <= h.start) lo = mid;
+      else hi = mid - 1;
+    }
+    const s = scalars[lo]!;
+    values.push(joined.slice(h.start, h.end));
+    if (!hits.some((r) => r.start < s.end && r.end > s.start)) hits.push({ start: s.start, end: s.end, rule: h.rule });
+  }
+  return { hits: unique(hits), values };
 }
 
 /** Keys whose values look like credentials when they are long, dense and not a path or URL. */

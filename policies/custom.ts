@@ -1,13 +1,20 @@
 /**
  * Custom policies: .js/.mjs/.ts modules in the folder named by `customPolicies:` in tollgate.yaml,
- * each exporting (default, or `policies`) one policy or a list, with the built-in API.
+ * each exporting (default, or `policies`) one policy or a list, with the built-in API. Loading
+ * (import and shape check) happens here; checks run contained, see policies/custom-run.ts.
  */
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { Diagnostic } from "../model/diagnostics.js";
+import { exportedPolicies, importModule } from "./custom-import.js";
 import type { Policy } from "./types.js";
+
+/**
+ * Where each loaded custom policy came from: its checks run in a worker thread that imports the
+ * module again (policies/custom-run.ts), so a hang or a crash stays contained and attributed.
+ */
+export const CUSTOM_SOURCES = new WeakMap<Policy, { file: string; display: string }>();
 
 const Shape = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
@@ -43,9 +50,7 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
       bad(file, `could not load custom policy module: ${(e as Error).message.split("\n")[0]}`, "Run it with node to see the full error.");
       continue;
     }
-    const exported = mod.default ?? mod.policies ?? mod.policy;
-    const list = Array.isArray(exported) ? exported : [exported];
-    for (const p of list) {
+    for (const p of exportedPolicies(mod)) {
       const parsed = Shape.safeParse(p);
       if (!parsed.success) {
         bad(file, `export is not a valid policy: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`, "Export definePolicy({ id, title, category, severity, rationale, remediation, check }).");
@@ -57,26 +62,10 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
         continue;
       }
       seen.add(policy.id);
-      policies.push({ ...policy, options: policy.options ?? z.strictObject({}) });
+      const loaded: Policy = { ...policy, options: policy.options ?? z.strictObject({}) };
+      CUSTOM_SOURCES.set(loaded, { file, display: rel(file) });
+      policies.push(loaded);
     }
   }
   return { policies, diagnostics };
-}
-
-/** TypeScript modules are transpiled next to the source (so their imports resolve), then removed. */
-async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (!file.endsWith(".ts")) return import(pathToFileURL(file).href);
-  const ts = await import("typescript").catch(() => undefined);
-  if (!ts) throw new Error("TypeScript policies need the typescript package installed");
-  const out = ts.default.transpileModule(await readFile(file, "utf8"), {
-    compilerOptions: { module: ts.default.ModuleKind.ESNext, target: ts.default.ScriptTarget.ES2022 },
-    fileName: file,
-  }).outputText;
-  const tmp = path.join(path.dirname(file), `.${path.basename(file, ".ts")}.${process.pid}.tollgate.mjs`);
-  await writeFile(tmp, out);
-  try {
-    return await import(pathToFileURL(tmp).href);
-  } finally {
-    await rm(tmp, { force: true });
-  }
 }

@@ -7,6 +7,7 @@ import type { Diagnostic } from "../model/diagnostics.js";
 import type { Model, Project } from "../model/loader.js";
 import { locateIn, type Location } from "../model/source-map.js";
 import { didYouMean } from "../model/suggest.js";
+import { runCustomChecks } from "./custom-run.js";
 import { BUILTIN_POLICIES, WAIVER_RULES } from "./registry.js";
 import { score, scorecardDefs, type ScorecardResult } from "./scoring.js";
 import type { Anchor, Finding, FindingInput, Policy, PolicySeverity } from "./types.js";
@@ -133,7 +134,10 @@ export function sortFindings(findings: Finding[]): Finding[] {
 export async function evaluate(project: Project, options: EvaluateOptions = {}): Promise<Evaluation> {
   const diagnostics: Diagnostic[] = [];
   const policies = [...BUILTIN_POLICIES, ...(options.customPolicies ?? [])];
-  const configured = configure(project, policies, diagnostics);
+  // Custom checks run contained (worker thread, time limit); failures become diagnostics.
+  const contained = await runCustomChecks(project.model, configure(project, policies, diagnostics), project.now, options.env, project.config.limits?.customPolicyTimeoutMs);
+  diagnostics.push(...contained.diagnostics);
+  const configured = contained.configured;
   const findings = runPolicies(project.model, configured, project.now, options.env, (a) => locate(project, a));
   const maxDays = project.config.limits?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
   findings.push(...applyWaivers(findings, project.waivers, project.now, maxDays, fingerprint));

@@ -1,8 +1,16 @@
-/** The probe's three outputs: a text table, the JSON contract, and Prometheus text exposition. */
+/**
+ * The probe's three outputs: a text table, the JSON contract, and Prometheus text exposition. Each
+ * takes the run's redactor (checks/probe/redact.ts) and redacts every string it prints.
+ */
 import picocolors from "picocolors";
 import { Gauge, Registry } from "prom-client";
 import { METRICS } from "../../model/metrics.js";
+import type { Redactor } from "./redact.js";
 import type { ProbeResult } from "./types.js";
+
+function clean(results: ProbeResult[], redactor: Redactor | undefined): ProbeResult[] {
+  return redactor ? redactor.redactDeep(results) : results;
+}
 
 export function summary(results: ProbeResult[]) {
   return {
@@ -14,7 +22,8 @@ export function summary(results: ProbeResult[]) {
   };
 }
 
-export function renderJson(now: string, env: string, results: ProbeResult[]): string {
+export function renderJson(now: string, env: string, all: ProbeResult[], redactor?: Redactor): string {
+  const results = clean(all, redactor);
   return `${JSON.stringify({
     now, env, summary: summary(results),
     results: results.map((r) => ({
@@ -24,7 +33,8 @@ export function renderJson(now: string, env: string, results: ProbeResult[]): st
   }, null, 2)}\n`;
 }
 
-export function renderText(env: string, results: ProbeResult[], pc: ReturnType<typeof picocolors.createColors> = picocolors): string {
+export function renderText(env: string, all: ProbeResult[], pc: ReturnType<typeof picocolors.createColors> = picocolors, redactor?: Redactor): string {
+  const results = clean(all, redactor);
   const rows = results.map((r) => [
     r.service + (r.optional ? " (optional)" : ""), r.kind, r.status, r.stage, r.status === "skipped" ? "-" : `${r.latencyMs} ms`,
     r.detail + (r.history ? ` [${r.history.failures}/${r.history.runs} failed recently${r.history.flapping ? ", flapping" : ""}${r.history.p95 !== null ? `, p95 ${r.history.p95} ms` : ""}]` : ""),
@@ -40,7 +50,8 @@ export function renderText(env: string, results: ProbeResult[], pc: ReturnType<t
   return `${[line(head, true), ...rows.map((r) => line(r))].join("\n")}\n${env}: ${s.healthy} healthy, ${s.unhealthy} unhealthy, ${s.skipped} skipped${s.deadline ? `, ${s.deadline} past the deadline` : ""} of ${s.total}\n`;
 }
 
-export async function renderPrometheus(env: string, results: ProbeResult[]): Promise<string> {
+export async function renderPrometheus(env: string, all: ProbeResult[], redactor?: Redactor): Promise<string> {
+  const results = clean(all, redactor);
   const registry = new Registry();
   const labelNames = ["env", "service", "kind"] as const;
   const g = (name: string, help: string, extra: string[] = []) => new Gauge({ name, help, labelNames: [...labelNames, ...extra], registers: [registry] });

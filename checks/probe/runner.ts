@@ -12,6 +12,7 @@ import type { ServiceT } from "../../model/schema.js";
 import { AgentPool } from "./http-client.js";
 import { probeHttp } from "./http.js";
 import { reservedHost } from "./reserved-host.js";
+import { probeRedactor, Redactor } from "./redact.js";
 import { probeTcp } from "./tcp.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
@@ -28,20 +29,11 @@ export interface RunOptions {
   baseDelayMs?: number;
   /** Overall limit for the run: probes not finished by then are reported with status `deadline`. */
   deadlineMs?: number;
+  /** Built once per run (checks/probe/redact.ts); values found while probing are added to it. */
+  redactor?: Redactor;
 }
 
-/** Values that must never appear in any output: header values and signing secrets. */
-export class Redactor {
-  private readonly values = new Set<string>();
-  add(v: string | undefined): void {
-    if (v && v.length >= 4) this.values.add(v);
-  }
-  redact(text: string): string {
-    let out = text.replace(/\/\/[^/@\s]+:[^/@\s]+@/g, "//[REDACTED]@");
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("[REDACTED]");
-    return out;
-  }
-}
+export { Redactor };
 
 const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
 
@@ -76,7 +68,7 @@ export function selectServices(model: Model, env: string, only?: string[]): stri
 }
 
 export async function runProbes(model: Model, opts: RunOptions): Promise<{ results: ProbeResult[]; redactor: Redactor }> {
-  const redactor = new Redactor();
+  const redactor = opts.redactor ?? probeRedactor(model, opts.environment);
   const names = selectServices(model, opts.env, opts.services);
   const selected = new Set(names);
   const production = model.environments.get(opts.env)?.production ?? false;

@@ -5,6 +5,7 @@
 import { constants } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { writeFileAtomic } from "../../util/atomic-write.js";
+import type { Redactor } from "./redact.js";
 import type { HistorySummary, ProbeResult } from "./types.js";
 
 export const STATE_TOOL = "tollgate-probe-state";
@@ -124,6 +125,7 @@ export function consecutiveFailures(entries: StateEntry[] | undefined): number {
   return n;
 }
 
-export async function saveState(file: string, state: ProbeState): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+/** Written through the run's redactor: no string in the file can carry a secret. */
+export async function saveState(file: string, state: ProbeState, redactor?: Redactor): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(redactor ? redactor.redactDeep(state) : state, null, 2)}\n`);
 }

@@ -1,0 +1,104 @@
+/**
+ * Runs custom policy checks contained: each in its own worker thread, with the typed model passed
+ * as structured-clone data, under a time limit (limits.customPolicyTimeoutMs, default 5 s per
+ * policy). A check that throws, rejects, loops or reports something malformed becomes a
+ * `custom-policy-failed` diagnostic naming the policy id and module; its findings are dropped.
+ * Built-in policies pass through untouched; a custom one that succeeded is replaced by a policy
+ * that replays the findings its worker reported, so the engine scores both the same way.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Diagnostic } from "../model/diagnostics.js";
+import type { Model } from "../model/loader.js";
+import { CUSTOM_SOURCES } from "./custom.js";
+import type { FindingInput, Policy, PolicySeverity } from "./types.js";
+
+export const DEFAULT_CUSTOM_POLICY_TIMEOUT_MS = 5_000;
+/** Starting a worker and importing the module is not the policy's time; it has its own bound. */
+const LOAD_TIMEOUT_MS = 60_000;
+const SECTIONS = new Set(["environments", "services", "secrets", "apis", "webhooks", "channels", "alerts"]);
+
+interface Configured {
+  policy: Policy;
+  severity: PolicySeverity;
+  options: unknown;
+}
+
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  // Under the test runner this file is TypeScript; the worker runs from the compiled copy.
+  return here.endsWith(".ts") ? path.resolve(path.dirname(here), "../dist/policies/custom-worker.js") : path.join(path.dirname(here), "custom-worker.js");
+}
+
+function validFinding(f: unknown): f is FindingInput {
+  const x = f as FindingInput;
+  return !!x && typeof x.subject === "string" && typeof x.message === "string" && !!x.at && SECTIONS.has(x.at.section) && typeof x.at.name === "string" &&
+    (x.at.path === undefined || (Array.isArray(x.at.path) && x.at.path.every((p) => typeof p === "string" || typeof p === "number"))) &&
+    (x.key === undefined || typeof x.key === "string") && (x.date === undefined || typeof x.date === "string");
+}
+
+type Outcome = { ok: true; findings: FindingInput[] } | { ok: false; reason: string };
+
+function runOne(file: string, id: string, ctx: unknown, timeoutMs: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let worker: Worker;
+    const findings: FindingInput[] = [];
+    let settled = false;
+    let timer: NodeJS.Timeout;
+    const finish = (o: Outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker?.terminate();
+      resolve(o);
+    };
+    try {
+      worker = new Worker(workerFile(), { workerData: { file, id, ctx } });
+    } catch (e) {
+      finish({ ok: false, reason: `its context could not be passed to a worker (${(e as Error).message.split("\n")[0]})` });
+      return;
+    }
+    timer = setTimeout(() => finish({ ok: false, reason: `could not be loaded within ${LOAD_TIMEOUT_MS} ms` }), LOAD_TIMEOUT_MS);
+    worker.on("message", (m: { type: string; finding?: unknown; message?: string }) => {
+      if (m.type === "ready") {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish({ ok: false, reason: `check did not finish within ${timeoutMs} ms (limits.customPolicyTimeoutMs)` }), timeoutMs);
+      } else if (m.type === "finding") {
+        if (validFinding(m.finding)) findings.push(m.finding);
+        else finish({ ok: false, reason: "reported a finding without subject, message and at: { section, name }" });
+      } else if (m.type === "done") finish({ ok: true, findings });
+      else if (m.type === "error") finish({ ok: false, reason: m.message ?? "unknown error" });
+    });
+    worker.on("error", (e) => finish({ ok: false, reason: (e?.message ?? String(e)).split("\n")[0]! }));
+    worker.on("exit", (code) => finish({ ok: false, reason: `its worker exited (code ${code}) before the check finished` }));
+  });
+}
+
+export async function runCustomChecks(
+  model: Model, configured: readonly Configured[], now: string, env: string | undefined, timeoutMs = DEFAULT_CUSTOM_POLICY_TIMEOUT_MS,
+): Promise<{ configured: Configured[]; diagnostics: Diagnostic[] }> {
+  const environments = env ? [env] : [...model.environments.keys()];
+  const production = [...model.environments].find(([, e]) => e.production)?.[0];
+  const out: Configured[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const c of configured) {
+    const source = CUSTOM_SOURCES.get(c.policy);
+    if (!source) {
+      out.push(c);
+      continue;
+    }
+    const result = await runOne(source.file, c.policy.id, { model, options: c.options, now, environments, production }, timeoutMs);
+    if (!result.ok) {
+      diagnostics.push({
+        code: "custom-policy-failed", severity: "error", file: source.display, line: 1, col: 1,
+        message: `custom policy \`${c.policy.id}\` (${source.display}) failed: ${result.reason}`,
+        hint: "Fix the policy's check (run it with node, or with runPolicyCase from tollgate's testing API); its findings are not used.",
+      });
+      continue;
+    }
+    const replay: Policy = { ...c.policy, check: (_ctx, report) => result.findings.forEach((f) => report(f)) };
+    out.push({ ...c, policy: replay });
+  }
+  return { configured: out, diagnostics };
+}

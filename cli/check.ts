@@ -6,11 +6,12 @@ import { renderGithub } from "../policies/reporters/github.js";
 import { renderJson } from "../policies/reporters/json.js";
 import { renderJunit } from "../policies/reporters/junit.js";
 import { renderMarkdown } from "../policies/reporters/markdown.js";
+import { renderPrometheus } from "../policies/reporters/prometheus.js";
 import { renderSarif } from "../policies/reporters/sarif.js";
 import { renderText } from "../policies/reporters/text.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version } from "./common.js";
 
-const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github"] as const;
+const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github", "prometheus"] as const;
 
 export interface CheckOptions {
   root: string;
@@ -66,6 +67,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
       : target.format === "junit" ? renderJunit(report)
       : target.format === "markdown" ? renderMarkdown(report, comparison)
       : target.format === "github" ? renderGithub(report)
+      : target.format === "prometheus" ? await renderPrometheus(report)
       : renderText(report, { colors: colorsFor(target), ...(o.explain ? { explain: true } : {}), ...(comparison ? { comparison } : {}) });
     await emit(target, text);
   }

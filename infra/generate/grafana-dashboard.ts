@@ -40,6 +40,8 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
     .time({ from: "now-6h", to: "now" })
     .refresh("1m")
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    // Grafana's own annotations (alert state changes): every dashboard carries this built-in query.
+    .annotation(new dashboard.AnnotationQueryBuilder().name("Annotations & Alerts").builtIn(1).type("dashboard").datasource({ type: "grafana", uid: "-- Grafana --" }).enable(true).hide(true).iconColor("rgba(0, 211, 255, 1)"))
     .withVariable(tier)
     .withVariable(service);
   let id = 0;

@@ -4,6 +4,7 @@
  * thresholds and runbooks come from the manifests; uids are stable; the staging dashboard matches
  * its golden file; provisioning points at the same datasource uid.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
@@ -152,5 +153,20 @@ describe("the Grafana dashboard synth writes", async () => {
     const text = dashboardJson(envContext(ref.model, "staging", "test"));
     expect(dashboardJson(envContext(ref.model, "staging", "test"))).toBe(text);
     expect(text).toBe(readFileSync(path.join(REPO, "test/golden/grafana-staging.json"), "utf8"));
+  });
+});
+
+describe("start-up cost", () => {
+  /** How many modules of the Grafana SDK importing a compiled CLI command loads. */
+  const sdkModulesLoadedBy = (command: string) => {
+    const script = `import { createRequire } from "node:module"; await import(${JSON.stringify(path.join(REPO, "dist/cli", `${command}.js`))}); console.log(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("grafana-foundation-sdk")).length);`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: REPO, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    return Number(r.stdout.trim());
+  };
+
+  it("only synth loads the Grafana SDK; check, validate, probe and forecast do not pay for it", () => {
+    expect(sdkModulesLoadedBy("synth")).toBeGreaterThan(0);
+    for (const c of ["check", "validate", "probe", "forecast"]) expect(sdkModulesLoadedBy(c), c).toBe(0);
   });
 });

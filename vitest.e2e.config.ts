@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The e2e files each run real Prometheus and probe loops with latency thresholds: one at a time.
+    fileParallelism: false,
   },
 });

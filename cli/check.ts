@@ -8,11 +8,12 @@ import { renderGithub } from "../policies/reporters/github.js";
 import { renderJson } from "../policies/reporters/json.js";
 import { renderJunit } from "../policies/reporters/junit.js";
 import { renderMarkdown } from "../policies/reporters/markdown.js";
+import { renderPrometheus } from "../policies/reporters/prometheus.js";
 import { renderSarif } from "../policies/reporters/sarif.js";
 import { renderText } from "../policies/reporters/text.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 
-const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github"] as const;
+const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github", "prometheus"] as const;
 type Target = FormatTarget<(typeof FORMATS)[number]>;
 
 export interface CheckOptions {
@@ -116,6 +117,7 @@ async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, 
       : target.format === "junit" ? renderJunit(report)
       : target.format === "markdown" ? renderMarkdown(report, comparison)
       : target.format === "github" ? renderGithub(report)
+      : target.format === "prometheus" ? await renderPrometheus(report)
       : renderText(report, { colors: colorsFor(target), ...(o.explain ? { explain: true } : {}), ...(comparison ? { comparison } : {}) });
     await emit(target, text);
   }

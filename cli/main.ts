@@ -25,7 +25,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   program
     .command("check")
-    .description("run the policies, score readiness and gate CI (formats: text, json, sarif, junit, markdown, github)")
+    .description("run the policies, score readiness and gate CI (formats: text, json, sarif, junit, markdown, github, prometheus)")
     .addOption(rootOption())
     .addOption(new Option("--env <name>", "evaluate one environment only"))
     .addOption(nowOption())

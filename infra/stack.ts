@@ -4,7 +4,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import { Resource } from "@cdktf/provider-null/lib/resource/index.js";
 import type { Construct } from "constructs";
 import type { EnvContext } from "./generate/context.js";
-import { AlertRouting, AlertRules, ClientPolicies, HealthCheckSchedule, ProbeTargets } from "./constructs/index.js";
+import { AlertRouting, AlertRules, ClientPolicies, GrafanaDashboards, HealthCheckSchedule, ProbeTargets } from "./constructs/index.js";
 
 export interface GateOverride {
   reason: string;
@@ -30,6 +30,7 @@ export class EnvironmentStack extends TerraformStack {
     new AlertRouting(this, "alert-routing", props);
     new ProbeTargets(this, "probe-targets", props);
     new ClientPolicies(this, "client-policies", props);
+    new GrafanaDashboards(this, "grafana", props);
     new TerraformOutput(this, "alert_rule_count", { value: rules.alertCount });
     if (override) {
       // Recorded where reviewers look: the plan shows the override and its reason.

@@ -12,6 +12,10 @@ export const METRICS = {
   rotationDueDays: "tollgate_secret_rotation_due_days",
   projectedCost: "tollgate_api_projected_monthly_cost_usd",
   budget: "tollgate_api_monthly_budget_usd",
+  readinessScore: "tollgate_readiness_score_percent",
+  scorecardScore: "tollgate_readiness_scorecard_percent",
+  categoryPassed: "tollgate_readiness_category_passed",
+  findings: "tollgate_readiness_findings",
 } as const;
 
 export const RECORDED = {

@@ -9,6 +9,8 @@ import { commandLine, crontab, describeSchedule, jobs, kubernetesCronJobs } from
 import { alertsFor, blackboxConfig, prometheusConfig, ruleTestsFile, rulesFile } from "../generate/prometheus.js";
 import { alertmanagerConfig, routeExpectations, routeTestScript } from "../generate/alertmanager.js";
 import { clientPolicies } from "../generate/client-policies.js";
+import { GRAFANA_PATHS, dashboardProvisioning, datasourceProvisioning } from "../generate/grafana.js";
+import { dashboardJson } from "../generate/grafana-dashboard.js";
 import { GeneratedFile } from "./generated-file.js";
 
 export interface EnvProps {
@@ -65,5 +67,15 @@ export class ClientPolicies extends Construct {
   constructor(scope: Construct, id: string, { ctx, stagingDir }: EnvProps) {
     super(scope, id);
     new GeneratedFile(this, "summary", { stagingDir, relativePath: "client-policies.json", content: clientPolicies(ctx), kind: "client-policies" });
+  }
+}
+
+/** The environment's Grafana dashboard and the provisioning that loads it with its Prometheus datasource. */
+export class GrafanaDashboards extends Construct {
+  constructor(scope: Construct, id: string, { ctx, stagingDir }: EnvProps) {
+    super(scope, id);
+    new GeneratedFile(this, "dashboard", { stagingDir, relativePath: GRAFANA_PATHS.dashboard(ctx.env), content: dashboardJson(ctx), kind: "grafana-dashboard" });
+    new GeneratedFile(this, "dashboard-provider", { stagingDir, relativePath: GRAFANA_PATHS.dashboards, content: dashboardProvisioning(ctx), kind: "grafana-provisioning" });
+    new GeneratedFile(this, "datasource", { stagingDir, relativePath: GRAFANA_PATHS.datasources, content: datasourceProvisioning(ctx), kind: "grafana-provisioning" });
   }
 }

@@ -36,8 +36,8 @@ export function jobs(ctx: EnvContext): Job[] {
     {
       name: "readiness",
       schedule: "0 6 * * *",
-      description: "daily readiness check (policies and score)",
-      args: ["check", "--env", ctx.env, "--format", `json=${ctx.stateDir}/readiness-${ctx.env}.json`, "--fail-on", "never"],
+      description: "daily readiness check (policies and score; gauges for the dashboard)",
+      args: ["check", "--env", ctx.env, "--format", `json=${ctx.stateDir}/readiness-${ctx.env}.json`, "--format", `prometheus=${textfile("tollgate_readiness")}`, "--fail-on", "never"],
     },
     {
       name: "rotation-forecast",

@@ -137,7 +137,7 @@ describe("tollgate synth on the reference organization", () => {
     const tf = JSON.parse(actual);
     expect(tf.resource.null_resource["health-check-schedule_job-probe_2D7B3A8F"] ?? Object.values(tf.resource.null_resource).find((r: any) => r.triggers.schedule === "*/5 * * * *")).toBeDefined();
     const assets = Object.values(tf.resource.null_resource).filter((r: any) => r.triggers.sha256);
-    expect(assets.length).toBe(10);
+    expect(assets.length).toBe(13);
     for (const a of assets as any[]) expect(existsSync(path.join(out, "stacks/staging", a.triggers.asset))).toBe(true);
   });
 

@@ -2,6 +2,8 @@
  * Problems the user caused are data, not exceptions. Every one carries a stable code
  * (documented in docs/diagnostics.md) and a location.
  */
+import { escapeTerminal } from "../util/terminal-escape.js";
+
 export type Severity = "error" | "warning" | "note";
 
 export const DIAGNOSTIC_CODES = {
@@ -60,7 +62,7 @@ export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
   );
 }
 
-/** `file:line:col code message` with the hint on the next line, as the guide asks. */
+/** `file:line:col code message` with the hint on the next line, as the guide asks; input text escaped. */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  hint: ${d.hint}`;
+  return `${escapeTerminal(d.file)}:${d.line}:${d.col} ${d.code} ${escapeTerminal(d.message)}\n  hint: ${escapeTerminal(d.hint)}`;
 }

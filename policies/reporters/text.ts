@@ -2,6 +2,7 @@
 import picocolors from "picocolors";
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
+import { escapeTerminal as esc } from "../../util/terminal-escape.js";
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 
@@ -14,24 +15,24 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
     if (f.location.file !== file) {
       file = f.location.file;
       if (lines.length) lines.push("");
-      lines.push(pc.underline(file));
+      lines.push(pc.underline(esc(file)));
     }
-    const state = f.waived ? pc.dim(` (waived until ${f.waiver!.expires}: ${f.waiver!.reason})`) : f.baselineState === "new" ? pc.magenta(" (new)") : "";
-    const text = `  ${`${f.location.line}:${f.location.col}`.padEnd(8)}${sev(f.severity.padEnd(7))} ${pc.dim(f.ruleId)}  ${f.subject}: ${f.message}${state}`;
+    const state = f.waived ? pc.dim(` (waived until ${esc(f.waiver!.expires)}: ${esc(f.waiver!.reason)})`) : f.baselineState === "new" ? pc.magenta(" (new)") : "";
+    const text = `  ${`${f.location.line}:${f.location.col}`.padEnd(8)}${sev(f.severity.padEnd(7))} ${pc.dim(esc(f.ruleId))}  ${esc(f.subject)}: ${esc(f.message)}${state}`;
     lines.push(f.waived ? pc.dim(text) : text);
   }
   if (lines.length) lines.push("");
   lines.push(pc.bold(`Readiness ${report.score.percent}%${report.env ? ` (${report.env})` : ""} as of ${report.now}`));
   for (const s of report.scorecards) {
     const bar = s.passed === s.total ? pc.green : s.passed === 0 ? pc.red : pc.yellow;
-    lines.push(`  ${s.title.padEnd(40)} ${bar(`${s.passed} of ${s.total}`.padStart(7))}  ${bar(`${s.percent}%`.padStart(4))}`);
+    lines.push(`  ${esc(s.title).padEnd(40)} ${bar(`${s.passed} of ${s.total}`.padStart(7))}  ${bar(`${s.percent}%`.padStart(4))}`);
     if (opts.explain) {
       for (const c of s.categories) {
         const deciding = c.findings.filter((f) => !f.waived && f.severity === "error");
         const advisory = c.findings.filter((f) => f.waived || f.severity !== "error");
-        lines.push(`    ${c.passed ? pc.green("✔") : pc.red("✖")} ${c.title}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`);
-        for (const f of deciding) lines.push(`        ${pc.red("•")} ${f.ruleId} ${f.subject}: ${f.message}`);
-        for (const f of advisory) lines.push(pc.dim(`        ◦ ${f.ruleId} ${f.subject}: ${f.message}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`));
+        lines.push(`    ${c.passed ? pc.green("✔") : pc.red("✖")} ${esc(c.title)}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`);
+        for (const f of deciding) lines.push(`        ${pc.red("•")} ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}`);
+        for (const f of advisory) lines.push(pc.dim(`        ◦ ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`));
       }
     }
   }

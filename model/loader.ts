@@ -183,7 +183,7 @@ function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, b
       const known = knownKeys(schema, rel);
       for (const key of issue.keys) {
         const hint = didYouMean(key, known) ?? (known.length ? `allowed keys: ${known.join(", ")}` : undefined);
-        out.add("unknown-key", locateIn(src, [...full, key]), `unknown key \`${key}\``, hint);
+        out.add("unknown-key", locateIn(src, [...full, key]), `unknown key \`${clip(key)}\``, hint);
       }
       return;
     }
@@ -223,6 +223,11 @@ function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, b
     default:
       out.add("invalid-value", locateIn(src, full), `\`${field}\`: ${issue.message}`);
   }
+}
+
+/** Keys are quoted in messages; a long one (a pasted line) is cut so messages never carry much input. */
+function clip(key: string): string {
+  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
 }
 
 function describeType(v: unknown): string {
@@ -336,7 +341,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     const obj = data as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
       if (!(SECTIONS as readonly string[]).includes(key)) {
-        out.add("unknown-key", locateIn(src, [key]), `unknown section \`${key}\``, didYouMean(key, SECTIONS) ?? `sections: ${SECTIONS.join(", ")}`);
+        out.add("unknown-key", locateIn(src, [key]), `unknown section \`${clip(key)}\``, didYouMean(key, SECTIONS) ?? `sections: ${SECTIONS.join(", ")}`);
       }
     }
     for (const section of SECTIONS) {

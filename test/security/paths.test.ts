@@ -68,6 +68,14 @@ describe("configured paths stay inside the project root", () => {
     expect(JSON.stringify(r.diagnostics)).not.toContain("SECRETISH_LINE");
   });
 
+  it("an unknown key is quoted at most 64 characters long (a pasted line is not echoed whole)", async () => {
+    const long = `k${"x".repeat(300)}TAIL`;
+    const r = await load(await project({ "manifests/long.yaml": `${long}: 1\n` }));
+    expect(codes(r)).toEqual(["unknown-key manifests/long.yaml:1"]);
+    expect(r.diagnostics[0]!.message).not.toContain("TAIL");
+    expect(r.diagnostics[0]!.message.length).toBeLessThan(100);
+  });
+
   it("CLI: waivers: /etc/passwd exits 2 and prints no line of the file", async () => {
     const dir = await project({}, "waivers: /etc/passwd\n");
     const r = await runCli(["validate", "--root", dir, "--now", NOW]);

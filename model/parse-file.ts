@@ -181,6 +181,12 @@ function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): boolean
       const seen = new Set<string>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
+        // Keys are checked for tags here; values below when popped.
+        const keyTag = (pair.key as Node | null)?.tag;
+        if (keyTag !== undefined && !CORE_TAGS.has(keyTag)) {
+          out.add("yaml-unsupported-tag", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `tag \`${keyTag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`, "Remove the tag; manifests use plain mappings, lists and scalars.");
+          ok = false;
+        }
         const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
         if (k !== undefined) {
           if (seen.has(k)) {

@@ -141,6 +141,7 @@ describe("YAML beyond the core schema is a located error (serial and worker thre
     ["set.yaml", "secrets: !!set\n  ? A\n", "yaml-unsupported-tag manifests/set.yaml:2"],
     ["custom.yaml", "services:\n  api2: !thing\n    kind: http-api\n", "yaml-unsupported-tag manifests/custom.yaml:3"],
     ["binary.yaml", "services:\n  api2:\n    owner: !!binary aGVsbG8=\n", "yaml-unsupported-tag manifests/binary.yaml:3"],
+    ["key-tag.yaml", "services:\n  ? !!binary YXBp\n  : { kind: http-api }\n", "yaml-unsupported-tag manifests/key-tag.yaml:2"],
     ["alias.yaml", "services:\n  api2: *nowhere\n", "yaml-undefined-alias manifests/alias.yaml:2"],
     ["deep-flow.yaml", `services: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`, "nesting-too-deep manifests/deep-flow.yaml:1"],
     ["deep-block.yaml", `services:\n  ${"- ".repeat(10_000)}x\n`, "nesting-too-deep manifests/deep-block.yaml:2"],

@@ -5,8 +5,8 @@
  * (an `out.old-*` with no `out`) or removed (`out.tmp-*`) by the next run; SIGINT/SIGTERM clean up.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, renameSync, rmSync, type Stats } from "node:fs";
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, writeFile } from "node:fs/promises";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from "node:fs";
+import { lstat, readdir, realpath, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "./usage-error.js";
 
@@ -83,21 +83,29 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Takes `OUT.lock` (a stale lock of a dead process is taken over); returns its release. */
-export async function lockOutDir(out: string): Promise<() => void> {
+/**
+ * Takes `OUT.lock` (a stale lock of a dead process is taken over). Synchronous on purpose: no signal
+ * can be handled between creating the lock and the caller recording that it owns it.
+ */
+export function lockOutDirSync(out: string): void {
   const lock = `${out}.lock`;
-  await mkdir(path.dirname(out), { recursive: true });
+  mkdirSync(path.dirname(out), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fh = await open(lock, "wx");
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
-      return () => rmSync(lock, { force: true });
+      const fd = openSync(lock, "wx");
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const pid = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+      let pid = NaN;
+      try {
+        pid = Number(readFileSync(lock, "utf8").trim());
+      } catch {
+        /* vanished: retry */
+      }
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new UsageError(`another synth is writing ${out} (process ${pid})`, `Wait for it to finish; if no synth runs, delete ${lock}.`);
-      await rm(lock, { force: true });
+      rmSync(lock, { force: true });
     }
   }
   throw new UsageError(`another synth is writing ${out}`, `Wait for it to finish; if no synth runs, delete ${lock}.`);
@@ -131,7 +139,11 @@ export interface OutTransaction {
 export async function beginOutDir(outDir: string, protect: Protected = {}): Promise<OutTransaction> {
   const out = path.resolve(outDir);
   await checkOutDir(outDir, protect);
-  const release = await lockOutDir(out);
+  let locked = false;
+  const release = () => {
+    if (locked) rmSync(`${out}.lock`, { force: true });
+    locked = false;
+  };
   const suffix = () => `${process.pid}-${randomBytes(4).toString("hex")}`;
   const tmp = `${out}.tmp-${suffix()}`;
   const old = `${out}.old-${suffix()}`;
@@ -154,6 +166,9 @@ export async function beginOutDir(outDir: string, protect: Protected = {}): Prom
     cleanup();
   };
   try {
+    // Handlers are in place before the lock exists, and the lock is taken synchronously.
+    lockOutDirSync(out);
+    locked = true;
     await recoverLeftovers(out);
     // Again under the lock: the folder may have changed while waiting, or been recovered.
     await checkOutDir(outDir, protect);
@@ -166,8 +181,9 @@ export async function beginOutDir(outDir: string, protect: Protected = {}): Prom
     close,
     async commit() {
       await writeFile(path.join(tmp, MARKER), "Created by tollgate synth; the next synth replaces this folder.\n");
-      if (existsSync(out)) await rename(out, old);
-      await rename(tmp, out);
+      // Synchronous: a signal handler never runs while a rename is in flight on another thread.
+      if (existsSync(out)) renameSync(out, old);
+      renameSync(tmp, out);
       await rm(old, { recursive: true, force: true });
     },
   };

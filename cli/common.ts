@@ -9,11 +9,8 @@ export const EXIT_GATE = 1;
 export const EXIT_INPUT = 2;
 
 /** Thrown for usage errors; main() prints the message and exits 2 without a stack trace. */
-export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-  }
-}
+export { UsageError } from "../util/usage-error.js";
+import { UsageError } from "../util/usage-error.js";
 
 export { version } from "../util/version.js";
 
@@ -63,6 +60,7 @@ export function parseFormats<F extends string>(values: string[] | undefined, cho
   return out;
 }
 
+/** Standard output, or FILE through writeFileAtomic (`-` is standard output too). */
 export async function emit(target: { file?: string }, text: string): Promise<void> {
   if (target.file) await writeFileAtomic(target.file, text);
   else process.stdout.write(text);

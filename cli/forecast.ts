@@ -1,7 +1,8 @@
 import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../model/loader.js";
 import { forecast, forecastMetrics } from "../policies/forecast.js";
-import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import { escapeTerminal } from "../util/terminal-escape.js";
+import { EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
 
 export interface ForecastOptions { root: string; now?: string; days?: string; env?: string; format: string; output?: string }
 
@@ -36,7 +37,7 @@ export async function forecastCommand(o: ForecastOptions): Promise<number> {
   if (items.length === 0) lines.push("  nothing becomes due, overdue or expires");
   for (const i of items) {
     const k = i.kind === "rotation-overdue" ? pc.red("overdue") : i.kind === "rotation-due" ? pc.yellow("due    ") : pc.blue("waiver ");
-    lines.push(`  ${i.date}  ${k}  ${i.subject}: ${i.message}`);
+    lines.push(`  ${i.date}  ${k}  ${escapeTerminal(i.subject)}: ${escapeTerminal(i.message)}`);
   }
   if (overdueNow > 0) lines.push(pc.red(`  ${overdueNow} rotation${overdueNow === 1 ? " is" : "s are"} already overdue (see tollgate check)`));
   await emit(target, `${lines.join("\n")}\n`);

@@ -3,6 +3,7 @@
  * never pay for cdktf or the MCP SDK.
  */
 import { Command, CommanderError, Option } from "commander";
+import { escapeTerminal } from "../util/terminal-escape.js";
 import { EXIT_INPUT, UsageError, collect, version } from "./common.js";
 
 const rootOption = () => new Option("--root <dir>", "project root (holds tollgate.yaml)").default(".");
@@ -110,10 +111,10 @@ export async function run(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_INPUT;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`tollgate: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ""}`);
+      process.stderr.write(`tollgate: ${escapeTerminal(e.message)}\n${e.hint ? `  hint: ${escapeTerminal(e.hint)}\n` : ""}`);
       return EXIT_INPUT;
     }
-    process.stderr.write(`tollgate: internal error: ${(e as Error)?.message ?? String(e)}\n(this is a bug; please report it with the command you ran)\n`);
+    process.stderr.write(`tollgate: internal error: ${escapeTerminal((e as Error)?.message ?? String(e))}\n(this is a bug; please report it with the command you ran)\n`);
     if (process.env.TOLLGATE_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     return EXIT_INPUT;
   }

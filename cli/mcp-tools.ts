@@ -1,4 +1,6 @@
 import { checkEnvironments } from "../model/environment-option.js";
+import { Document, Scalar } from "yaml";
+import { escapeTerminal, isTerminalSafe } from "../util/terminal-escape.js";
 import { loadProject } from "../model/loader.js";
 import { durationMs } from "../model/duration.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
@@ -38,12 +40,30 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
     try {
       if (reserved) throw new Error(`${reserved} is a reserved documentation hostname; not contacted`);
       const tools = await listToolHashes(ep, s.healthCheck!.mcp!.transport, headers, s.healthCheck?.timeout ? durationMs(s.healthCheck.timeout) : 10_000, s.healthCheck?.maxBodyBytes);
-      lines.push(`# ${name} (${env}): paste under services.${name}.healthCheck.mcp`, "toolSchemas:", ...tools.map((t) => `  ${t.name}: ${t.sha256}`), "");
+      lines.push(`# ${name} (${env}): paste under services.${name}.healthCheck.mcp`, toolSchemasYaml(tools), "");
     } catch (e) {
       failed++;
-      lines.push(`# ${name} (${env}): could not list tools: ${redactor.redact(String((e as Error)?.message ?? e)).split("\n")[0]}`, "");
+      lines.push(`# ${name} (${env}): could not list tools: ${escapeTerminal(redactor.redact(String((e as Error)?.message ?? e)).split("\n")[0]!)}`, "");
     }
   }
   await emit({}, redactor.redact(lines.join("\n"))).catch((e) => { throw redactError(e, redactor); });
   return failed ? EXIT_GATE : EXIT_OK;
+}
+
+/**
+ * Tool names come from the server: they are written as YAML keys by the yaml library (quoted when
+ * needed), so a name can never add lines or keys; names with control or bidi characters are
+ * double-quoted with every such character escaped.
+ */
+export function toolSchemasYaml(tools: { name: string; sha256: string }[]): string {
+  const doc = new Document({});
+  const map = doc.createNode(new Map<unknown, unknown>()) as any;
+  for (const t of tools) {
+    const key = new Scalar(t.name);
+    if (!isTerminalSafe(t.name)) key.type = Scalar.QUOTE_DOUBLE;
+    map.add(doc.createPair(key, t.sha256));
+  }
+  doc.contents = doc.createNode({}) as any;
+  (doc.contents as any).add(doc.createPair("toolSchemas", map));
+  return doc.toString({ lineWidth: 0 }).trimEnd().split("\n").map(escapeTerminal).join("\n");
 }

@@ -56,7 +56,8 @@ export async function synthCommand(o: SynthCliOptions): Promise<number> {
   }
   const envs = wanted.filter((e) => !refused.includes(e));
   if (envs.length) {
-    const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides });
+    const protect = { root: project.root, manifests: project.config.manifests.map((m) => path.resolve(project.root, m)) };
+    const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides, protect });
     const rel = path.relative(process.cwd(), result.outDir) || ".";
     for (const e of envs) process.stdout.write(`${pc.green("✔")} ${e}: ${rel}/stacks/${e}/${o.hcl ? "cdk.tf" : "cdk.tf.json"}, config in ${rel}/config/${e}/\n`);
   }

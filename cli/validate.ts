@@ -1,5 +1,6 @@
 import pc from "picocolors";
 import { loadProject } from "../model/loader.js";
+import { escapeTerminal } from "../util/terminal-escape.js";
 import { EXIT_INPUT, EXIT_OK, parseChoice, parseNow } from "./common.js";
 
 export interface ValidateOptions {
@@ -18,8 +19,8 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
   }
   for (const d of diagnostics) {
     const color = d.severity === "error" ? pc.red : d.severity === "warning" ? pc.yellow : pc.blue;
-    process.stdout.write(`${pc.bold(`${d.file}:${d.line}:${d.col}`)} ${color(d.code)} ${d.message}\n`);
-    process.stdout.write(`  ${pc.dim("hint:")} ${d.hint}\n`);
+    process.stdout.write(`${pc.bold(`${escapeTerminal(d.file)}:${d.line}:${d.col}`)} ${color(d.code)} ${escapeTerminal(d.message)}\n`);
+    process.stdout.write(`  ${pc.dim("hint:")} ${escapeTerminal(d.hint)}\n`);
   }
   const m = project.model;
   if (ok) {

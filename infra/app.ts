@@ -3,7 +3,10 @@
  * TOLLGATE_ENV (comma-separated; default all) and TOLLGATE_NOW. The production gate applies here
  * too; TOLLGATE_FORCE_REASON overrides it and is recorded in the stack.
  */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { App } from "cdktf";
+import { MARKER } from "../util/output-dir.js";
 import { productionGate } from "../checks/gate.js";
 import { assess } from "../checks/readiness.js";
 import { todayUtc } from "../model/dates.js";
@@ -35,3 +38,5 @@ for (const env of envs.filter((e) => project.model.environments.get(e)?.producti
 const app = new App();
 addStacks(app, project.model, { envs, version: version(), overrides });
 app.synth();
+// The same marker tollgate synth writes, so `tollgate synth --out cdktf.out` may replace this output.
+writeFileSync(path.join(app.outdir, MARKER), "Created by tollgate's cdktf app; tollgate synth may replace this folder.\n");

@@ -1,16 +1,15 @@
 /**
  * model → synth. Builds the cdktf app for the chosen environments into a temporary sibling of the
  * output folder and swaps it into place, so a failed or interrupted synth leaves the previous
- * output intact.
+ * output intact. util/output-dir.ts decides whether --out may be replaced, locks it and recovers
+ * what a killed run left.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { App } from "cdktf";
 import type { Model } from "../model/loader.js";
 import { envContext } from "./generate/context.js";
 import { EnvironmentStack, type GateOverride } from "./stack.js";
+import { beginOutDir, type Protected } from "../util/output-dir.js";
 
 export interface SynthOptions {
   envs: string[];
@@ -18,6 +17,8 @@ export interface SynthOptions {
   hcl?: boolean;
   version: string;
   overrides?: Record<string, GateOverride>;
+  /** Folders the output must never replace or contain (the project root and manifest folders). */
+  protect?: Protected;
 }
 
 export interface SynthResult {
@@ -37,8 +38,8 @@ export function addStacks(app: App, model: Model, opts: { envs: string[]; versio
 
 export async function synthesize(model: Model, opts: SynthOptions): Promise<SynthResult> {
   const outDir = path.resolve(opts.outDir);
-  await mkdir(path.dirname(outDir), { recursive: true });
-  const tmp = `${outDir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const tx = await beginOutDir(opts.outDir, opts.protect);
+  const tmp = tx.tmp;
   // cdktf 0.21 stacks read HCL mode from this variable only, not from the App option.
   const previousHcl = process.env.SYNTH_HCL_OUTPUT;
   try {
@@ -47,16 +48,11 @@ export async function synthesize(model: Model, opts: SynthOptions): Promise<Synt
     const app = new App({ outdir: tmp, hclOutput: !!opts.hcl, skipValidation: false });
     addStacks(app, model, opts);
     app.synth();
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
+    await tx.commit();
   } finally {
     if (previousHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
     else process.env.SYNTH_HCL_OUTPUT = previousHcl;
+    tx.close();
   }
-  const old = `${outDir}.old-${process.pid}-${randomBytes(4).toString("hex")}`;
-  if (existsSync(outDir)) await rename(outDir, old);
-  await rename(tmp, outDir);
-  await rm(old, { recursive: true, force: true });
   return { outDir, stacks: opts.envs };
 }

@@ -2,6 +2,8 @@
  * Problems the user caused are data, not exceptions. Every one carries a stable code
  * (documented in docs/diagnostics.md) and a location.
  */
+import { escapeTerminal } from "../util/terminal-escape.js";
+
 export type Severity = "error" | "warning" | "note";
 
 export const DIAGNOSTIC_CODES = {
@@ -15,6 +17,11 @@ export const DIAGNOSTIC_CODES = {
   "file-encoding": "The file is not valid UTF-8.",
   "file-outside-root": "A symlink points outside the project root.",
   "file-unreadable": "The file could not be read.",
+  "path-outside-root": "A path configured in tollgate.yaml resolves outside the project root.",
+  "path-not-found": "A path configured in tollgate.yaml does not exist or is not a folder.",
+  "symlink-broken": "A symlink is dangling or loops.",
+  "yaml-unsupported-tag": "A YAML tag other than the core schema's (such as !!omap, !!set or a custom tag).",
+  "yaml-undefined-alias": "An alias names an anchor that is not defined before it.",
   "nesting-too-deep": "The document nests deeper than allowed.",
   "forbidden-key": "A key such as __proto__ or constructor is not allowed.",
   "unknown-key": "A key is not part of the schema.",
@@ -64,7 +71,7 @@ export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
   );
 }
 
-/** `file:line:col code message` with the hint on the next line, as the guide asks. */
+/** `file:line:col code message` with the hint on the next line, as the guide asks; input text escaped. */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}\n  hint: ${d.hint}`;
+  return `${escapeTerminal(d.file)}:${d.line}:${d.col} ${d.code} ${escapeTerminal(d.message)}\n  hint: ${escapeTerminal(d.hint)}`;
 }

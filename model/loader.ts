@@ -3,7 +3,7 @@
  * returns the typed model, the source map and every diagnostic found in one pass.
  */
 import { availableParallelism } from "node:os";
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Document } from "yaml";
 import type { z } from "zod";
@@ -22,6 +22,7 @@ import { didYouMean, closest } from "./suggest.js";
 import { knownKeys } from "./zod-paths.js";
 import { checkReferences } from "./references.js";
 import { SecretSet } from "./redact.js";
+import { listYaml, resolveConfigured } from "./project-paths.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -154,6 +155,8 @@ function emptyModel(): Model {
 interface FileReader extends ReaderConfig {
   root: string;
   out: Collector;
+  /** The configured waivers file once it passed the root check (undefined: not configured or refused). */
+  waiversPath?: string | undefined;
 }
 
 function hasPath(value: unknown, path: readonly (string | number)[]): boolean {
@@ -179,7 +182,7 @@ function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, b
       const known = knownKeys(schema, rel);
       for (const key of issue.keys) {
         const hint = didYouMean(key, known) ?? (known.length ? `allowed keys: ${known.join(", ")}` : undefined);
-        out.add("unknown-key", locateIn(src, [...full, key]), `unknown key \`${key}\``, hint);
+        out.add("unknown-key", locateIn(src, [...full, key]), `unknown key \`${clip(key)}\``, hint);
       }
       return;
     }
@@ -227,6 +230,11 @@ function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, b
   }
 }
 
+/** Keys are quoted in messages; a long one (a pasted line) is cut so messages never carry much input. */
+function clip(key: string): string {
+  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
+}
+
 function describeType(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
@@ -259,33 +267,6 @@ function nameHint(base: (string | number)[], rel: (string | number)[]): string {
   return "Names are lower-case kebab-case (a-z, 0-9, -), e.g. shopify-admin.";
 }
 
-async function listYaml(r: FileReader, dir: string, out: string[]): Promise<void> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const abs = path.join(dir, e.name);
-    if (e.isDirectory()) await listYaml(r, abs, out);
-    else if (e.isSymbolicLink()) {
-      let target: string;
-      try {
-        target = await realpath(abs);
-      } catch {
-        continue;
-      }
-      const s = await stat(target);
-      if (s.isDirectory()) {
-        if (target.startsWith(r.realRoot + path.sep)) await listYaml(r, abs, out);
-        else r.out.add("file-outside-root", { file: display(r, abs), line: 1, col: 1 }, "symlinked folder points outside the project root");
-      } else if (/\.ya?ml$/i.test(e.name)) out.push(abs);
-    } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(abs);
-  }
-}
-
 export async function loadProject(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   const absRoot = path.resolve(root);
   const out = new Collector();
@@ -310,11 +291,13 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   // Project configuration first: it names the manifest folders and the limits.
   let config = ProjectConfig.parse({});
   let configLocation: SourceFile | undefined;
+  let rawConfig: unknown;
   const configPath = path.join(absRoot, CONFIG_FILE);
   if (await exists(configPath)) {
     const read = await parseFile(reader, configPath, out);
     if (read) {
       configLocation = read.src;
+      rawConfig = read.data;
       const parsed = ProjectConfig.safeParse(read.data, { reportInput: true });
       if (parsed.success) config = parsed.data;
       else for (const i of parsed.error.issues) issueToDiagnostic(out, read.src, ProjectConfig, [], i, read.data);
@@ -324,8 +307,18 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   reader.maxDepth = config.limits?.maxDepth ?? DEFAULT_MAX_DEPTH;
   model.organization = config.organization;
 
+  // Configured paths must resolve inside the root; explicitly configured ones must exist.
+  const at = (key: string, index?: number): Location =>
+    configLocation && hasPath(rawConfig, index === undefined ? [key] : [key, index]) ? locateIn(configLocation, index === undefined ? [key] : [key, index]) : { file: display(reader, configPath), line: 1, col: 1 };
+  const explicitManifests = hasPath(rawConfig, ["manifests"]);
   const files: string[] = [];
-  for (const dir of config.manifests) await listYaml(reader, path.resolve(absRoot, dir), files);
+  const walked = new Set<string>();
+  for (const [i, dir] of config.manifests.entries()) {
+    const abs = await resolveConfigured(reader, "manifests", dir, at("manifests", i), { required: explicitManifests, kind: "folder" });
+    if (abs) await listYaml(reader, abs, files, walked);
+  }
+  if (config.waivers) reader.waiversPath = await resolveConfigured(reader, "waivers", config.waivers, at("waivers"), { required: true, kind: "file" });
+  if (config.customPolicies) await resolveConfigured(reader, "customPolicies", config.customPolicies, at("customPolicies"), { required: false, kind: "folder" });
   if (files.length === 0 && out.diagnostics.length === 0) {
     out.add("no-manifests", { file: toPosix(path.relative(reader.displayBase, absRoot) || "."), line: 1, col: 1 }, `no manifest files in ${config.manifests.join(", ")}`, "Create manifests/*.yaml, or set `manifests:` in tollgate.yaml.");
   }
@@ -353,7 +346,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     const obj = data as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
       if (!(SECTIONS as readonly string[]).includes(key)) {
-        out.add("unknown-key", locateIn(src, [key]), `unknown section \`${key}\``, didYouMean(key, SECTIONS) ?? `sections: ${SECTIONS.join(", ")}`);
+        out.add("unknown-key", locateIn(src, [key]), `unknown section \`${clip(key)}\``, didYouMean(key, SECTIONS) ?? `sections: ${SECTIONS.join(", ")}`);
       }
     }
     for (const section of SECTIONS) {
@@ -416,13 +409,17 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
 }
 
 async function loadWaivers(reader: FileReader, absRoot: string, config: ProjectConfigT): Promise<LocatedWaiver[]> {
-  const file = path.resolve(absRoot, config.waivers ?? DEFAULT_WAIVERS_FILE);
-  if (!(await exists(file))) {
-    if (config.waivers) reader.out.add("file-unreadable", { file: config.waivers, line: 1, col: 1 }, "waivers file named in tollgate.yaml does not exist");
-    return [];
-  }
+  // A configured waivers file was checked (inside the root, a regular file) before; refused → not read.
+  if (config.waivers && !reader.waiversPath) return [];
+  const file = reader.waiversPath ?? path.resolve(absRoot, DEFAULT_WAIVERS_FILE);
+  if (!(await exists(file))) return [];
   const read = await parseFile(reader, file, reader.out);
   if (!read) return [];
+  // Not a waivers file at all: say so once, without quoting what it holds.
+  if (read.data === null || typeof read.data !== "object" || Array.isArray(read.data) || !Object.prototype.hasOwnProperty.call(read.data, "waivers")) {
+    reader.out.add("invalid-type", locateIn(read.src, []), "this is not a waivers file: it must be a mapping with a `waivers:` list", "See docs/policies.md for the waivers file format.");
+    return [];
+  }
   const parsed = WaiversFile.safeParse(read.data, { reportInput: true });
   if (!parsed.success) {
     for (const i of parsed.error.issues) issueToDiagnostic(reader.out, read.src, WaiversFile, [], i, read.data);

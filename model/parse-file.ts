@@ -5,7 +5,7 @@
  */
 import { lstat, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node } from "yaml";
 import type { DiagnosticCode, Severity } from "./diagnostics.js";
 import { looksLikeSecretValue, scanDocument, VALUE_LIKE_KEYS } from "./secret-scan.js";
 import { DocumentSource, locateOffset, type Location } from "./source-map.js";
@@ -59,13 +59,24 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     out.add("file-unreadable", top, "file could not be read", "Check that it exists and is readable.");
     return undefined;
   }
+  if (!info.isFile()) {
+    // A FIFO or device would block or never end; a folder cannot be parsed.
+    out.add("file-unreadable", top, `not a regular file (${info.isDirectory() ? "a folder" : "a device, FIFO or socket"})`, "Name a YAML file.");
+    return undefined;
+  }
   if (info.size > r.maxBytes) {
     out.add("file-too-large", top, `file is ${info.size} bytes, over the ${r.maxBytes}-byte limit`, "Split it into several files, or raise limits.maxFileBytes in tollgate.yaml.");
     return undefined;
   }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(abs);
+  } catch (e) {
+    out.add("file-unreadable", top, `file could not be read (${readFailure(e)})`, "Make it readable by the user running tollgate.");
+    return undefined;
+  }
   let content: string;
   try {
-    const bytes = await readFile(abs);
     content = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     out.add("file-encoding", top, "file is not valid UTF-8", "Save the file as UTF-8.");
@@ -87,6 +98,11 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
   let fatal = false;
   for (const e of doc.errors) {
     fatal = true;
+    if (e.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(e.message)) {
+      // The parser itself ran out of stack: only extreme nesting does that.
+      out.add("nesting-too-deep", locateOffset(src, e.pos[0]), `nesting is far deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
+      continue;
+    }
     const code: DiagnosticCode =
       e.code === "DUPLICATE_KEY" ? "yaml-duplicate-key" : e.code === "TAB_AS_INDENT" ? "yaml-tab-indent" : e.code === "MULTIPLE_DOCS" ? "yaml-multiple-documents" : "yaml-syntax";
     const hint =
@@ -104,6 +120,7 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     return undefined;
   }
   if (!walkAst(r, src, out)) return undefined;
+  if (!checkAliases(src, out)) return undefined;
 
   let data: unknown;
   try {
@@ -118,6 +135,32 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
   return { src, data };
 }
 
+function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a folder" : code ?? "unknown error";
+}
+
+/** Tags the core schema resolves itself; anything else (!!omap, !!set, !!binary, !custom) is refused. */
+const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** Every alias must name an anchor defined before it (document order); reported where it is used. */
+function checkAliases(src: DocumentSource, out: FileOutput): boolean {
+  const anchors = new Set<string>();
+  let ok = true;
+  visit(src.doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) {
+          out.add("yaml-undefined-alias", locateOffset(src, node.range?.[0] ?? 0), `alias \`*${node.source.slice(0, 64)}\` names no anchor defined before it`, "Define the anchor (&name) before using the alias, or write the value out.");
+          ok = false;
+        }
+      } else if (node.anchor) anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  return ok;
+}
+
 /** One linear pass over the AST (aliases are not expanded): depth, forbidden keys, value-like secrets. */
 function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): boolean {
   let ok = true;
@@ -129,10 +172,22 @@ function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): boolean
       out.add("nesting-too-deep", locateOffset(src, offset), `nesting is deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
       return false;
     }
+    const tag = (node as Node | undefined)?.tag;
+    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      out.add("yaml-unsupported-tag", locateOffset(src, (node as Node).range?.[0] ?? 0), `tag \`${tag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`, "Remove the tag; manifests use plain mappings, lists and scalars.");
+      ok = false;
+      continue;
+    }
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
+        // Keys are checked for tags here; values below when popped.
+        const keyTag = (pair.key as Node | null)?.tag;
+        if (keyTag !== undefined && !CORE_TAGS.has(keyTag)) {
+          out.add("yaml-unsupported-tag", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `tag \`${keyTag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`, "Remove the tag; manifests use plain mappings, lists and scalars.");
+          ok = false;
+        }
         const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
         if (k !== undefined) {
           if (seen.has(k)) {

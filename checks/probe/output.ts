@@ -7,6 +7,7 @@ import { Gauge, Registry } from "prom-client";
 import { METRICS } from "../../model/metrics.js";
 import type { Redactor } from "./redact.js";
 import type { ProbeResult } from "./types.js";
+import { escapeTerminal } from "../../util/terminal-escape.js";
 
 function clean(results: ProbeResult[], redactor: Redactor | undefined): ProbeResult[] {
   return redactor ? redactor.redactDeep(results) : results;
@@ -36,8 +37,8 @@ export function renderJson(now: string, env: string, all: ProbeResult[], redacto
 export function renderText(env: string, all: ProbeResult[], pc: ReturnType<typeof picocolors.createColors> = picocolors, redactor?: Redactor): string {
   const results = clean(all, redactor);
   const rows = results.map((r) => [
-    r.service + (r.optional ? " (optional)" : ""), r.kind, r.status, r.stage, r.status === "skipped" ? "-" : `${r.latencyMs} ms`,
-    r.detail + (r.history ? ` [${r.history.failures}/${r.history.runs} failed recently${r.history.flapping ? ", flapping" : ""}${r.history.p95 !== null ? `, p95 ${r.history.p95} ms` : ""}]` : ""),
+    escapeTerminal(r.service) + (r.optional ? " (optional)" : ""), r.kind, r.status, r.stage, r.status === "skipped" ? "-" : `${r.latencyMs} ms`,
+    escapeTerminal(r.detail) + (r.history ? ` [${r.history.failures}/${r.history.runs} failed recently${r.history.flapping ? ", flapping" : ""}${r.history.p95 !== null ? `, p95 ${r.history.p95} ms` : ""}]` : ""),
   ]);
   const head = ["SERVICE", "KIND", "STATUS", "STAGE", "LATENCY", "DETAIL"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

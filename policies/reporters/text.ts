@@ -3,6 +3,7 @@ import picocolors from "picocolors";
 import { formatDiagnostic } from "../../model/diagnostics.js";
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
+import { escapeTerminal as esc } from "../../util/terminal-escape.js";
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 
@@ -18,20 +19,20 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
     if (f.location.file !== file) {
       file = f.location.file;
       if (lines.length) lines.push("");
-      lines.push(pc.underline(file));
+      lines.push(pc.underline(esc(file)));
     }
-    const state = f.waived ? pc.dim(` (waived until ${f.waiver!.expires}: ${f.waiver!.reason})`) : f.baselineState === "new" ? pc.magenta(" (new)") : "";
-    const text = `  ${`${f.location.line}:${f.location.col}`.padEnd(8)}${sev(f.severity.padEnd(7))} ${pc.dim(f.ruleId)}  ${f.subject}: ${f.message}${state}`;
+    const state = f.waived ? pc.dim(` (waived until ${esc(f.waiver!.expires)}: ${esc(f.waiver!.reason)})`) : f.baselineState === "new" ? pc.magenta(" (new)") : "";
+    const text = `  ${`${f.location.line}:${f.location.col}`.padEnd(8)}${sev(f.severity.padEnd(7))} ${pc.dim(esc(f.ruleId))}  ${esc(f.subject)}: ${esc(f.message)}${state}`;
     lines.push(f.waived ? pc.dim(text) : text);
   }
   if (lines.length) lines.push("");
   lines.push(pc.bold(`Readiness ${pct(report.score.percent)}${report.env ? ` (${report.env})` : ""} as of ${report.now}`));
   for (const s of report.scorecards) {
     const na = s.notApplicable ? pc.dim(`  (${s.notApplicable} n/a)`) : "";
-    if (s.percent === null) lines.push(`  ${s.title.padEnd(40)} ${pc.dim("n/a".padStart(7))}  ${pc.dim("n/a".padStart(4))}${pc.dim("  (nothing to judge)")}`);
+    if (s.percent === null) lines.push(`  ${esc(s.title).padEnd(40)} ${pc.dim("n/a".padStart(7))}  ${pc.dim("n/a".padStart(4))}${pc.dim("  (nothing to judge)")}`);
     else {
       const bar = s.passed === s.total ? pc.green : s.passed === 0 ? pc.red : pc.yellow;
-      lines.push(`  ${s.title.padEnd(40)} ${bar(`${s.passed} of ${s.total}`.padStart(7))}  ${bar(`${s.percent}%`.padStart(4))}${na}`);
+      lines.push(`  ${esc(s.title).padEnd(40)} ${bar(`${s.passed} of ${s.total}`.padStart(7))}  ${bar(`${s.percent}%`.padStart(4))}${na}`);
     }
     if (opts.explain) {
       for (const c of s.categories) {
@@ -41,9 +42,9 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
         }
         const deciding = c.findings.filter((f) => !f.waived && f.severity === "error");
         const advisory = c.findings.filter((f) => f.waived || f.severity !== "error");
-        lines.push(`    ${c.passed ? pc.green("✔") : pc.red("✖")} ${c.title}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`);
-        for (const f of deciding) lines.push(`        ${pc.red("•")} ${f.ruleId} ${f.subject}: ${f.message}`);
-        for (const f of advisory) lines.push(pc.dim(`        ◦ ${f.ruleId} ${f.subject}: ${f.message}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`));
+        lines.push(`    ${c.passed ? pc.green("✔") : pc.red("✖")} ${esc(c.title)}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`);
+        for (const f of deciding) lines.push(`        ${pc.red("•")} ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}`);
+        for (const f of advisory) lines.push(pc.dim(`        ◦ ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`));
       }
     }
   }

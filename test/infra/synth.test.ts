@@ -194,6 +194,7 @@ describe("synth properties", () => {
     const r = spawnSync("sh", ["-c", app], { cwd: REPO, env: { ...process.env, CDKTF_OUTDIR: out, TOLLGATE_ENV: "staging", TOLLGATE_NOW: NOW }, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(path.join(out, "stacks/staging/cdk.tf.json"))).toBe(true);
+    expect(existsSync(path.join(out, ".tollgate-synth"))).toBe(true);
     const refused = spawnSync("sh", ["-c", app], { cwd: REPO, env: { ...process.env, CDKTF_OUTDIR: out, TOLLGATE_ENV: "production", TOLLGATE_NOW: NOW }, encoding: "utf8" });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("readiness gate fails");

@@ -37,6 +37,13 @@ class InputError extends Error {
   }
 }
 
+/** An output that cannot be written is reported once, as itself: retrying every output would fail again. */
+class OutputError extends Error {
+  constructor(override readonly cause: UsageError) {
+    super(cause.message);
+  }
+}
+
 const commandLine = (code: Diagnostic["code"], message: string, hint: string): Diagnostic => ({ code, severity: "error", message, hint, file: "<command line>", line: 1, col: 1 });
 
 export async function checkCommand(o: CheckOptions): Promise<number> {
@@ -51,7 +58,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
       e instanceof InputError ? e.diagnostics
       : e instanceof UsageError ? [commandLine("invalid-option", e.message, e.hint ?? "Run tollgate check --help for the options.")]
       : undefined;
-    if (!diagnostics) throw e;
+    if (!diagnostics || e instanceof OutputError) throw e instanceof OutputError ? e.cause : e;
     printDiagnostics(diagnostics);
     // Standard-output text would repeat what was just printed; every other target is written.
     await writeOutputs(o, formats.filter((t) => t.file || t.format !== "text"), inputErrorReport(diagnostics, { now, ...(o.env ? { env: o.env } : {}), version: version() }), undefined);
@@ -119,7 +126,9 @@ async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, 
       : target.format === "github" ? renderGithub(report)
       : target.format === "prometheus" ? await renderPrometheus(report)
       : renderText(report, { colors: colorsFor(target), ...(o.explain ? { explain: true } : {}), ...(comparison ? { comparison } : {}) });
-    await emit(target, text);
+    await emit(target, text).catch((e: unknown) => {
+      throw e instanceof UsageError ? new OutputError(e) : e;
+    });
   }
 }
 

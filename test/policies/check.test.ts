@@ -12,6 +12,7 @@ import { XMLValidator, XMLParser } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import { assess } from "../../checks/readiness.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
+import { expectGolden } from "../helpers/golden.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 
 const dirs: string[] = [];
@@ -117,7 +118,7 @@ describe("output formats", () => {
     const Ajv04 = ((AjvDraft04 as any).default ?? AjvDraft04) as new (o: object) => { compile(s: object): any };
     const ajv = new Ajv04({ strict: false, allErrors: true });
     addFormats.default(ajv as any);
-    const validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, "../shared/schemas/sarif-schema-2.1.0.json"), "utf8")));
+    const validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, "test/fixtures/vendor/sarif-schema-2.1.0.json"), "utf8")));
     const sarif = JSON.parse(await readFile(`${root}/out.sarif`, "utf8"));
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     const results = sarif.runs[0].results;
@@ -130,7 +131,7 @@ describe("output formats", () => {
     const parsed = new XMLParser({ ignoreAttributes: false }).parse(junit);
     expect(Number(parsed.testsuites["@_failures"])).toBe(json.summary.errors);
 
-    expect(await readFile(`${root}/out.markdown`, "utf8")).toBe(readFileSync(path.join(REPO, "test/golden/check.md"), "utf8"));
+    expectGolden(await readFile(`${root}/out.markdown`, "utf8"), "check.md");
 
     const gh = (await readFile(`${root}/out.github`, "utf8")).trim().split("\n");
     expect(gh[0]).toMatch(/^::error file=manifests\/apis\.yaml,line=\d+,col=\d+,title=client-no-circuit-breaker::api\/shopify-admin: no circuit breaker$/);

@@ -5,6 +5,10 @@ import type { Comparison } from "./baseline.js";
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 
+/** One finding, one line: line breaks and other control characters are shown escaped. */
+const oneLine = (s: string) =>
+  s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+
 export function renderText(report: Report, opts: { explain?: boolean; comparison?: Comparison; colors?: Colors } = {}): string {
   const pc = opts.colors ?? picocolors;
   const sev = (s: string) => (s.startsWith("error") ? pc.red(s) : s.startsWith("warning") ? pc.yellow(s) : pc.blue(s));
@@ -17,7 +21,7 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
       lines.push(pc.underline(file));
     }
     const state = f.waived ? pc.dim(` (waived until ${f.waiver!.expires}: ${f.waiver!.reason})`) : f.baselineState === "new" ? pc.magenta(" (new)") : "";
-    const text = `  ${`${f.location.line}:${f.location.col}`.padEnd(8)}${sev(f.severity.padEnd(7))} ${pc.dim(f.ruleId)}  ${f.subject}: ${f.message}${state}`;
+    const text = `  ${`${f.location.line}:${f.location.col}`.padEnd(8)}${sev(f.severity.padEnd(7))} ${pc.dim(f.ruleId)}  ${oneLine(`${f.subject}: ${f.message}`)}${state}`;
     lines.push(f.waived ? pc.dim(text) : text);
   }
   if (lines.length) lines.push("");
@@ -30,8 +34,8 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
         const deciding = c.findings.filter((f) => !f.waived && f.severity === "error");
         const advisory = c.findings.filter((f) => f.waived || f.severity !== "error");
         lines.push(`    ${c.passed ? pc.green("✔") : pc.red("✖")} ${c.title}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`);
-        for (const f of deciding) lines.push(`        ${pc.red("•")} ${f.ruleId} ${f.subject}: ${f.message}`);
-        for (const f of advisory) lines.push(pc.dim(`        ◦ ${f.ruleId} ${f.subject}: ${f.message}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`));
+        for (const f of deciding) lines.push(`        ${pc.red("•")} ${f.ruleId} ${oneLine(`${f.subject}: ${f.message}`)}`);
+        for (const f of advisory) lines.push(pc.dim(`        ◦ ${f.ruleId} ${oneLine(`${f.subject}: ${f.message}`)}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`));
       }
     }
   }

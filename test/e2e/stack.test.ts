@@ -158,7 +158,11 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
   const track = <T>(p: Promise<T>) => p.catch((e) => { failed = true; throw e; });
 
   it("while all is well: probes scraped, no alert, nothing delivered", () => track((async () => {
-    await waitFor("probe metrics scraped", async () => (await getJson(`${promUrl}/api/v1/query?query=tollgate_probe_success`)).data.result.length === 4);
+    await waitFor("probe metrics scraped", async () => {
+      // A crontab line that cannot run fails here at once, with its own error.
+      if (lastRun && lastRun.code !== 0) throw new Error(`the crontab's probe line exited ${lastRun.code}: ${cronCommand}\n${lastRun.stderr}`);
+      return (await getJson(`${promUrl}/api/v1/query?query=tollgate_probe_success`)).data.result.length === 4;
+    });
     await waitFor("three probe runs", () => probeRuns >= 3);
     // The crontab's command itself ran: healthy run, exit 0, output where the crontab says.
     expect(lastRun?.code, lastRun?.stderr).toBe(0);

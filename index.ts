@@ -8,6 +8,6 @@ export { definePolicy } from "./policies/types.js";
 export type { Policy, PolicyContext, FindingInput, Finding, Anchor, PolicySeverity } from "./policies/types.js";
 export { evaluate } from "./policies/engine.js";
 export type { Report } from "./policies/engine.js";
-export { runPolicyCase, matchesCase } from "./policies/testing.js";
-export type { PolicyCase } from "./policies/testing.js";
+export { runPolicyCase, matchesCase, sortCaseFindings } from "./policies/testing.js";
+export type { PolicyCase, CaseFinding, CaseResult } from "./policies/testing.js";
 export { z } from "zod";

@@ -1,10 +1,12 @@
 import { defineConfig } from "vitest/config";
 
+// Generous on purpose: a loaded 2-core machine starts Prometheus, Alertmanager and cold Node
+// processes slowly, and no test asserts on speed (docs/testing.md).
 export default defineConfig({
   test: {
     include: ["test/e2e/**/*.test.ts"],
-    testTimeout: 180_000,
-    hookTimeout: 60_000,
+    testTimeout: 300_000,
+    hookTimeout: 240_000,
     pool: "forks",
     // The e2e files each run real Prometheus and probe loops with latency thresholds: one at a time.
     fileParallelism: false,

@@ -1,7 +1,10 @@
 /** JUnit XML: one test case per policy × subject, one suite per scorecard category of rules. */
 import type { Report } from "../engine.js";
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+// Line breaks and tabs as character references: a parser turns raw ones inside attributes into spaces.
+const esc = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;")
+    .replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 
 export function renderJunit(report: Report): string {
   const byRule = new Map<string, typeof report.findings>();

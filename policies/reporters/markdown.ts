@@ -3,7 +3,8 @@ import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 
 const pct = (p: number | null) => (p === null ? "n/a" : `${p}%`);
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+// A table cell: no raw HTML (entities), escaped pipes, and every line ending (CR too) as a space.
+const cell = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ");
 
 export function renderMarkdown(report: Report, comparison?: Comparison): string {
   const out: string[] = [];

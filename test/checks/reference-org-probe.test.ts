@@ -33,7 +33,7 @@ beforeAll(async () => {
     endpoints[name] = name === "llamaindex-rag-mcp" ? { url: `${s.url}/mcp`, health: `${s.url}/health` } : { url: `${s.url}/mcp` };
   }
   await editYaml(path.join(root, "manifests/environments.yaml"), (doc) => {
-    doc.setIn(["environments", "local"], doc.createNode({ description: "stand-ins on 127.0.0.1", deployed: true, probe: { timeout: "3s" } }));
+    doc.setIn(["environments", "local"], doc.createNode({ description: "stand-ins on 127.0.0.1", deployed: true, probe: { timeout: "30s" } }));
   });
   await editYaml(path.join(root, "manifests/services/mcp.yaml"), (doc) => {
     for (const [name, ep] of Object.entries(endpoints)) doc.setIn(["services", name, "endpoints", "local"], doc.createNode(ep));

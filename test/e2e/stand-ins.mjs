@@ -107,5 +107,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   console.log(`stand-ins on 127.0.0.1: ${JSON.stringify(s.ports)}`);
   console.log(`break the API:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?apiFailing=1'`);
   console.log(`break RAG tools: curl -X POST '127.0.0.1:${s.ports.exporter}/control?ragBroken=1'`);
-  console.log(`slow webhooks:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?hookDelayMs=600'`);
+  console.log(`slow webhooks:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?hookDelayMs=6000'`);
 }

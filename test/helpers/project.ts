@@ -56,7 +56,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 150_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);

@@ -11,7 +11,7 @@ export function requireTool(name: string): string {
 }
 
 export function run(cmd: string, args: string[], cwd?: string): { code: number; out: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 150_000 });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 

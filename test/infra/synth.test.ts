@@ -14,6 +14,7 @@ import { AlertRules, HealthCheckSchedule } from "../../infra/constructs/index.js
 import { commandLine, jobs } from "../../infra/generate/cron.js";
 import { synthesize } from "../../infra/synth.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
+import { expectGolden } from "../helpers/golden.js";
 import { requireTool, run } from "../helpers/tools.js";
 
 const dirs: string[] = [];
@@ -132,8 +133,7 @@ describe("tollgate synth on the reference organization", () => {
 
   it("the staging Terraform JSON matches its golden file (null_resource triggers carry schedule, command and hashes)", () => {
     const actual = readFileSync(path.join(out, "stacks/staging/cdk.tf.json"), "utf8");
-    const golden = path.join(REPO, "test/golden/staging.cdk.tf.json");
-    expect(actual).toBe(readFileSync(golden, "utf8"));
+    expectGolden(actual, "staging.cdk.tf.json");
     const tf = JSON.parse(actual);
     expect(tf.resource.null_resource["health-check-schedule_job-probe_2D7B3A8F"] ?? Object.values(tf.resource.null_resource).find((r: any) => r.triggers.schedule === "*/5 * * * *")).toBeDefined();
     const assets = Object.values(tf.resource.null_resource).filter((r: any) => r.triggers.sha256);

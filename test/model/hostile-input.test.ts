@@ -1,7 +1,9 @@
 /**
  * The broken/hostile corpus: every fixture under test/fixtures/invalid declares on its first line
- * the diagnostic code and line it must produce (`# expect: CODE LINE`). Each is loaded beside a
- * small valid organization, so the one problem it plants is the one reported.
+ * the diagnostic code and position it must produce (`# expect: CODE LINE:COL`). Each is loaded
+ * beside a small valid organization, so the one problem it plants is the one reported. Every
+ * fixture is checked in-process (loader), and one per diagnostic code through the real CLI; each
+ * test has its own timeout, so a slow machine makes the suite slower, never red.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { cp, mkdir, symlink, writeFile } from "node:fs/promises";
@@ -33,9 +35,9 @@ const corpus = readdirSync(FIXTURES)
   .sort()
   .map((file) => {
     const text = readFileSync(path.join(FIXTURES, file), "utf8");
-    const m = /^# expect: ([a-z-]+) (\d+)/.exec(text);
-    if (!m) throw new Error(`fixture ${file} lacks its '# expect: CODE LINE' header`);
-    return { file, text, code: m[1]!, line: Number(m[2]) };
+    const m = /^# expect: ([a-z-]+) (\d+):(\d+)$/m.exec(text.split("\n")[0]!);
+    if (!m) throw new Error(`fixture ${file} lacks its '# expect: CODE LINE:COL' header`);
+    return { file, text, code: m[1]!, line: Number(m[2]), col: Number(m[3]) };
   });
 
 describe("broken and hostile manifests", () => {
@@ -43,14 +45,13 @@ describe("broken and hostile manifests", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(corpus)("$file → $code at line $line", async ({ file, text, code, line }) => {
+  it.each(corpus)("$file → $code at $line:$col", async ({ file, text, code, line, col }) => {
     const dir = await projectWith({ [`manifests/${file}`]: text });
     const { diagnostics, ok } = await loadProject(dir, { now: NOW, displayBase: dir });
     expect(ok).toBe(false);
-    const hit = diagnostics.find((d) => d.code === code && d.file === `manifests/${file}`);
-    expect(hit, JSON.stringify(diagnostics, null, 1)).toBeDefined();
-    expect(hit!.line).toBe(line);
-    expect(hit!.col).toBeGreaterThan(0);
+    const mine = diagnostics.filter((d) => d.code === code && d.file === `manifests/${file}`);
+    expect(mine.map((d) => `${d.line}:${d.col}`), JSON.stringify(diagnostics, null, 1)).toContain(`${line}:${col}`);
+    const hit = mine.find((d) => d.line === line && d.col === col)!;
     expect(hit!.hint.length).toBeGreaterThan(0);
     // The valid base file never picks up a stray diagnostic (unless the fixture conflicts with it on purpose).
     if (!text.includes("# touches-base")) expect(diagnostics.filter((d) => d.file.includes("base.yaml"))).toEqual([]);
@@ -100,11 +101,22 @@ describe("broken and hostile manifests", () => {
     expect(diagnostics).toEqual([expect.objectContaining({ code: "file-outside-root", file: "manifests/stolen.yaml" })]);
   });
 
-  it("does not let __proto__ keys pollute prototypes", async () => {
-    const c = corpus.find((x) => x.file === "forbidden-key-proto.yaml")!;
-    const dir = await projectWith({ "manifests/p.yaml": c.text });
-    await loadProject(dir, { now: NOW });
+  it("a __proto__ key that gets past the key check (written as an alias) still pollutes nothing and is refused", async () => {
+    // A plain `__proto__:` key is stopped by the AST walk (forbidden-key, above) before any object
+    // is built. As an alias key it is not a scalar there, so it reaches toJS and the schema: this
+    // is the path where a naive `obj[key] = value` would set a prototype.
+    const dir = await projectWith({
+      "manifests/p.yaml": "x-keys:\n  - &k __proto__\nservices:\n  api2:\n    kind: infra\n    owner: a\n    tier: low\n    ? *k\n    : { polluted: yes }\n",
+    });
+    const { diagnostics, ok, project } = await loadProject(dir, { now: NOW, displayBase: dir });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, "polluted")).toBe(false);
+    expect(ok).toBe(false);
+    expect(diagnostics.filter((d) => d.file === "manifests/p.yaml").map((d) => [d.code, d.message])).toEqual([
+      ["unknown-key", "unknown section `x-keys`"],
+      ["unknown-key", "unknown key `__proto__`"],
+    ]);
+    expect(project.model.services.has("api2")).toBe(false);
   });
 });
 
@@ -140,18 +152,23 @@ describe("secret values pasted into manifests", () => {
 });
 
 describe("CLI behaviour on bad input", () => {
-  it("every corpus fixture exits 2 through the real CLI, printing its file:line and code, no stack trace", async () => {
-    const outcomes: string[] = [];
-    for (let i = 0; i < corpus.length; i += 8) {
-      await Promise.all(corpus.slice(i, i + 8).map(async ({ file, text, code, line }) => {
-        const dir = await projectWith({ [`manifests/${file}`]: text });
-        const r = await runCli(["validate", "--root", dir, "--now", NOW], { cwd: dir });
-        const printed = new RegExp(`^manifests/${file.replace(/\./g, "\\.")}:${line}:\\d+ ${code} `, "m").test(r.stdout);
-        if (r.code !== 2 || !printed || /\n\s+at .*:\d+:\d+\)/.test(r.stderr)) outcomes.push(`${file}: exit ${r.code}, printed=${printed}`);
-      }));
-    }
-    expect(outcomes).toEqual([]);
+  // The loader's answer for every fixture is checked in-process above; through the real CLI, one
+  // fixture per diagnostic code (exit code, `file:line:col code` line, no stack trace), each its
+  // own test with its own timeout, a few at a time. A cold CLI process per fixture would make the
+  // suite slow on a loaded machine without covering another code path.
+  const onePerCode = [...new Map(corpus.map((c) => [c.code, c] as const)).values()];
+  it("spot-checks every diagnostic code of the corpus through the CLI", () => {
+    expect(new Set(onePerCode.map((c) => c.code))).toEqual(new Set(corpus.map((c) => c.code)));
+    expect(onePerCode.length).toBeGreaterThanOrEqual(15);
   });
+
+  it.concurrent.each(onePerCode)("$file: exit 2, prints manifests/$file:$line:$col $code, no stack trace", async ({ file, text, code, line, col }) => {
+    const dir = await projectWith({ [`manifests/${file}`]: text });
+    const r = await runCli(["validate", "--root", dir, "--now", NOW], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout.split("\n")).toContainEqual(expect.stringMatching(new RegExp(`^manifests/${file.replace(/\./g, "\\.")}:${line}:${col} ${code} `)));
+    expect(r.stderr).not.toMatch(/\n\s+at .*:\d+:\d+\)?/);
+  }, 150_000);
 
   it("exits 2 with file:line:col code message and no stack trace", async () => {
     const c = corpus.find((x) => x.file === "unknown-key-did-you-mean.yaml")!;

@@ -12,6 +12,7 @@ import { XMLValidator, XMLParser } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import { assess } from "../../checks/readiness.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
+import { expectGolden } from "../helpers/golden.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 
 const dirs: string[] = [];
@@ -132,7 +133,7 @@ describe("output formats", () => {
     const parsed = new XMLParser({ ignoreAttributes: false }).parse(junit);
     expect(Number(parsed.testsuites["@_failures"])).toBe(json.summary.errors);
 
-    expect(await readFile(`${root}/out.markdown`, "utf8")).toBe(readFileSync(path.join(REPO, "test/golden/check.md"), "utf8"));
+    expectGolden(await readFile(`${root}/out.markdown`, "utf8"), "check.md");
 
     const gh = (await readFile(`${root}/out.github`, "utf8")).trim().split("\n");
     expect(gh[0]).toMatch(/^::error file=manifests\/apis\.yaml,line=\d+,col=\d+,title=client-no-circuit-breaker::api\/shopify-admin: no circuit breaker$/);

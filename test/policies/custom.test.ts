@@ -3,21 +3,24 @@ import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { assess } from "../../checks/readiness.js";
-import { matchesCase, runPolicyCase } from "../../policies/testing.js";
+import { matchesCase, runPolicyCase, sortCaseFindings, type PolicyCase } from "../../policies/testing.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
 describe("custom policies", () => {
-  it("the documented example passes and fails its own table with the policy runner", async () => {
+  it("the documented example passes and fails its own table with the policy runner, compared exactly", async () => {
     const example = "../../examples/custom-policies/critical-service-runbook.mjs";
     const { default: policy } = (await import(example)) as { default: any };
-    const base = { environments: { production: { production: true, deployed: true } } };
-    const svc = (tier: string, runbook?: string): any => ({ kind: "infra", owner: "a", tier, ...(runbook ? { runbook } : {}) });
-    expect(matchesCase(runPolicyCase(policy, { manifest: { ...base, services: { db: svc("critical", "https://rb.example") } } }), [])).toBe(true);
-    expect(matchesCase(runPolicyCase(policy, { manifest: { ...base, services: { db: svc("critical") } } }), ["service/db: critical service has no runbook"])).toBe(true);
-    expect(matchesCase(runPolicyCase(policy, { manifest: { ...base, services: { db: svc("low") } } }), [])).toBe(true);
+    const table = "../../examples/custom-policies/critical-service-runbook.test.mjs";
+    const { cases } = (await import(table)) as { cases: PolicyCase[] };
+    expect(cases.some((c) => c.expect.length === 0) && cases.some((c) => c.expect.length > 0)).toBe(true);
+    for (const c of cases) {
+      const result = runPolicyCase(policy, c);
+      expect(result.findings, c.name).toEqual(sortCaseFindings(c.expect));
+      expect(matchesCase(result, c.expect)).toBe(true);
+    }
   });
 
   it("loads from tollgate.yaml's customPolicies folder (JS and TypeScript), reports and scores", async () => {
@@ -49,15 +52,28 @@ describe("custom policies", () => {
     expect(report!.findings.filter((f) => f.ruleId === "owner-prefix")).toEqual([]);
   });
 
-  it("a broken custom policy module is an input error (exit 2), not a crash", async () => {
+  it("a custom policy module that fails to import is reported by the loader with its own code (exit 2), not a crash", async () => {
+    const root = await copyReferenceOrg();
+    dirs.push(root);
+    await mkdir(path.join(root, "p"));
+    await writeFile(path.join(root, "p/bad.mjs"), "throw new Error('the policy module blew up');\nexport default {};\n");
+    // The configuration itself is valid: only the module is broken.
+    await writeFile(path.join(root, "tollgate.yaml"), `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: p\n`);
+    const r = await runCli(["check", "--root", root, "--now", NOW], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")).toContain("p/bad.mjs:1:1 custom-policy-invalid could not load custom policy module: the policy module blew up");
+    expect(r.stderr).not.toMatch(/unknown-key|unknown-policy|\n\s+at /);
+  });
+
+  it("a module whose export is not a policy is reported with the same code, naming what is wrong", async () => {
     const root = await copyReferenceOrg();
     dirs.push(root);
     await mkdir(path.join(root, "p"));
     await writeFile(path.join(root, "p/bad.mjs"), "export default { id: 'Bad Id', check: 1 };\n");
-    await writeFile(path.join(root, "tollgate.yaml"), `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: p\npolicies:\n  secret-no-ownr: off\n`.replace(/^policies:\n  secret-rotation-due-soon/m, "policiesX:\n  secret-rotation-due-soon"));
+    await writeFile(path.join(root, "tollgate.yaml"), `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: p\n`);
     const r = await runCli(["check", "--root", root, "--now", NOW], { cwd: root });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/custom-policy-invalid|unknown-key|unknown-policy/);
+    expect(r.stderr).toMatch(/^p\/bad\.mjs:1:1 custom-policy-invalid export is not a valid policy: id Invalid string: must match pattern .*; check check must be a function$/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,0 +1,115 @@
+/**
+ * Each reporter on its own, fed by the real engine with a finding whose subject, message and file
+ * name carry every character a format has to escape: `<>&"%:,|`, quotes and line breaks. Each
+ * output is parsed back the way its consumer reads it (XML parser, workflow-command rules,
+ * Markdown table rows, JSON) and must give the original text back, or keep it on its own line.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { z } from "zod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluate, type Report } from "../../policies/engine.js";
+import { loadProject } from "../../model/loader.js";
+import { renderGithub } from "../../policies/reporters/github.js";
+import { renderJson } from "../../policies/reporters/json.js";
+import { renderJunit } from "../../policies/reporters/junit.js";
+import { renderMarkdown } from "../../policies/reporters/markdown.js";
+import { renderSarif } from "../../policies/reporters/sarif.js";
+import { renderText } from "../../policies/reporters/text.js";
+import type { Policy } from "../../policies/types.js";
+import { NOW, removeDir, tempDir } from "../helpers/project.js";
+
+const SUBJECT = 'service/<b>&"50%":a,b|c\nsecond line\r\nthird';
+const MESSAGE = 'costs 100% <more> & "then" x:y,z | w\nnext line';
+const FILE = "manifests/odd,name:here.yaml";
+
+const hostile: Policy = {
+  id: "hostile-text", title: "Hostile <title> & \"quotes\" | pipe", category: "monitoring", severity: "error",
+  rationale: "Exercises escaping in every output format.", remediation: "None <needed> & none | given.",
+  options: z.strictObject({}),
+  check: (_ctx, report) => report({ subject: SUBJECT, message: MESSAGE, at: { section: "services", name: "api", path: ["tier"] } }),
+};
+
+let dir: string;
+let report: Report;
+beforeAll(async () => {
+  dir = await tempDir();
+  await mkdir(path.join(dir, "manifests"));
+  await writeFile(path.join(dir, FILE), "environments:\n  staging: { deployed: true }\nservices:\n  api:\n    kind: infra\n    owner: team\n    tier: low\n");
+  const { project, ok, diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
+  expect(ok, JSON.stringify(diagnostics)).toBe(true);
+  report = (await evaluate(project, { customPolicies: [hostile] })).report;
+  report.findings = report.findings.filter((f) => f.ruleId === "hostile-text");
+  expect(report.findings).toHaveLength(1);
+  expect(report.findings[0]!.location).toEqual({ file: FILE, line: 7, col: 5 });
+});
+afterAll(async () => removeDir(dir));
+
+describe("reporters escape what their format needs", () => {
+  it("text: one finding stays on one line, line breaks and control characters shown escaped", () => {
+    const lines = renderText(report).split("\n");
+    const start = lines.indexOf(FILE);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(lines[start + 1]).toBe(`  7:5     error   hostile-text  service/<b>&"50%":a,b|c\\nsecond line\\r\\nthird: costs 100% <more> & "then" x:y,z | w\\nnext line`);
+    expect(lines[start + 2]).toBe("");
+  });
+
+  it("json: parses back to the exact subject, message and file", () => {
+    const f = JSON.parse(renderJson(report)).findings[0];
+    expect(f).toMatchObject({ ruleId: "hostile-text", subject: SUBJECT, message: MESSAGE, location: { file: FILE, line: 7, col: 5 } });
+  });
+
+  it("sarif: parses back with the exact subject and message in the result text and the file as its URI", () => {
+    const r = JSON.parse(renderSarif(report)).runs[0].results.find((x: any) => x.ruleId === "hostile-text");
+    expect(r.message.text).toContain(SUBJECT);
+    expect(r.message.text).toContain(MESSAGE);
+    // A relative URI reference: characters such as ':' are percent-encoded and decode back exactly.
+    expect(decodeURIComponent(r.locations[0].physicalLocation.artifactLocation.uri)).toBe(FILE);
+  });
+
+  it("junit: well-formed XML, no raw line break inside an attribute, and every value parses back exactly", () => {
+    const xml = renderJunit(report);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    // XML normalizes a raw line break inside an attribute value to a space: they must be character references.
+    for (const attr of xml.match(/\s[a-z]+="[^"]*"/g) ?? []) expect(attr).not.toMatch(/[\r\n\t]/);
+    const parsed = new XMLParser({ ignoreAttributes: false, htmlEntities: true, trimValues: false }).parse(xml);
+    const suites = [parsed.testsuites.testsuite].flat();
+    const suite = suites.find((s: any) => s["@_name"] === "hostile-text");
+    const testcase = [suite.testcase].flat()[0];
+    expect(testcase["@_name"]).toBe(SUBJECT);
+    expect(testcase["@_file"]).toBe(FILE);
+    expect(testcase.failure["@_message"]).toBe(MESSAGE);
+    expect(testcase.failure["#text"]).toBe(`${FILE}:7:5 ${SUBJECT}: ${MESSAGE}\nNone <needed> & none | given.`);
+    expect(Number(parsed.testsuites["@_failures"])).toBe(1);
+  });
+
+  it("github: properties escape % CR LF : , and data escapes % CR LF, as the workflow-command spec requires", () => {
+    const line = renderGithub(report).split("\n")[0]!;
+    expect(line).toBe(
+      "::error file=manifests/odd%2Cname%3Ahere.yaml,line=7,col=5,title=hostile-text::" +
+        'service/<b>&"50%25":a,b|c%0Asecond line%0D%0Athird: costs 100%25 <more> & "then" x:y,z | w%0Anext line',
+    );
+    // Decoding as the runner does gives the original text back.
+    const unescape = (s: string) => s.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%25/g, "%");
+    const [, props, data] = /^::error (.*?)::(.*)$/.exec(line)!;
+    expect(unescape(data!)).toBe(`${SUBJECT}: ${MESSAGE}`);
+    expect(Object.fromEntries(props!.split(",").map((p) => p.split("=").map(unescape)))).toEqual({ file: FILE, line: "7", col: "5", title: "hostile-text" });
+  });
+
+  it("markdown: the finding is one table row of exactly five cells, pipes escaped, no raw HTML or line break", () => {
+    const md = renderMarkdown(report);
+    const rows = md.split("\n").filter((l) => l.includes("hostile-text"));
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    // Split on pipes that are not escaped, as GitHub's table parser does.
+    const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    expect(cells).toEqual([
+      "error",
+      "`hostile-text`",
+      'service/&lt;b&gt;&amp;"50%":a,b\\|c second line third',
+      'costs 100% &lt;more&gt; &amp; "then" x:y,z \\| w next line',
+      "manifests/odd,name:here.yaml:7",
+    ]);
+  });
+});

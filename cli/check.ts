@@ -8,9 +8,12 @@ import { renderJunit } from "../policies/reporters/junit.js";
 import { renderMarkdown } from "../policies/reporters/markdown.js";
 import { renderSarif } from "../policies/reporters/sarif.js";
 import { renderText } from "../policies/reporters/text.js";
+import { renderBadge } from "../policies/reporters/badge.js";
+import { renderHtml } from "../policies/reporters/html/index.js";
+import { htmlInput } from "./html-input.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version } from "./common.js";
 
-const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github"] as const;
+const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github", "html", "badge"] as const;
 
 export interface CheckOptions {
   root: string;
@@ -24,6 +27,7 @@ export interface CheckOptions {
   base?: string;
   baseline?: string;
   explain?: boolean;
+  probeResults?: string;
 }
 
 export async function checkCommand(o: CheckOptions): Promise<number> {
@@ -31,6 +35,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
   const fallback = process.env.GITHUB_ACTIONS === "true" ? "github" : "text";
   const formats = parseFormats(o.format, FORMATS, fallback);
   if (o.base && o.baseline) throw new UsageError("use either --base or --baseline, not both");
+  if (o.probeResults !== undefined && !formats.some((t) => t.format === "html")) throw new UsageError("--probe-results only colours the HTML report's dependency graph", "Add --format html=report.html.");
   const minScore = parseIntOption("--min-score", o.minScore, 0, 100);
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
 
@@ -59,6 +64,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
     comparison = compare(report, await readBaseline(o.baseline));
   }
 
+  const html = formats.some((t) => t.format === "html") ? await htmlInput(project, report, o.probeResults) : undefined;
   for (const target of formats) {
     const text =
       target.format === "json" ? renderJson(report, comparison)
@@ -66,6 +72,8 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
       : target.format === "junit" ? renderJunit(report)
       : target.format === "markdown" ? renderMarkdown(report, comparison)
       : target.format === "github" ? renderGithub(report)
+      : target.format === "html" ? renderHtml(report, html!, comparison)
+      : target.format === "badge" ? renderBadge(report)
       : renderText(report, { colors: colorsFor(target), ...(o.explain ? { explain: true } : {}), ...(comparison ? { comparison } : {}) });
     await emit(target, text);
   }

@@ -81,7 +81,7 @@ export function toDot(graph: ServiceGraph): string {
   const id = (service: string) => dotString(service);
   const lines = [
     "digraph services {",
-    '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.6, fontname="Helvetica"];',
+    '  graph [rankdir=LR, pack=true, packmode="array_u", bgcolor="transparent", nodesep=0.25, ranksep=0.6, fontname="Helvetica"];',
     '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, fontcolor="#111111", margin="0.12,0.06"];',
     '  edge [color="#555555", arrowsize=0.6];',
   ];

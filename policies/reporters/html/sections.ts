@@ -75,7 +75,7 @@ export function graphSection(graph: ServiceGraph, probe?: { env: string; now: st
   });
   return html`<section aria-labelledby="graph-title"><h2 id="graph-title">Service dependency graph (${graph.nodes.length} services, ${graph.edges.length} dependencies)</h2>
 <p>Arrows point from a service to what it depends on. ${caption}</p>${legend}
-${graph.svg ? html`<figure class="graph" data-testid="graph">${raw(graph.svg)}</figure>` : html`<p class="empty" data-testid="graph-omitted">${graph.omitted ?? ""}</p>`}
+${graph.svg ? html`<figure class="graph" data-testid="graph" tabindex="0" aria-label="Dependency graph (scrollable)">${raw(graph.svg)}</figure>` : html`<p class="empty" data-testid="graph-omitted">${graph.omitted ?? ""}</p>`}
 <details${graph.svg ? "" : " open"}><summary>Services as a table</summary><div class="scroll"><table><caption class="sr-only">Services, their findings and dependencies</caption><thead><tr><th scope="col">service</th><th scope="col">kind</th><th scope="col">tier</th><th scope="col">errors</th><th scope="col">warnings</th>${probe ? html`<th scope="col">health</th>` : ""}<th scope="col">depends on</th></tr></thead><tbody>${list}</tbody></table></div></details>
 </section>`;
 }

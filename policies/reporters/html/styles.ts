@@ -44,7 +44,7 @@ a{color:#0b4f9c}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:13px}
 th,td{text-align:left;vertical-align:top;border-bottom:1px solid #e3e6ea;padding:4px 8px}
 th{background:var(--panel);font-weight:600}
-.scroll{overflow-x:auto}
+.scroll{max-width:100%}
 .badge{display:inline-block;font-size:11px;font-weight:700;border-radius:4px;padding:0 6px;border:1px solid currentColor}
 .badge.sev-error{color:var(--err)}.badge.sev-warning{color:var(--warn)}.badge.sev-note{color:var(--note)}
 .badge.waived{color:var(--muted);font-weight:normal}.badge.new{color:#6a1b9a}

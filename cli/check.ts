@@ -10,7 +10,6 @@ import { renderSarif } from "../policies/reporters/sarif.js";
 import { renderText } from "../policies/reporters/text.js";
 import { renderBadge } from "../policies/reporters/badge.js";
 import { renderHtml } from "../policies/reporters/html/index.js";
-import { htmlInput } from "./html-input.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version } from "./common.js";
 
 const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github", "html", "badge"] as const;
@@ -64,7 +63,8 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
     comparison = compare(report, await readBaseline(o.baseline));
   }
 
-  const html = formats.some((t) => t.format === "html") ? await htmlInput(project, report, o.probeResults) : undefined;
+  // Lazy: the graph layout (Graphviz wasm) and the forecast (prom-client) load only for --format html.
+  const html = formats.some((t) => t.format === "html") ? await (await import("./html-input.js")).htmlInput(project, report, o.probeResults) : undefined;
   for (const target of formats) {
     const text =
       target.format === "json" ? renderJson(report, comparison)

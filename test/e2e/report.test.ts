@@ -7,7 +7,7 @@
  * finds no serious or critical accessibility violation.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -60,7 +60,7 @@ describe.skipIf(missing)("the HTML report in Chromium", () => {
       doc.setIn(["waivers", 0, "owner"], `"><svg onload="window.__pwned='owner'">`);
     });
     const probe = path.join(dir, "probe.json");
-    await import("node:fs/promises").then((fs) => fs.writeFile(probe, JSON.stringify({ now: NOW, env: "staging", results: [{ service: "redis", status: "healthy" }, { service: "chatwoot", status: "unhealthy" }, { service: "chatwoot-webhooks", status: "skipped" }] })));
+    await writeFile(probe, JSON.stringify({ now: NOW, env: "staging", results: [{ service: "redis", status: "healthy" }, { service: "chatwoot", status: "unhealthy" }, { service: "chatwoot-webhooks", status: "skipped" }] }));
     reports.hostile = { ...(await report("hostile", hostile, ["--probe-results", probe])), services: [] };
     await removeDir(hostile);
 

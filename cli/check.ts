@@ -4,17 +4,12 @@ import { assess, assessAtRef, GitRefError, repositoryRoot } from "../checks/read
 import type { Diagnostic } from "../model/diagnostics.js";
 import { inputErrorReport, type Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
-import { renderGithub } from "../policies/reporters/github.js";
-import { renderJson } from "../policies/reporters/json.js";
-import { renderJunit } from "../policies/reporters/junit.js";
-import { renderMarkdown } from "../policies/reporters/markdown.js";
-import { renderPrometheus } from "../policies/reporters/prometheus.js";
-import { renderSarif } from "../policies/reporters/sarif.js";
-import { renderText } from "../policies/reporters/text.js";
+import type { HtmlInput } from "../policies/reporters/html/index.js";
+import { CHECK_FORMATS, reporterFor, type CheckFormat } from "../policies/reporters/registry.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 
-const FORMATS = ["text", "json", "sarif", "junit", "markdown", "github", "prometheus"] as const;
-type Target = FormatTarget<(typeof FORMATS)[number]>;
+const FORMATS = CHECK_FORMATS;
+type Target = FormatTarget<CheckFormat>;
 
 export interface CheckOptions {
   root: string;
@@ -28,6 +23,7 @@ export interface CheckOptions {
   base?: string;
   baseline?: string;
   explain?: boolean;
+  probeResults?: string;
 }
 
 /** Bad input still writes every requested output, with the diagnostics as results (exit 2). */
@@ -68,6 +64,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
 
 async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string): Promise<number> {
   if (o.base && o.baseline) throw new UsageError("use either --base or --baseline, not both");
+  if (o.probeResults !== undefined && !formats.some((t) => t.format === "html")) throw new UsageError("--probe-results only colours the HTML report's dependency graph", "Add --format html=report.html.");
   const minScore = parseIntOption("--min-score", o.minScore, 0, 100);
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
   if (o.failOn !== undefined) parseChoice("--fail-on", o.failOn, ["error", "warning", "never"] as const);
@@ -93,7 +90,9 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string):
     comparison = compare(report, await readBaseline(o.baseline));
   }
 
-  await writeOutputs(o, formats, report, comparison);
+  // Lazy: the graph layout (Graphviz wasm) and the forecast load only for --format html.
+  const html = formats.some((t) => reporterFor(t.format).needs === "html") ? await (await import("./html-input.js")).htmlInput(project, report, o.probeResults) : undefined;
+  await writeOutputs(o, formats, report, comparison, html);
   const result = gate(report, gateOptions(o, project.config.gate, minScore, maxDrop, comparison !== undefined), comparison);
   if (!result.passed) {
     process.stderr.write(`tollgate: gate failed: ${result.reasons.join("; ")}\n`);
@@ -114,18 +113,10 @@ export function gateOptions(o: Pick<CheckOptions, "failOn" | "failOnNew">, confi
   return { failOn, ...(score !== undefined ? { minScore: score } : {}), ...(o.failOnNew ? { failOnNew: true } : {}), ...(maxDrop !== undefined ? { maxDrop } : {}) };
 }
 
-async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined): Promise<void> {
-  const needsRoot = targets.some((t) => t.format === "sarif");
-  const srcRoot = needsRoot ? await repositoryRoot(o.root) : undefined;
+async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput): Promise<void> {
+  const srcRoot = targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : undefined;
   for (const target of targets) {
-    const text =
-      target.format === "json" ? renderJson(report, comparison)
-      : target.format === "sarif" ? renderSarif(report, { ...(srcRoot ? { srcRoot } : {}) })
-      : target.format === "junit" ? renderJunit(report)
-      : target.format === "markdown" ? renderMarkdown(report, comparison)
-      : target.format === "github" ? renderGithub(report)
-      : target.format === "prometheus" ? await renderPrometheus(report)
-      : renderText(report, { colors: colorsFor(target), ...(o.explain ? { explain: true } : {}), ...(comparison ? { comparison } : {}) });
+    const text = await reporterFor(target.format).render({ report, colors: colorsFor(target), ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}) });
     await emit(target, text).catch((e: unknown) => {
       throw e instanceof UsageError ? new OutputError(e) : e;
     });

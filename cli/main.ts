@@ -26,7 +26,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   program
     .command("check")
-    .description("run the policies, score readiness and gate CI (formats: text, json, sarif, junit, markdown, github, prometheus)")
+    .description("run the policies, score readiness and gate CI (formats: text, json, sarif, junit, markdown, github, prometheus, html, badge)")
     .addOption(rootOption())
     .addOption(new Option("--env <name>", "evaluate one environment only"))
     .addOption(nowOption())
@@ -38,6 +38,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--base <git-ref>", "PR mode: compare with the manifests at this git ref"))
     .addOption(new Option("--baseline <file>", "PR mode: compare with a saved JSON report"))
     .option("--explain", "show, per category, the findings that decided it")
+    .addOption(new Option("--probe-results <file>", "colour the HTML report's dependency graph by live health (tollgate probe --format json)"))
     .action(async (o) => setCode(await (await import("./check.js")).checkCommand(o)));
 
   program

@@ -39,7 +39,11 @@ export function guardedFetch(declared: URL, o: TransportOptions, guard: Transpor
     if (reserved) throw new Error(reservedMessage(reserved));
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${url.protocol} URLs are not contacted`);
     const headers = new Headers(init?.headers);
-    if (!sameOrigin(url, declared)) for (const h of [...headers.keys()]) if (configured.has(h) || h === "authorization" || h === "cookie") headers.delete(h);
+    if (!sameOrigin(url, declared)) {
+      const names: string[] = [];
+      headers.forEach((_v, h) => names.push(h));
+      for (const h of names) if (configured.has(h) || h === "authorization" || h === "cookie") headers.delete(h);
+    }
     const signal = o.signal && init?.signal ? AbortSignal.any([o.signal, init.signal]) : (o.signal ?? init?.signal ?? undefined);
     // The SDK asks for manual redirects and follows same-origin ones itself; never let fetch follow others.
     const res = await fetch(url, { ...init, headers, redirect: "manual", ...(signal ? { signal } : {}) });

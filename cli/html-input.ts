@@ -1,0 +1,24 @@
+/** `check --format html`: reads --probe-results and prepares the report's extra inputs (graph, forecast, waivers). */
+import { readFile } from "node:fs/promises";
+import type { Project } from "../model/loader.js";
+import type { Report } from "../policies/engine.js";
+import type { HtmlInput } from "../policies/reporters/html/index.js";
+import { parseProbeResults, prepareHtml } from "../policies/reporters/html/prepare.js";
+import { UsageError } from "./common.js";
+
+const HINT = "Save one with: tollgate probe --env NAME --format json --output probe.json";
+
+export async function htmlInput(project: Project, report: Report, probeFile: string | undefined): Promise<HtmlInput> {
+  let probe;
+  if (probeFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(probeFile, "utf8");
+    } catch {
+      throw new UsageError(`--probe-results ${probeFile}: cannot read the file`, HINT);
+    }
+    probe = parseProbeResults(text);
+    if ("error" in probe) throw new UsageError(`--probe-results ${probeFile}: ${probe.error}`, HINT);
+  }
+  return prepareHtml(project, report, probe);
+}

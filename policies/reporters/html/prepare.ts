@@ -1,0 +1,53 @@
+/**
+ * Everything the HTML report needs beyond the Report: waivers, the forecast, and the dependency
+ * graph laid out to SVG (async: Graphviz is WebAssembly, imported only here and only when asked).
+ */
+import type { Project } from "../../../model/loader.js";
+import type { Report } from "../../engine.js";
+import { forecast } from "../../forecast.js";
+import { buildGraph, renderGraphSvg } from "./graph.js";
+import type { HtmlInput } from "./index.js";
+
+/** The forecast horizon the report shows. */
+export const REPORT_FORECAST_DAYS = 90;
+
+export interface ProbeHealth {
+  env: string;
+  now: string;
+  status: Map<string, string>;
+}
+
+/** Reads `tollgate probe --format json` output; a message instead when it is not that. */
+export function parseProbeResults(text: string): ProbeHealth | { error: string } {
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { error: "not valid JSON" };
+  }
+  if (!data || typeof data !== "object" || typeof data.env !== "string" || !Array.isArray(data.results)) return { error: "not the output of tollgate probe --format json (needs env and results)" };
+  const status = new Map<string, string>();
+  for (const r of data.results) {
+    if (!r || typeof r.service !== "string" || typeof r.status !== "string") return { error: "a result lacks service or status" };
+    status.set(r.service, r.status);
+  }
+  return { env: data.env, now: typeof data.now === "string" ? data.now : "", status };
+}
+
+export async function prepareHtml(project: Project, report: Report, probe?: ProbeHealth): Promise<HtmlInput> {
+  const setting = project.config.policies["secret-rotation-due-soon"];
+  const windowDays = typeof setting === "object" && typeof setting.options?.windowDays === "number" ? setting.options.windowDays : 14;
+  const { items, overdueNow } = forecast(project, REPORT_FORECAST_DAYS, windowDays, report.env ?? undefined);
+  const waivers = project.waivers.map((w) => ({
+    rule: w.rule, subject: w.subject, owner: w.owner, reason: w.reason, expires: w.expires, ...(w.ticket ? { ticket: w.ticket } : {}),
+    suppresses: report.findings.filter((f) => f.waived && f.ruleId === w.rule && f.waiver?.owner === w.owner && f.waiver.reason === w.reason && f.waiver.expires === w.expires).length,
+  }));
+  const graph = await renderGraphSvg(buildGraph(project.model, report.findings, probe?.status));
+  return {
+    ...(project.model.organization ? { organization: project.model.organization } : {}),
+    waivers,
+    forecast: { days: REPORT_FORECAST_DAYS, windowDays, overdueNow, items },
+    graph,
+    ...(probe ? { probe: { env: probe.env, now: probe.now } } : {}),
+  };
+}

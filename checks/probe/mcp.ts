@@ -121,7 +121,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
       }
       if (result!.isError) {
         const text = Array.isArray(result!.content) ? result!.content.map((c: any) => (c?.type === "text" ? c.text : "")).join(" ").trim() : "";
-        fail("tool-error", "tool call", `${mcp.smoke.tool} returned an error${text ? `: ${text.slice(0, 200)}` : ""}`);
+        fail("tool-error", "tool call", `${mcp.smoke.tool} returned an error${text ? `: ${text.slice(0, 4000)}` : ""}`);
       }
     }
     return { stage: "ok", latencyMs: Date.now() - started, detail: `${healthNote}${names.size} tools${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}` };

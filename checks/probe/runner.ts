@@ -109,9 +109,13 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
     stop.abort();
     agents.destroy();
   }
-  for (const r of results) r.detail = redactor.redact(r.detail);
+  // Shortened only after redaction: a cut made first could split a secret and leak its first half.
+  for (const r of results) r.detail = shorten(redactor.redact(r.detail));
   return { results, redactor };
 }
+
+const MAX_DETAIL = 600;
+const shorten = (text: string) => (text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL - 1)}…` : text);
 
 function pastDeadline(name: string, s: ServiceT, opts: RunOptions): ProbeResult {
   return { service: name, kind: s.kind, optional: s.optional, status: "deadline", stage: "deadline", latencyMs: 0, attempts: 0, detail: `not finished when the run deadline (${opts.deadlineMs} ms) passed` };

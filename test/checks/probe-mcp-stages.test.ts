@@ -25,9 +25,9 @@ const mcp = (base: string, timeout: string, mcpCheck: Record<string, unknown> = 
   healthCheck: { timeout, retries: 1, mcp: { transport: "streamable-http", requiredTools: TOOLS, smoke: { tool: "query_support", arguments: { query: "reset password" } }, ...mcpCheck } },
 });
 
-async function probe(services: Record<string, unknown>): Promise<ProbeResult[]> {
+async function probe(services: Record<string, unknown>, environment: Record<string, string> = {}): Promise<ProbeResult[]> {
   const model = buildModel({ environments: { local: { deployed: true } }, services } as any);
-  return (await runProbes(model, { env: "local", concurrency: 4, environment: {}, baseDelayMs: 10 })).results;
+  return (await runProbes(model, { env: "local", concurrency: 4, environment, baseDelayMs: 10 })).results;
 }
 
 const PASSED = /^health \d+ ms ✓, initialize ✓, ping ✓, tools\/list ✓ → /;
@@ -73,5 +73,19 @@ describe("without a smoke call", () => {
     // The probe cannot know: that is what the mcp-no-smoke-call policy reports before deployment.
     expect(r).toMatchObject({ status: "healthy", stage: "ok" });
     expect(r!.detail).toMatch(/^health \d+ ms; 3 tools; no smoke call: tools not exercised$/);
+  });
+});
+
+describe("a tool error that echoes a credential", () => {
+  it("is redacted before it is shortened, so no part of the value is shown", async () => {
+    // Built at run time. The server's error text puts it across the point where details used to be cut.
+    const token = ["tg", "Q7x", "Lp2", "Vw9", "Zr4", "Kd8"].join("");
+    const s = await keep(startMcp({ errorText: `${"x".repeat(190)}${token} and more` }));
+    const service = mcp(s.url, "10s");
+    (service.healthCheck as any).headers = { authorization: { fromEnv: "RAG_TOKEN" } };
+    const [r] = await probe({ rag: service }, { RAG_TOKEN: token });
+    expect(r).toMatchObject({ status: "unhealthy", stage: "tool-error" });
+    expect(r!.detail).toContain("[REDACTED]");
+    expect(r!.detail).not.toContain(token.slice(0, 6));
   });
 });

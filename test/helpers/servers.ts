@@ -83,6 +83,8 @@ export interface McpBehaviour {
   changedSchema?: boolean;
   /** Tool calls never answer (initialize, ping and tools/list still do). */
   hang?: boolean;
+  /** Tool calls answer isError with this text (a server echoing what it was sent). */
+  errorText?: string;
 }
 
 /** A real MCP server (the SDK's McpServer over Streamable HTTP) with a /health endpoint. */
@@ -104,6 +106,7 @@ export async function startMcp(b: McpBehaviour = {}): Promise<Running & { health
       server.registerTool(name, { description: `${name} stand-in`, inputSchema }, async () => {
         if (b.broken) throw new Error("ModuleNotFoundError: No module named 'llama_index.vector_stores'");
         if (b.hang) await new Promise<never>(() => undefined);
+        if (b.errorText !== undefined) return { isError: true, content: [{ type: "text", text: b.errorText }] };
         return { content: [{ type: "text", text: `${name}: ok` }] };
       });
     }

@@ -29,8 +29,9 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .current({ ...ALL, selected: true })
+    // No custom "All" value: Grafana then expands All to the services the tier left in the list,
+    // so choosing a tier filters every panel (a ".*" here would ignore the tier).
     .includeAll(true)
-    .allValue(ALL_VALUE)
     .multi(true);
   const b = new dashboard.DashboardBuilder(spec.title)
     .uid(spec.uid)

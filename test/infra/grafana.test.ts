@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { expectGolden } from "../helpers/golden.js";
 import { renderPrometheus as probeMetrics } from "../../checks/probe/output.js";
 import { assess } from "../../checks/readiness.js";
 import { loadProject, type Project } from "../../model/loader.js";
@@ -112,7 +113,7 @@ describe("the Grafana dashboard synth writes", async () => {
     expect(find(staging, "chatwoot: success ratio").fieldConfig.defaults.thresholds.steps[1].value).toBe(0.95); // SuccessRateLow
     expect(find(staging, "chatwoot: rate-limited (429) ratio").fieldConfig.defaults.thresholds.steps[1].value).toBe(0.05);
     const localDash = JSON.parse(dashboardJson(envContext(local.model, "local", "test")));
-    expect(find(localDash, "hook: probe latency P50 / P95 / P99").fieldConfig.defaults.thresholds.steps[1].value).toBe(0.4); // local override: 400 ms
+    expect(find(localDash, "hook: probe latency P50 / P95 / P99").fieldConfig.defaults.thresholds.steps[1].value).toBe(5); // local override: 5 s
     expect(find(localDash, "rag-mcp: failing MCP stage")).toBeDefined();
     expect(find(localDash, "hook: webhook security probe").options.reduceOptions.calcs).toEqual(["lastNotNull"]);
     expect(find(localDash, "api: rate-limited (429) ratio")).toBeUndefined(); // no API declared for it
@@ -129,6 +130,8 @@ describe("the Grafana dashboard synth writes", async () => {
     expect(tier.options.map((o: any) => o.text)).toEqual(["All", "critical", "high", "medium", "low"]);
     expect(tier.options[1].value.split("|")).toContain("supabase");
     expect(service).toMatchObject({ name: "service", type: "query", multi: true, includeAll: true });
+    // "All" must expand to the tier's services, not to ".*", or choosing a tier would filter nothing.
+    expect(service.allValue).toBeUndefined();
     expect(service.query).toContain('service=~"${tier:raw}"');
   });
 
@@ -152,7 +155,7 @@ describe("the Grafana dashboard synth writes", async () => {
   it("the staging dashboard matches its golden file and is byte-identical across builds", () => {
     const text = dashboardJson(envContext(ref.model, "staging", "test"));
     expect(dashboardJson(envContext(ref.model, "staging", "test"))).toBe(text);
-    expect(text).toBe(readFileSync(path.join(REPO, "test/golden/grafana-staging.json"), "utf8"));
+    expectGolden(text, "grafana-staging.json");
   });
 });
 

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
+import picocolors from "picocolors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluate, type Report } from "../../policies/engine.js";
 import { loadProject } from "../../model/loader.js";
@@ -48,7 +49,8 @@ afterAll(async () => removeDir(dir));
 
 describe("reporters escape what their format needs", () => {
   it("text: one finding stays on one line, line breaks and control characters shown escaped", () => {
-    const lines = renderText(report).split("\n");
+    // Explicitly colourless: under CI=true picocolors would otherwise add escape codes.
+    const lines = renderText(report, { colors: picocolors.createColors(false) }).split("\n");
     const start = lines.indexOf(FILE);
     expect(start).toBeGreaterThanOrEqual(0);
     expect(lines[start + 1]).toBe(`  7:5     error   hostile-text  service/<b>&"50%":a,b|c\\nsecond line\\r\\nthird: costs 100% <more> & "then" x:y,z | w\\nnext line`);

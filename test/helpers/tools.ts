@@ -1,12 +1,12 @@
 /**
- * The real Prometheus tools. A missing binary fails the test (never a silent skip): .ci/run
- * installs Debian's prometheus and prometheus-alertmanager packages.
+ * The real tools the tests drive (Prometheus, Alertmanager, the blackbox exporter, Chromium). A
+ * missing binary fails the test (never a silent skip): .ci/run installs the Debian packages.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 
 export function requireTool(name: string): string {
   const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
-  if (!found) throw new Error(`${name} is not installed: run 'apt-get install -y prometheus prometheus-alertmanager' (see .ci/run)`);
+  if (!found) throw new Error(`${name} is not installed: run 'apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter chromium openssl git' (see .ci/run)`);
   return found;
 }
 

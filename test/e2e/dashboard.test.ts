@@ -8,9 +8,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cp } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, sleep, waitFor as waitUntil } from "../helpers/wait.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { requireTool } from "../helpers/tools.js";
 import { editYaml } from "../helpers/yaml-edit.js";
@@ -18,27 +18,8 @@ import { editYaml } from "../helpers/yaml-edit.js";
 import { startStandIns } from "./stand-ins.mjs";
 
 const HOOK_SECRET = `e2e-${"Dq4w".repeat(6)}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Every wait is bounded and generous (the machine is shared); on timeout it says what never happened. */
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await sleep(500);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 90_000): Promise<T> => waitUntil(what, fn, timeoutMs, 500);
 
 /** Grafana's interpolation of the dashboard's variables with "All" selected (their allValue). */
 function interpolate(expr: string, vars: { tier: string; service: string }): string {

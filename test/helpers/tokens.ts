@@ -2,7 +2,8 @@
  * Synthetic credentials in the real formats, assembled at test time so no token-shaped literal
  * is ever committed (and so secret scanners on this repository stay quiet).
  */
-const pick = (seed: number, alphabet: string, n: number): string => {
+/** A deterministic xorshift draw of n characters: the same seed, the same token. */
+export const pick = (seed: number, alphabet: string, n: number): string => {
   let out = "";
   let x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {

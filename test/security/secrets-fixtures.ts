@@ -2,15 +2,8 @@
  * Credentials in every format issue #10 names, assembled at run time from a seeded generator, so
  * no token-shaped literal is committed (secret scanners on this repository stay quiet).
  */
-const gen = (seed: number, alphabet: string, n: number): string => {
-  let out = "";
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out += alphabet[x % alphabet.length];
-  }
-  return out;
-};
+import { pick as gen } from "../helpers/tokens.js";
+
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const ALNUM = `abcdefghijklmnopqrstuvwxyz${UPPER}0123456789`;
 const HEX = "0123456789abcdef";

@@ -60,6 +60,36 @@ export const SUPPLEMENTARY_PATTERNS: readonly SupplementaryPattern[] = [
   },
 ];
 
+/**
+ * Found anywhere, even glued to other text (`xAKIA…`, `KEY_sk-proj-…`, `ghp_…_x`): these prefixes
+ * are distinctive enough that a boundary requirement only helps an attacker hide a whole key.
+ */
+const EMBEDDED: readonly SupplementaryPattern[] = [
+  { rule: "tollgate/aws-access-key-id", re: /((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})/g },
+  { rule: "tollgate/github-token", re: /((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})/g },
+  { rule: "tollgate/github-token", re: /(github_pat_[A-Za-z0-9_]{22,})/g },
+  { rule: "tollgate/openai", re: /(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{32,})/g },
+];
+
+/** Every PEM private-key block (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted), whatever its length. */
+const PRIVATE_KEY: SupplementaryPattern = {
+  rule: "tollgate/private-key",
+  re: /(-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$))/g,
+};
+
+/**
+ * Credentials in a URL (`scheme://user:password@host`): any password, any host. secretlint's
+ * basic-auth rule accepts only [-A-Za-z0-9_] passwords and short top-level domains.
+ */
+const URL_CREDENTIALS: SupplementaryPattern = {
+  rule: "tollgate/url-credentials",
+  re: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@'"]+:([^\s/@'"]+)@[^\s/'"]+/g,
+  // `user:${VAR}@` and `user:<password>@` are placeholders, not values.
+  accept: (v) => !/^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|\*+|x+)$/i.test(v),
+};
+
+export const ALL_PATTERNS: readonly SupplementaryPattern[] = [...SUPPLEMENTARY_PATTERNS, ...EMBEDDED, PRIVATE_KEY, URL_CREDENTIALS];
+
 export interface PatternHit {
   start: number;
   end: number;
@@ -68,7 +98,7 @@ export interface PatternHit {
 
 export function scanPatterns(content: string): PatternHit[] {
   const hits: PatternHit[] = [];
-  for (const p of SUPPLEMENTARY_PATTERNS) {
+  for (const p of ALL_PATTERNS) {
     p.re.lastIndex = 0;
     for (const m of content.matchAll(p.re)) {
       const value = m[1] ?? m[0];

@@ -34,7 +34,9 @@ const CONFIG = {
 
 async function secretlint(content: string, filePath: string): Promise<SecretHit[]> {
   const result = await lintSource({
-    source: { filePath, content, ext: ".yaml", contentType: "text" },
+    // Never the real name: secretlint uses it in profiler marks, which a newline in a file name breaks,
+    // and findings are located by our own file name anyway.
+    source: { filePath: "input.yaml", content, ext: ".yaml", contentType: "text" },
     options: { config: CONFIG as any, maskSecrets: true, noPhysicFilePath: true },
   });
   return result.messages
@@ -48,16 +50,15 @@ function withoutCommentMarkers(content: string): string {
   return content.replace(/(^|[ \t])#/gm, "$1 ");
 }
 
+/** One hit per secret: the same range found twice, or a range inside another hit (two detectors, one value), counts once. */
 function unique(hits: SecretHit[]): SecretHit[] {
-  const seen = new Set<string>();
-  return hits
-    .filter((h) => {
-      const k = `${h.start}:${h.end}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    })
-    .sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: SecretHit[] = [];
+  for (const h of sorted) {
+    if (out.some((k) => k.start <= h.start && h.end <= k.end)) continue;
+    out.push(h);
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /** Raw text scan (secretlint + supplementary patterns), comments included. */

@@ -3,10 +3,12 @@
  * each exporting (default, or `policies`) one policy or a list, with the built-in API. Loading
  * (import and shape check) happens here; checks run contained, see policies/custom-run.ts.
  */
-import { readdir } from "node:fs/promises";
+import { readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { Diagnostic } from "../model/diagnostics.js";
+import { REDACTED } from "../model/redact.js";
+import { scanText } from "../model/secret-scan.js";
 import { exportedPolicies, importModule } from "./custom-import.js";
 import type { Policy } from "./types.js";
 
@@ -41,13 +43,20 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
     return { policies, diagnostics };
   }
   const seen = new Set(builtinIds);
+  const rootReal = await realpath(root);
   for (const name of names) {
     const file = path.join(dir, name);
+    // The folder lies inside the root, but an entry may be a link out of it: never import that.
+    const real = await realpath(file).catch(() => undefined);
+    if (!real || (real !== rootReal && !real.startsWith(`${rootReal}${path.sep}`))) {
+      diagnostics.push({ code: "path-outside-root", severity: "error", message: `custom policy module ${name} ${real ? "resolves outside the project root" : "cannot be resolved"}; it is not loaded`, hint: "Keep custom policy modules as regular files inside the project.", file: rel(file), line: 1, col: 1 });
+      continue;
+    }
     let mod: Record<string, unknown>;
     try {
       mod = await importModule(file);
     } catch (e) {
-      bad(file, `could not load custom policy module: ${(e as Error).message.split("\n")[0]}`, "Run it with node to see the full error.");
+      bad(file, `could not load custom policy module: ${await withoutSecrets(String((e as Error)?.message ?? e).split("\n")[0]!)}`, "Run it with node to see the full error.");
       continue;
     }
     for (const p of exportedPolicies(mod)) {
@@ -68,4 +77,17 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
     }
   }
   return { policies, diagnostics };
+}
+
+/** A module's load error may quote its source (a token pasted in it): scanned like a manifest. */
+async function withoutSecrets(message: string): Promise<string> {
+  const hits = (await scanText(message, "error")).sort((a, b) => a.start - b.start);
+  let out = "";
+  let at = 0;
+  for (const h of hits) {
+    if (h.end <= at) continue; // inside a range already redacted
+    if (h.start >= at) out += message.slice(at, h.start) + REDACTED; // else it overlaps the previous range
+    at = h.end;
+  }
+  return out + message.slice(at);
 }

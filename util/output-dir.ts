@@ -5,7 +5,7 @@
  * (an `out.old-*` with no `out`) or removed (`out.tmp-*`) by the next run; SIGINT/SIGTERM clean up.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from "node:fs";
 import { lstat, readdir, realpath, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "./usage-error.js";
@@ -98,6 +98,10 @@ export function lockOutDirSync(out: string): void {
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      // Only a small regular file can be a lock Tollgate wrote: a committed link, folder, FIFO or
+      // device there is never read, followed or removed.
+      const st = lstatSync(lock, { throwIfNoEntry: false });
+      if (st && (!st.isFile() || st.size > 64)) throw new UsageError(`${lock} is not a lock file Tollgate wrote (it is ${st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : st.isFile() ? "a large file" : "a special file"})`, `Remove ${lock} or choose another --out.`);
       let pid = NaN;
       try {
         pid = Number(readFileSync(lock, "utf8").trim());

@@ -1,7 +1,10 @@
 /** GitHub Actions workflow commands: one annotation per unwaived finding. */
 import type { Report } from "../engine.js";
 
-const escData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+// Line endings are the workflow-command encoding's job; other control characters (ESC: the log renders
+// ANSI codes) are shown as escapes.
+const controls = (s: string) => s.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const escData = (s: string) => controls(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const escProp = (s: string) => escData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 const CMD = { error: "error", warning: "warning", note: "notice" } as const;
 

@@ -4,7 +4,9 @@ import type { Comparison } from "./baseline.js";
 
 const pct = (p: number | null) => (p === null ? "n/a" : `${p}%`);
 // A table cell: no raw HTML (entities), escaped pipes, and every line ending (CR too) as a space.
-const cell = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ");
+// Control characters other than line endings (ESC above all) are shown as escapes: CI logs render them.
+const controls = (s: string) => s.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const cell = (s: string) => controls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ");
 
 export function renderMarkdown(report: Report, comparison?: Comparison): string {
   const out: string[] = [];

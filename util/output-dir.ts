@@ -152,11 +152,21 @@ export async function beginOutDir(outDir: string, protect: Protected = {}): Prom
   const tmp = `${out}.tmp-${suffix()}`;
   const old = `${out}.old-${suffix()}`;
   const cleanup = () => {
-    // The swap may have been interrupted between its two renames: put the previous output back.
-    if (!existsSync(out) && existsSync(old)) renameSync(old, out);
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
-    release();
+    try {
+      // The swap may have been interrupted between its two renames: put the previous output back.
+      if (!existsSync(out) && existsSync(old)) renameSync(old, out);
+      // A write still in flight on libuv's thread pool can land in tmp while it is removed
+      // (ENOTEMPTY): retry, and never let a failed removal keep the lock.
+      for (const dir of [tmp, old]) {
+        try {
+          rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+        } catch {
+          /* the next run removes it (recoverLeftovers) */
+        }
+      }
+    } finally {
+      release();
+    }
   };
   const onSignal = (signal: NodeJS.Signals) => {
     cleanup();

@@ -115,3 +115,12 @@ describe("reporters escape what their format needs", () => {
     ]);
   });
 });
+
+describe("the reporter registry", () => {
+  it("check --help names every format the registry renders", async () => {
+    const { CHECK_FORMATS } = await import("../../policies/reporters/registry.js");
+    const { runCli } = await import("../helpers/project.js");
+    const help = (await runCli(["check", "--help"])).stdout.replace(/\s+/g, " ");
+    for (const format of CHECK_FORMATS) expect(help, format).toMatch(new RegExp(`[(,] ${format}[,)]|formats: ${format}[,)]`));
+  });
+});

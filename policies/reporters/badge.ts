@@ -1,5 +1,6 @@
 /** `check --format badge`: a shields-style SVG readiness badge for READMEs. Deterministic: same score, same bytes. */
 import type { Report } from "../engine.js";
+import { formatPercent } from "./format.js";
 
 /** Approximate advance widths of Verdana 11px, enough to size the two halves without a font. */
 const WIDE = /[mwMW%]/, NARROW = /[iljtfI.:, ]/;
@@ -11,7 +12,7 @@ export function badgeColor(percent: number | null): string {
 }
 
 export function renderBadge(report: Pick<Report, "score">, label = "readiness"): string {
-  const value = report.score.percent === null ? "n/a" : `${report.score.percent}%`;
+  const value = formatPercent(report.score.percent);
   const lw = Math.round(textWidth(label) + 12), vw = Math.round(textWidth(value) + 12), w = lw + vw;
   const color = badgeColor(report.score.percent);
   const text = (x: number, s: string) => `<text x="${x * 10}" y="150" fill="#010101" fill-opacity=".3" transform="scale(.1)" textLength="${(textWidth(s)) * 10}">${s}</text><text x="${x * 10}" y="140" transform="scale(.1)" fill="#fff" textLength="${(textWidth(s)) * 10}">${s}</text>`;

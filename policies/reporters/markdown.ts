@@ -1,12 +1,10 @@
 /** A PR comment: score table with deltas, then new and fixed findings. */
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
+import { escapeControls, formatPercent as pct } from "./format.js";
 
-const pct = (p: number | null) => (p === null ? "n/a" : `${p}%`);
 // A table cell: no raw HTML (entities), escaped pipes, and every line ending (CR too) as a space.
-// Control characters other than line endings (ESC above all) are shown as escapes: CI logs render them.
-const controls = (s: string) => s.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-const cell = (s: string) => controls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ");
+const cell = (s: string) => escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ");
 
 export function renderMarkdown(report: Report, comparison?: Comparison): string {
   const out: string[] = [];

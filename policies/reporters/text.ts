@@ -3,11 +3,10 @@ import picocolors from "picocolors";
 import { formatDiagnostic } from "../../model/diagnostics.js";
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
+import { formatPercent as pct } from "./format.js";
 import { escapeTerminal as esc } from "../../util/terminal-escape.js";
 
 type Colors = ReturnType<typeof picocolors.createColors>;
-
-const pct = (p: number | null) => (p === null ? "n/a" : `${p}%`);
 
 export function renderText(report: Report, opts: { explain?: boolean; comparison?: Comparison; colors?: Colors } = {}): string {
   const pc = opts.colors ?? picocolors;

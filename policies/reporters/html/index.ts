@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Report } from "../../engine.js";
 import type { Comparison } from "../baseline.js";
+import { formatPercent } from "../format.js";
 import { html, raw } from "./escape.js";
 import { changesSection, findingsSection } from "./findings.js";
 import type { ServiceGraph } from "./graph.js";
@@ -28,7 +29,7 @@ const scriptHash = `sha256-${createHash("sha256").update(SCRIPT).digest("base64"
 const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src '${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`;
 
 export function renderHtml(report: Report, input: HtmlInput, comparison?: Comparison): string {
-  const title = `Tollgate readiness ${report.score.percent === null ? "n/a" : `${report.score.percent}%`}${input.organization ? ` — ${input.organization}` : ""}`;
+  const title = `Tollgate readiness ${formatPercent(report.score.percent)}${input.organization ? ` — ${input.organization}` : ""}`;
   const toc = [
     ...(comparison ? [["changes-title", "This change"]] : []),
     ["scorecards-title", "Scorecards"], ["findings-title", "Findings"], ["waivers-title", "Waivers"], ["forecast-title", "Forecast"], ["graph-title", "Dependency graph"],

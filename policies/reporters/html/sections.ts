@@ -21,8 +21,7 @@ export interface WaiverView {
 export const categoryStatus = (c: CategoryResult): string => (c as CategoryResult & { status?: string }).status ?? (c.passed ? "pass" : "fail");
 
 export const scoreClass = (percent: number | null) => (percent === null ? "na" : percent >= 90 ? "good" : percent >= 70 ? "fair" : "poor");
-/** A score as shown: n/a when nothing was applicable (never 0% or 100%). */
-export const pct = (percent: number | null) => (percent === null ? "n/a" : `${percent}%`);
+import { formatPercent as pct } from "../format.js";
 
 export function scoreSection(report: Report, organization: string | undefined, comparison?: Comparison): Html {
   const p = report.score.percent;

@@ -26,7 +26,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   program
     .command("check")
-    .description("run the policies, score readiness and gate CI (formats: text, json, sarif, junit, markdown, github, prometheus, html, badge)")
+    .description("run the policies, score readiness and gate CI (formats: text, json, sarif, junit, markdown, github, gitlab, prometheus, html, badge)")
     .addOption(rootOption())
     .addOption(new Option("--env <name>", "evaluate one environment only"))
     .addOption(nowOption())

@@ -7,6 +7,7 @@ import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 import { renderBadge } from "./badge.js";
 import { renderGithub } from "./github.js";
+import { renderGitlab } from "./gitlab.js";
 import { renderHtml, type HtmlInput } from "./html/index.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
@@ -20,7 +21,7 @@ export interface RenderContext {
   comparison?: Comparison;
   explain?: boolean;
   colors?: ReturnType<typeof picocolors.createColors>;
-  /** The folder SARIF URIs are relative to (the repository root). */
+  /** The folder SARIF URIs and GitLab paths are relative to (the repository root). */
   srcRoot?: string;
   /** The HTML report's extra inputs (graph, forecast, waivers); empty when the input was invalid. */
   html?: HtmlInput;
@@ -43,6 +44,7 @@ export const REPORTERS = [
   { format: "junit", description: "JUnit XML, one test case per policy and subject", render: (c) => renderJunit(c.report) },
   { format: "markdown", description: "a PR comment: scores with deltas, new and fixed findings", render: (c) => renderMarkdown(c.report, c.comparison) },
   { format: "github", description: "GitHub Actions annotations (default under GitHub Actions)", render: (c) => renderGithub(c.report) },
+  { format: "gitlab", description: "GitLab Code Quality report JSON, paths relative to the repository root", needs: "srcRoot", render: (c) => renderGitlab(c.report, c.srcRoot ? { srcRoot: c.srcRoot } : {}) },
   // prom-client is loaded only when the gauges are asked for.
   { format: "prometheus", description: "score, scorecard and category gauges and finding counts, for the textfile collector", render: async (c) => (await import("./prometheus.js")).renderPrometheus(c.report) },
   { format: "html", description: "a self-contained report with the dependency graph and the rotation forecast", needs: "html", render: (c) => renderHtml(c.report, c.html ?? EMPTY_HTML, c.comparison) },

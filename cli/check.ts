@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { gate, type GateOptions } from "../checks/gate.js";
 import { assess, assessAtRef, GitRefError, repositoryRoot } from "../checks/readiness.js";
 import type { Diagnostic } from "../model/diagnostics.js";
+import { createProgress, getVerbosity, type Progress } from "../util/progress.js";
 import { inputErrorReport, type Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
@@ -48,7 +49,12 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
   let now = o.now ?? "";
   try {
     now = parseNow(o.now);
-    return await evaluateAndGate(o, formats, now);
+    const progress = createProgress("tollgate check");
+    try {
+      return await evaluateAndGate(o, formats, now, progress);
+    } finally {
+      progress.done();
+    }
   } catch (e) {
     const diagnostics =
       e instanceof InputError ? e.diagnostics
@@ -62,34 +68,46 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
   }
 }
 
-async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string): Promise<number> {
+const verbose = (message: string) => {
+  if (getVerbosity() === "verbose") process.stderr.write(`tollgate: ${message}\n`);
+};
+
+async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, progress: Progress): Promise<number> {
   if (o.base && o.baseline) throw new UsageError("use either --base or --baseline, not both");
   if (o.probeResults !== undefined && !formats.some((t) => t.format === "html")) throw new UsageError("--probe-results only colours the HTML report's dependency graph", "Add --format html=report.html.");
   const minScore = parseIntOption("--min-score", o.minScore, 0, 100);
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
   if (o.failOn !== undefined) parseChoice("--fail-on", o.failOn, ["error", "warning", "never"] as const);
 
+  const steps = 2 + (o.base ? 1 : 0);
+  let started = Date.now();
+  progress.update(0, steps, "loading and evaluating the manifests");
   const { project, report, diagnostics } = await assess(o.root, { now, ...(o.env ? { env: o.env } : {}), version: version() });
   if (!report) throw new InputError(diagnostics);
+  verbose(`evaluated ${project.files.length} files, ${report.findings.length} findings in ${Date.now() - started} ms`);
 
   let comparison: Comparison | undefined;
   if (o.base) {
     let base;
+    progress.update(1, steps, `evaluating the base ${o.base}`);
+    started = Date.now();
     try {
       base = await assessAtRef(o.root, o.base, { now, ...(o.env ? { env: o.env } : {}), version: version() });
     } catch (e) {
       if (e instanceof GitRefError) throw new InputError([commandLine("git-error", `--base ${o.base}: ${e.message}`, "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.")]);
       throw e;
     }
-    if (!base.report) {
+    if (!base.report && getVerbosity() !== "quiet") {
       process.stderr.write(`tollgate: the manifests at ${o.base} do not load; comparing against an empty base\n`);
       printDiagnostics(base.diagnostics);
     }
     comparison = compare(report, base.report ?? { findings: [], score: { percent: 0 }, scorecards: [] });
+    verbose(`evaluated the base ${o.base} in ${Date.now() - started} ms`);
   } else if (o.baseline) {
     comparison = compare(report, await readBaseline(o.baseline));
   }
 
+  progress.update(steps - 1, steps, "writing the reports");
   // Lazy: the graph layout (Graphviz wasm) and the forecast load only for --format html.
   const html = formats.some((t) => reporterFor(t.format).needs === "html") ? await (await import("./html-input.js")).htmlInput(project, report, o.probeResults) : undefined;
   await writeOutputs(o, formats, report, comparison, html);
@@ -116,7 +134,7 @@ export function gateOptions(o: Pick<CheckOptions, "failOn" | "failOnNew">, confi
 async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput): Promise<void> {
   const srcRoot = targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : undefined;
   for (const target of targets) {
-    const text = await reporterFor(target.format).render({ report, colors: colorsFor(target), ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}) });
+    const text = await reporterFor(target.format).render({ report, colors: colorsFor(target), ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}) });
     await emit(target, text).catch((e: unknown) => {
       throw e instanceof UsageError ? new OutputError(e) : e;
     });

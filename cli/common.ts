@@ -72,7 +72,25 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
-/** Colour for standard output when the terminal supports it (NO_COLOR respected); never in files. */
-export function colorsFor(target: { file?: string }): Colors {
-  return pc.createColors(!target.file && pc.isColorSupported);
+let colorOverride: boolean | undefined;
+
+/** --no-color: set once by the CLI before a command runs. */
+export function setColorOverride(on: boolean | undefined): void {
+  colorOverride = on;
+}
+
+/**
+ * Whether a terminal stream gets colour: --no-color and NO_COLOR (any non-empty value) turn it
+ * off, FORCE_COLOR turns it on (FORCE_COLOR=0 or false off), else on a terminal that is not dumb, and in CI logs (they render colour).
+ */
+export function colorEnabled(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (colorOverride !== undefined) return colorOverride;
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return !["0", "false"].includes(env.FORCE_COLOR.toLowerCase());
+  return (stream.isTTY === true && env.TERM !== "dumb") || !!env.CI;
+}
+
+/** Colour for standard output when the terminal supports it; never in files. */
+export function colorsFor(target: { file?: string }, stream: { isTTY?: boolean } = process.stdout): Colors {
+  return pc.createColors(!target.file && colorEnabled(stream));
 }

@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { escapeTerminal } from "../util/terminal-escape.js";
 import { EXIT_INPUT, UsageError, collect, version } from "./common.js";
 
-const rootOption = () => new Option("--root <dir>", "project root (holds tollgate.yaml)").default(".");
+const rootOption = () => new Option("--root <dir>", "project root, the folder holding tollgate.yaml (default: the nearest one from the working directory up)");
 const nowOption = () => new Option("--now <date>", "evaluate as of this date, YYYY-MM-DD (default: today, UTC)");
 
 export function buildProgram(setCode: (code: number) => void): Command {
@@ -14,14 +14,25 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .description("Typed integration manifests: policy checks, readiness score, cdktf synthesis and live probes.")
     .version(version(), "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
+    .option("-q, --quiet", "errors only: no progress, warnings or notes")
+    .option("--verbose", "say what is being done (root, timings) on standard error")
+    .option("--no-color", "no colour, whatever the terminal (NO_COLOR and FORCE_COLOR are honoured too)")
     .exitOverride();
+
+  // Global options and the project root are settled once, before any command runs.
+  program.hook("preAction", async (_program, command) => {
+    const g = program.opts<{ quiet?: boolean; verbose?: boolean; color?: boolean }>();
+    if (g.quiet && g.verbose) throw new UsageError("use either --quiet or --verbose, not both");
+    const { applyGlobalOptions } = await import("./globals.js");
+    await applyGlobalOptions(g, command);
+  });
 
   program
     .command("validate")
     .description("load and validate the manifests; report every problem as file:line:col code message")
     .addOption(rootOption())
     .addOption(nowOption())
-    .addOption(new Option("--format <format>", "text or json").default("text"))
+    .addOption(new Option("--format <fmt[=file]>", "text or json, optionally to a file; repeatable").argParser(collect))
     .action(async (o) => setCode(await (await import("./validate.js")).validateCommand(o)));
 
   program
@@ -93,7 +104,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   program
     .command("policies")
-    .description("list the built-in policies")
+    .description("list the built-in policies and the project's custom policies (id, severity, category, title)")
+    .addOption(rootOption())
     .addOption(new Option("--format <format>", "text or json").default("text"))
     .action(async (o) => setCode(await (await import("./policies.js")).policiesCommand(o)));
 

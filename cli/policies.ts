@@ -1,18 +1,60 @@
-import pc from "picocolors";
+/**
+ * `tollgate policies`: the built-in policies and, with a project (--root, or found from the working
+ * directory), its custom ones, with the severity tollgate.yaml gives each (or `off`).
+ */
+import { loadProject } from "../model/loader.js";
+import { loadCustomPolicies } from "../policies/custom.js";
+import { policyDocsUrl } from "../policies/docs-url.js";
 import { BUILTIN_POLICIES } from "../policies/registry.js";
-import { emit, parseChoice } from "./common.js";
+import type { Policy } from "../policies/types.js";
+import { escapeTerminal as esc } from "../util/terminal-escape.js";
+import { EXIT_INPUT, colorsFor, emit, parseChoice, printDiagnostics } from "./common.js";
 
-export async function policiesCommand(o: { format: string }): Promise<number> {
+interface Row {
+  id: string;
+  title: string;
+  category: string;
+  severity: string;
+  source: "built-in" | "custom";
+  rationale: string;
+  remediation: string;
+  docs?: string | undefined;
+}
+
+export async function policiesCommand(o: { format: string; root?: string }): Promise<number> {
   const format = parseChoice("--format", o.format, ["text", "json"] as const);
+  let custom: Policy[] = [];
+  let settings: Record<string, unknown> = {};
+  if (o.root !== undefined) {
+    const { project, diagnostics } = await loadProject(o.root, { now: "2000-01-01" });
+    // Manifest problems do not matter here; tollgate.yaml's do (they decide what is listed).
+    const configProblems = diagnostics.filter((d) => d.severity === "error" && /(^|\/)tollgate\.yaml$/.test(d.file));
+    const loaded = configProblems.length ? { policies: [], diagnostics: configProblems } : await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)));
+    if (loaded.diagnostics.length) {
+      printDiagnostics(loaded.diagnostics);
+      return EXIT_INPUT;
+    }
+    custom = loaded.policies;
+    settings = project.config.policies ?? {};
+  }
+  const severity = (p: Policy): string => {
+    const s = settings[p.id] as string | { enabled?: boolean; severity?: string } | undefined;
+    if (s === "off" || (typeof s === "object" && s.enabled === false)) return "off";
+    return (typeof s === "string" ? s : s?.severity) ?? p.severity;
+  };
+  const rows: Row[] = [...BUILTIN_POLICIES.map((p) => [p, "built-in"] as const), ...custom.map((p) => [p, "custom"] as const)].map(([p, source]) => ({
+    id: p.id, title: p.title, category: p.category, severity: severity(p), source, rationale: p.rationale, remediation: p.remediation, docs: policyDocsUrl(p),
+  }));
   if (format === "json") {
-    await emit({}, `${JSON.stringify(BUILTIN_POLICIES.map(({ id, title, category, severity, rationale, remediation }) => ({ id, title, category, severity, rationale, remediation })), null, 2)}\n`);
+    await emit({}, `${JSON.stringify(rows, null, 2)}\n`);
     return 0;
   }
+  const pc = colorsFor({});
   let cat = "";
   const lines: string[] = [];
-  for (const p of [...BUILTIN_POLICIES].sort((a, b) => a.category.localeCompare(b.category))) {
-    if (p.category !== cat) lines.push(pc.bold((cat = p.category)));
-    lines.push(`  ${p.id.padEnd(38)} ${p.severity.padEnd(8)} ${p.title}`);
+  for (const r of [...rows].sort((a, b) => a.category.localeCompare(b.category) || (a.source === b.source ? 0 : a.source === "built-in" ? -1 : 1))) {
+    if (r.category !== cat) lines.push(pc.bold((cat = r.category)));
+    lines.push(`  ${esc(r.id).padEnd(38)} ${r.severity.padEnd(8)} ${esc(r.title)}${r.source === "custom" ? pc.dim(" (custom)") : ""}`);
   }
   await emit({}, `${lines.join("\n")}\n`);
   return 0;

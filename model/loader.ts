@@ -23,6 +23,7 @@ import { knownKeys } from "./zod-paths.js";
 import { checkReferences } from "./references.js";
 import { SecretSet } from "./redact.js";
 import { listYaml, resolveConfigured } from "./project-paths.js";
+import { docsUrl } from "../util/project-url.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -102,7 +103,7 @@ class Collector implements FileOutput {
     if (code === "secret-value" && loc.line > 0 && this.seen.has(key)) return;
     this.seen.add(key);
     const d: Diagnostic = {
-      code, severity, message, hint: hint ?? `${DIAGNOSTIC_CODES[code]} See docs/diagnostics.md.`, file: loc.file, line: loc.line, col: loc.col,
+      code, severity, message, hint: hint ?? `${DIAGNOSTIC_CODES[code]} See ${docsUrl("diagnostics.md", code)}`, file: loc.file, line: loc.line, col: loc.col,
     };
     if (loc.line === 0) this.locations.set(d, loc);
     this.diagnostics.push(d);
@@ -417,7 +418,7 @@ async function loadWaivers(reader: FileReader, absRoot: string, config: ProjectC
   if (!read) return [];
   // Not a waivers file at all: say so once, without quoting what it holds.
   if (read.data === null || typeof read.data !== "object" || Array.isArray(read.data) || !Object.prototype.hasOwnProperty.call(read.data, "waivers")) {
-    reader.out.add("invalid-type", locateIn(read.src, []), "this is not a waivers file: it must be a mapping with a `waivers:` list", "See docs/policies.md for the waivers file format.");
+    reader.out.add("invalid-type", locateIn(read.src, []), "this is not a waivers file: it must be a mapping with a `waivers:` list", `See ${docsUrl("policies.md", "waivers")} for the waivers file format.`);
     return [];
   }
   const parsed = WaiversFile.safeParse(read.data, { reportInput: true });

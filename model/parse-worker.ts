@@ -8,6 +8,7 @@ import type { Diagnostic, DiagnosticCode, Severity } from "./diagnostics.js";
 import { DIAGNOSTIC_CODES } from "./diagnostics.js";
 import { parseFile, type FileOutput, type ReaderConfig } from "./parse-file.js";
 import type { DocumentSource, Location } from "./source-map.js";
+import { docsUrl } from "../util/project-url.js";
 
 interface Input {
   config: ReaderConfig;
@@ -18,7 +19,7 @@ class ListOutput implements FileOutput {
   readonly diagnostics: Diagnostic[] = [];
   readonly secrets: string[] = [];
   add(code: DiagnosticCode, loc: Location, message: string, hint?: string, severity: Severity = "error"): void {
-    this.diagnostics.push({ code, severity, message, hint: hint ?? `${DIAGNOSTIC_CODES[code]} See docs/diagnostics.md.`, file: loc.file, line: loc.line, col: loc.col });
+    this.diagnostics.push({ code, severity, message, hint: hint ?? `${DIAGNOSTIC_CODES[code]} See ${docsUrl("diagnostics.md", code)}`, file: loc.file, line: loc.line, col: loc.col });
   }
   rememberSecret(value: string): void {
     this.secrets.push(value);

@@ -25,6 +25,7 @@ const Shape = z.object({
   severity: z.enum(["error", "warning", "note"]),
   rationale: z.string().min(1),
   remediation: z.string().min(1),
+  docsUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   check: z.custom<Policy["check"]>((v) => typeof v === "function", "check must be a function"),
 });
 

@@ -8,6 +8,8 @@ import type { Model, Project } from "../model/loader.js";
 import { locateIn, type Location } from "../model/source-map.js";
 import { didYouMean } from "../model/suggest.js";
 import { runCustomChecks } from "./custom-run.js";
+import { docsUrl } from "../util/project-url.js";
+import { policyDocsUrl } from "./docs-url.js";
 import { BUILTIN_POLICIES, WAIVER_RULES } from "./registry.js";
 import { score, scorecardDefs, type ScorecardResult } from "./scoring.js";
 import type { Anchor, Finding, FindingInput, Policy, PolicySeverity } from "./types.js";
@@ -20,6 +22,8 @@ export interface RuleMeta {
   severity: PolicySeverity;
   rationale: string;
   remediation: string;
+  /** Where the policy is documented, when known (policies/docs-url.ts). */
+  docs?: string;
   enabled: boolean;
 }
 
@@ -61,6 +65,11 @@ export function fingerprint(ruleId: string, subject: string, key: string): strin
   return createHash("sha256").update(`${ruleId}\u0000${subject}\u0000${key}`).digest("hex").slice(0, 24);
 }
 
+const docsOf = (p: { id: string; docsUrl?: string }) => {
+  const docs = policyDocsUrl(p);
+  return docs ? { docs } : {};
+};
+
 interface Configured {
   policy: Policy;
   severity: PolicySeverity;
@@ -94,7 +103,7 @@ function configure(project: Project, policies: readonly Policy[], diagnostics: D
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const loc = where(["policies", policy.id, "options", ...(issue.path as (string | number)[])]);
-        diagnostics.push({ code: "invalid-policy-options", severity: "error", message: `${policy.id}: ${issue.path.join(".") || "options"}: ${issue.message}`, hint: "Check the policy's options in docs/policies.md.", ...loc });
+        diagnostics.push({ code: "invalid-policy-options", severity: "error", message: `${policy.id}: ${issue.path.join(".") || "options"}: ${issue.message}`, hint: `Check the policy's options: ${policyDocsUrl(policy) ?? docsUrl("custom-policies.md")}`, ...loc });
       }
       continue;
     }
@@ -150,10 +159,10 @@ export async function evaluate(project: Project, options: EvaluateOptions = {}):
   const live = findings.filter((f) => !f.waived);
   const rules: RuleMeta[] = [
     ...policies.map((p) => ({
-      id: p.id, title: p.title, category: p.category, rationale: p.rationale, remediation: p.remediation,
+      id: p.id, title: p.title, category: p.category, rationale: p.rationale, remediation: p.remediation, ...docsOf(p),
       severity: configured.find((c) => c.policy.id === p.id)?.severity ?? p.severity, enabled: enabled.has(p.id),
     })),
-    ...Object.entries(WAIVER_RULES).map(([id, r]) => ({ id, title: r.title, category: "waivers", severity: r.severity as PolicySeverity, rationale: r.rationale, remediation: r.remediation, enabled: true })),
+    ...Object.entries(WAIVER_RULES).map(([id, r]) => ({ id, title: r.title, category: "waivers", severity: r.severity as PolicySeverity, rationale: r.rationale, remediation: r.remediation, ...docsOf({ id }), enabled: true })),
   ];
   return {
     diagnostics,

@@ -45,6 +45,8 @@ export interface Policy<O = any> {
   severity: PolicySeverity;
   rationale: string;
   remediation: string;
+  /** Where the policy is documented (http or https); findings link to it. Built-ins: docs/policies.md#<id>. */
+  docsUrl?: string;
   options: z.ZodType<O>;
   check(ctx: PolicyContext<O>, report: (finding: FindingInput) => void): void;
 }

@@ -1,10 +1,14 @@
 /** A PR comment: score table with deltas, then new and fixed findings. */
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
-import { escapeControls, formatPercent as pct } from "./format.js";
+import { escapeControls, fixesFor, formatPercent as pct } from "./format.js";
 
 // A table cell: no raw HTML (entities), escaped pipes, and every line ending (CR too) as a space.
 const cell = (s: string) => escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ");
+
+// A link target: characters that would end the link or the table cell percent-encoded.
+const href = (u: string) => escapeControls(u).replace(/[\s()<>|"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+const ruleLink = (id: string, docs?: string) => (docs ? `[\`${id}\`](${href(docs)})` : `\`${id}\``);
 
 export function renderMarkdown(report: Report, comparison?: Comparison): string {
   const out: string[] = [];
@@ -29,18 +33,25 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
   if (failing.length) out.push("<details><summary>Failing categories</summary>", "", ...failing.map((f) => `- ${f}`), "", "</details>", "");
   const na = report.scorecards.flatMap((s) => s.categories.filter((c) => c.status === "n/a").map((c) => `${s.title}: ${c.title}`));
   if (na.length) out.push("<details><summary>Not applicable (nothing to judge, left out of the score)</summary>", "", ...na.map((f) => `- ${f}`), "", "</details>", "");
+  const docs = new Map(report.rules.map((r) => [r.id, r.docs]));
   const row = (f: { ruleId: string; subject: string; message: string; severity: string; location?: { file: string; line: number } }) =>
-    `| ${f.severity} | \`${f.ruleId}\` | ${cell(f.subject)} | ${cell(f.message)} | ${f.location ? `${cell(f.location.file)}:${f.location.line}` : ""} |`;
+    `| ${f.severity} | ${ruleLink(f.ruleId, docs.get(f.ruleId))} | ${cell(f.subject)} | ${cell(f.message)} | ${f.location ? `${cell(f.location.file)}:${f.location.line}` : ""} |`;
   const table = (title: string, rows: string[]) => {
     if (rows.length === 0) return;
     out.push(`### ${title}`, "", "| severity | rule | subject | message | location |", "|---|---|---|---|---|", ...rows, "");
+  };
+  const fixes = (findings: readonly { ruleId: string }[]) => {
+    const list = fixesFor(report, findings);
+    if (list.length) out.push("### How to fix", "", ...list.map((x) => `- ${ruleLink(x.ruleId, x.docs)}: ${cell(x.remediation)}`), "");
   };
   if (comparison) {
     table(`New findings (${comparison.newFindings.length})`, comparison.newFindings.map(row));
     table(`Fixed findings (${comparison.fixed.length})`, comparison.fixed.map(row));
     if (comparison.newFindings.length === 0 && comparison.fixed.length === 0) out.push("No new or fixed findings.", "");
+    fixes(comparison.newFindings);
   } else {
     table(`Findings (${report.findings.filter((f) => !f.waived).length})`, report.findings.filter((f) => !f.waived).map(row));
+    fixes(report.findings.filter((f) => !f.waived));
   }
   return `${out.join("\n")}`;
 }

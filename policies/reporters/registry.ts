@@ -20,6 +20,8 @@ export interface RenderContext {
   /** PR mode (--base / --baseline). */
   comparison?: Comparison;
   explain?: boolean;
+  /** --quiet: text shows error findings only. */
+  quiet?: boolean;
   colors?: ReturnType<typeof picocolors.createColors>;
   /** The folder SARIF URIs and GitLab paths are relative to (the repository root). */
   srcRoot?: string;
@@ -38,7 +40,7 @@ export interface Reporter {
 const EMPTY_HTML: HtmlInput = { waivers: [], forecast: { days: 0, windowDays: 0, overdueNow: 0, items: [] }, graph: { nodes: [], edges: [] } };
 
 export const REPORTERS = [
-  { format: "text", description: "findings by file, then the scorecards (--explain: what decided each category)", render: (c) => renderText(c.report, { ...(c.colors ? { colors: c.colors } : {}), ...(c.explain ? { explain: true } : {}), ...(c.comparison ? { comparison: c.comparison } : {}) }) },
+  { format: "text", description: "findings by file, then the scorecards (--explain: what decided each category)", render: (c) => renderText(c.report, { ...(c.colors ? { colors: c.colors } : {}), ...(c.explain ? { explain: true } : {}), ...(c.quiet ? { quiet: true } : {}), ...(c.comparison ? { comparison: c.comparison } : {}) }) },
   { format: "json", description: "the documented JSON contract (with the comparison in PR mode)", render: (c) => renderJson(c.report, c.comparison) },
   { format: "sarif", description: "SARIF 2.1.0 for code scanning, URIs relative to the repository root", needs: "srcRoot", render: (c) => renderSarif(c.report, c.srcRoot ? { srcRoot: c.srcRoot } : {}) },
   { format: "junit", description: "JUnit XML, one test case per policy and subject", render: (c) => renderJunit(c.report) },

@@ -7,6 +7,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DIAGNOSTIC_CODES, type Diagnostic } from "../../model/diagnostics.js";
+import { docsUrl } from "../../util/project-url.js";
 import type { Report } from "../engine.js";
 
 const LEVEL = { error: "error", warning: "warning", note: "note" } as const;
@@ -36,6 +37,7 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
       shortDescription: { text: r.title },
       fullDescription: { text: r.rationale },
       help: { text: `${r.rationale}\n\nRemediation: ${r.remediation}`, markdown: `${r.rationale}\n\n**Remediation:** ${r.remediation}` },
+      ...(r.docs ? { helpUri: r.docs } : {}),
       defaultConfiguration: { level: LEVEL[r.severity] },
       properties: { category: r.category, tags: [r.category] },
     })),
@@ -43,7 +45,7 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
       id: code,
       name: pascal(code),
       shortDescription: { text: DIAGNOSTIC_CODES[code] },
-      helpUri: "https://github.com/tollgate/tollgate/blob/main/docs/diagnostics.md",
+      helpUri: docsUrl("diagnostics.md", code),
       defaultConfiguration: { level: "error" as const },
       properties: { category: "input", tags: ["input"] },
     })),

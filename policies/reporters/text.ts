@@ -3,18 +3,28 @@ import picocolors from "picocolors";
 import { formatDiagnostic } from "../../model/diagnostics.js";
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
-import { formatPercent as pct } from "./format.js";
+import { fixesFor, formatPercent as pct } from "./format.js";
 import { escapeTerminal as esc } from "../../util/terminal-escape.js";
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 
-export function renderText(report: Report, opts: { explain?: boolean; comparison?: Comparison; colors?: Colors } = {}): string {
+export interface TextOptions {
+  explain?: boolean;
+  comparison?: Comparison;
+  colors?: Colors;
+  /** --quiet: error findings only, no advice lines. */
+  quiet?: boolean;
+}
+
+export function renderText(report: Report, opts: TextOptions = {}): string {
   const pc = opts.colors ?? picocolors;
   const sev = (s: string) => (s.startsWith("error") ? pc.red(s) : s.startsWith("warning") ? pc.yellow(s) : pc.blue(s));
   const lines: string[] = [];
   if (report.diagnostics?.length) return `${report.diagnostics.map(formatDiagnostic).join("\n")}\n`;
+  const shown = opts.quiet ? report.findings.filter((f) => !f.waived && f.severity === "error") : report.findings;
+  const remedy = new Map(report.rules.map((r) => [r.id, r.remediation]));
   let file = "";
-  for (const f of report.findings) {
+  for (const f of shown) {
     if (f.location.file !== file) {
       file = f.location.file;
       if (lines.length) lines.push("");
@@ -23,6 +33,11 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
     const state = f.waived ? pc.dim(` (waived until ${esc(f.waiver!.expires)}: ${esc(f.waiver!.reason)})`) : f.baselineState === "new" ? pc.magenta(" (new)") : "";
     const text = `  ${`${f.location.line}:${f.location.col}`.padEnd(8)}${sev(f.severity.padEnd(7))} ${pc.dim(esc(f.ruleId))}  ${esc(f.subject)}: ${esc(f.message)}${state}`;
     lines.push(f.waived ? pc.dim(text) : text);
+  }
+  const fixes = fixesFor(report, shown.filter((f) => !f.waived));
+  if (fixes.length) {
+    lines.push("", pc.bold("How to fix"));
+    for (const x of fixes) lines.push(`  ${pc.dim(esc(x.ruleId))}  ${esc(x.remediation)}${x.docs ? `\n    ${pc.dim(esc(x.docs))}` : ""}`);
   }
   if (lines.length) lines.push("");
   lines.push(pc.bold(`Readiness ${pct(report.score.percent)}${report.env ? ` (${report.env})` : ""} as of ${report.now}`));
@@ -42,7 +57,10 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
         const deciding = c.findings.filter((f) => !f.waived && f.severity === "error");
         const advisory = c.findings.filter((f) => f.waived || f.severity !== "error");
         lines.push(`    ${c.passed ? pc.green("✔") : pc.red("✖")} ${esc(c.title)}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`);
-        for (const f of deciding) lines.push(`        ${pc.red("•")} ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}`);
+        for (const f of deciding) {
+          lines.push(`        ${pc.red("•")} ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}`);
+          if (remedy.has(f.ruleId)) lines.push(pc.dim(`          fix: ${esc(remedy.get(f.ruleId)!)}`));
+        }
         for (const f of advisory) lines.push(pc.dim(`        ◦ ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`));
       }
     }
@@ -54,6 +72,6 @@ export function renderText(report: Report, opts: { explain?: boolean; comparison
   }
   const { errors, warnings, notes, waived } = report.summary;
   lines.push(`${errors ? pc.red("✖") : pc.green("✔")} ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${notes} note${notes === 1 ? "" : "s"}, ${waived} waived`);
-  if (!opts.explain) lines.push(pc.dim("  (run with --explain to see which findings decided each category)"));
+  if (!opts.explain && !opts.quiet) lines.push(pc.dim("  (run with --explain to see which findings decided each category)"));
   return `${lines.join("\n")}\n`;
 }

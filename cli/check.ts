@@ -49,7 +49,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
   let now = o.now ?? "";
   try {
     now = parseNow(o.now);
-    const progress = createProgress("tollgate check");
+    const progress = once(createProgress("tollgate check"));
     try {
       return await evaluateAndGate(o, formats, now, progress);
     } finally {
@@ -67,6 +67,12 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
     return EXIT_INPUT;
   }
 }
+
+/** done() may be called early (before output) and again in `finally`: only the first erases. */
+const once = (p: Progress): Progress => {
+  let ended = false;
+  return { update: (...a) => !ended && p.update(...a), done: () => { if (!ended) p.done(); ended = true; } };
+};
 
 const verbose = (message: string) => {
   if (getVerbosity() === "verbose") process.stderr.write(`tollgate: ${message}\n`);
@@ -98,6 +104,7 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
       throw e;
     }
     if (!base.report && getVerbosity() !== "quiet") {
+      progress.done();
       process.stderr.write(`tollgate: the manifests at ${o.base} do not load; comparing against an empty base\n`);
       printDiagnostics(base.diagnostics);
     }
@@ -107,7 +114,8 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
     comparison = compare(report, await readBaseline(o.baseline));
   }
 
-  progress.update(steps - 1, steps, "writing the reports");
+  // The line is erased before anything else reaches the terminal.
+  progress.done();
   // Lazy: the graph layout (Graphviz wasm) and the forecast load only for --format html.
   const html = formats.some((t) => reporterFor(t.format).needs === "html") ? await (await import("./html-input.js")).htmlInput(project, report, o.probeResults) : undefined;
   await writeOutputs(o, formats, report, comparison, html);

@@ -12,7 +12,7 @@ export interface TextOptions {
   explain?: boolean;
   comparison?: Comparison;
   colors?: Colors;
-  /** --quiet: error findings only, no advice lines. */
+  /** --quiet: error findings only, without the --explain tip. */
   quiet?: boolean;
 }
 

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { gate, type GateOptions } from "../checks/gate.js";
 import { assess, assessAtRef, GitRefError, repositoryRoot } from "../checks/readiness.js";
 import type { Diagnostic } from "../model/diagnostics.js";
-import { createProgress, getVerbosity, type Progress } from "../util/progress.js";
+import { createProgress, getVerbosity, progressEnabled, type Progress } from "../util/progress.js";
 import { inputErrorReport, type Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
@@ -75,7 +75,8 @@ const once = (p: Progress): Progress => {
 };
 
 const verbose = (message: string) => {
-  if (getVerbosity() === "verbose") process.stderr.write(`tollgate: ${message}\n`);
+  // On a terminal a progress line may be showing: the message replaces it, the next update redraws it.
+  if (getVerbosity() === "verbose") process.stderr.write(`${progressEnabled() ? "\r\x1b[2K" : ""}tollgate: ${message}\n`);
 };
 
 async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, progress: Progress): Promise<number> {

@@ -207,6 +207,9 @@ describe("action.yml", () => {
     expect(step.env.GITHUB_TOKEN).toBe("${{ inputs.github-token }}");
     const upload = action.runs.steps.find((s: any) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif"));
     expect(upload.if).toContain("always()");
+    expect(upload["continue-on-error"]).toBe(true);
+    // The gate is the last step and reads the check step's exit code.
+    expect(action.runs.steps.at(-1).env.CODE).toBe("${{ steps.check.outputs.exit-code }}");
     expect(upload.with.sarif_file).toBe("${{ steps.check.outputs.sarif-file }}");
   });
 });

@@ -7,7 +7,12 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DIAGNOSTIC_CODES, type Diagnostic } from "../../model/diagnostics.js";
+import { PROJECT_URL, docsUrl } from "../../util/project-url.js";
 import type { Report } from "../engine.js";
+import { BUILTIN_POLICIES } from "../registry.js";
+
+/** Built-in policies link to their row in docs/policies.md; custom ones have no page there. */
+const BUILTIN_IDS = new Set(BUILTIN_POLICIES.map((p) => p.id));
 
 const LEVEL = { error: "error", warning: "warning", note: "note" } as const;
 
@@ -35,6 +40,7 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
       name: pascal(r.id),
       shortDescription: { text: r.title },
       fullDescription: { text: r.rationale },
+      ...(BUILTIN_IDS.has(r.id) ? { helpUri: docsUrl("policies.md", r.id) } : {}),
       help: { text: `${r.rationale}\n\nRemediation: ${r.remediation}`, markdown: `${r.rationale}\n\n**Remediation:** ${r.remediation}` },
       defaultConfiguration: { level: LEVEL[r.severity] },
       properties: { category: r.category, tags: [r.category] },
@@ -43,7 +49,7 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
       id: code,
       name: pascal(code),
       shortDescription: { text: DIAGNOSTIC_CODES[code] },
-      helpUri: "https://github.com/tollgate/tollgate/blob/main/docs/diagnostics.md",
+      helpUri: docsUrl("diagnostics.md"),
       defaultConfiguration: { level: "error" as const },
       properties: { category: "input", tags: ["input"] },
     })),
@@ -76,7 +82,7 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "tollgate", version: report.tool.version, informationUri: "https://github.com/tollgate/tollgate", rules } },
+        tool: { driver: { name: "tollgate", version: report.tool.version, informationUri: PROJECT_URL, rules } },
         originalUriBaseIds: { SRCROOT: { uri: rootUri } },
         results,
         ...(diagnostics.length ? { invocations: [{ executionSuccessful: false, exitCode: 2 }] } : {}),

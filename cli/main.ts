@@ -22,7 +22,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .argument("[dir]", "folder to create the project in (created when missing)", ".")
     .addOption(new Option("--org <name>", "organization name written to tollgate.yaml"))
     .addOption(new Option("--example <name>", "starter (default) or reference: copy the bundled reference organization"))
-    .addOption(nowOption())
+    .addOption(new Option("--now <date>", "the starter secret's lastRotated date, YYYY-MM-DD (default: today, UTC)"))
     .action(async (dir: string, o) => setCode(await (await import("./init.js")).initCommand(dir, o)));
 
   program

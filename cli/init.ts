@@ -3,6 +3,7 @@
  * `--example reference`, the bundled reference organization) and a CI workflow, refusing to touch
  * any existing file; right after it `validate` passes and `check` says what production lacks.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import pc from "picocolors";
 import { escapeTerminal } from "../util/terminal-escape.js";
@@ -24,7 +25,9 @@ export async function initCommand(dirArg: string | undefined, opts: InitOptions)
   }
   const dir = path.resolve(dirArg ?? ".");
   const display = (abs: string) => path.relative(process.cwd(), abs) || ".";
-  const files = await initFiles({ example, dir, now, ...(opts.org !== undefined ? { org: opts.org } : {}) });
+  const top = gitTop(dir);
+  const workflowRoot = top && top !== dir ? path.relative(top, dir).split(path.sep).join("/") : undefined;
+  const files = await initFiles({ example, dir, now, ...(opts.org !== undefined ? { org: opts.org } : {}), ...(workflowRoot ? { workflowRoot } : {}) });
   const plan: InitPlan = { dir, files, display };
   const problems = await planProblems(plan);
   if (problems.length > 0) {
@@ -45,8 +48,21 @@ export async function initCommand(dirArg: string | undefined, opts: InitOptions)
     "  git add . && git commit         # .github/workflows/tollgate.yml then gates every pull request",
     "",
   ];
+  if (top && workflowRoot) {
+    const rel = workflowRoot;
+    out.push(`${pc.yellow("note:")} ${escapeTerminal(shown)} is inside the git repository ${escapeTerminal(display(top))}: GitHub runs workflows only from its root, so move`,
+      `  .github/workflows/tollgate.yml to ${escapeTerminal(display(path.join(top, ".github", "workflows")))}/ (its root: input already names ${escapeTerminal(rel)})`, "");
+  }
   process.stdout.write(`${out.join("\n")}\n`);
   return EXIT_OK;
+}
+
+/** The nearest folder at or above `dir` that holds .git, if any. */
+export function gitTop(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 function shellWord(s: string): string {

@@ -27,6 +27,8 @@ export interface TemplateOptions {
   org?: string;
   /** YYYY-MM-DD written as the starter secret's lastRotated. */
   now: string;
+  /** The target relative to the git repository root, when it is a subfolder (the workflow's root: input). */
+  workflowRoot?: string;
 }
 
 /** The CI workflow; the reference organization gets the starter's too. */
@@ -50,6 +52,7 @@ export async function initFiles(opts: TemplateOptions): Promise<InitFile[]> {
     content = pointSchema(content, path.dirname(path.join(opts.dir, rel)), schemas);
     if (opts.example === "starter") content = content.replace(/(lastRotated: )\d{4}-\d{2}-\d{2}/g, `$1${opts.now}`);
     if (opts.org !== undefined && rel === "tollgate.yaml") content = content.replace(/^organization: .*$/m, `organization: ${orgScalar(opts.org)}`);
+    if (opts.workflowRoot !== undefined && rel === WORKFLOW) content = content.replace(/^(\s+root: )\.$/m, `$1${JSON.stringify(opts.workflowRoot)}`);
     files.push({ path: rel, content });
   }
   return files.sort((a, b) => a.path.localeCompare(b.path));

@@ -69,6 +69,8 @@ describe("tollgate init", () => {
     expect(await readFile(path.join(dir, "secrets-manifest", "secrets.yaml"), "utf8")).toContain("lastRotated: 2026-11-24");
     const workflow = await readFile(path.join(dir, ".github", "workflows", "tollgate.yml"), "utf8");
     expect(workflow).toContain("uses: tollgate-dev/tollgate@v0");
+    expect(workflow).toMatch(/^ {10}root: \.$/m);
+    expect(init.stdout).not.toContain("note:");
     expect(workflow).toContain("fetch-depth: 0");
     expect(workflow).toMatch(/pull-requests: write/);
     expect(workflow).toMatch(/security-events: write/);
@@ -85,14 +87,17 @@ describe("tollgate init", () => {
     expect(check.stdout).not.toContain("secret-rotation-overdue");
   });
 
-  it("points $schema at the nearest node_modules/tollgate when the project is a subfolder", async () => {
+  it("in a subfolder of a repository: $schema via the nearest node_modules/tollgate, the workflow's root names the subfolder", async () => {
     const repo = await fresh();
+    await mkdir(path.join(repo, ".git"));
     await mkdir(path.join(repo, "node_modules", "tollgate"), { recursive: true });
     await writeFile(path.join(repo, "node_modules", "tollgate", "package.json"), "{}");
     const r = await runCli(["init", "ops/estate", "--now", "2026-11-24"], { cwd: repo });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("npx tollgate validate --root ops/estate");
     expect(await readFile(path.join(repo, "ops/estate/manifests/environments.yaml"), "utf8")).toContain("$schema=../../../node_modules/tollgate/schemas/manifest.schema.json");
+    expect(await readFile(path.join(repo, "ops/estate/.github/workflows/tollgate.yml"), "utf8")).toMatch(/^ {10}root: "ops\/estate"$/m);
+    expect(r.stdout).toContain("note: ops/estate is inside the git repository .: GitHub runs workflows only from its root, so move");
   });
 
   it("refuses to overwrite: lists every existing file, exits 2 and writes nothing", async () => {

@@ -1,13 +1,46 @@
-/** The library surface: what custom policies and embedding tools may import from "tollgate". */
+/**
+ * The library surface: what custom policies and embedding tools may import from "tollgate".
+ * Importing it never loads cdktf or the probe clients: `synthesize` and `runProbes` load their
+ * modules on first call (their types are re-exported, which costs nothing at run time).
+ */
 export { loadProject } from "./model/loader.js";
 export type { Model, Project, LoadResult, LoadOptions } from "./model/loader.js";
-export type { Diagnostic, DiagnosticCode } from "./model/diagnostics.js";
+export type { Diagnostic, DiagnosticCode, Severity } from "./model/diagnostics.js";
 export { buildModel } from "./model/build.js";
 export type { ManifestInput } from "./model/build.js";
 export { definePolicy } from "./policies/types.js";
 export type { Policy, PolicyContext, FindingInput, Finding, Anchor, PolicySeverity } from "./policies/types.js";
 export { evaluate } from "./policies/engine.js";
-export type { Report } from "./policies/engine.js";
+export type { Report, Evaluation, EvaluateOptions, RuleMeta } from "./policies/engine.js";
 export { runPolicyCase, matchesCase, sortCaseFindings } from "./policies/testing.js";
 export type { PolicyCase, CaseFinding, CaseResult } from "./policies/testing.js";
+export { REPORTERS, CHECK_FORMATS, reporterFor } from "./policies/reporters/registry.js";
+export type { Reporter, RenderContext, CheckFormat } from "./policies/reporters/registry.js";
+export { renderText } from "./policies/reporters/text.js";
+export { renderJson } from "./policies/reporters/json.js";
+export { renderSarif } from "./policies/reporters/sarif.js";
+export type { SarifOptions } from "./policies/reporters/sarif.js";
+export { renderJunit } from "./policies/reporters/junit.js";
+export { renderMarkdown } from "./policies/reporters/markdown.js";
+export { renderGithub } from "./policies/reporters/github.js";
+export type { Comparison } from "./policies/reporters/baseline.js";
+export type { SynthOptions, SynthResult } from "./infra/synth.js";
+export type { RunOptions as ProbeRunOptions } from "./checks/probe/runner.js";
+export type { ProbeResult, ProbeStatus, Stage as ProbeStage, HistorySummary } from "./checks/probe/types.js";
 export { z } from "zod";
+
+import type { Model } from "./model/loader.js";
+import type { SynthOptions, SynthResult } from "./infra/synth.js";
+import type { RunOptions } from "./checks/probe/runner.js";
+import type { ProbeResult } from "./checks/probe/types.js";
+
+/** Synthesizes the cdktf stacks of `opts.envs` into `opts.outDir` (loads cdktf on first call). */
+export async function synthesize(model: Model, opts: SynthOptions): Promise<SynthResult> {
+  return (await import("./infra/synth.js")).synthesize(model, opts);
+}
+
+/** Probes one environment's services live (loads the probe clients on first call). */
+export async function runProbes(model: Model, opts: RunOptions): Promise<{ results: ProbeResult[] }> {
+  const { results } = await (await import("./checks/probe/runner.js")).runProbes(model, opts);
+  return { results };
+}

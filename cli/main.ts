@@ -28,6 +28,15 @@ export function buildProgram(setCode: (code: number) => void): Command {
   });
 
   program
+    .command("init")
+    .description("start a project: tollgate.yaml, starter manifests, an empty waivers file and a CI workflow (never overwrites)")
+    .argument("[dir]", "folder to create the project in (created when missing)", ".")
+    .addOption(new Option("--org <name>", "organization name written to tollgate.yaml"))
+    .addOption(new Option("--example <name>", "starter (default) or reference: copy the bundled reference organization"))
+    .addOption(new Option("--now <date>", "the starter secret's lastRotated date, YYYY-MM-DD (default: today, UTC)"))
+    .action(async (dir: string, o) => setCode(await (await import("./init.js")).initCommand(dir, o)));
+
+  program
     .command("validate")
     .description("load and validate the manifests; report every problem as file:line:col code message")
     .addOption(rootOption())

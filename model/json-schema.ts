@@ -1,5 +1,6 @@
 /** JSON Schema for editors and ajv, generated from the zod source of truth (input side). */
 import { z } from "zod";
+import { PROJECT_URL } from "../util/project-url.js";
 import { ManifestFile, ProjectConfig, WaiversFile } from "./schema.js";
 
 export const SCHEMA_FILES = {
@@ -11,7 +12,15 @@ export const SCHEMA_FILES = {
 export function jsonSchemaFor(name: keyof typeof SCHEMA_FILES): Record<string, unknown> {
   const { schema, title } = SCHEMA_FILES[name];
   const json = z.toJSONSchema(schema, { io: "input", target: "draft-7", unrepresentable: "any" }) as Record<string, unknown>;
-  return { $id: `https://tollgate.dev/schemas/${name}`, title, ...json };
+  return { $id: schemaId(name), title, ...json };
+}
+
+/**
+ * Each schema's $id: its file on the default branch, so the id is a URL that serves the schema.
+ * Editors in an adopter's repository resolve the relative $schema path (node_modules/tollgate/schemas/).
+ */
+export function schemaId(name: keyof typeof SCHEMA_FILES): string {
+  return `${PROJECT_URL.replace("https://github.com/", "https://raw.githubusercontent.com/")}/main/schemas/${name}`;
 }
 
 export function renderSchemas(): Map<string, string> {

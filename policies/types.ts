@@ -48,7 +48,10 @@ export interface Policy<O = any> {
   /** Where the policy is documented (http or https); findings link to it. Built-ins: docs/policies.md#<id>. */
   docsUrl?: string;
   options: z.ZodType<O>;
-  check(ctx: PolicyContext<O>, report: (finding: FindingInput) => void): void;
+  /** Counts the policy in a scorecard category (custom policies; see docs/custom-policies.md). */
+  scorecard?: { id: string; category: string; categoryTitle?: string };
+  /** Pure: reads the model and reports findings. Custom policies' checks may be async. */
+  check(ctx: PolicyContext<O>, report: (finding: FindingInput) => void): void | Promise<void>;
 }
 
 export function definePolicy<O>(policy: Policy<O>): Policy<O> {

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DIAGNOSTIC_CODES, type Diagnostic } from "../../model/diagnostics.js";
-import { docsUrl } from "../../util/project-url.js";
+import { PROJECT_URL, docsUrl } from "../../util/project-url.js";
 import type { Report } from "../engine.js";
 
 const LEVEL = { error: "error", warning: "warning", note: "note" } as const;
@@ -78,7 +78,7 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "tollgate", version: report.tool.version, informationUri: "https://github.com/tollgate/tollgate", rules } },
+        tool: { driver: { name: "tollgate", version: report.tool.version, informationUri: PROJECT_URL, rules } },
         originalUriBaseIds: { SRCROOT: { uri: rootUri } },
         results,
         ...(diagnostics.length ? { invocations: [{ executionSuccessful: false, exitCode: 2 }] } : {}),

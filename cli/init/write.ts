@@ -1,0 +1,87 @@
+/**
+ * `tollgate init` never overwrites: every target is checked before anything is written, and every
+ * problem is reported at once as a diagnostic. Writing is atomic per file (util/atomic-write.ts),
+ * and a failure part-way removes what this run wrote, so the folder is left as it was found.
+ */
+import type { Stats } from "node:fs";
+import { lstat, realpath, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Diagnostic } from "../../model/diagnostics.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import type { InitFile } from "./templates.js";
+
+export interface InitPlan {
+  /** Absolute target folder. */
+  dir: string;
+  files: InitFile[];
+  /** How paths are shown in diagnostics (relative to the working directory). */
+  display: (abs: string) => string;
+}
+
+const at = (file: string) => ({ severity: "error" as const, file, line: 1, col: 1 });
+
+/** Every reason the plan cannot be written, in file order; empty when init may go ahead. */
+export async function planProblems(plan: InitPlan): Promise<Diagnostic[]> {
+  const dirStat = await statOrUndefined(plan.dir, stat);
+  if (dirStat && !dirStat.isDirectory()) {
+    return [{ code: "init-not-a-folder", ...at(plan.display(plan.dir)), message: "the target exists and is not a folder", hint: "Name a new or existing folder: tollgate init DIR." }];
+  }
+  const realDir = dirStat ? await realpath(plan.dir) : plan.dir;
+  const problems: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const f of plan.files) {
+    const parts = f.path.split("/");
+    let current = plan.dir;
+    for (const [i, part] of parts.entries()) {
+      current = path.join(current, part);
+      const last = i === parts.length - 1;
+      const l = await statOrUndefined(current, lstat);
+      if (!l) break;
+      if (reported.has(current)) break;
+      const shown = plan.display(current);
+      if (last) {
+        problems.push({ code: "init-file-exists", ...at(shown), message: "already exists; init writes nothing over an existing file", hint: "Move or remove it, or run init in another folder (every existing file is listed)." });
+        reported.add(current);
+        break;
+      }
+      const s = await statOrUndefined(current, stat);
+      if (!s?.isDirectory()) {
+        problems.push({ code: "init-not-a-folder", ...at(shown), message: `init needs a folder here to write ${f.path}`, hint: "Move or remove it, or run init in another folder." });
+        reported.add(current);
+        break;
+      }
+      const real = await realpath(current);
+      if (real !== realDir && !real.startsWith(realDir + path.sep)) {
+        problems.push({ code: "init-path-outside", ...at(shown), message: `is a symlink to ${real}, outside the target folder`, hint: "init writes only inside the folder it was given; remove the symlink or choose another folder." });
+        reported.add(current);
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
+/** Writes every file (atomically); on a failure removes the files already written and rethrows. */
+export async function writePlan(plan: InitPlan): Promise<void> {
+  const written: string[] = [];
+  try {
+    for (const f of plan.files) {
+      const abs = path.join(plan.dir, ...f.path.split("/"));
+      await writeFileAtomic(abs, f.content);
+      written.push(abs);
+    }
+  } catch (e) {
+    await Promise.all(written.map((abs) => rm(abs, { force: true })));
+    throw e;
+  }
+}
+
+async function statOrUndefined(p: string, fn: (p: string) => Promise<Stats>): Promise<Stats | undefined> {
+  try {
+    return await fn(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw e;
+  }
+}

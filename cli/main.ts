@@ -63,6 +63,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--hcl", "emit HCL (cdk.tf) instead of Terraform JSON")
     .option("--force", "synthesize production even when the readiness gate fails (needs --reason)")
     .addOption(new Option("--reason <text>", "why the gate is overridden; recorded in the stack"))
+    .addOption(new Option("--shards <n>", "probe through tollgate serve, split over N Prometheus configs (hashmod); overrides probe.shards"))
     .action(async (o) => setCode(await (await import("./synth.js")).synthCommand(o)));
 
   program

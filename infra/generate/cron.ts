@@ -24,7 +24,12 @@ export function probeEnvVars(ctx: EnvContext): string[] {
   return [...vars].sort();
 }
 
+/** The scheduled jobs; with the exporter (ctx.exporter) Prometheus schedules the probes, so no probe job. */
 export function jobs(ctx: EnvContext): Job[] {
+  return allJobs(ctx).filter((j) => !(ctx.exporter && j.name === "probe"));
+}
+
+function allJobs(ctx: EnvContext): Job[] {
   const textfile = (name: string) => `${ctx.textfileDir}/${name}_${ctx.env}.prom`;
   return [
     {

@@ -100,10 +100,7 @@ export class Exporter {
    * slot freed up within the budget.
    */
   async probe(name: string | undefined, budgetMs: number, signal?: AbortSignal): Promise<ProbeAnswer> {
-    const answer = (code: number, body: string, contentType = TEXT): ProbeAnswer => {
-      this.metrics.requests.inc({ code: String(code) });
-      return { code, contentType, body };
-    };
+    const answer = (code: number, body: string, contentType = TEXT): ProbeAnswer => ({ code, contentType, body });
     const unknown = (cfg: LoadedConfig) => answer(400, `unknown service ${JSON.stringify((name ?? "").slice(0, 200))}: /probe?service=NAME takes the name of a service declared in the manifests with an endpoint in ${cfg.env}\n`);
     const cfg0 = this.current;
     if (!cfg0) return answer(503, "manifests not loaded\n");

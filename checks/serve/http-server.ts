@@ -61,6 +61,8 @@ async function handle(exporter: Exporter, hooks: ServerHooks, req: http.Incoming
   switch (url.pathname) {
     case "/probe": {
       if (!read) return only("GET");
+      const answer = send;
+      send = (code, ...rest) => { exporter.metrics.requests.inc({ code: String(code) }); answer(code, ...rest); };
       const names = url.searchParams.getAll("service");
       if (names.length > 1) return send(400, "give one service per request: /probe?service=NAME\n");
       const budget = probeBudgetMs(req.headers["x-prometheus-scrape-timeout-seconds"] as string | undefined);

@@ -84,6 +84,15 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(async (o) => setCode(await (await import("./probe.js")).probeCommand(o)));
 
   program
+    .command("serve")
+    .description("run the probes as a Prometheus multi-target exporter: GET /probe?service=NAME, /metrics; SIGHUP reloads")
+    .addOption(rootOption())
+    .addOption(new Option("--env <name>", "environment whose endpoints are probed (default: the first deployed non-production one)"))
+    .addOption(new Option("--listen <host:port>", "address to listen on; loopback unless another address is named").default("127.0.0.1:9469"))
+    .addOption(new Option("--max-concurrent <n>", "probes at once; more requests wait for a slot within their scrape timeout, then get 503").default("100"))
+    .action(async (o) => setCode(await (await import("./serve.js")).serveCommand(o)));
+
+  program
     .command("mcp-tools")
     .description("list MCP servers' tools with the input-schema hashes to pin under healthCheck.mcp.toolSchemas")
     .addOption(rootOption())

@@ -65,7 +65,8 @@ export function exporterPrometheusConfig(ctx: EnvContext, rulesFileName: string,
       evaluation_interval: ctx.evaluationInterval,
       external_labels: { tollgate_env: ctx.env, ...(shard && shard.count > 1 ? { shard: String(shard.index) } : {}) },
     },
-    rule_files: [rulesFileName],
+    // The environment's rules unchanged, plus the exporter-only alert (exporter-rules.ts).
+    rule_files: [rulesFileName, "exporter-rules.yml"],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [ctx.alertmanager] }] }] },
     scrape_configs: [
       exporterScrapeJob(ctx, x, shard),

@@ -125,4 +125,17 @@ describe("two Prometheus shards probe through one tollgate serve", () => {
     standIns.state.ragBroken = false;
     await waitFor("resolve for McpToolFailing rag-mcp", () => pd.some((m) => m.event_action === "resolve" && /McpToolFailing/.test(text(m)) && /rag-mcp/.test(text(m))), 60_000);
   })()));
+
+  it("with the exporter stopped, each shard raises one ProbeScrapesFailing (no probe series means no other alert could fire)", () => track((async () => {
+    serve!.kill();
+    await serve!.exited;
+    const pd = standIns.sinks.pagerduty as any[];
+    await waitFor("ProbeScrapesFailing from both shards at the PagerDuty sink", async () => {
+      const alerts = (await getJson(`${amUrl}/api/v2/alerts?filter=alertname%3D%22ProbeScrapesFailing%22`)) as any[];
+      return alerts.length === 2 && pd.some((m) => m.event_action === "trigger" && /ProbeScrapesFailing/.test(text(m)));
+    });
+    const alerts = (await getJson(`${amUrl}/api/v2/alerts?filter=alertname%3D%22ProbeScrapesFailing%22`)) as any[];
+    expect(alerts.map((a) => a.labels.shard).sort()).toEqual(["0", "1"]);
+    expect(alerts.every((a) => a.labels.severity === "critical" && a.labels.env === "local" && a.labels.service === undefined)).toBe(true);
+  })()));
 });

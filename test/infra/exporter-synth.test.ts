@@ -119,6 +119,11 @@ describe("tollgate synth --shards on the local fixture organization", () => {
       const r = run(promtool, ["check", "config", f], prom);
       expect(r.code, `${f}: ${r.out}`).toBe(0);
     }
+    let t = run(promtool, ["check", "rules", "exporter-rules.yml"], prom);
+    expect(t.code, t.out).toBe(0);
+    t = run(promtool, ["test", "rules", "exporter-rules.test.yml"], prom);
+    expect(t.code, t.out).toBe(0);
+    expect(t.out).toContain("SUCCESS");
     // Negative control: the same file with a hashmod that has no modulus is refused.
     writeFileSync(path.join(prom, "broken.yml"), read("prometheus/shard-1-of-2.yml").replace(/^\s+modulus: 2\n/m, ""));
     const r = run(promtool, ["check", "config", "broken.yml"], prom);
@@ -139,7 +144,7 @@ describe("tollgate synth --shards on the local fixture organization", () => {
   it("each shard has its own external label, the same rules, and only shard 0 scrapes what is not per service", () => {
     const shards = [0, 1].map((i) => parse(read(`prometheus/shard-${i}-of-2.yml`)));
     expect(shards.map((s) => s.global.external_labels)).toEqual([{ tollgate_env: "local", shard: "0" }, { tollgate_env: "local", shard: "1" }]);
-    expect(shards.map((s) => s.rule_files)).toEqual([["rules.yml"], ["rules.yml"]]);
+    expect(shards.map((s) => s.rule_files)).toEqual([["rules.yml", "exporter-rules.yml"], ["rules.yml", "exporter-rules.yml"]]);
     expect(shards.map((s) => s.scrape_configs.map((j: any) => j.job_name))).toEqual([["tollgate-probe", "tollgate-exporter", "tollgate-textfile", "tollgate-blackbox"], ["tollgate-probe"]]);
     const job = shards[0].scrape_configs[0];
     // The fixture probes every minute: scraped every minute, timing out before the next scrape.
@@ -173,7 +178,7 @@ describe("tollgate synth --shards on the local fixture organization", () => {
   });
 
   it("new output matches its golden files", () => {
-    for (const f of ["prometheus/exporter.yml", "prometheus/shard-0-of-2.yml", "prometheus/shard-1-of-2.yml", "kubernetes/exporter.yaml"]) {
+    for (const f of ["prometheus/exporter-rules.yml", "prometheus/exporter.yml", "prometheus/shard-0-of-2.yml", "prometheus/shard-1-of-2.yml", "kubernetes/exporter.yaml"]) {
       expectGolden(read(f), `exporter-local/${f.replace("/", "-")}`);
     }
   });

@@ -62,8 +62,10 @@ export function defaultProbeEnv(model: Model): string | undefined {
 }
 
 export function selectServices(model: Model, env: string, only?: string[]): string[] {
-  return [...model.services]
-    .filter(([n, s]) => (!only?.length || only.includes(n)) && !!s.endpoints[env] && !!(s.endpoints[env]!.url || s.endpoints[env]!.health || s.endpoints[env]!.command))
+  // One named service (every exporter scrape): a lookup, not a pass over the whole estate.
+  const candidates: [string, ServiceT | undefined][] = only?.length === 1 ? [[only[0]!, model.services.get(only[0]!)]] : [...model.services];
+  return candidates
+    .filter(([n, s]) => !!s && (!only?.length || only.includes(n)) && !!s.endpoints[env] && !!(s.endpoints[env]!.url || s.endpoints[env]!.health || s.endpoints[env]!.command))
     .map(([n]) => n);
 }
 

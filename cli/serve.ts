@@ -83,6 +83,7 @@ export async function serveCommand(o: ServeCliOptions): Promise<number> {
         clearInterval(idle);
         process.off("SIGTERM", onTerm);
         process.off("SIGINT", onInt);
+        exporter.close();
         log("stopped");
         resolve(EXIT_OK);
       };

@@ -6,6 +6,7 @@
 import { formatDiagnostic, type Diagnostic } from "../../model/diagnostics.js";
 import { checkEnvironments } from "../../model/environment-option.js";
 import { loadProject, type Model } from "../../model/loader.js";
+import { AgentPool } from "../probe/http-client.js";
 import { renderPrometheus } from "../probe/output.js";
 import { probeRedactor, type Redactor } from "../probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../probe/runner.js";
@@ -41,6 +42,8 @@ const TEXT = "text/plain; charset=utf-8";
 export class Exporter {
   readonly limiter: Limiter;
   readonly metrics: ExporterMetrics;
+  /** Keep-alive connections shared by every scrape: a TCP handshake per probe would cost more than the probe. */
+  private readonly agents: AgentPool;
   private current: LoadedConfig | undefined;
   private env: string | undefined;
   private reloading: Promise<LoadOutcome> = Promise.resolve({ ok: false, diagnostics: [] });
@@ -49,6 +52,12 @@ export class Exporter {
     this.env = opts.env;
     this.limiter = new Limiter(opts.maxConcurrent);
     this.metrics = createExporterMetrics(this.limiter);
+    this.agents = new AgentPool(opts.maxConcurrent);
+  }
+
+  /** Closes the kept-alive connections (after the last probe). */
+  close(): void {
+    this.agents.destroy();
   }
 
   get config(): LoadedConfig | undefined {
@@ -116,7 +125,7 @@ export class Exporter {
       if (!cfg.services.has(name)) return unknown(cfg);
       const started = performance.now();
       const { results } = await runProbes(cfg.model, {
-        env: cfg.env, services: [name], concurrency: 1, environment: this.opts.environment, redactor: cfg.redactor,
+        env: cfg.env, services: [name], concurrency: 1, environment: this.opts.environment, redactor: cfg.redactor, agents: this.agents,
         deadlineMs: Math.max(1, deadline - Date.now()),
       });
       const r = results[0]!;

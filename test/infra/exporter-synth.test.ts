@@ -154,6 +154,7 @@ describe("tollgate synth --shards on the local fixture organization", () => {
   it("Prometheus schedules the probes: the crontab keeps readiness and forecast, not the probe job", () => {
     const crontab = read("cron/crontab");
     expect(crontab).not.toMatch(/ probe --env/);
+    expect(crontab).toMatch(/^# Probes run in tollgate serve, scheduled by Prometheus .*\n#   TOLLGATE_TEST_HOOK_SECRET$/m);
     expect(crontab).toMatch(/ check --env local/);
     expect(crontab).toMatch(/ forecast --env local/);
     expect(read("kubernetes/cronjobs.yaml")).not.toContain("tollgate-probe-local");

@@ -35,7 +35,7 @@ export function createExporterServer(exporter: Exporter, hooks: ServerHooks): { 
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const send = (code: number, body: string, contentType = TEXT, headers: Record<string, string> = {}) => {
-      res.writeHead(code, { "content-type": contentType, "cache-control": "no-store", ...headers });
+      res.writeHead(code, { "content-type": contentType, "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
       res.end(req.method === "HEAD" ? undefined : body);
     };
     handle(exporter, hooks, req, send).catch((e: unknown) => {
@@ -60,7 +60,8 @@ async function handle(exporter: Exporter, hooks: ServerHooks, req: http.Incoming
   const only = (allowed: string) => send(405, `method not allowed: use ${allowed}\n`, TEXT, { allow: allowed });
   switch (url.pathname) {
     case "/probe": {
-      if (!read) return only("GET");
+      // Not HEAD: a request that cannot carry the answer does not start a probe.
+      if (req.method !== "GET") return only("GET");
       const answer = send;
       send = (code, ...rest) => { exporter.metrics.requests.inc({ code: String(code) }); answer(code, ...rest); };
       const names = url.searchParams.getAll("service");

@@ -7,7 +7,7 @@
 import type { ServerResponse } from "node:http";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeDir, runCli, writeProject } from "../helpers/project.js";
+import { REPO, removeDir, runCli, writeProject } from "../helpers/project.js";
 import { sample, scrape, startServe, type Served } from "../helpers/serve.js";
 import { startHttp, startMcp, startWebhookReceiver, type Running } from "../helpers/servers.js";
 import { waitFor } from "../helpers/wait.js";
@@ -157,5 +157,19 @@ describe("X-Prometheus-Scrape-Timeout-Seconds", () => {
     expect(sample(r.body, "tollgate_probe_success", { service: "stuck" })).toBe(0);
     expect(sample(r.body, "tollgate_probe_failed_stage", { service: "stuck", stage: "deadline" })).toBe(1);
     expect(h.total()).toBe(1);
+  }, 120_000);
+});
+
+describe("the reference organization", () => {
+  it("its reserved .example endpoints are refused at stage config, never contacted; a child is probed, not skipped", async () => {
+    const srv = await startServe(REPO, ["--env", "staging"]);
+    closers.push(async () => { srv.kill("SIGKILL"); await srv.exited; });
+    for (const service of ["chatwoot", "llamaindex-rag-mcp"]) {
+      const r = await scrape(srv.url, service, 10);
+      expect(r.status).toBe(200);
+      expect(sample(r.body, "tollgate_probe_success", { env: "staging", service }), r.body).toBe(0);
+      expect(sample(r.body, "tollgate_probe_failed_stage", { service, stage: "config" }), r.body).toBe(1);
+      expect(sample(r.body, "tollgate_probe_skipped", { service })).toBe(0);
+    }
   }, 120_000);
 });

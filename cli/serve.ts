@@ -78,7 +78,11 @@ export async function serveCommand(o: ServeCliOptions): Promise<number> {
       server.close(() => { clearTimeout(force); finish(); });
       server.closeIdleConnections();
       const idle = setInterval(() => server.closeIdleConnections(), 100);
-      const force = setTimeout(() => { for (const s of sockets) s.destroy(); }, SHUTDOWN_GRACE_MS);
+      const force = setTimeout(() => {
+        for (const s of sockets) s.destroy();
+        // Probes cut off here may still hold timers until their own deadline: do not wait for them.
+        setTimeout(() => process.exit(EXIT_OK), 1_000).unref();
+      }, SHUTDOWN_GRACE_MS);
       const finish = () => {
         clearInterval(idle);
         process.off("SIGTERM", onTerm);

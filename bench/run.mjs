@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "./generate.mjs";
+import { exporterBench } from "./exporter.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
@@ -174,6 +175,7 @@ try {
   if (!process.env.BENCH_SIZES) for (const size of SYNTH_SIZES) results.synth.push(await synthBench(size));
   if (!process.env.BENCH_SIZES) {
     results.probe = await probeBench();
+    results.exporter = await exporterBench({ log });
     results.startup = await startupBench();
   }
 } finally {
@@ -206,6 +208,16 @@ const md = [
   "|---:|---:|---:|---:|---:|---:|",
   `| ${results.probe.medianMs} ms | ${results.probe.startAndLoadMs} ms | ${results.probe.wholeVsIdealPlusStart} | ${results.probe.probeWorkMs} ms | ${results.probe.probeWorkVsIdeal} | ${results.probe.peakRssMb} MB |`,
   "",
+  ...(results.exporter ? [
+    "## Exporter throughput (`tollgate serve`)",
+    "",
+    `One exporter (--max-concurrent ${results.exporter.concurrency}), ${results.exporter.concurrency} concurrent scrapes of /probe over ${results.exporter.services} services whose endpoints answer after ${results.exporter.delayMs} ms, for ${results.exporter.seconds} s: ideal bound ${results.exporter.concurrency} / ${results.exporter.delayMs} ms = ${results.exporter.idealPerSecond} probes/s.`,
+    "",
+    "| probes/s | ÷ ideal | probes/min | failed | exporter CPU (cores) | CPU per probe |",
+    "|---:|---:|---:|---:|---:|---:|",
+    `| ${results.exporter.probesPerSecond} | ${results.exporter.vsIdeal} | ${results.exporter.probesPerMinute.toLocaleString("en")} | ${results.exporter.failed} | ${results.exporter.exporterCpuCores} | ${results.exporter.cpuMsPerProbe} ms |`,
+    "",
+  ] : []),
   "## Start-up (cold, whole process)",
   "",
   "| command | median | peak RSS |",

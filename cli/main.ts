@@ -83,6 +83,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--hcl", "emit HCL (cdk.tf) instead of Terraform JSON")
     .option("--force", "synthesize production even when the readiness gate fails (needs --reason)")
     .addOption(new Option("--reason <text>", "why the gate is overridden; recorded in the stack"))
+    .addOption(new Option("--shards <n>", "probe through tollgate serve, split over N Prometheus configs (hashmod); overrides probe.shards"))
     .action(async (o) => setCode(await (await import("./synth.js")).synthCommand(o)));
 
   program
@@ -101,6 +102,15 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--allow-production", "also send webhook-security probes to a production environment")
     .addOption(nowOption())
     .action(async (o) => setCode(await (await import("./probe.js")).probeCommand(o)));
+
+  program
+    .command("serve")
+    .description("run the probes as a Prometheus multi-target exporter: GET /probe?service=NAME, /metrics; SIGHUP reloads")
+    .addOption(rootOption())
+    .addOption(new Option("--env <name>", "environment whose endpoints are probed (default: the first deployed non-production one)"))
+    .addOption(new Option("--listen <host:port>", "address to listen on; loopback unless another address is named").default("127.0.0.1:9469"))
+    .addOption(new Option("--max-concurrent <n>", "probes at once; more requests wait for a slot within their scrape timeout, then get 503").default("100"))
+    .action(async (o) => setCode(await (await import("./serve.js")).serveCommand(o)));
 
   program
     .command("mcp-tools")

@@ -16,12 +16,15 @@ export interface SynthCliOptions {
   hcl?: boolean;
   force?: boolean;
   reason?: string;
+  shards?: string;
 }
 
 export async function synthCommand(o: SynthCliOptions): Promise<number> {
   if (o.env?.length && o.all) throw new UsageError("use --env or --all, not both");
   if (o.force && !o.reason?.trim()) throw new UsageError("--force needs --reason \"...\" so the override is recorded");
   if (o.reason && !o.force) throw new UsageError("--reason only makes sense with --force");
+  const shards = o.shards === undefined ? undefined : Number(o.shards);
+  if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= 256)) throw new UsageError(`--shards must be a whole number from 1 to 256, not ${JSON.stringify(o.shards)}`);
   const now = parseNow(o.now);
   const { project, report, diagnostics } = await assess(o.root, { now, version: version() });
   if (!report) {
@@ -57,7 +60,7 @@ export async function synthCommand(o: SynthCliOptions): Promise<number> {
   const envs = wanted.filter((e) => !refused.includes(e));
   if (envs.length) {
     const protect = { root: project.root, manifests: project.config.manifests.map((m) => path.resolve(project.root, m)) };
-    const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides, protect });
+    const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides, protect, ...(shards === undefined ? {} : { shards }) });
     const rel = path.relative(process.cwd(), result.outDir) || ".";
     for (const e of envs) process.stdout.write(`${pc.green("✔")} ${e}: ${rel}/stacks/${e}/${o.hcl ? "cdk.tf" : "cdk.tf.json"}, config in ${rel}/config/${e}/\n`);
   }

@@ -4,6 +4,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import { Resource } from "@cdktf/provider-null/lib/resource/index.js";
 import type { Construct } from "constructs";
 import type { EnvContext } from "./generate/context.js";
+import { ProbeExporter } from "./constructs/probe-exporter.js";
 import { AlertRouting, AlertRules, ClientPolicies, GrafanaDashboards, HealthCheckSchedule, ProbeTargets } from "./constructs/index.js";
 
 export interface GateOverride {
@@ -29,6 +30,7 @@ export class EnvironmentStack extends TerraformStack {
     const rules = new AlertRules(this, "alert-rules", props);
     new AlertRouting(this, "alert-routing", props);
     new ProbeTargets(this, "probe-targets", props);
+    if (ctx.exporter) new ProbeExporter(this, "probe-exporter", props);
     new ClientPolicies(this, "client-policies", props);
     new GrafanaDashboards(this, "grafana", props);
     new TerraformOutput(this, "alert_rule_count", { value: rules.alertCount });

@@ -17,6 +17,8 @@ export interface SynthOptions {
   hcl?: boolean;
   version: string;
   overrides?: Record<string, GateOverride>;
+  /** Prometheus shards for the exporter path of every synthesized environment (`--shards`). */
+  shards?: number;
   /** Folders the output must never replace or contain (the project root and manifest folders). */
   protect?: Protected;
 }
@@ -27,9 +29,9 @@ export interface SynthResult {
 }
 
 /** Adds one stack per environment to an app (also used by infra/app.ts under the cdktf CLI). */
-export function addStacks(app: App, model: Model, opts: { envs: string[]; version: string; overrides?: Record<string, GateOverride> }): void {
+export function addStacks(app: App, model: Model, opts: { envs: string[]; version: string; overrides?: Record<string, GateOverride>; shards?: number }): void {
   for (const env of opts.envs) {
-    const ctx = envContext(model, env, opts.version);
+    const ctx = envContext(model, env, opts.version, opts.shards === undefined ? {} : { shards: opts.shards });
     const stagingDir = path.resolve(app.outdir, "config", env);
     const override = opts.overrides?.[env];
     new EnvironmentStack(app, env, { ctx, stagingDir, ...(override ? { override } : {}) });

@@ -71,6 +71,16 @@ export const Environment = z.strictObject({
       schedule: describe(z.string().min(1).max(200).optional(), "Cron schedule of the probe job; defaults to every minute."),
       timeout: probeTimeout.optional(),
       concurrency: z.number().int().min(1).max(1000).optional(),
+      exporter: describe(
+        z
+          .strictObject({
+            address: describe(z.string().min(3).max(300).optional(), "host:port where Prometheus reaches `tollgate serve` (default 127.0.0.1:9469)."),
+            scrapeInterval: describe(duration.optional(), "How often Prometheus probes each service through the exporter (default: the period of `schedule`, at most 2m)."),
+          })
+          .optional(),
+        "Probe through the `tollgate serve` exporter, scraped by Prometheus, instead of the cron probe job (docs/probes.md).",
+      ),
+      shards: describe(z.number().int().min(1).max(256).optional(), "Prometheus servers that split this environment's exporter targets (hashmod); implies the exporter. `synth --shards` overrides it."),
     })
     .optional(),
   monitoring: MonitoringOverrides.optional(),

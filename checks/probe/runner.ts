@@ -31,6 +31,8 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Built once per run (checks/probe/redact.ts); values found while probing are added to it. */
   redactor?: Redactor;
+  /** Keep-alive agents shared beyond this run (the exporter's, across scrapes); its owner destroys them. */
+  agents?: AgentPool;
 }
 
 export { Redactor };
@@ -62,8 +64,10 @@ export function defaultProbeEnv(model: Model): string | undefined {
 }
 
 export function selectServices(model: Model, env: string, only?: string[]): string[] {
-  return [...model.services]
-    .filter(([n, s]) => (!only?.length || only.includes(n)) && !!s.endpoints[env] && !!(s.endpoints[env]!.url || s.endpoints[env]!.health || s.endpoints[env]!.command))
+  // One named service (every exporter scrape): a lookup, not a pass over the whole estate.
+  const candidates: [string, ServiceT | undefined][] = only?.length === 1 ? [[only[0]!, model.services.get(only[0]!)]] : [...model.services];
+  return candidates
+    .filter(([n, s]) => !!s && (!only?.length || only.includes(n)) && !!s.endpoints[env] && !!(s.endpoints[env]!.url || s.endpoints[env]!.health || s.endpoints[env]!.command))
     .map(([n]) => n);
 }
 
@@ -73,7 +77,7 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
   const selected = new Set(names);
   const production = model.environments.get(opts.env)?.production ?? false;
   const sem = new Semaphore(opts.concurrency);
-  const agents = new AgentPool(opts.concurrency);
+  const agents = opts.agents ?? new AgentPool(opts.concurrency);
   const tasks = new Map<string, Promise<ProbeResult>>();
   // --deadline: at that moment every unfinished probe is reported as `deadline` and aborted.
   const stop = new AbortController();
@@ -107,7 +111,7 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
   } finally {
     clearTimeout(timer);
     stop.abort();
-    agents.destroy();
+    if (!opts.agents) agents.destroy();
   }
   // Shortened only after redaction: a cut made first could split a secret and leak its first half.
   for (const r of results) r.detail = shorten(redactor.redact(r.detail));

@@ -1,5 +1,6 @@
 /** Per-environment settings every generator needs, with the defaults in one place. */
 import type { Model } from "../../model/loader.js";
+import { exporterSettings, type ExporterSettings } from "./exporter-settings.js";
 
 export interface EnvContext {
   env: string;
@@ -21,9 +22,11 @@ export interface EnvContext {
   alertmanager: string;
   nodeExporter: string;
   blackboxExporter: string;
+  /** The exporter path (`tollgate serve` + Prometheus, maybe sharded); undefined = the cron probe job. */
+  exporter: ExporterSettings | undefined;
 }
 
-export function envContext(model: Model, env: string, version: string): EnvContext {
+export function envContext(model: Model, env: string, version: string, opts: { shards?: number } = {}): EnvContext {
   const e = model.environments.get(env);
   if (!e) throw new Error(`bug: unknown environment ${env}`);
   const r = e.runtime ?? {};
@@ -48,6 +51,7 @@ export function envContext(model: Model, env: string, version: string): EnvConte
     alertmanager: m.alertmanager ?? "localhost:9093",
     nodeExporter: m.nodeExporter ?? "localhost:9100",
     blackboxExporter: m.blackboxExporter ?? "localhost:9115",
+    exporter: exporterSettings(e, opts.shards),
   };
 }
 

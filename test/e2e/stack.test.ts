@@ -5,28 +5,25 @@
  * node_exporter's textfile collector), break things, and check what reaches the PagerDuty and
  * Slack sinks. Thresholds in the fixture leave room for a loaded machine (docs/testing.md).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cp } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, sleep, waitFor } from "../helpers/wait.js";
 import { percentile } from "../../checks/probe/state.js";
-import { BIN, NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
+import { BIN, NOW, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { requireTool } from "../helpers/tools.js";
-import { editYaml } from "../helpers/yaml-edit.js";
+import { Procs, getJson, prepareLocalOrg, waitReady } from "./local-org.js";
 // @ts-expect-error plain JS module shared with the README's hand-run demo
 import { startStandIns } from "./stand-ins.mjs";
 
 const HOOK_SECRET = `e2e-${"Hk7q".repeat(6)}`;
 
-const getJson = async (url: string) => (await fetch(url)).json() as Promise<any>;
-
 describe("Prometheus and Alertmanager run the synthesized config", () => {
   let dir: string;
   let failed = false;
   let standIns: any;
-  const procs: ChildProcess[] = [];
+  let procs: Procs | undefined;
   let promUrl: string;
   let amUrl: string;
   let probing = true;
@@ -43,11 +40,9 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
     const prometheus = requireTool("prometheus");
     const alertmanager = requireTool("prometheus-alertmanager");
     dir = await tempDir("tollgate-e2e-");
-    mkdirSync(path.join(dir, "logs"));
+    procs = new Procs(dir);
     mkdirSync(textfileDir());
     mkdirSync(path.join(dir, "state"));
-    const org = path.join(dir, "org");
-    await cp(path.join(REPO, "test/fixtures/orgs/local"), org, { recursive: true });
 
     standIns = await startStandIns({ ports: { api: 0, payments: 0, rag: 0, hook: 0, exporter: 0, pagerduty: 0, slack: 0 }, textfileDir: textfileDir(), hookSecret: HOOK_SECRET });
     const p = standIns.ports;
@@ -55,38 +50,16 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
     const amPort = await freePort();
     promUrl = `http://127.0.0.1:${promPort}`;
     amUrl = `http://127.0.0.1:${amPort}`;
-    writeFileSync(path.join(dir, "pagerduty-key"), "e2e-routing-key\n");
-
-    // Point the fixture's local environment at this run's ports (per-environment overrides only).
-    await editYaml(path.join(org, "manifests/services.yaml"), (doc) => {
-      doc.setIn(["services", "api", "endpoints", "local", "url"], `http://127.0.0.1:${p.api}/health`);
-      doc.setIn(["services", "payments", "endpoints", "local", "url"], `http://127.0.0.1:${p.payments}/health`);
-      doc.setIn(["services", "rag-mcp", "endpoints", "local"], doc.createNode({ url: `http://127.0.0.1:${p.rag}/mcp`, health: `http://127.0.0.1:${p.rag}/health` }));
-      doc.setIn(["services", "hook", "endpoints", "local", "url"], `http://127.0.0.1:${p.hook}/webhook`);
-    });
-    await editYaml(path.join(org, "manifests/environments.yaml"), (doc) => {
-      doc.setIn(["environments", "local", "monitoring", "alertmanager"], `127.0.0.1:${amPort}`);
-      doc.setIn(["environments", "local", "monitoring", "nodeExporter"], `127.0.0.1:${p.exporter}`);
-      // Where cron runs it, and how: the org folder, with this checkout's CLI.
-      doc.setIn(["environments", "local", "runtime"], doc.createNode({ workdir: org, textfileDir: textfileDir(), stateDir: path.join(dir, "state"), command: [process.execPath, BIN] }));
-      doc.setIn(["environments", "local", "channels", "pagerduty-oncall"], doc.createNode({ url: `http://127.0.0.1:${p.pagerduty}/pagerduty`, credentialsFile: path.join(dir, "pagerduty-key") }));
-      doc.setIn(["environments", "local", "channels", "slack-platform"], doc.createNode({ url: `http://127.0.0.1:${p.slack}/slack` }));
-    });
+    // Where cron runs it, and how: the org folder, with this checkout's CLI.
+    const org = await prepareLocalOrg(dir, p, amPort, { workdir: path.join(dir, "org"), textfileDir: textfileDir(), stateDir: path.join(dir, "state"), command: [process.execPath, BIN] });
 
     const synth = await runCli(["synth", "--root", org, "--env", "local", "--now", NOW, "--out", path.join(dir, "out")]);
     if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
     const config = path.join(dir, "out/config/local");
-    const start = (name: string, cmd: string, args: string[], cwd: string) => {
-      const log = createWriteStream(path.join(dir, "logs", `${name}.log`));
-      const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-      child.stdout!.pipe(log);
-      child.stderr!.pipe(log);
-      procs.push(child);
-    };
-    start("prometheus", prometheus, ["--config.file=prometheus.yml", `--storage.tsdb.path=${dir}/prom-data`, `--web.listen-address=127.0.0.1:${promPort}`], path.join(config, "prometheus"));
-    start("alertmanager", alertmanager, ["--config.file=alertmanager.yml", `--storage.path=${dir}/am-data`, `--web.listen-address=127.0.0.1:${amPort}`, "--cluster.listen-address="], path.join(config, "alertmanager"));
-    await waitFor("prometheus ready", async () => (await fetch(`${promUrl}/-/ready`).catch(() => undefined))?.ok, 20_000);
-    await waitFor("alertmanager ready", async () => (await fetch(`${amUrl}/-/ready`).catch(() => undefined))?.ok, 20_000);
+    procs.prometheus("prometheus", prometheus, "prometheus.yml", path.join(config, "prometheus"), promPort);
+    procs.alertmanager(alertmanager, path.join(config, "alertmanager"), amPort);
+    await waitReady("prometheus", promUrl);
+    await waitReady("alertmanager", amUrl);
 
     // The probe line of the generated crontab, run exactly as written (`sh -c`, as cron does),
     // with the secret it names in the environment; only the schedule is replaced by a fast loop.
@@ -123,12 +96,11 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
   afterAll(async () => {
     probing = false;
     await probeLoop?.catch(() => undefined);
-    for (const p of procs) p.kill("SIGTERM");
-    await Promise.all(procs.map((p) => new Promise((r) => { if (p.exitCode !== null) r(null); else { const t = setTimeout(() => p.kill("SIGKILL"), 5_000); p.on("exit", () => { clearTimeout(t); r(null); }); } })));
+    await procs?.stopAll();
     await standIns?.close();
     if (failed) {
       process.stderr.write(`e2e logs kept in ${dir}/logs\n`);
-      for (const f of ["prometheus", "alertmanager"]) process.stderr.write(`--- ${f} (tail)\n${readFileSync(path.join(dir, "logs", `${f}.log`), "utf8").split("\n").slice(-15).join("\n")}\n`);
+      process.stderr.write(procs?.tails(["prometheus", "alertmanager"]) ?? "");
     } else if (dir) await removeDir(dir);
   });
 

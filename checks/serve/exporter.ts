@@ -1,0 +1,143 @@
+/**
+ * The multi-target exporter's core, without HTTP: the loaded configuration (swapped whole on
+ * reload, so a probe already running keeps the model it started with), the concurrency limit and
+ * one service's probe through the same runner and Prometheus output as `tollgate probe`.
+ */
+import { formatDiagnostic, type Diagnostic } from "../../model/diagnostics.js";
+import { checkEnvironments } from "../../model/environment-option.js";
+import { loadProject, type Model } from "../../model/loader.js";
+import { AgentPool } from "../probe/http-client.js";
+import { renderPrometheus } from "../probe/output.js";
+import { probeRedactor, type Redactor } from "../probe/redact.js";
+import { defaultProbeEnv, runProbes, selectServices } from "../probe/runner.js";
+import { Limiter } from "./limiter.js";
+import { createExporterMetrics, type ExporterMetrics } from "./metrics.js";
+
+export interface ExporterOptions {
+  root: string;
+  /** Environment whose endpoints are probed (default: the first deployed non-production one, fixed at start). */
+  env?: string;
+  maxConcurrent: number;
+  environment: NodeJS.ProcessEnv;
+}
+
+export interface LoadedConfig {
+  model: Model;
+  env: string;
+  /** Services /probe accepts: declared, with an endpoint in `env`. Nothing else is ever probed. */
+  services: ReadonlySet<string>;
+  redactor: Redactor;
+}
+
+export type LoadOutcome = { ok: true; config: LoadedConfig } | { ok: false; diagnostics: Diagnostic[]; message?: string };
+
+export interface ProbeAnswer {
+  code: number;
+  contentType: string;
+  body: string;
+}
+
+const TEXT = "text/plain; charset=utf-8";
+
+export class Exporter {
+  readonly limiter: Limiter;
+  readonly metrics: ExporterMetrics;
+  /** Keep-alive connections shared by every scrape: a TCP handshake per probe would cost more than the probe. */
+  private readonly agents: AgentPool;
+  private current: LoadedConfig | undefined;
+  private env: string | undefined;
+  private reloading: Promise<LoadOutcome> = Promise.resolve({ ok: false, diagnostics: [] });
+
+  constructor(private readonly opts: ExporterOptions) {
+    this.env = opts.env;
+    this.limiter = new Limiter(opts.maxConcurrent);
+    this.metrics = createExporterMetrics(this.limiter);
+    this.agents = new AgentPool(opts.maxConcurrent);
+  }
+
+  /** Closes the kept-alive connections (after the last probe). */
+  close(): void {
+    this.agents.destroy();
+  }
+
+  get config(): LoadedConfig | undefined {
+    return this.current;
+  }
+
+  /** Loads (or reloads) the manifests. On failure the configuration already served stays in place. */
+  reload(): Promise<LoadOutcome> {
+    // One load at a time: a second SIGHUP waits for the first instead of racing it.
+    this.reloading = this.reloading.then(() => this.load(), () => this.load());
+    return this.reloading;
+  }
+
+  private async load(): Promise<LoadOutcome> {
+    const outcome = await this.read();
+    const first = this.current === undefined;
+    if (outcome.ok) {
+      this.current = outcome.config;
+      this.env = outcome.config.env;
+      this.metrics.reloadOk.set(1);
+      this.metrics.reloadTime.set(Math.floor(Date.now() / 1000));
+      this.metrics.services.set(outcome.config.services.size);
+    } else this.metrics.reloadOk.set(0);
+    if (!first) this.metrics.reloads.inc({ result: outcome.ok ? "success" : "failure" });
+    return outcome;
+  }
+
+  private async read(): Promise<LoadOutcome> {
+    let loaded;
+    try {
+      loaded = await loadProject(this.opts.root);
+    } catch (e) {
+      return { ok: false, diagnostics: [], message: (e as Error)?.message ?? String(e) };
+    }
+    const { project, diagnostics, ok } = loaded;
+    if (!ok) return { ok: false, diagnostics: diagnostics.filter((d) => d.severity === "error") };
+    const model = project.model;
+    const env = this.env ?? defaultProbeEnv(model);
+    if (!env) return { ok: false, diagnostics: [], message: "no environment to probe: pass --env NAME" };
+    const unknown = checkEnvironments([env], model.environments);
+    if (unknown.length) return { ok: false, diagnostics: unknown };
+    const redactor = probeRedactor(model, this.opts.environment);
+    return { ok: true, config: { model, env, services: new Set(selectServices(model, env)), redactor } };
+  }
+
+  /**
+   * Probes one declared service within `budgetMs` (queueing for a slot included) and answers the
+   * `tollgate_probe_*` series for it; 400 for a name that is not a probe-able service, 503 when no
+   * slot freed up within the budget.
+   */
+  async probe(name: string | undefined, budgetMs: number, signal?: AbortSignal): Promise<ProbeAnswer> {
+    const answer = (code: number, body: string, contentType = TEXT): ProbeAnswer => ({ code, contentType, body });
+    const unknown = (cfg: LoadedConfig) => answer(400, `unknown service ${JSON.stringify((name ?? "").slice(0, 200))}: /probe?service=NAME takes the name of a service declared in the manifests with an endpoint in ${cfg.env}\n`);
+    const cfg0 = this.current;
+    if (!cfg0) return answer(503, "manifests not loaded\n");
+    if (!name || !cfg0.services.has(name)) return unknown(cfg0);
+    const deadline = Date.now() + budgetMs;
+    if (!(await this.limiter.acquire(budgetMs, signal))) {
+      this.metrics.rejected.inc({ reason: signal?.aborted ? "shutting-down" : "queue-timeout" });
+      return answer(503, `no free probe slot within the scrape budget (${budgetMs} ms; --max-concurrent ${this.limiter.limit})\n`);
+    }
+    try {
+      // Taken after the wait: a probe that starts after a reload uses the new manifests.
+      const cfg = this.current!;
+      if (!cfg.services.has(name)) return unknown(cfg);
+      const started = performance.now();
+      const { results } = await runProbes(cfg.model, {
+        env: cfg.env, services: [name], concurrency: 1, environment: this.opts.environment, redactor: cfg.redactor, agents: this.agents,
+        deadlineMs: Math.max(1, deadline - Date.now()),
+      });
+      const r = results[0]!;
+      this.metrics.duration.observe({ status: r.status }, (performance.now() - started) / 1000);
+      if (r.status !== "healthy") this.metrics.errors.inc({ stage: r.stage });
+      return answer(200, await renderPrometheus(cfg.env, results, cfg.redactor), this.metrics.registry.contentType);
+    } finally {
+      this.limiter.release();
+    }
+  }
+}
+
+export function describeFailure(outcome: Extract<LoadOutcome, { ok: false }>): string {
+  return [...(outcome.message ? [outcome.message] : []), ...outcome.diagnostics.map(formatDiagnostic)].join("\n");
+}

@@ -133,5 +133,8 @@ describe("command line", () => {
       expect(r.code, bad).toBe(2);
       expect(r.stderr).toContain("--listen must be HOST:PORT");
     }
+    const missing = await runCli(["serve", "--listen", "127.0.0.1:0", "--root", "/nonexistent"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no-manifests");
   }, 60_000);
 });

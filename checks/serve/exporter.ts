@@ -10,6 +10,7 @@ import { AgentPool } from "../probe/http-client.js";
 import { renderPrometheus } from "../probe/output.js";
 import { probeRedactor, type Redactor } from "../probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../probe/runner.js";
+import { escapeTerminal } from "../../util/terminal-escape.js";
 import { Limiter } from "./limiter.js";
 import { createExporterMetrics, type ExporterMetrics } from "./metrics.js";
 
@@ -139,5 +140,5 @@ export class Exporter {
 }
 
 export function describeFailure(outcome: Extract<LoadOutcome, { ok: false }>): string {
-  return [...(outcome.message ? [outcome.message] : []), ...outcome.diagnostics.map(formatDiagnostic)].join("\n");
+  return [...(outcome.message ? [escapeTerminal(outcome.message)] : []), ...outcome.diagnostics.map(formatDiagnostic)].join("\n");
 }

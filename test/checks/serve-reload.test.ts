@@ -5,7 +5,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { ServerResponse } from "node:http";
+import { request, type ServerResponse } from "node:http";
 import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { removeDir, runCli, writeProject } from "../helpers/project.js";
@@ -37,10 +37,10 @@ async function server() {
   return { ...s, hits: (p: string) => hits.get(p) ?? 0, held: () => held.length, release: () => { for (const r of held.splice(0)) r.end("ok"); } };
 }
 
-async function serveProject(services: Record<string, unknown>): Promise<Served & { file: string }> {
+async function serveProject(services: Record<string, unknown>, args: string[] = []): Promise<Served & { file: string }> {
   const root = await writeProject({ "manifests/org.yaml": manifest(services) });
   dirs.push(root);
-  const s = await startServe(root);
+  const s = await startServe(root, args);
   closers.push(async () => { s.kill("SIGKILL"); await s.exited; });
   return { ...s, file: path.join(root, "manifests", "org.yaml") };
 }
@@ -99,14 +99,24 @@ describe("a reload with invalid manifests", () => {
 });
 
 describe("SIGTERM", () => {
-  it("stops taking requests, lets the probe in flight finish and exits 0", async () => {
+  it("stops taking requests, answers queued scrapes 503, lets the probe in flight finish and exits 0", async () => {
     const s = await server();
-    const srv = await serveProject({ api: http(`${s.url}/hold`) });
+    const srv = await serveProject({ api: http(`${s.url}/hold`), other: http(`${s.url}/other`) }, ["--max-concurrent", "1"]);
     const inFlight = scrape(srv.url, "api", 120);
     await waitFor("the probe is in flight", () => s.held() === 1, 60_000, 20);
+    const queued = scrape(srv.url, "other", 120);
+    await waitFor("a scrape queued", async () => sample(await (await fetch(`${srv.url}/metrics`)).text(), "tollgate_exporter_probes_queued") === 1, 60_000, 20);
     srv.kill("SIGTERM");
     await waitFor("shutdown started", () => srv.stderr().includes("SIGTERM: finishing 1 in-flight"), 60_000, 20);
-    await expect(fetch(`${srv.url}/-/healthy`)).rejects.toThrow();
+    expect((await queued).status).toBe(503);
+    expect(s.hits("/other")).toBe(0);
+    // A new connection (not fetch's kept-alive one) finds nothing listening.
+    const fresh = await new Promise<string>((resolve) => {
+      const r = request(`${srv.url}/-/healthy`, { agent: false }, () => resolve("answered"));
+      r.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? "error"));
+      r.end();
+    });
+    expect(fresh).toBe("ECONNREFUSED");
     s.release();
     const done = await inFlight;
     expect(sample(done.body, "tollgate_probe_success"), done.body).toBe(1);
@@ -123,5 +133,8 @@ describe("command line", () => {
       expect(r.code, bad).toBe(2);
       expect(r.stderr).toContain("--listen must be HOST:PORT");
     }
+    const missing = await runCli(["serve", "--listen", "127.0.0.1:0", "--root", "/nonexistent"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no-manifests");
   }, 60_000);
 });

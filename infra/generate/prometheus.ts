@@ -40,7 +40,8 @@ export function alertsFor(ctx: EnvContext): GeneratedAlert[] {
     const a = effectiveAlert(model, name, env);
     if (!a) continue;
     const services = coveredServices(model, a).filter((s) => present.has(s));
-    const apis = [...model.apis].filter(([, api]) => services.includes(api.service) && api.cost).map(([n]) => n);
+    const covered = new Set(services);
+    const apis = [...model.apis].filter(([, api]) => covered.has(api.service) && api.cost).map(([n]) => n);
     const first = services[0];
     const svcSel = (list: string[]) => ({ env, service: `~${list.join("|")}` });
     const kindOf = (s: string) => model.services.get(s)!.kind;

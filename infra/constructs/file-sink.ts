@@ -7,8 +7,11 @@ import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import path from "node:path";
 
-/** A file's content: one string, or chunks produced lazily and concatenated in order. */
-export type FileContent = string | Iterable<string>;
+/**
+ * A file's content: one string, or chunks produced lazily and concatenated in order. A chunk may
+ * be bytes already (UTF-8) when the producer had to encode anyway.
+ */
+export type FileContent = string | Iterable<string | Uint8Array>;
 
 export interface WrittenFile {
   /** SHA-256 of the bytes, hex (shown in the plan's triggers). */
@@ -27,30 +30,37 @@ export function writeContent(file: string, content: FileContent, mode: number, o
   const md5 = createHash("md5");
   const fd = openSync(file, "w", mode);
   let bytes = 0;
-  const write = (text: string) => {
-    if (!text) return;
-    const buf = Buffer.from(text, "utf8");
+  const write = (buf: Uint8Array) => {
     sha.update(buf);
     md5.update(buf);
     for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
     bytes += buf.length;
   };
+  const text = (t: string) => {
+    if (t) write(Buffer.from(t, "utf8"));
+  };
   try {
-    if (typeof content === "string") write(content);
+    if (typeof content === "string") text(content);
     else {
       let pending: string[] = [];
       let size = 0;
+      const flush = () => {
+        text(pending.join(""));
+        pending = [];
+        size = 0;
+        onChunk?.();
+      };
       for (const chunk of content) {
+        if (typeof chunk !== "string") {
+          flush();
+          write(chunk);
+          continue;
+        }
         pending.push(chunk);
         size += chunk.length;
-        if (size >= FLUSH_AT) {
-          write(pending.join(""));
-          pending = [];
-          size = 0;
-          onChunk?.();
-        }
+        if (size >= FLUSH_AT) flush();
       }
-      write(pending.join(""));
+      flush();
     }
   } finally {
     closeSync(fd);

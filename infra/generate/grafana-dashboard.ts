@@ -64,6 +64,8 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
 }
 
 const PANELS_KEY = '\n  "panels": [';
+const WRAPPER_START = `{${PANELS_KEY}\n`.length;
+const WRAPPER_END = "\n  ]\n}".length;
 /** Panels serialized at once: fewer, larger strings without holding the whole dashboard. */
 const BATCH = 256;
 
@@ -72,8 +74,10 @@ const BATCH = 256;
  * plus a newline, without ever holding every panel: rows go through the same builder (which keeps
  * the grid position), and each batch of panels is serialized inside a `{ "panels": [...] }`
  * wrapper, which puts them at exactly the depth and indentation they have in the whole document.
+ * The batch is encoded whole and the (ASCII) wrapper cut off the bytes: slicing the string first
+ * cost as much as serializing it.
  */
-export function* dashboardChunks(spec: DashboardSpec): Generator<string> {
+export function* dashboardChunks(spec: DashboardSpec): Generator<string | Uint8Array> {
   const b = dashboardHeader(spec);
   const ds: dashboard.DataSourceRef = { type: "prometheus", uid: spec.datasourceUid };
   const [first, ...rest] = spec.rows;
@@ -92,22 +96,23 @@ export function* dashboardChunks(spec: DashboardSpec): Generator<string> {
   dash.panels = panels;
   yield skeleton.slice(0, at) + PANELS_KEY;
   let sep = "\n";
-  const flush = () => {
-    const text = JSON.stringify({ panels }, null, 2);
+  function* flush() {
+    const bytes = Buffer.from(JSON.stringify({ panels }, null, 2), "utf8");
     panels.length = 0;
-    const chunk = sep + text.slice(PANELS_KEY.length + 2, -"\n  ]\n}".length);
+    yield sep;
+    yield bytes.subarray(WRAPPER_START, bytes.length - WRAPPER_END);
     sep = ",\n";
-    return chunk;
-  };
+  }
   for (const row of rest) {
-    if (panels.length >= BATCH) yield flush();
+    if (panels.length >= BATCH) yield* flush();
     id = addRow(b, row, id, ds);
   }
-  if (panels.length) yield flush();
+  if (panels.length) yield* flush();
   yield `\n  ]${skeleton.slice(at + PANELS_KEY.length + 1)}\n`;
 }
 
 /** The dashboard file's content: stable key order and a trailing newline, byte-identical per input. */
 export function dashboardJson(ctx: EnvContext): string {
-  return [...dashboardChunks(dashboardSpec(ctx))].join("");
+  const parts = [...dashboardChunks(dashboardSpec(ctx))].map((c) => (typeof c === "string" ? Buffer.from(c, "utf8") : c));
+  return Buffer.concat(parts).toString("utf8");
 }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { hashPath } from "cdktf/lib/private/fs.js";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 // @ts-expect-error plain JS module shared with the benchmarks
 import { generate } from "../../bench/generate.mjs";
 import { writeContent } from "../../infra/constructs/file-sink.js";
@@ -65,13 +65,21 @@ describe("synth progress", () => {
     expect(updates).toContainEqual([1, 2, "production: prometheus/rules.yml"]);
     expect(updates.at(-1)).toEqual([2, 2, "writing Terraform configuration"]);
 
-    // The same reports through the shared progress line, on a (fake) terminal.
+    // The same reports through the shared progress line, on a (fake) terminal. The line is redrawn
+    // at most every 100 ms; here the clock moves 200 ms per reading so every report can be seen.
     const writes: string[] = [];
-    const stream = { isTTY: true, columns: 200, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
-    const progress = createProgress("tollgate synth", { stream, afterMs: 0, env: {} });
-    await synthesize(project!.model, { envs: ["staging"], outDir: path.join(await tmp(), "out"), version: "test", progress });
-    progress.done();
-    expect(writes.some((w) => /^\r\x1b\[2Ktollgate synth 0% \(0\/1\) staging: \S+$/.test(w)), JSON.stringify(writes)).toBe(true);
+    let clock = Date.now();
+    const now = vi.spyOn(Date, "now").mockImplementation(() => (clock += 200));
+    try {
+      const stream = { isTTY: true, columns: 200, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
+      const progress = createProgress("tollgate synth", { stream, afterMs: 0, env: {} });
+      await synthesize(project!.model, { envs: ["staging"], outDir: path.join(await tmp(), "out"), version: "test", progress });
+      progress.done();
+    } finally {
+      now.mockRestore();
+    }
+    expect(writes).toContain("\r\x1b[2Ktollgate synth 0% (0/1) staging: grafana/dashboards/tollgate-staging.json");
+    expect(writes).toContain("\r\x1b[2Ktollgate synth 100% (1/1) writing Terraform configuration");
     expect(writes.at(-1)).toBe("\r\x1b[2K");
   }, 120_000);
 

@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "./generate.mjs";
 import { exporterBench } from "./exporter.mjs";
+import { startupBench, startupMarkdown, synthBench, synthMarkdown } from "./synth.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
@@ -117,15 +118,6 @@ async function scaleBench(secrets, runs) {
   return row;
 }
 
-async function synthBench(services) {
-  const dir = path.join(work, `synth-${services}`);
-  generate(dir, { services, secrets: services, seed: 7, now: NOW });
-  log(`synth: ${services} services`);
-  const r = await measure(`tollgate synth --all (${services} services)`, BIN, ["synth", "--root", dir, "--all", "--now", NOW, "--out", path.join(dir, "out"), "--force", "--reason", "benchmark"], { runs: 3, okCodes: [0] });
-  rmSync(dir, { recursive: true, force: true });
-  return { services, ...r };
-}
-
 async function probeBench() {
   const N = 1000, CONCURRENCY = 100, DELAY = 50;
   const server = http.createServer((_req, res) => setTimeout(() => res.end("ok"), DELAY));
@@ -160,23 +152,15 @@ async function probeBench() {
   };
 }
 
-async function startupBench() {
-  log("startup (bundled organization)");
-  return {
-    version: await measure("tollgate --version", BIN, ["--version"], { runs: 5, okCodes: [0] }),
-    check: await measure("tollgate check (bundled organization)", BIN, ["check", "--root", ROOT, "--now", NOW, "--format", `json=${path.join(work, "startup.json")}`], { runs: 5, okCodes: [1] }),
-  };
-}
-
 const started = Date.now();
 const results = { date: NOW, node: process.version, platform: `${process.platform} ${process.arch}`, quick: QUICK, scale: [], synth: [], probe: null, startup: null };
 try {
   for (const size of SIZES) results.scale.push(await scaleBench(size, 3));
-  if (!process.env.BENCH_SIZES) for (const size of SYNTH_SIZES) results.synth.push(await synthBench(size));
+  if (!process.env.BENCH_SIZES) results.synth = await synthBench(SYNTH_SIZES);
   if (!process.env.BENCH_SIZES) {
     results.probe = await probeBench();
     results.exporter = await exporterBench({ log });
-    results.startup = await startupBench();
+    results.startup = await startupBench({ runs: QUICK ? 3 : 9 });
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -186,7 +170,7 @@ results.totalSeconds = Math.round((Date.now() - started) / 1000);
 const md = [
   `# Benchmark results`,
   "",
-  `Measured by \`npm run bench\` on ${results.platform}, Node ${results.node}; each figure is the median wall time of whole processes (3 runs; 5 for start-up), with the peak RSS of any run. Total run: ${results.totalSeconds} s.`,
+  `Measured by \`npm run bench\` on ${results.platform}, Node ${results.node}; each figure is the median wall time of whole processes (3 runs; 9 for start-up), with the peak RSS of any run. Total run: ${results.totalSeconds} s.`,
   "",
   "## Manifests: Tollgate vs the floor and the peers",
   "",
@@ -194,12 +178,7 @@ const md = [
   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ...results.scale.map((r) => `| ${r.secrets.toLocaleString("en")} (${r.services.toLocaleString("en")}) | ${r.floor.medianMs} ms, ${r.floor.peakRssMb} MB | ${r.validate.medianMs} ms, ${r.validate.peakRssMb} MB | ${r.ratios.validateVsFloor} | ${r.checkAll.medianMs} ms, ${r.checkAll.peakRssMb} MB | ${r.ratios.checkVsFloor} | ${r.checkFive.medianMs} ms, ${r.checkFive.peakRssMb} MB | ${r.spectral.medianMs} ms, ${r.spectral.peakRssMb} MB | ${r.ratios.spectralVsTollgate} | ${r.ajv.medianMs} ms, ${r.ajv.peakRssMb} MB | ${r.sameFindings.equal ? `yes (${r.sameFindings.tollgate})` : "NO"} |`),
   "",
-  "## Synthesis (all environments)",
-  "",
-  "| services | tollgate synth --all | peak RSS |",
-  "|---:|---:|---:|",
-  ...results.synth.map((r) => `| ${r.services.toLocaleString("en")} | ${r.medianMs} ms | ${r.peakRssMb} MB |`),
-  "",
+  ...synthMarkdown(results.synth),
   "## Probe throughput",
   "",
   `${results.probe.endpoints} HTTP endpoints on 127.0.0.1 answering after ${results.probe.delayMs} ms, concurrency ${results.probe.concurrency}: ideal bound ceil(${results.probe.endpoints}/${results.probe.concurrency}) × ${results.probe.delayMs} ms = ${results.probe.idealMs} ms.`,
@@ -218,13 +197,7 @@ const md = [
     `| ${results.exporter.probesPerSecond} | ${results.exporter.vsIdeal} | ${results.exporter.probesPerMinute.toLocaleString("en")} | ${results.exporter.failed} | ${results.exporter.exporterCpuCores} | ${results.exporter.cpuMsPerProbe} ms |`,
     "",
   ] : []),
-  "## Start-up (cold, whole process)",
-  "",
-  "| command | median | peak RSS |",
-  "|---|---:|---:|",
-  `| tollgate --version | ${results.startup.version.medianMs} ms | ${results.startup.version.peakRssMb} MB |`,
-  `| tollgate check (bundled HotDash organization) | ${results.startup.check.medianMs} ms | ${results.startup.check.peakRssMb} MB |`,
-  "",
+  ...startupMarkdown(results.startup),
 ].join("\n");
 
 if (process.env.BENCH_SIZES) {

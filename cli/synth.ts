@@ -4,6 +4,7 @@ import { productionGate } from "../checks/gate.js";
 import { assess } from "../checks/readiness.js";
 import { synthesize } from "../infra/synth.js";
 import { checkEnvironments } from "../model/environment-option.js";
+import { createProgress, type Progress } from "../util/progress.js";
 import type { GateOverride } from "../infra/stack.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, parseNow, printDiagnostics, version } from "./common.js";
 
@@ -26,7 +27,19 @@ export async function synthCommand(o: SynthCliOptions): Promise<number> {
   const shards = o.shards === undefined ? undefined : Number(o.shards);
   if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= 256)) throw new UsageError(`--shards must be a whole number from 1 to 256, not ${JSON.stringify(o.shards)}`);
   const now = parseNow(o.now);
+  // Drawn only on a TTY, after a second, never in CI or with --quiet (util/progress.ts).
+  const progress = createProgress("tollgate synth");
+  try {
+    progress.update(0, undefined, "loading manifests");
+    return await synthWithProgress(o, now, shards, progress);
+  } finally {
+    progress.done();
+  }
+}
+
+async function synthWithProgress(o: SynthCliOptions, now: string, shards: number | undefined, progress: Progress): Promise<number> {
   const { project, report, diagnostics } = await assess(o.root, { now, version: version() });
+  progress.done(); // a clean line for the gate's messages; synthesis draws again
   if (!report) {
     printDiagnostics(diagnostics);
     return EXIT_INPUT;
@@ -60,7 +73,8 @@ export async function synthCommand(o: SynthCliOptions): Promise<number> {
   const envs = wanted.filter((e) => !refused.includes(e));
   if (envs.length) {
     const protect = { root: project.root, manifests: project.config.manifests.map((m) => path.resolve(project.root, m)) };
-    const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides, protect, ...(shards === undefined ? {} : { shards }) });
+    const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides, protect, progress, ...(shards === undefined ? {} : { shards }) });
+    progress.done();
     const rel = path.relative(process.cwd(), result.outDir) || ".";
     for (const e of envs) process.stdout.write(`${pc.green("✔")} ${e}: ${rel}/stacks/${e}/${o.hcl ? "cdk.tf" : "cdk.tf.json"}, config in ${rel}/config/${e}/\n`);
   }

@@ -10,6 +10,8 @@ import type { Model } from "../model/loader.js";
 import { envContext } from "./generate/context.js";
 import { EnvironmentStack, type GateOverride } from "./stack.js";
 import { beginOutDir, type Protected } from "../util/output-dir.js";
+import type { Progress } from "../util/progress.js";
+import { onFileWritten } from "./constructs/synth-progress.js";
 
 export interface SynthOptions {
   envs: string[];
@@ -21,6 +23,8 @@ export interface SynthOptions {
   shards?: number;
   /** Folders the output must never replace or contain (the project root and manifest folders). */
   protect?: Protected;
+  /** Told per environment and file as they are written (util/progress.ts draws it on a TTY). */
+  progress?: Progress;
 }
 
 export interface SynthResult {
@@ -48,7 +52,11 @@ export async function synthesize(model: Model, opts: SynthOptions): Promise<Synt
     if (opts.hcl) process.env.SYNTH_HCL_OUTPUT = "true";
     else delete process.env.SYNTH_HCL_OUTPUT;
     const app = new App({ outdir: tmp, hclOutput: !!opts.hcl, skipValidation: false });
-    addStacks(app, model, opts);
+    const { progress, envs } = opts;
+    let at = 0;
+    if (progress) onFileWritten(app, (file) => progress.update(at, envs.length, `${envs[at]}: ${file}`));
+    for (; at < envs.length; at++) addStacks(app, model, { ...opts, envs: [envs[at]!] });
+    progress?.update(envs.length, envs.length, "writing Terraform configuration");
     app.synth();
     await tx.commit();
   } finally {

@@ -5,12 +5,13 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { EnvContext } from "./context.js";
 import { panel } from "./grafana-panels.js";
-import { ALL_VALUE, type DashboardSpec } from "./grafana-queries.js";
+import { ALL_VALUE, type DashboardSpec, type RowSpec } from "./grafana-queries.js";
 import { dashboardSpec } from "./grafana-spec.js";
 
 const ALL = { text: "All", value: "$__all" };
 
-export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
+/** The dashboard without its rows: variables, annotations and settings. */
+function dashboardHeader(spec: DashboardSpec): dashboard.DashboardBuilder {
   const ds: dashboard.DataSourceRef = { type: "prometheus", uid: spec.datasourceUid };
   const tier = new dashboard.CustomVariableBuilder("tier")
     .label("Tier")
@@ -33,7 +34,7 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
     // so choosing a tier filters every panel (a ".*" here would ignore the tier).
     .includeAll(true)
     .multi(true);
-  const b = new dashboard.DashboardBuilder(spec.title)
+  return new dashboard.DashboardBuilder(spec.title)
     .uid(spec.uid)
     .description(spec.description)
     .tags(spec.tags)
@@ -45,15 +46,73 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
     .annotation(new dashboard.AnnotationQueryBuilder().name("Annotations & Alerts").builtIn(1).type("dashboard").datasource({ type: "grafana", uid: "-- Grafana --" }).enable(true).hide(true).iconColor("rgba(0, 211, 255, 1)"))
     .withVariable(tier)
     .withVariable(service);
+}
+
+/** Adds one row and its panels; ids continue from `id`, the builder places them on the grid. */
+function addRow(b: dashboard.DashboardBuilder, row: RowSpec, id: number, ds: dashboard.DataSourceRef): number {
+  b.withRow(new dashboard.RowBuilder(row.title).id(++id));
+  for (const p of row.panels) b.withPanel(panel(p, ++id, ds));
+  return id;
+}
+
+export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
+  const b = dashboardHeader(spec);
+  const ds: dashboard.DataSourceRef = { type: "prometheus", uid: spec.datasourceUid };
   let id = 0;
-  for (const row of spec.rows) {
-    b.withRow(new dashboard.RowBuilder(row.title).id(++id));
-    for (const p of row.panels) b.withPanel(panel(p, ++id, ds));
-  }
+  for (const row of spec.rows) id = addRow(b, row, id, ds);
   return b.build();
+}
+
+const PANELS_KEY = '\n  "panels": [';
+const WRAPPER_START = `{${PANELS_KEY}\n`.length;
+const WRAPPER_END = "\n  ]\n}".length;
+/** Panels serialized at once: fewer, larger strings without holding the whole dashboard. */
+const BATCH = 256;
+
+/**
+ * The dashboard file as chunks, byte-identical to `JSON.stringify(buildDashboard(spec), null, 2)`
+ * plus a newline, without ever holding every panel: rows go through the same builder (which keeps
+ * the grid position), and each batch of panels is serialized inside a `{ "panels": [...] }`
+ * wrapper, which puts them at exactly the depth and indentation they have in the whole document.
+ * The batch is encoded whole and the (ASCII) wrapper cut off the bytes: slicing the string first
+ * cost as much as serializing it.
+ */
+export function* dashboardChunks(spec: DashboardSpec): Generator<string | Uint8Array> {
+  const b = dashboardHeader(spec);
+  const ds: dashboard.DataSourceRef = { type: "prometheus", uid: spec.datasourceUid };
+  const [first, ...rest] = spec.rows;
+  if (!first) {
+    yield `${JSON.stringify(b.build(), null, 2)}\n`;
+    return;
+  }
+  let id = addRow(b, first, 0, ds);
+  // The first row created `panels` in its place among the keys; the rest of the shape is final.
+  const dash = b.build();
+  const panels = dash.panels!;
+  dash.panels = [];
+  const skeleton = JSON.stringify(dash, null, 2);
+  const at = skeleton.indexOf(`${PANELS_KEY}]`);
+  if (at < 0) throw new Error("bug: dashboard skeleton has no top-level panels");
+  dash.panels = panels;
+  yield skeleton.slice(0, at) + PANELS_KEY;
+  let sep = "\n";
+  function* flush() {
+    const bytes = Buffer.from(JSON.stringify({ panels }, null, 2), "utf8");
+    panels.length = 0;
+    yield sep;
+    yield bytes.subarray(WRAPPER_START, bytes.length - WRAPPER_END);
+    sep = ",\n";
+  }
+  for (const row of rest) {
+    if (panels.length >= BATCH) yield* flush();
+    id = addRow(b, row, id, ds);
+  }
+  if (panels.length) yield* flush();
+  yield `\n  ]${skeleton.slice(at + PANELS_KEY.length + 1)}\n`;
 }
 
 /** The dashboard file's content: stable key order and a trailing newline, byte-identical per input. */
 export function dashboardJson(ctx: EnvContext): string {
-  return `${JSON.stringify(buildDashboard(dashboardSpec(ctx)), null, 2)}\n`;
+  const parts = [...dashboardChunks(dashboardSpec(ctx))].map((c) => (typeof c === "string" ? Buffer.from(c, "utf8") : c));
+  return Buffer.concat(parts).toString("utf8");
 }

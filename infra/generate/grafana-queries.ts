@@ -3,7 +3,7 @@
  * helpers that read thresholds and runbooks from the manifests. No Grafana import here.
  */
 import { createHash } from "node:crypto";
-import { coveredServices, effectiveAlert } from "../../model/alerts.js";
+import { alertCovers, effectiveAlert } from "../../model/alerts.js";
 import type { AlertT } from "../../model/schema.js";
 import type { EnvContext } from "./context.js";
 
@@ -70,13 +70,34 @@ export const sel = (labels: Record<string, string>): string =>
 export const range = (expr: string, legend: string): QuerySpec => ({ expr, legend, instant: false });
 export const instant = (expr: string, legend: string): QuerySpec => ({ expr, legend, instant: true });
 
+const effectiveCache = new WeakMap<EnvContext, [string, AlertT][]>();
+
+/** The environment's effective alerts in manifest order, computed once per context (asked per service). */
+function effectiveAlerts(ctx: EnvContext): [string, AlertT][] {
+  let list = effectiveCache.get(ctx);
+  if (!list) {
+    list = [];
+    for (const name of ctx.model.alerts.keys()) {
+      const a = effectiveAlert(ctx.model, name, ctx.env);
+      if (a) list.push([name, a]);
+    }
+    effectiveCache.set(ctx, list);
+  }
+  return list;
+}
+
+/** Whether an alert covers a service, without listing every covered service (that made dashboards quadratic). */
+function covers(ctx: EnvContext, a: AlertT, service: string): boolean {
+  const s = ctx.model.services.get(service);
+  return !!s && alertCovers(a, service, s);
+}
+
 /** The effective alerts of one condition in this environment that cover a service. */
 function alertsOn(ctx: EnvContext, condition: AlertT["condition"], service?: string): AlertT[] {
   const out: AlertT[] = [];
-  for (const name of ctx.model.alerts.keys()) {
-    const a = effectiveAlert(ctx.model, name, ctx.env);
-    if (!a || a.condition !== condition) continue;
-    if (service && !coveredServices(ctx.model, a).includes(service)) continue;
+  for (const [, a] of effectiveAlerts(ctx)) {
+    if (a.condition !== condition) continue;
+    if (service && !covers(ctx, a, service)) continue;
     out.push(a);
   }
   return out;
@@ -94,10 +115,9 @@ export function runbooksFor(ctx: EnvContext, service: string | undefined, condit
   const links = new Map<string, string>();
   const s = service ? ctx.model.services.get(service) : undefined;
   if (s?.runbook) links.set(s.runbook, `Runbook: ${service}`);
-  for (const name of ctx.model.alerts.keys()) {
-    const a = effectiveAlert(ctx.model, name, ctx.env);
-    if (!a?.runbook || !conditions.includes(a.condition) || links.has(a.runbook)) continue;
-    if (service && !coveredServices(ctx.model, a).includes(service)) continue;
+  for (const [name, a] of effectiveAlerts(ctx)) {
+    if (!a.runbook || !conditions.includes(a.condition) || links.has(a.runbook)) continue;
+    if (service && !covers(ctx, a, service)) continue;
     links.set(a.runbook, `Runbook: ${name}`);
   }
   return [...links].map(([url, title]) => ({ title, url }));

@@ -3,6 +3,15 @@ import { METRICS, RECORDED } from "../../model/metrics.js";
 import type { EnvContext } from "./context.js";
 import { GREEN, ORANGE, RED, SERVICE_VAR, instant, range, runbooksFor, sel, thresholdFor, type PanelSpec, type RowSpec } from "./grafana-queries.js";
 
+const apiServicesCache = new WeakMap<object, Set<string>>();
+
+/** Services that front an API, collected once per model (asked for every service). */
+function apiServices(ctx: EnvContext): Set<string> {
+  let set = apiServicesCache.get(ctx.model.apis);
+  if (!set) apiServicesCache.set(ctx.model.apis, (set = new Set([...ctx.model.apis.values()].map((a) => a.service))));
+  return set;
+}
+
 export function serviceRow(ctx: EnvContext, name: string): RowSpec {
   const s = ctx.model.services.get(name)!;
   const one = sel({ env: ctx.env, service: name }).slice(0, -1) + `,service=~"${SERVICE_VAR}"}`;
@@ -22,7 +31,7 @@ export function serviceRow(ctx: EnvContext, name: string): RowSpec {
     queries: (["1h", "24h"] as const).map((w) => range(`${RECORDED.successRatio(w)}${one}`, `over ${w}`)),
     steps: [{ value: null, color: RED }, ...(objective !== undefined ? [{ value: objective, color: GREEN }] : [])], drawThresholds: true, links: links("probe-failing", "success-rate-below"),
   });
-  if ([...ctx.model.apis.values()].some((a) => a.service === name)) {
+  if (apiServices(ctx).has(name)) {
     const limit = thresholdFor(ctx, "rate-limited-ratio-above", 0.05, name);
     panels.push({
       kind: "timeseries", title: `${name}: rate-limited (429) ratio`, unit: "percentunit", width: 12, height: 8, min: 0, max: 1,

@@ -1,0 +1,62 @@
+/**
+ * Start-up: `check` and `validate` must not load what only other commands need (cdktf and its
+ * providers, the MCP SDK, prom-client, Graphviz, ajv, the Grafana SDK). Each CLI run here records
+ * every module Node resolves, through a module hook, in a child process; `synth` must load cdktf,
+ * which shows the recorder sees what it should.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { BIN, NOW, REPO, removeDir, tempDir } from "../helpers/project.js";
+
+const HEAVY = ["cdktf", "@cdktf/", "constructs", "@modelcontextprotocol/sdk", "prom-client", "@hpcc-js/wasm-graphviz", "ajv", "@grafana/grafana-foundation-sdk"];
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map(removeDir)));
+
+/** Packages (under node_modules) a CLI run resolved, ESM and CommonJS alike. */
+async function packagesLoadedBy(args: string[]): Promise<Set<string>> {
+  const dir = await tempDir("tollgate-lazy-");
+  dirs.push(dir);
+  const log = path.join(dir, "resolved.txt");
+  writeFileSync(path.join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) { const r = await next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }
+`);
+  // CommonJS requires made from CommonJS modules bypass the ESM hooks: read require.cache at exit too.
+  writeFileSync(path.join(dir, "record.mjs"), `import { register, createRequire } from "node:module";
+import { appendFileSync, writeFileSync } from "node:fs";
+writeFileSync(${JSON.stringify(log)}, "");
+register(${JSON.stringify(pathToFileURL(path.join(dir, "hooks.mjs")).href)});
+const require = createRequire(import.meta.url);
+process.on("exit", () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join("\\n") + "\\n"));
+`);
+  const r = spawnSync(process.execPath, ["--import", pathToFileURL(path.join(dir, "record.mjs")).href, BIN, ...args], { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  expect(r.status, r.stderr).not.toBeNull();
+  const packages = new Set<string>();
+  for (const line of readFileSync(log, "utf8").split("\n")) {
+    const m = line.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+    if (m) packages.add(m[1]!);
+  }
+  return packages;
+}
+
+const heavyIn = (packages: Set<string>) => [...packages].filter((p) => HEAVY.some((h) => (h.endsWith("/") ? p.startsWith(h) : p === h)));
+
+describe("lazy loading keeps check and validate lean", () => {
+  it("check and validate load none of cdktf, the MCP SDK, prom-client, Graphviz, ajv or the Grafana SDK", async () => {
+    for (const args of [["check", "--now", NOW], ["check", "--now", NOW, "--format", "json"], ["validate", "--now", NOW]]) {
+      const loaded = await packagesLoadedBy(args);
+      expect(loaded.has("yaml"), `${args.join(" ")} loads its parser`).toBe(true);
+      expect(heavyIn(loaded), args.join(" ")).toEqual([]);
+    }
+  }, 120_000);
+
+  it("the recorder sees heavy packages where they belong: synth loads cdktf", async () => {
+    const out = path.join(await tempDir("tollgate-lazy-out-"), "out");
+    dirs.push(path.dirname(out));
+    const loaded = await packagesLoadedBy(["synth", "--env", "staging", "--now", NOW, "--out", out]);
+    expect(heavyIn(loaded)).toEqual(expect.arrayContaining(["cdktf", "constructs", "@grafana/grafana-foundation-sdk"]));
+  }, 120_000);
+});

@@ -51,7 +51,7 @@ export function createProgress(label: string, options: ProgressOptions = {}): Pr
   const draw = () => {
     const pct = state.total ? ` ${Math.floor((state.done / state.total) * 100)}%` : "";
     const count = state.total ? ` (${state.done}/${state.total})` : state.done ? ` (${state.done})` : "";
-    const line = `${label}${pct}${count}${state.note ? ` ${state.note}` : ""}`.slice(0, (stream.columns ?? 80) - 1);
+    const line = `${label}${pct}${count}${state.note ? ` ${state.note}` : ""}`.slice(0, (stream.columns || 80) - 1);
     if (line === last) return;
     stream.write(`\r\x1b[2K${line}`);
     last = line;

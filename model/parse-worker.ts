@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Diagnostic, DiagnosticCode, Severity } from "./diagnostics.js";
 import { DIAGNOSTIC_CODES } from "./diagnostics.js";
 import { parseFile, type FileOutput, type ReaderConfig } from "./parse-file.js";
-import type { DocumentSource, Location } from "./source-map.js";
+import type { Location, SourceFile } from "./source-map.js";
 
 interface Input {
   config: ReaderConfig;
@@ -26,7 +26,7 @@ class ListOutput implements FileOutput {
 }
 
 const { config, files } = workerData as Input;
-const docs = new Map<number, DocumentSource>();
+const docs = new Map<number, SourceFile>();
 const port = parentPort!;
 
 port.on("message", (m: { type: "locate"; batch: number; requests: [number, (string | number)[]][] }) => {

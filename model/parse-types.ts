@@ -1,0 +1,17 @@
+/** What parsing one file needs and where it reports (shared by the loader, its workers and the parse paths). */
+import type { DiagnosticCode, Severity } from "./diagnostics.js";
+import type { Location } from "./source-map.js";
+
+export interface ReaderConfig {
+  realRoot: string;
+  displayBase: string;
+  maxBytes: number;
+  maxDepth: number;
+}
+
+/** Where parseFile reports: the loader's collector in-thread, a plain list in a worker. */
+export interface FileOutput {
+  add(code: DiagnosticCode, loc: Location, message: string, hint?: string, severity?: Severity): void;
+  rememberSecret(value: string): void;
+}
+

@@ -6,6 +6,7 @@ import { inputErrorReport, type Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
 import { CHECK_FORMATS, reporterFor, type CheckFormat } from "../policies/reporters/registry.js";
+import { reportCacheStats, resolveCache } from "./cache-option.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 
 const FORMATS = CHECK_FORMATS;
@@ -24,6 +25,8 @@ export interface CheckOptions {
   baseline?: string;
   explain?: boolean;
   probeResults?: string;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 /** Bad input still writes every requested output, with the diagnostics as results (exit 2). */
@@ -69,14 +72,18 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string):
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
   if (o.failOn !== undefined) parseChoice("--fail-on", o.failOn, ["error", "warning", "never"] as const);
 
-  const { project, report, diagnostics } = await assess(o.root, { now, ...(o.env ? { env: o.env } : {}), version: version() });
+  const cache = await resolveCache(o);
+  const { project, report, diagnostics, cacheStats } = await assess(o.root, { now, ...(o.env ? { env: o.env } : {}), version: version(), cache });
+  reportCacheStats(cacheStats);
   if (!report) throw new InputError(diagnostics);
 
   let comparison: Comparison | undefined;
   if (o.base) {
     let base;
     try {
-      base = await assessAtRef(o.root, o.base, { now, ...(o.env ? { env: o.env } : {}), version: version() });
+      // The base's unchanged files have the same bytes, so they are cache hits too.
+      base = await assessAtRef(o.root, o.base, { now, ...(o.env ? { env: o.env } : {}), version: version(), cache });
+      reportCacheStats(base.cacheStats);
     } catch (e) {
       if (e instanceof GitRefError) throw new InputError([commandLine("git-error", `--base ${o.base}: ${e.message}`, "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.")]);
       throw e;

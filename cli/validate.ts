@@ -1,18 +1,23 @@
 import pc from "picocolors";
 import { loadProject } from "../model/loader.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
+import { reportCacheStats, resolveCache } from "./cache-option.js";
 import { EXIT_INPUT, EXIT_OK, parseChoice, parseNow } from "./common.js";
 
 export interface ValidateOptions {
   root: string;
   format: string;
   now?: string;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 export async function validateCommand(opts: ValidateOptions): Promise<number> {
   const format = parseChoice("--format", opts.format, ["text", "json"] as const);
   const now = parseNow(opts.now);
-  const { project, diagnostics, ok } = await loadProject(opts.root, { now });
+  const cache = await resolveCache(opts);
+  const { project, diagnostics, ok, cacheStats } = await loadProject(opts.root, { now, cache });
+  reportCacheStats(cacheStats);
   if (format === "json") {
     process.stdout.write(`${JSON.stringify({ ok, diagnostics }, null, 2)}\n`);
     return ok ? EXIT_OK : EXIT_INPUT;

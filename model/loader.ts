@@ -15,7 +15,9 @@ import {
   type AlertT, type ApiT, type ChannelT, type EnvironmentT, type ProjectConfigT, type Section, type SecretT,
   type ServiceT, type WaiverT, type WebhookT,
 } from "./schema.js";
-import { display, parseFile, toPosix, type FileOutput, type ReaderConfig } from "./parse-file.js";
+import { cacheFor, display, parseFile, toPosix, type FileOutput, type ReaderConfig } from "./parse-file.js";
+import type { CacheStats } from "./parse-cache.js";
+import { version } from "../util/version.js";
 import { parseInWorkers } from "./parse-pool.js";
 import { locateIn, SourceMap, type Location, type SourceFile } from "./source-map.js";
 import { didYouMean, closest } from "./suggest.js";
@@ -61,6 +63,8 @@ export interface LoadResult {
   project: Project;
   diagnostics: Diagnostic[];
   ok: boolean;
+  /** With a cache: files read from it, looked up in vain, and stored. */
+  cacheStats?: CacheStats;
 }
 
 export interface LoadOptions {
@@ -74,6 +78,8 @@ export interface LoadOptions {
    * the caller must then call project.sources.dispose().
    */
   keepWorkers?: boolean;
+  /** `--cache`: keep parsed files in this folder (resolved by the caller; see cli/cache-option.ts). */
+  cache?: { dir: string } | undefined;
 }
 
 const ENTRY_SCHEMAS: Record<Section, z.ZodType> = {
@@ -305,6 +311,9 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   }
   reader.maxBytes = config.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   reader.maxDepth = config.limits?.maxDepth ?? DEFAULT_MAX_DEPTH;
+  // Keys change with the version and with every option that changes what parsing gives.
+  if (options.cache) reader.cache = { dir: options.cache.dir, salt: `${version()}\u0000${reader.maxDepth}\u0000${reader.maxBytes}` };
+  const cacheStats: CacheStats | undefined = reader.cache ? { hits: 0, misses: 0, writes: 0 } : undefined;
   model.organization = config.organization;
 
   // Configured paths must resolve inside the root; explicitly configured ones must exist.
@@ -330,11 +339,18 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   if (workers > 1) {
     const pool = await parseInWorkers(reader, files, workers, out);
     reads = pool.results;
+    if (cacheStats) addStats(cacheStats, pool.cacheStats);
     sources.resolver = pool.resolve;
     sources.disposer = pool.dispose;
   } else {
+    const before = reader.cache ? { ...cacheFor(reader.cache).stats } : undefined;
     reads = await Promise.all(files.map((f) => parseFile(reader, f, out)));
+    if (cacheStats && reader.cache && before) {
+      const now = cacheFor(reader.cache).stats;
+      addStats(cacheStats, { hits: now.hits - before.hits, misses: now.misses - before.misses, writes: now.writes - before.writes });
+    }
   }
+  if (reader.cache && cacheStats && cacheStats.writes > 0) await cacheFor(reader.cache).prune();
   for (const read of reads) {
     if (!read) continue;
     const { src, data } = read;
@@ -405,7 +421,14 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     project: { root: absRoot, now, config, configLocation, model, waivers, sources, files: files.map((f) => display(reader, f)) },
     diagnostics,
     ok: !diagnostics.some((d) => d.severity === "error"),
+    ...(cacheStats ? { cacheStats } : {}),
   };
+}
+
+function addStats(into: CacheStats, add: CacheStats): void {
+  into.hits += add.hits;
+  into.misses += add.misses;
+  into.writes += add.writes;
 }
 
 async function loadWaivers(reader: FileReader, absRoot: string, config: ProjectConfigT): Promise<LocatedWaiver[]> {

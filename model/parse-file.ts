@@ -9,6 +9,7 @@ import { LineCounter, isScalar, parseDocument } from "yaml";
 import { checkAliases, walkAst } from "./ast-checks.js";
 import type { DiagnosticCode } from "./diagnostics.js";
 import { fastParse } from "./fast-yaml.js";
+import { ParseCache, type CacheSettings, type CachedParse } from "./parse-cache.js";
 import { IndexedSource } from "./position-index.js";
 import { scanDocument, scanText } from "./secret-scan.js";
 import { DocumentSource, locateOffset, type Location, type SourceFile } from "./source-map.js";
@@ -67,6 +68,12 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     out.add("file-unreadable", top, `file could not be read (${readFailure(e)})`, "Make it readable by the user running tollgate.");
     return undefined;
   }
+  const cache = r.cache ? cacheFor(r.cache) : undefined;
+  const key = cache?.key(bytes);
+  if (cache && key) {
+    const hit = await cache.get(key);
+    if (hit) return { src: new IndexedSource(file, hit.root, hit.rootOffset, hit.lineStarts), data: hit.data };
+  }
   let content: string;
   try {
     content = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -75,7 +82,16 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     return undefined;
   }
   if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
-  return parseText(r, file, content, out);
+  return parseText(r, file, content, out, "auto", cache && key ? (entry) => cache.put(key, entry) : undefined);
+}
+
+const caches = new Map<string, ParseCache>();
+/** One cache (and one set of counters) per location and salt in this thread. */
+export function cacheFor(settings: CacheSettings): ParseCache {
+  const id = `${settings.dir}\u0000${settings.salt}`;
+  let c = caches.get(id);
+  if (!c) caches.set(id, (c = new ParseCache(settings)));
+  return c;
 }
 
 const SECRET_HINT = "Remove the value and rotate it: store it in your secret manager and reference it by name or path.";
@@ -85,7 +101,7 @@ const VALUE_LIKE_HINT = "Reference the secret by name or store path; never paste
  * Parses decoded text: the fast path (model/fast-yaml.ts) when it accepts the file, else the full
  * yaml Document. `mode` forces one path (the differential tests compare them).
  */
-export async function parseText(r: ReaderConfig, file: string, content: string, out: FileOutput, mode: "auto" | "full" = "auto"): Promise<ParsedFile | undefined> {
+export async function parseText(r: ReaderConfig, file: string, content: string, out: FileOutput, mode: "auto" | "full" = "auto", onClean?: (entry: CachedParse) => Promise<void>): Promise<ParsedFile | undefined> {
   const fast = mode === "auto" ? fastParse(content, r.maxDepth) : undefined;
   if (fast) {
     const src = new IndexedSource(file, fast.root, fast.rootOffset, fast.lineStarts);
@@ -97,6 +113,8 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
       out.rememberSecret(v.value);
       out.add("secret-value", src.locateOffset(v.offset), `field \`${v.key}\` holds what looks like a secret value (high entropy); it is not shown`, VALUE_LIKE_HINT);
     }
+    // Only a file with nothing to report may be cached: a secret-scan finding keeps it out.
+    if (onClean && hits.length === 0 && fast.strings.length === 0) await onClean(fast);
     return { src, data: fast.data };
   }
   const top: Location = { file, line: 1, col: 1 };

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Diagnostic, DiagnosticCode, Severity } from "./diagnostics.js";
 import { DIAGNOSTIC_CODES } from "./diagnostics.js";
-import { parseFile, type FileOutput, type ReaderConfig } from "./parse-file.js";
+import { cacheFor, parseFile, type FileOutput, type ReaderConfig } from "./parse-file.js";
 import type { Location, SourceFile } from "./source-map.js";
 
 interface Input {
@@ -43,4 +43,4 @@ for (const { id, abs } of files) {
   if (parsed) docs.set(id, parsed.src);
   port.postMessage({ type: "file", id, ok: !!parsed, data: parsed?.data, diagnostics: out.diagnostics, secrets: out.secrets });
 }
-port.postMessage({ type: "done" });
+port.postMessage({ type: "done", cache: config.cache ? cacheFor(config.cache).stats : undefined });

@@ -125,7 +125,7 @@ class Parser {
       if (indent > frame.indent) {
         const child = this.push(indent, frame.depth + 1, !isItem, key);
         frame.map![key] = child.map ?? child.seq;
-        ((frame.pos as PosMap).kids ??= Object.create(null))[key] = child.pos;
+        ((frame.pos as PosMap).kids ??= {})[key] = child.pos;
       }
     }
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.indent > indent) this.stack.pop();
@@ -186,7 +186,7 @@ class Parser {
     map[key] = value;
     const pos = frame.pos as PosMap;
     pos.keys[key] = offset;
-    if (node) (pos.kids ??= Object.create(null))[key] = node;
+    if (node) (pos.kids ??= {})[key] = node;
   }
 
   private entry(frame: Frame, p: number): void {

@@ -56,7 +56,7 @@ function fromWire(w: any): PosNode {
       m.keys[k] = v;
     }
     if (w.c) {
-      m.kids = Object.create(null);
+      m.kids = {};
       for (const [k, v] of Object.entries(w.c)) m.kids![k] = fromWire(v);
     }
     return m;

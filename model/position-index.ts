@@ -9,8 +9,11 @@ import type { Location, SourceFile } from "./source-map.js";
 export type PosNode = PosMap | PosSeq;
 
 export class PosMap {
-  /** Offset of each key, in a prototype-free record. */
-  readonly keys: Record<string, number> = Object.create(null);
+  /**
+   * Offset of each key. A plain object (not prototype-free: those start in V8's slow dictionary
+   * mode and cost several times the memory); lookups accept only own numbers.
+   */
+  readonly keys: Record<string, number> = {};
   /** Position nodes of the values that are collections. */
   kids: Record<string, PosNode> | undefined;
 }
@@ -44,9 +47,9 @@ export class IndexedSource implements SourceFile {
       if (node instanceof PosMap) {
         const key = String(seg);
         const at = node.keys[key];
-        if (at === undefined) break;
+        if (typeof at !== "number" || !Object.hasOwn(node.keys, key)) break;
         offset = at;
-        node = node.kids?.[key];
+        node = node.kids && Object.hasOwn(node.kids, key) ? node.kids[key] : undefined;
       } else if (node instanceof PosSeq && typeof seg === "number") {
         const at = node.at[seg];
         if (at === undefined) break;

@@ -10,7 +10,7 @@
  * test/model/fast-yaml.test.ts proves both paths agree on values and positions.
  */
 import { Schema } from "yaml";
-import { PosMap, PosSeq, type PosNode } from "./position-index.js";
+import { newPosMap, newPosSeq, type PosMap, type PosNode, type PosSeq } from "./position-index.js";
 import { looksLikeSecretValue, VALUE_LIKE_KEYS } from "./secret-scan.js";
 
 export interface ValueLikeString {
@@ -143,8 +143,8 @@ class Parser {
   private push(indent: number, depth: number, isMap: boolean, key: string | undefined): Frame {
     if (depth >= this.maxDepth) throw DECLINE;
     const frame: Frame = isMap
-      ? { indent, depth, map: {}, seq: undefined, pos: new PosMap(), key: undefined }
-      : { indent, depth, map: undefined, seq: [], pos: new PosSeq(), key };
+      ? { indent, depth, map: {}, seq: undefined, pos: newPosMap(), key: undefined }
+      : { indent, depth, map: undefined, seq: [], pos: newPosSeq(), key };
     this.stack.push(frame);
     return frame;
   }
@@ -166,7 +166,7 @@ class Parser {
     const [value, node, end] = this.value(p, frame.depth + 1, frame.key, false);
     this.trailing(end);
     frame.seq!.push(value);
-    pos.kids.push(node);
+    pos.kids.push(node ?? null);
   }
 
   /** Where a block key starting at p ends (at its colon), or -1 when this is not a simple key. */
@@ -268,14 +268,14 @@ class Parser {
 
   private flowSeq(p: number, depth: number, key: string | undefined): [unknown, PosNode, number] {
     const out: unknown[] = [];
-    const pos = new PosSeq();
+    const pos = newPosSeq();
     p = this.skip(p);
     if (this.s.charCodeAt(p) === 93) return [out, pos, p + 1];
     for (;;) {
       pos.at.push(p);
       const [value, node, end] = this.value(p, depth + 1, key, true);
       out.push(value);
-      pos.kids.push(node);
+      pos.kids.push(node ?? null);
       p = this.skip(end);
       const c = this.s.charCodeAt(p);
       if (c === 93) return [out, pos, p + 1];
@@ -286,7 +286,7 @@ class Parser {
   }
 
   private flowMap(p: number, depth: number): [unknown, PosNode, number] {
-    const target = { map: {} as Record<string, unknown>, pos: new PosMap() };
+    const target = { map: {} as Record<string, unknown>, pos: newPosMap() };
     p = this.skip(p);
     if (this.s.charCodeAt(p) === 125) return [target.map, target.pos, p + 1];
     for (;;) {

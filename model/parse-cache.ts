@@ -3,18 +3,22 @@
  * by the SHA-256 of the file's bytes, the Tollgate version and the options that change parsing,
  * and holds the plain values and the position index of a file that parsed on the fast path with
  * no diagnostic at all — so a file with a secret-scan finding (or any other problem) is never
- * stored. Each entry carries a checksum of its own payload: a corrupted, truncated, foreign or
- * unreadable entry is a miss, never an error, and so is a cache from another version (another key).
+ * stored. Each entry carries a CRC-32 of its own payload (it detects corruption; whoever can write
+ * the cache folder could write anything, which is why it must lie inside the project root): a
+ * corrupted, truncated, foreign or unreadable entry is a miss, never an error, and so is a cache
+ * from another version (another key). Values and positions are stored as the plain JSON they are,
+ * so a hit is one JSON.parse (no conversion, no re-validation of the shape).
  * Writes are atomic (temporary sibling + rename); failures to write are ignored.
  */
 import { createHash } from "node:crypto";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { PosMap, PosSeq, type PosNode } from "./position-index.js";
+import { crc32 } from "node:zlib";
+import type { PosNode } from "./position-index.js";
 
 /** Bumped whenever the entry format or what the fast path produces changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Entries not used for this long are pruned (their bytes no longer exist in any checkout). */
 const STALE_MS = 30 * 24 * 3600 * 1000;
 
@@ -35,39 +39,6 @@ export interface CacheStats {
   hits: number;
   misses: number;
   writes: number;
-}
-
-type WirePos = { k: Record<string, number>; c?: Record<string, WirePos> } | { a: number[]; c: (WirePos | 0)[] };
-
-function toWire(n: PosNode): WirePos {
-  if (n instanceof PosMap) {
-    const out: WirePos = { k: n.keys };
-    if (n.kids) out.c = Object.fromEntries(Object.entries(n.kids).map(([k, v]) => [k, toWire(v)]));
-    return out;
-  }
-  return { a: n.at, c: n.kids.map((k) => (k ? toWire(k) : 0)) };
-}
-
-function fromWire(w: any): PosNode {
-  if (w && typeof w === "object" && w.k && typeof w.k === "object") {
-    const m = new PosMap();
-    for (const [k, v] of Object.entries(w.k)) {
-      if (typeof v !== "number") throw new Error("bad entry");
-      m.keys[k] = v;
-    }
-    if (w.c) {
-      m.kids = {};
-      for (const [k, v] of Object.entries(w.c)) m.kids![k] = fromWire(v);
-    }
-    return m;
-  }
-  if (w && Array.isArray(w.a) && Array.isArray(w.c)) {
-    const s = new PosSeq();
-    for (const a of w.a) s.at.push(Number(a));
-    for (const c of w.c) s.kids.push(c === 0 ? undefined : fromWire(c));
-    return s;
-  }
-  throw new Error("bad entry");
 }
 
 /** JSON cannot carry NaN, ±Infinity or -0: such files are simply not cached. */
@@ -100,13 +71,15 @@ export class ParseCache {
 
   async get(key: string): Promise<CachedParse | undefined> {
     try {
-      const text = await readFile(this.file(key), "utf8");
-      const nl = text.indexOf("\n");
-      const payload = text.slice(nl + 1);
-      if (nl !== 64 || text.slice(0, 64) !== sha256(payload)) throw new Error("checksum");
-      const e = JSON.parse(payload);
-      if (e.key !== key || !e.data || typeof e.data !== "object" || Array.isArray(e.data) || !Array.isArray(e.lines)) throw new Error("shape");
-      const hit: CachedParse = { data: e.data, root: fromWire(e.pos), rootOffset: Number(e.rootOffset), lineStarts: Uint32Array.from(e.lines) };
+      const bytes = await readFile(this.file(key));
+      const nl = bytes.indexOf(10);
+      const payload = bytes.subarray(nl + 1);
+      if (nl < 1 || nl > 10 || Number(bytes.subarray(0, nl).toString("latin1")) !== crc32(payload)) throw new Error("checksum");
+      const e = JSON.parse(payload.toString("utf8"));
+      const ok = e && e.key === key && e.data && typeof e.data === "object" && !Array.isArray(e.data) && Array.isArray(e.lines) && e.pos && typeof e.pos === "object" && typeof e.rootOffset === "number";
+      if (!ok) throw new Error("shape");
+      // Positions are used as stored (plain objects); model/position-index.ts never trusts their shape.
+      const hit: CachedParse = { data: e.data, root: e.pos, rootOffset: e.rootOffset, lineStarts: Uint32Array.from(e.lines) };
       this.stats.hits++;
       return hit;
     } catch {
@@ -118,9 +91,10 @@ export class ParseCache {
   async put(key: string, entry: CachedParse): Promise<void> {
     const data = faithfulJson(entry.data);
     if (data === undefined) return;
-    const payload = `{"key":${JSON.stringify(key)},"rootOffset":${entry.rootOffset},"lines":${JSON.stringify(Array.from(entry.lineStarts))},"pos":${JSON.stringify(toWire(entry.root))},"data":${data}}`;
+    const payload = `{"key":${JSON.stringify(key)},"rootOffset":${entry.rootOffset},"lines":${JSON.stringify(Array.from(entry.lineStarts))},"pos":${JSON.stringify(entry.root)},"data":${data}}`;
+    const body = Buffer.from(payload, "utf8");
     try {
-      await writeFileAtomic(this.file(key), `${sha256(payload)}\n${payload}`);
+      await writeFileAtomic(this.file(key), Buffer.concat([Buffer.from(`${crc32(body)}\n`, "latin1"), body]));
       this.stats.writes++;
     } catch {
       /* an unwritable cache only costs speed */

@@ -8,20 +8,26 @@ import type { Location, SourceFile } from "./source-map.js";
 
 export type PosNode = PosMap | PosSeq;
 
-export class PosMap {
-  /**
-   * Offset of each key. A plain object (not prototype-free: those start in V8's slow dictionary
-   * mode and cost several times the memory); lookups accept only own numbers.
-   */
-  readonly keys: Record<string, number> = {};
-  /** Position nodes of the values that are collections. */
-  kids: Record<string, PosNode> | undefined;
+/**
+ * Plain objects (JSON as they are, so a cache entry needs no conversion): a mapping keeps the
+ * offset of each key (a plain object, not a prototype-free one: those start in V8's slow
+ * dictionary mode and cost several times the memory; lookups accept only own numbers) and the
+ * position nodes of its values that are collections; a sequence the offset of each item.
+ */
+export interface PosMap {
+  keys: Record<string, number>;
+  kids?: Record<string, PosNode>;
 }
 
-export class PosSeq {
-  readonly at: number[] = [];
-  readonly kids: (PosNode | undefined)[] = [];
+export interface PosSeq {
+  at: number[];
+  kids: (PosNode | null)[];
 }
+
+export const newPosMap = (): PosMap => ({ keys: {} });
+export const newPosSeq = (): PosSeq => ({ at: [], kids: [] });
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
 /** Offset → 1-based line and column, as yaml's LineCounter computes them. */
 export function linePos(lineStarts: Uint32Array | number[], offset: number): { line: number; col: number } {
@@ -41,18 +47,20 @@ export class IndexedSource implements SourceFile {
   constructor(readonly file: string, private readonly root: PosNode, private readonly rootOffset: number, private readonly lineStarts: Uint32Array) {}
 
   offsetOf(path: readonly (string | number)[]): number {
-    let node: PosNode | undefined = this.root;
+    // Defensive about shapes: a cache entry is checksummed, but never trusted to be well formed.
+    let node: unknown = this.root;
     let offset = this.rootOffset;
     for (const seg of path) {
-      if (node instanceof PosMap) {
+      if (!isObject(node)) break;
+      if (isObject(node.keys)) {
         const key = String(seg);
         const at = node.keys[key];
         if (typeof at !== "number" || !Object.hasOwn(node.keys, key)) break;
         offset = at;
-        node = node.kids && Object.hasOwn(node.kids, key) ? node.kids[key] : undefined;
-      } else if (node instanceof PosSeq && typeof seg === "number") {
-        const at = node.at[seg];
-        if (at === undefined) break;
+        node = isObject(node.kids) && Object.hasOwn(node.kids, key) ? node.kids[key] : undefined;
+      } else if (Array.isArray(node.at) && Array.isArray(node.kids) && typeof seg === "number" && Number.isInteger(seg) && seg >= 0) {
+        const at: unknown = node.at[seg];
+        if (typeof at !== "number") break;
         offset = at;
         node = node.kids[seg];
       } else break;

@@ -50,9 +50,9 @@ describe("parse cache", () => {
     const withTier = [];
     for (const f of files) if ((await readFile(f, "utf8")).includes('"tier":"critical"')) withTier.push(f);
     const target = withTier[0]!;
-    const { createHash } = await import("node:crypto");
-    const payload = (await readFile(target, "utf8")).split("\n").slice(1).join("\n").replace('"tier":"critical"', '"tier":"bogus-from-cache"');
-    await writeFile(target, `${createHash("sha256").update(payload).digest("hex")}\n${payload}`);
+    const { crc32 } = await import("node:zlib");
+    const payload = Buffer.from((await readFile(target, "utf8")).split("\n").slice(1).join("\n").replace('"tier":"critical"', '"tier":"bogus-from-cache"'));
+    await writeFile(target, Buffer.concat([Buffer.from(`${crc32(payload)}\n`), payload]));
     const planted = await loadProject(root, { now: NOW, cache, workers: 0 });
     expect(planted.diagnostics.some((d) => d.message.includes("tier"))).toBe(true);
 

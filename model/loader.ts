@@ -315,6 +315,8 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   // Keys change with the version and with every option that changes what parsing gives.
   if (options.cache) reader.cache = { dir: options.cache.dir, salt: `${version()}\u0000${reader.maxDepth}\u0000${reader.maxBytes}` };
   const cacheStats: CacheStats | undefined = reader.cache ? { hits: 0, misses: 0, writes: 0 } : undefined;
+  // This thread's counters before loading (the cache object is shared by loads in one process).
+  const before = reader.cache ? { ...cacheFor(reader.cache).stats } : undefined;
   model.organization = config.organization;
 
   // Configured paths must resolve inside the root; explicitly configured ones must exist.
@@ -344,14 +346,8 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     sources.resolver = pool.resolve;
     sources.disposer = pool.dispose;
   } else {
-    const before = reader.cache ? { ...cacheFor(reader.cache).stats } : undefined;
     reads = await Promise.all(files.map((f) => parseFile(reader, f, out)));
-    if (cacheStats && reader.cache && before) {
-      const now = cacheFor(reader.cache).stats;
-      addStats(cacheStats, { hits: now.hits - before.hits, misses: now.misses - before.misses, writes: now.writes - before.writes });
-    }
   }
-  if (reader.cache && cacheStats && cacheStats.writes > 0) await cacheFor(reader.cache).prune();
   for (let i = 0; i < reads.length; i++) {
     const read = reads[i];
     if (!read) continue;
@@ -417,6 +413,11 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   checkReferences(model, declared, sources, (code, loc, message, hint, severity) => out.add(code, loc, message, hint, severity ?? "error"));
 
   const waivers = await loadWaivers(reader, absRoot, config);
+  if (cacheStats && reader.cache && before) {
+    const now = cacheFor(reader.cache).stats;
+    addStats(cacheStats, { hits: now.hits - before.hits, misses: now.misses - before.misses, writes: now.writes - before.writes });
+    if (cacheStats.writes > 0) await cacheFor(reader.cache).prune();
+  }
 
   await sources.resolvePending();
   if (!options.keepWorkers) await sources.dispose();

@@ -9,7 +9,7 @@ import { LineCounter, isScalar, parseDocument } from "yaml";
 import { checkAliases, walkAst } from "./ast-checks.js";
 import type { DiagnosticCode } from "./diagnostics.js";
 import { fastParse } from "./fast-yaml.js";
-import { ParseCache, type CacheSettings, type CachedParse } from "./parse-cache.js";
+import { ParseCache, type CacheSettings } from "./parse-cache.js";
 import { IndexedSource } from "./position-index.js";
 import { scanDocument, scanText } from "./secret-scan.js";
 import { DocumentSource, locateOffset, type Location, type SourceFile } from "./source-map.js";
@@ -70,10 +70,7 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
   }
   const cache = r.cache ? cacheFor(r.cache) : undefined;
   const key = cache?.key(bytes);
-  if (cache && key) {
-    const hit = await cache.get(key);
-    if (hit) return { src: new IndexedSource(file, hit.root, hit.rootOffset, hit.lineStarts), data: hit.data };
-  }
+  const knownClean = cache && key ? await cache.has(key) : false;
   let content: string;
   try {
     content = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -82,7 +79,7 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     return undefined;
   }
   if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
-  return parseText(r, file, content, out, "auto", cache && key ? (entry) => cache.put(key, entry) : undefined);
+  return parseText(r, file, content, out, "auto", knownClean ? "known-clean" : cache && key ? () => cache.put(key) : undefined);
 }
 
 const caches = new Map<string, ParseCache>();
@@ -99,12 +96,15 @@ const VALUE_LIKE_HINT = "Reference the secret by name or store path; never paste
 
 /**
  * Parses decoded text: the fast path (model/fast-yaml.ts) when it accepts the file, else the full
- * yaml Document. `mode` forces one path (the differential tests compare them).
+ * yaml Document. `mode` forces one path (the differential tests compare them). `clean` is the
+ * cache: "known-clean" skips the secret scan; a function is called when the file had nothing to report.
  */
-export async function parseText(r: ReaderConfig, file: string, content: string, out: FileOutput, mode: "auto" | "full" = "auto", onClean?: (entry: CachedParse) => Promise<void>): Promise<ParsedFile | undefined> {
+export async function parseText(r: ReaderConfig, file: string, content: string, out: FileOutput, mode: "auto" | "full" = "auto", clean?: "known-clean" | (() => Promise<void>)): Promise<ParsedFile | undefined> {
   const fast = mode === "auto" ? fastParse(content, r.maxDepth) : undefined;
   if (fast) {
     const src = new IndexedSource(file, fast.root, fast.rootOffset, fast.lineStarts);
+    // A cache hit: these bytes were scanned by this version and had nothing to report.
+    if (clean === "known-clean") return { src, data: fast.data };
     // Every scalar the fast path accepts decodes to its own text, so the text scan covers them all.
     const hits = await scanText(content, file);
     for (const h of hits) out.rememberSecret(content.slice(h.start, h.end));
@@ -114,7 +114,7 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
       out.add("secret-value", src.locateOffset(v.offset), `field \`${v.key}\` holds what looks like a secret value (high entropy); it is not shown`, VALUE_LIKE_HINT);
     }
     // Only a file with nothing to report may be cached: a secret-scan finding keeps it out.
-    if (onClean && hits.length === 0 && fast.strings.length === 0) await onClean(fast);
+    if (typeof clean === "function" && hits.length === 0 && fast.strings.length === 0) await clean();
     return { src, data: fast.data };
   }
   const top: Location = { file, line: 1, col: 1 };

@@ -1,10 +1,10 @@
 /**
- * The --cache: a second run reads every clean file from it (counters, and a planted entry whose
- * altered value shows up), a corrupted entry or a changed byte is a miss, a file with a secret
+ * The --cache: a second run finds every clean file in it (counters; removing or corrupting one
+ * entry turns exactly that file into a miss), a changed byte is a miss, a file with a secret
  * finding is never stored, the folder must lie inside the root, and check/validate agree with and
  * without it.
  */
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../model/loader.js";
@@ -22,7 +22,7 @@ async function org(): Promise<{ root: string; cache: { dir: string } }> {
 
 async function entries(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const sub of await readdir(dir).catch(() => [] as string[])) for (const f of await readdir(path.join(dir, sub))) if (f.endsWith(".json")) out.push(path.join(dir, sub, f));
+  for (const sub of await readdir(dir).catch(() => [] as string[])) for (const f of await readdir(path.join(dir, sub))) if (!f.startsWith(".")) out.push(path.join(dir, sub, f));
   return out;
 }
 
@@ -43,29 +43,30 @@ describe("parse cache", () => {
     await third.project.sources.dispose();
   });
 
-  it("a planted entry with a valid checksum is used (so hits really come from disk); a corrupted one is a miss, not an error", async () => {
+  it("hits come from the entries on disk: a removed or corrupted entry is a miss (re-stored), never an error", async () => {
     const { root, cache } = await org();
-    await loadProject(root, { now: NOW, cache, workers: 0 });
+    const first = await loadProject(root, { now: NOW, cache, workers: 0 });
     const files = await entries(cache.dir);
-    const withTier = [];
-    for (const f of files) if ((await readFile(f, "utf8")).includes('"tier":"critical"')) withTier.push(f);
-    const target = withTier[0]!;
-    const { crc32 } = await import("node:zlib");
-    const payload = Buffer.from((await readFile(target, "utf8")).split("\n").slice(1).join("\n").replace('"tier":"critical"', '"tier":"bogus-from-cache"'));
-    await writeFile(target, Buffer.concat([Buffer.from(`${crc32(payload)}\n`), payload]));
-    const planted = await loadProject(root, { now: NOW, cache, workers: 0 });
-    expect(planted.diagnostics.some((d) => d.message.includes("tier"))).toBe(true);
-
-    // Flip a byte without fixing the checksum: a miss, the file is parsed again and stored again.
-    await writeFile(target, (await readFile(target, "utf8")).replace("bogus-from-cache", "bogus-from-cachf"));
+    expect(files.length).toBe(first.cacheStats!.writes);
+    await rm(files[0]!);
+    const removed = await loadProject(root, { now: NOW, cache, workers: 0 });
+    expect(removed.cacheStats!.hits).toBe(files.length - 1);
+    expect(removed.cacheStats!.writes).toBe(1);
+    // Flip a byte: a miss, scanned again and stored again.
+    await writeFile(files[1]!, (await readFile(files[1]!, "utf8")).replace(/[0-9a-f](?=\n$)/, (c) => (c === "0" ? "1" : "0")));
     const corrupted = await loadProject(root, { now: NOW, cache, workers: 0 });
-    expect(corrupted.diagnostics.some((d) => d.message.includes("tier"))).toBe(false);
+    expect(corrupted.cacheStats!.hits).toBe(files.length - 1);
     expect(corrupted.cacheStats!.writes).toBe(1);
-    // Garbage and an unreadable (folder) entry: misses too.
-    for (const f of await entries(cache.dir)) await writeFile(f, "garbage");
+    expect(corrupted.diagnostics).toEqual(first.diagnostics);
+    // Garbage, an empty file and a folder in place of entries: misses too.
+    const all = await entries(cache.dir);
+    await writeFile(all[0]!, "garbage");
+    await writeFile(all[1]!, "");
+    await rm(all[2]!);
+    await mkdir(all[2]!);
     const garbage = await loadProject(root, { now: NOW, cache, workers: 0 });
-    expect(garbage.ok).toBe(corrupted.ok);
-    expect(garbage.cacheStats!.hits).toBe(0);
+    expect(garbage.cacheStats!.hits).toBe(files.length - 3);
+    expect(garbage.diagnostics).toEqual(first.diagnostics);
   });
 
   it("changing one byte of a file is a miss for that file only; a file with a pasted secret is never stored", async () => {

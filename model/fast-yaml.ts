@@ -31,7 +31,9 @@ export interface FastParse {
 class Decline extends Error {}
 const DECLINE = new Decline();
 
-const SCALAR_TAGS = new Schema({ schema: "core" }).tags.filter((t) => t.default === true && !t.collection && t.test);
+// yaml's own tags, with private copies of their patterns: sharing the RegExp objects changed when V8
+// compiles them to native code, which then happened inside yaml's deepest recursion on hostile input.
+const SCALAR_TAGS = new Schema({ schema: "core" }).tags.filter((t) => t.default === true && !t.collection && t.test).map((t) => ({ ...t, test: new RegExp(t.test!.source, t.test!.flags) }));
 const RESOLVE_OPTIONS = { intAsBigInt: false } as any;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** Keys the fast path accepts: what manifests use. Anything else (quoted, spaced, odd) is declined. */

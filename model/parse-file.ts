@@ -82,6 +82,38 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
   return parseText(r, file, content, out, "auto", knownClean ? "known-clean" : cache && key ? () => cache.put(key) : undefined);
 }
 
+/** Offset where flow brackets or block sequence dashes on one line nest deeper than `limit`, else -1. */
+function extremeNesting(content: string, limit: number): number {
+  let depth = 0;
+  let dashes = 0;
+  for (let i = 0; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > limit) return i;
+    } else if (c === 93 || c === 125) {
+      if (depth > 0) depth--;
+    } else if (c === 45 && content.charCodeAt(i + 1) === 32) {
+      if (++dashes > limit) return i;
+      i++;
+    } else if (c !== 32) dashes = 0;
+  }
+  return -1;
+}
+
+let warmed = false;
+/**
+ * The first full parse in a process compiles yaml's regular expressions. When that first file is a
+ * hostile one nested thousands deep, the compile happens at the bottom of an exhausted stack and V8
+ * aborts the process ("RegExpCompiler Allocation failed") instead of throwing. Before the fast path,
+ * ordinary files warmed yaml up first; now one small document does.
+ */
+function warmYaml(): void {
+  if (warmed) return;
+  warmed = true;
+  // Several times: V8 compiles a regular expression to native code on its second use.
+  for (let i = 0; i < 3; i++) parseDocument("a: [b, 'c', \"d\", { e: 1.5 }]\nf:\n  - &g h # i\n  - *g\n  - !!str j\n  - |\n    k\nl: >-\n  m\n", { lineCounter: new LineCounter(), strict: true, uniqueKeys: false }).toJS();
+}
+
 const caches = new Map<string, ParseCache>();
 /** One cache (and one set of counters) per location and salt in this thread. */
 export function cacheFor(settings: CacheSettings): ParseCache {
@@ -118,6 +150,17 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
     return { src, data: fast.data };
   }
   const top: Location = { file, line: 1, col: 1 };
+  // Nesting thousands deep exhausts yaml's recursion, where V8 may abort the process instead of
+  // throwing (seen with the fast path in front): refuse it before yaml sees it.
+  const extreme = extremeNesting(content, Math.max(1000, r.maxDepth + 1));
+  if (extreme >= 0) {
+    const before = content.lastIndexOf("\n", extreme - 1);
+    let line = 1;
+    for (let i = content.indexOf("\n"); i !== -1 && i < extreme; i = content.indexOf("\n", i + 1)) line++;
+    out.add("nesting-too-deep", { file, line, col: extreme - before }, `nesting is far deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
+    return undefined;
+  }
+  warmYaml();
   const lineCounter = new LineCounter();
   // Duplicate keys are found in walkAst with a Set per mapping (linear); yaml's own check compares
   // every pair of keys, which dominates on large files.
@@ -131,9 +174,13 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
   }
 
   let fatal = false;
-  for (const e of doc.errors) {
+  // A parser that ran out of stack leaves errors (one per level, follow-up syntax errors) that depend
+  // on how deep the caller's own stack was (a test runner, a worker): report the nesting once then.
+  const outOfStack = (e: { code: string; message: string }) => e.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(e.message);
+  const exhausted = doc.errors.find(outOfStack);
+  for (const e of exhausted ? [exhausted] : doc.errors) {
     fatal = true;
-    if (e.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(e.message)) {
+    if (outOfStack(e)) {
       // The parser itself ran out of stack: only extreme nesting does that.
       out.add("nesting-too-deep", locateOffset(src, e.pos[0]), `nesting is far deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
       continue;

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { generate } from "./generate.mjs";
 import { exporterBench } from "./exporter.mjs";
 import { startupBench, startupMarkdown, synthBench, synthMarkdown } from "./synth.mjs";
+import { bigFileBench, parseMarkdown, parseRatios, parseRows } from "./parse-bench.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
@@ -95,6 +96,7 @@ async function scaleBench(secrets, runs) {
   writeConfig(dir, []);
   row.validate = await measure("tollgate validate", BIN, ["validate", "--root", dir, "--now", NOW, "--format", "json"], { runs, okCodes: [0] });
   row.checkAll = await measure("tollgate check (all policies, json)", BIN, ["check", "--root", dir, "--now", NOW, "--format", `json=${path.join(work, "all.json")}`, "--fail-on", "never"], { runs, okCodes: [0] });
+  row.parse = await parseRows(measure, dir, { now: NOW, runs, work });
 
   writeConfig(dir, await policiesOff(FIVE));
   row.checkFive = await measure("tollgate check (the five checks)", BIN, ["check", "--root", dir, "--now", NOW, "--format", `json=${path.join(work, "five.json")}`, "--fail-on", "never"], { runs, okCodes: [0] });
@@ -114,6 +116,7 @@ async function scaleBench(secrets, runs) {
     spectralVsTollgate: +(row.spectral.medianMs / row.checkFive.medianMs).toFixed(2),
     ajvVsValidate: +(row.ajv.medianMs / row.validate.medianMs).toFixed(2),
   };
+  row.parseRatios = parseRatios(row);
   rmSync(dir, { recursive: true, force: true });
   return row;
 }
@@ -156,6 +159,7 @@ const started = Date.now();
 const results = { date: NOW, node: process.version, platform: `${process.platform} ${process.arch}`, quick: QUICK, scale: [], synth: [], probe: null, startup: null };
 try {
   for (const size of SIZES) results.scale.push(await scaleBench(size, 3));
+  if (!QUICK) results.bigFile = await bigFileBench(measure, work, { now: NOW, runs: 3 });
   if (!process.env.BENCH_SIZES) results.synth = await synthBench(SYNTH_SIZES);
   if (!process.env.BENCH_SIZES) {
     results.probe = await probeBench();
@@ -178,6 +182,7 @@ const md = [
   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ...results.scale.map((r) => `| ${r.secrets.toLocaleString("en")} (${r.services.toLocaleString("en")}) | ${r.floor.medianMs} ms, ${r.floor.peakRssMb} MB | ${r.validate.medianMs} ms, ${r.validate.peakRssMb} MB | ${r.ratios.validateVsFloor} | ${r.checkAll.medianMs} ms, ${r.checkAll.peakRssMb} MB | ${r.ratios.checkVsFloor} | ${r.checkFive.medianMs} ms, ${r.checkFive.peakRssMb} MB | ${r.spectral.medianMs} ms, ${r.spectral.peakRssMb} MB | ${r.ratios.spectralVsTollgate} | ${r.ajv.medianMs} ms, ${r.ajv.peakRssMb} MB | ${r.sameFindings.equal ? `yes (${r.sameFindings.tollgate})` : "NO"} |`),
   "",
+  parseMarkdown(results),
   ...synthMarkdown(results.synth),
   "## Probe throughput",
   "",
@@ -201,7 +206,10 @@ const md = [
 ].join("\n");
 
 if (process.env.BENCH_SIZES) {
-  process.stdout.write(`${JSON.stringify(results.scale.map((r) => ({ secrets: r.secrets, floor: r.floor.medianMs, validate: r.validate.medianMs, checkAll: r.checkAll.medianMs, checkFive: r.checkFive.medianMs, spectral: r.spectral.medianMs, ajv: r.ajv.medianMs })), null, 1)}\n`);
+  process.stdout.write(`${JSON.stringify(results.scale.map((r) => ({ secrets: r.secrets, floor: r.floor.medianMs, validate: r.validate.medianMs, checkAll: r.checkAll.medianMs, checkFive: r.checkFive.medianMs, spectral: r.spectral.medianMs, ajv: r.ajv.medianMs, jsyaml: r.parse.jsyaml.medianMs, ...r.parseRatios, rss: { validate: r.validate.peakRssMb, checkAll: r.checkAll.peakRssMb } })), null, 1)}\n`);
+  if (results.bigFile) process.stdout.write(`${JSON.stringify({ bigFile: results.bigFile }, null, 1)}\n`);
+  process.stdout.write(parseMarkdown(results));
+  writeFileSync(path.join(ROOT, "bench/parse-results.json"), `${JSON.stringify({ scale: results.scale, bigFile: results.bigFile }, null, 2)}\n`);
   process.exit(0);
 }
 if (!QUICK) {

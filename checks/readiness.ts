@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject, type Project } from "../model/loader.js";
+import type { CacheStats } from "../model/parse-cache.js";
 import { loadCustomPolicies } from "../policies/custom.js";
 import { evaluate, type Report } from "../policies/engine.js";
 import { BUILTIN_POLICIES } from "../policies/registry.js";
@@ -17,6 +18,7 @@ export interface Assessment {
   project: Project;
   report: Report | undefined;
   diagnostics: Diagnostic[];
+  cacheStats?: CacheStats | undefined;
 }
 
 export interface AssessOptions {
@@ -24,13 +26,15 @@ export interface AssessOptions {
   env?: string;
   version?: string;
   displayBase?: string;
+  /** `--cache` folder (resolved against the real project root, also for --base). */
+  cache?: { dir: string } | undefined;
 }
 
 export async function assess(root: string, opts: AssessOptions): Promise<Assessment> {
-  const loaded = await loadProject(root, { now: opts.now, keepWorkers: true, ...(opts.displayBase ? { displayBase: opts.displayBase } : {}) });
+  const loaded = await loadProject(root, { now: opts.now, keepWorkers: true, ...(opts.displayBase ? { displayBase: opts.displayBase } : {}), cache: opts.cache });
   const { project } = loaded;
   try {
-    return await assessLoaded(loaded, opts);
+    return { ...(await assessLoaded(loaded, opts)), cacheStats: loaded.cacheStats };
   } finally {
     await project.sources.dispose();
   }

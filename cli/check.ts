@@ -7,6 +7,7 @@ import { inputErrorReport, type Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
 import { CHECK_FORMATS, reporterFor, type CheckFormat } from "../policies/reporters/registry.js";
+import { reportCacheStats, resolveCache } from "./cache-option.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 
 const FORMATS = CHECK_FORMATS;
@@ -25,6 +26,8 @@ export interface CheckOptions {
   baseline?: string;
   explain?: boolean;
   probeResults?: string;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 /** Bad input still writes every requested output, with the diagnostics as results (exit 2). */
@@ -89,7 +92,9 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   const steps = 2 + (o.base ? 1 : 0);
   let started = Date.now();
   progress.update(0, steps, "loading and evaluating the manifests");
-  const { project, report, diagnostics } = await assess(o.root, { now, ...(o.env ? { env: o.env } : {}), version: version() });
+  const cache = await resolveCache(o);
+  const { project, report, diagnostics, cacheStats } = await assess(o.root, { now, ...(o.env ? { env: o.env } : {}), version: version(), cache });
+  reportCacheStats(cacheStats);
   if (!report) throw new InputError(diagnostics);
   verbose(`evaluated ${project.files.length} files, ${report.findings.length} findings in ${Date.now() - started} ms`);
 
@@ -99,7 +104,9 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
     progress.update(1, steps, `evaluating the base ${o.base}`);
     started = Date.now();
     try {
-      base = await assessAtRef(o.root, o.base, { now, ...(o.env ? { env: o.env } : {}), version: version() });
+      // The base's unchanged files have the same bytes, so they are cache hits too.
+      base = await assessAtRef(o.root, o.base, { now, ...(o.env ? { env: o.env } : {}), version: version(), cache });
+      reportCacheStats(base.cacheStats);
     } catch (e) {
       if (e instanceof GitRefError) throw new InputError([commandLine("git-error", `--base ${o.base}: ${e.message}`, "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.")]);
       throw e;

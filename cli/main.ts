@@ -8,6 +8,9 @@ import { EXIT_INPUT, UsageError, collect, version } from "./common.js";
 
 const rootOption = () => new Option("--root <dir>", "project root, the folder holding tollgate.yaml (default: the nearest one from the working directory up)");
 const nowOption = () => new Option("--now <date>", "evaluate as of this date, YYYY-MM-DD (default: today, UTC)");
+const cacheOption = () => new Option("--cache", "reuse parsed manifests from earlier runs (content-addressed; off by default)");
+const noCacheOption = () => new Option("--no-cache", "do not read or write the cache");
+const cacheLocationOption = () => new Option("--cache-location <dir>", "cache folder inside the project root (default: node_modules/.cache/tollgate)");
 
 export function buildProgram(setCode: (code: number) => void): Command {
   const program = new Command("tollgate")
@@ -42,6 +45,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(rootOption())
     .addOption(nowOption())
     .addOption(new Option("--format <fmt[=file]>", "text or json, optionally to a file; repeatable").argParser(collect))
+    .addOption(cacheOption()).addOption(noCacheOption()).addOption(cacheLocationOption())
     .action(async (o) => setCode(await (await import("./validate.js")).validateCommand(o)));
 
   program
@@ -59,6 +63,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--baseline <file>", "PR mode: compare with a saved JSON report"))
     .option("--explain", "show, per category, the findings that decided it")
     .addOption(new Option("--probe-results <file>", "colour the HTML report's dependency graph by live health (tollgate probe --format json)"))
+    .addOption(cacheOption()).addOption(noCacheOption()).addOption(cacheLocationOption())
     .action(async (o) => setCode(await (await import("./check.js")).checkCommand(o)));
 
   program

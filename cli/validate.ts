@@ -1,6 +1,7 @@
 import { loadProject } from "../model/loader.js";
 import { createProgress, getVerbosity } from "../util/progress.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
+import { reportCacheStats, resolveCache } from "./cache-option.js";
 import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseFormats, parseNow } from "./common.js";
 
 export interface ValidateOptions {
@@ -8,20 +9,24 @@ export interface ValidateOptions {
   /** `text` or `json`, each optionally `=FILE`; repeatable like check's. */
   format?: string[] | string;
   now?: string;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 export async function validateCommand(opts: ValidateOptions): Promise<number> {
   const formats = parseFormats(typeof opts.format === "string" ? [opts.format] : opts.format, ["text", "json"] as const, "text");
   const now = parseNow(opts.now);
+  const cache = await resolveCache(opts);
   const progress = createProgress("tollgate validate: loading manifests");
   const started = Date.now();
   let result;
   try {
-    result = await loadProject(opts.root, { now });
+    result = await loadProject(opts.root, { now, cache });
   } finally {
     progress.done();
   }
-  const { project, diagnostics, ok } = result;
+  const { project, diagnostics, ok, cacheStats } = result;
+  reportCacheStats(cacheStats);
   if (getVerbosity() === "verbose") process.stderr.write(`tollgate: loaded ${project.files.length} files in ${Date.now() - started} ms\n`);
   for (const target of formats) {
     if (target.format === "json") {

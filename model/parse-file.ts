@@ -5,29 +5,22 @@
  */
 import { lstat, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node } from "yaml";
-import type { DiagnosticCode, Severity } from "./diagnostics.js";
-import { looksLikeSecretValue, scanDocument, VALUE_LIKE_KEYS } from "./secret-scan.js";
-import { DocumentSource, locateOffset, type Location } from "./source-map.js";
+import { LineCounter, isScalar, parseDocument } from "yaml";
+import { checkAliases, walkAst } from "./ast-checks.js";
+import type { DiagnosticCode } from "./diagnostics.js";
+import { fastParse } from "./fast-yaml.js";
+import { ParseCache, type CacheSettings } from "./parse-cache.js";
+import { IndexedSource } from "./position-index.js";
+import { scanDocument, scanText } from "./secret-scan.js";
+import { DocumentSource, locateOffset, type Location, type SourceFile } from "./source-map.js";
+import type { FileOutput, ReaderConfig } from "./parse-types.js";
+
+export type { FileOutput, ReaderConfig } from "./parse-types.js";
 
 export const DEFAULT_MAX_ALIASES = 100;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-
-export interface ReaderConfig {
-  realRoot: string;
-  displayBase: string;
-  maxBytes: number;
-  maxDepth: number;
-}
-
-/** Where parseFile reports: the loader's collector in-thread, a plain list in a worker. */
-export interface FileOutput {
-  add(code: DiagnosticCode, loc: Location, message: string, hint?: string, severity?: Severity): void;
-  rememberSecret(value: string): void;
-}
 
 export interface ParsedFile {
-  src: DocumentSource;
+  src: SourceFile;
   data: unknown;
 }
 
@@ -75,6 +68,9 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     out.add("file-unreadable", top, `file could not be read (${readFailure(e)})`, "Make it readable by the user running tollgate.");
     return undefined;
   }
+  const cache = r.cache ? cacheFor(r.cache) : undefined;
+  const key = cache?.key(bytes);
+  const knownClean = cache && key ? await cache.has(key) : false;
   let content: string;
   try {
     content = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -83,6 +79,88 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     return undefined;
   }
   if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
+  return parseText(r, file, content, out, "auto", knownClean ? "known-clean" : cache && key ? () => cache.put(key) : undefined);
+}
+
+/** Offset where flow brackets or block sequence dashes on one line nest deeper than `limit`, else -1. */
+function extremeNesting(content: string, limit: number): number {
+  let depth = 0;
+  let dashes = 0;
+  for (let i = 0; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > limit) return i;
+    } else if (c === 93 || c === 125) {
+      if (depth > 0) depth--;
+    } else if (c === 45 && content.charCodeAt(i + 1) === 32) {
+      if (++dashes > limit) return i;
+      i++;
+    } else if (c !== 32) dashes = 0;
+  }
+  return -1;
+}
+
+let warmed = false;
+/**
+ * The first full parse in a process compiles yaml's regular expressions. When that first file is a
+ * hostile one nested thousands deep, the compile happens at the bottom of an exhausted stack and V8
+ * aborts the process ("RegExpCompiler Allocation failed") instead of throwing. Before the fast path,
+ * ordinary files warmed yaml up first; now one small document does.
+ */
+function warmYaml(): void {
+  if (warmed) return;
+  warmed = true;
+  // Several times: V8 compiles a regular expression to native code on its second use.
+  for (let i = 0; i < 3; i++) parseDocument("a: [b, 'c', \"d\", { e: 1.5 }]\nf:\n  - &g h # i\n  - *g\n  - !!str j\n  - |\n    k\nl: >-\n  m\n", { lineCounter: new LineCounter(), strict: true, uniqueKeys: false }).toJS();
+}
+
+const caches = new Map<string, ParseCache>();
+/** One cache (and one set of counters) per location and salt in this thread. */
+export function cacheFor(settings: CacheSettings): ParseCache {
+  const id = `${settings.dir}\u0000${settings.salt}`;
+  let c = caches.get(id);
+  if (!c) caches.set(id, (c = new ParseCache(settings)));
+  return c;
+}
+
+const SECRET_HINT = "Remove the value and rotate it: store it in your secret manager and reference it by name or path.";
+const VALUE_LIKE_HINT = "Reference the secret by name or store path; never paste its value.";
+
+/**
+ * Parses decoded text: the fast path (model/fast-yaml.ts) when it accepts the file, else the full
+ * yaml Document. `mode` forces one path (the differential tests compare them). `clean` is the
+ * cache: "known-clean" skips the secret scan; a function is called when the file had nothing to report.
+ */
+export async function parseText(r: ReaderConfig, file: string, content: string, out: FileOutput, mode: "auto" | "full" = "auto", clean?: "known-clean" | (() => Promise<void>)): Promise<ParsedFile | undefined> {
+  const fast = mode === "auto" ? fastParse(content, r.maxDepth) : undefined;
+  if (fast) {
+    const src = new IndexedSource(file, fast.root, fast.rootOffset, fast.lineStarts);
+    // A cache hit: these bytes were scanned by this version and had nothing to report.
+    if (clean === "known-clean") return { src, data: fast.data };
+    // Every scalar the fast path accepts decodes to its own text, so the text scan covers them all.
+    const hits = await scanText(content, file);
+    for (const h of hits) out.rememberSecret(content.slice(h.start, h.end));
+    for (const h of hits) out.add("secret-value", src.locateOffset(h.start), `a secret value is pasted here (detected by ${h.rule}); it is not shown`, SECRET_HINT);
+    for (const v of fast.strings) {
+      out.rememberSecret(v.value);
+      out.add("secret-value", src.locateOffset(v.offset), `field \`${v.key}\` holds what looks like a secret value (high entropy); it is not shown`, VALUE_LIKE_HINT);
+    }
+    // Only a file with nothing to report may be cached: a secret-scan finding keeps it out.
+    if (typeof clean === "function" && hits.length === 0 && fast.strings.length === 0) await clean();
+    return { src, data: fast.data };
+  }
+  const top: Location = { file, line: 1, col: 1 };
+  // Nesting thousands deep exhausts yaml's recursion, where V8 may abort the process instead of
+  // throwing (seen with the fast path in front): refuse it before yaml sees it.
+  const extreme = extremeNesting(content, Math.max(1000, r.maxDepth + 1));
+  if (extreme >= 0) {
+    const before = content.lastIndexOf("\n", extreme - 1);
+    let line = 1;
+    for (let i = content.indexOf("\n"); i !== -1 && i < extreme; i = content.indexOf("\n", i + 1)) line++;
+    out.add("nesting-too-deep", { file, line, col: extreme - before }, `nesting is far deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
+    return undefined;
+  }
+  warmYaml();
   const lineCounter = new LineCounter();
   // Duplicate keys are found in walkAst with a Set per mapping (linear); yaml's own check compares
   // every pair of keys, which dominates on large files.
@@ -92,13 +170,17 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
   const scan = await scanDocument(content, file, doc);
   for (const v of scan.values) out.rememberSecret(v);
   for (const hit of scan.hits) {
-    out.add("secret-value", locateOffset(src, hit.start), `a secret value is pasted here (detected by ${hit.rule}); it is not shown`, "Remove the value and rotate it: store it in your secret manager and reference it by name or path.");
+    out.add("secret-value", locateOffset(src, hit.start), `a secret value is pasted here (detected by ${hit.rule}); it is not shown`, SECRET_HINT);
   }
 
   let fatal = false;
-  for (const e of doc.errors) {
+  // A parser that ran out of stack leaves errors (one per level, follow-up syntax errors) that depend
+  // on how deep the caller's own stack was (a test runner, a worker): report the nesting once then.
+  const outOfStack = (e: { code: string; message: string }) => e.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(e.message);
+  const exhausted = doc.errors.find(outOfStack);
+  for (const e of exhausted ? [exhausted] : doc.errors) {
     fatal = true;
-    if (e.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(e.message)) {
+    if (outOfStack(e)) {
       // The parser itself ran out of stack: only extreme nesting does that.
       out.add("nesting-too-deep", locateOffset(src, e.pos[0]), `nesting is far deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
       continue;
@@ -138,81 +220,5 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
 function readFailure(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   return code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a folder" : code ?? "unknown error";
-}
-
-/** Tags the core schema resolves itself; anything else (!!omap, !!set, !!binary, !custom) is refused. */
-const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
-
-/** Every alias must name an anchor defined before it (document order); reported where it is used. */
-function checkAliases(src: DocumentSource, out: FileOutput): boolean {
-  const anchors = new Set<string>();
-  let ok = true;
-  visit(src.doc, {
-    Node(_key, node) {
-      if (isAlias(node)) {
-        if (!anchors.has(node.source)) {
-          out.add("yaml-undefined-alias", locateOffset(src, node.range?.[0] ?? 0), `alias \`*${node.source.slice(0, 64)}\` names no anchor defined before it`, "Define the anchor (&name) before using the alias, or write the value out.");
-          ok = false;
-        }
-      } else if (node.anchor) anchors.add(node.anchor);
-      return undefined;
-    },
-  });
-  return ok;
-}
-
-/** One linear pass over the AST (aliases are not expanded): depth, forbidden keys, value-like secrets. */
-function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): boolean {
-  let ok = true;
-  const stack: Array<{ node: unknown; depth: number; key: string | undefined }> = [{ node: src.doc.contents, depth: 1, key: undefined }];
-  while (stack.length > 0) {
-    const { node, depth, key } = stack.pop()!;
-    if (depth > r.maxDepth) {
-      const offset = (node as Node)?.range?.[0] ?? 0;
-      out.add("nesting-too-deep", locateOffset(src, offset), `nesting is deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
-      return false;
-    }
-    const tag = (node as Node | undefined)?.tag;
-    if (tag !== undefined && !CORE_TAGS.has(tag)) {
-      out.add("yaml-unsupported-tag", locateOffset(src, (node as Node).range?.[0] ?? 0), `tag \`${tag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`, "Remove the tag; manifests use plain mappings, lists and scalars.");
-      ok = false;
-      continue;
-    }
-    if (isMap(node)) {
-      const seen = new Set<string>();
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        // Keys are checked for tags here; values below when popped.
-        const keyTag = (pair.key as Node | null)?.tag;
-        if (keyTag !== undefined && !CORE_TAGS.has(keyTag)) {
-          out.add("yaml-unsupported-tag", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `tag \`${keyTag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`, "Remove the tag; manifests use plain mappings, lists and scalars.");
-          ok = false;
-        }
-        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (k !== undefined) {
-          if (seen.has(k)) {
-            out.add("yaml-duplicate-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), "Map keys must be unique", "Remove or rename one of the two entries; the second would silently win in most tools.");
-            ok = false;
-          }
-          seen.add(k);
-        }
-        if (k !== undefined && FORBIDDEN_KEYS.has(k)) {
-          out.add("forbidden-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `key \`${k}\` is not allowed`, "Rename the key; it could alter object prototypes in tools that read this file.");
-          ok = false;
-        }
-        stack.push({ node: pair.value, depth: depth + 1, key: k });
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) stack.push({ node: item, depth: depth + 1, key });
-    } else if (isScalar(node) && typeof node.value === "string" && key !== undefined) {
-      if (VALUE_LIKE_KEYS.has(key.toLowerCase()) && looksLikeSecretValue(node.value)) {
-        out.rememberSecret(node.value);
-        out.add("secret-value", locateOffset(src, node.range?.[0] ?? 0), `field \`${key}\` holds what looks like a secret value (high entropy); it is not shown`, "Reference the secret by name or store path; never paste its value.");
-      }
-    } else if (isAlias(node)) {
-      // aliases are resolved (and counted) by toJS
-    }
-  }
-  return ok;
 }
 

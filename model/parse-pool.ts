@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "./diagnostics.js";
 import { display, type ReaderConfig } from "./parse-file.js";
+import type { CacheStats } from "./parse-cache.js";
 import { DeferredSource } from "./source-map.js";
 
 interface Sink {
@@ -20,6 +21,7 @@ export interface PoolResult {
   results: ({ src: DeferredSource; data: unknown } | undefined)[];
   resolve: () => Promise<void>;
   dispose: () => Promise<void>;
+  cacheStats: CacheStats;
 }
 
 function workerFile(): string {
@@ -29,7 +31,8 @@ function workerFile(): string {
 }
 
 export async function parseInWorkers(reader: ReaderConfig, files: string[], count: number, sink: Sink): Promise<PoolResult> {
-  const config: ReaderConfig = { realRoot: reader.realRoot, displayBase: reader.displayBase, maxBytes: reader.maxBytes, maxDepth: reader.maxDepth };
+  const config: ReaderConfig = { realRoot: reader.realRoot, displayBase: reader.displayBase, maxBytes: reader.maxBytes, maxDepth: reader.maxDepth, cache: reader.cache };
+  const cacheStats: CacheStats = { hits: 0, misses: 0, writes: 0 };
   // Largest files first onto the least-loaded worker.
   const sized = files.map((abs, id) => ({ id, abs, size: safeSize(abs) })).sort((a, b) => b.size - a.size || a.id - b.id);
   const shares = Array.from({ length: count }, () => ({ bytes: 0, files: [] as { id: number; abs: string }[] }));
@@ -53,7 +56,10 @@ export async function parseInWorkers(reader: ReaderConfig, files: string[], coun
             sources[w]!.push(src);
             results[m.id] = { src, data: m.data };
           }
-        } else if (m.type === "done") resolve();
+        } else if (m.type === "done") {
+          if (m.cache) for (const k of ["hits", "misses", "writes"] as const) cacheStats[k] += m.cache[k];
+          resolve();
+        }
       });
       worker.once("error", reject);
       worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`parse worker exited with code ${code}`))));
@@ -104,7 +110,7 @@ export async function parseInWorkers(reader: ReaderConfig, files: string[], coun
   };
   // Idle workers must not keep the process alive if a caller forgets to dispose.
   for (const w of workers) w.worker.unref();
-  return { results, resolve, dispose };
+  return { results, resolve, dispose, cacheStats };
 }
 
 function safeSize(f: string): number {

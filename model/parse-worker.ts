@@ -6,8 +6,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Diagnostic, DiagnosticCode, Severity } from "./diagnostics.js";
 import { DIAGNOSTIC_CODES } from "./diagnostics.js";
-import { parseFile, type FileOutput, type ReaderConfig } from "./parse-file.js";
-import type { DocumentSource, Location } from "./source-map.js";
+import { cacheFor, parseFile, type FileOutput, type ReaderConfig } from "./parse-file.js";
+import type { Location, SourceFile } from "./source-map.js";
 import { docsUrl } from "../util/project-url.js";
 
 interface Input {
@@ -27,7 +27,7 @@ class ListOutput implements FileOutput {
 }
 
 const { config, files } = workerData as Input;
-const docs = new Map<number, DocumentSource>();
+const docs = new Map<number, SourceFile>();
 const port = parentPort!;
 
 port.on("message", (m: { type: "locate"; batch: number; requests: [number, (string | number)[]][] }) => {
@@ -44,4 +44,4 @@ for (const { id, abs } of files) {
   if (parsed) docs.set(id, parsed.src);
   port.postMessage({ type: "file", id, ok: !!parsed, data: parsed?.data, diagnostics: out.diagnostics, secrets: out.secrets });
 }
-port.postMessage({ type: "done" });
+port.postMessage({ type: "done", cache: config.cache ? cacheFor(config.cache).stats : undefined });

@@ -1,0 +1,312 @@
+/**
+ * Fast path for well-formed manifests: one linear pass over the lines that builds plain values and
+ * a compact position index (model/position-index.ts) instead of a yaml Document. It handles only
+ * the plain subset manifests are written in — block mappings and sequences, one-line plain and
+ * quoted scalars without escapes, one-line flow collections, comments — and DECLINES (returns
+ * undefined) on anything else: anchors, aliases, tags, block scalars, multi-line scalars,
+ * directives, several documents, tabs, duplicate or forbidden keys, unusual keys, deep nesting.
+ * A declined file takes the full yaml path, which reports every problem with its position.
+ * Scalars resolve with yaml's own core-schema tags, so values are the ones yaml would give;
+ * test/model/fast-yaml.test.ts proves both paths agree on values and positions.
+ */
+import { Schema } from "yaml";
+import { newPosMap, newPosSeq, type PosMap, type PosNode, type PosSeq } from "./position-index.js";
+import { looksLikeSecretValue, VALUE_LIKE_KEYS } from "./secret-scan.js";
+
+export interface ValueLikeString {
+  key: string;
+  value: string;
+  offset: number;
+}
+
+export interface FastParse {
+  data: Record<string, unknown>;
+  root: PosNode;
+  rootOffset: number;
+  lineStarts: Uint32Array;
+  /** String scalars under value-like keys that look like secrets (the full path's AST walk reports the same). */
+  strings: ValueLikeString[];
+}
+
+class Decline extends Error {}
+const DECLINE = new Decline();
+
+// yaml's own tags, with private copies of their patterns: sharing the RegExp objects changed when V8
+// compiles them to native code, which then happened inside yaml's deepest recursion on hostile input.
+const SCALAR_TAGS = new Schema({ schema: "core" }).tags.filter((t) => t.default === true && !t.collection && t.test).map((t) => ({ ...t, test: new RegExp(t.test!.source, t.test!.flags) }));
+const RESOLVE_OPTIONS = { intAsBigInt: false } as any;
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Keys the fast path accepts: what manifests use. Anything else (quoted, spaced, odd) is declined. */
+const KEY_CHAR = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") KEY_CHAR[c.charCodeAt(0)] = 2 | 1;
+for (const c of "./@+-") KEY_CHAR[c.charCodeAt(0)] = 1;
+/** Characters the fast path refuses anywhere: tabs, CR, controls, BOMs, NEL and other oddities. */
+const REFUSED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+/** First characters of a plain scalar that need the full parser. */
+const ODD_START = new Set([..."&*!|>%@`,]}#?:-'\"[{\\"].map((c) => c.charCodeAt(0)));
+
+/** A plain scalar as yaml's core schema resolves it. */
+function resolvePlain(s: string): unknown {
+  const c = s.charCodeAt(0);
+  // Only these first characters can match null, bool, int or float: a fast exit for names and text.
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70)) return s;
+  for (const tag of SCALAR_TAGS) {
+    if (tag.test!.test(s)) {
+      const res = (tag as any).resolve(s, () => {
+        throw DECLINE;
+      }, RESOLVE_OPTIONS);
+      return res !== null && typeof res === "object" && "value" in res ? (res as { value: unknown }).value : res;
+    }
+  }
+  return s;
+}
+
+export function fastParse(content: string, maxDepth: number): FastParse | undefined {
+  if (REFUSED.test(content)) return undefined;
+  try {
+    return new Parser(content, maxDepth).run();
+  } catch (e) {
+    if (e instanceof Decline) return undefined;
+    throw e;
+  }
+}
+
+interface Frame {
+  indent: number;
+  depth: number;
+  map: Record<string, unknown> | undefined;
+  seq: unknown[] | undefined;
+  pos: PosNode;
+  /** The key owning a sequence's items (the AST walk's notion). */
+  key: string | undefined;
+}
+
+class Parser {
+  private readonly stack: Frame[] = [];
+  private readonly strings: ValueLikeString[] = [];
+  private lineEnd = 0;
+  private pending: { frame: Frame; key: string } | undefined;
+  private root: Frame | undefined;
+  private rootOffset = 0;
+
+  constructor(private readonly s: string, private readonly maxDepth: number) {}
+
+  run(): FastParse | undefined {
+    const s = this.s;
+    const starts: number[] = [0];
+    let start = 0;
+    while (start <= s.length) {
+      let end = s.indexOf("\n", start);
+      if (end === -1) end = s.length;
+      this.lineEnd = end;
+      this.line(start);
+      if (end === s.length) break;
+      start = end + 1;
+      starts.push(start);
+    }
+    if (!this.root) throw DECLINE;
+    return { data: this.root.map!, root: this.root.pos, rootOffset: this.rootOffset, lineStarts: Uint32Array.from(starts), strings: this.strings };
+  }
+
+  private line(start: number): void {
+    const s = this.s;
+    let p = start;
+    while (p < this.lineEnd && s.charCodeAt(p) === 32) p++;
+    if (p === this.lineEnd || s.charCodeAt(p) === 35) return; // blank or comment
+    const indent = p - start;
+    const c = s.charCodeAt(p);
+    if (indent === 0 && (c === 37 || s.startsWith("---", p) || s.startsWith("...", p))) throw DECLINE;
+    const isItem = c === 45 && (p + 1 === this.lineEnd || s.charCodeAt(p + 1) === 32);
+    if (!this.root) {
+      if (indent !== 0 || isItem) throw DECLINE;
+      this.root = this.push(0, 1, true, undefined);
+      this.rootOffset = p;
+    } else if (this.pending) {
+      const { frame, key } = this.pending;
+      this.pending = undefined;
+      if (indent > frame.indent) {
+        const child = this.push(indent, frame.depth + 1, !isItem, key);
+        frame.map![key] = child.map ?? child.seq;
+        ((frame.pos as PosMap).kids ??= {})[key] = child.pos;
+      }
+    }
+    while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.indent > indent) this.stack.pop();
+    const top = this.stack[this.stack.length - 1];
+    if (!top || top.indent !== indent) throw DECLINE;
+    if (top.seq) {
+      if (!isItem) throw DECLINE;
+      this.item(top, p + 1);
+    } else {
+      if (isItem) throw DECLINE;
+      this.entry(top, p);
+    }
+  }
+
+  private push(indent: number, depth: number, isMap: boolean, key: string | undefined): Frame {
+    if (depth >= this.maxDepth) throw DECLINE;
+    const frame: Frame = isMap
+      ? { indent, depth, map: {}, seq: undefined, pos: newPosMap(), key: undefined }
+      : { indent, depth, map: undefined, seq: [], pos: newPosSeq(), key };
+    this.stack.push(frame);
+    return frame;
+  }
+
+  /** `- value` or `- key: value` (a mapping starting on the item's line); p is just after the dash. */
+  private item(frame: Frame, p: number): void {
+    const s = this.s;
+    while (p < this.lineEnd && s.charCodeAt(p) === 32) p++;
+    if (p === this.lineEnd || s.charCodeAt(p) === 35) throw DECLINE;
+    const pos = frame.pos as PosSeq;
+    pos.at.push(p);
+    if (this.keyEnd(p) !== -1) {
+      const child = this.push(p - (s.lastIndexOf("\n", p - 1) + 1), frame.depth + 1, true, undefined);
+      frame.seq!.push(child.map);
+      pos.kids.push(child.pos);
+      this.entry(child, p);
+      return;
+    }
+    const [value, node, end] = this.value(p, frame.depth + 1, frame.key, false);
+    this.trailing(end);
+    frame.seq!.push(value);
+    pos.kids.push(node ?? null);
+  }
+
+  /** Where a block key starting at p ends (at its colon), or -1 when this is not a simple key. */
+  private keyEnd(p: number): number {
+    const s = this.s;
+    if ((KEY_CHAR[s.charCodeAt(p)]! & 2) === 0) return -1;
+    let q = p + 1;
+    while (q < this.lineEnd && (KEY_CHAR[s.charCodeAt(q)]! & 1) === 1) q++;
+    if (s.charCodeAt(q) !== 58) return -1;
+    const after = q + 1 === this.lineEnd ? 32 : s.charCodeAt(q + 1);
+    return after === 32 ? q : -1;
+  }
+
+  private addKey(frame: { map?: Record<string, unknown> | undefined; pos: PosNode }, key: string, offset: number, value: unknown, node: PosNode | undefined): void {
+    const map = frame.map!;
+    if (key.length > 1000 || FORBIDDEN_KEYS.has(key) || Object.hasOwn(map, key) || resolvePlain(key) !== key) throw DECLINE;
+    map[key] = value;
+    const pos = frame.pos as PosMap;
+    pos.keys[key] = offset;
+    if (node) (pos.kids ??= {})[key] = node;
+  }
+
+  private entry(frame: Frame, p: number): void {
+    const colon = this.keyEnd(p);
+    if (colon === -1) throw DECLINE;
+    const key = this.s.slice(p, colon);
+    let q = colon + 1;
+    while (q < this.lineEnd && this.s.charCodeAt(q) === 32) q++;
+    if (q === this.lineEnd || this.s.charCodeAt(q) === 35) {
+      this.addKey(frame, key, p, null, undefined);
+      this.pending = { frame, key };
+      return;
+    }
+    const [value, node, end] = this.value(q, frame.depth + 1, key, false);
+    this.trailing(end);
+    this.addKey(frame, key, p, value, node);
+  }
+
+  /** After a value on a block line: only spaces, then a comment or the end of the line. */
+  private trailing(p: number): void {
+    while (p < this.lineEnd && this.s.charCodeAt(p) === 32) p++;
+    if (p === this.lineEnd) return;
+    if (this.s.charCodeAt(p) === 35 && this.s.charCodeAt(p - 1) === 32) return;
+    throw DECLINE;
+  }
+
+  private readonly valueLike = new Map<string, boolean>();
+
+  /** Remembers a string that the value-like secret check would flag, as the full path's AST walk does. */
+  private string(key: string | undefined, value: string, offset: number): string {
+    if (key === undefined) return value;
+    let watched = this.valueLike.get(key);
+    if (watched === undefined) this.valueLike.set(key, (watched = VALUE_LIKE_KEYS.has(key.toLowerCase())));
+    if (watched && looksLikeSecretValue(value)) this.strings.push({ key, value, offset });
+    return value;
+  }
+
+  /** One value on the current line at p: [value, position node (collections), end offset]. */
+  private value(p: number, depth: number, key: string | undefined, flow: boolean): [unknown, PosNode | undefined, number] {
+    const s = this.s;
+    const c = s.charCodeAt(p);
+    if (c === 91 || c === 123) {
+      if (depth >= this.maxDepth) throw DECLINE;
+      return c === 91 ? this.flowSeq(p + 1, depth, key) : this.flowMap(p + 1, depth);
+    }
+    if (c === 34 || c === 39) {
+      const close = s.indexOf(c === 34 ? '"' : "'", p + 1);
+      if (close === -1 || close >= this.lineEnd) throw DECLINE;
+      const text = s.slice(p + 1, close);
+      if (c === 34 ? text.includes("\\") : s.charCodeAt(close + 1) === 39) throw DECLINE;
+      return [this.string(key, text, p), undefined, close + 1];
+    }
+    if (ODD_START.has(c) && !(c === 45 && p + 1 < this.lineEnd && s.charCodeAt(p + 1) !== 32)) throw DECLINE;
+    let end: number;
+    if (flow) {
+      end = p;
+      while (end < this.lineEnd) {
+        const d = s.charCodeAt(end);
+        if (d === 44 || d === 93 || d === 125) break;
+        if (d === 91 || d === 123 || d === 35) throw DECLINE;
+        end++;
+      }
+    } else {
+      end = p;
+      while (end < this.lineEnd && !(s.charCodeAt(end) === 35 && s.charCodeAt(end - 1) === 32)) end++;
+    }
+    while (end > p && s.charCodeAt(end - 1) === 32) end--;
+    const text = s.slice(p, end);
+    if (text.length === 0 || text === "-" || text.endsWith(":") || text.includes(": ")) throw DECLINE;
+    const value = resolvePlain(text);
+    return [typeof value === "string" ? this.string(key, value, p) : value, undefined, end];
+  }
+
+  private skip(p: number): number {
+    while (p < this.lineEnd && this.s.charCodeAt(p) === 32) p++;
+    if (p >= this.lineEnd) throw DECLINE; // a flow collection spanning lines
+    return p;
+  }
+
+  private flowSeq(p: number, depth: number, key: string | undefined): [unknown, PosNode, number] {
+    const out: unknown[] = [];
+    const pos = newPosSeq();
+    p = this.skip(p);
+    if (this.s.charCodeAt(p) === 93) return [out, pos, p + 1];
+    for (;;) {
+      pos.at.push(p);
+      const [value, node, end] = this.value(p, depth + 1, key, true);
+      out.push(value);
+      pos.kids.push(node ?? null);
+      p = this.skip(end);
+      const c = this.s.charCodeAt(p);
+      if (c === 93) return [out, pos, p + 1];
+      if (c !== 44) throw DECLINE;
+      p = this.skip(p + 1);
+      if (this.s.charCodeAt(p) === 93) throw DECLINE; // trailing comma
+    }
+  }
+
+  private flowMap(p: number, depth: number): [unknown, PosNode, number] {
+    const target = { map: {} as Record<string, unknown>, pos: newPosMap() };
+    p = this.skip(p);
+    if (this.s.charCodeAt(p) === 125) return [target.map, target.pos, p + 1];
+    for (;;) {
+      const colon = this.keyEnd(p);
+      if (colon === -1 || colon + 1 >= this.lineEnd) throw DECLINE;
+      const key = this.s.slice(p, colon);
+      const at = p;
+      p = this.skip(colon + 1);
+      const c0 = this.s.charCodeAt(p);
+      if (c0 === 44 || c0 === 125) throw DECLINE; // empty value
+      const [value, node, end] = this.value(p, depth + 1, key, true);
+      this.addKey(target, key, at, value, node);
+      p = this.skip(end);
+      const c = this.s.charCodeAt(p);
+      if (c === 125) return [target.map, target.pos, p + 1];
+      if (c !== 44) throw DECLINE;
+      p = this.skip(p + 1);
+      if (this.s.charCodeAt(p) === 125) throw DECLINE;
+    }
+  }
+}

@@ -115,6 +115,18 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--env <name>", "environment whose endpoints are probed (default: the first deployed non-production one)"))
     .addOption(new Option("--listen <host:port>", "address to listen on; loopback unless another address is named").default("127.0.0.1:9469"))
     .addOption(new Option("--max-concurrent <n>", "probes at once; more requests wait for a slot within their scrape timeout, then get 503").default("100"))
+    .addHelpText("after", [
+      "",
+      "Endpoints:",
+      "  GET /probe?service=NAME   that service's tollgate_probe_* series (400 for a name the",
+      "                            manifests do not declare); honours X-Prometheus-Scrape-Timeout-Seconds",
+      "  GET /metrics              the exporter's own metrics",
+      "  GET /-/healthy, /-/ready  liveness and readiness",
+      "  POST /-/reload            reload the manifests, like SIGHUP (probes in flight finish)",
+      "",
+      "Runs until SIGTERM or SIGINT, then exits 0; exits 2 on invalid input (options, manifests, an",
+      "address in use). See docs/probes.md#exporter-tollgate-serve.",
+    ].join("\n"))
     .action(async (o) => setCode(await (await import("./serve.js")).serveCommand(o)));
 
   program

@@ -157,6 +157,9 @@ describe("X-Prometheus-Scrape-Timeout-Seconds", () => {
     expect(sample(r.body, "tollgate_probe_success", { service: "stuck" })).toBe(0);
     expect(sample(r.body, "tollgate_probe_failed_stage", { service: "stuck", stage: "deadline" })).toBe(1);
     expect(h.total()).toBe(1);
+    // The exporter's own errors-by-stage counter (issue 15's /metrics) counts the failure at its stage.
+    const m = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(sample(m, "tollgate_exporter_probe_errors_total", { stage: "deadline" })).toBe(1);
   }, 120_000);
 });
 

@@ -212,4 +212,16 @@ describe("action.yml", () => {
     expect(action.runs.steps.at(-1).env.CODE).toBe("${{ steps.check.outputs.exit-code }}");
     expect(upload.with.sarif_file).toBe("${{ steps.check.outputs.sarif-file }}");
   });
+
+  it("is used by the workflow tollgate init writes with declared inputs only", async () => {
+    const { parse } = await import("yaml");
+    const action = parse(await readFile(path.join(REPO, "action.yml"), "utf8"));
+    const workflow = parse(await readFile(path.join(REPO, "examples", "starter", ".github", "workflows", "tollgate.yml"), "utf8"));
+    const steps = Object.values(workflow.jobs).flatMap((j: any) => j.steps);
+    const uses = steps.filter((s: any) => String(s.uses ?? "").startsWith("tollgate-dev/tollgate@"));
+    expect(uses).toHaveLength(1);
+    // An undeclared input (a typo, a renamed one) is only a warning on GitHub and silently ignored.
+    for (const key of Object.keys(uses[0].with ?? {})) expect(Object.keys(action.inputs), `workflow input ${key}`).toContain(key);
+    expect(workflow.permissions).toMatchObject({ "pull-requests": "write", "security-events": "write" });
+  });
 });

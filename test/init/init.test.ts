@@ -68,7 +68,7 @@ describe("tollgate init", () => {
     expect(await readFile(path.join(dir, "manifests", "services.yaml"), "utf8")).toContain("$schema=../node_modules/tollgate/schemas/manifest.schema.json");
     expect(await readFile(path.join(dir, "secrets-manifest", "secrets.yaml"), "utf8")).toContain("lastRotated: 2026-11-24");
     const workflow = await readFile(path.join(dir, ".github", "workflows", "tollgate.yml"), "utf8");
-    expect(workflow).toContain("uses: tollgate-dev/tollgate@v0");
+    expect(workflow).toContain("uses: tollgate-dev/tollgate@main");
     expect(workflow).toMatch(/^ {10}root: \.$/m);
     expect(init.stdout).not.toContain("note:");
     expect(workflow).toContain("fetch-depth: 0");

@@ -1,6 +1,7 @@
 /**
  * The project root when --root is not given, found the way git and eslint find theirs: the nearest
- * folder, from the working directory up to the filesystem root, that holds tollgate.yaml.
+ * folder, from the working directory up to the filesystem root, that holds tollgate.yaml (one above
+ * the working directory only when the current user or root owns it).
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
@@ -12,11 +13,31 @@ const CONFIG_FILE = "tollgate.yaml";
 const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
 const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
 
+/**
+ * A tollgate.yaml above the start must belong, with its folder, to the current user or root: one
+ * another user planted (/tmp/tollgate.yaml) would have check import its custom policies, which are
+ * code (as git's safe.directory check, CVE-2022-24765). No ownership on Windows: no check there.
+ */
+async function refuseForeign(dir: string): Promise<void> {
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  for (const p of [path.join(dir, CONFIG_FILE), dir]) {
+    const owner = (await stat(p)).uid;
+    if (owner !== uid && owner !== 0) {
+      throw new UsageError(`${path.join(dir, CONFIG_FILE)} is owned by another user (uid ${owner}); not using a project found above the working directory that someone else controls`, "Pass --root DIR to name the project to check.");
+    }
+  }
+}
+
 /** The nearest folder at or above `start` holding tollgate.yaml, or undefined. */
 export async function findProjectRoot(start: string): Promise<string | undefined> {
-  let dir = path.resolve(start);
+  const from = path.resolve(start);
+  let dir = from;
   for (;;) {
-    if (await isFile(path.join(dir, CONFIG_FILE))) return dir;
+    if (await isFile(path.join(dir, CONFIG_FILE))) {
+      if (dir !== from) await refuseForeign(dir);
+      return dir;
+    }
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

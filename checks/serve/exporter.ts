@@ -48,6 +48,8 @@ export class Exporter {
   private current: LoadedConfig | undefined;
   private env: string | undefined;
   private reloading: Promise<LoadOutcome> = Promise.resolve({ ok: false, diagnostics: [] });
+  /** A load queued but not started yet: later requests join it (it will read the files after them). */
+  private queued: Promise<LoadOutcome> | undefined;
 
   constructor(private readonly opts: ExporterOptions) {
     this.env = opts.env;
@@ -67,8 +69,14 @@ export class Exporter {
 
   /** Loads (or reloads) the manifests. On failure the configuration already served stays in place. */
   reload(): Promise<LoadOutcome> {
-    // One load at a time: a second SIGHUP waits for the first instead of racing it.
-    this.reloading = this.reloading.then(() => this.load(), () => this.load());
+    // One load at a time: a second SIGHUP waits for the first instead of racing it, and a burst of
+    // requests (POST /-/reload has no authentication) shares the one load queued behind it.
+    if (this.queued) return this.queued;
+    const start = () => {
+      this.queued = undefined;
+      return this.load();
+    };
+    this.queued = this.reloading = this.reloading.then(start, start);
     return this.reloading;
   }
 

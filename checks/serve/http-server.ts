@@ -55,7 +55,12 @@ export function createExporterServer(exporter: Exporter, hooks: ServerHooks): { 
 type Send = (code: number, body: string, contentType?: string, headers?: Record<string, string>) => void;
 
 async function handle(exporter: Exporter, hooks: ServerHooks, req: http.IncomingMessage, send: Send): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://exporter.invalid");
+  let url: URL;
+  try {
+    url = new URL(req.url ?? "/", "http://exporter.invalid");
+  } catch {
+    return send(400, "bad request target\n"); // the client's error, not an internal one
+  }
   const read = req.method === "GET" || req.method === "HEAD";
   const only = (allowed: string) => send(405, `method not allowed: use ${allowed}\n`, TEXT, { allow: allowed });
   switch (url.pathname) {

@@ -87,12 +87,19 @@ const repoPath = (t: CommentTarget) => {
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 };
 
-/** The id of the comment carrying the marker, if any (pages of 100, at most 50 pages). */
+interface ListedComment { id: number; body?: string; html_url?: string; user?: { type?: string }; author_association?: string }
+
+/** Anyone can post a comment that starts with the marker: only a bot's or a writer's is tollgate's. */
+const WRITERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
+const isOurs = (c: ListedComment) =>
+  typeof c.body === "string" && c.body.startsWith(MARKER) && (c.user?.type === "Bot" || WRITERS.has(c.author_association ?? ""));
+
+/** The id of tollgate's comment (marker, by a bot or a writer), if any (pages of 100, at most 50 pages). */
 export async function findComment(t: CommentTarget): Promise<{ id: number; html_url?: string } | undefined> {
   for (let page = 1; page <= 50; page++) {
-    const list = (await call(t, "GET", `${repoPath(t)}/issues/${t.issue}/comments?per_page=100&page=${page}`)) as { id: number; body?: string; html_url?: string }[];
+    const list = (await call(t, "GET", `${repoPath(t)}/issues/${t.issue}/comments?per_page=100&page=${page}`)) as ListedComment[];
     if (!Array.isArray(list)) throw new GitHubApiError("listing comments did not return a list");
-    const mine = list.find((c) => typeof c.body === "string" && c.body.startsWith(MARKER));
+    const mine = list.find(isOurs);
     if (mine) return mine;
     if (list.length < 100) return undefined;
   }

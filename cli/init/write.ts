@@ -1,13 +1,15 @@
 /**
  * `tollgate init` never overwrites: every target is checked before anything is written, and every
- * problem is reported at once as a diagnostic. Writing is atomic per file (util/atomic-write.ts),
- * and a failure part-way removes what this run wrote, so the folder is left as it was found.
+ * problem is reported at once as a diagnostic. Writing is atomic per file and never replaces what
+ * appeared after the check (createNew), and a failure part-way removes what this run wrote, so the
+ * folder is left as it was found.
  */
+import { randomBytes } from "node:crypto";
 import type { Stats } from "node:fs";
-import { lstat, realpath, rm, stat } from "node:fs/promises";
+import { link, lstat, mkdir, realpath, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../../model/diagnostics.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
+import { UsageError } from "../../util/usage-error.js";
 import type { InitFile } from "./templates.js";
 
 export interface InitPlan {
@@ -67,12 +69,29 @@ export async function writePlan(plan: InitPlan): Promise<void> {
   try {
     for (const f of plan.files) {
       const abs = path.join(plan.dir, ...f.path.split("/"));
-      await writeFileAtomic(abs, f.content);
+      await createNew(abs, f.content);
       written.push(abs);
     }
   } catch (e) {
     await Promise.all(written.map((abs) => rm(abs, { force: true })));
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    throw new UsageError(`${plan.display((e as { dest?: string }).dest ?? plan.dir)} appeared while init was writing; nothing written`, "Run init again once nothing else writes to the folder.");
+  }
+}
+
+/**
+ * Writes a new file whole (temporary sibling, then a hard link to the name) and never over anything:
+ * unlike a rename, link() fails with EEXIST when the name exists, also as a symlink, which it does
+ * not follow — so a file or link that appeared since planProblems() is neither replaced nor written through.
+ */
+async function createNew(abs: string, content: string): Promise<void> {
+  await mkdir(path.dirname(abs), { recursive: true });
+  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  await writeFile(tmp, content, { flag: "wx" });
+  try {
+    await link(tmp, abs);
+  } finally {
+    await rm(tmp, { force: true });
   }
 }
 

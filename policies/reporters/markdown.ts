@@ -3,8 +3,10 @@ import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 import { escapeControls, fixesFor, formatPercent as pct } from "./format.js";
 
-// A table cell: no raw HTML (entities), escaped pipes, and every line ending (CR too) as a space.
-const cell = (s: string) => escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ");
+// A table cell: no raw HTML (entities), escaped pipes, every line ending (CR too) as a space, and
+// no @-mention (the report is the bot's PR comment): a zero-width space after an @ that
+// starts a name (not inside secret/X@production or an e-mail address, which mention nobody).
+const cell = (s: string) => escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ").replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, "$1@&#8203;");
 
 // A link target: characters that would end the link or the table cell percent-encoded.
 const href = (u: string) => escapeControls(u).replace(/[\s()<>|"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);

@@ -20,7 +20,7 @@ const TOKEN = "ghs_testtokenvalue0123456789";
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.example", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.example" };
 
 interface Seen { method: string; url: string; auth: string | undefined; body: string }
-interface Comment { id: number; body: string; html_url: string }
+interface Comment { id: number; body: string; html_url: string; user?: { login: string; type: string } }
 
 let repo: string;
 let work: string;
@@ -48,7 +48,7 @@ beforeAll(async () => {
     }
     if (req.method === "POST" && url.pathname === "/api/v3/repos/acme/estate/issues/7/comments") {
       if (mode.failPost) return json(403, { message: "Resource not accessible by integration" });
-      const c = { id: 100 + comments.length, body: JSON.parse(body).body, html_url: `https://example.test/c/${100 + comments.length}` };
+      const c = { id: 100 + comments.length, body: JSON.parse(body).body, html_url: `https://example.test/c/${100 + comments.length}`, user: { login: "github-actions[bot]", type: "Bot" } };
       comments.push(c);
       return json(201, c);
     }

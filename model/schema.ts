@@ -47,6 +47,9 @@ const url = z.string().min(1).max(2048);
 const text = z.string().min(1).max(4000);
 const positive = z.number().positive();
 const count = z.number().int().nonnegative();
+/** host:port as Prometheus, Alertmanager and Kubernetes read it: a DNS name, IPv4 or [IPv6], and a port 1-65535. */
+export const HOST_PORT = "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]{2,45}\\]):(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$";
+const hostPort = z.string().max(300).regex(new RegExp(HOST_PORT), "must be host:port (a DNS name, IPv4 or [IPv6], and a port from 1 to 65535)");
 const envVar = describe(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), "The name of an environment variable (never its value).");
 
 // ---------------------------------------------------------------- environments
@@ -57,9 +60,9 @@ export const MonitoringOverrides = z.strictObject({
   groupWait: duration.optional(),
   groupInterval: duration.optional(),
   repeatInterval: duration.optional(),
-  alertmanager: describe(z.string().min(3).max(300).optional(), "host:port of Alertmanager (default localhost:9093)."),
-  nodeExporter: describe(z.string().min(3).max(300).optional(), "host:port of the node_exporter serving the probe textfile (default localhost:9100)."),
-  blackboxExporter: describe(z.string().min(3).max(300).optional(), "host:port of blackbox_exporter (default localhost:9115)."),
+  alertmanager: describe(hostPort.optional(), "host:port of Alertmanager (default localhost:9093)."),
+  nodeExporter: describe(hostPort.optional(), "host:port of the node_exporter serving the probe textfile (default localhost:9100)."),
+  blackboxExporter: describe(hostPort.optional(), "host:port of blackbox_exporter (default localhost:9115)."),
 });
 
 export const Environment = z.strictObject({
@@ -74,7 +77,7 @@ export const Environment = z.strictObject({
       exporter: describe(
         z
           .strictObject({
-            address: describe(z.string().min(3).max(300).optional(), "host:port where Prometheus reaches `tollgate serve` (default 127.0.0.1:9469)."),
+            address: describe(hostPort.optional(), "host:port where Prometheus reaches `tollgate serve` (default 127.0.0.1:9469)."),
             scrapeInterval: describe(duration.optional(), "How often Prometheus probes each service through the exporter (default: the period of `schedule`, at most 2m)."),
           })
           .optional(),
@@ -287,7 +290,7 @@ export const Channel = z.strictObject({
   slackChannel: z.string().min(1).max(200).optional(),
   to: z.array(z.string().min(3).max(320)).optional(),
   from: z.string().min(3).max(320).optional(),
-  smarthost: describe(z.string().min(3).max(300).optional(), "SMTP host:port for email channels."),
+  smarthost: describe(hostPort.optional(), "SMTP host:port for email channels."),
 });
 
 export const ALERT_CONDITIONS = [

@@ -16,8 +16,8 @@ const HEAVY = ["cdktf", "@cdktf/", "constructs", "@modelcontextprotocol/sdk", "p
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-/** Packages (under node_modules) a CLI run resolved, ESM and CommonJS alike. */
-async function packagesLoadedBy(args: string[]): Promise<Set<string>> {
+/** Every module a CLI run resolved (URLs and paths), ESM and CommonJS alike. */
+async function modulesLoadedBy(args: string[]): Promise<string[]> {
   const dir = await tempDir("tollgate-lazy-");
   dirs.push(dir);
   const log = path.join(dir, "resolved.txt");
@@ -34,8 +34,13 @@ process.on("exit", () => appendFileSync(${JSON.stringify(log)}, Object.keys(requ
 `);
   const r = spawnSync(process.execPath, ["--import", pathToFileURL(path.join(dir, "record.mjs")).href, BIN, ...args], { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   expect(r.status, r.stderr).not.toBeNull();
+  return readFileSync(log, "utf8").split("\n");
+}
+
+/** Packages (under node_modules) a CLI run resolved. */
+async function packagesLoadedBy(args: string[]): Promise<Set<string>> {
   const packages = new Set<string>();
-  for (const line of readFileSync(log, "utf8").split("\n")) {
+  for (const line of await modulesLoadedBy(args)) {
     const m = line.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
     if (m) packages.add(m[1]!);
   }
@@ -59,4 +64,14 @@ describe("lazy loading keeps check and validate lean", () => {
     const loaded = await packagesLoadedBy(["synth", "--env", "staging", "--now", NOW, "--out", out]);
     expect(heavyIn(loaded)).toEqual(expect.arrayContaining(["cdktf", "constructs", "@grafana/grafana-foundation-sdk"]));
   }, 120_000);
+
+  it("check loads only the reporter of the format asked for", async () => {
+    const reporters = (lines: string[]) => new Set(lines.map((l) => l.match(/dist\/policies\/reporters\/(.+?)\.js$/)?.[1]).filter((m): m is string => !!m && m !== "registry" && m !== "format"));
+    const text = reporters(await modulesLoadedBy(["check", "--now", NOW]));
+    expect(text.has("text")).toBe(true);
+    for (const other of ["sarif", "junit", "markdown", "gitlab", "github", "badge", "html/index", "prometheus"]) expect(text.has(other), other).toBe(false);
+    const sarif = reporters(await modulesLoadedBy(["check", "--now", NOW, "--format", "sarif"]));
+    expect(sarif.has("sarif")).toBe(true);
+    expect(sarif.has("html/index")).toBe(false);
+  });
 });

@@ -135,7 +135,8 @@ async function probeBench() {
   rmSync(path.join(dir, "secrets-manifest"), { recursive: true, force: true });
   const { mkdirSync } = await import("node:fs");
   mkdirSync(path.join(dir, "manifests"), { recursive: true });
-  writeFileSync(path.join(dir, "manifests/org.yaml"), `environments:\n  local: { deployed: true }\nservices:\n${services}\n`);
+  mkdirSync(path.join(dir, "secrets-manifest"), { recursive: true }); // tollgate.yaml names it: a missing folder is path-not-found
+  writeFileSync(path.join(dir, "manifests/org.yaml"), `environments:\n  local: { deployed: true }\n  production: { production: true, deployed: false }\nservices:\n${services}\n`);
   log(`probe: ${N} endpoints answering after ${DELAY} ms, concurrency ${CONCURRENCY}`);
   const r = await measure("tollgate probe", BIN, ["probe", "--root", dir, "--env", "local", "--concurrency", String(CONCURRENCY), "--format", "json", "--output", path.join(work, "probe.json")], { runs: 3, okCodes: [0] });
   // The same org without probing: process start plus loading the 1,000-service manifest.

@@ -3,7 +3,7 @@
  * the folder defaults to node_modules/.cache/tollgate under the project root and must resolve
  * inside the root (symlinks included), so a cache can never be written elsewhere.
  */
-import { realpath } from "node:fs/promises";
+import { isInsideOrSame as inside, realOfExisting } from "../model/project-paths.js";
 import path from "node:path";
 import type { CacheStats } from "../model/parse-cache.js";
 import { UsageError } from "../util/usage-error.js";
@@ -16,23 +16,7 @@ export interface CacheFlags {
   cacheLocation?: string;
 }
 
-function inside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
 
-/** realpath of the deepest existing ancestor joined with the rest. */
-async function realOfExisting(p: string): Promise<string> {
-  const rest: string[] = [];
-  for (let cur = p; ; cur = path.dirname(cur)) {
-    try {
-      return path.join(await realpath(cur), ...rest);
-    } catch {
-      if (path.dirname(cur) === cur) return p;
-      rest.unshift(path.basename(cur));
-    }
-  }
-}
 
 /** The cache folder to use, or undefined when caching is off. */
 export async function resolveCache(o: CacheFlags): Promise<{ dir: string } | undefined> {

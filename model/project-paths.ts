@@ -72,7 +72,7 @@ export async function resolveConfigured(r: PathReader, key: string, rel: string,
 }
 
 /** realpath of the deepest existing ancestor joined with the rest. */
-async function realOfExisting(p: string): Promise<string> {
+export async function realOfExisting(p: string): Promise<string> {
   const rest: string[] = [];
   for (let cur = p; ; cur = path.dirname(cur)) {
     try {

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import { servicesIn, type EnvContext } from "./context.js";
 import type { ExporterSettings } from "./exporter-settings.js";
-import { blackboxTargets } from "./prometheus.js";
+import { blackboxJob, blackboxTargets } from "./prometheus.js";
 
 export const EXPORTER_JOB = "tollgate-probe";
 export const EXPORTER_SELF_JOB = "tollgate-exporter";
@@ -77,21 +77,7 @@ export function exporterPrometheusConfig(ctx: EnvContext, rulesFileName: string,
             { job_name: TEXTFILE_JOB, honor_labels: true, static_configs: [{ targets: [ctx.nodeExporter] }] },
           ]
         : []),
-      ...(first && bb.length
-        ? [
-            {
-              job_name: "tollgate-blackbox",
-              metrics_path: "/probe",
-              static_configs: bb.map((t) => ({ targets: [t.target], labels: { module: t.module, service: t.service, env: ctx.env } })),
-              relabel_configs: [
-                { source_labels: ["__address__"], target_label: "__param_target" },
-                { source_labels: ["module"], target_label: "__param_module" },
-                { source_labels: ["__param_target"], target_label: "instance" },
-                { target_label: "__address__", replacement: ctx.blackboxExporter },
-              ],
-            },
-          ]
-        : []),
+      ...(first && bb.length ? [blackboxJob(ctx, bb)] : []),
     ],
   };
   const what = shard && shard.count > 1 ? `shard ${shard.index} of ${shard.count} (services whose hashmod of the name is ${shard.index})` : "every probed service";

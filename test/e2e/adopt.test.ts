@@ -1,8 +1,9 @@
 /**
  * The Done-when of "from nothing to a gated pull request": pack this repository, install the
  * tarball into a new git repository, and run the README's "Adopt it" commands exactly as written
- * (only the install line names the tarball instead of the registry, with the versions this
- * repository pins, so it works from npm's cache). Then the installed package's typings are checked
+ * (only the install line differs: tests talk only to 127.0.0.1, so the tarball and the versions
+ * this repository pins are installed with `npm ci --offline` from a lockfile derived from this
+ * repository's own, out of the npm cache that `npm ci` filled; see offline-lock.ts). Then the installed package's typings are checked
  * from an ES module consumer with tsc --strict, importing "tollgate" must not load cdktf, and the
  * schemas are importable as `tollgate/schemas/*.json`. Runs on the built dist/ (`npm test` builds).
  */
@@ -12,9 +13,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, removeDir, tempDir } from "../helpers/project.js";
+import { writeOfflineLock } from "./offline-lock.js";
 
 const LONG = 900_000;
-const pkg = JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
+const pkg = JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as { version: string };
 const readme = await readFile(path.join(REPO, "README.md"), "utf8");
 
 /** The README's "Adopt it" section: its sh commands and its TypeScript policy. */
@@ -87,9 +89,8 @@ describe("Adopt it (README), against the packed tarball", () => {
         continue;
       }
       expect(line.startsWith("#"), `an unexpected comment line in the README: ${line}`).toBe(false);
-      const actual = line === install
-        ? `npm install --save-dev --prefer-offline --no-audit --no-fund '${tarball}' typescript@${pkg.devDependencies.typescript} @types/node@${pkg.devDependencies["@types/node"]}`
-        : line;
+      if (line === install) await writeOfflineLock(REPO, repo, tarball, ["typescript", "@types/node"]);
+      const actual = line === install ? "npm ci --offline --no-audit --no-fund" : line;
       results.push({ line, ran: await sh(actual, repo) });
     }
     const byLine = (prefix: string, nth = 0) => results.filter((r) => r.line.startsWith(prefix))[nth]!.ran;
@@ -140,13 +141,15 @@ describe("Adopt it (README), against the packed tarball", () => {
     await writeFile(path.join(consumer, "use.ts"), CONSUMER);
     await writeFile(path.join(consumer, "wrong.ts"), WRONG);
     const flags = "--noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext --types node";
-    const ok = await sh(`npx tsc ${flags} consumer/use.ts`, repo);
-    expect(ok.out).toBe("");
-    expect(ok.code).toBe(0);
-    const wrong = await sh(`npx tsc ${flags} consumer/wrong.ts`, repo);
-    expect(wrong.code).not.toBe(0);
-    expect(wrong.out).toMatch(/wrong\.ts\(\d+,\d+\): error TS2322/); // severity "fatal" is not a PolicySeverity
-    expect(wrong.out).toMatch(/wrong\.ts\(\d+,\d+\): error TS2339: Property 'nope' does not exist/);
+    // One tsc run over both files (loading the package's typings dominates): every error must be
+    // in wrong.ts, so use.ts — and the installed .d.ts files — type-check cleanly.
+    const both = await sh(`npx tsc ${flags} consumer/use.ts consumer/wrong.ts`, repo);
+    expect(both.code).not.toBe(0);
+    const errors = both.out.split("\n").filter((l) => /error TS\d+/.test(l));
+    expect(errors.length, both.out).toBe(2);
+    expect(errors.every((l) => l.startsWith("consumer/wrong.ts(")), both.out).toBe(true);
+    expect(both.out).toMatch(/wrong\.ts\(\d+,\d+\): error TS2322/); // severity "fatal" is not a PolicySeverity
+    expect(both.out).toMatch(/wrong\.ts\(\d+,\d+\): error TS2339: Property 'nope' does not exist/);
   }, LONG);
 
   it("importing tollgate loads no cdktf; the schemas are exported", async () => {

@@ -2,6 +2,7 @@
  * `tollgate policies`: the built-in policies and, with a project (--root, or found from the working
  * directory), its custom ones, with the severity tollgate.yaml gives each (or `off`).
  */
+import path from "node:path";
 import { loadProject } from "../model/loader.js";
 import { loadCustomPolicies } from "../policies/custom.js";
 import { policyDocsUrl } from "../policies/docs-url.js";
@@ -27,8 +28,10 @@ export async function policiesCommand(o: { format: string; root?: string }): Pro
   let settings: Record<string, unknown> = {};
   if (o.root !== undefined) {
     const { project, diagnostics } = await loadProject(o.root, { now: "2000-01-01" });
-    // Manifest problems do not matter here; tollgate.yaml's do (they decide what is listed).
-    const configProblems = diagnostics.filter((d) => d.severity === "error" && /(^|\/)tollgate\.yaml$/.test(d.file));
+    // Manifest problems do not matter here; tollgate.yaml's do (they decide what is listed), and so
+    // does a root that does not exist (listing only the built-ins would hide the typo).
+    const rootFile = path.resolve(o.root).split(path.sep).join("/");
+    const configProblems = diagnostics.filter((d) => d.severity === "error" && (/(^|\/)tollgate\.yaml$/.test(d.file) || d.file === rootFile));
     const loaded = configProblems.length ? { policies: [], diagnostics: configProblems } : await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)));
     if (loaded.diagnostics.length) {
       printDiagnostics(loaded.diagnostics);

@@ -90,6 +90,11 @@ describe("findings say how to fix them", () => {
     const bare = JSON.parse((await runCli(["policies", "--format", "json"], { cwd: path.dirname(root) })).stdout);
     expect(bare.some((p: any) => p.source === "custom")).toBe(false);
     expect(bare).toHaveLength(BUILTIN_POLICIES.length);
+    // A --root that does not exist is a typo to report, not an empty project.
+    const missing = await runCli(["policies", "--root", path.join(root, "no-such-folder")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toMatch(/no-such-folder:1:1 no-manifests project root does not exist/);
   }, 120_000);
 
   it("a custom policy's docsUrl must be http(s)", async () => {

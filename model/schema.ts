@@ -50,6 +50,8 @@ const count = z.number().int().nonnegative();
 /** host:port as Prometheus, Alertmanager and Kubernetes read it: a DNS name, IPv4 or [IPv6], and a port 1-65535. */
 export const HOST_PORT = "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]{2,45}\\]):(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$";
 const hostPort = z.string().max(300).regex(new RegExp(HOST_PORT), "must be host:port (a DNS name, IPv4 or [IPv6], and a port from 1 to 65535)");
+/** Longest exporter scrape interval: longer ones leave gaps past Prometheus' 5m lookback, so series go stale between scrapes. */
+export const MAX_SCRAPE_INTERVAL_MS = 120_000;
 const envVar = describe(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), "The name of an environment variable (never its value).");
 
 // ---------------------------------------------------------------- environments
@@ -78,7 +80,10 @@ export const Environment = z.strictObject({
         z
           .strictObject({
             address: describe(hostPort.optional(), "host:port where Prometheus reaches `tollgate serve` (default 127.0.0.1:9469)."),
-            scrapeInterval: describe(duration.optional(), "How often Prometheus probes each service through the exporter (default: the period of `schedule`, at most 2m)."),
+            scrapeInterval: describe(
+              duration.refine((v) => durationMs(v) <= MAX_SCRAPE_INTERVAL_MS, "must be at most 2m: longer scrape intervals make the probe series go stale between scrapes (Prometheus looks back 5m)").optional(),
+              "How often Prometheus probes each service through the exporter (default: the period of `schedule`, at most 2m).",
+            ),
           })
           .optional(),
         "Probe through the `tollgate serve` exporter, scraped by Prometheus, instead of the cron probe job (docs/probes.md).",

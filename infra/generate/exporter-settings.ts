@@ -5,11 +5,9 @@
  */
 import { Cron } from "croner";
 import { durationMs, formatDuration } from "../../model/duration.js";
-import type { EnvironmentT } from "../../model/schema.js";
+import { MAX_SCRAPE_INTERVAL_MS, type EnvironmentT } from "../../model/schema.js";
 
 export const DEFAULT_EXPORTER_ADDRESS = "127.0.0.1:9469";
-/** Longer scrape intervals make Prometheus mark series stale between scrapes (5 minute lookback). */
-export const MAX_SCRAPE_INTERVAL_MS = 120_000;
 const FALLBACK_PERIOD_MS = 60_000;
 
 export interface ExporterSettings {

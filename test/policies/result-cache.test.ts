@@ -175,7 +175,7 @@ describe("result cache", () => {
     // One byte flipped in each entry's body: both are misses, the run evaluates afresh and stores again.
     for (const f of await entries()) {
       const buf = await readFile(f);
-      buf[buf.length - 2] ^= 1;
+      buf[buf.length - 2] = buf[buf.length - 2]! ^ 1;
       await writeFile(f, buf);
     }
     const flipped = await run(root, args);

@@ -67,7 +67,11 @@ export class ResultCache {
     const config = await readConfig(root);
     const state: Lookup = { startedAt, configHash: config.hash };
     const plan = (await this.read(this.planFile(config.hash), `plan ${config.hash}`))?.value as Plan | undefined;
-    if (plan && Array.isArray(plan.manifests)) state.before = await digestInputs(root, displayBase, plan, config, this.cacheDir);
+    try {
+      if (plan && Array.isArray(plan.manifests)) state.before = await digestInputs(root, displayBase, plan, config, this.cacheDir);
+    } catch {
+      /* an input that cannot be hashed is a miss: the run reports it */
+    }
     return state;
   }
 

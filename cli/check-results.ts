@@ -102,7 +102,7 @@ export async function evaluateCached(root: string, displayBase: string, ctx: Eva
       return {
         entry, diagnostics: [], cached: true,
         store: async (_html, rendered) => {
-          if (outputParts && rendered) stats((await results.add(state, outputParts, metaOf(entry), rendered.map((t) => Buffer.from(t)))) ? "outputs stored" : "outputs not stored");
+          if (outputParts && rendered) stats((await results.add(state, outputParts, metaOf(entry), rendered)) ? "outputs stored" : "outputs not stored");
         },
       };
     }
@@ -120,9 +120,9 @@ export async function evaluateCached(root: string, displayBase: string, ctx: Eva
         if (results) stats("result not stored");
         return;
       }
-      const variants: { parts: Record<string, string>; value: unknown; blobs?: Buffer[] }[] = [{ parts: { ...parts, html: "" }, value: entry }];
+      const variants: { parts: Record<string, string>; value: unknown; blobs?: (string | Buffer)[] }[] = [{ parts: { ...parts, html: "" }, value: entry }];
       if (variant && html) variants.push({ parts, value: { ...entry, html } });
-      if (outputParts && rendered) variants.push({ parts: outputParts, value: metaOf(entry), blobs: rendered.map((t) => Buffer.from(t)) });
+      if (outputParts && rendered) variants.push({ parts: outputParts, value: metaOf(entry), blobs: rendered });
       stats((await results.store(root, displayBase, state, planOf(project.config), variants)) ? "result stored" : "result not stored");
     },
   };

@@ -8,14 +8,13 @@
  * Entries hold only what the report holds, which never contains a secret value; a run with a
  * `secret-value` diagnostic or without a report (exit 2) is never stored. An entry names its format,
  * version and key and carries the length and SHA-256 of its body: anything else (corrupt, truncated,
- * foreign, another version) is a miss, never an error. Writes are atomic; the folder is bounded
+ * foreign, another version) is a miss, never an error. Writes are atomic (temporary sibling + rename); the folder is bounded
  * (least recently used entries beyond MAX_ENTRIES or MAX_BYTES are removed, only files named like
  * Tollgate's own).
  */
-import { createHash } from "node:crypto";
-import { readdir, readFile, rm, stat, utimes } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
-import { writeFileAtomic } from "../util/atomic-write.js";
 import { digestInputs, readConfig, type InputDigest, type Plan } from "./result-inputs.js";
 
 /** Bumped whenever what an entry holds changes shape. */
@@ -83,7 +82,7 @@ export class ResultCache {
   }
 
   /** Adds an entry for inputs that were just hashed and found unchanged (outputs rendered from a stored result). */
-  async add(state: Lookup, parts: Record<string, string>, value: unknown, blobs: Buffer[] = []): Promise<boolean> {
+  async add(state: Lookup, parts: Record<string, string>, value: unknown, blobs: (string | Buffer)[] = []): Promise<boolean> {
     if (!state.before) return false;
     try {
       const key = this.key(parts, state.before.digest);
@@ -99,7 +98,7 @@ export class ResultCache {
    * Stores a cold run's result under each of `variants` (option sets it answers). Skipped when an
    * input changed while the run read it (config bytes, digest before/after, modification times).
    */
-  async store(root: string, displayBase: string, state: Lookup, plan: Plan, variants: { parts: Record<string, string>; value: unknown; blobs?: Buffer[] }[]): Promise<boolean> {
+  async store(root: string, displayBase: string, state: Lookup, plan: Plan, variants: { parts: Record<string, string>; value: unknown; blobs?: (string | Buffer)[] }[]): Promise<boolean> {
     try {
       const config = await readConfig(root);
       if (config.hash !== state.configHash) return false;
@@ -118,11 +117,30 @@ export class ResultCache {
     }
   }
 
-  private async write(file: string, key: string, value: unknown, blobs: Buffer[] = []): Promise<void> {
-    const parts = [Buffer.from(JSON.stringify(value), "utf8"), ...blobs];
-    const body = Buffer.concat(parts);
-    const header = JSON.stringify({ tollgate: "result-cache", format: RESULT_FORMAT, version: this.version, key, parts: parts.map((p) => p.length), sha256: sha256(body) });
-    await writeFileAtomic(file, Buffer.concat([Buffer.from(`${header}\n`), body]));
+  /**
+   * Header line, then the parts, written to a temporary sibling and renamed into place. Parts are
+   * written as they are (a rendered output is a string of tens of MB at 50k secrets: no copies).
+   */
+  private async write(file: string, key: string, value: unknown, blobs: (string | Buffer)[] = []): Promise<void> {
+    const parts = [JSON.stringify(value), ...blobs];
+    const hash = createHash("sha256");
+    for (const p of parts) hash.update(p);
+    const header = JSON.stringify({ tollgate: "result-cache", format: RESULT_FORMAT, version: this.version, key, parts: parts.map((p) => (typeof p === "string" ? Buffer.byteLength(p) : p.length)), sha256: hash.digest("hex") });
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      const fh = await open(tmp, "wx");
+      try {
+        await fh.writeFile(`${header}\n`);
+        for (const p of parts) await fh.writeFile(p);
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
   }
 
   /** The entry stored under `key`, or undefined for anything that is not exactly such an entry. */

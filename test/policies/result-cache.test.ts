@@ -12,6 +12,7 @@ import { cp, mkdir, readdir, readFile, rename, rm, symlink, utimes, writeFile } 
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MAX_ENTRIES, ResultCache } from "../../cli/result-cache.js";
+import { digestInputs, readConfig } from "../../cli/result-inputs.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli, tempDir, type CliResult } from "../helpers/project.js";
 import { secretFixtures } from "../security/secrets-fixtures.js";
 
@@ -273,5 +274,31 @@ describe("result cache", () => {
     expect(await cache.get(state, { n: "0" })).toBeUndefined();
     // Another version reads nothing of this one.
     expect(await new ResultCache(dir, "1.0.1").get(state, { n: String(MAX_ENTRIES + 4) })).toBeUndefined();
+  });
+
+  it("the inputs' digest: stable, and changed by a nested manifest, a link out of the root with the same bytes, or the folder paths are shown from", async () => {
+    const root = await org();
+    const outside = track(await tempDir());
+    const plan = { manifests: ["manifests", "secrets-manifest"], waivers: "waivers.yaml", customPolicies: "policies-local" };
+    const skip = path.join(root, "node_modules/.cache/tollgate");
+    const digest = async (base = root) => (await digestInputs(root, base, plan, await readConfig(root), skip)).digest;
+    const first = await digest();
+    expect(await digest()).toBe(first);
+    await mkdir(path.join(root, "manifests/deep/er"), { recursive: true });
+    await writeFile(path.join(root, "manifests/deep/er/x.yaml"), "channels: {}\n");
+    const nested = await digest();
+    expect(nested).not.toBe(first);
+    await writeFile(path.join(root, "manifests/deep/er/notes.txt"), "not a manifest\n");
+    expect(await digest()).toBe(nested); // the loader reads only *.yaml / *.yml
+    // The same bytes through a link to outside the root: the loader refuses it, so it must not hit.
+    await cp(path.join(root, "waivers.yaml"), path.join(outside, "waivers.yaml"));
+    await rename(path.join(root, "waivers.yaml"), path.join(root, "waivers.orig"));
+    await symlink(path.join(outside, "waivers.yaml"), path.join(root, "waivers.yaml"));
+    const linked = await digest();
+    expect(linked).not.toBe(nested);
+    await rm(path.join(root, "waivers.yaml"));
+    await rename(path.join(root, "waivers.orig"), path.join(root, "waivers.yaml"));
+    expect(await digest()).toBe(nested);
+    expect(await digest(path.join(root, "manifests"))).not.toBe(nested);
   });
 });

@@ -7,9 +7,10 @@
  * the folder stays bounded. Hits are observed through TOLLGATE_CACHE_STATS=1, whose lines are
  * removed before outputs are compared.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cp, mkdir, readdir, readFile, rename, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { MAX_ENTRIES, ResultCache } from "../../cli/result-cache.js";
 import { digestInputs, readConfig } from "../../cli/result-inputs.js";
@@ -300,5 +301,28 @@ describe("result cache", () => {
     await rename(path.join(root, "waivers.orig"), path.join(root, "waivers.yaml"));
     expect(await digest()).toBe(nested);
     expect(await digest(path.join(root, "manifests"))).not.toBe(nested);
+  });
+
+  it("a warm run loads neither the loader nor zod, yaml or secretlint (it hashes bytes and replays)", async () => {
+    const root = await org();
+    const args = ["check", "--now", NOW, "--format", "json", "--cache", "--fail-on", "never"];
+    await run(root, args);
+    const dir = track(await tempDir());
+    const log = path.join(dir, "resolved.txt");
+    await writeFile(path.join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }\n`);
+    await writeFile(path.join(dir, "record.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(path.join(dir, "hooks.mjs")).href)});\n`);
+    const modules = async (extra: string[]) => {
+      await writeFile(log, "");
+      const r = spawnSync(process.execPath, ["--import", pathToFileURL(path.join(dir, "record.mjs")).href, path.join(REPO, "bin/tollgate.js"), ...args, ...extra], { cwd: root, encoding: "utf8", env: { ...process.env, ...STATS, NO_COLOR: "1" } });
+      expect(r.status, r.stderr).toBe(0);
+      return { said: r.stderr, loaded: (await readFile(log, "utf8")).split("\n") };
+    };
+    const heavy = (loaded: string[]) => loaded.filter((u) => /\/node_modules\/(zod|yaml|@secretlint)\/|\/model\/loader\.|\/policies\/engine\./.test(u));
+    const warm = await modules([]);
+    expect(warm.said).toContain("outputs hit");
+    expect(heavy(warm.loaded)).toEqual([]);
+    // The recorder sees them when the run does evaluate.
+    const cold = await modules(["--no-cache"]);
+    expect(heavy(cold.loaded).length).toBeGreaterThan(0);
   });
 });

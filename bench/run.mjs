@@ -12,6 +12,7 @@ import { generate } from "./generate.mjs";
 import { exporterBench } from "./exporter.mjs";
 import { startupBench, startupMarkdown, synthBench, synthMarkdown } from "./synth.mjs";
 import { bigFileBench, parseMarkdown, parseRatios, parseRows } from "./parse-bench.mjs";
+import { resultCacheBench, resultCacheMarkdown } from "./result-cache.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
@@ -160,6 +161,7 @@ const started = Date.now();
 const results = { date: NOW, node: process.version, platform: `${process.platform} ${process.arch}`, quick: QUICK, scale: [], synth: [], probe: null, startup: null };
 try {
   for (const size of SIZES) results.scale.push(await scaleBench(size, 3));
+  results.resultCache = await resultCacheBench(SIZES, { runs: 3, log });
   if (!QUICK) results.bigFile = await bigFileBench(measure, work, { now: NOW, runs: 3 });
   if (!process.env.BENCH_SIZES) results.synth = await synthBench(SYNTH_SIZES);
   if (!process.env.BENCH_SIZES) {
@@ -184,6 +186,7 @@ const md = [
   ...results.scale.map((r) => `| ${r.secrets.toLocaleString("en")} (${r.services.toLocaleString("en")}) | ${r.floor.medianMs} ms, ${r.floor.peakRssMb} MB | ${r.validate.medianMs} ms, ${r.validate.peakRssMb} MB | ${r.ratios.validateVsFloor} | ${r.checkAll.medianMs} ms, ${r.checkAll.peakRssMb} MB | ${r.ratios.checkVsFloor} | ${r.checkFive.medianMs} ms, ${r.checkFive.peakRssMb} MB | ${r.spectral.medianMs} ms, ${r.spectral.peakRssMb} MB | ${r.ratios.spectralVsTollgate} | ${r.ajv.medianMs} ms, ${r.ajv.peakRssMb} MB | ${r.sameFindings.equal ? `yes (${r.sameFindings.tollgate})` : "NO"} |`),
   "",
   parseMarkdown(results),
+  ...resultCacheMarkdown(results.resultCache),
   ...synthMarkdown(results.synth),
   "## Probe throughput",
   "",

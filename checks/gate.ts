@@ -17,7 +17,7 @@ export interface GateResult {
   reasons: string[];
 }
 
-export function gate(report: Report, opts: GateOptions, comparison?: Comparison): GateResult {
+export function gate(report: Pick<Report, "summary" | "score">, opts: GateOptions, comparison?: Comparison): GateResult {
   const reasons: string[] = [];
   const { errors, warnings } = report.summary;
   if (opts.failOn === "error" && errors > 0) reasons.push(`${errors} error finding${errors === 1 ? "" : "s"} (--fail-on error)`);

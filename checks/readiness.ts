@@ -1,9 +1,4 @@
 /** load → validate → policies → score in one call, for check, synth's production gate and forecast. */
-import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject, type Project } from "../model/loader.js";
@@ -11,8 +6,9 @@ import type { CacheStats } from "../model/parse-cache.js";
 import { loadCustomPolicies } from "../policies/custom.js";
 import { evaluate, type Report } from "../policies/engine.js";
 import { BUILTIN_POLICIES } from "../policies/registry.js";
+import { atRef } from "./git-ref.js";
 
-const exec = promisify(execFile);
+export { GitRefError, repositoryRoot } from "./git-ref.js";
 
 export interface Assessment {
   project: Project;
@@ -58,33 +54,5 @@ async function assessLoaded(loaded: Awaited<ReturnType<typeof loadProject>>, opt
  * the working tree and index are never touched.
  */
 export async function assessAtRef(root: string, ref: string, opts: AssessOptions): Promise<Assessment> {
-  const absRoot = path.resolve(root);
-  let top: string;
-  try {
-    top = (await exec("git", ["-C", absRoot, "rev-parse", "--show-toplevel"])).stdout.trim();
-    await exec("git", ["-C", absRoot, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-  } catch {
-    throw new GitRefError(`cannot read git ref ${JSON.stringify(ref)} in ${root}`);
-  }
-  const rel = path.relative(top, absRoot);
-  const tmp = await mkdtemp(path.join(tmpdir(), "tollgate-base-"));
-  try {
-    const treeish = rel ? `${ref}:${rel.split(path.sep).join("/")}` : ref;
-    await exec("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", top, treeish, tmp], { maxBuffer: 1 << 30 });
-    return await assess(tmp, { ...opts, displayBase: tmp });
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-}
-
-export class GitRefError extends Error {}
-
-/** The repository root (git top level) holding `root`, else `root` itself, as an absolute path. */
-export async function repositoryRoot(root: string): Promise<string> {
-  const absRoot = path.resolve(root);
-  try {
-    return (await exec("git", ["-C", absRoot, "rev-parse", "--show-toplevel"])).stdout.trim() || absRoot;
-  } catch {
-    return absRoot;
-  }
+  return atRef(root, ref, (tmp) => assess(tmp, { ...opts, displayBase: tmp }));
 }

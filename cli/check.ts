@@ -1,14 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { gate, type GateOptions } from "../checks/gate.js";
-import { assess, assessAtRef, GitRefError, repositoryRoot } from "../checks/readiness.js";
+import { atRef, GitRefError, repositoryRoot } from "../checks/git-ref.js";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { createProgress, getVerbosity, progressEnabled, type Progress } from "../util/progress.js";
-import { inputErrorReport, type Report } from "../policies/engine.js";
+import type { Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
 import { CHECK_FORMATS, reporterFor, type CheckFormat } from "../policies/reporters/registry.js";
-import { reportCacheStats, resolveCache } from "./cache-option.js";
-import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
+import { resolveCache } from "./cache-option.js";
+import pc from "picocolors";
+import { evaluateCached, type RenderSpec } from "./check-results.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorEnabled, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 
 const FORMATS = CHECK_FORMATS;
 type Target = FormatTarget<CheckFormat>;
@@ -66,6 +68,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
     if (!diagnostics || e instanceof OutputError) throw e instanceof OutputError ? e.cause : e;
     printDiagnostics(diagnostics);
     // Standard-output text would repeat what was just printed; every other target is written.
+    const { inputErrorReport } = await import("../policies/engine.js");
     await writeOutputs(o, formats.filter((t) => t.file || t.format !== "text"), inputErrorReport(diagnostics, { now, ...(o.env ? { env: o.env } : {}), version: version() }), undefined);
     return EXIT_INPUT;
   }
@@ -93,10 +96,21 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   let started = Date.now();
   progress.update(0, steps, "loading and evaluating the manifests");
   const cache = await resolveCache(o);
-  const { project, report, diagnostics, cacheStats } = await assess(o.root, { now, ...(o.env ? { env: o.env } : {}), version: version(), cache });
-  reportCacheStats(cacheStats);
-  if (!report) throw new InputError(diagnostics);
-  verbose(`evaluated ${project.files.length} files, ${report.findings.length} findings in ${Date.now() - started} ms`);
+  const needsHtml = formats.some((t) => reporterFor(t.format).needs === "html");
+  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache };
+  // Outside PR mode each output depends only on the result and these settings: stored outputs are replayed.
+  const renders = cache && !o.base && !o.baseline ? await renderSpecs(o, formats) : undefined;
+  const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });
+  if (head.outputs) {
+    const { meta, texts } = head.outputs;
+    verbose(`replayed ${texts.length} outputs for ${meta.files} files, ${meta.findings} findings from the cache in ${Date.now() - started} ms`);
+    progress.done();
+    for (const [i, target] of formats.entries()) await emitOutput(target, texts[i]!);
+    return gateExit(gate(meta, gateOptions(o, meta.gate ?? undefined, minScore, maxDrop, false)));
+  }
+  if (!head.entry) throw new InputError(head.diagnostics);
+  const { report } = head.entry;
+  verbose(head.cached ? `reused the result for ${head.entry.files} files, ${report.findings.length} findings from the cache in ${Date.now() - started} ms` : `evaluated ${head.entry.files} files, ${report.findings.length} findings in ${Date.now() - started} ms`);
 
   let comparison: Comparison | undefined;
   if (o.base) {
@@ -104,19 +118,23 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
     progress.update(1, steps, `evaluating the base ${o.base}`);
     started = Date.now();
     try {
-      // The base's unchanged files have the same bytes, so they are cache hits too.
-      base = await assessAtRef(o.root, o.base, { now, ...(o.env ? { env: o.env } : {}), version: version(), cache });
-      reportCacheStats(base.cacheStats);
+      // The base uses the same cache: an entry from a check of the base branch answers it outright,
+      // and otherwise its unchanged files have the same bytes, so they are parse-cache hits.
+      base = await atRef(o.root, o.base, async (tmp) => {
+        const evaluated = await evaluateCached(tmp, tmp, context);
+        await evaluated.store();
+        return evaluated;
+      });
     } catch (e) {
       if (e instanceof GitRefError) throw new InputError([commandLine("git-error", `--base ${o.base}: ${e.message}`, "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.")]);
       throw e;
     }
-    if (!base.report && getVerbosity() !== "quiet") {
+    if (!base.entry && getVerbosity() !== "quiet") {
       progress.done();
       process.stderr.write(`tollgate: the manifests at ${o.base} do not load; comparing against an empty base\n`);
       printDiagnostics(base.diagnostics);
     }
-    comparison = compare(report, base.report ?? { findings: [], score: { percent: 0 }, scorecards: [] });
+    comparison = compare(report, base.entry?.report ?? { findings: [], score: { percent: 0 }, scorecards: [] });
     verbose(`evaluated the base ${o.base} in ${Date.now() - started} ms`);
   } else if (o.baseline) {
     comparison = compare(report, await readBaseline(o.baseline));
@@ -125,14 +143,24 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   // The line is erased before anything else reaches the terminal.
   progress.done();
   // Lazy: the graph layout (Graphviz wasm) and the forecast load only for --format html.
-  const html = formats.some((t) => reporterFor(t.format).needs === "html") ? await (await import("./html-input.js")).htmlInput(project, report, o.probeResults) : undefined;
-  await writeOutputs(o, formats, report, comparison, html);
-  const result = gate(report, gateOptions(o, project.config.gate, minScore, maxDrop, comparison !== undefined), comparison);
+  const html = !needsHtml ? undefined : head.entry.html ?? (head.project && (await (await import("./html-input.js")).htmlInput(head.project, report, o.probeResults)));
+  const rendered = await writeOutputs(o, formats, report, comparison, html, renders);
+  await head.store(html, rendered);
+  return gateExit(gate(report, gateOptions(o, head.entry.gate ?? undefined, minScore, maxDrop, comparison !== undefined), comparison));
+}
+
+function gateExit(result: { passed: boolean; reasons: string[] }): number {
   if (!result.passed) {
     process.stderr.write(`tollgate: gate failed: ${result.reasons.join("; ")}\n`);
     return EXIT_GATE;
   }
   return EXIT_OK;
+}
+
+/** What each target's bytes depend on besides the result (the colour decided as colorsFor decides it). */
+async function renderSpecs(o: CheckOptions, targets: Target[]): Promise<RenderSpec[]> {
+  const srcRoot = targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : "";
+  return targets.map((t) => ({ format: t.format, color: !t.file && colorEnabled(), explain: !!o.explain, quiet: getVerbosity() === "quiet", srcRoot }));
 }
 
 /**
@@ -147,14 +175,23 @@ export function gateOptions(o: Pick<CheckOptions, "failOn" | "failOnNew">, confi
   return { failOn, ...(score !== undefined ? { minScore: score } : {}), ...(o.failOnNew ? { failOnNew: true } : {}), ...(maxDrop !== undefined ? { maxDrop } : {}) };
 }
 
-async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput): Promise<void> {
-  const srcRoot = targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : undefined;
-  for (const target of targets) {
-    const text = await reporterFor(target.format).render({ report, colors: colorsFor(target), ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}) });
-    await emit(target, text).catch((e: unknown) => {
-      throw e instanceof UsageError ? new OutputError(e) : e;
-    });
+/** Renders and writes every target; returns what was written (the result cache may keep it). */
+async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput, specs?: RenderSpec[]): Promise<string[]> {
+  const srcRoot = specs ? specs[0]?.srcRoot || undefined : targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : undefined;
+  const written: string[] = [];
+  for (const [i, target] of targets.entries()) {
+    const colors = specs ? pc.createColors(specs[i]!.color) : colorsFor(target);
+    const text = await reporterFor(target.format).render({ report, colors, ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}) });
+    await emitOutput(target, text);
+    written.push(text);
   }
+  return written;
+}
+
+async function emitOutput(target: Target, text: string | Uint8Array): Promise<void> {
+  await emit(target, text).catch((e: unknown) => {
+    throw e instanceof UsageError ? new OutputError(e) : e;
+  });
 }
 
 async function readBaseline(file: string) {

@@ -61,7 +61,7 @@ export function parseFormats<F extends string>(values: string[] | undefined, cho
 }
 
 /** Standard output, or FILE through writeFileAtomic (`-` is standard output too). */
-export async function emit(target: { file?: string }, text: string): Promise<void> {
+export async function emit(target: { file?: string }, text: string | Uint8Array): Promise<void> {
   if (target.file) await writeFileAtomic(target.file, text);
   else process.stdout.write(text);
 }

@@ -8,7 +8,7 @@ import { EXIT_INPUT, UsageError, collect, version } from "./common.js";
 
 const rootOption = () => new Option("--root <dir>", "project root, the folder holding tollgate.yaml (default: the nearest one from the working directory up)");
 const nowOption = () => new Option("--now <date>", "evaluate as of this date, YYYY-MM-DD (default: today, UTC)");
-const cacheOption = () => new Option("--cache", "reuse parsed manifests from earlier runs (content-addressed; off by default)");
+const cacheOption = () => new Option("--cache", "reuse the results and parsed manifests of earlier runs (content-addressed; off by default)");
 const noCacheOption = () => new Option("--no-cache", "do not read or write the cache");
 const cacheLocationOption = () => new Option("--cache-location <dir>", "cache folder inside the project root (default: node_modules/.cache/tollgate)");
 

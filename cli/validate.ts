@@ -1,8 +1,17 @@
-import { loadProject } from "../model/loader.js";
+import type { Diagnostic } from "../model/diagnostics.js";
 import { createProgress, getVerbosity } from "../util/progress.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
 import { reportCacheStats, resolveCache } from "./cache-option.js";
-import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseFormats, parseNow } from "./common.js";
+import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseFormats, parseNow, version } from "./common.js";
+import { ResultCache, storable } from "./result-cache.js";
+
+/** What validate prints, and what its result-cache entry holds (only for a valid project). */
+interface Validated {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  files: number;
+  counts: string;
+}
 
 export interface ValidateOptions {
   root: string;
@@ -19,15 +28,33 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
   const cache = await resolveCache(opts);
   const progress = createProgress("tollgate validate: loading manifests");
   const started = Date.now();
-  let result;
+  const results = cache ? new ResultCache(cache.dir, version()) : undefined;
+  const parts = { command: "validate", now };
+  let result: Validated;
   try {
-    result = await loadProject(opts.root, { now, cache });
+    const state = results && (await results.prepare(opts.root, process.cwd()));
+    const hit = state && (await results!.get<Validated>(state, parts))?.value;
+    if (hit?.ok === true && Array.isArray(hit.diagnostics)) {
+      result = hit;
+      if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write("tollgate: cache: result hit\n");
+    } else {
+      const { loadProject } = await import("../model/loader.js");
+      const { project, diagnostics, ok, cacheStats } = await loadProject(opts.root, { now, cache });
+      reportCacheStats(cacheStats);
+      const m = project.model;
+      const counts = `${m.environments.size} environments, ${m.services.size} services, ${m.secrets.size} secrets, ${m.apis.size} APIs, ${m.webhooks.size} webhooks, ${m.alerts.size} alerts, ${m.channels.size} channels`;
+      result = { ok, diagnostics, files: project.files.length, counts };
+      if (results && state) {
+        const c = project.config;
+        const stored = ok && storable(diagnostics) && (await results.store(opts.root, process.cwd(), state, { manifests: c.manifests, waivers: c.waivers, customPolicies: c.customPolicies }, [{ parts, value: result }]));
+        if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write(`tollgate: cache: result ${stored ? "stored" : "not stored"}\n`);
+      }
+    }
   } finally {
     progress.done();
   }
-  const { project, diagnostics, ok, cacheStats } = result;
-  reportCacheStats(cacheStats);
-  if (getVerbosity() === "verbose") process.stderr.write(`tollgate: loaded ${project.files.length} files in ${Date.now() - started} ms\n`);
+  const { diagnostics, ok, files } = result;
+  if (getVerbosity() === "verbose") process.stderr.write(`tollgate: loaded ${files} files in ${Date.now() - started} ms\n`);
   for (const target of formats) {
     if (target.format === "json") {
       await emit(target, `${JSON.stringify({ ok, diagnostics }, null, 2)}\n`);
@@ -42,10 +69,8 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
       lines.push(`${pc.bold(`${escapeTerminal(d.file)}:${d.line}:${d.col}`)} ${color(d.code)} ${escapeTerminal(d.message)}`);
       lines.push(`  ${pc.dim("hint:")} ${escapeTerminal(d.hint)}`);
     }
-    const m = project.model;
     if (ok) {
-      const counts = `${m.environments.size} environments, ${m.services.size} services, ${m.secrets.size} secrets, ${m.apis.size} APIs, ${m.webhooks.size} webhooks, ${m.alerts.size} alerts, ${m.channels.size} channels`;
-      if (!quiet || target.file) lines.push(`${pc.green("✔")} ${project.files.length} file${project.files.length === 1 ? "" : "s"} valid: ${counts}`);
+      if (!quiet || target.file) lines.push(`${pc.green("✔")} ${files} file${files === 1 ? "" : "s"} valid: ${result.counts}`);
     } else {
       const errors = diagnostics.filter((d) => d.severity === "error").length;
       const warnings = diagnostics.length - errors;

@@ -24,14 +24,8 @@ export interface ParsedFile {
   data: unknown;
 }
 
-export function toPosix(p: string): string {
-  return p.split(path.sep).join("/");
-}
-
-export function display(r: { displayBase: string }, abs: string): string {
-  const rel = path.relative(r.displayBase, abs);
-  return toPosix(rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel);
-}
+export { display, toPosix } from "./display-path.js";
+import { display } from "./display-path.js";
 
 /** Reads, decodes, scans and parses one YAML file; returns undefined when nothing can be trusted. */
 export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): Promise<ParsedFile | undefined> {

@@ -9,7 +9,8 @@ import type { Dirent } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DiagnosticCode } from "./diagnostics.js";
-import { display, type ReaderConfig } from "./parse-file.js";
+import { display } from "./display-path.js";
+import type { ReaderConfig } from "./parse-types.js";
 import type { Location } from "./source-map.js";
 import { closest } from "./suggest.js";
 

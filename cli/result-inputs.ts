@@ -1,0 +1,134 @@
+/**
+ * Every input a `check`/`validate` run reads, hashed without loading the parser: the digest the
+ * result cache (cli/result-cache.ts) keys on. What is read is decided by tollgate.yaml, so the
+ * folders it names (the "plan") are recorded once per distinct config bytes by a cold run; a warm
+ * run then hashes the config, finds its plan, lists the manifest folders with the loader's own
+ * walk (model/project-paths.ts: same links, same refusals) and hashes every listed file, the
+ * waivers file and every file under the custom policy folder. An added, removed, renamed or
+ * changed file, a link pointing elsewhere, or any config byte gives another digest.
+ *
+ * Not covered (documented in the README): modules a custom policy imports from outside its folder
+ * (packages, `../shared.js`) and files under a `node_modules` folder inside it.
+ */
+import { createHash, type Hash } from "node:crypto";
+import type { Dirent } from "node:fs";
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import { display } from "../model/display-path.js";
+import { isInsideOrSame, listYaml, resolveConfigured, type PathReader } from "../model/project-paths.js";
+
+export const CONFIG_FILE = "tollgate.yaml";
+const DEFAULT_WAIVERS_FILE = "waivers.yaml";
+/** Several files are read at once, not all (a folder of 10,000 manifests must not exhaust descriptors). */
+const READ_BATCH = 64;
+
+/** What tollgate.yaml (with its defaults) says to read: a pure function of the config's bytes. */
+export interface Plan {
+  manifests: string[];
+  waivers?: string | undefined;
+  customPolicies?: string | undefined;
+}
+
+export interface InputDigest {
+  digest: string;
+  /** The newest modification time of a hashed file: a file changed during a run is not trusted. */
+  newestMtimeMs: number;
+}
+
+/** The config's bytes (or why there are none), read once per run. */
+export async function readConfig(root: string): Promise<{ bytes: Buffer; hash: string }> {
+  const file = path.join(path.resolve(root), CONFIG_FILE);
+  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => Buffer.from(`\u0000absent ${e?.code ?? "error"}`));
+  return { bytes, hash: createHash("sha256").update(bytes).digest("hex") };
+}
+
+/**
+ * The digest of everything the run reads under `root`. `displayBase` is where diagnostics' paths
+ * are relative to; `skip` (the cache folder) is never hashed.
+ */
+export async function digestInputs(root: string, displayBase: string, plan: Plan, config: { bytes: Buffer }, skip: string): Promise<InputDigest> {
+  const absRoot = path.resolve(root);
+  const realRoot = await realpath(absRoot).catch(() => absRoot);
+  const h = createHash("sha256");
+  const part = (...s: string[]) => h.update(`${s.join("\u0000")}\u0001`);
+  let newest = 0;
+  // Paths in the result are relative to the display base: the same project seen from elsewhere is another result.
+  part("display", path.resolve(displayBase) === absRoot ? "" : `${path.resolve(displayBase)}\u0000${absRoot}`);
+  const notes: string[] = [];
+  const reader: PathReader = { root: absRoot, realRoot, displayBase, maxBytes: 0, maxDepth: 0, out: { add: (code, loc, message) => notes.push(`${code} ${loc.file}:${loc.line}:${loc.col} ${message}`) } };
+  const loc = { file: CONFIG_FILE, line: 1, col: 1 };
+
+  part("config", await linkOf(path.join(absRoot, CONFIG_FILE), realRoot));
+  h.update(config.bytes);
+
+  const files: string[] = [];
+  const walked = new Set<string>();
+  for (const dir of plan.manifests) {
+    const abs = await resolveConfigured(reader, "manifests", dir, loc, { required: true, kind: "folder" });
+    if (abs) await listYaml(reader, abs, files, walked);
+  }
+  part("manifests", String(files.length));
+  for (let i = 0; i < files.length; i += READ_BATCH) {
+    const batch = files.slice(i, i + READ_BATCH);
+    const read = await Promise.all(batch.map(async (f) => ({ bytes: await readFile(f).catch(() => undefined), s: await stat(f).catch(() => undefined) })));
+    for (const [j, f] of batch.entries()) {
+      const { bytes, s } = read[j]!;
+      part("file", display(reader, f), bytes ? String(bytes.length) : "unreadable");
+      if (bytes) h.update(bytes);
+      if (s) newest = Math.max(newest, s.mtimeMs);
+    }
+  }
+
+  const waivers = path.resolve(absRoot, plan.waivers ?? DEFAULT_WAIVERS_FILE);
+  newest = Math.max(newest, await hashFile(h, "waivers", waivers, realRoot, display(reader, waivers)));
+  if (plan.customPolicies) {
+    const dir = path.resolve(absRoot, plan.customPolicies);
+    await resolveConfigured(reader, "customPolicies", plan.customPolicies, loc, { required: false, kind: "folder" });
+    newest = Math.max(newest, await hashTree(h, dir, dir, realRoot, path.resolve(skip), 0));
+  }
+  part("notes", ...notes);
+  return { digest: h.digest("hex"), newestMtimeMs: newest };
+}
+
+/** Whether a path is a link and where it resolves (relative to the root), or why not. */
+async function linkOf(file: string, realRoot: string): Promise<string> {
+  try {
+    const l = await lstat(file);
+    if (!l.isSymbolicLink()) return "plain";
+    const real = await realpath(file);
+    return isInsideOrSame(real, realRoot) ? `link ${path.relative(realRoot, real)}` : "link outside";
+  } catch (e) {
+    return `error ${(e as NodeJS.ErrnoException)?.code ?? ""}`;
+  }
+}
+
+async function hashFile(h: Hash, kind: string, file: string, realRoot: string, name: string): Promise<number> {
+  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => `unreadable ${e?.code ?? ""}`);
+  h.update(`${kind}\u0000${name}\u0000${await linkOf(file, realRoot)}\u0000${typeof bytes === "string" ? bytes : String(bytes.length)}\u0001`);
+  if (typeof bytes !== "string") h.update(bytes);
+  const s = await stat(file).catch(() => undefined);
+  return s ? s.mtimeMs : 0;
+}
+
+/** Every file under a custom policy folder (their helpers too), except node_modules and the cache. */
+async function hashTree(h: Hash, top: string, dir: string, realRoot: string, skip: string, depth: number): Promise<number> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    h.update(`tree ${dir} ${(e as NodeJS.ErrnoException)?.code ?? ""}\u0001`);
+    return 0;
+  }
+  let newest = 0;
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const abs = path.join(dir, e.name);
+    // Transpiled TypeScript policies live next to their source for the length of a run (policies/custom-import.ts).
+    if (abs === skip || e.name === "node_modules" || /^\..*\.tollgate\.mjs$/.test(e.name)) continue;
+    if (e.isDirectory()) {
+      h.update(`dir ${path.relative(top, abs)}\u0001`);
+      if (depth < 16) newest = Math.max(newest, await hashTree(h, top, abs, realRoot, skip, depth + 1));
+    } else newest = Math.max(newest, await hashFile(h, "policy", abs, realRoot, path.relative(top, abs)));
+  }
+  return newest;
+}

@@ -12,7 +12,9 @@
 //   custom-run.ts start `parse-worker.js`/`custom-worker.js` from their own module's folder.
 // - The library export (dist/index.js, what custom policies import) is tsc's output, not this.
 import { build } from "esbuild";
+import { readFile } from "node:fs/promises";
 import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,7 +24,7 @@ export const OUT_DIR = path.join(ROOT, "dist", "bundle");
 const ENTRIES = { "main": "dist/cli/main.js", "parse-worker": "dist/model/parse-worker.js", "custom-worker": "dist/policies/custom-worker.js" };
 
 /** Packages copied into the bundle (with their own dependencies): the hot path of check/validate. */
-export const INLINE = new Set(["commander", "picocolors", "zod", "yaml", "@secretlint/core", "@secretlint/secretlint-rule-preset-recommend", "croner", "cronstrue"]);
+export const INLINE = new Set(["commander", "picocolors", "zod", "yaml", "@secretlint/core", "@secretlint/secretlint-rule-preset-recommend", "croner"]);
 
 const packageOf = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 
@@ -55,6 +57,27 @@ const quietSecretlintProfiler = {
   },
 };
 
+/**
+ * `import { z } from "zod"` takes zod's `z`, a namespace object re-exported from
+ * zod/v4/classic/external.js, which esbuild cannot tree-shake: every locale and the JSON Schema
+ * converters came along (455 kB minified, most of the parse time of a check). Importing that module
+ * as a namespace directly is the same object, and esbuild keeps only what is used (~95 kB).
+ * Any other form of zod import is left alone (correct, only bigger); test/package/bundle.test.ts
+ * checks the locales stay out.
+ */
+const ZOD_CLASSIC = path.join(path.dirname(createRequire(import.meta.url).resolve("zod/package.json")), "v4", "classic", "external.js");
+const shakeableZod = {
+  name: "tollgate-shakeable-zod",
+  setup(b) {
+    const ownDist = new RegExp(`^${(path.join(ROOT, "dist") + path.sep).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*\\.js$`);
+    b.onLoad({ filter: ownDist }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes('import { z } from "zod";')) return undefined;
+      return { contents: source.replaceAll('import { z } from "zod";', `import * as z from ${JSON.stringify(ZOD_CLASSIC)};`), loader: "js", resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 /** esbuild options; `write: false` gives the same bytes in memory (the freshness test compares them). */
 export function bundleOptions({ write = true } = {}) {
   return {
@@ -68,13 +91,11 @@ export function bundleOptions({ write = true } = {}) {
     target: "node20.19",
     chunkNames: "[name]-[hash]",
     minify: true,
-    keepNames: true,
     legalComments: "none",
-    charset: "utf8",
     metafile: true,
     write,
     logLevel: "warning",
-    plugins: [quietSecretlintProfiler, externals],
+    plugins: [shakeableZod, quietSecretlintProfiler, externals],
     // Inlined CommonJS packages call require() for Node's built-ins; ESM has no require of its own.
     banner: { js: 'import{createRequire as __tollgateRequire}from"node:module";const require=__tollgateRequire(import.meta.url);' },
   };

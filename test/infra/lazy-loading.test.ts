@@ -1,6 +1,6 @@
 /**
  * Start-up: `check` and `validate` must not load what only other commands need (cdktf and its
- * providers, the MCP SDK, prom-client, Graphviz, ajv, the Grafana SDK). Each CLI run here records
+ * providers, the MCP SDK, prom-client, Graphviz, ajv, the Grafana SDK, cronstrue). Each CLI run here records
  * every module Node resolves, through a module hook, in a child process; `synth` must load cdktf,
  * which shows the recorder sees what it should. The CLI runs the bundle (scripts/bundle.mjs): a
  * bundle file the run loads counts as loading every module esbuild put in it, so a heavy package
@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { freshBundle } from "../helpers/bundle.js";
 import { BIN, NOW, REPO, removeDir, tempDir } from "../helpers/project.js";
 
-const HEAVY = ["cdktf", "@cdktf/", "constructs", "@modelcontextprotocol/sdk", "prom-client", "@hpcc-js/wasm-graphviz", "ajv", "@grafana/grafana-foundation-sdk"];
+const HEAVY = ["cdktf", "@cdktf/", "constructs", "@modelcontextprotocol/sdk", "prom-client", "@hpcc-js/wasm-graphviz", "ajv", "@grafana/grafana-foundation-sdk", "cronstrue"];
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -80,7 +80,7 @@ describe("lazy loading keeps check and validate lean", () => {
     expect(new Set(files.filter((f) => BUNDLE_FILE.test(f))).size).toBeLessThan(40);
   }, 120_000);
 
-  it("check and validate load none of cdktf, the MCP SDK, prom-client, Graphviz, ajv or the Grafana SDK", async () => {
+  it("check and validate load none of cdktf, the MCP SDK, prom-client, Graphviz, ajv, the Grafana SDK or cronstrue", async () => {
     for (const args of [["check", "--now", NOW], ["check", "--now", NOW, "--format", "json"], ["validate", "--now", NOW]]) {
       const loaded = await packagesLoadedBy(args);
       expect(loaded.has("yaml"), `${args.join(" ")} loads its parser`).toBe(true);
@@ -92,7 +92,7 @@ describe("lazy loading keeps check and validate lean", () => {
     const out = path.join(await tempDir("tollgate-lazy-out-"), "out");
     dirs.push(path.dirname(out));
     const loaded = await packagesLoadedBy(["synth", "--env", "staging", "--now", NOW, "--out", out]);
-    expect(heavyIn(loaded)).toEqual(expect.arrayContaining(["cdktf", "constructs", "@grafana/grafana-foundation-sdk"]));
+    expect(heavyIn(loaded)).toEqual(expect.arrayContaining(["cdktf", "constructs", "@grafana/grafana-foundation-sdk", "cronstrue"]));
   }, 120_000);
 
   it("check loads only the reporter of the format asked for", async () => {

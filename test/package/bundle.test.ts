@@ -29,6 +29,20 @@ describe("the CLI bundle", () => {
     for (const entry of ["main.js", "parse-worker.js", "custom-worker.js"]) expect(files.has(entry), entry).toBe(true);
   }, 120_000);
 
+  it("keeps only the zod it uses: no locale but English", async () => {
+    // scripts/bundle.mjs imports zod's classic API as a namespace so esbuild can tree-shake it; an
+    // import form it does not rewrite brings back all of zod (correct, but ~4x the parse time).
+    const modules = [...(await freshBundle()).inputs.values()].flat().filter((m) => m.includes("node_modules/zod/"));
+    expect(modules.some((m) => m.endsWith("zod/v4/core/schemas.js"))).toBe(true);
+    expect(modules.filter((m) => /zod\/v4\/locales\/(?!en\.js)/.test(m))).toEqual([]);
+  }, 120_000);
+
+  it("replaces secretlint's profiler (marks kept forever) with one that does nothing", async () => {
+    const modules = [...(await freshBundle()).inputs.values()].flat();
+    expect(modules.some((m) => m.includes("node_modules/@secretlint/core/"))).toBe(true);
+    expect(modules.filter((m) => m.includes("@secretlint/profiler"))).toEqual([]);
+  }, 120_000);
+
   it("parses in worker threads from the bundle exactly as on the main thread", async () => {
     // check locates its findings through the workers' documents; the reference organization fails its gate (exit 1).
     const args = ["check", "--now", NOW, "--format", "json"];

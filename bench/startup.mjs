@@ -5,7 +5,7 @@
 // usage: node bench/startup.mjs [runs=9] [other checkout root ...]
 //   e.g. node bench/startup.mjs 9 /path/to/baseline-clone   (each root must be built)
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,11 +14,11 @@ const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NOW = "2026-11-24";
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-function once(work, root, args) {
+function once(work, root, args, script = path.join(root, "bin/tollgate.js")) {
   const out = path.join(work, `m-${process.hrtime.bigint()}.json`);
   return new Promise((resolve, reject) => {
     const spawned = performance.now();
-    const child = spawn(process.execPath, [path.join(HERE, "bench/measure.mjs"), out, path.join(root, "bin/tollgate.js"), ...args], { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [path.join(HERE, "bench/measure.mjs"), out, script, ...args], { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     let err = "";
     child.stderr.on("data", (d) => (err += d));
     child.on("error", reject);
@@ -40,8 +40,13 @@ export async function startupCompare(roots, { runs = 9 } = {}) {
     { label: "tollgate check (bundled organization)", args: (root) => ["check", "--root", root, "--now", NOW, "--format", `json=${path.join(work, "startup.json")}`], ok: 1 },
   ];
   const samples = new Map();
+  // The floor: Node itself running an empty module through the same harness.
+  const empty = path.join(work, "empty.mjs");
+  writeFileSync(empty, "");
   try {
     for (let i = 0; i < runs; i++) {
+      const floor = await once(work, HERE, [], empty);
+      samples.set("node, empty module\t(floor)", [...(samples.get("node, empty module\t(floor)") ?? []), floor]);
       for (const c of commands) {
         for (const root of roots) {
           const r = await once(work, root, c.args(root));

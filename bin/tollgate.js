@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs the compiled CLI so start-up stays fast. The published package ships dist/ (built by
-// `prepack`); in a clone, `npm run build` (or `npm test`) builds it.
+// Runs the bundled CLI (dist/bundle/main.js: a few files instead of ~300 modules, so start-up stays
+// fast). The published package ships it (built by `prepack`); in a clone, `npm run build` (or
+// `npm test`) builds it. Without the bundle (a tsc-only build), tsc's dist/cli/main.js runs.
 import { existsSync } from "node:fs";
-const main = new URL("../dist/cli/main.js", import.meta.url);
+const bundle = new URL("../dist/bundle/main.js", import.meta.url);
+const main = existsSync(bundle) ? bundle : new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(main)) {
   process.stderr.write("tollgate: the CLI is not built (dist/ is missing)\n  hint: run `npm run build` in the tollgate clone\n");
   process.exitCode = 2;

@@ -6,58 +6,19 @@
  * bundle file the run loads counts as loading every module esbuild put in it, so a heavy package
  * copied into an eagerly loaded chunk fails here just as an eager import does.
  */
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { freshBundle } from "../helpers/bundle.js";
-import { BIN, NOW, REPO, removeDir, tempDir } from "../helpers/project.js";
+import * as loaded from "../helpers/loaded-modules.js";
+import { BUNDLE_FILE } from "../helpers/loaded-modules.js";
+import { NOW, removeDir, tempDir } from "../helpers/project.js";
 
 const HEAVY = ["cdktf", "@cdktf/", "constructs", "@modelcontextprotocol/sdk", "prom-client", "@hpcc-js/wasm-graphviz", "ajv", "@grafana/grafana-foundation-sdk", "cronstrue"];
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-/** Every file a CLI run resolved (URLs and paths), ESM and CommonJS alike. */
-async function filesLoadedBy(args: string[]): Promise<string[]> {
-  const dir = await tempDir("tollgate-lazy-");
-  dirs.push(dir);
-  const log = path.join(dir, "resolved.txt");
-  writeFileSync(path.join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";
-export async function resolve(specifier, context, next) { const r = await next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }
-`);
-  // CommonJS requires made from CommonJS modules bypass the ESM hooks: read require.cache at exit too.
-  writeFileSync(path.join(dir, "record.mjs"), `import { register, createRequire } from "node:module";
-import { appendFileSync, writeFileSync } from "node:fs";
-writeFileSync(${JSON.stringify(log)}, "");
-register(${JSON.stringify(pathToFileURL(path.join(dir, "hooks.mjs")).href)});
-const require = createRequire(import.meta.url);
-process.on("exit", () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join("\\n") + "\\n"));
-`);
-  const r = spawnSync(process.execPath, ["--import", pathToFileURL(path.join(dir, "record.mjs")).href, BIN, ...args], { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  expect(r.status, r.stderr).not.toBeNull();
-  return readFileSync(log, "utf8").split("\n").filter(Boolean);
-}
-
-const BUNDLE_FILE = /\/dist\/bundle\/([^/]+\.js)$/;
-
-/** Every module a CLI run loaded: the files it resolved, each bundle file expanded to the modules esbuild put in it. */
-async function modulesLoadedBy(args: string[]): Promise<string[]> {
-  const { inputs } = await freshBundle();
-  const modules: string[] = [];
-  for (const line of await filesLoadedBy(args)) {
-    const name = line.match(BUNDLE_FILE)?.[1];
-    if (!name) {
-      modules.push(line);
-      continue;
-    }
-    const held = inputs.get(name);
-    expect(held, `${name} is not in a fresh build of the bundle: dist/bundle is stale (npm run build)`).toBeDefined();
-    modules.push(name, ...held!);
-  }
-  return modules;
-}
+const filesLoadedBy = async (args: string[]) => (await loaded.filesLoadedBy(args, { dirs })).files;
+const modulesLoadedBy = async (args: string[]) => (await loaded.modulesLoadedBy(args, { dirs })).modules;
 
 /** Packages (under node_modules) a CLI run resolved. */
 async function packagesLoadedBy(args: string[]): Promise<Set<string>> {

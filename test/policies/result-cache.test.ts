@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { MAX_ENTRIES, ResultCache } from "../../cli/result-cache.js";
 import { digestInputs, readConfig } from "../../cli/result-inputs.js";
+import { modulesLoadedBy } from "../helpers/loaded-modules.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli, tempDir, type CliResult } from "../helpers/project.js";
 import { secretFixtures } from "../security/secrets-fixtures.js";
 
@@ -307,17 +308,14 @@ describe("result cache", () => {
     const root = await org();
     const args = ["check", "--now", NOW, "--format", "json", "--cache", "--fail-on", "never"];
     await run(root, args);
-    const dir = track(await tempDir());
-    const log = path.join(dir, "resolved.txt");
-    await writeFile(path.join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }\n`);
-    await writeFile(path.join(dir, "record.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(path.join(dir, "hooks.mjs")).href)});\n`);
+    const made: string[] = [];
     const modules = async (extra: string[]) => {
-      await writeFile(log, "");
-      const r = spawnSync(process.execPath, ["--import", pathToFileURL(path.join(dir, "record.mjs")).href, path.join(REPO, "bin/tollgate.js"), ...args, ...extra], { cwd: root, encoding: "utf8", env: { ...process.env, ...STATS, NO_COLOR: "1" } });
+      const r = await modulesLoadedBy([...args, ...extra], { cwd: root, env: STATS, dirs: made });
+      for (const d of made.splice(0)) track(d);
       expect(r.status, r.stderr).toBe(0);
-      return { said: r.stderr, loaded: (await readFile(log, "utf8")).split("\n") };
+      return { said: r.stderr, loaded: r.modules };
     };
-    const heavy = (loaded: string[]) => loaded.filter((u) => /\/node_modules\/(zod|yaml|@secretlint)\/|\/model\/loader\.|\/policies\/engine\./.test(u));
+    const heavy = (loaded: string[]) => loaded.filter((u) => /(?:^|\/)node_modules\/(zod|yaml|@secretlint)\/|\/model\/loader\.|\/policies\/engine\./.test(u));
     const warm = await modules([]);
     expect(warm.said).toContain("outputs hit");
     expect(heavy(warm.loaded)).toEqual([]);

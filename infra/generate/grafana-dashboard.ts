@@ -7,12 +7,12 @@ import type { EnvContext } from "./context.js";
 import { panel } from "./grafana-panels.js";
 import { PanelRenderer } from "./grafana-template.js";
 import { ALL_VALUE, type DashboardSpec, type RowSpec } from "./grafana-queries.js";
-import { dashboardSpec } from "./grafana-spec.js";
+import { streamedDashboardSpec, type StreamedDashboardSpec } from "./grafana-spec.js";
 
 const ALL = { text: "All", value: "$__all" };
 
 /** The dashboard without its rows: variables, annotations and settings. */
-function dashboardHeader(spec: DashboardSpec): dashboard.DashboardBuilder {
+function dashboardHeader(spec: Omit<DashboardSpec, "rows">): dashboard.DashboardBuilder {
   const ds: dashboard.DataSourceRef = { type: "prometheus", uid: spec.datasourceUid };
   const tier = new dashboard.CustomVariableBuilder("tier")
     .label("Tier")
@@ -74,11 +74,12 @@ const WRAPPER_END = "\n  ]\n}".length;
  * and makes the skeleton (the header with `panels` in its place among the keys); every later row
  * is rendered from templates (grafana-template.ts) and placed on the grid by the same builder.
  */
-export function* dashboardChunks(spec: DashboardSpec): Generator<string> {
+export function* dashboardChunks(spec: StreamedDashboardSpec): Generator<string> {
   const b = dashboardHeader(spec);
   const ds: dashboard.DataSourceRef = { type: "prometheus", uid: spec.datasourceUid };
-  const [first, ...rest] = spec.rows;
-  if (!first) {
+  const rest = spec.rows[Symbol.iterator]();
+  const { value: first, done } = rest.next();
+  if (done) {
     yield `${JSON.stringify(b.build(), null, 2)}\n`;
     return;
   }
@@ -96,7 +97,8 @@ export function* dashboardChunks(spec: DashboardSpec): Generator<string> {
   yield firstText.slice(WRAPPER_START, firstText.length - WRAPPER_END);
   const renderer = new PanelRenderer(ds, b, panels);
   const out: string[] = [];
-  for (const row of rest) {
+  for (let r = rest.next(); !r.done; r = rest.next()) {
+    const row = r.value;
     id = renderer.row(row, id, out);
     yield* out;
     out.length = 0;
@@ -106,5 +108,5 @@ export function* dashboardChunks(spec: DashboardSpec): Generator<string> {
 
 /** The dashboard file's content: stable key order and a trailing newline, byte-identical per input. */
 export function dashboardJson(ctx: EnvContext): string {
-  return [...dashboardChunks(dashboardSpec(ctx))].join("");
+  return [...dashboardChunks(streamedDashboardSpec(ctx))].join("");
 }

@@ -38,12 +38,18 @@ export async function synthCommand(o: SynthCliOptions): Promise<number> {
 }
 
 async function synthWithProgress(o: SynthCliOptions, now: string, shards: number | undefined, progress: Progress): Promise<number> {
-  const { project, report, diagnostics } = await assess(o.root, { now, version: version() });
+  const assessed = await assess(o.root, { now, version: version() });
   progress.done(); // a clean line for the gate's messages; synthesis draws again
-  if (!report) {
-    printDiagnostics(diagnostics);
+  const { project } = assessed;
+  if (!assessed.report) {
+    printDiagnostics(assessed.diagnostics);
     return EXIT_INPUT;
   }
+  // The production gate: the same verdict for every production environment of the run.
+  const g = productionGate(assessed.report, project.config.gate?.production?.scorecards ?? ["secrets"]);
+  // The report (every finding of every policy) is not needed past the gate: let it go before
+  // synthesis allocates, so its memory is reused instead of adding to the peak.
+  assessed.report = undefined;
   const model = project.model;
   const all = [...model.environments.keys()];
   const wanted = o.env?.length ? o.env : all;
@@ -53,11 +59,9 @@ async function synthWithProgress(o: SynthCliOptions, now: string, shards: number
     return EXIT_INPUT;
   }
 
-  const scorecards = project.config.gate?.production?.scorecards ?? ["secrets"];
   const overrides: Record<string, GateOverride> = {};
   const refused: string[] = [];
   for (const e of wanted.filter((x) => model.environments.get(x)!.production)) {
-    const g = productionGate(report, scorecards);
     if (g.passed) continue;
     const failing = g.failing.map((f) => `${f.scorecard}/${f.category}`);
     if (o.force) {

@@ -21,47 +21,56 @@ export interface WrittenFile {
   bytes: number;
 }
 
-/** Characters collected before one write: big enough for few syscalls, small enough to stay lean. */
-const FLUSH_AT = 1 << 20;
+/** Bytes encoded before one write and hash update: few syscalls, and one buffer reused throughout. */
+const BUFFER_BYTES = 4 << 20;
+let scratch: Buffer | undefined;
 
+/**
+ * Strings are encoded into one reused buffer rather than each into a new one: `Buffer.from` of
+ * ~120 MB of dashboard text in fresh buffers cost more than rendering it (page faults and garbage).
+ */
 export function writeContent(file: string, content: FileContent, mode: number, onChunk?: () => void): WrittenFile {
   mkdirSync(path.dirname(file), { recursive: true });
   const sha = createHash("sha256");
   const md5 = createHash("md5");
   const fd = openSync(file, "w", mode);
+  const buf = (scratch ??= Buffer.allocUnsafe(BUFFER_BYTES));
   let bytes = 0;
-  const write = (buf: Uint8Array) => {
-    sha.update(buf);
-    md5.update(buf);
-    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
-    bytes += buf.length;
+  let used = 0;
+  const write = (b: Uint8Array) => {
+    sha.update(b);
+    md5.update(b);
+    for (let off = 0; off < b.length; ) off += writeSync(fd, b, off);
+    bytes += b.length;
+  };
+  const flush = () => {
+    if (used) write(buf.subarray(0, used));
+    used = 0;
   };
   const text = (t: string) => {
-    if (t) write(Buffer.from(t, "utf8"));
+    // A UTF-8 byte per UTF-16 unit, at most three: the exact length only when it might not fit.
+    if (used + t.length * 3 > buf.length && used + Buffer.byteLength(t, "utf8") > buf.length) {
+      flush();
+      onChunk?.();
+      if (t.length * 3 > buf.length && Buffer.byteLength(t, "utf8") > buf.length) {
+        write(Buffer.from(t, "utf8"));
+        return;
+      }
+    }
+    used += buf.write(t, used, "utf8");
   };
   try {
     if (typeof content === "string") text(content);
     else {
-      let pending: string[] = [];
-      let size = 0;
-      const flush = () => {
-        text(pending.join(""));
-        pending = [];
-        size = 0;
-        onChunk?.();
-      };
       for (const chunk of content) {
-        if (typeof chunk !== "string") {
+        if (typeof chunk === "string") text(chunk);
+        else {
           flush();
           write(chunk);
-          continue;
         }
-        pending.push(chunk);
-        size += chunk.length;
-        if (size >= FLUSH_AT) flush();
       }
-      flush();
     }
+    flush();
   } finally {
     closeSync(fd);
   }

@@ -11,7 +11,7 @@ import { alertmanagerConfig, routeExpectations, routeTestScript } from "../gener
 import { clientPolicies } from "../generate/client-policies.js";
 import { GRAFANA_PATHS, dashboardProvisioning, datasourceProvisioning } from "../generate/grafana.js";
 import { dashboardChunks } from "../generate/grafana-dashboard.js";
-import { dashboardSpec } from "../generate/grafana-spec.js";
+import { streamedDashboardSpec } from "../generate/grafana-spec.js";
 import { GeneratedFile } from "./generated-file.js";
 
 export interface EnvProps {
@@ -75,7 +75,7 @@ export class ClientPolicies extends Construct {
 export class GrafanaDashboards extends Construct {
   constructor(scope: Construct, id: string, { ctx, stagingDir }: EnvProps) {
     super(scope, id);
-    new GeneratedFile(this, "dashboard", { stagingDir, relativePath: GRAFANA_PATHS.dashboard(ctx.env), content: dashboardChunks(dashboardSpec(ctx)), kind: "grafana-dashboard" });
+    new GeneratedFile(this, "dashboard", { stagingDir, relativePath: GRAFANA_PATHS.dashboard(ctx.env), content: dashboardChunks(streamedDashboardSpec(ctx)), kind: "grafana-dashboard" });
     new GeneratedFile(this, "dashboard-provider", { stagingDir, relativePath: GRAFANA_PATHS.dashboards, content: dashboardProvisioning(ctx), kind: "grafana-provisioning" });
     new GeneratedFile(this, "datasource", { stagingDir, relativePath: GRAFANA_PATHS.datasources, content: datasourceProvisioning(ctx), kind: "grafana-provisioning" });
   }

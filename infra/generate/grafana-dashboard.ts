@@ -5,13 +5,14 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { EnvContext } from "./context.js";
 import { panel } from "./grafana-panels.js";
+import { PanelRenderer } from "./grafana-template.js";
 import { ALL_VALUE, type DashboardSpec, type RowSpec } from "./grafana-queries.js";
-import { dashboardSpec } from "./grafana-spec.js";
+import { streamedDashboardSpec, type StreamedDashboardSpec } from "./grafana-spec.js";
 
 const ALL = { text: "All", value: "$__all" };
 
 /** The dashboard without its rows: variables, annotations and settings. */
-function dashboardHeader(spec: DashboardSpec): dashboard.DashboardBuilder {
+function dashboardHeader(spec: Omit<DashboardSpec, "rows">): dashboard.DashboardBuilder {
   const ds: dashboard.DataSourceRef = { type: "prometheus", uid: spec.datasourceUid };
   const tier = new dashboard.CustomVariableBuilder("tier")
     .label("Tier")
@@ -66,27 +67,23 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
 const PANELS_KEY = '\n  "panels": [';
 const WRAPPER_START = `{${PANELS_KEY}\n`.length;
 const WRAPPER_END = "\n  ]\n}".length;
-/** Panels serialized at once: fewer, larger strings without holding the whole dashboard. */
-const BATCH = 256;
 
 /**
  * The dashboard file as chunks, byte-identical to `JSON.stringify(buildDashboard(spec), null, 2)`
- * plus a newline, without ever holding every panel: rows go through the same builder (which keeps
- * the grid position), and each batch of panels is serialized inside a `{ "panels": [...] }`
- * wrapper, which puts them at exactly the depth and indentation they have in the whole document.
- * The batch is encoded whole and the (ASCII) wrapper cut off the bytes: slicing the string first
- * cost as much as serializing it.
+ * plus a newline, without ever holding every panel. The first row goes through the SDK's builder
+ * and makes the skeleton (the header with `panels` in its place among the keys); every later row
+ * is rendered from templates (grafana-template.ts) and placed on the grid by the same builder.
  */
-export function* dashboardChunks(spec: DashboardSpec): Generator<string | Uint8Array> {
+export function* dashboardChunks(spec: StreamedDashboardSpec): Generator<string> {
   const b = dashboardHeader(spec);
   const ds: dashboard.DataSourceRef = { type: "prometheus", uid: spec.datasourceUid };
-  const [first, ...rest] = spec.rows;
-  if (!first) {
+  const rest = spec.rows[Symbol.iterator]();
+  const { value: first, done } = rest.next();
+  if (done) {
     yield `${JSON.stringify(b.build(), null, 2)}\n`;
     return;
   }
   let id = addRow(b, first, 0, ds);
-  // The first row created `panels` in its place among the keys; the rest of the shape is final.
   const dash = b.build();
   const panels = dash.panels!;
   dash.panels = [];
@@ -94,25 +91,22 @@ export function* dashboardChunks(spec: DashboardSpec): Generator<string | Uint8A
   const at = skeleton.indexOf(`${PANELS_KEY}]`);
   if (at < 0) throw new Error("bug: dashboard skeleton has no top-level panels");
   dash.panels = panels;
-  yield skeleton.slice(0, at) + PANELS_KEY;
-  let sep = "\n";
-  function* flush() {
-    const bytes = Buffer.from(JSON.stringify({ panels }, null, 2), "utf8");
-    panels.length = 0;
-    yield sep;
-    yield bytes.subarray(WRAPPER_START, bytes.length - WRAPPER_END);
-    sep = ",\n";
+  const firstText = JSON.stringify({ panels }, null, 2);
+  panels.length = 0;
+  yield `${skeleton.slice(0, at)}${PANELS_KEY}\n`;
+  yield firstText.slice(WRAPPER_START, firstText.length - WRAPPER_END);
+  const renderer = new PanelRenderer(ds, b, panels);
+  const out: string[] = [];
+  for (let r = rest.next(); !r.done; r = rest.next()) {
+    const row = r.value;
+    id = renderer.row(row, id, out);
+    yield* out;
+    out.length = 0;
   }
-  for (const row of rest) {
-    if (panels.length >= BATCH) yield* flush();
-    id = addRow(b, row, id, ds);
-  }
-  if (panels.length) yield* flush();
   yield `\n  ]${skeleton.slice(at + PANELS_KEY.length + 1)}\n`;
 }
 
 /** The dashboard file's content: stable key order and a trailing newline, byte-identical per input. */
 export function dashboardJson(ctx: EnvContext): string {
-  const parts = [...dashboardChunks(dashboardSpec(ctx))].map((c) => (typeof c === "string" ? Buffer.from(c, "utf8") : c));
-  return Buffer.concat(parts).toString("utf8");
+  return [...dashboardChunks(streamedDashboardSpec(ctx))].join("");
 }

@@ -5,12 +5,20 @@
 import { METRICS } from "../../model/metrics.js";
 import { servicesIn, type EnvContext } from "./context.js";
 import { overviewRow } from "./grafana-overview.js";
-import { TIER_VAR, grafanaUids, type DashboardSpec } from "./grafana-queries.js";
+import { TIER_VAR, grafanaUids, type DashboardSpec, type RowSpec } from "./grafana-queries.js";
 import { costRow, serviceRow } from "./grafana-services.js";
 
 export type { DashboardSpec, PanelSpec, QuerySpec, RowSpec } from "./grafana-queries.js";
 
 export function dashboardSpec(ctx: EnvContext): DashboardSpec {
+  const spec = streamedDashboardSpec(ctx);
+  return { ...spec, rows: [...spec.rows] };
+}
+
+/** The same dashboard with its rows made one at a time as they are read (synth writes them so). */
+export type StreamedDashboardSpec = Omit<DashboardSpec, "rows"> & { rows: Iterable<RowSpec> };
+
+export function streamedDashboardSpec(ctx: EnvContext): StreamedDashboardSpec {
   const uids = grafanaUids(ctx);
   const present = servicesIn(ctx);
   const byTier = new Map<string, string[]>();
@@ -30,6 +38,12 @@ export function dashboardSpec(ctx: EnvContext): DashboardSpec {
     datasourceUid: uids.datasource,
     tiers,
     serviceVariableQuery: `label_values(${METRICS.success}{env="${ctx.env}",service=~"${TIER_VAR}"}, service)`,
-    rows: [overviewRow(ctx), ...present.map((n) => serviceRow(ctx, n)), ...(cost ? [cost] : [])],
+    rows: rows(ctx, present, cost),
   };
+}
+
+function* rows(ctx: EnvContext, present: string[], cost: RowSpec | undefined): Generator<RowSpec> {
+  yield overviewRow(ctx);
+  for (const n of present) yield serviceRow(ctx, n);
+  if (cost) yield cost;
 }

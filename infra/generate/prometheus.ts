@@ -32,7 +32,16 @@ export function recordingRules(ctx: EnvContext) {
   ];
 }
 
-export function alertsFor(ctx: EnvContext): GeneratedAlert[] {
+const alertsCache = new WeakMap<EnvContext, GeneratedAlert[]>();
+
+/** The environment's generated alerts, made once per context (rules, their tests and the stack's count all ask). */
+export function alertsFor(ctx: EnvContext): readonly GeneratedAlert[] {
+  let list = alertsCache.get(ctx);
+  if (!list) alertsCache.set(ctx, (list = generateAlerts(ctx)));
+  return list;
+}
+
+function generateAlerts(ctx: EnvContext): GeneratedAlert[] {
   const { model, env } = ctx;
   const present = new Set(servicesIn(ctx));
   const out: GeneratedAlert[] = [];

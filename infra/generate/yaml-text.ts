@@ -63,8 +63,23 @@ function multiline(v: unknown): v is string {
 }
 
 class Writer {
-  readonly out: string[] = [];
+  /** Finished text in blocks of a few thousand lines: few long-lived strings for the collector to move. */
+  private readonly blocks: string[] = [];
+  private out: string[] = [];
   private readonly seen = new Set<object>();
+
+  private emit(line: string): void {
+    if (this.out.push(line) >= 4096) {
+      this.blocks.push(this.out.join(""));
+      this.out = [];
+    }
+  }
+
+  text(): string {
+    this.blocks.push(this.out.join(""));
+    this.out = [];
+    return this.blocks.join("");
+  }
 
   /** A collection that yaml would write as an anchor and alias if met twice. */
   enter(v: object): void {
@@ -82,7 +97,7 @@ class Writer {
       // key(k) first: it refuses keys whose rendering depends on depth, as viaYaml renders at the top.
       if (key(k) && multiline(v)) this.viaYaml({ [k]: v }, pad, lead);
       else {
-        this.out.push(`${lead}${key(k)}:`);
+        this.emit(`${lead}${key(k)}:`);
         this.nested(v, pad, " ");
       }
       lead = pad;
@@ -95,8 +110,8 @@ class Writer {
     let lead = first;
     for (const v of arr) {
       if (multiline(v)) this.viaYaml([v], pad, lead);
-      else if (isScalar(v)) this.out.push(`${lead}- ${item(v)}\n`);
-      else if (this.empty(v)) this.out.push(`${lead}- ${Array.isArray(v) ? "[]" : "{}"}\n`);
+      else if (isScalar(v)) this.emit(`${lead}- ${item(v)}\n`);
+      else if (this.empty(v)) this.emit(`${lead}- ${Array.isArray(v) ? "[]" : "{}"}\n`);
       else if (Array.isArray(v)) this.seq(v, `${pad}  `, `${lead}- `);
       else if (isPlainObject(v)) this.map(v, `${pad}  `, `${lead}- `);
       else throw new Fallback();
@@ -111,19 +126,19 @@ class Writer {
   private viaYaml(doc: unknown, pad: string, lead: string): void {
     const lines = stringify(doc, OPTIONS).split("\n");
     lines.pop();
-    this.out.push(`${lead}${lines[0]}\n`);
-    for (let i = 1; i < lines.length; i++) this.out.push(lines[i] ? `${pad}${lines[i]}\n` : "\n");
+    this.emit(`${lead}${lines[0]}\n`);
+    for (let i = 1; i < lines.length; i++) this.emit(lines[i] ? `${pad}${lines[i]}\n` : "\n");
   }
 
   /** The rest of a map entry's line (after "key:") and any lines below it. */
   private nested(v: unknown, pad: string, space: string): void {
-    if (isScalar(v)) this.out.push(`${space}${value(v)}\n`);
-    else if (this.empty(v)) this.out.push(`${space}${Array.isArray(v) ? "[]" : "{}"}\n`);
+    if (isScalar(v)) this.emit(`${space}${value(v)}\n`);
+    else if (this.empty(v)) this.emit(`${space}${Array.isArray(v) ? "[]" : "{}"}\n`);
     else if (Array.isArray(v)) {
-      this.out.push("\n");
+      this.emit("\n");
       this.seq(v, `${pad}  `, `${pad}  `);
     } else if (isPlainObject(v)) {
-      this.out.push("\n");
+      this.emit("\n");
       this.map(v, `${pad}  `, `${pad}  `);
     } else throw new Fallback();
   }
@@ -142,7 +157,7 @@ export function yamlTextFast(doc: unknown): string | undefined {
     if (Array.isArray(doc) && doc.length) w.seq(doc, "", "");
     else if (isPlainObject(doc) && Object.values(doc).some((x) => x !== undefined)) w.map(doc, "", "");
     else return undefined;
-    return w.out.join("");
+    return w.text();
   } catch (e) {
     if (e instanceof Fallback) return undefined;
     throw e;

@@ -170,7 +170,9 @@ class Parser {
       this.entry(child, p);
       return;
     }
-    const [value, node, end] = this.value(p, frame.depth + 1, frame.key, false);
+    const value = this.value(p, frame.depth + 1, frame.key, false);
+    const node = this.vNode;
+    const end = this.vEnd;
     this.trailing(end);
     frame.seq!.push(value);
     this.b.add(frame.pos, p, node);
@@ -205,7 +207,9 @@ class Parser {
       this.pending = { frame, key, entry: this.addKey(frame, key, p, null, -1) };
       return;
     }
-    const [value, node, end] = this.value(q, frame.depth + 1, key, false);
+    const value = this.value(q, frame.depth + 1, key, false);
+    const node = this.vNode;
+    const end = this.vEnd;
     this.trailing(end);
     this.addKey(frame, key, p, value, node);
   }
@@ -229,8 +233,12 @@ class Parser {
     return value;
   }
 
-  /** One value on the current line at p: [value, position header (collections) or -1, end offset]. */
-  private value(p: number, depth: number, key: string | undefined, flow: boolean): [unknown, number, number] {
+  /** Set by value(): the position header of a collection (else -1) and where the value ends (no tuple per value). */
+  private vNode = -1;
+  private vEnd = 0;
+
+  /** One value on the current line at p; its position header and end are left in vNode and vEnd. */
+  private value(p: number, depth: number, key: string | undefined, flow: boolean): unknown {
     const s = this.s;
     const c = s.charCodeAt(p);
     if (c === 91 || c === 123) {
@@ -242,7 +250,7 @@ class Parser {
       if (close === -1 || close >= this.lineEnd) throw DECLINE;
       const text = s.slice(p + 1, close);
       if (c === 34 ? text.includes("\\") : s.charCodeAt(close + 1) === 39) throw DECLINE;
-      return [this.string(key, text, p), -1, close + 1];
+      return this.done(this.string(key, text, p), -1, close + 1);
     }
     if (ODD_START.has(c) && !(c === 45 && p + 1 < this.lineEnd && s.charCodeAt(p + 1) !== 32)) throw DECLINE;
     let end: number;
@@ -262,7 +270,7 @@ class Parser {
     const text = s.slice(p, end);
     if (text.length === 0 || text === "-" || text.endsWith(":") || text.includes(": ")) throw DECLINE;
     const value = resolvePlain(text);
-    return [typeof value === "string" ? this.string(key, value, p) : value, -1, end];
+    return this.done(typeof value === "string" ? this.string(key, value, p) : value, -1, end);
   }
 
   private skip(p: number): number {
@@ -271,29 +279,37 @@ class Parser {
     return p;
   }
 
-  private flowSeq(p: number, depth: number, key: string | undefined): [unknown, number, number] {
+  private done(value: unknown, node: number, end: number): unknown {
+    this.vNode = node;
+    this.vEnd = end;
+    return value;
+  }
+
+  private flowSeq(p: number, depth: number, key: string | undefined): unknown {
     const out: unknown[] = [];
     const pos = this.b.node(SEQ);
     p = this.skip(p);
-    if (this.s.charCodeAt(p) === 93) return [out, pos, p + 1];
+    if (this.s.charCodeAt(p) === 93) return this.done(out, pos, p + 1);
     for (;;) {
       const at = p;
-      const [value, node, end] = this.value(p, depth + 1, key, true);
+      const value = this.value(p, depth + 1, key, true);
+      const node = this.vNode;
+      const end = this.vEnd;
       out.push(value);
       this.b.add(pos, at, node);
       p = this.skip(end);
       const c = this.s.charCodeAt(p);
-      if (c === 93) return [out, pos, p + 1];
+      if (c === 93) return this.done(out, pos, p + 1);
       if (c !== 44) throw DECLINE;
       p = this.skip(p + 1);
       if (this.s.charCodeAt(p) === 93) throw DECLINE; // trailing comma
     }
   }
 
-  private flowMap(p: number, depth: number): [unknown, number, number] {
+  private flowMap(p: number, depth: number): unknown {
     const target = { map: {} as Record<string, unknown>, pos: this.b.node(MAP) };
     p = this.skip(p);
-    if (this.s.charCodeAt(p) === 125) return [target.map, target.pos, p + 1];
+    if (this.s.charCodeAt(p) === 125) return this.done(target.map, target.pos, p + 1);
     for (;;) {
       const colon = this.keyEnd(p);
       if (colon === -1 || colon + 1 >= this.lineEnd) throw DECLINE;
@@ -302,11 +318,13 @@ class Parser {
       p = this.skip(colon + 1);
       const c0 = this.s.charCodeAt(p);
       if (c0 === 44 || c0 === 125) throw DECLINE; // empty value
-      const [value, node, end] = this.value(p, depth + 1, key, true);
+      const value = this.value(p, depth + 1, key, true);
+      const node = this.vNode;
+      const end = this.vEnd;
       this.addKey(target, key, at, value, node);
       p = this.skip(end);
       const c = this.s.charCodeAt(p);
-      if (c === 125) return [target.map, target.pos, p + 1];
+      if (c === 125) return this.done(target.map, target.pos, p + 1);
       if (c !== 44) throw DECLINE;
       p = this.skip(p + 1);
       if (this.s.charCodeAt(p) === 125) throw DECLINE;

@@ -8,7 +8,8 @@ import { pathToFileURL } from "node:url";
 const [out, script, ...args] = process.argv.slice(2);
 const started = performance.now();
 process.on("exit", (code) => {
-  writeFileSync(out, JSON.stringify({ code: process.exitCode ?? code, wallMs: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS }));
+  const u = process.resourceUsage();
+  writeFileSync(out, JSON.stringify({ code: process.exitCode ?? code, wallMs: performance.now() - started, maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 }));
 });
 process.argv = [process.argv[0], path.resolve(script), ...args];
 await import(pathToFileURL(path.resolve(script)).href);

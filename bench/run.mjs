@@ -12,6 +12,7 @@ import { generate } from "./generate.mjs";
 import { exporterBench } from "./exporter.mjs";
 import { startupBench, startupMarkdown, synthBench, synthMarkdown } from "./synth.mjs";
 import { bigFileBench, parseMarkdown, parseRatios, parseRows } from "./parse-bench.mjs";
+import { coldWorkBench, coldWorkMarkdown } from "./cold-work.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
@@ -161,6 +162,7 @@ const results = { date: NOW, node: process.version, platform: `${process.platfor
 try {
   for (const size of SIZES) results.scale.push(await scaleBench(size, 3));
   if (!QUICK) results.bigFile = await bigFileBench(measure, work, { now: NOW, runs: 3 });
+  if (!QUICK) results.coldWork = await coldWorkBench({ sizes: SIZES.filter((n) => n >= 10_000), rounds: 3, log });
   if (!process.env.BENCH_SIZES) results.synth = await synthBench(SYNTH_SIZES);
   if (!process.env.BENCH_SIZES) {
     results.probe = await probeBench();
@@ -184,6 +186,7 @@ const md = [
   ...results.scale.map((r) => `| ${r.secrets.toLocaleString("en")} (${r.services.toLocaleString("en")}) | ${r.floor.medianMs} ms, ${r.floor.peakRssMb} MB | ${r.validate.medianMs} ms, ${r.validate.peakRssMb} MB | ${r.ratios.validateVsFloor} | ${r.checkAll.medianMs} ms, ${r.checkAll.peakRssMb} MB | ${r.ratios.checkVsFloor} | ${r.checkFive.medianMs} ms, ${r.checkFive.peakRssMb} MB | ${r.spectral.medianMs} ms, ${r.spectral.peakRssMb} MB | ${r.ratios.spectralVsTollgate} | ${r.ajv.medianMs} ms, ${r.ajv.peakRssMb} MB | ${r.sameFindings.equal ? `yes (${r.sameFindings.tollgate})` : "NO"} |`),
   "",
   parseMarkdown(results),
+  ...coldWorkMarkdown(results.coldWork),
   ...synthMarkdown(results.synth),
   "## Probe throughput",
   "",

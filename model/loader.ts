@@ -362,7 +362,12 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
       }
       const keyCheck = (ManifestFile.shape[section] as any).unwrap().def.keyType as z.ZodType;
       const schema = ENTRY_SCHEMAS[section];
-      for (const [name, entry] of Object.entries(body as Record<string, unknown>)) {
+      const entries = body as Record<string, unknown>;
+      for (const name of Object.keys(entries)) {
+        const entry = entries[name];
+        // Let go of the raw entry as soon as it is validated (it dies young instead of being copied
+        // by every scavenge until the whole file is done).
+        entries[name] = undefined;
         if (!keyCheck.safeParse(name).success) {
           out.add("invalid-name", locateIn(src, [section, name]), `name \`${name}\` is not allowed in ${section}`, nameHint([section], []));
           continue;

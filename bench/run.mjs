@@ -13,6 +13,7 @@ import { exporterBench } from "./exporter.mjs";
 import { startupBench, startupMarkdown, synthBench, synthMarkdown } from "./synth.mjs";
 import { bigFileBench, parseMarkdown, parseRatios, parseRows } from "./parse-bench.mjs";
 import { resultCacheBench, resultCacheMarkdown } from "./result-cache.mjs";
+import { coldWorkBench, coldWorkMarkdown } from "./cold-work.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
@@ -163,6 +164,7 @@ try {
   for (const size of SIZES) results.scale.push(await scaleBench(size, 3));
   results.resultCache = await resultCacheBench(SIZES, { runs: 3, log });
   if (!QUICK) results.bigFile = await bigFileBench(measure, work, { now: NOW, runs: 3 });
+  if (!QUICK) results.coldWork = await coldWorkBench({ sizes: SIZES.filter((n) => n >= 10_000), rounds: 3, log });
   if (!process.env.BENCH_SIZES) results.synth = await synthBench(SYNTH_SIZES);
   if (!process.env.BENCH_SIZES) {
     results.probe = await probeBench();
@@ -187,6 +189,7 @@ const md = [
   "",
   parseMarkdown(results),
   ...resultCacheMarkdown(results.resultCache),
+  ...coldWorkMarkdown(results.coldWork),
   ...synthMarkdown(results.synth),
   "## Probe throughput",
   "",

@@ -10,7 +10,7 @@
  * test/model/fast-yaml.test.ts proves both paths agree on values and positions.
  */
 import { Schema } from "yaml";
-import { newPosMap, newPosSeq, type PosMap, type PosNode, type PosSeq } from "./position-index.js";
+import { MAP, PosBuilder, SEQ } from "./position-index.js";
 import { looksLikeSecretValue, VALUE_LIKE_KEYS } from "./secret-scan.js";
 
 export interface ValueLikeString {
@@ -21,7 +21,9 @@ export interface ValueLikeString {
 
 export interface FastParse {
   data: Record<string, unknown>;
-  root: PosNode;
+  /** Position records (model/position-index.ts) and the root collection's header in them. */
+  tree: Int32Array;
+  root: number;
   rootOffset: number;
   lineStarts: Uint32Array;
   /** String scalars under value-like keys that look like secrets (the full path's AST walk reports the same). */
@@ -76,7 +78,8 @@ interface Frame {
   depth: number;
   map: Record<string, unknown> | undefined;
   seq: unknown[] | undefined;
-  pos: PosNode;
+  /** The collection's header in the position records. */
+  pos: number;
   /** The key owning a sequence's items (the AST walk's notion). */
   key: string | undefined;
 }
@@ -85,11 +88,15 @@ class Parser {
   private readonly stack: Frame[] = [];
   private readonly strings: ValueLikeString[] = [];
   private lineEnd = 0;
-  private pending: { frame: Frame; key: string } | undefined;
+  private pending: { frame: Frame; key: string; entry: number } | undefined;
+  private readonly b: PosBuilder;
   private root: Frame | undefined;
   private rootOffset = 0;
 
-  constructor(private readonly s: string, private readonly maxDepth: number) {}
+  constructor(private readonly s: string, private readonly maxDepth: number) {
+    // About one key or item per 20 bytes of a manifest, 3 ints each (grows when needed).
+    this.b = new PosBuilder(Math.ceil(s.length / 6));
+  }
 
   run(): FastParse | undefined {
     const s = this.s;
@@ -105,7 +112,7 @@ class Parser {
       starts.push(start);
     }
     if (!this.root) throw DECLINE;
-    return { data: this.root.map!, root: this.root.pos, rootOffset: this.rootOffset, lineStarts: Uint32Array.from(starts), strings: this.strings };
+    return { data: this.root.map!, tree: this.b.finish(), root: this.root.pos, rootOffset: this.rootOffset, lineStarts: Uint32Array.from(starts), strings: this.strings };
   }
 
   private line(start: number): void {
@@ -122,12 +129,12 @@ class Parser {
       this.root = this.push(0, 1, true, undefined);
       this.rootOffset = p;
     } else if (this.pending) {
-      const { frame, key } = this.pending;
+      const { frame, key, entry } = this.pending;
       this.pending = undefined;
       if (indent > frame.indent) {
         const child = this.push(indent, frame.depth + 1, !isItem, key);
         frame.map![key] = child.map ?? child.seq;
-        ((frame.pos as PosMap).kids ??= {})[key] = child.pos;
+        this.b.setChild(entry, child.pos);
       }
     }
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.indent > indent) this.stack.pop();
@@ -145,8 +152,8 @@ class Parser {
   private push(indent: number, depth: number, isMap: boolean, key: string | undefined): Frame {
     if (depth >= this.maxDepth) throw DECLINE;
     const frame: Frame = isMap
-      ? { indent, depth, map: {}, seq: undefined, pos: newPosMap(), key: undefined }
-      : { indent, depth, map: undefined, seq: [], pos: newPosSeq(), key };
+      ? { indent, depth, map: {}, seq: undefined, pos: this.b.node(MAP), key: undefined }
+      : { indent, depth, map: undefined, seq: [], pos: this.b.node(SEQ), key };
     this.stack.push(frame);
     return frame;
   }
@@ -156,19 +163,19 @@ class Parser {
     const s = this.s;
     while (p < this.lineEnd && s.charCodeAt(p) === 32) p++;
     if (p === this.lineEnd || s.charCodeAt(p) === 35) throw DECLINE;
-    const pos = frame.pos as PosSeq;
-    pos.at.push(p);
     if (this.keyEnd(p) !== -1) {
       const child = this.push(p - (s.lastIndexOf("\n", p - 1) + 1), frame.depth + 1, true, undefined);
       frame.seq!.push(child.map);
-      pos.kids.push(child.pos);
+      this.b.add(frame.pos, p, child.pos);
       this.entry(child, p);
       return;
     }
-    const [value, node, end] = this.value(p, frame.depth + 1, frame.key, false);
+    const value = this.value(p, frame.depth + 1, frame.key, false);
+    const node = this.vNode;
+    const end = this.vEnd;
     this.trailing(end);
     frame.seq!.push(value);
-    pos.kids.push(node ?? null);
+    this.b.add(frame.pos, p, node);
   }
 
   /** Where a block key starting at p ends (at its colon), or -1 when this is not a simple key. */
@@ -182,13 +189,12 @@ class Parser {
     return after === 32 ? q : -1;
   }
 
-  private addKey(frame: { map?: Record<string, unknown> | undefined; pos: PosNode }, key: string, offset: number, value: unknown, node: PosNode | undefined): void {
+  /** Adds a key to a mapping and its position; returns the position entry. */
+  private addKey(frame: { map?: Record<string, unknown> | undefined; pos: number }, key: string, offset: number, value: unknown, node: number): number {
     const map = frame.map!;
     if (key.length > 1000 || FORBIDDEN_KEYS.has(key) || Object.hasOwn(map, key) || resolvePlain(key) !== key) throw DECLINE;
     map[key] = value;
-    const pos = frame.pos as PosMap;
-    pos.keys[key] = offset;
-    if (node) (pos.kids ??= {})[key] = node;
+    return this.b.add(frame.pos, offset, node);
   }
 
   private entry(frame: Frame, p: number): void {
@@ -198,11 +204,12 @@ class Parser {
     let q = colon + 1;
     while (q < this.lineEnd && this.s.charCodeAt(q) === 32) q++;
     if (q === this.lineEnd || this.s.charCodeAt(q) === 35) {
-      this.addKey(frame, key, p, null, undefined);
-      this.pending = { frame, key };
+      this.pending = { frame, key, entry: this.addKey(frame, key, p, null, -1) };
       return;
     }
-    const [value, node, end] = this.value(q, frame.depth + 1, key, false);
+    const value = this.value(q, frame.depth + 1, key, false);
+    const node = this.vNode;
+    const end = this.vEnd;
     this.trailing(end);
     this.addKey(frame, key, p, value, node);
   }
@@ -226,8 +233,12 @@ class Parser {
     return value;
   }
 
-  /** One value on the current line at p: [value, position node (collections), end offset]. */
-  private value(p: number, depth: number, key: string | undefined, flow: boolean): [unknown, PosNode | undefined, number] {
+  /** Set by value(): the position header of a collection (else -1) and where the value ends (no tuple per value). */
+  private vNode = -1;
+  private vEnd = 0;
+
+  /** One value on the current line at p; its position header and end are left in vNode and vEnd. */
+  private value(p: number, depth: number, key: string | undefined, flow: boolean): unknown {
     const s = this.s;
     const c = s.charCodeAt(p);
     if (c === 91 || c === 123) {
@@ -239,7 +250,7 @@ class Parser {
       if (close === -1 || close >= this.lineEnd) throw DECLINE;
       const text = s.slice(p + 1, close);
       if (c === 34 ? text.includes("\\") : s.charCodeAt(close + 1) === 39) throw DECLINE;
-      return [this.string(key, text, p), undefined, close + 1];
+      return this.done(this.string(key, text, p), -1, close + 1);
     }
     if (ODD_START.has(c) && !(c === 45 && p + 1 < this.lineEnd && s.charCodeAt(p + 1) !== 32)) throw DECLINE;
     let end: number;
@@ -259,7 +270,7 @@ class Parser {
     const text = s.slice(p, end);
     if (text.length === 0 || text === "-" || text.endsWith(":") || text.includes(": ")) throw DECLINE;
     const value = resolvePlain(text);
-    return [typeof value === "string" ? this.string(key, value, p) : value, undefined, end];
+    return this.done(typeof value === "string" ? this.string(key, value, p) : value, -1, end);
   }
 
   private skip(p: number): number {
@@ -268,29 +279,37 @@ class Parser {
     return p;
   }
 
-  private flowSeq(p: number, depth: number, key: string | undefined): [unknown, PosNode, number] {
+  private done(value: unknown, node: number, end: number): unknown {
+    this.vNode = node;
+    this.vEnd = end;
+    return value;
+  }
+
+  private flowSeq(p: number, depth: number, key: string | undefined): unknown {
     const out: unknown[] = [];
-    const pos = newPosSeq();
+    const pos = this.b.node(SEQ);
     p = this.skip(p);
-    if (this.s.charCodeAt(p) === 93) return [out, pos, p + 1];
+    if (this.s.charCodeAt(p) === 93) return this.done(out, pos, p + 1);
     for (;;) {
-      pos.at.push(p);
-      const [value, node, end] = this.value(p, depth + 1, key, true);
+      const at = p;
+      const value = this.value(p, depth + 1, key, true);
+      const node = this.vNode;
+      const end = this.vEnd;
       out.push(value);
-      pos.kids.push(node ?? null);
+      this.b.add(pos, at, node);
       p = this.skip(end);
       const c = this.s.charCodeAt(p);
-      if (c === 93) return [out, pos, p + 1];
+      if (c === 93) return this.done(out, pos, p + 1);
       if (c !== 44) throw DECLINE;
       p = this.skip(p + 1);
       if (this.s.charCodeAt(p) === 93) throw DECLINE; // trailing comma
     }
   }
 
-  private flowMap(p: number, depth: number): [unknown, PosNode, number] {
-    const target = { map: {} as Record<string, unknown>, pos: newPosMap() };
+  private flowMap(p: number, depth: number): unknown {
+    const target = { map: {} as Record<string, unknown>, pos: this.b.node(MAP) };
     p = this.skip(p);
-    if (this.s.charCodeAt(p) === 125) return [target.map, target.pos, p + 1];
+    if (this.s.charCodeAt(p) === 125) return this.done(target.map, target.pos, p + 1);
     for (;;) {
       const colon = this.keyEnd(p);
       if (colon === -1 || colon + 1 >= this.lineEnd) throw DECLINE;
@@ -299,11 +318,13 @@ class Parser {
       p = this.skip(colon + 1);
       const c0 = this.s.charCodeAt(p);
       if (c0 === 44 || c0 === 125) throw DECLINE; // empty value
-      const [value, node, end] = this.value(p, depth + 1, key, true);
+      const value = this.value(p, depth + 1, key, true);
+      const node = this.vNode;
+      const end = this.vEnd;
       this.addKey(target, key, at, value, node);
       p = this.skip(end);
       const c = this.s.charCodeAt(p);
-      if (c === 125) return [target.map, target.pos, p + 1];
+      if (c === 125) return this.done(target.map, target.pos, p + 1);
       if (c !== 44) throw DECLINE;
       p = this.skip(p + 1);
       if (this.s.charCodeAt(p) === 125) throw DECLINE;

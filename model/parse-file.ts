@@ -128,7 +128,7 @@ const VALUE_LIKE_HINT = "Reference the secret by name or store path; never paste
 export async function parseText(r: ReaderConfig, file: string, content: string, out: FileOutput, mode: "auto" | "full" = "auto", clean?: "known-clean" | (() => Promise<void>)): Promise<ParsedFile | undefined> {
   const fast = mode === "auto" ? fastParse(content, r.maxDepth) : undefined;
   if (fast) {
-    const src = new IndexedSource(file, fast.root, fast.rootOffset, fast.lineStarts);
+    const src = new IndexedSource(file, content, fast.tree, fast.root, fast.rootOffset, fast.lineStarts);
     // A cache hit: these bytes were scanned by this version and had nothing to report.
     if (clean === "known-clean") return { src, data: fast.data };
     // Every scalar the fast path accepts decodes to its own text, so the text scan covers them all.

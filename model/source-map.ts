@@ -74,17 +74,20 @@ export function locateOffset(src: { file: string; lineCounter: LineCounter }, of
 
 /** Where each named entity of the model was declared. */
 export class SourceMap {
-  private readonly entities = new Map<string, SourceFile>();
+  /** section → name → file: no key string is built per lookup (findings look up tens of thousands). */
+  private readonly entities = new Map<string, Map<string, SourceFile>>();
   /** Set by the loader when some files were parsed in worker threads. */
   resolver: (() => Promise<void>) | undefined;
   disposer: (() => Promise<void>) | undefined;
 
   set(section: string, name: string, src: SourceFile): void {
-    this.entities.set(`${section}\u0000${name}`, src);
+    let names = this.entities.get(section);
+    if (!names) this.entities.set(section, (names = new Map()));
+    names.set(name, src);
   }
 
   fileOf(section: string, name: string): SourceFile | undefined {
-    return this.entities.get(`${section}\u0000${name}`);
+    return this.entities.get(section)?.get(name);
   }
 
   /** path is relative to the entity: locate("secrets", "X", ["environments", "production"]). */

@@ -9,11 +9,7 @@ export function renderJson(report: Report, comparison?: Comparison): string {
     env: report.env,
     score: report.score,
     scorecards: report.scorecards.map((s) => ({ id: s.id, title: s.title, status: s.status, percent: s.percent, passed: s.passed, total: s.total, notApplicable: s.notApplicable, weight: s.weight, categories: s.categories })),
-    findings: report.findings.map((f) => ({
-      ruleId: f.ruleId, severity: f.severity, message: f.message, subject: f.subject, location: f.location,
-      waived: f.waived, ...(f.waiver ? { waiver: f.waiver } : {}), ...(f.baselineState ? { baselineState: f.baselineState } : {}),
-      fingerprint: f.fingerprint, ...(f.date ? { date: f.date } : {}),
-    })),
+    findings: report.findings.map(findingJson),
     summary: report.summary,
     ...(report.diagnostics ? { diagnostics: report.diagnostics } : {}),
     ...(comparison
@@ -21,4 +17,14 @@ export function renderJson(report: Report, comparison?: Comparison): string {
       : {}),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** One finding, keys in the contract's order; optional keys only when set (no spread per key). */
+function findingJson(f: Report["findings"][number]): Record<string, unknown> {
+  const o: Record<string, unknown> = { ruleId: f.ruleId, severity: f.severity, message: f.message, subject: f.subject, location: f.location, waived: f.waived };
+  if (f.waiver) o.waiver = f.waiver;
+  if (f.baselineState) o.baselineState = f.baselineState;
+  o.fingerprint = f.fingerprint;
+  if (f.date) o.date = f.date;
+  return o;
 }

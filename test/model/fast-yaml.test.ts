@@ -35,9 +35,15 @@ class Out implements FileOutput {
 
 /** Every path into the value, plus a missing child under each (locate falls back to the ancestor). */
 function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  out.push(prefix, [...prefix, "no-such-key"], [...prefix, 99]);
+  out.push(prefix, [...prefix, "no-such-key"], [...prefix, 99], [...prefix, "0"], [...prefix, ""]);
   if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+  else if (v && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      paths(x, [...prefix, k], out);
+      // Near misses of a key (a prefix of it, or it followed by its own `: value` text) must not match it.
+      out.push([...prefix, k.slice(0, -1)], [...prefix, `${k}: ${String(x)}`], [...prefix, `${k}:`]);
+    }
+  }
   return out;
 }
 

@@ -1,0 +1,85 @@
+// Issue #13, the cold work of validate and check against the js-yaml floor, by CPU time as well as
+// wall time: on a shared machine wall time follows the load, while CPU time (user + system) of the
+// same process barely moves. Runs floor / validate / check interleaved, round after round, so a
+// change in load hits all three alike. Part of `npm run bench`; alone:
+//   node bench/cold-work.mjs            (COLD_SIZES=10000,50000 COLD_ROUNDS=3 by default)
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { generate } from "./generate.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = path.join(ROOT, "bin/tollgate.js");
+const FLOOR = path.join(ROOT, "bench/jsyaml-floor.mjs");
+const NOW = "2026-11-24";
+
+function once(work, script, args) {
+  const out = path.join(work, `c-${process.hrtime.bigint()}.json`);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [path.join(ROOT, "bench/measure.mjs"), out, script, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", () => {
+      try {
+        const m = JSON.parse(readFileSync(out, "utf8"));
+        resolve({ wallMs: performance.now() - started, cpuMs: m.cpuMs, rssMb: m.maxRssKb / 1024, code: m.code });
+      } catch {
+        reject(new Error(`${path.basename(script)} ${args.join(" ")}: no measurement: ${err.slice(0, 300)}`));
+      }
+    });
+  });
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+export async function coldWorkBench({ sizes = [10_000, 50_000], rounds = 3, log = () => {} } = {}) {
+  const work = mkdtempSync(path.join(tmpdir(), "tollgate-cold-"));
+  const rows = [];
+  try {
+    for (const secrets of sizes) {
+      const dir = path.join(work, `org-${secrets}`);
+      generate(dir, { services: secrets / 5, secrets, seed: 42, now: NOW });
+      const runs = { floor: [], validate: [], check: [] };
+      for (let r = 0; r < rounds; r++) {
+        runs.floor.push(await once(work, FLOOR, [dir]));
+        runs.validate.push(await once(work, BIN, ["validate", "--root", dir, "--now", NOW, "--format", "json"]));
+        runs.check.push(await once(work, BIN, ["check", "--root", dir, "--now", NOW, "--format", `json=${path.join(work, "check.json")}`, "--fail-on", "never"]));
+      }
+      const sum = (k) => ({ wallMs: Math.round(median(runs[k].map((x) => x.wallMs))), cpuMs: Math.round(median(runs[k].map((x) => x.cpuMs))), peakRssMb: Math.round(Math.max(...runs[k].map((x) => x.rssMb))) });
+      const row = { secrets, rounds, floor: sum("floor"), validate: sum("validate"), check: sum("check") };
+      for (const k of ["validate", "check"]) row[k].ratio = { wall: +(row[k].wallMs / row.floor.wallMs).toFixed(2), cpu: +(row[k].cpuMs / row.floor.cpuMs).toFixed(2) };
+      log(`  cold work ${secrets}: floor ${row.floor.cpuMs} ms CPU; validate ×${row.validate.ratio.cpu} CPU (×${row.validate.ratio.wall} wall); check ×${row.check.ratio.cpu} CPU (×${row.check.ratio.wall} wall), ${row.check.peakRssMb} MB`);
+      rows.push(row);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+export function coldWorkMarkdown(rows) {
+  if (!rows?.length) return [];
+  const cell = (m) => `${m.cpuMs} ms CPU, ${m.wallMs} ms wall, ${m.peakRssMb} MB`;
+  return [
+    "## Cold work against the js-yaml floor, by CPU time",
+    "",
+    "Floor, validate and check run interleaved; medians of CPU time (user + system) and wall time, peak RSS of any run. Goal: × js-yaml ≤ 2, check ≤ 400 MB at 50k.",
+    "",
+    "| secrets | js-yaml load | validate | × CPU | × wall | check, all policies | × CPU | × wall |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.secrets.toLocaleString("en")} | ${cell(r.floor)} | ${cell(r.validate)} | ${r.validate.ratio.cpu} | ${r.validate.ratio.wall} | ${cell(r.check)} | ${r.check.ratio.cpu} | ${r.check.ratio.wall} |`),
+    "",
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = (process.env.COLD_SIZES ?? "10000,50000").split(",").map(Number);
+  const rows = await coldWorkBench({ sizes, rounds: Number(process.env.COLD_ROUNDS ?? 3), log: (m) => process.stderr.write(`${m}\n`) });
+  writeFileSync(path.join(ROOT, "bench/cold-work.json"), `${JSON.stringify(rows, null, 2)}\n`);
+  process.stdout.write(coldWorkMarkdown(rows).join("\n"));
+}

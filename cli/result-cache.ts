@@ -13,7 +13,7 @@
  * Tollgate's own).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, rename, rm, utimes } from "node:fs/promises";
 import path from "node:path";
 import { digestInputs, readConfig, type InputDigest, type Plan } from "./result-inputs.js";
 
@@ -24,6 +24,13 @@ export const MAX_BYTES = 512 * 1024 * 1024;
 /** Temporary files of a write that never finished are removed after this long. */
 const STALE_TMP_MS = 3600 * 1000;
 const ENTRY = /^(plan-)?[0-9a-f]{64}\.json$/;
+/** Exactly the temporary names write() gives: eviction never removes someone else's `.x.tmp`. */
+const TMP = /^\.(plan-)?[0-9a-f]{64}\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
+/**
+ * File times come from the kernel's coarse clock, which may lag Date.now() by a tick: a file changed
+ * just after the run started can carry a time just before it. Changes this close count as during the run.
+ */
+const CLOCK_SLACK_MS = 100;
 
 const sha256 = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex");
 
@@ -103,7 +110,7 @@ export class ResultCache {
       const config = await readConfig(root);
       if (config.hash !== state.configHash) return false;
       const after = await digestInputs(root, displayBase, plan, config, this.cacheDir);
-      if ((state.before && state.before.digest !== after.digest) || after.newestMtimeMs >= state.startedAt) return false;
+      if ((state.before && state.before.digest !== after.digest) || after.newestMtimeMs >= state.startedAt - CLOCK_SLACK_MS) return false;
       await this.write(this.planFile(config.hash), `plan ${config.hash}`, plan);
       for (const v of variants) {
         const key = this.key(v.parts, after.digest);
@@ -127,6 +134,7 @@ export class ResultCache {
     for (const p of parts) hash.update(p);
     const header = JSON.stringify({ tollgate: "result-cache", format: RESULT_FORMAT, version: this.version, key, parts: parts.map((p) => (typeof p === "string" ? Buffer.byteLength(p) : p.length)), sha256: hash.digest("hex") });
     await mkdir(path.dirname(file), { recursive: true });
+    if (!(await this.ownFolder())) throw new Error("the results folder is a link");
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       const fh = await open(tmp, "wx");
@@ -143,9 +151,20 @@ export class ResultCache {
     }
   }
 
+  /**
+   * Whether the results folder is a real folder, not a link: one planted in the cache folder (a
+   * committed or restored cache) would otherwise move writes, reads and eviction's deletions to
+   * wherever it points, outside the project root.
+   */
+  private async ownFolder(): Promise<boolean> {
+    return (await lstat(this.folder).catch(() => undefined))?.isDirectory() === true;
+  }
+
   /** The entry stored under `key`, or undefined for anything that is not exactly such an entry. */
   private async read(file: string, key: string): Promise<Stored<unknown> | undefined> {
     try {
+      // A linked entry is not one Tollgate wrote (and touching it below would touch its target).
+      if (!(await this.ownFolder()) || !(await lstat(file)).isFile()) return undefined;
       const buf = await readFile(file);
       const nl = buf.indexOf(10);
       if (nl < 0) return undefined;
@@ -170,14 +189,15 @@ export class ResultCache {
 
   /** Keeps at most MAX_ENTRIES files and MAX_BYTES, oldest first; removes abandoned temporary files. */
   async evict(now = Date.now()): Promise<void> {
+    if (!(await this.ownFolder())) return;
     const names = await readdir(this.folder).catch(() => [] as string[]);
     const files: { file: string; size: number; mtime: number }[] = [];
     for (const name of names) {
       const file = path.join(this.folder, name);
-      const s = await stat(file).catch(() => undefined);
+      const s = await lstat(file).catch(() => undefined);
       if (!s?.isFile()) continue;
       if (ENTRY.test(name)) files.push({ file, size: s.size, mtime: s.mtimeMs });
-      else if (/^\..+\.tmp$/.test(name) && now - s.mtimeMs > STALE_TMP_MS) await rm(file, { force: true });
+      else if (TMP.test(name) && now - s.mtimeMs > STALE_TMP_MS) await rm(file, { force: true });
     }
     files.sort((a, b) => b.mtime - a.mtime);
     let bytes = 0;

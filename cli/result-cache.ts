@@ -26,11 +26,7 @@ const STALE_TMP_MS = 3600 * 1000;
 const ENTRY = /^(plan-)?[0-9a-f]{64}\.json$/;
 /** Exactly the temporary names write() gives: eviction never removes someone else's `.x.tmp`. */
 const TMP = /^\.(plan-)?[0-9a-f]{64}\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
-/**
- * File times come from the kernel's coarse clock, which may lag Date.now() by a tick: a file changed
- * just after the run started can carry a time just before it. Changes this close count as during the run.
- */
-const CLOCK_SLACK_MS = 100;
+
 
 const sha256 = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex");
 
@@ -103,14 +99,17 @@ export class ResultCache {
 
   /**
    * Stores a cold run's result under each of `variants` (option sets it answers). Skipped when an
-   * input changed while the run read it (config bytes, digest before/after, modification times).
+   * input changed while the run read it (config bytes, digest before/after, modification or status
+   * change times). No allowance for the kernel's coarse file clock is needed: what matters is a
+   * change after the loader read a file, which is well after `startedAt` (a change before it is
+   * read by both the loader and the digest). `--base` extracts its tree just before: still earlier.
    */
   async store(root: string, displayBase: string, state: Lookup, plan: Plan, variants: { parts: Record<string, string>; value: unknown; blobs?: (string | Buffer)[] }[]): Promise<boolean> {
     try {
       const config = await readConfig(root);
       if (config.hash !== state.configHash) return false;
       const after = await digestInputs(root, displayBase, plan, config, this.cacheDir);
-      if ((state.before && state.before.digest !== after.digest) || after.newestMtimeMs >= state.startedAt - CLOCK_SLACK_MS) return false;
+      if ((state.before && state.before.digest !== after.digest) || after.newestMtimeMs >= state.startedAt) return false;
       await this.write(this.planFile(config.hash), `plan ${config.hash}`, plan);
       for (const v of variants) {
         const key = this.key(v.parts, after.digest);

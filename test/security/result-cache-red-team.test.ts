@@ -124,6 +124,36 @@ describe("result cache red team", () => {
     expect(first.said).toContain("result not stored");
   }, 600_000);
 
+  it("--base follows the commit, not the ref name: after main moves the PR output is the cold run's; the base side is stored on a first run", async () => {
+    const root = track(await copyReferenceOrg());
+    const git = (...a: string[]) => execFileSync("git", ["-C", root, "-c", "user.name=t", "-c", "user.email=t@example.com", ...a], { encoding: "utf8" });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    git("checkout", "-q", "-b", "pr");
+    // The PR drops every waiver: the waived findings become new ones.
+    const waivers = path.join(root, "waivers.yaml");
+    await writeFile(waivers, "waivers: []\n");
+    const pr = ["check", "--now", NOW, "--format", "markdown", "--base", "main", "--fail-on-new"];
+    const first = await run(root, [...pr, "--cache"]);
+    // Extracted just before the base is evaluated, its files are older than the run: both sides are stored.
+    expect(first.said.filter((s) => s.startsWith("result "))).toEqual(["result stored", "result stored"]);
+    expect((await run(root, [...pr, "--cache"])).said.filter((s) => s.endsWith("hit"))).toEqual(["result hit", "result hit"]);
+    // main moves to a commit where the PR's change is already made: nothing is new any more.
+    git("stash", "-q");
+    git("checkout", "-q", "main");
+    await writeFile(waivers, "waivers: []\n");
+    git("commit", "-q", "-am", "moved");
+    git("checkout", "-q", "pr");
+    git("stash", "pop", "-q");
+    const moved = await run(root, [...pr, "--cache"]);
+    const plain = await run(root, [...pr, "--no-cache"]);
+    // The moved base holds the same tree as the head, so the head's entry answers it (content, not ref name).
+    expect(moved.said.filter((s) => s.endsWith("hit"))).toEqual(["result hit", "result hit"]);
+    expect(moved.r).toEqual(plain.r);
+    expect(plain.r).not.toEqual(first.r);
+  }, 600_000);
+
   it("a results folder planted as a link out of the root: nothing is written, read or deleted there", async () => {
     const root = track(await copyReferenceOrg());
     const outside = track(await tempDir());

@@ -138,6 +138,8 @@ async function hashFile(h: Hash, kind: string, file: string, realRoot: string, n
   return changedMs;
 }
 
+/** Folders deeper than this under the custom policy folder: the run is not cached at all. */
+const MAX_TREE_DEPTH = 64;
 /** Exactly the names policies/custom-import.ts gives (`.NAME.PID.8HEX.tollgate.mjs`): a user's own dotfile is hashed. */
 const TRANSPILED = /^\..+\.\d+\.[0-9a-f]{8}\.tollgate\.mjs$/;
 
@@ -168,7 +170,9 @@ async function hashTree(h: Hash, top: string, dir: string, realRoot: string, ski
     if (abs === skip || e.name === "node_modules" || TRANSPILED.test(e.name)) continue;
     if (e.isDirectory() || (e.isSymbolicLink() && (await stat(abs).catch(() => undefined))?.isDirectory())) {
       h.update(`dir ${path.relative(top, abs)} ${await linkOf(abs, realRoot)}\u0001`);
-      if (depth < 16) newest = Math.max(newest, await hashTree(h, top, abs, realRoot, skip, depth + 1, walked));
+      // A policy may import a helper at any depth: deeper than this is not hashed, so it is not cached (prepare/store catch).
+      if (depth >= MAX_TREE_DEPTH) throw new Error(`${abs}: custom policy folder nested too deep to hash`);
+      newest = Math.max(newest, await hashTree(h, top, abs, realRoot, skip, depth + 1, walked));
     } else newest = Math.max(newest, await hashFile(h, "policy", abs, realRoot, path.relative(top, abs)));
   }
   return newest;

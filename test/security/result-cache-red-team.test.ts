@@ -92,6 +92,24 @@ describe("result cache red team", () => {
     expect(looped.r).toEqual((await run(root, [...ARGS, "--no-cache"])).r);
   }, 600_000);
 
+  it("a helper nested deep under the custom policy folder is hashed (or the run is not cached at all)", async () => {
+    const root = track(await copyReferenceOrg());
+    const deep = (n: number) => Array.from({ length: n }, () => "d").join("/");
+    await mkdir(path.join(root, "policies-local", deep(20)), { recursive: true });
+    await writeFile(path.join(root, "policies-local", deep(20), "severity.mjs"), "export const SEVERITY = 'warning';\n");
+    await writeFile(path.join(root, "policies-local/red-team.mjs"), POLICY(`./${deep(20)}/severity.mjs`));
+    await withPolicies(root);
+    await run(root, [...ARGS, "--cache"]);
+    expect((await run(root, [...ARGS, "--cache"])).said).toEqual(["outputs hit"]);
+    await writeFile(path.join(root, "policies-local", deep(20), "severity.mjs"), "export const SEVERITY = 'note';\n");
+    const warm = await run(root, [...ARGS, "--cache"]);
+    expect(hit(warm.said)).toBe(false);
+    expect(warm.r).toEqual((await run(root, [...ARGS, "--no-cache"])).r);
+    // Beyond what is hashed: never stored, never a hit.
+    await mkdir(path.join(root, "policies-local", deep(70)), { recursive: true });
+    for (let i = 0; i < 2; i++) expect((await run(root, [...ARGS, "--cache"])).said).toContain("result not stored");
+  }, 600_000);
+
   it("a file replaced during the first cold run, keeping its old modification time, is not stored under the new bytes", async () => {
     const root = track(await copyReferenceOrg());
     await mkdir(path.join(root, "policies-local"));

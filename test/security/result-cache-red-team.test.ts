@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from "node:f
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ResultCache } from "../../cli/result-cache.js";
+import { ParseCache } from "../../model/parse-cache.js";
 import { digestInputs, readConfig } from "../../cli/result-inputs.js";
 import { NOW, copyReferenceOrg, removeDir, runCli, tempDir, type CliResult } from "../helpers/project.js";
 
@@ -193,6 +194,41 @@ describe("result cache red team", () => {
     }
     expect((await readdir(outside)).sort()).toEqual(Object.keys(foreign).sort());
   }, 600_000);
+
+  it("the per-file cache beside the results: planted links never carry a write or a prune's deletion out of the folder", async () => {
+    const dir = track(await tempDir());
+    const outside = track(await tempDir());
+    const cache = new ParseCache({ dir, salt: "red-team" });
+    const long = new Date(Date.now() - 90 * 24 * 3600_000);
+    // A subfolder that is a link: prune used to remove every old file behind it, whatever its name.
+    await writeFile(path.join(outside, "notes.txt"), "mine");
+    await writeFile(path.join(outside, "f".repeat(62)), "also mine");
+    for (const f of ["notes.txt", "f".repeat(62)]) await utimes(path.join(outside, f), long, long);
+    await symlink(outside, path.join(dir, "ab"));
+    // An entry that is a link: put() used to write the marker through it, over the file it names.
+    const key = cache.key(new TextEncoder().encode("services: {}\n"));
+    await mkdir(path.join(dir, key.slice(0, 2)), { recursive: true });
+    await writeFile(path.join(outside, "target.txt"), "precious");
+    await symlink(path.join(outside, "target.txt"), path.join(dir, key.slice(0, 2), key.slice(2)));
+    // A subfolder link where an entry would be written.
+    const other = cache.key(new TextEncoder().encode("channels: {}\n"));
+    expect(other.slice(0, 2)).not.toBe(key.slice(0, 2));
+    await symlink(outside, path.join(dir, other.slice(0, 2)));
+    await cache.put(key);
+    await cache.put(other);
+    await cache.prune();
+    expect((await readdir(outside)).sort()).toEqual(["f".repeat(62), "notes.txt", "target.txt"].sort());
+    expect(await readFile(path.join(outside, "target.txt"), "utf8")).toBe("precious");
+    // Its own stale entries still go.
+    const own = cache.key(new TextEncoder().encode("alerts: {}\n"));
+    await cache.put(own);
+    const ownFile = path.join(dir, own.slice(0, 2), own.slice(2));
+    expect(["ab", key.slice(0, 2), other.slice(0, 2)]).not.toContain(own.slice(0, 2));
+    expect(await cache.has(own)).toBe(true);
+    await utimes(ownFile, long, long);
+    await cache.prune();
+    expect(await cache.has(own)).toBe(false);
+  });
 
   it("eviction removes only its own abandoned temporary files, not another program's dotfiles in the folder", async () => {
     const dir = track(await tempDir());

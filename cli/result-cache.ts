@@ -25,6 +25,8 @@ export const MAX_BYTES = 512 * 1024 * 1024;
 const STALE_TMP_MS = 3600 * 1000;
 const ENTRY = /^(plan-)?[0-9a-f]{64}\.json$/;
 /** Exactly the temporary names write() gives: eviction never removes someone else's `.x.tmp`. */
+/** How every entry begins (the header's first key). */
+const HEADER = '{"tollgate":"result-cache"';
 const TMP = /^\.(plan-)?[0-9a-f]{64}\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
 
 
@@ -202,8 +204,20 @@ export class ResultCache {
     let bytes = 0;
     for (const [i, f] of files.entries()) {
       bytes += f.size;
-      if (i >= MAX_ENTRIES || (i > 0 && bytes > MAX_BYTES)) await rm(f.file, { force: true });
+      if ((i >= MAX_ENTRIES || (i > 0 && bytes > MAX_BYTES)) && (await written(f.file))) await rm(f.file, { force: true });
     }
+  }
+}
+
+/** Whether a file begins like an entry write() made: a user's own `<sha256>.json` (with `--cache-location .`, in their results/ folder) is never removed. */
+async function written(file: string): Promise<boolean> {
+  const fh = await open(file, "r").catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(HEADER.length), 0, HEADER.length, 0);
+    return bytesRead === HEADER.length && buffer.toString("utf8") === HEADER;
+  } finally {
+    await fh.close();
   }
 }
 

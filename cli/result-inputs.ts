@@ -169,7 +169,10 @@ async function hashTree(h: Hash, top: string, dir: string, realRoot: string, ski
     // Transpiled TypeScript policies live next to their source for the length of a run (policies/custom-import.ts).
     if (abs === skip || e.name === "node_modules" || TRANSPILED.test(e.name)) continue;
     if (e.isDirectory() || (e.isSymbolicLink() && (await stat(abs).catch(() => undefined))?.isDirectory())) {
-      h.update(`dir ${path.relative(top, abs)} ${await linkOf(abs, realRoot)}\u0001`);
+      const link = await linkOf(abs, realRoot);
+      // A linked folder out of the root (maybe a whole disk) is not walked: such a run is not cached.
+      if (link === "link outside") throw new Error(`${abs}: a link out of the project root`);
+      h.update(`dir ${path.relative(top, abs)} ${link}\u0001`);
       // A policy may import a helper at any depth: deeper than this is not hashed, so it is not cached (prepare/store catch).
       if (depth >= MAX_TREE_DEPTH) throw new Error(`${abs}: custom policy folder nested too deep to hash`);
       newest = Math.max(newest, await hashTree(h, top, abs, realRoot, skip, depth + 1, walked));

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ResultCache } from "../../cli/result-cache.js";
+import { MAX_ENTRIES, ResultCache } from "../../cli/result-cache.js";
 import { ParseCache } from "../../model/parse-cache.js";
 import { digestInputs, readConfig } from "../../cli/result-inputs.js";
 import { NOW, copyReferenceOrg, removeDir, runCli, tempDir, type CliResult } from "../helpers/project.js";
@@ -91,6 +91,17 @@ describe("result cache red team", () => {
     await symlink("..", path.join(root, "shared/up"));
     const looped = await run(root, [...ARGS, "--cache"], 60_000);
     expect(looped.r).toEqual((await run(root, [...ARGS, "--no-cache"])).r);
+    // A linked folder out of the root is not walked (it may be a whole disk): never stored, never a hit.
+    const outside = track(await tempDir());
+    await writeFile(path.join(outside, "severity.mjs"), "export const SEVERITY = 'warning';\n");
+    await rm(path.join(root, "shared/up"));
+    await rm(path.join(root, "policies-local/lib"));
+    await symlink(outside, path.join(root, "policies-local/lib"));
+    for (let i = 0; i < 2; i++) {
+      const out = await run(root, [...ARGS, "--cache"]);
+      expect(out.said).toContain("result not stored");
+      expect(hit(out.said)).toBe(false);
+    }
   }, 600_000);
 
   it("a helper nested deep under the custom policy folder is hashed (or the run is not cached at all)", async () => {
@@ -245,6 +256,14 @@ describe("result cache red team", () => {
     const names = await readdir(cache.folder);
     expect(names).not.toContain(own);
     expect(names).toEqual(expect.arrayContaining([".editor-swap.tmp", ".notes.tmp"]));
+    // Over the bound, the oldest file named like an entry goes only if Tollgate wrote it (`--cache-location .` makes results/ the user's).
+    const theirs = `${"c".repeat(64)}.json`;
+    await writeFile(path.join(cache.folder, theirs), '{"artifact": 1}\n');
+    await utimes(path.join(cache.folder, theirs), long, long);
+    for (let i = 0; i < MAX_ENTRIES; i++) expect(await cache.add(state, { n: `more ${i}` }, { i })).toBe(true);
+    const after = await readdir(cache.folder);
+    expect(after).toContain(theirs);
+    expect(after.filter((n) => /^[0-9a-f]{64}\.json$/.test(n) && n !== theirs).length).toBe(MAX_ENTRIES);
   });
 
   it("a policy's own dotfile helper named like a transpiled module is hashed; Tollgate's transient ones are not", async () => {

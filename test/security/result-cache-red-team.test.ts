@@ -184,6 +184,28 @@ describe("result cache red team", () => {
     expect(plain.r).not.toEqual(first.r);
   }, 600_000);
 
+  it("held: concurrent cold runs store one consistent entry; a changed --baseline file is compared afresh on a hit", async () => {
+    const root = track(await copyReferenceOrg());
+    const runs = await Promise.all([0, 1, 2].map(() => run(root, [...ARGS, "--cache"])));
+    const plain = await run(root, [...ARGS, "--no-cache"]);
+    for (const r of runs) expect(r.r).toEqual(plain.r);
+    const warm = await run(root, [...ARGS, "--cache"]);
+    expect(warm.said).toEqual(["outputs hit"]);
+    expect(warm.r).toEqual(plain.r);
+    // PR mode against a baseline: the head is a hit, the comparison is not cached.
+    const baseline = path.join(root, "baseline.json");
+    await writeFile(baseline, plain.r.stdout);
+    const md = ["check", "--now", NOW, "--format", "markdown", "--fail-on-new", "--baseline", baseline];
+    expect((await run(root, [...md, "--cache"])).r).toEqual((await run(root, [...md, "--no-cache"])).r);
+    const report = JSON.parse(plain.r.stdout);
+    await writeFile(baseline, JSON.stringify({ ...report, findings: report.findings.slice(1) }));
+    const changed = await run(root, [...md, "--cache"]);
+    expect(changed.said).toContain("result hit");
+    const changedPlain = await run(root, [...md, "--no-cache"]);
+    expect(changed.r).toEqual(changedPlain.r);
+    expect(changedPlain.r.code).toBe(1); // one finding is new now
+  }, 600_000);
+
   it("a results folder planted as a link out of the root: nothing is written, read or deleted there", async () => {
     const root = track(await copyReferenceOrg());
     const outside = track(await tempDir());

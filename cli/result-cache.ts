@@ -13,7 +13,7 @@
  * Tollgate's own).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, rename, rm, utimes } from "node:fs/promises";
 import path from "node:path";
 import { digestInputs, readConfig, type InputDigest, type Plan } from "./result-inputs.js";
 
@@ -24,6 +24,11 @@ export const MAX_BYTES = 512 * 1024 * 1024;
 /** Temporary files of a write that never finished are removed after this long. */
 const STALE_TMP_MS = 3600 * 1000;
 const ENTRY = /^(plan-)?[0-9a-f]{64}\.json$/;
+/** Exactly the temporary names write() gives: eviction never removes someone else's `.x.tmp`. */
+/** How every entry begins (the header's first key). */
+const HEADER = '{"tollgate":"result-cache"';
+const TMP = /^\.(plan-)?[0-9a-f]{64}\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
+
 
 const sha256 = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex");
 
@@ -96,7 +101,10 @@ export class ResultCache {
 
   /**
    * Stores a cold run's result under each of `variants` (option sets it answers). Skipped when an
-   * input changed while the run read it (config bytes, digest before/after, modification times).
+   * input changed while the run read it (config bytes, digest before/after, modification or status
+   * change times). No allowance for the kernel's coarse file clock is needed: what matters is a
+   * change after the loader read a file, which is well after `startedAt` (a change before it is
+   * read by both the loader and the digest). `--base` extracts its tree just before: still earlier.
    */
   async store(root: string, displayBase: string, state: Lookup, plan: Plan, variants: { parts: Record<string, string>; value: unknown; blobs?: (string | Buffer)[] }[]): Promise<boolean> {
     try {
@@ -127,6 +135,7 @@ export class ResultCache {
     for (const p of parts) hash.update(p);
     const header = JSON.stringify({ tollgate: "result-cache", format: RESULT_FORMAT, version: this.version, key, parts: parts.map((p) => (typeof p === "string" ? Buffer.byteLength(p) : p.length)), sha256: hash.digest("hex") });
     await mkdir(path.dirname(file), { recursive: true });
+    if (!(await this.ownFolder())) throw new Error("the results folder is a link");
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       const fh = await open(tmp, "wx");
@@ -143,9 +152,20 @@ export class ResultCache {
     }
   }
 
+  /**
+   * Whether the results folder is a real folder, not a link: one planted in the cache folder (a
+   * committed or restored cache) would otherwise move writes, reads and eviction's deletions to
+   * wherever it points, outside the project root.
+   */
+  private async ownFolder(): Promise<boolean> {
+    return (await lstat(this.folder).catch(() => undefined))?.isDirectory() === true;
+  }
+
   /** The entry stored under `key`, or undefined for anything that is not exactly such an entry. */
   private async read(file: string, key: string): Promise<Stored<unknown> | undefined> {
     try {
+      // A linked entry is not one Tollgate wrote (and touching it below would touch its target).
+      if (!(await this.ownFolder()) || !(await lstat(file)).isFile()) return undefined;
       const buf = await readFile(file);
       const nl = buf.indexOf(10);
       if (nl < 0) return undefined;
@@ -170,21 +190,34 @@ export class ResultCache {
 
   /** Keeps at most MAX_ENTRIES files and MAX_BYTES, oldest first; removes abandoned temporary files. */
   async evict(now = Date.now()): Promise<void> {
+    if (!(await this.ownFolder())) return;
     const names = await readdir(this.folder).catch(() => [] as string[]);
     const files: { file: string; size: number; mtime: number }[] = [];
     for (const name of names) {
       const file = path.join(this.folder, name);
-      const s = await stat(file).catch(() => undefined);
+      const s = await lstat(file).catch(() => undefined);
       if (!s?.isFile()) continue;
       if (ENTRY.test(name)) files.push({ file, size: s.size, mtime: s.mtimeMs });
-      else if (/^\..+\.tmp$/.test(name) && now - s.mtimeMs > STALE_TMP_MS) await rm(file, { force: true });
+      else if (TMP.test(name) && now - s.mtimeMs > STALE_TMP_MS) await rm(file, { force: true });
     }
     files.sort((a, b) => b.mtime - a.mtime);
     let bytes = 0;
     for (const [i, f] of files.entries()) {
       bytes += f.size;
-      if (i >= MAX_ENTRIES || (i > 0 && bytes > MAX_BYTES)) await rm(f.file, { force: true });
+      if ((i >= MAX_ENTRIES || (i > 0 && bytes > MAX_BYTES)) && (await written(f.file))) await rm(f.file, { force: true });
     }
+  }
+}
+
+/** Whether a file begins like an entry write() made: a user's own `<sha256>.json` (with `--cache-location .`, in their results/ folder) is never removed. */
+async function written(file: string): Promise<boolean> {
+  const fh = await open(file, "r").catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(HEADER.length), 0, HEADER.length, 0);
+    return bytesRead === HEADER.length && buffer.toString("utf8") === HEADER;
+  } finally {
+    await fh.close();
   }
 }
 

@@ -12,7 +12,8 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Dirent } from "node:fs";
-import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { display } from "../model/display-path.js";
 import { isInsideOrSame, listYaml, resolveConfigured, type PathReader } from "../model/project-paths.js";
@@ -31,14 +32,42 @@ export interface Plan {
 
 export interface InputDigest {
   digest: string;
-  /** The newest modification time of a hashed file: a file changed during a run is not trusted. */
+  /**
+   * The newest modification or status-change time of a hashed file: a file changed during a run is
+   * not trusted. The change time counts too, because a copy that keeps the old modification time
+   * (`cp -p`, `rsync -t`, `tar x`) still sets it.
+   */
   newestMtimeMs: number;
+}
+
+/**
+ * A file's bytes when it is a regular file, else what it is. Opened without blocking and checked on
+ * the open descriptor: a FIFO (or a link to one) would block a plain read forever, where the loader
+ * only reports "not a regular file".
+ */
+async function readRegular(file: string): Promise<{ bytes?: Buffer; what: string; changedMs: number }> {
+  let fh;
+  try {
+    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { what: `unreadable ${(e as NodeJS.ErrnoException)?.code ?? ""}`, changedMs: 0 };
+  }
+  try {
+    const s = await fh.stat();
+    const changedMs = Math.max(s.mtimeMs, s.ctimeMs);
+    if (!s.isFile()) return { what: s.isDirectory() ? "folder" : "not a regular file", changedMs };
+    const bytes = await fh.readFile().catch((e: NodeJS.ErrnoException) => `unreadable ${e?.code ?? ""} ${s.size}`);
+    return typeof bytes === "string" ? { what: bytes, changedMs } : { bytes, what: String(bytes.length), changedMs };
+  } finally {
+    await fh.close();
+  }
 }
 
 /** The config's bytes (or why there are none), read once per run. */
 export async function readConfig(root: string): Promise<{ bytes: Buffer; hash: string }> {
   const file = path.join(path.resolve(root), CONFIG_FILE);
-  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => Buffer.from(`\u0000absent ${e?.code ?? "error"}`));
+  const read = await readRegular(file);
+  const bytes = read.bytes ?? Buffer.from(`\u0000absent ${read.what}`);
   return { bytes, hash: createHash("sha256").update(bytes).digest("hex") };
 }
 
@@ -70,12 +99,12 @@ export async function digestInputs(root: string, displayBase: string, plan: Plan
   part("manifests", String(files.length));
   for (let i = 0; i < files.length; i += READ_BATCH) {
     const batch = files.slice(i, i + READ_BATCH);
-    const read = await Promise.all(batch.map(async (f) => ({ bytes: await readFile(f).catch(() => undefined), s: await stat(f).catch(() => undefined) })));
+    const read = await Promise.all(batch.map(readRegular));
     for (const [j, f] of batch.entries()) {
-      const { bytes, s } = read[j]!;
-      part("file", display(reader, f), bytes ? String(bytes.length) : "unreadable");
+      const { bytes, what, changedMs } = read[j]!;
+      part("file", display(reader, f), what);
       if (bytes) h.update(bytes);
-      if (s) newest = Math.max(newest, s.mtimeMs);
+      newest = Math.max(newest, changedMs);
     }
   }
 
@@ -84,7 +113,7 @@ export async function digestInputs(root: string, displayBase: string, plan: Plan
   if (plan.customPolicies) {
     const dir = path.resolve(absRoot, plan.customPolicies);
     await resolveConfigured(reader, "customPolicies", plan.customPolicies, loc, { required: false, kind: "folder" });
-    newest = Math.max(newest, await hashTree(h, dir, dir, realRoot, path.resolve(skip), 0));
+    newest = Math.max(newest, await hashTree(h, dir, dir, realRoot, path.resolve(skip), 0, new Set()));
   }
   part("notes", ...notes);
   return { digest: h.digest("hex"), newestMtimeMs: newest };
@@ -103,17 +132,31 @@ async function linkOf(file: string, realRoot: string): Promise<string> {
 }
 
 async function hashFile(h: Hash, kind: string, file: string, realRoot: string, name: string): Promise<number> {
-  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => `unreadable ${e?.code ?? ""}`);
-  h.update(`${kind}\u0000${name}\u0000${await linkOf(file, realRoot)}\u0000${typeof bytes === "string" ? bytes : String(bytes.length)}\u0001`);
-  if (typeof bytes !== "string") h.update(bytes);
-  const s = await stat(file).catch(() => undefined);
-  return s ? s.mtimeMs : 0;
+  const { bytes, what, changedMs } = await readRegular(file);
+  h.update(`${kind}\u0000${name}\u0000${await linkOf(file, realRoot)}\u0000${what}\u0001`);
+  if (bytes) h.update(bytes);
+  return changedMs;
 }
 
-/** Every file under a custom policy folder (their helpers too), except node_modules and the cache. */
-async function hashTree(h: Hash, top: string, dir: string, realRoot: string, skip: string, depth: number): Promise<number> {
+/** Folders deeper than this under the custom policy folder: the run is not cached at all. */
+const MAX_TREE_DEPTH = 64;
+/** Exactly the names policies/custom-import.ts gives (`.NAME.PID.8HEX.tollgate.mjs`): a user's own dotfile is hashed. */
+const TRANSPILED = /^\..+\.\d+\.[0-9a-f]{8}\.tollgate\.mjs$/;
+
+/**
+ * Every file under a custom policy folder (their helpers too), except node_modules and the cache.
+ * A linked folder is walked like a real one (a policy's `./lib/x.js` imports through it), each real
+ * folder once, so a link loop ends.
+ */
+async function hashTree(h: Hash, top: string, dir: string, realRoot: string, skip: string, depth: number, walked: Set<string>): Promise<number> {
   let entries: Dirent[];
   try {
+    const real = await realpath(dir);
+    if (walked.has(real)) {
+      h.update(`seen ${path.relative(top, dir)}\u0001`);
+      return 0;
+    }
+    walked.add(real);
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
     h.update(`tree ${dir} ${(e as NodeJS.ErrnoException)?.code ?? ""}\u0001`);
@@ -124,10 +167,15 @@ async function hashTree(h: Hash, top: string, dir: string, realRoot: string, ski
   for (const e of entries) {
     const abs = path.join(dir, e.name);
     // Transpiled TypeScript policies live next to their source for the length of a run (policies/custom-import.ts).
-    if (abs === skip || e.name === "node_modules" || /^\..*\.tollgate\.mjs$/.test(e.name)) continue;
-    if (e.isDirectory()) {
-      h.update(`dir ${path.relative(top, abs)}\u0001`);
-      if (depth < 16) newest = Math.max(newest, await hashTree(h, top, abs, realRoot, skip, depth + 1));
+    if (abs === skip || e.name === "node_modules" || TRANSPILED.test(e.name)) continue;
+    if (e.isDirectory() || (e.isSymbolicLink() && (await stat(abs).catch(() => undefined))?.isDirectory())) {
+      const link = await linkOf(abs, realRoot);
+      // A linked folder out of the root (maybe a whole disk) is not walked: such a run is not cached.
+      if (link === "link outside") throw new Error(`${abs}: a link out of the project root`);
+      h.update(`dir ${path.relative(top, abs)} ${link}\u0001`);
+      // A policy may import a helper at any depth: deeper than this is not hashed, so it is not cached (prepare/store catch).
+      if (depth >= MAX_TREE_DEPTH) throw new Error(`${abs}: custom policy folder nested too deep to hash`);
+      newest = Math.max(newest, await hashTree(h, top, abs, realRoot, skip, depth + 1, walked));
     } else newest = Math.max(newest, await hashFile(h, "policy", abs, realRoot, path.relative(top, abs)));
   }
   return newest;

@@ -12,7 +12,7 @@
  * manifests), which is why it must lie inside the project root.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile, rm, stat } from "node:fs/promises";
+import { lstat, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
@@ -66,7 +66,12 @@ export class ParseCache {
 
   async put(key: string): Promise<void> {
     try {
-      await writeFileAtomic(this.file(key), this.marker(key));
+      // A planted link (a restored or committed cache) must not carry the write out of the folder:
+      // writeFileAtomic writes through a linked entry, and into a linked subfolder.
+      const file = this.file(key);
+      if ((await lstat(path.dirname(file)).catch(() => undefined))?.isDirectory() === false) return;
+      if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) return;
+      await writeFileAtomic(file, this.marker(key));
       this.stats.writes++;
     } catch {
       /* an unwritable cache only costs speed */
@@ -81,15 +86,22 @@ export class ParseCache {
   async prune(now = Date.now()): Promise<void> {
     try {
       for (const sub of await readdir(this.settings.dir)) {
-        if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+        // Only real subfolders and files named like entries: a link planted here may point anywhere.
+        if (!/^[0-9a-f]{2}$/.test(sub) || !(await realFolder(path.join(this.settings.dir, sub)))) continue;
         for (const f of await readdir(path.join(this.settings.dir, sub))) {
+          if (!/^[0-9a-f]{62}$/.test(f)) continue;
           const p = path.join(this.settings.dir, sub, f);
-          const s = await stat(p);
-          if (now - Math.max(s.mtimeMs, s.atimeMs) > STALE_MS) await rm(p, { force: true });
+          const s = await lstat(p);
+          if (s.isFile() && now - Math.max(s.mtimeMs, s.atimeMs) > STALE_MS) await rm(p, { force: true });
         }
       }
     } catch {
       /* best effort */
     }
   }
+}
+
+/** A folder that is not a link (lstat). */
+async function realFolder(dir: string): Promise<boolean> {
+  return (await lstat(dir).catch(() => undefined))?.isDirectory() === true;
 }

@@ -22,6 +22,8 @@ export const CONFIG_FILE = "tollgate.yaml";
 const DEFAULT_WAIVERS_FILE = "waivers.yaml";
 /** Several files are read at once, not all (a folder of 10,000 manifests must not exhaust descriptors). */
 const READ_BATCH = 64;
+/** Bytes read per call when hashing: READ_BATCH of them at most are held at once. */
+const HASH_CHUNK = 256 * 1024;
 
 /** What tollgate.yaml (with its defaults) says to read: a pure function of the config's bytes. */
 export interface Plan {
@@ -41,11 +43,12 @@ export interface InputDigest {
 }
 
 /**
- * A file's bytes when it is a regular file, else what it is. Opened without blocking and checked on
- * the open descriptor: a FIFO (or a link to one) would block a plain read forever, where the loader
- * only reports "not a regular file".
+ * A regular file's SHA-256 (or, with `keep`, its bytes), else what it is. Opened without blocking
+ * and checked on the open descriptor: a FIFO (or a link to one) would block a plain read forever,
+ * where the loader only reports "not a regular file". Hashed in chunks, so a folder of huge files
+ * (which the loader refuses as too large) cannot exhaust memory here first.
  */
-async function readRegular(file: string): Promise<{ bytes?: Buffer; what: string; changedMs: number }> {
+async function readRegular(file: string, keep = false): Promise<{ bytes?: Buffer; sha256?: string; what: string; changedMs: number }> {
   let fh;
   try {
     fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -56,8 +59,19 @@ async function readRegular(file: string): Promise<{ bytes?: Buffer; what: string
     const s = await fh.stat();
     const changedMs = Math.max(s.mtimeMs, s.ctimeMs);
     if (!s.isFile()) return { what: s.isDirectory() ? "folder" : "not a regular file", changedMs };
-    const bytes = await fh.readFile().catch((e: NodeJS.ErrnoException) => `unreadable ${e?.code ?? ""} ${s.size}`);
-    return typeof bytes === "string" ? { what: bytes, changedMs } : { bytes, what: String(bytes.length), changedMs };
+    try {
+      if (keep) {
+        const bytes = await fh.readFile();
+        return { bytes, what: String(bytes.length), changedMs };
+      }
+      const h = createHash("sha256");
+      const chunk = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(1, s.size)));
+      let total = 0;
+      for (let n; (n = (await fh.read(chunk, 0, chunk.length, null)).bytesRead) > 0; total += n) h.update(chunk.subarray(0, n));
+      return { sha256: h.digest("hex"), what: String(total), changedMs };
+    } catch (e) {
+      return { what: `unreadable ${(e as NodeJS.ErrnoException)?.code ?? ""} ${s.size}`, changedMs };
+    }
   } finally {
     await fh.close();
   }
@@ -66,7 +80,7 @@ async function readRegular(file: string): Promise<{ bytes?: Buffer; what: string
 /** The config's bytes (or why there are none), read once per run. */
 export async function readConfig(root: string): Promise<{ bytes: Buffer; hash: string }> {
   const file = path.join(path.resolve(root), CONFIG_FILE);
-  const read = await readRegular(file);
+  const read = await readRegular(file, true);
   const bytes = read.bytes ?? Buffer.from(`\u0000absent ${read.what}`);
   return { bytes, hash: createHash("sha256").update(bytes).digest("hex") };
 }
@@ -99,11 +113,10 @@ export async function digestInputs(root: string, displayBase: string, plan: Plan
   part("manifests", String(files.length));
   for (let i = 0; i < files.length; i += READ_BATCH) {
     const batch = files.slice(i, i + READ_BATCH);
-    const read = await Promise.all(batch.map(readRegular));
+    const read = await Promise.all(batch.map((f) => readRegular(f)));
     for (const [j, f] of batch.entries()) {
-      const { bytes, what, changedMs } = read[j]!;
-      part("file", display(reader, f), what);
-      if (bytes) h.update(bytes);
+      const { sha256, what, changedMs } = read[j]!;
+      part("file", display(reader, f), what, sha256 ?? "");
       newest = Math.max(newest, changedMs);
     }
   }
@@ -132,9 +145,8 @@ async function linkOf(file: string, realRoot: string): Promise<string> {
 }
 
 async function hashFile(h: Hash, kind: string, file: string, realRoot: string, name: string): Promise<number> {
-  const { bytes, what, changedMs } = await readRegular(file);
-  h.update(`${kind}\u0000${name}\u0000${await linkOf(file, realRoot)}\u0000${what}\u0001`);
-  if (bytes) h.update(bytes);
+  const { sha256, what, changedMs } = await readRegular(file);
+  h.update(`${kind}\u0000${name}\u0000${await linkOf(file, realRoot)}\u0000${what}\u0000${sha256 ?? ""}\u0001`);
   return changedMs;
 }
 

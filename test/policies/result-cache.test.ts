@@ -302,6 +302,20 @@ describe("result cache", () => {
     await rename(path.join(root, "waivers.orig"), path.join(root, "waivers.yaml"));
     expect(await digest()).toBe(nested);
     expect(await digest(path.join(root, "manifests"))).not.toBe(nested);
+    // Files are hashed in chunks: a byte changed far past the first chunk, in a manifest and in
+    // the waivers file, still misses.
+    const big = path.join(root, "manifests/deep/er/big.yaml");
+    const body = `# ${"x".repeat(1_500_000)}\nchannels: {}\n`;
+    await writeFile(big, body);
+    const bigDigest = await digest();
+    await writeFile(big, body.replace("x\n", "y\n"));
+    expect(await digest()).not.toBe(bigDigest);
+    const waivers = await readFile(path.join(root, "waivers.yaml"), "utf8");
+    await writeFile(big, body);
+    await writeFile(path.join(root, "waivers.yaml"), `${waivers}# ${"w".repeat(700_000)}\n`);
+    const longWaivers = await digest();
+    await writeFile(path.join(root, "waivers.yaml"), `${waivers}# ${"w".repeat(699_999)}v\n`);
+    expect(await digest()).not.toBe(longWaivers);
   });
 
   it("a warm run loads neither the loader nor zod, yaml or secretlint (it hashes bytes and replays)", async () => {

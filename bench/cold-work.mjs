@@ -3,38 +3,23 @@
 // same process barely moves. Runs floor / validate / check interleaved, round after round, so a
 // change in load hits all three alike. Part of `npm run bench`; alone:
 //   node bench/cold-work.mjs            (COLD_SIZES=10000,50000 COLD_ROUNDS=3 by default)
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "./generate.mjs";
+import { measureProcess, median } from "./measure-process.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
 const FLOOR = path.join(ROOT, "bench/jsyaml-floor.mjs");
 const NOW = "2026-11-24";
 
-function once(work, script, args) {
-  const out = path.join(work, `c-${process.hrtime.bigint()}.json`);
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [path.join(ROOT, "bench/measure.mjs"), out, script, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", () => {
-      try {
-        const m = JSON.parse(readFileSync(out, "utf8"));
-        resolve({ wallMs: performance.now() - started, cpuMs: m.cpuMs, rssMb: m.maxRssKb / 1024, code: m.code });
-      } catch {
-        reject(new Error(`${path.basename(script)} ${args.join(" ")}: no measurement: ${err.slice(0, 300)}`));
-      }
-    });
-  });
-}
+const once = async (work, script, args) => {
+  const m = await measureProcess(work, script, args, { cwd: ROOT });
+  return { wallMs: m.wallMs, cpuMs: m.cpuMs, rssMb: m.maxRssKb / 1024, code: m.code };
+};
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 export async function coldWorkBench({ sizes = [10_000, 50_000], rounds = 3, log = () => {} } = {}) {
   const work = mkdtempSync(path.join(tmpdir(), "tollgate-cold-"));

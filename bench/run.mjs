@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "./generate.mjs";
+import { measureProcess, median } from "./measure-process.mjs";
 import { exporterBench } from "./exporter.mjs";
 import { startupBench, startupMarkdown, synthBench, synthMarkdown } from "./synth.mjs";
 import { bigFileBench, parseMarkdown, parseRatios, parseRows } from "./parse-bench.mjs";
@@ -27,27 +28,8 @@ const FIVE = ["secret-no-owner", "secret-rotation-period", "secret-rotation-over
 const work = mkdtempSync(path.join(tmpdir(), "tollgate-bench-"));
 const log = (m) => process.stderr.write(`${m}\n`);
 
-function measureOnce(script, args, env = {}) {
-  const out = path.join(work, `m-${process.hrtime.bigint()}.json`);
-  return new Promise((resolve, reject) => {
-    const spawned = performance.now();
-    const child = spawn(process.execPath, [path.join(ROOT, "bench/measure.mjs"), out, script, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1", ...env } });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", () => {
-      try {
-        // wallMs: the whole process as a user sees it, from spawn to exit (Node's own start included).
-        const inner = JSON.parse(readFileSync(out, "utf8"));
-        resolve({ ...inner, innerMs: inner.wallMs, wallMs: performance.now() - spawned, stderr: err });
-      } catch {
-        reject(new Error(`${path.basename(script)} ${args.join(" ")} produced no measurement: ${err.slice(0, 500)}`));
-      }
-    });
-  });
-}
+const measureOnce = (script, args, env = {}) => measureProcess(work, script, args, { cwd: ROOT, env });
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 async function measure(label, script, args, { runs = 3, env, okCodes = [0, 1] } = {}) {
   const samples = [];

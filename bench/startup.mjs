@@ -4,34 +4,15 @@
 // the same run, interleaved run by run, so a loaded machine shifts them alike.
 // usage: node bench/startup.mjs [runs=9] [other checkout root ...]
 //   e.g. node bench/startup.mjs 9 /path/to/baseline-clone   (each root must be built)
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { measureProcess, median } from "./measure-process.mjs";
 
 const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NOW = "2026-11-24";
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-
-function once(work, root, args, script = path.join(root, "bin/tollgate.js")) {
-  const out = path.join(work, `m-${process.hrtime.bigint()}.json`);
-  return new Promise((resolve, reject) => {
-    const spawned = performance.now();
-    const child = spawn(process.execPath, [path.join(HERE, "bench/measure.mjs"), out, script, ...args], { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", () => {
-      try {
-        const inner = JSON.parse(readFileSync(out, "utf8"));
-        resolve({ code: inner.code, wallMs: performance.now() - spawned, cpuMs: inner.cpuMs, maxRssKb: inner.maxRssKb, stderr: err });
-      } catch {
-        reject(new Error(`${root}: tollgate ${args.join(" ")} produced no measurement: ${err.slice(0, 500)}`));
-      }
-    });
-  });
-}
+const once = (work, root, args, script = path.join(root, "bin/tollgate.js")) => measureProcess(work, script, args, { cwd: root });
 
 export async function startupCompare(roots, { runs = 9 } = {}) {
   const work = mkdtempSync(path.join(tmpdir(), "tollgate-bench-startup-"));

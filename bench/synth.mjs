@@ -2,39 +2,21 @@
 // services, next to `tollgate validate` of the same organization (loading alone, so the difference
 // is synthesis), and the cold start-up of `tollgate check` on the bundled organization.
 // Used by bench/run.mjs; standalone: node bench/synth.mjs [sizes, e.g. 100,1000] [startup runs]
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "./generate.mjs";
+import { measureProcess, median } from "./measure-process.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
 const NOW = "2026-11-24";
 export const GOALS = { synthMs: 3000, synthRssMb: 300, startupMs: 250 };
 const log = (m) => process.stderr.write(`${m}\n`);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 /** One whole process through bench/measure.mjs: wall from spawn to exit, peak RSS. */
-function once(work, args) {
-  const out = path.join(work, `m-${process.hrtime.bigint()}.json`);
-  return new Promise((resolve, reject) => {
-    const spawned = performance.now();
-    const child = spawn(process.execPath, [path.join(ROOT, "bench/measure.mjs"), out, BIN, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", () => {
-      try {
-        const inner = JSON.parse(readFileSync(out, "utf8"));
-        resolve({ code: inner.code, wallMs: performance.now() - spawned, maxRssKb: inner.maxRssKb, stderr: err });
-      } catch {
-        reject(new Error(`tollgate ${args.join(" ")} produced no measurement: ${err.slice(0, 500)}`));
-      }
-    });
-  });
-}
+const once = (work, args) => measureProcess(work, BIN, args, { cwd: ROOT });
 
 async function measure(work, label, args, { runs, okCodes }) {
   const samples = [];

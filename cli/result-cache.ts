@@ -36,8 +36,10 @@ const sha256 = (s: string | Uint8Array) => createHash("sha256").update(s).digest
 export interface Lookup {
   startedAt: number;
   configHash: string;
-  /** Undefined until a cold run has recorded the plan for this config. */
+  /** The inputs' digest before the run read anything; undefined when it could not be taken. */
   before?: InputDigest | undefined;
+  /** The plan `before` was taken with: a cold run stores only if its config gives the same plan. */
+  plan?: Plan | undefined;
 }
 
 /** An entry's parts: a JSON value, then raw byte blobs (rendered outputs are stored as their bytes). */
@@ -70,9 +72,15 @@ export class ResultCache {
     const startedAt = Date.now();
     const config = await readConfig(root);
     const state: Lookup = { startedAt, configHash: config.hash };
-    const plan = (await this.read(this.planFile(config.hash), `plan ${config.hash}`))?.value as Plan | undefined;
+    let plan = (await this.read(this.planFile(config.hash), `plan ${config.hash}`))?.value as Plan | undefined;
+    // A config seen for the first time: read its plan now, before the loader reads any input, so a
+    // file changed or deleted during this cold run is caught by comparing digests in store().
+    if (!plan || !Array.isArray(plan.manifests)) plan = (await import("./config-plan.js")).planOfConfigBytes(config.bytes);
     try {
-      if (plan && Array.isArray(plan.manifests)) state.before = await digestInputs(root, displayBase, plan, config, this.cacheDir);
+      if (plan) {
+        state.before = await digestInputs(root, displayBase, plan, config, this.cacheDir);
+        state.plan = plan;
+      }
     } catch {
       /* an input that cannot be hashed is a miss: the run reports it */
     }
@@ -110,8 +118,10 @@ export class ResultCache {
     try {
       const config = await readConfig(root);
       if (config.hash !== state.configHash) return false;
+      // Without a digest taken before the run, a file deleted or a link repointed during it would go unseen.
+      if (!state.before || samePlan(state.plan, plan) === false) return false;
       const after = await digestInputs(root, displayBase, plan, config, this.cacheDir);
-      if ((state.before && state.before.digest !== after.digest) || after.newestMtimeMs >= state.startedAt) return false;
+      if (state.before.digest !== after.digest || after.newestMtimeMs >= state.startedAt) return false;
       await this.write(this.planFile(config.hash), `plan ${config.hash}`, plan);
       for (const v of variants) {
         const key = this.key(v.parts, after.digest);
@@ -225,3 +235,6 @@ async function written(file: string): Promise<boolean> {
 export function storable(diagnostics: readonly { code: string }[]): boolean {
   return !diagnostics.some((d) => d.code === "secret-value");
 }
+
+const samePlan = (a: Plan | undefined, b: Plan): boolean =>
+  a !== undefined && JSON.stringify([a.manifests, a.waivers ?? null, a.customPolicies ?? null]) === JSON.stringify([b.manifests, b.waivers ?? null, b.customPolicies ?? null]);

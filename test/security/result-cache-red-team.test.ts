@@ -301,4 +301,30 @@ describe("result cache red team", () => {
     await writeFile(path.join(root, "policies-local/.red-team.4242.0a1b2c3d.tollgate.mjs"), "transient\n");
     expect(await digest()).toBe(changed);
   });
+
+  it("the first cold run of a config: a file deleted while the run reads the estate is caught, never stored under the tree that remains", async () => {
+    const root = track(await copyReferenceOrg());
+    const waivers = path.join(root, "waivers.yaml");
+    await mkdir(path.join(root, "policies-local"), { recursive: true });
+    // Runs after the loader read the waivers: deletes them, as a concurrent checkout or rm would.
+    await writeFile(path.join(root, "policies-local/remove-waivers.mjs"), [
+      'import { rmSync } from "node:fs";',
+      "export default {",
+      "  id: 'remove-waivers', title: 'Remove waivers', category: 'secrets', severity: 'note', rationale: 'r', remediation: 'r',",
+      `  check() { rmSync(${JSON.stringify(waivers)}, { force: true }); },`,
+      "};",
+    ].join("\n"));
+    await withPolicies(root);
+    const first = await run(root, [...ARGS, "--cache"]);
+    expect(first.r.stdout).toContain('"waived": true');
+    expect(first.said).toContain("result not stored");
+    // The waivers are gone now: a cached run must say what an uncached one says, not replay the waived result.
+    const cached = await run(root, [...ARGS, "--cache"]);
+    const plain = await run(root, [...ARGS, "--no-cache"]);
+    expect(hit(cached.said)).toBe(false);
+    expect(cached.r).toEqual(plain.r);
+    // tollgate.yaml names the waivers file: without it the truth is an input error, not a pass.
+    expect(plain.r.code).toBe(2);
+    expect(plain.r.stderr).toMatch(/waivers\.yaml.*path-not-found|path-not-found.*waivers/);
+  });
 });

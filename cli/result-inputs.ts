@@ -8,7 +8,7 @@
  * changed file, a link pointing elsewhere, or any config byte gives another digest.
  *
  * Not covered (documented in the README): modules a custom policy imports from outside its folder
- * (packages, `../shared.js`) and files under a `node_modules` folder inside it.
+ * (packages, `../common.js`) and files under a `node_modules` folder inside it.
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Dirent } from "node:fs";

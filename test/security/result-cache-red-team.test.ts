@@ -73,28 +73,28 @@ describe("result cache red team", () => {
 
   it("a custom policy importing through a linked folder: a change behind the link misses", async () => {
     const root = track(await copyReferenceOrg());
-    await mkdir(path.join(root, "shared"));
+    await mkdir(path.join(root, "common"));
     await mkdir(path.join(root, "policies-local"));
-    await writeFile(path.join(root, "shared/severity.mjs"), "export const SEVERITY = 'warning';\n");
-    await symlink("../shared", path.join(root, "policies-local/lib"));
+    await writeFile(path.join(root, "common/severity.mjs"), "export const SEVERITY = 'warning';\n");
+    await symlink("../common", path.join(root, "policies-local/lib"));
     await writeFile(path.join(root, "policies-local/red-team.mjs"), POLICY("./lib/severity.mjs"));
     await withPolicies(root);
     await run(root, [...ARGS, "--cache"]);
     expect((await run(root, [...ARGS, "--cache"])).said).toEqual(["outputs hit"]);
-    await writeFile(path.join(root, "shared/severity.mjs"), "export const SEVERITY = 'note';\n");
+    await writeFile(path.join(root, "common/severity.mjs"), "export const SEVERITY = 'note';\n");
     const warm = await run(root, [...ARGS, "--cache"]);
     const plain = await run(root, [...ARGS, "--no-cache"]);
     expect(plain.r.stdout).toContain('"severity": "note"');
     expect(hit(warm.said)).toBe(false);
     expect(warm.r).toEqual(plain.r);
     // A link loop inside the policy folder ends (each real folder is hashed once).
-    await symlink("..", path.join(root, "shared/up"));
+    await symlink("..", path.join(root, "common/up"));
     const looped = await run(root, [...ARGS, "--cache"], 60_000);
     expect(looped.r).toEqual((await run(root, [...ARGS, "--no-cache"])).r);
     // A linked folder out of the root is not walked (it may be a whole disk): never stored, never a hit.
     const outside = track(await tempDir());
     await writeFile(path.join(outside, "severity.mjs"), "export const SEVERITY = 'warning';\n");
-    await rm(path.join(root, "shared/up"));
+    await rm(path.join(root, "common/up"));
     await rm(path.join(root, "policies-local/lib"));
     await symlink(outside, path.join(root, "policies-local/lib"));
     for (let i = 0; i < 2; i++) {

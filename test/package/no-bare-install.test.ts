@@ -1,6 +1,6 @@
 /**
  * Nothing in the repository installs Tollgate by a bare registry name: the project does not own
- * `tollgate` on npm, so `npm install tollgate`, `tollgate@latest` or `npx -y tollgate` would run
+ * the name on npm, so installing it by that name (its `latest` tag, `npx -y` on it) would run
  * whatever someone registered under that name (in CI, with the workflow's token). Every tracked
  * file is read; the install line is a git tag (README "Adopt it") and the Action runs its own copy.
  * The name is assembled at run time so this file does not match its own patterns.

@@ -32,6 +32,15 @@ interface RepoPackage {
  */
 export type Tool = string | { name: string; from: string };
 
+/**
+ * The registry tarball of a package: this repository's lockfile leaves `resolved` out, and without
+ * it npm looks the version up in the package's metadata, which the cache may hold only in another
+ * form than `npm ci` asks for; the tarball itself is cached by exactly this URL.
+ */
+function tarballUrl(name: string, version: string): string {
+  return `https://registry.npmjs.org/${name}/-/${name.split("/").pop()}-${version}.tgz`;
+}
+
 /** Writes package.json and package-lock.json into `project` for tollgate (the tarball) plus the named dev tools. */
 export async function writeOfflineLock(repoRoot: string, project: string, tarball: string, tools: Tool[]): Promise<void> {
   const lock = JSON.parse(await readFile(path.join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
@@ -85,7 +94,7 @@ export async function writeOfflineLock(repoRoot: string, project: string, tarbal
     if (packages[to]) throw new Error(`${key} and another package both install at ${to}`);
     // An alias installed under its real name is no alias any more.
     if (to !== key && entry.name === path.posix.basename(to)) delete entry.name;
-    packages[to] = { ...entry, dev: true };
+    packages[to] = { ...entry, ...(entry.resolved || entry.link ? {} : { resolved: tarballUrl(String(entry.name ?? key.slice(key.lastIndexOf("node_modules/") + 13)), entry.version!) }), dev: true };
   }
   const manifest = JSON.parse(await readFile(path.join(project, "package.json"), "utf8")) as Record<string, unknown>;
   await writeFile(path.join(project, "package.json"), `${JSON.stringify({ ...manifest, devDependencies }, null, 2)}\n`);

@@ -93,7 +93,8 @@ export async function runCustomChecks(
       diagnostics.push({
         code: "custom-policy-failed", severity: "error", file: source.display, line: 1, col: 1,
         message: `custom policy \`${c.policy.id}\` (${source.display}) failed: ${result.reason}`,
-        hint: "Fix the policy's check (run it with node, or with runPolicyCase from tollgate's testing API); its findings are not used.",
+        // Node 20 cannot run a .ts file itself: "run it with node" only fits JavaScript.
+        hint: `Fix the policy's check (${source.file.endsWith(".ts") ? "test it " : "run it with node, or "}with runPolicyCase from tollgate's testing API); its findings are not used.`,
       });
       continue;
     }

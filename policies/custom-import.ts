@@ -54,8 +54,11 @@ const nativeImports: Plugin = {
   },
 };
 
+/** Loaded on the first .ts module only; a run that has none never starts esbuild. */
+let esbuildModule: Promise<typeof import("esbuild")> | undefined;
+
 async function transpile(file: string): Promise<string> {
-  const esbuild = await import("esbuild");
+  const esbuild = await (esbuildModule ??= import("esbuild"));
   let result;
   try {
     result = await esbuild.build({

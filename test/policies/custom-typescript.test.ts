@@ -6,6 +6,7 @@
 import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { filesLoadedBy } from "../helpers/loaded-modules.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 
 const dirs: string[] = [];
@@ -79,5 +80,19 @@ describe("TypeScript custom policies", () => {
     expect(lines).toContain("  hint: Fix it there; npx tsc --noEmit p/broken.ts type-checks the module.");
     expect(r.stderr).not.toContain("Run it with node");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it("esbuild is loaded once per run, however many TypeScript policies: their workers reuse the loader's code", async () => {
+    const policy = (id: string) => POLICY.replace('"ts-runbook"', JSON.stringify(id));
+    const helpers = { "p/lib/tiers.ts": 'export const TIERS = ["critical"];\n', "p/lib/describe.mjs": "export const describeTier = (t) => t;\n" };
+    const esbuildLoads = async (root: string) => {
+      const run = await filesLoadedBy(["check", "--now", NOW, "--no-cache"], { cwd: root, dirs });
+      expect(run.status, run.stderr).toBe(1);
+      return run.files.filter((f) => f.includes("/node_modules/esbuild/")).length;
+    };
+    const one = await esbuildLoads(await project({ "p/a.ts": policy("ts-a"), ...helpers }));
+    const three = await esbuildLoads(await project({ "p/a.ts": policy("ts-a"), "p/b.ts": policy("ts-b"), "p/c.ts": policy("ts-c"), ...helpers }));
+    expect(one).toBeGreaterThan(0);
+    expect(three).toBe(one);
   }, 120_000);
 });

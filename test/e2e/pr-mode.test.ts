@@ -7,10 +7,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
+import { NOW, REPO, copyReferenceOrg, removeDir, runCli, tempDir } from "../helpers/project.js";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -95,5 +95,17 @@ describe("PR mode with custom policies", () => {
     expect(report.findings.length).toBeGreaterThan(0);
     // Every finding is new (waived ones are not counted as new).
     expect(report.comparison).toMatchObject({ new: report.findings.filter((f) => !f.waived).length, unchanged: 0, fixed: [] });
+  });
+
+  it("a .tollgate that is a link is refused (exit 2), never written through", async () => {
+    const { root } = await estate();
+    const elsewhere = await tempDir("tollgate-elsewhere-");
+    dirs.push(elsewhere);
+    await symlink(elsewhere, path.join(root, ".tollgate"));
+    const r = await runCli(["check", "--base", "HEAD", "--fail-on-new", "--now", NOW], { cwd: root });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("<command line>:1:1 git-error --base HEAD: ");
+    expect(r.stderr).toContain(".tollgate is not a folder, so the base cannot be extracted there");
+    expect(await readdir(elsewhere)).toEqual([]);
   });
 });

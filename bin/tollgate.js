@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the bundled CLI (dist/bundle/main.js: a few files instead of ~300 modules, so start-up stays
-// fast). The published package ships it (built by `prepack`); in a clone, `npm run build` (or
-// `npm test`) builds it. Without the bundle (a tsc-only build), tsc's dist/cli/main.js runs.
+// fast). A packed or git-installed package ships it (built by `prepare`); in a clone, `npm ci` or
+// `npm run build` builds it. Without the bundle (a tsc-only build), tsc's dist/cli/main.js runs.
 import { existsSync } from "node:fs";
 const bundle = new URL("../dist/bundle/main.js", import.meta.url);
 const main = existsSync(bundle) ? bundle : new URL("../dist/cli/main.js", import.meta.url);

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { gate, type GateOptions } from "../checks/gate.js";
 import { atRef, GitRefError, repositoryRoot } from "../checks/git-ref.js";
 import type { Diagnostic } from "../model/diagnostics.js";
@@ -121,20 +123,29 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
       // The base uses the same cache: an entry from a check of the base branch answers it outright,
       // and otherwise its unchanged files have the same bytes, so they are parse-cache hits.
       base = await atRef(o.root, o.base, async (tmp) => {
+        // Before Tollgate was adopted there is nothing to compare with: every finding is new.
+        if (!existsSync(path.join(tmp, "tollgate.yaml"))) return undefined;
         const evaluated = await evaluateCached(tmp, tmp, context);
         await evaluated.store();
         return evaluated;
       });
     } catch (e) {
-      if (e instanceof GitRefError) throw new InputError([commandLine("git-error", `--base ${o.base}: ${e.message}`, "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.")]);
+      if (e instanceof GitRefError) throw new InputError([commandLine("git-error", `--base ${o.base}: ${e.message}`, e.hint ?? "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.")]);
       throw e;
     }
-    if (!base.entry && getVerbosity() !== "quiet") {
-      progress.done();
-      process.stderr.write(`tollgate: the manifests at ${o.base} do not load; comparing against an empty base\n`);
-      printDiagnostics(base.diagnostics);
+    if (!base) {
+      if (getVerbosity() !== "quiet") {
+        progress.done();
+        process.stderr.write(`tollgate: ${o.base} has no tollgate.yaml; comparing against an empty base\n`);
+      }
+    } else if (!base.entry) {
+      // An empty base would make every finding new: a base that does not load is not a decision.
+      throw new InputError([
+        commandLine("base-invalid", `--base ${o.base}: the project at ${o.base} does not load (${base.diagnostics.length} problem${base.diagnostics.length === 1 ? "" : "s"} below, files as at that ref)`, "Fix the base branch, or compare with a saved report: --baseline FILE."),
+        ...base.diagnostics.map((d) => ({ ...d, file: `${o.base}:${d.file}` })),
+      ]);
     }
-    comparison = compare(report, base.entry?.report ?? { findings: [], score: { percent: 0 }, scorecards: [] });
+    comparison = compare(report, base?.entry?.report ?? { findings: [], score: { percent: 0 }, scorecards: [] });
     verbose(`evaluated the base ${o.base} in ${Date.now() - started} ms`);
   } else if (o.baseline) {
     comparison = compare(report, await readBaseline(o.baseline));

@@ -152,8 +152,6 @@ async function hashFile(h: Hash, kind: string, file: string, realRoot: string, n
 
 /** Folders deeper than this under the custom policy folder: the run is not cached at all. */
 const MAX_TREE_DEPTH = 64;
-/** Exactly the names policies/custom-import.ts gives (`.NAME.PID.8HEX.tollgate.mjs`): a user's own dotfile is hashed. */
-const TRANSPILED = /^\..+\.\d+\.[0-9a-f]{8}\.tollgate\.mjs$/;
 
 /**
  * Every file under a custom policy folder (their helpers too), except node_modules and the cache.
@@ -178,8 +176,7 @@ async function hashTree(h: Hash, top: string, dir: string, realRoot: string, ski
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const abs = path.join(dir, e.name);
-    // Transpiled TypeScript policies live next to their source for the length of a run (policies/custom-import.ts).
-    if (abs === skip || e.name === "node_modules" || TRANSPILED.test(e.name)) continue;
+    if (abs === skip || e.name === "node_modules") continue;
     if (e.isDirectory() || (e.isSymbolicLink() && (await stat(abs).catch(() => undefined))?.isDirectory())) {
       const link = await linkOf(abs, realRoot);
       // A linked folder out of the root (maybe a whole disk) is not walked: such a run is not cached.

@@ -45,6 +45,7 @@ export const DIAGNOSTIC_CODES = {
   "invalid-option": "A command-line option has an invalid value.",
   "unknown-environment": "--env names an environment the manifests do not declare.",
   "git-error": "A git ref could not be read.",
+  "base-invalid": "The project at the --base ref has a tollgate.yaml but does not load.",
   "init-file-exists": "tollgate init would write a file that already exists (nothing is written; every such file is listed).",
   "init-not-a-folder": "tollgate init needs a folder where a file (or a dangling symlink) is.",
   "init-path-outside": "A folder tollgate init would write into is a symlink that leads outside the target folder.",

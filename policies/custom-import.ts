@@ -1,28 +1,87 @@
 /**
- * Imports a custom policy module: .js/.mjs directly; TypeScript transpiled next to the source (so
- * its imports resolve) under a unique name, then removed. Shared by the loader and the worker that
- * runs custom checks, which may import the same module at the same time.
+ * Imports a custom policy module: .js/.mjs directly; TypeScript transpiled in memory with esbuild
+ * (loaded only when a .ts policy exists, so the user needs no compiler and nothing is written into
+ * their folders) and imported from a data: URL. Shared by the loader and the worker that runs
+ * custom checks; the loader hands the worker the code it loaded, so each module is transpiled once.
  */
-import { randomUUID } from "node:crypto";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { isBuiltin } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Plugin } from "esbuild";
 
-export async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (!file.endsWith(".ts")) return import(pathToFileURL(file).href);
-  const ts = await import("typescript").catch(() => undefined);
-  if (!ts) throw new Error("TypeScript policies need the typescript package installed");
-  const out = ts.default.transpileModule(await readFile(file, "utf8"), {
-    compilerOptions: { module: ts.default.ModuleKind.ESNext, target: ts.default.ScriptTarget.ES2022 },
-    fileName: file,
-  }).outputText;
-  const tmp = path.join(path.dirname(file), `.${path.basename(file, ".ts")}.${process.pid}.${randomUUID().slice(0, 8)}.tollgate.mjs`);
-  await writeFile(tmp, out);
-  try {
-    return await import(pathToFileURL(tmp).href);
-  } finally {
-    await rm(tmp, { force: true });
+export interface ImportedModule {
+  exports: Record<string, unknown>;
+  /** The JavaScript a TypeScript module was transpiled to (a worker imports exactly this). */
+  code?: string;
+}
+
+/** A TypeScript module that esbuild cannot transpile or bundle, at the place it names (absolute file). */
+export class TranspileError extends Error {
+  constructor(message: string, readonly file: string, readonly line: number, readonly col: number) {
+    super(message);
   }
+}
+
+const isTypeScript = (file: string) => /\.[mc]?tsx?$/.test(file);
+
+export async function importModule(file: string, code?: string): Promise<ImportedModule> {
+  if (!isTypeScript(file)) return { exports: await import(pathToFileURL(file).href) };
+  const js = code ?? (await transpile(file));
+  return { exports: await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`), code: js };
+}
+
+/** Marks the plugin's own resolve calls, so they take esbuild's default resolution. */
+const SELF = Symbol("tollgate-resolve");
+
+/**
+ * A data: URL module cannot resolve relative or bare imports, so every import is resolved here,
+ * from the importing file as Node would: TypeScript files of the project are bundled in (Node 20
+ * cannot load them), everything else (.js/.mjs helpers, packages such as `tollgate`) stays a
+ * native import by absolute file URL, so it is the same module instance the rest of the run sees.
+ */
+const nativeImports: Plugin = {
+  name: "tollgate-native-imports",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.kind === "entry-point" || args.pluginData === SELF) return undefined;
+      if (isBuiltin(args.path)) return { path: args.path, external: true };
+      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: SELF });
+      if (r.errors.length > 0) return { errors: r.errors };
+      if (r.external) return { path: r.path, external: true };
+      if (isTypeScript(r.path) && !r.path.split(path.sep).includes("node_modules")) return { path: r.path };
+      return { path: pathToFileURL(r.path).href, external: true };
+    });
+  },
+};
+
+/** Loaded on the first .ts module only; a run that has none never starts esbuild. */
+let esbuildModule: Promise<typeof import("esbuild")> | undefined;
+
+async function transpile(file: string): Promise<string> {
+  const esbuild = await (esbuildModule ??= import("esbuild"));
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: [file],
+      absWorkingDir: path.dirname(file),
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      // Node's own resolution: no bundler "module" condition or field.
+      conditions: ["node"],
+      mainFields: ["main"],
+      logLevel: "silent",
+      plugins: [nativeImports],
+    });
+  } catch (e) {
+    const first = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+    if (!first) throw e;
+    const at = first.location;
+    throw new TranspileError(first.text, at ? path.resolve(path.dirname(file), at.file) : file, at?.line ?? 1, (at?.column ?? 0) + 1);
+  }
+  return result.outputFiles[0]!.text;
 }
 
 /** The policies a module exports: default, `policies` or `policy`, one or a list. */

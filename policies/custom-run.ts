@@ -40,7 +40,7 @@ function validFinding(f: unknown): f is FindingInput {
 
 type Outcome = { ok: true; findings: FindingInput[] } | { ok: false; reason: string };
 
-function runOne(file: string, id: string, ctx: unknown, timeoutMs: number): Promise<Outcome> {
+function runOne(file: string, code: string | undefined, id: string, ctx: unknown, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
     let worker: Worker;
     const findings: FindingInput[] = [];
@@ -54,7 +54,7 @@ function runOne(file: string, id: string, ctx: unknown, timeoutMs: number): Prom
       resolve(o);
     };
     try {
-      worker = new Worker(workerFile(), { workerData: { file, id, ctx } });
+      worker = new Worker(workerFile(), { workerData: { file, id, ctx, ...(code !== undefined ? { code } : {}) } });
     } catch (e) {
       finish({ ok: false, reason: `its context could not be passed to a worker (${(e as Error).message.split("\n")[0]})` });
       return;
@@ -88,12 +88,13 @@ export async function runCustomChecks(
       out.push(c);
       continue;
     }
-    const result = await runOne(source.file, c.policy.id, { model, options: c.options, now, environments, production }, timeoutMs);
+    const result = await runOne(source.file, source.code, c.policy.id, { model, options: c.options, now, environments, production }, timeoutMs);
     if (!result.ok) {
       diagnostics.push({
         code: "custom-policy-failed", severity: "error", file: source.display, line: 1, col: 1,
         message: `custom policy \`${c.policy.id}\` (${source.display}) failed: ${result.reason}`,
-        hint: "Fix the policy's check (run it with node, or with runPolicyCase from tollgate's testing API); its findings are not used.",
+        // Node 20 cannot run a .ts file itself: "run it with node" only fits JavaScript.
+        hint: `Fix the policy's check (${source.file.endsWith(".ts") ? "test it " : "run it with node, or "}with runPolicyCase from tollgate's testing API); its findings are not used.`,
       });
       continue;
     }

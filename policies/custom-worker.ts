@@ -9,6 +9,8 @@ import { exportedPolicies, importModule } from "./custom-import.js";
 interface Job {
   file: string;
   id: string;
+  /** A TypeScript module as the loader transpiled it. */
+  code?: string;
   ctx: unknown;
 }
 
@@ -30,7 +32,7 @@ process.on("unhandledRejection", (e) => port.postMessage({ type: "error", messag
 async function main(): Promise<void> {
   let policy: { id?: unknown; check?: unknown } | undefined;
   try {
-    const mod = await importModule(job.file);
+    const mod = (await importModule(job.file, job.code)).exports;
     policy = exportedPolicies(mod).find((p) => (p as { id?: unknown })?.id === job.id) as typeof policy;
   } catch (e) {
     port.postMessage({ type: "error", message: `could not load the module: ${describe(e)}` });

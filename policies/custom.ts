@@ -9,14 +9,14 @@ import { z } from "zod";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { REDACTED } from "../model/redact.js";
 import { scanText } from "../model/secret-scan.js";
-import { exportedPolicies, importModule } from "./custom-import.js";
+import { exportedPolicies, importModule, TranspileError } from "./custom-import.js";
 import type { Policy } from "./types.js";
 
 /**
  * Where each loaded custom policy came from: its checks run in a worker thread that imports the
  * module again (policies/custom-run.ts), so a hang or a crash stays contained and attributed.
  */
-export const CUSTOM_SOURCES = new WeakMap<Policy, { file: string; display: string }>();
+export const CUSTOM_SOURCES = new WeakMap<Policy, { file: string; display: string; code?: string }>();
 
 const Shape = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
@@ -54,10 +54,16 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
       continue;
     }
     let mod: Record<string, unknown>;
+    let code: string | undefined;
     try {
-      mod = await importModule(file);
+      ({ exports: mod, code } = await importModule(file));
     } catch (e) {
-      bad(file, `could not load custom policy module: ${await withoutSecrets(String((e as Error)?.message ?? e).split("\n")[0]!)}`, "Run it with node to see the full error.");
+      if (e instanceof TranspileError) {
+        const message = `could not load custom policy module ${rel(file)}: ${await withoutSecrets(e.message.split("\n")[0]!)}`;
+        diagnostics.push({ code: "custom-policy-invalid", severity: "error", message, hint: loadHint(rel(file)), file: rel(e.file), line: e.line, col: e.col });
+        continue;
+      }
+      bad(file, `could not load custom policy module: ${await withoutSecrets(String((e as Error)?.message ?? e).split("\n")[0]!)}`, loadHint(rel(file)));
       continue;
     }
     for (const p of exportedPolicies(mod)) {
@@ -73,11 +79,18 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
       }
       seen.add(policy.id);
       const loaded: Policy = { ...policy, options: policy.options ?? z.strictObject({}) };
-      CUSTOM_SOURCES.set(loaded, { file, display: rel(file) });
+      CUSTOM_SOURCES.set(loaded, { file, display: rel(file), ...(code !== undefined ? { code } : {}) });
       policies.push(loaded);
     }
   }
   return { policies, diagnostics };
+}
+
+/** How to see the whole error: Node 20 cannot run a .ts file itself, so "run it with node" is no help there. */
+function loadHint(name: string): string {
+  return name.endsWith(".ts")
+    ? `Fix it there; npx tsc --noEmit ${name} type-checks the module.`
+    : "Run it with node to see the full error.";
 }
 
 /** A module's load error may quote its source (a token pasted in it): scanned like a manifest. */

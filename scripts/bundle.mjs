@@ -5,7 +5,7 @@
 // - Every `await import()` in the sources stays a lazy chunk (commands, reporters, the probe code).
 // - Only the packages in INLINE (and what they import) are copied into the bundle: the ones every
 //   check/validate run loads. Every other package stays an ordinary import from node_modules, so
-//   cdktf/jsii, the MCP SDK, prom-client, Graphviz (wasm), ajv, the Grafana SDK and typescript load
+//   cdktf/jsii, the MCP SDK, prom-client, Graphviz (wasm), ajv, the Grafana SDK and esbuild (TypeScript policies) load
 //   exactly as before, and only in the commands that need them. A new dependency is external unless
 //   it is added here.
 // - The worker threads' scripts are entries of their own next to the chunks: parse-pool.ts and

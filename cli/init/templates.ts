@@ -61,7 +61,7 @@ export async function initFiles(opts: TemplateOptions): Promise<InitFile[]> {
 /**
  * Where editors find the schemas from the adopter's files: the nearest node_modules/tollgate at or
  * above the target folder (where Node would resolve the package), else the target's own
- * node_modules/tollgate, which `npm install tollgate` creates.
+ * node_modules/tollgate, which installing Tollgate there creates (README → "Adopt it").
  */
 export function schemasFolder(dir: string): string {
   for (let d = dir; ; d = path.dirname(d)) {

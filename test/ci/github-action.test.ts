@@ -202,7 +202,7 @@ describe("action.yml", () => {
     const step = action.runs.steps.find((s: any) => s.id === "check");
     expect(step.run).toContain("dist/cli/github-action/main.js");
     const passed = Object.keys(step.env).filter((k) => k.startsWith("INPUT_")).map((k) => k.slice(6).toLowerCase().replace(/_/g, "-"));
-    const declared = Object.keys(action.inputs).filter((k) => !["version", "node-version", "github-token"].includes(k));
+    const declared = Object.keys(action.inputs).filter((k) => !["node-version", "github-token"].includes(k));
     expect(passed.sort()).toEqual(declared.sort());
     expect(step.env.GITHUB_TOKEN).toBe("${{ inputs.github-token }}");
     const upload = action.runs.steps.find((s: any) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif"));

@@ -26,14 +26,35 @@ interface RepoPackage {
   devDependencies: Record<string, string>;
 }
 
+/**
+ * A dev tool the adopter installs: a package this repository has as a dev dependency, under its
+ * own name or (`from`) under an npm alias, e.g. TypeScript 7 as `typescript-7` -> `typescript`.
+ */
+export type Tool = string | { name: string; from: string };
+
+/**
+ * The registry tarball of a package: this repository's lockfile leaves `resolved` out, and without
+ * it npm looks the version up in the package's metadata, which the cache may hold only in another
+ * form than `npm ci` asks for; the tarball itself is cached by exactly this URL.
+ */
+function tarballUrl(name: string, version: string): string {
+  return `https://registry.npmjs.org/${name}/-/${name.split("/").pop()}-${version}.tgz`;
+}
+
 /** Writes package.json and package-lock.json into `project` for tollgate (the tarball) plus the named dev tools. */
-export async function writeOfflineLock(repoRoot: string, project: string, tarball: string, tools: string[]): Promise<void> {
+export async function writeOfflineLock(repoRoot: string, project: string, tarball: string, tools: Tool[]): Promise<void> {
   const lock = JSON.parse(await readFile(path.join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
   const pkg = JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")) as RepoPackage;
   const spec = `file:${path.relative(project, tarball)}`;
   const integrity = `sha512-${createHash("sha512").update(await readFile(tarball)).digest("base64")}`;
   const devDependencies: Record<string, string> = { tollgate: spec };
-  for (const t of tools) devDependencies[t] = pkg.devDependencies[t]!;
+  // Lock folders of aliased tools, by the name the adopter installs them under.
+  const renamed = new Map<string, string>();
+  for (const t of tools) {
+    const { name, from } = typeof t === "string" ? { name: t, from: t } : t;
+    devDependencies[name] = pkg.devDependencies[from]!.replace(/^npm:[^@]+@/, "");
+    if (from !== name) renamed.set(`node_modules/${from}`, `node_modules/${name}`);
+  }
 
   // Node's resolution over the lock's folders: a dependency is found in the nearest node_modules up the tree.
   const chosen = new Set<string>();
@@ -57,7 +78,11 @@ export async function writeOfflineLock(repoRoot: string, project: string, tarbal
     }
   };
   for (const d of Object.keys(pkg.dependencies)) visit(d, "");
-  for (const t of tools) visit(t, "");
+  for (const t of tools) visit(typeof t === "string" ? t : t.from, "");
+  const rename = (key: string): string => {
+    for (const [from, to] of renamed) if (key === from || key.startsWith(`${from}/`)) return to + key.slice(from.length);
+    return key;
+  };
 
   const packages: Record<string, unknown> = {
     "": { name: "estate", version: "1.0.0", devDependencies },
@@ -65,7 +90,11 @@ export async function writeOfflineLock(repoRoot: string, project: string, tarbal
   };
   for (const key of [...chosen].sort()) {
     const { peer: _peer, devOptional: _devOptional, ...entry } = lock.packages[key]!;
-    packages[key] = { ...entry, dev: true };
+    const to = rename(key);
+    if (packages[to]) throw new Error(`${key} and another package both install at ${to}`);
+    // An alias installed under its real name is no alias any more.
+    if (to !== key && entry.name === path.posix.basename(to)) delete entry.name;
+    packages[to] = { ...entry, ...(entry.resolved || entry.link ? {} : { resolved: tarballUrl(String(entry.name ?? key.slice(key.lastIndexOf("node_modules/") + 13)), entry.version!) }), dev: true };
   }
   const manifest = JSON.parse(await readFile(path.join(project, "package.json"), "utf8")) as Record<string, unknown>;
   await writeFile(path.join(project, "package.json"), `${JSON.stringify({ ...manifest, devDependencies }, null, 2)}\n`);

@@ -12,7 +12,7 @@ import * as loaded from "../helpers/loaded-modules.js";
 import { BUNDLE_FILE } from "../helpers/loaded-modules.js";
 import { NOW, removeDir, tempDir } from "../helpers/project.js";
 
-const HEAVY = ["cdktf", "@cdktf/", "constructs", "@modelcontextprotocol/sdk", "prom-client", "@hpcc-js/wasm-graphviz", "ajv", "@grafana/grafana-foundation-sdk", "cronstrue"];
+const HEAVY = ["esbuild", "cdktf", "@cdktf/", "constructs", "@modelcontextprotocol/sdk", "prom-client", "@hpcc-js/wasm-graphviz", "ajv", "@grafana/grafana-foundation-sdk", "cronstrue"];
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));

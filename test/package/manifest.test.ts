@@ -30,11 +30,12 @@ describe("package.json", () => {
     expect(pkg.files).toContain("LICENSE");
   });
 
-  it("builds when packed, never on an adopter's install, and ships dist, examples and the reference organization", () => {
-    expect(pkg.scripts.prepare).toBeUndefined();
+  it("builds when packed or installed from a git tag (prepare), never on a tarball install, and ships dist, examples and the reference organization", () => {
+    // npm runs `prepare` for `npm pack` and for a git dependency (README: the install is a git tag), never for a tarball.
+    expect(pkg.scripts.prepare).toBe("npm run build");
+    expect(pkg.scripts.prepack).toBeUndefined();
     expect(pkg.scripts.install).toBeUndefined();
     expect(pkg.scripts.postinstall).toBeUndefined();
-    expect(pkg.scripts.prepack).toBe("npm run build");
     expect(pkg.scripts.test).toMatch(/^npm run build && /);
     for (const entry of ["dist", "bin", "schemas", "examples", "manifests", "secrets-manifest", "tollgate.yaml", "waivers.yaml"]) expect(pkg.files).toContain(entry);
   });

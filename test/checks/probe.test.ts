@@ -56,7 +56,8 @@ describe("HTTP probes", () => {
   it("slow beyond maxLatencyMs fails at the latency stage", async () => {
     const r = await probe({ slow: http(`${b.url}/slow`, { expect: { maxLatencyMs: 100 }, retries: 1 }) });
     expect(r.slow).toMatchObject({ status: "unhealthy", stage: "latency" });
-    expect(r.slow!.latencyMs).toBeGreaterThanOrEqual(300);
+    // The server holds 300 ms; the stage is about the 100 ms limit (timers may fire a little early).
+    expect(r.slow!.latencyMs).toBeGreaterThan(100);
   });
 
   it("flaky (fails twice, then succeeds) is healthy after 3 attempts with backoff", async () => {

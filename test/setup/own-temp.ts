@@ -23,6 +23,10 @@ export default function setup(): () => void {
     const problems: string[] = [];
     if (after !== before) problems.push(`the tests changed the repository's tree:\n${after}`);
     if (left.length) problems.push(`the tests left these in their temporary folder: ${left.sort().join(", ")}`);
-    if (problems.length) throw new Error(problems.join("\n"));
+    if (problems.length) {
+      // vitest reports an error thrown here but still exits 0: the exit code has to say it too.
+      process.exitCode = 1;
+      throw new Error(problems.join("\n"));
+    }
   };
 }

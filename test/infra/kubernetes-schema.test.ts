@@ -63,7 +63,7 @@ describe("synthesized Kubernetes objects against the Kubernetes OpenAPI schema",
 
   it("the validator refuses what Kubernetes refuses (a CronJob without a jobTemplate)", async () => {
     const { CronJob } = await import("kubernetes-models/batch/v1/CronJob");
-    const cron = objects.find((o) => o.doc.kind === "CronJob")!.doc as { spec: Record<string, unknown> };
+    const cron = objects.find((o) => o.doc.kind === "CronJob")!.doc as unknown as { spec: Record<string, unknown> };
     const broken = { ...cron, spec: { ...cron.spec, jobTemplate: undefined } };
     expect(() => new CronJob(broken as never).validate()).toThrow(/jobTemplate/);
   });

@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 240_000,
     pool: "forks",
+    globalSetup: ["test/setup/own-temp.ts"],
     // The e2e files each run real Prometheus and probe loops with latency thresholds: one at a time.
     fileParallelism: false,
   },

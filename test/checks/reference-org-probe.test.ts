@@ -7,7 +7,9 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { buildModel } from "../../model/build.js";
+import { loadProject, type Project } from "../../model/loader.js";
+import { runProbes } from "../../checks/probe/runner.js";
 import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 import { startHttp, startMcp, type Running } from "../helpers/servers.js";
 import { editYaml } from "../helpers/yaml-edit.js";
@@ -15,10 +17,11 @@ import { editYaml } from "../helpers/yaml-edit.js";
 const MCP = ["shopify-dev-mcp", "supabase-mcp", "github-mcp", "context7-mcp", "google-analytics-mcp", "fly-mcp", "llamaindex-rag-mcp"];
 const servers: Running[] = [];
 let root: string;
+let project: Project;
 
 beforeAll(async () => {
   root = await copyReferenceOrg();
-  const { project } = await loadProject(root, { now: NOW });
+  ({ project } = await loadProject(root, { now: NOW }));
   const endpoints: Record<string, { url: string; health?: string }> = {};
   for (const name of MCP) {
     const tools = project.model.services.get(name)!.healthCheck!.mcp!.requiredTools;
@@ -60,10 +63,20 @@ describe("HotDash MCP servers on local stand-ins", () => {
     expect(r.stderr).toContain("1 required service not healthy: llamaindex-rag-mcp");
   });
 
-  it("the shallow view would have called the RAG server healthy: its health endpoint answers", async () => {
+  it("the shallow view would have called the RAG server healthy: Tollgate's own HTTP probe of its health endpoint passes", async () => {
     const rag = servers[servers.length - 1]!;
-    const res = await fetch(`${rag.url}/health`);
-    expect(res.status).toBe(200);
+    const declared = project.model.services.get("llamaindex-rag-mcp")!;
+    const model = buildModel({
+      environments: { local: { deployed: true } },
+      services: {
+        shallow: { kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url: `${rag.url}/health` } }, healthCheck: { timeout: "30s", retries: 1 } },
+        deep: { kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${rag.url}/mcp`, health: `${rag.url}/health` } }, healthCheck: { timeout: "30s", retries: 1, mcp: declared.healthCheck!.mcp } },
+      },
+    } as any);
+    const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: {} });
+    const by = Object.fromEntries(results.map((x) => [x.service, x]));
+    expect(by.shallow).toMatchObject({ status: "healthy", stage: "ok" });
+    expect(by.deep).toMatchObject({ status: "unhealthy", stage: "tool-error" });
   });
 
   it("with the RAG server excluded, the optional fly-mcp alone does not fail the run", async () => {

@@ -98,6 +98,22 @@ describe("a reload with invalid manifests", () => {
   }, 120_000);
 });
 
+describe("a reload with a secret value pasted into a manifest", () => {
+  it("is refused with secret-value, and the value reaches neither the answer, the log nor /metrics", async () => {
+    const s = await server();
+    const srv = await serveProject({ api: http(`${s.url}/api`) });
+    const token = `sk-proj-${"Xq4vB7nR2mT9".repeat(4)}`;
+    await writeFile(srv.file, manifest({ api: { ...http(`${s.url}/api`), description: `rotated; old key ${token}` } }));
+    const r = await fetch(`${srv.url}/-/reload`, { method: "POST" });
+    const text = await r.text();
+    expect(r.status).toBe(500);
+    expect(text).toMatch(/org\.yaml:\d+:\d+ secret-value /);
+    const m = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(sample(m, "tollgate_exporter_config_last_reload_successful")).toBe(0);
+    for (const out of [text, srv.stderr(), m]) expect(out).not.toContain(token.slice(8, 30));
+  }, 120_000);
+});
+
 describe("SIGTERM", () => {
   it("stops taking requests, answers queued scrapes 503, lets the probe in flight finish and exits 0", async () => {
     const s = await server();

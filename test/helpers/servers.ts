@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -67,6 +67,8 @@ export async function startBehaviours(): Promise<Running & { hits: Map<string, n
 /** A self-signed certificate for 127.0.0.1, generated now with openssl (no key is committed). */
 export function selfSignedCert(): { key: string; cert: string; certFile: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "tollgate-tls-"));
+  // The key stays on disk while the test process may still use certFile; gone when it ends.
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
   return { key: readFileSync(`${dir}/key.pem`, "utf8"), cert: readFileSync(`${dir}/cert.pem`, "utf8"), certFile: `${dir}/cert.pem` };
 }

@@ -2,7 +2,8 @@
  * `tollgate synth` on the reference organization and a fixture organization: the production gate,
  * real promtool/amtool checks of every generated file, determinism, atomic writes, golden JSON.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Testing } from "cdktf";
@@ -212,13 +213,23 @@ describe("synth properties", () => {
   });
 });
 
+/** cdktf's Testing.synthScope writes a cdktf.outdir.* folder into the temp folder and keeps it: remove it. */
+function synthScope(fn: Parameters<typeof Testing.synthScope>[0]): string {
+  const before = new Set(readdirSync(tmpdir()));
+  try {
+    return Testing.synthScope(fn);
+  } finally {
+    for (const n of readdirSync(tmpdir())) if (n.startsWith("cdktf.outdir.") && !before.has(n)) rmSync(path.join(tmpdir(), n), { recursive: true, force: true });
+  }
+}
+
 describe("constructs (cdktf Testing)", async () => {
   const { project } = await loadProject(REPO, { now: NOW });
   const ctx = envContext(project.model, "production", "test");
 
   it("HealthCheckSchedule: one null_resource per job with schedule and command triggers", async () => {
     const stagingDir = await tmp();
-    const synthesized = Testing.synthScope((scope) => new HealthCheckSchedule(scope, "schedule", { ctx, stagingDir }));
+    const synthesized = synthScope((scope) => new HealthCheckSchedule(scope, "schedule", { ctx, stagingDir }));
     const probe = jobs(ctx)[0]!;
     expect(Testing.toHaveResource(synthesized, Resource.tfResourceType)).toBe(true);
     expect(Testing.toHaveResourceWithProperties(synthesized, Resource.tfResourceType, { triggers: { schedule: "* * * * *", description: "Every minute", command: commandLine(ctx, probe), workdir: "/srv/tollgate" } })).toBe(true);
@@ -231,7 +242,7 @@ describe("constructs (cdktf Testing)", async () => {
   it("AlertRules: the rules file's hash is a trigger, so a changed threshold changes the plan", async () => {
     const stagingDir = await tmp();
     const hashOf = (c: typeof ctx) => {
-      const s = JSON.parse(Testing.synthScope((scope) => new AlertRules(scope, "rules", { ctx: c, stagingDir })));
+      const s = JSON.parse(synthScope((scope) => new AlertRules(scope, "rules", { ctx: c, stagingDir })));
       return (Object.values(s.resource.null_resource) as any[]).find((r) => r.triggers.kind === "prometheus-rules").triggers.sha256;
     };
     const before = hashOf(ctx);

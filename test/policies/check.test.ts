@@ -11,7 +11,7 @@ import addFormats from "ajv-formats";
 import { XMLValidator, XMLParser } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import { assess } from "../../checks/readiness.js";
-import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
+import { NOW, REPO, copyReferenceOrg, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { expectGolden } from "../helpers/golden.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 
@@ -196,22 +196,24 @@ describe("PR mode", () => {
     await editYaml(path.join(root, "secrets-manifest/openai.yaml"), (doc) => doc.deleteIn(["secrets", "OPENAI_API_KEY", "runbook"]));
     git("commit", "-qam", "change");
     const statusBefore = git("status", "--porcelain");
+    const out = await tempDir(); // outputs beside the tree, not in it (git status must not change), inside a temp folder of the test's own
+    dirs.push(out);
 
-    const r = await runCli(["check", "--root", root, "--now", NOW, "--base", "HEAD~1", "--format", "json", "--format", `markdown=${root}.pr.md`, "--fail-on", "never", "--fail-on-new"], { cwd: root });
+    const r = await runCli(["check", "--root", root, "--now", NOW, "--base", "HEAD~1", "--format", "json", "--format", `markdown=${out}/pr.md`, "--fail-on", "never", "--fail-on-new"], { cwd: root });
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(json.comparison).toMatchObject({ new: 1, fixed: [{ ruleId: "client-no-circuit-breaker", subject: "api/chatwoot" }] });
     expect(json.findings.filter((f: any) => f.baselineState === "new").map((f: any) => f.ruleId)).toEqual(["secret-no-runbook"]);
-    const md = await readFile(`${root}.pr.md`, "utf8");
+    const md = await readFile(`${out}/pr.md`, "utf8");
     expect(md).toContain("### New findings (1)");
     expect(md).toContain("### Fixed findings (1)");
     expect(git("status", "--porcelain")).toBe(statusBefore);
 
     // --baseline with a saved report gives the same classification.
     git("checkout", "-q", "HEAD~1");
-    await runCli(["check", "--root", root, "--now", NOW, "--format", `json=${root}.base.json`, "--fail-on", "never"], { cwd: root });
+    await runCli(["check", "--root", root, "--now", NOW, "--format", `json=${out}/base.json`, "--fail-on", "never"], { cwd: root });
     git("checkout", "-q", "main");
-    const viaFile = JSON.parse((await runCli(["check", "--root", root, "--now", NOW, "--baseline", `${root}.base.json`, "--format", "json", "--fail-on", "never"], { cwd: root })).stdout);
+    const viaFile = JSON.parse((await runCli(["check", "--root", root, "--now", NOW, "--baseline", `${out}/base.json`, "--format", "json", "--fail-on", "never"], { cwd: root })).stdout);
     expect(viaFile.comparison).toEqual(json.comparison);
     expect((await runCli(["check", "--root", root, "--now", NOW, "--base", "no-such-ref"], { cwd: root })).code).toBe(2);
   });

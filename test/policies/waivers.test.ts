@@ -67,6 +67,21 @@ describe("an unsound waiver suppresses nothing", () => {
     expect(meta.map((m) => m.ruleId)).toEqual([rule]);
   });
 
+  // Boundaries, exactly (NOW is 2026-11-24; the cap is 90 days, so 2027-02-22 is the last day allowed).
+  it.each([
+    ["expires yesterday", "2026-11-23", 90, ["waiver-expired"], false],
+    ["expires today (still valid through its last day)", "2026-11-24", 90, [], true],
+    ["exactly the cap", "2027-02-22", 90, [], true],
+    ["one day over the cap", "2027-02-23", 90, ["waiver-too-long"], false],
+    ["a cap of 0 days: today only", "2026-11-24", 0, [], true],
+    ["a cap of 0 days: tomorrow is too long", "2026-11-25", 0, ["waiver-too-long"], false],
+  ] as const)("%s", (_, expires, cap, rules, waived) => {
+    const f = finding("client-no-retry");
+    const meta = applyWaivers([f], [{ rule: "client-no-retry", subject: "api/*", owner: "o", reason: "r", expires, location: { file: "w", line: 1, col: 1 } }], NOW, cap, fingerprint);
+    expect(meta.map((m) => m.ruleId)).toEqual(rules);
+    expect(f.waived).toBe(waived);
+  });
+
   it("five over-long waivers do not lift the webhooks scorecard, and synth --env production stays refused", async () => {
     const root = await orgCopy();
     // Make two webhook categories (replay, audit) fail, and gate production on webhooks as well as secrets.

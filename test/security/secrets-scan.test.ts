@@ -5,6 +5,7 @@
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { CHECK_FORMATS } from "../../policies/reporters/registry.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../model/loader.js";
 import { NOW, copyReferenceOrg, removeDir, runCli, writeProject } from "../helpers/project.js";
@@ -146,11 +147,20 @@ describe("every file Tollgate reads", () => {
     const { diagnostics } = await loadProject(root, { now: NOW, displayBase: root });
     expect(diagnostics.filter((d) => d.code === "secret-value").map((d) => d.file).sort()).toEqual(["manifests/alerts.yaml", "tollgate.yaml", "waivers.yaml"]);
     const leaked = [id, oa, FIX.stripe];
-    for (const format of ["text", "json", "sarif", "junit", "markdown", "github"]) {
-      const r = await runCli(["check", "--root", root, "--now", NOW, "--format", format], { cwd: root });
+    // Every format check has (the reporter table), so a new one is covered when it is added.
+    expect(CHECK_FORMATS.length).toBeGreaterThanOrEqual(10);
+    for (const format of CHECK_FORMATS) {
+      const file = path.join(root, `out.${format}`);
+      const r = await runCli(["check", "--root", root, "--now", NOW, "--format", format, "--format", `${format}=${file}`], { cwd: root });
       expect(r.code, format).toBe(2);
       expectAbsent(r.stdout + r.stderr, leaked);
+      expectAbsent(await readFile(file, "utf8"), leaked);
     }
+    // serve's error path: it refuses to start on these manifests, and says so without the values.
+    const served = await runCli(["serve", "--root", root, "--listen", "127.0.0.1:0"], { cwd: root });
+    expect(served.code).toBe(2);
+    expect(served.stderr).toContain("secret-value");
+    expectAbsent(served.stdout + served.stderr, leaked);
     const out = path.join(root, "synth-out");
     const s = await runCli(["synth", "--root", root, "--now", NOW, "--all", "--out", out], { cwd: root });
     expect(s.code).toBe(2);

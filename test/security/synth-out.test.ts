@@ -99,7 +99,7 @@ describe("synth --out never destroys what Tollgate did not create", () => {
     const parent = await tmp();
     const out = path.join(parent, "out");
     const child = spawn(process.execPath, [BIN, "synth", "--root", LOCAL_ORG, "--env", "local", "--now", NOW, "--out", out], { stdio: "ignore" });
-    const exited = new Promise<void>((r) => child.on("exit", () => r()));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     // Wait until the run has started writing (its lock or its temporary folder exists).
     const started = Date.now();
     while (!readdirSync(parent).some((n) => n === "out.lock" || n.startsWith("out.tmp-"))) {
@@ -107,7 +107,10 @@ describe("synth --out never destroys what Tollgate did not create", () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     child.kill("SIGTERM");
-    await exited;
+    // 143 is the cleanup handler's exit (128 + 15): the signal landed while synth was writing, not
+    // before the handler existed (killed, no code) nor after synth finished (0).
+    expect(await exited).toBe(143);
+    expect(existsSync(out)).toBe(false); // the run never got to put its output in place
     expect(leftoversOf(out)).toEqual([]);
   }, 120_000);
 });

@@ -82,7 +82,7 @@ const INSTALL = new RegExp(`^npm install --save-dev github:tollgate-dev/tollgate
 
 /**
  * Runs the section's commands in `repo`. With TypeScript: verbatim, TypeScript being the newest one
- * this repository's lockfile has (7, the `typescript-7` alias). Without: as the README says, the
+ * this repository's lockfile has (7, which the build uses too). Without: as the README says, the
  * install leaves out `typescript @types/node` and the `npx tsc` line is not run.
  */
 async function adopt(repo: string, withTypeScript: boolean): Promise<{ line: string; ran: Ran }[]> {
@@ -100,7 +100,7 @@ async function adopt(repo: string, withTypeScript: boolean): Promise<{ line: str
     expect(line.startsWith("#"), `an unexpected comment line in the README: ${line}`).toBe(false);
     if (!withTypeScript && line.startsWith("npx tsc ")) continue;
     const install = INSTALL.test(line);
-    if (install) await writeOfflineLock(REPO, repo, tarball, withTypeScript ? [{ name: "typescript", from: "typescript-7" }, "@types/node"] : []);
+    if (install) await writeOfflineLock(REPO, repo, tarball, withTypeScript ? ["typescript", "@types/node"] : []);
     results.push({ line, ran: await sh(install ? "npm ci --offline --no-audit --no-fund" : line, repo) });
   }
   return results;

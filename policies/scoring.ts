@@ -8,10 +8,10 @@
 import type { Model } from "../model/loader.js";
 import type { Finding, Policy } from "./types.js";
 
-export interface CategoryDef {
+/** A category as the table declares it; its rules are the policies that declare it (scorecardDefs). */
+export interface CategoryDecl {
   id: string;
   title: string;
-  rules: string[];
   /** Whether the model holds anything this category judges; absent means always applicable. */
   applies?: (model: Model) => boolean;
 }
@@ -22,57 +22,66 @@ const hasApis = (m: Model) => any(m.apis);
 const hasWebhooks = (m: Model) => any(m.webhooks);
 const hasServices = (m: Model) => any(m.services);
 
-export interface ScorecardDef {
+export interface CategoryDef extends CategoryDecl {
+  rules: string[];
+}
+
+export interface ScorecardDecl {
   id: string;
   title: string;
+  categories: CategoryDecl[];
+}
+
+export interface ScorecardDef extends ScorecardDecl {
   categories: CategoryDef[];
 }
 
-export const SCORECARDS: readonly ScorecardDef[] = [
+/** The scorecards and their categories. Which rule counts where is declared on each policy (`scorecard`). */
+export const SCORECARDS: readonly ScorecardDecl[] = [
   {
     id: "secrets",
     title: "Secrets production readiness",
     categories: [
-      { id: "inventory", title: "Secrets inventoried", rules: ["secret-no-owner", "secret-unused", "secret-undeclared"], applies: (m) => hasSecrets(m) || [...m.services.values()].some((s) => (s.secrets ?? []).length > 0) },
-      { id: "rotation", title: "Rotation procedures", rules: ["secret-rotation-period", "secret-rotation-missing-date", "secret-rotation-overdue", "secret-rotation-due-soon"], applies: hasSecrets },
-      { id: "incident-response", title: "Incident response playbook", rules: ["secret-no-runbook"], applies: hasSecrets },
-      { id: "access-control", title: "Access control", rules: ["secret-no-readers"], applies: hasSecrets },
-      { id: "testing", title: "Testing procedures", rules: ["secret-no-verification"], applies: hasSecrets },
+      { id: "inventory", title: "Secrets inventoried", applies: (m) => hasSecrets(m) || [...m.services.values()].some((s) => (s.secrets ?? []).length > 0) },
+      { id: "rotation", title: "Rotation procedures", applies: hasSecrets },
+      { id: "incident-response", title: "Incident response playbook", applies: hasSecrets },
+      { id: "access-control", title: "Access control", applies: hasSecrets },
+      { id: "testing", title: "Testing procedures", applies: hasSecrets },
       // Production readiness needs a production environment: without one these fail (never n/a).
-      { id: "production-mirroring", title: "Production secrets generated and mirrored", rules: ["secret-missing-in-production", "secret-not-mirrored"] },
-      { id: "production-deployed", title: "Production deployed", rules: ["production-not-deployed"] },
+      { id: "production-mirroring", title: "Production secrets generated and mirrored" },
+      { id: "production-deployed", title: "Production deployed" },
     ],
   },
   {
     id: "rate-limits",
     title: "API rate limits and client policy",
     categories: [
-      { id: "budget", title: "Client budgets within provider limits", rules: ["rate-limit-budget-exceeds-provider"], applies: hasApis },
-      { id: "retries", title: "Retries with capped, jittered exponential backoff", rules: ["client-no-retry", "client-retry-attempts", "client-backoff-no-jitter"], applies: hasApis },
-      { id: "circuit-breaker", title: "Circuit breakers", rules: ["client-no-circuit-breaker"], applies: hasApis },
-      { id: "observability", title: "Client metrics", rules: ["client-no-metrics"], applies: hasApis },
-      { id: "cost", title: "Projected cost within budget", rules: ["api-cost-over-budget"], applies: (m) => [...m.apis.values()].some((a) => a.cost?.monthlyBudgetUsd !== undefined) },
+      { id: "budget", title: "Client budgets within provider limits", applies: hasApis },
+      { id: "retries", title: "Retries with capped, jittered exponential backoff", applies: hasApis },
+      { id: "circuit-breaker", title: "Circuit breakers", applies: hasApis },
+      { id: "observability", title: "Client metrics", applies: hasApis },
+      { id: "cost", title: "Projected cost within budget", applies: (m) => [...m.apis.values()].some((a) => a.cost?.monthlyBudgetUsd !== undefined) },
     ],
   },
   {
     id: "webhooks",
     title: "Webhook security",
     categories: [
-      { id: "signature", title: "HMAC signature verification", rules: ["webhook-no-hmac"], applies: hasWebhooks },
-      { id: "replay", title: "Replay protection (timestamps, idempotency)", rules: ["webhook-timestamp-tolerance", "webhook-idempotency"], applies: hasWebhooks },
-      { id: "transport", title: "TLS 1.2 or newer", rules: ["webhook-tls-min-version"], applies: hasWebhooks },
-      { id: "abuse", title: "Per-source rate limits", rules: ["webhook-no-rate-limit"], applies: hasWebhooks },
-      { id: "audit", title: "Audit log retention", rules: ["webhook-audit-retention"], applies: hasWebhooks },
+      { id: "signature", title: "HMAC signature verification", applies: hasWebhooks },
+      { id: "replay", title: "Replay protection (timestamps, idempotency)", applies: hasWebhooks },
+      { id: "transport", title: "TLS 1.2 or newer", applies: hasWebhooks },
+      { id: "abuse", title: "Per-source rate limits", applies: hasWebhooks },
+      { id: "audit", title: "Audit log retention", applies: hasWebhooks },
     ],
   },
   {
     id: "monitoring",
     title: "Monitoring and alerting",
     categories: [
-      { id: "health-checks", title: "Every service probed", rules: ["service-no-health-check", "mcp-no-smoke-call"], applies: hasServices },
-      { id: "alert-coverage", title: "Every service alerted on", rules: ["service-no-alert-rule"], applies: hasServices },
-      { id: "paging", title: "Critical alerts page", rules: ["alert-critical-not-paging"], applies: (m) => any(m.alerts) },
-      { id: "channels", title: "Receivers provisioned", rules: ["channel-secret-missing"], applies: (m) => [...m.channels.values()].some((c) => c.secret !== undefined) },
+      { id: "health-checks", title: "Every service probed", applies: hasServices },
+      { id: "alert-coverage", title: "Every service alerted on", applies: hasServices },
+      { id: "paging", title: "Critical alerts page", applies: (m) => any(m.alerts) },
+      { id: "channels", title: "Receivers provisioned", applies: (m) => [...m.channels.values()].some((c) => c.secret !== undefined) },
     ],
   },
 ];
@@ -110,9 +119,12 @@ export interface ScorecardResult {
   categories: CategoryResult[];
 }
 
-/** Custom policies join a scorecard by declaring `scorecard: { id, category }`. */
-export function scorecardDefs(policies: readonly (Policy & { scorecard?: { id: string; category: string; categoryTitle?: string } })[]): ScorecardDef[] {
-  const defs: ScorecardDef[] = SCORECARDS.map((s) => ({ ...s, categories: s.categories.map((c) => ({ ...c, rules: [...c.rules] })) }));
+/**
+ * Every policy, built-in or custom, joins a scorecard category by declaring `scorecard: { id,
+ * category }`; a custom policy may add a category (`categoryTitle`). Unknown scorecards are ignored.
+ */
+export function scorecardDefs(policies: readonly Policy[]): ScorecardDef[] {
+  const defs: ScorecardDef[] = SCORECARDS.map((s) => ({ ...s, categories: s.categories.map((c) => ({ ...c, rules: [] })) }));
   for (const p of policies) {
     if (!p.scorecard) continue;
     const card = defs.find((d) => d.id === p.scorecard!.id);

@@ -48,7 +48,7 @@ export interface Policy<O = any> {
   /** Where the policy is documented (http or https); findings link to it. Built-ins: docs/policies.md#<id>. */
   docsUrl?: string;
   options: z.ZodType<O>;
-  /** Counts the policy in a scorecard category (custom policies; see docs/custom-policies.md). */
+  /** The scorecard category the policy counts in (every built-in declares one; custom: docs/custom-policies.md). */
   scorecard?: { id: string; category: string; categoryTitle?: string };
   /** Pure: reads the model and reports findings. Custom policies' checks may be async. */
   check(ctx: PolicyContext<O>, report: (finding: FindingInput) => void): void | Promise<void>;

@@ -2,6 +2,7 @@
  * The overview row: services up/down, firing alerts, readiness score and failing categories (from
  * `check --format prometheus`), secrets overdue and due soon (from `forecast --format prometheus`).
  */
+import { ALERT_CONDITIONS } from "./alert-conditions.js";
 import { METRICS } from "../../model/metrics.js";
 import type { EnvContext } from "./context.js";
 import { GREEN, ORANGE, RED, SERVICE_VAR, instant, runbooksFor, sel, thresholdFor, type PanelSpec, type RowSpec } from "./grafana-queries.js";
@@ -19,7 +20,7 @@ export function overviewRow(ctx: EnvContext): RowSpec {
   const probed = `${METRICS.success}{env="${ctx.env}",service=~"${SERVICE_VAR}"}`;
   const firing = `${ALERTS_METRIC}${sel({ alertstate: "firing", env: ctx.env })}`;
   const due = `${METRICS.rotationDueDays}${env}`;
-  const window = thresholdFor(ctx, "secret-rotation-due", 14) ?? 14;
+  const window = thresholdFor(ctx, "secret-rotation-due") ?? ALERT_CONDITIONS["secret-rotation-due"].defaultThreshold!;
   const category = `${METRICS.categoryPassed}${env}`;
   const panels: PanelSpec[] = [
     stat("Services up", "Services whose last probe passed every stage.", `count(${probed} == 1) or vector(0)`, [{ value: null, color: GREEN }]),

@@ -2,6 +2,7 @@
  * The plain-data shape of a Tollgate dashboard (panels, their PromQL, thresholds, links) and the
  * helpers that read thresholds and runbooks from the manifests. No Grafana import here.
  */
+import { thresholdOf } from "./alert-conditions.js";
 import { createHash } from "node:crypto";
 import { alertCovers, effectiveAlert } from "../../model/alerts.js";
 import type { AlertT } from "../../model/schema.js";
@@ -104,8 +105,8 @@ function alertsOn(ctx: EnvContext, condition: AlertT["condition"], service?: str
 }
 
 /** The strictest threshold among the alerts of a condition covering a service (the default when unset). */
-export function thresholdFor(ctx: EnvContext, condition: AlertT["condition"], fallback: number, service?: string, pick: "min" | "max" = "min"): number | undefined {
-  const ts = alertsOn(ctx, condition, service).map((a) => a.threshold ?? fallback);
+export function thresholdFor(ctx: EnvContext, condition: AlertT["condition"], service?: string, pick: "min" | "max" = "min"): number | undefined {
+  const ts = alertsOn(ctx, condition, service).map((a) => thresholdOf(a));
   if (ts.length === 0) return undefined;
   return pick === "min" ? Math.min(...ts) : Math.max(...ts);
 }

@@ -17,14 +17,14 @@ export function serviceRow(ctx: EnvContext, name: string): RowSpec {
   const one = sel({ env: ctx.env, service: name }).slice(0, -1) + `,service=~"${SERVICE_VAR}"}`;
   const links = (...conditions: Parameters<typeof runbooksFor>[2]) => runbooksFor(ctx, name, conditions);
   const panels: PanelSpec[] = [];
-  const latency = thresholdFor(ctx, "latency-p95-above", 1000, name);
+  const latency = thresholdFor(ctx, "latency-p95-above", name);
   panels.push({
     kind: "timeseries", title: `${name}: probe latency P50 / P95 / P99`, unit: "s", width: 12, height: 8, min: 0,
     description: `Recorded over the last hour from the probe's durations.${latency !== undefined ? ` The line is the P95 alert threshold (${latency} ms).` : ""}`,
     queries: (["p50", "p95", "p99"] as const).map((q) => range(`${RECORDED.latency(q)}${one}`, q.toUpperCase())),
     steps: [{ value: null, color: GREEN }, ...(latency !== undefined ? [{ value: latency / 1000, color: RED }] : [])], drawThresholds: true, links: links("latency-p95-above"),
   });
-  const objective = thresholdFor(ctx, "success-rate-below", 0.99, name, "max");
+  const objective = thresholdFor(ctx, "success-rate-below", name, "max");
   panels.push({
     kind: "timeseries", title: `${name}: success ratio`, unit: "percentunit", width: 12, height: 8, min: 0, max: 1,
     description: `Share of probes that passed.${objective !== undefined ? ` The line is the objective (${objective * 100}%).` : ""}`,
@@ -32,7 +32,7 @@ export function serviceRow(ctx: EnvContext, name: string): RowSpec {
     steps: [{ value: null, color: RED }, ...(objective !== undefined ? [{ value: objective, color: GREEN }] : [])], drawThresholds: true, links: links("probe-failing", "success-rate-below"),
   });
   if (apiServices(ctx).has(name)) {
-    const limit = thresholdFor(ctx, "rate-limited-ratio-above", 0.05, name);
+    const limit = thresholdFor(ctx, "rate-limited-ratio-above", name);
     panels.push({
       kind: "timeseries", title: `${name}: rate-limited (429) ratio`, unit: "percentunit", width: 12, height: 8, min: 0, max: 1,
       description: `Share of probes answered 429 over the last hour.${limit !== undefined ? ` The line is the alert threshold (${limit * 100}%).` : ""}`,

@@ -5,7 +5,8 @@
 import { yamlText } from "./yaml-text.js";
 import { coveredServices, effectiveAlert } from "../../model/alerts.js";
 import { durationMs, formatDuration } from "../../model/duration.js";
-import { METRICS, RECORDED, TOOL_STAGES } from "../../model/metrics.js";
+import { METRICS, RECORDED } from "../../model/metrics.js";
+import { ALERT_CONDITIONS, sel, thresholdOf, type Case } from "./alert-conditions.js";
 import type { AlertT } from "../../model/schema.js";
 import { servicesIn, type EnvContext } from "./context.js";
 import { readinessRule, readinessRuleTests } from "./readiness-rules.js";
@@ -21,7 +22,6 @@ export interface GeneratedAlert {
 }
 
 const TREND_WINDOWS = ["1h", "24h", "7d", "30d"] as const;
-const sel = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`)).join(",")}}`;
 
 export function recordingRules(ctx: EnvContext) {
   const env = { env: ctx.env };
@@ -44,6 +44,7 @@ export function alertsFor(ctx: EnvContext): readonly GeneratedAlert[] {
 function generateAlerts(ctx: EnvContext): GeneratedAlert[] {
   const { model, env } = ctx;
   const present = new Set(servicesIn(ctx));
+  const secret = { name: sampleSecret(ctx), service: sampleSecretService(ctx) };
   const out: GeneratedAlert[] = [];
   for (const name of model.alerts.keys()) {
     const a = effectiveAlert(model, name, env);
@@ -51,62 +52,10 @@ function generateAlerts(ctx: EnvContext): GeneratedAlert[] {
     const services = coveredServices(model, a).filter((s) => present.has(s));
     const covered = new Set(services);
     const apis = [...model.apis].filter(([, api]) => covered.has(api.service) && api.cost).map(([n]) => n);
-    const first = services[0];
-    const svcSel = (list: string[]) => ({ env, service: `~${list.join("|")}` });
     const kindOf = (s: string) => model.services.get(s)!.kind;
-    let expr: string;
-    let sample: Record<string, string>;
-    let summary: string;
-    switch (a.condition) {
-      case "probe-failing":
-        if (!first) continue;
-        expr = `${METRICS.success}${sel(svcSel(services))} == 0`;
-        sample = { env, service: first, kind: kindOf(first) };
-        summary = `{{ $labels.service }} is failing its probe in ${env}`;
-        break;
-      case "mcp-tool-failing": {
-        const mcp = services.filter((s) => kindOf(s) === "mcp");
-        if (!mcp[0]) continue;
-        expr = `${METRICS.failedStage}${sel({ ...svcSel(mcp), stage: `~${TOOL_STAGES.join("|")}` })} == 1`;
-        sample = { env, service: mcp[0], kind: "mcp", stage: "tool-error" };
-        summary = `{{ $labels.service }} answers but its tools fail ({{ $labels.stage }}) in ${env}`;
-        break;
-      }
-      case "latency-p95-above":
-        if (!first) continue;
-        expr = `${RECORDED.latency("p95")}${sel(svcSel(services))} > ${(a.threshold ?? 1000) / 1000}`;
-        sample = { env, service: first, kind: kindOf(first) };
-        summary = `{{ $labels.service }} P95 probe latency is above ${a.threshold ?? 1000} ms in ${env}`;
-        break;
-      case "success-rate-below":
-        if (!first) continue;
-        expr = `${RECORDED.successRatio("1h")}${sel(svcSel(services))} < ${a.threshold ?? 0.99}`;
-        sample = { env, service: first, kind: kindOf(first) };
-        summary = `{{ $labels.service }} probe success rate is below ${(a.threshold ?? 0.99) * 100}% in ${env}`;
-        break;
-      case "rate-limited-ratio-above":
-        if (!first) continue;
-        expr = `${RECORDED.rateLimitedRatio}${sel(svcSel(services))} > ${a.threshold ?? 0.05}`;
-        sample = { env, service: first, kind: kindOf(first) };
-        summary = `{{ $labels.service }} is rate limited (429) in more than ${(a.threshold ?? 0.05) * 100}% of probes in ${env}`;
-        break;
-      case "cost-over-budget":
-        if (!apis[0]) continue;
-        expr = `${METRICS.projectedCost}${sel(svcSel(apis))} > on(env, service) ${METRICS.budget}${sel({ env })}`;
-        sample = { env, service: apis[0] };
-        summary = `{{ $labels.service }} projected monthly cost is over budget in ${env}`;
-        break;
-      case "secret-rotation-due":
-        expr = `${METRICS.rotationDueDays}${sel({ env })} >= 0 and ${METRICS.rotationDueDays}${sel({ env })} <= ${a.threshold ?? 14}`;
-        sample = { env, secret: sampleSecret(ctx), service: sampleSecretService(ctx) };
-        summary = `{{ $labels.secret }} is due for rotation within ${a.threshold ?? 14} days in ${env}`;
-        break;
-      case "secret-rotation-overdue":
-        expr = `${METRICS.rotationDueDays}${sel({ env })} < 0`;
-        sample = { env, secret: sampleSecret(ctx), service: sampleSecretService(ctx) };
-        summary = `{{ $labels.secret }} is overdue for rotation in ${env}`;
-        break;
-    }
+    const built = ALERT_CONDITIONS[a.condition].build({ env, threshold: a.threshold, services, apis, kindOf, secret }, thresholdOf(a));
+    if (!built) continue;
+    const { expr, sample, summary } = built;
     const annotations: Record<string, string> = { summary, ...(a.description ? { description: a.description.trim() } : {}), ...(a.runbook ? { runbook_url: a.runbook } : {}) };
     out.push({ name, alert: a, expr, labels: { severity: a.severity, env }, annotations, sample });
   }
@@ -139,37 +88,9 @@ function render(template: string, labels: Record<string, string>): string {
   return template.replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_, k: string) => labels[k] ?? "");
 }
 
-interface Case {
-  series: { series: string; values: string }[];
-  fires: boolean;
-}
-
 function cases(g: GeneratedAlert): [Case, Case] {
-  const s = g.sample;
-  const l = (metric: string, extra: Record<string, string> = {}) => `${metric}${sel({ ...s, ...extra })}`;
-  const t = g.alert.threshold;
-  const series = (metric: string, v: number | string, extra: Record<string, string> = {}) => ({ series: l(metric, extra), values: `${v}x90` });
-  switch (g.alert.condition) {
-    case "probe-failing":
-      return [{ series: [series(METRICS.success, 0)], fires: true }, { series: [series(METRICS.success, 1)], fires: false }];
-    case "mcp-tool-failing":
-      return [{ series: [series(METRICS.failedStage, 1)], fires: true }, { series: [series(METRICS.failedStage, 1, { stage: "connect" })], fires: false }];
-    case "latency-p95-above":
-      return [{ series: [series(METRICS.duration, ((t ?? 1000) * 2) / 1000)], fires: true }, { series: [series(METRICS.duration, ((t ?? 1000) / 2) / 1000)], fires: false }];
-    case "success-rate-below":
-      return [{ series: [series(METRICS.success, 0)], fires: true }, { series: [series(METRICS.success, 1)], fires: false }];
-    case "rate-limited-ratio-above":
-      return [{ series: [series(METRICS.rateLimited, 1)], fires: true }, { series: [series(METRICS.rateLimited, 0)], fires: false }];
-    case "cost-over-budget":
-      return [
-        { series: [series(METRICS.projectedCost, 900), series(METRICS.budget, 750)], fires: true },
-        { series: [series(METRICS.projectedCost, 600), series(METRICS.budget, 750)], fires: false },
-      ];
-    case "secret-rotation-due":
-      return [{ series: [series(METRICS.rotationDueDays, Math.max(0, (t ?? 14) - 1))], fires: true }, { series: [series(METRICS.rotationDueDays, (t ?? 14) + 30)], fires: false }];
-    case "secret-rotation-overdue":
-      return [{ series: [series(METRICS.rotationDueDays, -3)], fires: true }, { series: [series(METRICS.rotationDueDays, 10)], fires: false }];
-  }
+  const series = (metric: string, v: number | string, extra: Record<string, string> = {}) => ({ series: `${metric}${sel({ ...g.sample, ...extra })}`, values: `${v}x90` });
+  return ALERT_CONDITIONS[g.alert.condition].cases(series, thresholdOf(g.alert));
 }
 
 /** A promtool test file: for every alert, one case where it fires and one where it stays quiet. */

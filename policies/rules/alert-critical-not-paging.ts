@@ -5,6 +5,7 @@ import { effectiveAlert, receiversFor } from "../../model/alerts.js";
 export default definePolicy({
   id: "alert-critical-not-paging",
   title: "Critical alert that does not page",
+  scorecard: { id: "monitoring", category: "paging" },
   category: "monitoring",
   severity: "error",
   rationale: "A critical alert that lands only in chat or email is read in the morning.",

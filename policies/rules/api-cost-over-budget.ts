@@ -9,6 +9,7 @@ export function projectedMonthlyCost(cost: { monthlyVolume: number; unitPriceUsd
 export default definePolicy({
   id: "api-cost-over-budget",
   title: "Projected API cost over budget",
+  scorecard: { id: "rate-limits", category: "cost" },
   category: "rate-limits",
   severity: "error",
   rationale: "Usage-priced APIs fail financially before they fail technically; the projection should stay under the budget.",

@@ -5,6 +5,7 @@ import { channelEnabled } from "../../model/alerts.js";
 export default definePolicy({
   id: "channel-secret-missing",
   title: "Alert channel's secret missing in an environment",
+  scorecard: { id: "monitoring", category: "channels" },
   category: "monitoring",
   severity: "error",
   rationale: "A receiver whose credential is not provisioned drops every alert it is sent.",

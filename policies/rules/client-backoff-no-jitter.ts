@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "client-backoff-no-jitter",
   title: "Backoff without jitter",
+  scorecard: { id: "rate-limits", category: "retries" },
   category: "rate-limits",
   severity: "error",
   rationale: "Clients that back off in lock-step retry in synchronized waves and knock the provider over again.",

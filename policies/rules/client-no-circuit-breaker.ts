@@ -4,6 +4,7 @@ import { definePolicy } from "../types.js";
 export default definePolicy({
   id: "client-no-circuit-breaker",
   title: "No circuit breaker",
+  scorecard: { id: "rate-limits", category: "circuit-breaker" },
   category: "rate-limits",
   severity: "error",
   rationale: "Without a breaker a failing provider ties up every worker in timeouts; the breaker fails fast and lets it recover.",

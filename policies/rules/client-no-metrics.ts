@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "client-no-metrics",
   title: "Client emits no metrics",
+  scorecard: { id: "rate-limits", category: "observability" },
   category: "rate-limits",
   severity: "error",
   rationale: "429 rates, latency and error counts are how rate-limit trouble is noticed before users do.",

@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "client-no-retry",
   title: "Client does not retry",
+  scorecard: { id: "rate-limits", category: "retries" },
   category: "rate-limits",
   severity: "error",
   rationale: "Transient 429s and 5xx answers are normal for external APIs; a client without retries surfaces every one as a user-facing failure.",

@@ -4,6 +4,7 @@ import { definePolicy } from "../types.js";
 export default definePolicy({
   id: "client-retry-attempts",
   title: "Too many retry attempts",
+  scorecard: { id: "rate-limits", category: "retries" },
   category: "rate-limits",
   severity: "error",
   rationale: "Retries multiply load on a provider that is already failing; past a few attempts they only prolong the outage.",

@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "mcp-no-smoke-call",
   title: "MCP server probed without a smoke call",
+  scorecard: { id: "monitoring", category: "health-checks" },
   category: "monitoring",
   severity: "error",
   rationale: "Without a smoke call the probe stops at tools/list, so an MCP server whose health endpoint answers and whose tools all fail passes as healthy.",

@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "production-not-deployed",
   title: "Production environment not deployed",
+  scorecard: { id: "secrets", category: "production-deployed" },
   category: "secrets",
   severity: "error",
   rationale: "Secrets are only production-ready once the environment that holds them exists and serves traffic.",

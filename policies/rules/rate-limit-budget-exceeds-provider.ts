@@ -5,6 +5,7 @@ import { perSecond } from "../helpers.js";
 export default definePolicy({
   id: "rate-limit-budget-exceeds-provider",
   title: "Client budget above the provider limit",
+  scorecard: { id: "rate-limits", category: "budget" },
   category: "rate-limits",
   severity: "error",
   rationale: "A client allowed to send more than the provider accepts turns load into 429s; a safety margin absorbs bursts and other callers.",

@@ -4,6 +4,7 @@ import { noOptions, secretSubject } from "../helpers.js";
 export default definePolicy({
   id: "secret-missing-in-production",
   title: "Required secret missing from production",
+  scorecard: { id: "secrets", category: "production-mirroring" },
   category: "secrets",
   severity: "error",
   rationale: "A secret required in production that was never generated there blocks the first deploy, or worse, gets copied from staging.",

@@ -4,6 +4,7 @@ import { noOptions, secretSubject } from "../helpers.js";
 export default definePolicy({
   id: "secret-not-mirrored",
   title: "Secret present outside production but absent from it",
+  scorecard: { id: "secrets", category: "production-mirroring" },
   category: "secrets",
   severity: "warning",
   rationale: "Environments drift apart when a secret exists in staging only; production mirroring should be a decision, not an accident.",

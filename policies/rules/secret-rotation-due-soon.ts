@@ -6,6 +6,7 @@ import { dueDate, placements, secretSubject } from "../helpers.js";
 export default definePolicy({
   id: "secret-rotation-due-soon",
   title: "Secret rotation due soon",
+  scorecard: { id: "secrets", category: "rotation" },
   category: "secrets",
   severity: "warning",
   rationale: "Rotations planned ahead do not turn into outages or overdue secrets.",

@@ -4,6 +4,7 @@ import { noOptions, placements, secretSubject } from "../helpers.js";
 export default definePolicy({
   id: "secret-rotation-missing-date",
   title: "Secret has no last-rotated date",
+  scorecard: { id: "secrets", category: "rotation" },
   category: "secrets",
   severity: "error",
   rationale: "Without a last-rotated date nobody can tell whether the secret is overdue.",

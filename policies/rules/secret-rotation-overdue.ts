@@ -4,6 +4,7 @@ import { dueDate, noOptions, placements, secretSubject } from "../helpers.js";
 export default definePolicy({
   id: "secret-rotation-overdue",
   title: "Secret rotation overdue",
+  scorecard: { id: "secrets", category: "rotation" },
   category: "secrets",
   severity: "error",
   rationale: "A secret kept past its rotation period widens the window in which a leaked value stays usable.",

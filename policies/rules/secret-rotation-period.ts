@@ -5,6 +5,7 @@ import { secretSubject } from "../helpers.js";
 export default definePolicy({
   id: "secret-rotation-period",
   title: "Rotation period missing or out of range",
+  scorecard: { id: "secrets", category: "rotation" },
   category: "secrets",
   severity: "error",
   rationale: "Every secret needs a rotation schedule, neither so short that it is ignored nor so long that it is meaningless.",

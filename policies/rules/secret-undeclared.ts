@@ -5,6 +5,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "secret-undeclared",
   title: "Secret used but not declared",
+  scorecard: { id: "secrets", category: "inventory" },
   category: "secrets",
   severity: "error",
   rationale: "A secret missing from the inventory has no owner, no rotation and no production plan.",

@@ -4,6 +4,7 @@ import { noOptions, secretSubject } from "../helpers.js";
 export default definePolicy({
   id: "secret-unused",
   title: "Secret declared but used by no service",
+  scorecard: { id: "secrets", category: "inventory" },
   category: "secrets",
   severity: "warning",
   rationale: "A secret nobody uses is still a secret that can leak; the inventory should match reality.",

@@ -8,6 +8,7 @@ export const FAILURE_CONDITIONS: ReadonlySet<string> = new Set(["probe-failing",
 export default definePolicy({
   id: "service-no-alert-rule",
   title: "Service covered by no failure alert",
+  scorecard: { id: "monitoring", category: "alert-coverage" },
   category: "monitoring",
   severity: "warning",
   rationale: "Probing without alerting tells nobody when the service fails. Only rules that fire on a failing probe count: latency, cost or tool-stage alerts stay silent when the service is down.",

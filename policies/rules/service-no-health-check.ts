@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "service-no-health-check",
   title: "Service without a health check",
+  scorecard: { id: "monitoring", category: "health-checks" },
   category: "monitoring",
   severity: "error",
   rationale: "A service nobody probes fails silently.",

@@ -4,6 +4,7 @@ import { definePolicy } from "../types.js";
 export default definePolicy({
   id: "webhook-audit-retention",
   title: "Webhook audit log kept too briefly",
+  scorecard: { id: "webhooks", category: "audit" },
   category: "webhooks",
   severity: "error",
   rationale: "Disputes and incidents are investigated weeks later; the audit log must still be there.",

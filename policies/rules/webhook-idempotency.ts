@@ -5,6 +5,7 @@ import { definePolicy } from "../types.js";
 export default definePolicy({
   id: "webhook-idempotency",
   title: "Webhook idempotency missing or too short",
+  scorecard: { id: "webhooks", category: "replay" },
   category: "webhooks",
   severity: "error",
   rationale: "Providers redeliver; without idempotency keys kept long enough, one order becomes two.",

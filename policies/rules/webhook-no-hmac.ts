@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "webhook-no-hmac",
   title: "Webhook without HMAC verification",
+  scorecard: { id: "webhooks", category: "signature" },
   category: "webhooks",
   severity: "error",
   rationale: "An endpoint that does not verify signatures accepts forged events from anyone who finds the URL.",

@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "webhook-no-rate-limit",
   title: "Webhook without per-source rate limit",
+  scorecard: { id: "webhooks", category: "abuse" },
   category: "webhooks",
   severity: "error",
   rationale: "A public endpoint without per-source limits is a cheap way to exhaust workers and the idempotency store.",

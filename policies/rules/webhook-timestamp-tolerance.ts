@@ -5,6 +5,7 @@ import { definePolicy } from "../types.js";
 export default definePolicy({
   id: "webhook-timestamp-tolerance",
   title: "Webhook timestamp tolerance too wide",
+  scorecard: { id: "webhooks", category: "replay" },
   category: "webhooks",
   severity: "error",
   rationale: "A wide (or missing) timestamp window lets a captured request be replayed long after it was sent.",

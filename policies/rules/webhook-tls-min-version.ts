@@ -4,6 +4,7 @@ import { noOptions } from "../helpers.js";
 export default definePolicy({
   id: "webhook-tls-min-version",
   title: "Webhook accepts TLS below 1.2",
+  scorecard: { id: "webhooks", category: "transport" },
   category: "webhooks",
   severity: "error",
   rationale: "TLS 1.0 and 1.1 are deprecated (RFC 8996) and broken in practice.",

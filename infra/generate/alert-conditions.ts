@@ -1,0 +1,117 @@
+/**
+ * One table for the alert conditions a manifest may name: per condition its default threshold,
+ * which covered services it judges, the PromQL, a matching label set, the summary, and one firing
+ * and one quiet promtool case. Rules, rule tests and the Grafana thresholds all read it.
+ */
+import { METRICS, RECORDED, TOOL_STAGES } from "../../model/metrics.js";
+import type { AlertT } from "../../model/schema.js";
+
+type Condition = AlertT["condition"];
+type Labels = Record<string, string>;
+
+/** What a condition is built from: the environment and the covered services/APIs present in it. */
+export interface ConditionInput {
+  env: string;
+  threshold: number | undefined;
+  services: string[];
+  /** Covered APIs with a declared cost. */
+  apis: string[];
+  kindOf: (service: string) => string;
+  secret: { name: string; service: string };
+}
+
+export interface Built {
+  expr: string;
+  sample: Labels;
+  summary: string;
+}
+
+export interface Case {
+  series: { series: string; values: string }[];
+  fires: boolean;
+}
+
+interface ConditionSpec {
+  /** Used when the manifest's alert gives no threshold. */
+  defaultThreshold?: number;
+  /** undefined: nothing in this environment to judge, so no rule. */
+  build(i: ConditionInput, t: number): Built | undefined;
+  /** One case that fires and one that stays quiet; `series(metric, value, extra labels)` adds the sample's labels. */
+  cases(series: (metric: string, v: number | string, extra?: Labels) => Case["series"][number], t: number): [Case, Case];
+}
+
+export const sel = (labels: Labels) => `{${Object.entries(labels).map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`)).join(",")}}`;
+const svcSel = (env: string, list: string[]) => ({ env, service: `~${list.join("|")}` });
+const first = (i: ConditionInput) => i.services[0];
+const onFirst = (i: ConditionInput, expr: string, summary: string): Built | undefined => {
+  const s = first(i);
+  return s === undefined ? undefined : { expr, sample: { env: i.env, service: s, kind: i.kindOf(s) }, summary };
+};
+const pair = (fire: Case["series"], quiet: Case["series"]): [Case, Case] => [{ series: fire, fires: true }, { series: quiet, fires: false }];
+
+export const ALERT_CONDITIONS: Record<Condition, ConditionSpec> = {
+  "probe-failing": {
+    build: (i) => onFirst(i, `${METRICS.success}${sel(svcSel(i.env, i.services))} == 0`, `{{ $labels.service }} is failing its probe in ${i.env}`),
+    cases: (s) => pair([s(METRICS.success, 0)], [s(METRICS.success, 1)]),
+  },
+  "mcp-tool-failing": {
+    build(i) {
+      const mcp = i.services.filter((s) => i.kindOf(s) === "mcp");
+      if (!mcp[0]) return undefined;
+      return {
+        expr: `${METRICS.failedStage}${sel({ ...svcSel(i.env, mcp), stage: `~${TOOL_STAGES.join("|")}` })} == 1`,
+        sample: { env: i.env, service: mcp[0], kind: "mcp", stage: "tool-error" },
+        summary: `{{ $labels.service }} answers but its tools fail ({{ $labels.stage }}) in ${i.env}`,
+      };
+    },
+    cases: (s) => pair([s(METRICS.failedStage, 1)], [s(METRICS.failedStage, 1, { stage: "connect" })]),
+  },
+  "latency-p95-above": {
+    defaultThreshold: 1000,
+    build: (i, t) => onFirst(i, `${RECORDED.latency("p95")}${sel(svcSel(i.env, i.services))} > ${t / 1000}`, `{{ $labels.service }} P95 probe latency is above ${t} ms in ${i.env}`),
+    cases: (s, t) => pair([s(METRICS.duration, (t * 2) / 1000)], [s(METRICS.duration, t / 2 / 1000)]),
+  },
+  "success-rate-below": {
+    defaultThreshold: 0.99,
+    build: (i, t) => onFirst(i, `${RECORDED.successRatio("1h")}${sel(svcSel(i.env, i.services))} < ${t}`, `{{ $labels.service }} probe success rate is below ${t * 100}% in ${i.env}`),
+    cases: (s) => pair([s(METRICS.success, 0)], [s(METRICS.success, 1)]),
+  },
+  "rate-limited-ratio-above": {
+    defaultThreshold: 0.05,
+    build: (i, t) => onFirst(i, `${RECORDED.rateLimitedRatio}${sel(svcSel(i.env, i.services))} > ${t}`, `{{ $labels.service }} is rate limited (429) in more than ${t * 100}% of probes in ${i.env}`),
+    cases: (s) => pair([s(METRICS.rateLimited, 1)], [s(METRICS.rateLimited, 0)]),
+  },
+  "cost-over-budget": {
+    build(i) {
+      if (!i.apis[0]) return undefined;
+      return {
+        expr: `${METRICS.projectedCost}${sel(svcSel(i.env, i.apis))} > on(env, service) ${METRICS.budget}${sel({ env: i.env })}`,
+        sample: { env: i.env, service: i.apis[0] },
+        summary: `{{ $labels.service }} projected monthly cost is over budget in ${i.env}`,
+      };
+    },
+    cases: (s) => pair([s(METRICS.projectedCost, 900), s(METRICS.budget, 750)], [s(METRICS.projectedCost, 600), s(METRICS.budget, 750)]),
+  },
+  "secret-rotation-due": {
+    defaultThreshold: 14,
+    build: (i, t) => ({
+      expr: `${METRICS.rotationDueDays}${sel({ env: i.env })} >= 0 and ${METRICS.rotationDueDays}${sel({ env: i.env })} <= ${t}`,
+      sample: { env: i.env, secret: i.secret.name, service: i.secret.service },
+      summary: `{{ $labels.secret }} is due for rotation within ${t} days in ${i.env}`,
+    }),
+    cases: (s, t) => pair([s(METRICS.rotationDueDays, Math.max(0, t - 1))], [s(METRICS.rotationDueDays, t + 30)]),
+  },
+  "secret-rotation-overdue": {
+    build: (i) => ({
+      expr: `${METRICS.rotationDueDays}${sel({ env: i.env })} < 0`,
+      sample: { env: i.env, secret: i.secret.name, service: i.secret.service },
+      summary: `{{ $labels.secret }} is overdue for rotation in ${i.env}`,
+    }),
+    cases: (s) => pair([s(METRICS.rotationDueDays, -3)], [s(METRICS.rotationDueDays, 10)]),
+  },
+};
+
+/** The threshold an alert rule uses: its own, else its condition's default (NaN where none applies). */
+export function thresholdOf(alert: Pick<AlertT, "condition" | "threshold">): number {
+  return alert.threshold ?? ALERT_CONDITIONS[alert.condition].defaultThreshold ?? Number.NaN;
+}

@@ -93,6 +93,26 @@ class CappedStdioTransport extends StdioClientTransport {
   }
 }
 
+/** How long ending a session may take; a server that ignores the DELETE cannot hold a probe. */
+const END_SESSION_MS = 2_000;
+
+/**
+ * Ends what the probe opened: the HTTP DELETE that ends a Streamable HTTP session (a server keeps
+ * every session it is not told to end), then the client (on stdio that ends the server process).
+ * Never throws: a server that refuses the DELETE (405 is allowed by the spec) is still closed.
+ */
+export async function endSession(client: { close: () => Promise<void> }, transport: Transport): Promise<void> {
+  if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      transport.terminateSession().catch(() => undefined),
+      new Promise<void>((r) => { timer = setTimeout(r, END_SESSION_MS); }),
+    ]);
+    clearTimeout(timer);
+  }
+  await client.close().catch(() => undefined);
+}
+
 export function mcpTransport(endpoint: { url?: string; command?: string[] }, kind: "streamable-http" | "stdio", o: TransportOptions): { transport: Transport; guard: TransportGuard } {
   const guard: TransportGuard = {};
   if (kind === "stdio") {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { ServiceT } from "../../model/schema.js";
 import { failFromHttpError, probeHttp, type ProbeEnv } from "./http.js";
-import { MCP_MAX_RESPONSE_BYTES, mcpTransport, type TransportOptions } from "./mcp-transport.js";
+import { endSession, MCP_MAX_RESPONSE_BYTES, mcpTransport, type TransportOptions } from "./mcp-transport.js";
 import { ProbeFailure, type Outcome, type Stage } from "./types.js";
 
 /** Canonical JSON (sorted keys) so the same schema always hashes the same. */
@@ -45,7 +45,7 @@ export async function listToolHashes(endpoint: { url?: string; command?: string[
   } catch (e) {
     throw guard.tooLarge ? new Error(`response-too-large: ${guard.tooLarge}`) : e;
   } finally {
-    await client.close().catch(() => undefined);
+    await endSession(client, transport);
   }
 }
 
@@ -77,7 +77,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
   const maxBytes = service.healthCheck?.maxBodyBytes ?? MCP_MAX_RESPONSE_BYTES;
   const { transport, guard: capped, client } = clientFor(endpoint, mcp.transport, { headers: env.headers, maxBytes, ...(env.signal ? { signal: env.signal } : {}) }, "tollgate-probe");
   guard = capped;
-  const stop = () => { void client.close().catch(() => undefined); };
+  const stop = () => { void endSession(client, transport); };
   const timer = setTimeout(stop, left());
   env.signal?.addEventListener("abort", stop, { once: true });
   try {
@@ -128,7 +128,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
   } finally {
     clearTimeout(timer);
     env.signal?.removeEventListener("abort", stop);
-    await client.close().catch(() => undefined);
+    await endSession(client, transport);
   }
 }
 

@@ -2,7 +2,7 @@
 // probe checks, a textfile exporter (what node_exporter's textfile collector would serve), and the
 // PagerDuty and Slack sinks Alertmanager delivers to. Used by the e2e test and, run directly, by
 // the README's "See it work" section:  node test/e2e/stand-ins.mjs
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -41,15 +41,31 @@ export async function startStandIns({ ports = FIXED_PORTS, textfileDir, hookSecr
 
   running.api = await serve(ports.api, (req, res) => { res.statusCode = state.apiFailing ? 500 : 200; res.end(state.apiFailing ? "down" : "ok"); });
   running.payments = await serve(ports.payments, (_req, res) => res.end("ok"));
-  running.rag = await serve(ports.rag, async (req, res) => {
-    if (req.url === "/health") return res.end(JSON.stringify({ status: "ok" }));
+  // The RAG stand-in is stateful with SSE responses (what the SDK does by default), so a probe
+  // that does not end its session leaves it here: ragSessions counts what is still open.
+  const ragSessions = new Map();
+  const ragServer = () => {
     const server = new McpServer({ name: "rag-stand-in", version: "1.0.0" });
     server.registerTool("query_support", { description: "answers support questions", inputSchema: { query: z.string() } }, async () => {
       if (state.ragBroken) throw new Error("ModuleNotFoundError: No module named 'llama_index'");
       return { content: [{ type: "text", text: "Use the reset link on the login page." }] };
     });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on("close", () => { transport.close(); server.close(); });
+    return server;
+  };
+  running.rag = await serve(ports.rag, async (req, res) => {
+    if (req.url === "/health") return res.end(JSON.stringify({ status: "ok" }));
+    const sid = req.headers["mcp-session-id"];
+    if (typeof sid === "string") {
+      const known = ragSessions.get(sid);
+      if (!known) { res.statusCode = 404; return res.end(); }
+      return known.transport.handleRequest(req, res);
+    }
+    const server = ragServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => ragSessions.set(id, { transport, server }),
+      onsessionclosed: (id) => { ragSessions.delete(id); server.close(); },
+    });
     await server.connect(transport);
     await transport.handleRequest(req, res);
   });
@@ -95,8 +111,9 @@ export async function startStandIns({ ports = FIXED_PORTS, textfileDir, hookSecr
   return {
     state,
     sinks,
+    ragSessions: () => ragSessions.size,
     ports: Object.fromEntries(Object.entries(running).map(([k, v]) => [k, v.port])),
-    close: () => Promise.all(Object.values(running).map((r) => r.close())),
+    close: () => { for (const { server } of ragSessions.values()) server.close(); ragSessions.clear(); return Promise.all(Object.values(running).map((r) => r.close())); },
   };
 }
 

@@ -14,6 +14,7 @@ import { probeHttp } from "./http.js";
 import { reservedHost } from "./reserved-host.js";
 import { probeRedactor, Redactor } from "./redact.js";
 import { probeTcp } from "./tcp.js";
+import type { LockedTools } from "./mcp-drift.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
 
@@ -33,11 +34,13 @@ export interface RunOptions {
   redactor?: Redactor;
   /** Keep-alive agents shared beyond this run (the exporter's, across scrapes); its owner destroys them. */
   agents?: AgentPool;
+  /** Each MCP service's recorded tools (the lock file): the probe classifies drift against them. */
+  mcpLock?: Record<string, LockedTools>;
 }
 
 export { Redactor };
 
-const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
+const NO_RETRY = new Set(["config", "protocol", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
 
 export { reservedHost };
 const BREAKER_THRESHOLD = 5;
@@ -144,6 +147,16 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
       redactor.add(v);
     }
   }
+  // stdio MCP servers get only the variables the manifest names, read here like header values.
+  const serverEnv: Record<string, string> = {};
+  for (const [name, { fromEnv }] of Object.entries(hc.mcp?.env ?? {})) {
+    const v = opts.environment[fromEnv];
+    if (v === undefined) missing.push(fromEnv);
+    else {
+      serverEnv[name] = v;
+      redactor.add(v);
+    }
+  }
   const webhook = s.kind === "webhook" ? [...model.webhooks.values()].find((w) => w.service === name) : undefined;
   const secretEnv = webhook?.signature?.scheme === "hmac-sha256" ? webhook.signature.probeSecretEnv : undefined;
   const runSecurity = !!(webhook && secretEnv && endpoint.url && (!production || opts.allowProduction));
@@ -154,7 +167,7 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
 
   const attemptOnce = async (): Promise<Outcome> => {
     // The MCP SDK is loaded only when an MCP server is probed: HTTP-only runs start faster.
-    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal });
+    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal }, { serverEnv, ...(opts.mcpLock?.[name] ? { lock: opts.mcpLock[name] } : {}) });
     if (s.kind === "webhook" && runSecurity) {
       const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers, signal }) : undefined;
       const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal);
@@ -182,12 +195,12 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
       attempts++;
       return attemptOnce();
     }, signal);
-    return { ...base, status: "healthy", stage: outcome.stage, latencyMs: outcome.latencyMs, attempts, detail: outcome.detail + (breakerOpen ? ` (recovered after ${previous} failed runs)` : "") };
+    return { ...base, status: "healthy", stage: outcome.stage, latencyMs: outcome.latencyMs, attempts, detail: outcome.detail + (breakerOpen ? ` (recovered after ${previous} failed runs)` : ""), ...(outcome.mcp ? { mcp: outcome.mcp } : {}) };
   } catch (e) {
     if (e instanceof ProbeFailure) {
       const o = e.outcome;
       const note = breakerOpen ? ` (circuit open after ${previous} failed runs: single attempt)` : "";
-      return { ...base, status: "unhealthy", stage: o.stage, latencyMs: o.latencyMs, attempts, detail: o.detail + note, ...(o.rateLimited ? { rateLimited: true } : {}) };
+      return { ...base, status: "unhealthy", stage: o.stage, latencyMs: o.latencyMs, attempts, detail: o.detail + note, ...(o.rateLimited ? { rateLimited: true } : {}), ...(o.mcp ? { mcp: o.mcp } : {}) };
     }
     if (e instanceof BrokenCircuitError) return { ...base, status: "unhealthy", stage: "breaker", latencyMs: 0, attempts, detail: "circuit breaker open" };
     return { ...base, status: "unhealthy", stage: "connect", latencyMs: 0, attempts, detail: `probe error: ${(e as Error)?.message ?? String(e)}` };

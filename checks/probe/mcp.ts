@@ -53,12 +53,6 @@ export async function listTools(endpoint: { url?: string; command?: string[] }, 
   }
 }
 
-/** Each tool's name and input-schema hash (the `toolSchemas` pins). */
-export async function listToolHashes(endpoint: { url?: string; command?: string[] }, kind: McpTransportKind, headers: Record<string, string>, timeoutMs: number, maxBytes = MCP_MAX_RESPONSE_BYTES): Promise<{ name: string; sha256: string }[]> {
-  const { tools } = await listTools(endpoint, kind, headers, timeoutMs, maxBytes);
-  return tools.map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
 export async function probeMcp(endpoint: { url?: string; health?: string; command?: string[] }, service: ServiceT, env: ProbeEnv, extras: McpProbeExtras = {}): Promise<Outcome> {
   const mcp = service.healthCheck!.mcp!;
   const started = Date.now();

@@ -146,6 +146,8 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
         // A server that initializes and lists its tools but hangs in a tool call is a broken tool,
         // not a down server: the tool stage failed, so McpToolFailing fires (not only ServiceDown).
         if (Date.now() >= deadline) fail("tool-error", "tool call", `${mcp.smoke.tool} did not answer within ${env.timeoutMs} ms (timeout)`);
+        // The SDK checks structuredContent against the outputSchema itself; name the stage the same way.
+        if (/output schema|structured content/i.test((e as Error).message)) fail("tool-error", "tool output", `${mcp.smoke.tool}: ${(e as Error).message}`);
         fail("tool-error", "tool call", `${mcp.smoke.tool} failed: ${(e as Error).message}`);
       }
       if (result!.isError) {

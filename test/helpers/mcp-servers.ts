@@ -24,6 +24,12 @@ export interface McpBehaviour {
   errorText?: string;
   /** Session and response mode; stateful SSE is what the SDK does unless told otherwise. */
   mode?: McpMode;
+  /** tools/list answers this many tools a page, with nextCursor (the SDK's McpServer never pages). */
+  pageSize?: number;
+  /** tools/list declares this outputSchema for query_support (the SDK would check its own output). */
+  declareOutput?: Record<string, unknown>;
+  /** query_support's structuredContent. */
+  structured?: Record<string, unknown>;
 }
 
 function buildServer(b: McpBehaviour): McpServer {
@@ -35,7 +41,18 @@ function buildServer(b: McpBehaviour): McpServer {
       if (b.broken) throw new Error("ModuleNotFoundError: No module named 'llama_index.vector_stores'");
       if (b.hang) await new Promise<never>(() => undefined);
       if (b.errorText !== undefined) return { isError: true, content: [{ type: "text", text: b.errorText }] };
-      return { content: [{ type: "text", text: `${name}: ok` }] };
+      return { content: [{ type: "text", text: `${name}: ok` }], ...(name === "query_support" && b.structured ? { structuredContent: b.structured } : {}) };
+    });
+  }
+  if (b.pageSize || b.declareOutput) {
+    // The SDK's own tools/list answer, cut into pages: a cursor is the index of the page's first tool.
+    const handlers = (server.server as unknown as { _requestHandlers: Map<string, (r: any, x: unknown) => Promise<{ tools: unknown[] }>> })._requestHandlers;
+    const all = handlers.get("tools/list")!;
+    const size = b.pageSize ?? 1000;
+    handlers.set("tools/list", async (request, extra) => {
+      const tools = (await all(request, extra)).tools.map((t: any) => (t.name === "query_support" && b.declareOutput ? { ...t, outputSchema: b.declareOutput } : t));
+      const start = Number(request.params?.cursor ?? 0);
+      return { tools: tools.slice(start, start + size), ...(start + size < tools.length ? { nextCursor: String(start + size) } : {}) };
     });
   }
   return server;

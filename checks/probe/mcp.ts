@@ -91,7 +91,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     } catch (e) {
       // A stdio server that died at start: show the end of what it wrote on standard error.
       const stderr = guard.stderr?.();
-      const why = stderr ? `; server stderr: ${stderr.slice(-1000)}` : "";
+      const why = stderr ? `; server stderr: …${stderr.slice(-300)}` : "";
       if (Date.now() >= deadline) fail("timeout", "initialize", `no MCP handshake within ${env.timeoutMs} ms${why}`);
       if (isNetworkError(e)) fail("connect", "connect", `cannot connect: ${(e as Error).message}${why}`);
       fail("initialize", "initialize", `initialize failed: ${(e as Error).message}${why}`);

@@ -158,7 +158,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
       const bad = checkStructuredContent(tool?.outputSchema, result!.structuredContent);
       if (bad) fail("tool-error", "tool output", `${mcp.smoke.tool}: ${bad}`);
     }
-    return { stage: "ok", latencyMs: Date.now() - started, mcp: info, detail: `${healthNote}${revision}; ${names.size} tools${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}${driftNote}` };
+    return { stage: "ok", latencyMs: Date.now() - started, mcp: info, detail: `${healthNote}${revision}; ${names.size} tool${names.size === 1 ? "" : "s"}${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}${driftNote}` };
   } finally {
     clearTimeout(timer);
     env.signal?.removeEventListener("abort", stop);

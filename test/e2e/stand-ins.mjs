@@ -34,7 +34,9 @@ const readBody = (req) => new Promise((r) => { let b = ""; req.on("data", (c) =>
  * hookSecret: the webhook receiver's HMAC key.
  */
 export async function startStandIns({ ports = FIXED_PORTS, textfileDir, hookSecret, log = () => {} }) {
-  const state = { apiFailing: false, ragBroken: false, hookDelayMs: 0 };
+  // ragReworded and ragTenant change the RAG tool against the fixture's mcp-tools.lock.yaml:
+  // a reworded description (a drift warning) and a new required argument (breaking drift).
+  const state = { apiFailing: false, ragBroken: false, ragReworded: false, ragTenant: false, hookDelayMs: 0 };
   const sinks = { pagerduty: [], slack: [] };
   const seen = new Set();
   const running = {};
@@ -46,7 +48,9 @@ export async function startStandIns({ ports = FIXED_PORTS, textfileDir, hookSecr
   const ragSessions = new Map();
   const ragServer = () => {
     const server = new McpServer({ name: "rag-stand-in", version: "1.0.0" });
-    server.registerTool("query_support", { description: "answers support questions", inputSchema: { query: z.string() } }, async () => {
+    const description = state.ragReworded ? "Answers questions from the support knowledge base" : "answers support questions";
+    const inputSchema = { query: z.string(), ...(state.ragTenant ? { tenant: z.string() } : {}) };
+    server.registerTool("query_support", { description, inputSchema, annotations: { readOnlyHint: true } }, async () => {
       if (state.ragBroken) throw new Error("ModuleNotFoundError: No module named 'llama_index'");
       return { content: [{ type: "text", text: "Use the reset link on the login page." }] };
     });
@@ -124,5 +128,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   console.log(`stand-ins on 127.0.0.1: ${JSON.stringify(s.ports)}`);
   console.log(`break the API:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?apiFailing=1'`);
   console.log(`break RAG tools: curl -X POST '127.0.0.1:${s.ports.exporter}/control?ragBroken=1'`);
+  console.log(`RAG tool drift:  curl -X POST '127.0.0.1:${s.ports.exporter}/control?ragReworded=1' (warning), ?ragTenant=1 (breaking)`);
   console.log(`slow webhooks:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?hookDelayMs=6000'`);
 }

@@ -47,6 +47,16 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
     const reserved = reservedHost(ep.url);
     try {
       if (reserved) throw new Error(`${reserved} is a reserved documentation hostname; not contacted`);
+      const oauth = s.healthCheck?.mcp?.oauth;
+      if (oauth) {
+        const clientId = process.env[oauth.clientId.fromEnv];
+        const clientSecret = process.env[oauth.clientSecret.fromEnv];
+        if (clientId === undefined || clientSecret === undefined) throw new Error(`environment variables not set: ${[oauth.clientId.fromEnv, oauth.clientSecret.fromEnv].filter((v) => process.env[v] === undefined).join(", ")}`);
+        const { clientCredentialsToken } = await import("../checks/probe/mcp-oauth.js");
+        const token = await clientCredentialsToken({ tokenUrl: oauth.tokenUrl, clientId, clientSecret, ...(oauth.scope ? { scope: oauth.scope } : {}) });
+        redactor.add(token);
+        headers.Authorization = `Bearer ${token}`;
+      }
       const listed = await listTools(ep, s.healthCheck!.mcp!.transport, headers, s.healthCheck?.timeout ? durationMs(s.healthCheck.timeout) : 10_000, s.healthCheck?.maxBodyBytes, serverEnv);
       const tools = listed.tools.map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (o.write) {

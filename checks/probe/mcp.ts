@@ -11,6 +11,7 @@ import type { ServiceT } from "../../model/schema.js";
 import { failFromHttpError, probeHttp, type ProbeEnv } from "./http.js";
 import { belowMinimum, listAllTools, mcpConnection, revisionOf } from "./mcp-client.js";
 import { classifyDrift, driftCounts, snapshotTools, type LockedTools } from "./mcp-drift.js";
+import { clientCredentialsToken, type ClientCredentials } from "./mcp-oauth.js";
 import { checkStructuredContent } from "./mcp-output.js";
 import { endSession, MCP_MAX_RESPONSE_BYTES, type McpTransportKind } from "./mcp-transport.js";
 import { ProbeFailure, type McpInfo, type Outcome, type Stage } from "./types.js";
@@ -38,6 +39,10 @@ export interface McpProbeExtras {
   serverEnv?: Record<string, string>;
   /** The service's tools as `mcp-tools --write` recorded them (drift against the lock file). */
   lock?: LockedTools;
+  /** Client credentials: a bearer token is fetched before connecting. */
+  oauth?: ClientCredentials;
+  /** Adds a value (the access token) to the run's redactor. */
+  redact?: (value: string) => void;
 }
 
 /** Connects like the probe does and returns each tool as listed (for pinning and the lock file). */
@@ -79,8 +84,21 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     }
   }
 
+  let headers = env.headers;
+  if (extras.oauth) {
+    try {
+      const bounded = AbortSignal.timeout(left());
+      const token = await clientCredentialsToken(extras.oauth, env.signal ? AbortSignal.any([env.signal, bounded]) : bounded);
+      extras.redact?.(token);
+      headers = { ...headers, Authorization: `Bearer ${token}` };
+    } catch (e) {
+      fail("auth", "oauth token", `token request to ${new URL(extras.oauth.tokenUrl).host} failed: ${(e as Error).message}`);
+    }
+    passed.push("oauth token ✓");
+  }
+
   const maxBytes = service.healthCheck?.maxBodyBytes ?? MCP_MAX_RESPONSE_BYTES;
-  const { transport, guard: capped, client } = mcpConnection(endpoint, mcp.transport, { headers: env.headers, maxBytes, env: extras.serverEnv ?? {}, ...(env.signal ? { signal: env.signal } : {}) }, "tollgate-probe");
+  const { transport, guard: capped, client } = mcpConnection(endpoint, mcp.transport, { headers, maxBytes, env: extras.serverEnv ?? {}, ...(env.signal ? { signal: env.signal } : {}) }, "tollgate-probe");
   guard = capped;
   const stop = () => { void endSession(client, transport); };
   const timer = setTimeout(stop, left());

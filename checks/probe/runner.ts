@@ -15,6 +15,7 @@ import { reservedHost } from "./reserved-host.js";
 import { probeRedactor, Redactor } from "./redact.js";
 import { probeTcp } from "./tcp.js";
 import type { LockedTools } from "./mcp-drift.js";
+import type { ClientCredentials } from "./mcp-oauth.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
 
@@ -40,7 +41,7 @@ export interface RunOptions {
 
 export { Redactor };
 
-const NO_RETRY = new Set(["config", "protocol", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
+const NO_RETRY = new Set(["config", "auth", "protocol", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
 
 export { reservedHost };
 const BREAKER_THRESHOLD = 5;
@@ -157,6 +158,16 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
       redactor.add(v);
     }
   }
+  // OAuth client credentials: the id and secret by name, like header values.
+  let oauth: ClientCredentials | undefined;
+  const o = hc.mcp?.oauth;
+  if (o) {
+    const id = opts.environment[o.clientId.fromEnv];
+    const secret = opts.environment[o.clientSecret.fromEnv];
+    for (const [name, v] of [[o.clientId.fromEnv, id], [o.clientSecret.fromEnv, secret]] as const) if (v === undefined) missing.push(name);
+    redactor.add(secret);
+    if (id !== undefined && secret !== undefined) oauth = { tokenUrl: o.tokenUrl, clientId: id, clientSecret: secret, ...(o.scope ? { scope: o.scope } : {}) };
+  }
   const webhook = s.kind === "webhook" ? [...model.webhooks.values()].find((w) => w.service === name) : undefined;
   const secretEnv = webhook?.signature?.scheme === "hmac-sha256" ? webhook.signature.probeSecretEnv : undefined;
   const runSecurity = !!(webhook && secretEnv && endpoint.url && (!production || opts.allowProduction));
@@ -167,7 +178,7 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
 
   const attemptOnce = async (): Promise<Outcome> => {
     // The MCP SDK is loaded only when an MCP server is probed: HTTP-only runs start faster.
-    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal }, { serverEnv, ...(opts.mcpLock?.[name] ? { lock: opts.mcpLock[name] } : {}) });
+    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal }, { serverEnv, ...(oauth ? { oauth, redact: (v: string) => redactor.add(v) } : {}), ...(opts.mcpLock?.[name] ? { lock: opts.mcpLock[name] } : {}) });
     if (s.kind === "webhook" && runSecurity) {
       const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers, signal }) : undefined;
       const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal);

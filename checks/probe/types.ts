@@ -5,7 +5,7 @@ export type ProbeStatus = "healthy" | "unhealthy" | "skipped"
 /** Where a probe stopped. "ok" when it got through every stage. */
 export type Stage =
   | "ok" | "config" | "connect" | "tls" | "timeout" | "http" | "status" | "latency" | "body" | "redirect"
-  | "health" | "initialize" | "protocol" | "ping" | "tools-missing" | "drift" | "tool-error" | "webhook-security" | "dependency" | "breaker"
+  | "health" | "auth" | "initialize" | "protocol" | "ping" | "tools-missing" | "drift" | "tool-error" | "webhook-security" | "dependency" | "breaker"
   | "response-too-large" | "deadline";
 
 export interface ProbeResult {

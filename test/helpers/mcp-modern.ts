@@ -16,8 +16,10 @@ export interface ModernBehaviour {
   reworded?: boolean;
   /** Turns on destructiveHint for query_support (breaking). */
   destructive?: boolean;
-  /** How many extra tools to register (for pagination with pageSize). */
+  /** How many extra tools to register. */
   extraTools?: number;
+  /** Every request must carry `Authorization: Bearer <bearer>` (401 otherwise). */
+  bearer?: string;
 }
 
 function factory(b: ModernBehaviour) {
@@ -40,6 +42,12 @@ export async function startModernMcp(b: ModernBehaviour = {}): Promise<Running &
   const handler = createMcpHandler(factory(b), { legacy: b.legacy ?? "reject" });
   const methods = new Map<string, number>();
   const running = await startHttp(async (req, res) => {
+    if (b.bearer && req.headers.authorization !== `Bearer ${b.bearer}`) {
+      res.statusCode = 401;
+      res.setHeader("www-authenticate", "Bearer");
+      res.end();
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);

@@ -131,10 +131,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   program
     .command("mcp-tools")
-    .description("list MCP servers' tools with the input-schema hashes to pin under healthCheck.mcp.toolSchemas")
+    .description("list MCP servers' tools with the input-schema hashes to pin under healthCheck.mcp.toolSchemas, or --write the lock file")
     .addOption(rootOption())
     .addOption(new Option("--env <name>", "environment whose endpoints to use (default: the first deployed non-production one)"))
     .addOption(new Option("--service <name>", "only this MCP service; repeatable").argParser(collect))
+    .addOption(new Option("--write", "record the tools (schemas, annotations, descriptions) in mcp-tools.lock.yaml for drift classification"))
     .addOption(nowOption())
     .action(async (o) => setCode(await (await import("./mcp-tools.js")).mcpToolsCommand(o)));
 

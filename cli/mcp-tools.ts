@@ -7,9 +7,12 @@ import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, reservedHost } from "../checks/probe/runner.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseNow, printDiagnostics } from "./common.js";
 
-export interface McpToolsOptions { root: string; env?: string; service?: string[]; now?: string }
+export interface McpToolsOptions { root: string; env?: string; service?: string[]; now?: string; write?: boolean }
 
-/** Prints each MCP server's tools with the input-schema hashes the probe compares (toolSchemas). */
+/**
+ * Prints each MCP server's tools with the input-schema hashes the probe compares (toolSchemas);
+ * with --write, records their normalised snapshots in the lock file the probe classifies drift against.
+ */
 export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
   const { project, diagnostics, ok } = await loadProject(o.root, { now: parseNow(o.now) });
   if (!ok) {
@@ -28,23 +31,47 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
   if (names.length === 0) throw new UsageError(`no MCP service with an endpoint in ${env}${o.service?.length ? " among those named" : ""}`);
   // Header values read from the environment never reach the output or an error, in any form.
   const redactor = probeRedactor(model, process.env);
-  const { listToolHashes } = await import("../checks/probe/mcp.js");
+  const { listTools, schemaHash } = await import("../checks/probe/mcp.js");
+  const { snapshotTools } = await import("../checks/probe/mcp-drift.js");
+  const { writeMcpLock, MCP_LOCK_FILE } = await import("../checks/probe/mcp-lock.js");
   const lines: string[] = [];
+  const update: Record<string, ReturnType<typeof snapshotTools>> = {};
   let failed = 0;
   for (const name of names) {
     const s = model.services.get(name)!;
     const ep = s.endpoints[env]!;
     const headers: Record<string, string> = {};
     for (const [h, { fromEnv }] of Object.entries(s.healthCheck?.headers ?? {})) if (process.env[fromEnv] !== undefined) headers[h] = process.env[fromEnv]!;
+    const serverEnv: Record<string, string> = {};
+    for (const [v, { fromEnv }] of Object.entries(s.healthCheck?.mcp?.env ?? {})) if (process.env[fromEnv] !== undefined) serverEnv[v] = process.env[fromEnv]!;
     const reserved = reservedHost(ep.url);
     try {
       if (reserved) throw new Error(`${reserved} is a reserved documentation hostname; not contacted`);
-      const tools = await listToolHashes(ep, s.healthCheck!.mcp!.transport, headers, s.healthCheck?.timeout ? durationMs(s.healthCheck.timeout) : 10_000, s.healthCheck?.maxBodyBytes);
-      lines.push(`# ${name} (${env}): paste under services.${name}.healthCheck.mcp`, toolSchemasYaml(tools), "");
+      const oauth = s.healthCheck?.mcp?.oauth;
+      if (oauth) {
+        const clientId = process.env[oauth.clientId.fromEnv];
+        const clientSecret = process.env[oauth.clientSecret.fromEnv];
+        if (clientId === undefined || clientSecret === undefined) throw new Error(`environment variables not set: ${[oauth.clientId.fromEnv, oauth.clientSecret.fromEnv].filter((v) => process.env[v] === undefined).join(", ")}`);
+        const { clientCredentialsToken } = await import("../checks/probe/mcp-oauth.js");
+        const token = await clientCredentialsToken({ tokenUrl: oauth.tokenUrl, clientId, clientSecret, ...(oauth.scope ? { scope: oauth.scope } : {}) });
+        redactor.add(token);
+        headers.Authorization = `Bearer ${token}`;
+      }
+      const listed = await listTools(ep, s.healthCheck!.mcp!.transport, headers, s.healthCheck?.timeout ? durationMs(s.healthCheck.timeout) : 10_000, s.healthCheck?.maxBodyBytes, serverEnv);
+      const tools = listed.tools.map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      if (o.write) {
+        update[name] = snapshotTools(listed.tools);
+        lines.push(`# ${name} (${env}): ${tools.length} tool${tools.length === 1 ? "" : "s"} recorded (protocol ${listed.revision})`);
+      } else lines.push(`# ${name} (${env}, protocol ${listed.revision}): paste under services.${name}.healthCheck.mcp`, toolSchemasYaml(tools), "");
     } catch (e) {
       failed++;
       lines.push(`# ${name} (${env}): could not list tools: ${escapeTerminal(redactor.redact(String((e as Error)?.message ?? e)).split("\n")[0]!)}`, "");
     }
+  }
+  // Only services that answered are rewritten; the others keep what was recorded.
+  if (o.write && Object.keys(update).length) {
+    await writeMcpLock(project.root, update).catch((e) => { throw new UsageError(String((e as Error).message), "Move the file away, or run without --write."); });
+    lines.push(`wrote ${MCP_LOCK_FILE}`, "");
   }
   await emit({}, redactor.redact(lines.join("\n"))).catch((e) => { throw redactError(e, redactor); });
   return failed ? EXIT_GATE : EXIT_OK;

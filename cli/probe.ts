@@ -65,6 +65,13 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   for (const s of o.service ?? []) if (!model.services.has(s)) throw new UsageError(`--service ${s}: no such service`);
   if (selectServices(model, env, o.service).length === 0) throw new UsageError(`nothing to probe in ${env}: no selected service has an endpoint there`);
 
+  // Drift against the recorded tools, when the project has a lock file (mcp-tools --write).
+  const { readMcpLock } = await import("../checks/probe/mcp-lock.js");
+  const lockRead = await readMcpLock(project.root);
+  if (lockRead.diagnostics.length) {
+    printDiagnostics(lockRead.diagnostics);
+    return EXIT_INPUT;
+  }
   // One redactor for the run: every output, the state file and error messages go through it.
   const redactor = probeRedactor(model, process.env);
   const redacted = (e: unknown): never => { throw redactError(e, redactor); };
@@ -79,7 +86,7 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const previousFailures = state ? Object.fromEntries(Object.entries(state.services).map(([k, v]) => [k, consecutiveFailures(v)])) : {};
   const { results } = await runProbes(model, {
     env, concurrency: concurrency ?? model.environments.get(env)!.probe?.concurrency ?? 8, environment: process.env,
-    previousFailures, redactor, deadlineMs: deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule), ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
+    previousFailures, redactor, ...(lockRead.lock ? { mcpLock: lockRead.lock } : {}), deadlineMs: deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule), ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
   });
   if (state && o.state) {
     record(state, results, new Date().toISOString());

@@ -48,6 +48,7 @@ export const DIAGNOSTIC_CODES = {
   "base-invalid": "The project at the --base ref has a tollgate.yaml but does not load.",
   "init-file-exists": "tollgate init would write a file that already exists (nothing is written; every such file is listed).",
   "init-not-a-folder": "tollgate init needs a folder where a file (or a dangling symlink) is.",
+  "mcp-lock-invalid": "mcp-tools.lock.yaml is not a lock file `tollgate mcp-tools --write` wrote (not a regular file, not YAML, or not its shape).",
   "init-path-outside": "A folder tollgate init would write into is a symlink that leads outside the target folder.",
 } as const;
 

@@ -143,7 +143,18 @@ export const HttpExpect = z.strictObject({
 });
 
 export const McpCheck = z.strictObject({
-  transport: z.enum(["streamable-http", "stdio"]),
+  transport: describe(z.enum(["streamable-http", "stdio", "sse"]), "sse is the legacy HTTP+SSE transport (2024-11-05 servers); declare it explicitly."),
+  minProtocol: describe(z.enum(["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"]).optional(), "Oldest protocol revision accepted; a server on an older one fails at the protocol stage."),
+  env: describe(z.record(envVar, z.strictObject({ fromEnv: envVar })).optional(), "stdio: variables for the server, each taken by name from the probing process's environment (never a literal value)."),
+  oauth: describe(
+    z.strictObject({
+      tokenUrl: describe(url, "OAuth 2.1 token endpoint (https, or http on loopback)."),
+      clientId: z.strictObject({ fromEnv: envVar }),
+      clientSecret: z.strictObject({ fromEnv: envVar }),
+      scope: z.string().min(1).max(500).optional(),
+    }).optional(),
+    "Client credentials grant: the probe gets a bearer token from tokenUrl before connecting.",
+  ),
   requiredTools: z.array(z.string().min(1).max(200)).default([]),
   /** sha256 (hex) of each required tool's canonical input schema, for drift detection. */
   toolSchemas: z.record(z.string().min(1).max(200), z.string().regex(/^[a-f0-9]{64}$/)).optional(),

@@ -29,6 +29,7 @@ import webhookNoRateLimit from "./rules/webhook-no-rate-limit.js";
 import serviceNoHealthCheck from "./rules/service-no-health-check.js";
 import serviceNoAlertRule from "./rules/service-no-alert-rule.js";
 import mcpNoSmokeCall from "./rules/mcp-no-smoke-call.js";
+import mcpProtocolFloor from "./rules/mcp-protocol-floor.js";
 import alertCriticalNotPaging from "./rules/alert-critical-not-paging.js";
 import channelSecretMissing from "./rules/channel-secret-missing.js";
 
@@ -38,7 +39,7 @@ export const BUILTIN_POLICIES: readonly Policy[] = [
   secretMissingInProduction, secretNotMirrored, secretUnused, secretUndeclared, productionNotDeployed,
   rateLimitBudget, clientRetryAttempts, clientNoRetry, clientBackoffNoJitter, clientNoCircuitBreaker, clientNoMetrics, apiCostOverBudget,
   webhookNoHmac, webhookTimestampTolerance, webhookIdempotency, webhookTlsMinVersion, webhookAuditRetention, webhookNoRateLimit,
-  serviceNoHealthCheck, mcpNoSmokeCall, serviceNoAlertRule, alertCriticalNotPaging, channelSecretMissing,
+  serviceNoHealthCheck, mcpNoSmokeCall, mcpProtocolFloor, serviceNoAlertRule, alertCriticalNotPaging, channelSecretMissing,
 ];
 
 /** Findings about the waivers file itself; not policies over the model, but reported like them. */

@@ -1,13 +1,12 @@
 /**
- * The MCP SDK transports the probe and `mcp-tools` use, with the same network rules as the HTTP
+ * The MCP SDK (v2) transports the probe and `mcp-tools` use, with the same network rules as the HTTP
  * probe: a byte cap on every response (Streamable HTTP: each response body; stdio: each message
  * line on standard output), no reserved names, and credentials only for the declared origin.
  * The SDK itself follows redirects only within the origin; the fetch below drops the configured
  * headers for any other scheme, host or port anyway, so a credential never leaves its origin.
  */
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { reservedHost, reservedMessage } from "./reserved-host.js";
 
 /** Default cap per MCP response (a tools list with hundreds of tools fits well inside it). */
@@ -16,12 +15,16 @@ export const MCP_MAX_RESPONSE_BYTES = 4 * 1_048_576;
 export interface TransportGuard {
   /** Set when a response went over the cap: the probe reports `response-too-large`. */
   tooLarge?: string;
+  /** stdio: the end of what the server wrote on standard error (shown when it dies). */
+  stderr?: () => string;
 }
 
 export interface TransportOptions {
   headers: Record<string, string>;
   maxBytes: number;
   signal?: AbortSignal;
+  /** stdio: variables for the server, taken by name from the probing process's environment. */
+  env?: Record<string, string>;
 }
 
 type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -69,35 +72,55 @@ export function guardedFetch(declared: URL, o: TransportOptions, guard: Transpor
   };
 }
 
-/** stdio transport whose server may not write a message (one line) longer than the cap. */
-class CappedStdioTransport extends StdioClientTransport {
-  constructor(params: ConstructorParameters<typeof StdioClientTransport>[0], private readonly maxBytes: number, private readonly guard: TransportGuard) {
-    super(params);
-  }
-  override async start(): Promise<void> {
-    await super.start();
-    // The SDK buffers stdout until a newline; count the bytes of the message being buffered.
-    const stdout = (this as unknown as { _process?: { stdout?: NodeJS.ReadableStream; kill: () => void } })._process;
-    let pending = 0;
-    stdout?.stdout?.on("data", (chunk: Buffer) => {
-      const first = chunk.indexOf(10);
-      const last = chunk.lastIndexOf(10);
-      const longest = Math.max(pending + (first === -1 ? chunk.length : first), last === -1 ? 0 : chunk.length - last - 1);
-      pending = last === -1 ? pending + chunk.length : chunk.length - last - 1;
-      if (longest > this.maxBytes && !this.guard.tooLarge) {
-        this.guard.tooLarge = `MCP server wrote a message over ${this.maxBytes} bytes on standard output`;
-        stdout.kill();
-        void this.close().catch(() => undefined);
-      }
-    });
-  }
+/** Bytes of a stdio server's standard error kept (the end of it): enough to show why it died. */
+export const STDERR_KEEP_BYTES = 4096;
+
+/** The last `keep` bytes written to a stream, for showing after a failure. */
+function tail(stream: NodeJS.ReadableStream | null, keep: number): () => string {
+  let kept = Buffer.alloc(0);
+  stream?.on("data", (chunk: Buffer) => {
+    kept = Buffer.concat([kept, chunk]);
+    if (kept.length > keep) kept = kept.subarray(kept.length - keep);
+  });
+  return () => kept.toString("utf8").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim();
 }
 
-export function mcpTransport(endpoint: { url?: string; command?: string[] }, kind: "streamable-http" | "stdio", o: TransportOptions): { transport: Transport; guard: TransportGuard } {
+/** How long ending a session may take; a server that ignores the DELETE cannot hold a probe. */
+const END_SESSION_MS = 2_000;
+
+/**
+ * Ends what the probe opened: the HTTP DELETE that ends a Streamable HTTP session (a server keeps
+ * every session it is not told to end), then the client (on stdio that ends the server process).
+ * Never throws: a server that refuses the DELETE (405 is allowed by the spec) is still closed.
+ */
+export async function endSession(client: { close: () => Promise<void> }, transport: Transport): Promise<void> {
+  if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      transport.terminateSession().catch(() => undefined),
+      new Promise<void>((r) => { timer = setTimeout(r, END_SESSION_MS); }),
+    ]);
+    clearTimeout(timer);
+  }
+  await client.close().catch(() => undefined);
+}
+
+export type McpTransportKind = "streamable-http" | "sse" | "stdio";
+
+export function mcpTransport(endpoint: { url?: string; command?: string[] }, kind: McpTransportKind, o: TransportOptions): { transport: Transport; guard: TransportGuard } {
   const guard: TransportGuard = {};
   if (kind === "stdio") {
-    return { transport: new CappedStdioTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), stderr: "ignore" }, o.maxBytes, guard), guard };
+    // The SDK's own class (not a subclass), so the era probe runs on a throw-away sibling process;
+    // maxBufferSize caps one message on standard output.
+    const transport = new StdioClientTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), env: o.env ?? {}, stderr: "pipe", maxBufferSize: o.maxBytes });
+    guard.stderr = tail(transport.stderr as NodeJS.ReadableStream | null, STDERR_KEEP_BYTES);
+    // Set before connect: the client chains a handler it finds, so this sees the overflow error.
+    transport.onerror = (e) => {
+      if (/ReadBuffer exceeded/.test(e.message) && !guard.tooLarge) guard.tooLarge = `MCP server wrote a message over ${o.maxBytes} bytes on standard output`;
+    };
+    return { transport, guard };
   }
   const url = new URL(endpoint.url!);
-  return { transport: new StreamableHTTPClientTransport(url, { requestInit: { headers: o.headers }, fetch: guardedFetch(url, o, guard) }), guard };
+  const options = { requestInit: { headers: o.headers }, fetch: guardedFetch(url, o, guard) };
+  return { transport: kind === "sse" ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options), guard };
 }

@@ -1,15 +1,20 @@
 /**
- * Deep MCP probe with the SDK's client: health endpoint (if any) → connect/initialize → ping →
- * tools/list → required tools present → input-schema drift → optional smoke call. The result
- * names the stage that failed: a server whose health endpoint answers but whose tools throw (or
- * hang) is unhealthy at "tool-error". A failure's detail lists the stages that passed before it.
+ * Deep MCP probe with the SDK's v2 client: health endpoint (if any) → discover (2026-07-28) or
+ * initialize (2025 era) → minimum revision → ping (2025 era only; 2026-07-28 has none) → tools/list
+ * (every page) → required tools → drift (sha256 pins and the lock file) → optional smoke call, its
+ * structuredContent checked against the tool's outputSchema. The result names the stage that
+ * failed and the revision the server speaks; a failure's detail lists the stages that passed.
+ * Every path ends the session it opened (mcp-transport.ts endSession).
  */
 import { createHash } from "node:crypto";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { ServiceT } from "../../model/schema.js";
 import { failFromHttpError, probeHttp, type ProbeEnv } from "./http.js";
-import { MCP_MAX_RESPONSE_BYTES, mcpTransport, type TransportOptions } from "./mcp-transport.js";
-import { ProbeFailure, type Outcome, type Stage } from "./types.js";
+import { belowMinimum, listAllTools, mcpConnection, revisionOf } from "./mcp-client.js";
+import { classifyDrift, driftCounts, snapshotTools, type LockedTools } from "./mcp-drift.js";
+import { clientCredentialsToken, type ClientCredentials } from "./mcp-oauth.js";
+import { checkStructuredContent } from "./mcp-output.js";
+import { endSession, MCP_MAX_RESPONSE_BYTES, type McpTransportKind } from "./mcp-transport.js";
+import { ProbeFailure, type McpInfo, type Outcome, type Stage } from "./types.js";
 
 /** Canonical JSON (sorted keys) so the same schema always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -29,37 +34,42 @@ function isNetworkError(e: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|fetch failed|socket hang up|ENOENT|spawn/i.test(text);
 }
 
-/** An SDK client and the transport the manifest declares (not yet connected), with byte caps. */
-function clientFor(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", o: TransportOptions, name: string) {
-  const { transport, guard } = mcpTransport(endpoint, transportKind, o);
-  return { transport, guard, client: new Client({ name, version: "1" }, { capabilities: {} }) };
+export interface McpProbeExtras {
+  /** stdio: the server's variables, already read from the environment by name. */
+  serverEnv?: Record<string, string>;
+  /** The service's tools as `mcp-tools --write` recorded them (drift against the lock file). */
+  lock?: LockedTools;
+  /** Client credentials: a bearer token is fetched before connecting. */
+  oauth?: ClientCredentials;
+  /** Adds a value (the access token) to the run's redactor. */
+  redact?: (value: string) => void;
 }
 
-/** Connects like the probe does and returns each tool's name and input-schema hash (for pinning). */
-export async function listToolHashes(endpoint: { url?: string; command?: string[] }, transportKind: "streamable-http" | "stdio", headers: Record<string, string>, timeoutMs: number, maxBytes = MCP_MAX_RESPONSE_BYTES): Promise<{ name: string; sha256: string }[]> {
-  const { transport, guard, client } = clientFor(endpoint, transportKind, { headers, maxBytes }, "tollgate-mcp-tools");
+/** Connects like the probe does and returns each tool as listed (for pinning and the lock file). */
+export async function listTools(endpoint: { url?: string; command?: string[] }, kind: McpTransportKind, headers: Record<string, string>, timeoutMs: number, maxBytes = MCP_MAX_RESPONSE_BYTES, serverEnv: Record<string, string> = {}) {
+  const { transport, guard, client } = mcpConnection(endpoint, kind, { headers, maxBytes, env: serverEnv }, "tollgate-mcp-tools");
   try {
     await client.connect(transport, { timeout: timeoutMs });
-    const { tools } = await client.listTools(undefined, { timeout: timeoutMs });
-    return tools.map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) })).sort((a, b) => a.name.localeCompare(b.name));
+    return { ...revisionOf(client), tools: await listAllTools(client, timeoutMs) };
   } catch (e) {
     throw guard.tooLarge ? new Error(`response-too-large: ${guard.tooLarge}`) : e;
   } finally {
-    await client.close().catch(() => undefined);
+    await endSession(client, transport);
   }
 }
 
-export async function probeMcp(endpoint: { url?: string; health?: string; command?: string[] }, service: ServiceT, env: ProbeEnv): Promise<Outcome> {
+export async function probeMcp(endpoint: { url?: string; health?: string; command?: string[] }, service: ServiceT, env: ProbeEnv, extras: McpProbeExtras = {}): Promise<Outcome> {
   const mcp = service.healthCheck!.mcp!;
   const started = Date.now();
   const deadline = started + env.timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
-  // The stages that passed, so a failure reads "health 5 ms ✓, initialize ✓, … → tool call ✗: …".
+  // The stages that passed, so a failure reads "health 5 ms ✓, initialize ✓ (2025-11-25), … → tool call ✗: …".
   const passed: string[] = [];
-  let guard: { tooLarge?: string } = {};
+  const info: McpInfo = {};
+  let guard: { tooLarge?: string; stderr?: () => string } = {};
   // A response over the byte cap surfaces as whatever the SDK makes of the aborted body: name the cause.
   const fail = (stage: Stage, step: string, detail: string): never => {
-    throw new ProbeFailure({ stage: guard.tooLarge ? "response-too-large" : stage, latencyMs: Date.now() - started, detail: `${passed.length ? `${passed.join(", ")} → ` : ""}${step} ✗: ${guard.tooLarge ?? detail}` });
+    throw new ProbeFailure({ stage: guard.tooLarge ? "response-too-large" : stage, latencyMs: Date.now() - started, detail: `${passed.length ? `${passed.join(", ")} → ` : ""}${step} ✗: ${guard.tooLarge ?? detail}`, mcp: info });
   };
 
   let healthNote = "";
@@ -74,30 +84,51 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     }
   }
 
+  let headers = env.headers;
+  if (extras.oauth) {
+    try {
+      const bounded = AbortSignal.timeout(left());
+      const token = await clientCredentialsToken(extras.oauth, env.signal ? AbortSignal.any([env.signal, bounded]) : bounded);
+      extras.redact?.(token);
+      headers = { ...headers, Authorization: `Bearer ${token}` };
+    } catch (e) {
+      fail("auth", "oauth token", `token request to ${new URL(extras.oauth.tokenUrl).host} failed: ${(e as Error).message}`);
+    }
+    passed.push("oauth token ✓");
+  }
+
   const maxBytes = service.healthCheck?.maxBodyBytes ?? MCP_MAX_RESPONSE_BYTES;
-  const { transport, guard: capped, client } = clientFor(endpoint, mcp.transport, { headers: env.headers, maxBytes, ...(env.signal ? { signal: env.signal } : {}) }, "tollgate-probe");
+  const { transport, guard: capped, client } = mcpConnection(endpoint, mcp.transport, { headers, maxBytes, env: extras.serverEnv ?? {}, ...(env.signal ? { signal: env.signal } : {}) }, "tollgate-probe");
   guard = capped;
-  const stop = () => { void client.close().catch(() => undefined); };
+  const stop = () => { void endSession(client, transport); };
   const timer = setTimeout(stop, left());
   env.signal?.addEventListener("abort", stop, { once: true });
   try {
     try {
       await client.connect(transport, { timeout: left() });
     } catch (e) {
-      if (Date.now() >= deadline) fail("timeout", "initialize", `no MCP handshake within ${env.timeoutMs} ms`);
-      if (isNetworkError(e)) fail("connect", "connect", `cannot connect: ${(e as Error).message}`);
-      fail("initialize", "initialize", `initialize failed: ${(e as Error).message}`);
+      // A stdio server that died at start: show the end of what it wrote on standard error.
+      const stderr = guard.stderr?.();
+      const why = stderr ? `; server stderr: …${stderr.slice(-300)}` : "";
+      if (Date.now() >= deadline) fail("timeout", "initialize", `no MCP handshake within ${env.timeoutMs} ms${why}`);
+      if (isNetworkError(e)) fail("connect", "connect", `cannot connect: ${(e as Error).message}${why}`);
+      fail("initialize", "initialize", `initialize failed: ${(e as Error).message}${why}`);
     }
-    passed.push("initialize ✓");
-    try {
-      await client.ping({ timeout: left() });
-    } catch (e) {
-      fail("ping", "ping", `ping failed: ${(e as Error).message}`);
+    const { revision, era } = revisionOf(client);
+    info.revision = revision;
+    passed.push(`${era === "modern" ? "discover" : "initialize"} ✓ (${revision})`);
+    if (belowMinimum(revision, mcp.minProtocol)) fail("protocol", "protocol revision", `server speaks ${revision}, below the declared minimum ${mcp.minProtocol}`);
+    if (era === "legacy") {
+      try {
+        await client.ping({ timeout: left() });
+      } catch (e) {
+        fail("ping", "ping", `ping failed: ${(e as Error).message}`);
+      }
+      passed.push("ping ✓");
     }
-    passed.push("ping ✓");
     let tools;
     try {
-      tools = (await client.listTools(undefined, { timeout: left() })).tools;
+      tools = await listAllTools(client, left());
     } catch (e) {
       fail("initialize", "tools/list", `tools/list failed: ${(e as Error).message}`);
     }
@@ -109,26 +140,47 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
       const t = tools!.find((x) => x.name === tool);
       if (t && schemaHash(t.inputSchema) !== expected) fail("drift", "tool schemas", `input schema of ${tool} changed (sha256 ${schemaHash(t.inputSchema).slice(0, 12)}…, manifest ${expected.slice(0, 12)}…)`);
     }
+    let driftNote = "";
+    if (extras.lock) {
+      let changes;
+      try {
+        changes = classifyDrift(extras.lock, snapshotTools(tools!));
+      } catch (e) {
+        fail("drift", "drift", `cannot compare with the lock file: ${(e as Error).message}`);
+      }
+      info.drift = driftCounts(changes!);
+      info.changes = changes!;
+      const breaking = changes!.filter((c) => c.class === "breaking");
+      if (breaking.length) fail("drift", "drift", `breaking change${breaking.length === 1 ? "" : "s"} against the lock file: ${breaking.map((c) => `${c.tool}: ${c.detail}`).join("; ")}`);
+      const others = changes!.filter((c) => c.class !== "breaking");
+      driftNote = others.length ? `; drift ${info.drift.warning} warning, ${info.drift.info} info: ${others.map((c) => `${c.tool}: ${c.detail}`).join("; ")}` : "; matches the lock file";
+      passed.push("drift ✓");
+    }
     if (mcp.smoke) {
       let result;
       try {
-        result = await client.callTool({ name: mcp.smoke.tool, arguments: mcp.smoke.arguments }, undefined, { timeout: left() });
+        result = await client.callTool({ name: mcp.smoke.tool, arguments: mcp.smoke.arguments }, { timeout: left() });
       } catch (e) {
         // A server that initializes and lists its tools but hangs in a tool call is a broken tool,
         // not a down server: the tool stage failed, so McpToolFailing fires (not only ServiceDown).
         if (Date.now() >= deadline) fail("tool-error", "tool call", `${mcp.smoke.tool} did not answer within ${env.timeoutMs} ms (timeout)`);
+        // The SDK checks structuredContent against the outputSchema itself; name the stage the same way.
+        if (/output schema|structured content/i.test((e as Error).message)) fail("tool-error", "tool output", `${mcp.smoke.tool}: ${(e as Error).message}`);
         fail("tool-error", "tool call", `${mcp.smoke.tool} failed: ${(e as Error).message}`);
       }
       if (result!.isError) {
         const text = Array.isArray(result!.content) ? result!.content.map((c: any) => (c?.type === "text" ? c.text : "")).join(" ").trim() : "";
         fail("tool-error", "tool call", `${mcp.smoke.tool} returned an error${text ? `: ${text.slice(0, 4000)}` : ""}`);
       }
+      const tool = tools!.find((t) => t.name === mcp.smoke!.tool);
+      const bad = checkStructuredContent(tool?.outputSchema, result!.structuredContent);
+      if (bad) fail("tool-error", "tool output", `${mcp.smoke.tool}: ${bad}`);
     }
-    return { stage: "ok", latencyMs: Date.now() - started, detail: `${healthNote}${names.size} tools${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}` };
+    return { stage: "ok", latencyMs: Date.now() - started, mcp: info, detail: `${healthNote}${revision}; ${names.size} tool${names.size === 1 ? "" : "s"}${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}${driftNote}` };
   } finally {
     clearTimeout(timer);
     env.signal?.removeEventListener("abort", stop);
-    await client.close().catch(() => undefined);
+    await endSession(client, transport);
   }
 }
 

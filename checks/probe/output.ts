@@ -29,7 +29,7 @@ export function renderJson(now: string, env: string, all: ProbeResult[], redacto
     now, env, summary: summary(results),
     results: results.map((r) => ({
       service: r.service, kind: r.kind, status: r.status, stage: r.stage, latencyMs: r.latencyMs, attempts: r.attempts, detail: r.detail,
-      optional: r.optional, ...(r.history ? { history: r.history } : {}),
+      optional: r.optional, ...(r.history ? { history: r.history } : {}), ...(r.mcp ? { mcp: r.mcp } : {}),
     })),
   }, null, 2)}\n`;
 }
@@ -62,8 +62,12 @@ export async function renderPrometheus(env: string, all: ProbeResult[], redactor
   const failed = g(METRICS.failedStage, "1 for the stage at which the last probe failed.", ["stage"]);
   const skipped = g(METRICS.skipped, "1 when the probe was skipped because a parent service is down.");
   const limited = g(METRICS.rateLimited, "1 when the service answered 429 Too Many Requests.");
+  const protocol = g(METRICS.mcpProtocol, "1 for the MCP protocol revision the server negotiated in the last probe.", ["revision"]);
+  const drift = g(METRICS.mcpDrift, "Tool changes against the lock file in the last probe, by class (breaking, warning, info).", ["class"]);
   for (const r of results) {
     const l = { env, service: r.service, kind: r.kind };
+    if (r.mcp?.revision) protocol.set({ ...l, revision: r.mcp.revision }, 1);
+    if (r.mcp?.drift) for (const [cls, n] of Object.entries(r.mcp.drift)) drift.set({ ...l, class: cls }, n);
     // A skipped child reports 0 so its alert fires and Alertmanager's inhibit rules silence it.
     success.set(l, r.status === "healthy" ? 1 : 0);
     duration.set(l, r.latencyMs / 1000);

@@ -41,12 +41,17 @@ export class Redactor {
 }
 
 /**
- * Every secret a probe of `model` may read from `environment`: header values of every service
+ * Every secret a probe of `model` may read from `environment`: header values and stdio MCP server
+ * variables of every service
  * (not only the selected ones: over-redacting is harmless) and webhook probe signing secrets.
  */
 export function probeRedactor(model: Model, environment: NodeJS.ProcessEnv): Redactor {
   const r = new Redactor();
-  for (const s of model.services.values()) for (const { fromEnv } of Object.values(s.healthCheck?.headers ?? {})) r.add(environment[fromEnv]);
+  for (const s of model.services.values()) {
+    for (const { fromEnv } of Object.values(s.healthCheck?.headers ?? {})) r.add(environment[fromEnv]);
+    for (const { fromEnv } of Object.values(s.healthCheck?.mcp?.env ?? {})) r.add(environment[fromEnv]);
+    if (s.healthCheck?.mcp?.oauth) r.add(environment[s.healthCheck.mcp.oauth.clientSecret.fromEnv]);
+  }
   for (const w of model.webhooks.values()) if (w.signature?.scheme === "hmac-sha256" && w.signature.probeSecretEnv) r.add(environment[w.signature.probeSecretEnv]);
   return r;
 }

@@ -14,6 +14,8 @@ import { probeHttp } from "./http.js";
 import { reservedHost } from "./reserved-host.js";
 import { probeRedactor, Redactor } from "./redact.js";
 import { probeTcp } from "./tcp.js";
+import type { LockedTools } from "./mcp-drift.js";
+import type { ClientCredentials } from "./mcp-oauth.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
 
@@ -33,11 +35,13 @@ export interface RunOptions {
   redactor?: Redactor;
   /** Keep-alive agents shared beyond this run (the exporter's, across scrapes); its owner destroys them. */
   agents?: AgentPool;
+  /** Each MCP service's recorded tools (the lock file): the probe classifies drift against them. */
+  mcpLock?: Record<string, LockedTools>;
 }
 
 export { Redactor };
 
-const NO_RETRY = new Set(["config", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
+const NO_RETRY = new Set(["config", "auth", "protocol", "drift", "tools-missing", "webhook-security", "response-too-large", "deadline"]);
 
 export { reservedHost };
 const BREAKER_THRESHOLD = 5;
@@ -144,6 +148,26 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
       redactor.add(v);
     }
   }
+  // stdio MCP servers get only the variables the manifest names, read here like header values.
+  const serverEnv: Record<string, string> = {};
+  for (const [name, { fromEnv }] of Object.entries(hc.mcp?.env ?? {})) {
+    const v = opts.environment[fromEnv];
+    if (v === undefined) missing.push(fromEnv);
+    else {
+      serverEnv[name] = v;
+      redactor.add(v);
+    }
+  }
+  // OAuth client credentials: the id and secret by name, like header values.
+  let oauth: ClientCredentials | undefined;
+  const o = hc.mcp?.oauth;
+  if (o) {
+    const id = opts.environment[o.clientId.fromEnv];
+    const secret = opts.environment[o.clientSecret.fromEnv];
+    for (const [name, v] of [[o.clientId.fromEnv, id], [o.clientSecret.fromEnv, secret]] as const) if (v === undefined) missing.push(name);
+    redactor.add(secret);
+    if (id !== undefined && secret !== undefined) oauth = { tokenUrl: o.tokenUrl, clientId: id, clientSecret: secret, ...(o.scope ? { scope: o.scope } : {}) };
+  }
   const webhook = s.kind === "webhook" ? [...model.webhooks.values()].find((w) => w.service === name) : undefined;
   const secretEnv = webhook?.signature?.scheme === "hmac-sha256" ? webhook.signature.probeSecretEnv : undefined;
   const runSecurity = !!(webhook && secretEnv && endpoint.url && (!production || opts.allowProduction));
@@ -154,7 +178,7 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
 
   const attemptOnce = async (): Promise<Outcome> => {
     // The MCP SDK is loaded only when an MCP server is probed: HTTP-only runs start faster.
-    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal });
+    if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal }, { serverEnv, ...(oauth ? { oauth, redact: (v: string) => redactor.add(v) } : {}), ...(opts.mcpLock?.[name] ? { lock: opts.mcpLock[name] } : {}) });
     if (s.kind === "webhook" && runSecurity) {
       const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers, signal }) : undefined;
       const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal);
@@ -182,12 +206,12 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
       attempts++;
       return attemptOnce();
     }, signal);
-    return { ...base, status: "healthy", stage: outcome.stage, latencyMs: outcome.latencyMs, attempts, detail: outcome.detail + (breakerOpen ? ` (recovered after ${previous} failed runs)` : "") };
+    return { ...base, status: "healthy", stage: outcome.stage, latencyMs: outcome.latencyMs, attempts, detail: outcome.detail + (breakerOpen ? ` (recovered after ${previous} failed runs)` : ""), ...(outcome.mcp ? { mcp: outcome.mcp } : {}) };
   } catch (e) {
     if (e instanceof ProbeFailure) {
       const o = e.outcome;
       const note = breakerOpen ? ` (circuit open after ${previous} failed runs: single attempt)` : "";
-      return { ...base, status: "unhealthy", stage: o.stage, latencyMs: o.latencyMs, attempts, detail: o.detail + note, ...(o.rateLimited ? { rateLimited: true } : {}) };
+      return { ...base, status: "unhealthy", stage: o.stage, latencyMs: o.latencyMs, attempts, detail: o.detail + note, ...(o.rateLimited ? { rateLimited: true } : {}), ...(o.mcp ? { mcp: o.mcp } : {}) };
     }
     if (e instanceof BrokenCircuitError) return { ...base, status: "unhealthy", stage: "breaker", latencyMs: 0, attempts, detail: "circuit breaker open" };
     return { ...base, status: "unhealthy", stage: "connect", latencyMs: 0, attempts, detail: `probe error: ${(e as Error)?.message ?? String(e)}` };

@@ -5,7 +5,7 @@ export type ProbeStatus = "healthy" | "unhealthy" | "skipped"
 /** Where a probe stopped. "ok" when it got through every stage. */
 export type Stage =
   | "ok" | "config" | "connect" | "tls" | "timeout" | "http" | "status" | "latency" | "body" | "redirect"
-  | "health" | "initialize" | "ping" | "tools-missing" | "drift" | "tool-error" | "webhook-security" | "dependency" | "breaker"
+  | "health" | "auth" | "initialize" | "protocol" | "ping" | "tools-missing" | "drift" | "tool-error" | "webhook-security" | "dependency" | "breaker"
   | "response-too-large" | "deadline";
 
 export interface ProbeResult {
@@ -19,6 +19,25 @@ export interface ProbeResult {
   detail: string;
   rateLimited?: boolean;
   history?: HistorySummary;
+  mcp?: McpInfo;
+}
+
+/** What an MCP probe learned beyond pass/fail: the revision it negotiated and drift found. */
+export interface McpInfo {
+  revision?: string;
+  drift?: { breaking: number; warning: number; info: number };
+  changes?: DriftChange[];
+}
+
+export type DriftClass = "breaking" | "warning" | "info";
+
+/** One difference between the lock file and the live server, classified (checks/probe/mcp-drift.ts). */
+export interface DriftChange {
+  tool: string;
+  class: DriftClass;
+  /** Stable code, e.g. "tool-removed", "required-added" (docs/probes.md lists them). */
+  code: string;
+  detail: string;
 }
 
 export interface HistorySummary {
@@ -37,6 +56,7 @@ export interface Outcome {
   latencyMs: number;
   detail: string;
   rateLimited?: boolean;
+  mcp?: McpInfo;
 }
 
 export class ProbeFailure extends Error {

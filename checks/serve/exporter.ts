@@ -6,6 +6,7 @@
 import { formatDiagnostic, type Diagnostic } from "../../model/diagnostics.js";
 import { checkEnvironments } from "../../model/environment-option.js";
 import { loadProject, type Model } from "../../model/loader.js";
+import { readMcpLock, type McpLock } from "../probe/mcp-lock.js";
 import { AgentPool } from "../probe/http-client.js";
 import { renderPrometheus } from "../probe/output.js";
 import { probeRedactor, type Redactor } from "../probe/redact.js";
@@ -28,6 +29,8 @@ export interface LoadedConfig {
   /** Services /probe accepts: declared, with an endpoint in `env`. Nothing else is ever probed. */
   services: ReadonlySet<string>;
   redactor: Redactor;
+  /** The MCP tool lock file, read with the manifests (and reloaded with them). */
+  mcpLock?: McpLock;
 }
 
 export type LoadOutcome = { ok: true; config: LoadedConfig } | { ok: false; diagnostics: Diagnostic[]; message?: string };
@@ -109,7 +112,9 @@ export class Exporter {
     const unknown = checkEnvironments([env], model.environments);
     if (unknown.length) return { ok: false, diagnostics: unknown };
     const redactor = probeRedactor(model, this.opts.environment);
-    return { ok: true, config: { model, env, services: new Set(selectServices(model, env)), redactor } };
+    const lock = await readMcpLock(project.root);
+    if (lock.diagnostics.length) return { ok: false, diagnostics: lock.diagnostics };
+    return { ok: true, config: { model, env, services: new Set(selectServices(model, env)), redactor, ...(lock.lock ? { mcpLock: lock.lock } : {}) } };
   }
 
   /**
@@ -134,7 +139,7 @@ export class Exporter {
       if (!cfg.services.has(name)) return unknown(cfg);
       const started = performance.now();
       const { results } = await runProbes(cfg.model, {
-        env: cfg.env, services: [name], concurrency: 1, environment: this.opts.environment, redactor: cfg.redactor, agents: this.agents,
+        env: cfg.env, services: [name], concurrency: 1, environment: this.opts.environment, redactor: cfg.redactor, agents: this.agents, ...(cfg.mcpLock ? { mcpLock: cfg.mcpLock } : {}),
         deadlineMs: Math.max(1, deadline - Date.now()),
       });
       const r = results[0]!;

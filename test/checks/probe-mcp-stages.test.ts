@@ -30,7 +30,7 @@ async function probe(services: Record<string, unknown>, environment: Record<stri
   return (await runProbes(model, { env: "local", concurrency: 4, environment, baseDelayMs: 10 })).results;
 }
 
-const PASSED = /^health \d+ ms ✓, initialize ✓, ping ✓, tools\/list ✓ → /;
+const PASSED = /^health \d+ ms ✓, initialize ✓ \(2025-11-25\), ping ✓, tools\/list ✓ → /;
 
 describe("MCP failure detail lists the stages that passed", () => {
   it("every tool throws: health, initialize, ping and tools/list passed, the tool call failed", async () => {
@@ -72,7 +72,7 @@ describe("without a smoke call", () => {
     const [r] = await probe({ rag: mcp(s.url, "10s", { smoke: undefined }) });
     // The probe cannot know: that is what the mcp-no-smoke-call policy reports before deployment.
     expect(r).toMatchObject({ status: "healthy", stage: "ok" });
-    expect(r!.detail).toMatch(/^health \d+ ms; 3 tools; no smoke call: tools not exercised$/);
+    expect(r!.detail).toMatch(/^health \d+ ms; 2025-11-25; 3 tools; no smoke call: tools not exercised$/);
   });
 });
 

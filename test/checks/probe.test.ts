@@ -156,7 +156,7 @@ describe("MCP probes (real SDK server)", () => {
     const s = await keep(startMcp());
     const r = await probe({ rag: mcp(s.url) });
     expect(r.rag).toMatchObject({ status: "healthy", stage: "ok" });
-    expect(r.rag!.detail).toMatch(/^health \d+ ms; 3 tools, query_support ok$/);
+    expect(r.rag!.detail).toMatch(/^health \d+ ms; 2025-11-25; 3 tools, query_support ok$/);
   });
 
   it("health OK but every tool throws: unhealthy at the tool stage (the RAG trap)", async () => {

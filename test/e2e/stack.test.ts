@@ -123,6 +123,14 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
     expect(firing).toEqual([]);
     expect(standIns.sinks.pagerduty).toEqual([]);
     expect(standIns.sinks.slack).toEqual([]);
+    // The RAG stand-in is stateful (SSE, the SDK default): every probe ended its session, so after
+    // several runs at most the one in flight is open. Its tools match the fixture's lock file.
+    expect(probeRuns).toBeGreaterThanOrEqual(3);
+    expect(standIns.ragSessions()).toBeLessThanOrEqual(1);
+    const series = async (q: string) => (await getJson(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).data.result as any[];
+    const protocol = await waitFor("tollgate_mcp_protocol_info scraped", async () => (await series('tollgate_mcp_protocol_info{service="rag-mcp"}'))[0]);
+    expect(protocol.metric.revision).toBe("2025-11-25");
+    expect((await series('tollgate_mcp_drift_changes{service="rag-mcp"}')).map((r) => [r.metric.class, r.value[1]]).sort()).toEqual([["breaking", "0"], ["info", "0"], ["warning", "0"]]);
   })()));
 
   it("failures: critical alerts page, the warning goes to Slack only, the child of the down parent is inhibited", () => track((async () => {
@@ -196,6 +204,15 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
     const p95 = Number((await query('tollgate:probe_duration_seconds:p95_1h{service="hook"}')).value[1]);
     expect(p95).toBeGreaterThan(5); // the slow phase shows, above the LatencyHigh threshold
     expect(Math.abs(p95 - measuredP95)).toBeLessThan(Math.max(0.15, measuredP95 * 0.35));
+  })()));
+
+  it("MCP drift: a reworded tool is exported as a warning against the fixture's lock file, and the probe stays healthy", () => track((async () => {
+    standIns.state.ragBroken = false;
+    standIns.state.ragReworded = true;
+    await waitFor("a drift warning for rag-mcp in Prometheus", async () => {
+      const r = (await getJson(`${promUrl}/api/v1/query?query=${encodeURIComponent('tollgate_mcp_drift_changes{service="rag-mcp",class="warning"} == 1 and on(service) tollgate_probe_success{service="rag-mcp"} == 1')}`)).data.result as any[];
+      return r.length === 1;
+    });
   })()));
 
   it("the crontab line that ran is the generated one: this checkout's CLI, in the org folder, writing the textfile", () => {

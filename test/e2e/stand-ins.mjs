@@ -2,7 +2,7 @@
 // probe checks, a textfile exporter (what node_exporter's textfile collector would serve), and the
 // PagerDuty and Slack sinks Alertmanager delivers to. Used by the e2e test and, run directly, by
 // the README's "See it work" section:  node test/e2e/stand-ins.mjs
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -34,22 +34,42 @@ const readBody = (req) => new Promise((r) => { let b = ""; req.on("data", (c) =>
  * hookSecret: the webhook receiver's HMAC key.
  */
 export async function startStandIns({ ports = FIXED_PORTS, textfileDir, hookSecret, log = () => {} }) {
-  const state = { apiFailing: false, ragBroken: false, hookDelayMs: 0 };
+  // ragReworded and ragTenant change the RAG tool against the fixture's mcp-tools.lock.yaml:
+  // a reworded description (a drift warning) and a new required argument (breaking drift).
+  const state = { apiFailing: false, ragBroken: false, ragReworded: false, ragTenant: false, hookDelayMs: 0 };
   const sinks = { pagerduty: [], slack: [] };
   const seen = new Set();
   const running = {};
 
   running.api = await serve(ports.api, (req, res) => { res.statusCode = state.apiFailing ? 500 : 200; res.end(state.apiFailing ? "down" : "ok"); });
   running.payments = await serve(ports.payments, (_req, res) => res.end("ok"));
-  running.rag = await serve(ports.rag, async (req, res) => {
-    if (req.url === "/health") return res.end(JSON.stringify({ status: "ok" }));
+  // The RAG stand-in is stateful with SSE responses (what the SDK does by default), so a probe
+  // that does not end its session leaves it here: ragSessions counts what is still open.
+  const ragSessions = new Map();
+  const ragServer = () => {
     const server = new McpServer({ name: "rag-stand-in", version: "1.0.0" });
-    server.registerTool("query_support", { description: "answers support questions", inputSchema: { query: z.string() } }, async () => {
+    const description = state.ragReworded ? "Answers questions from the support knowledge base" : "answers support questions";
+    const inputSchema = { query: z.string(), ...(state.ragTenant ? { tenant: z.string() } : {}) };
+    server.registerTool("query_support", { description, inputSchema, annotations: { readOnlyHint: true } }, async () => {
       if (state.ragBroken) throw new Error("ModuleNotFoundError: No module named 'llama_index'");
       return { content: [{ type: "text", text: "Use the reset link on the login page." }] };
     });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on("close", () => { transport.close(); server.close(); });
+    return server;
+  };
+  running.rag = await serve(ports.rag, async (req, res) => {
+    if (req.url === "/health") return res.end(JSON.stringify({ status: "ok" }));
+    const sid = req.headers["mcp-session-id"];
+    if (typeof sid === "string") {
+      const known = ragSessions.get(sid);
+      if (!known) { res.statusCode = 404; return res.end(); }
+      return known.transport.handleRequest(req, res);
+    }
+    const server = ragServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => ragSessions.set(id, { transport, server }),
+      onsessionclosed: (id) => { ragSessions.delete(id); server.close(); },
+    });
     await server.connect(transport);
     await transport.handleRequest(req, res);
   });
@@ -95,8 +115,9 @@ export async function startStandIns({ ports = FIXED_PORTS, textfileDir, hookSecr
   return {
     state,
     sinks,
+    ragSessions: () => ragSessions.size,
     ports: Object.fromEntries(Object.entries(running).map(([k, v]) => [k, v.port])),
-    close: () => Promise.all(Object.values(running).map((r) => r.close())),
+    close: () => { for (const { server } of ragSessions.values()) server.close(); ragSessions.clear(); return Promise.all(Object.values(running).map((r) => r.close())); },
   };
 }
 
@@ -107,5 +128,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   console.log(`stand-ins on 127.0.0.1: ${JSON.stringify(s.ports)}`);
   console.log(`break the API:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?apiFailing=1'`);
   console.log(`break RAG tools: curl -X POST '127.0.0.1:${s.ports.exporter}/control?ragBroken=1'`);
+  console.log(`RAG tool drift:  curl -X POST '127.0.0.1:${s.ports.exporter}/control?ragReworded=1' (warning), ?ragTenant=1 (breaking)`);
   console.log(`slow webhooks:   curl -X POST '127.0.0.1:${s.ports.exporter}/control?hookDelayMs=6000'`);
 }

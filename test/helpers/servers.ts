@@ -1,43 +1,18 @@
 /**
- * Real servers on 127.0.0.1 (free ports) for probe tests: HTTP behaviours, TLS, an MCP server
- * built with the SDK, and webhook receivers. Every server is closed by the test that starts it.
+ * Real servers on 127.0.0.1 (free ports) for probe tests: HTTP behaviours, TLS, MCP servers
+ * built with the SDK (mcp-servers.ts), and webhook receivers. Every server is closed by the test that starts it.
  */
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { z } from "zod";
 
-export interface Running {
-  url: string;
-  port: number;
-  close: () => Promise<void>;
-}
+import { listen, startHttp, type Running } from "./listen.js";
 
-function listen(server: http.Server | https.Server, scheme = "http"): Promise<Running> {
-  const sockets = new Set<import("node:net").Socket>();
-  server.on("connection", (s) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as AddressInfo).port;
-      resolve({
-        url: `${scheme}://127.0.0.1:${port}`,
-        port,
-        close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
-      });
-    });
-  });
-}
-
-export function startHttp(handler: http.RequestListener): Promise<Running> {
-  return listen(http.createServer(handler));
-}
+export { listen, startHttp, type Running };
 
 /** Behaviours named in the probe issue, each on its own path of one server. */
 export async function startBehaviours(): Promise<Running & { hits: Map<string, number> }> {
@@ -77,48 +52,7 @@ export function startHttps(tls: { key: string; cert: string }, options: https.Se
   return listen(https.createServer({ ...tls, ...options }, (_req, res) => res.end("ok")), "https");
 }
 
-export interface McpBehaviour {
-  tools?: string[];
-  /** Tools whose calls throw (the RAG server with a missing dependency). */
-  broken?: boolean;
-  /** Adds a field to query_support's input schema (tool drift). */
-  changedSchema?: boolean;
-  /** Tool calls never answer (initialize, ping and tools/list still do). */
-  hang?: boolean;
-  /** Tool calls answer isError with this text (a server echoing what it was sent). */
-  errorText?: string;
-}
-
-/** A real MCP server (the SDK's McpServer over Streamable HTTP) with a /health endpoint. */
-export async function startMcp(b: McpBehaviour = {}): Promise<Running & { healthHits: () => number }> {
-  let healthHits = 0;
-  const tools = b.tools ?? ["query_support", "refresh_index", "insight_report"];
-  const running = await startHttp(async (req, res) => {
-    const p = new URL(req.url!, "http://x").pathname;
-    if (p === "/health") {
-      healthHits++;
-      setTimeout(() => res.end(JSON.stringify({ status: "ok" })), 5);
-      return;
-    }
-    if (p !== "/mcp") { res.statusCode = 404; res.end(); return; }
-    const server = new McpServer({ name: "stand-in", version: "1.0.0" });
-    for (const name of tools) {
-      const inputSchema: Record<string, z.ZodType> =
-        name === "query_support" ? { query: z.string(), ...(b.changedSchema ? { tenant: z.string() } : {}), topK: z.number().optional() } : { note: z.string().optional() };
-      server.registerTool(name, { description: `${name} stand-in`, inputSchema }, async () => {
-        if (b.broken) throw new Error("ModuleNotFoundError: No module named 'llama_index.vector_stores'");
-        if (b.hang) await new Promise<never>(() => undefined);
-        if (b.errorText !== undefined) return { isError: true, content: [{ type: "text", text: b.errorText }] };
-        return { content: [{ type: "text", text: `${name}: ok` }] };
-      });
-    }
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on("close", () => { void transport.close(); void server.close(); });
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-  });
-  return { ...running, healthHits: () => healthHits };
-}
+export { startMcp, type McpBehaviour, type McpMode } from "./mcp-servers.js";
 
 export interface HookOptions {
   secret: string;

@@ -48,7 +48,7 @@ describe("MCP responses are capped", () => {
       roomy: mcpService({ url: `${huge.url}/mcp` }, { maxBodyBytes: 5_000_000, mcp: { transport: "streamable-http", requiredTools: ["tool_0000_" + "x".repeat(60)] } }),
     });
     expect(r.capped).toMatchObject({ status: "unhealthy", stage: "response-too-large", detail: expect.stringContaining("exceeds 50000 bytes") });
-    expect(r.roomy).toMatchObject({ status: "healthy", detail: "1500 tools; no smoke call: tools not exercised" });
+    expect(r.roomy).toMatchObject({ status: "healthy", detail: "2025-11-25; 1500 tools; no smoke call: tools not exercised" });
   });
 
   it("mcp-tools applies the same cap (exit 1, the reason named, no hashes printed)", async () => {

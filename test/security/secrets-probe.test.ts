@@ -59,8 +59,21 @@ describe("probe output never shows a configured header value", () => {
     server = await startHttp((req, res) => {
       const u = new URL(req.url!, "http://x");
       if (u.pathname === "/mcp") {
-        res.statusCode = 401;
-        res.end(`denied for ${reflect("bare", String(req.headers.authorization ?? ""))}`);
+        // A 2025-era server that refuses the handshake with a JSON-RPC error quoting the credential
+        // (the client shows a server's error message; that is where a reflected value reaches output).
+        let body = "";
+        req.on("data", (c) => (body += c));
+        req.on("end", () => {
+          let msg: { id?: unknown; method?: string } = {};
+          try { msg = JSON.parse(body); } catch { /* not JSON */ }
+          res.setHeader("content-type", "application/json");
+          if (msg.method === "server/discover") {
+            res.statusCode = 400;
+            res.end(JSON.stringify({ jsonrpc: "2.0", id: msg.id ?? null, error: { code: -32601, message: "Method not found" } }));
+            return;
+          }
+          res.end(JSON.stringify({ jsonrpc: "2.0", id: msg.id ?? null, error: { code: -32603, message: `denied for ${reflect("bare", String(req.headers.authorization ?? ""))}` } }));
+        });
         return;
       }
       res.setHeader("content-type", "application/json");

@@ -125,6 +125,17 @@ export const OTHER_TABLES: Record<string, Omit<PolicyCase, "name">[]> = {
     ] },
     { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp", healthCheck: undefined }) } }), expect: [] }, // service-no-health-check's finding
   ],
+  "mcp-protocol-floor": [
+    { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp", healthCheck: { mcp: { transport: "streamable-http", requiredTools: ["q"], minProtocol: "2025-06-18" } } }) } }), expect: [] },
+    { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp", healthCheck: { mcp: { transport: "streamable-http", requiredTools: ["q"] } } }) } }), expect: [] },
+    { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp", healthCheck: { mcp: { transport: "streamable-http", requiredTools: ["q"], minProtocol: "2025-03-26" } } }) } }), expect: [
+      { ruleId: "mcp-protocol-floor", subject: "service/rag", message: "minProtocol 2025-03-26 is older than the floor 2025-06-18", path: ["services", "rag", "healthCheck", "mcp", "minProtocol"] },
+    ] },
+    { manifest: org({ services: { api: svc({ secrets: ["API_KEY"] }), rag: svc({ kind: "mcp", healthCheck: { mcp: { transport: "sse", requiredTools: ["q"], minProtocol: "2024-11-05" } } }) } }), expect: [
+      { ruleId: "mcp-protocol-floor", subject: "service/rag", message: "probed over the legacy HTTP+SSE transport (replaced by Streamable HTTP in 2025-03-26)", path: ["services", "rag", "healthCheck", "mcp", "transport"] },
+      { ruleId: "mcp-protocol-floor", subject: "service/rag", message: "minProtocol 2024-11-05 is older than the floor 2025-06-18", path: ["services", "rag", "healthCheck", "mcp", "minProtocol"] },
+    ] },
+  ],
   "service-no-alert-rule": [
     { manifest: org({ alerts: { Down: down } }), expect: [] },
     { manifest: org({ alerts: { Flaky: { condition: "success-rate-below", threshold: 0.9, severity: "warning" } } }), expect: [] },

@@ -47,7 +47,7 @@ export class Redactor {
 export function probeRedactor(model: Model, environment: NodeJS.ProcessEnv): Redactor {
   const r = new Redactor();
   for (const s of model.services.values()) for (const { fromEnv } of Object.values(s.healthCheck?.headers ?? {})) r.add(environment[fromEnv]);
-  for (const w of model.webhooks.values()) if (w.signature?.scheme === "hmac-sha256" && w.signature.probeSecretEnv) r.add(environment[w.signature.probeSecretEnv]);
+  for (const w of model.webhooks.values()) if (w.signature && w.signature.scheme !== "none" && w.signature.probeSecretEnv) r.add(environment[w.signature.probeSecretEnv]);
   return r;
 }
 

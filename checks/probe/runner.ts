@@ -145,7 +145,7 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
     }
   }
   const webhook = s.kind === "webhook" ? [...model.webhooks.values()].find((w) => w.service === name) : undefined;
-  const secretEnv = webhook?.signature?.scheme === "hmac-sha256" ? webhook.signature.probeSecretEnv : undefined;
+  const secretEnv = webhook?.signature && webhook.signature.scheme !== "none" ? webhook.signature.probeSecretEnv : undefined;
   const runSecurity = !!(webhook && secretEnv && endpoint.url && (!production || opts.allowProduction));
   const secret = secretEnv ? opts.environment[secretEnv] : undefined;
   redactor.add(secret);

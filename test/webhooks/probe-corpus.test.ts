@@ -1,0 +1,95 @@
+/**
+ * The webhook probe against receivers built on the providers' own libraries: each deliberately
+ * weakened one is caught with the missing control named; the correct ones pass with no finding.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { PROFILE_SCHEMES, type ProfileScheme } from "@tollgate/webhooks";
+import { buildModel } from "../../model/build.js";
+import { runProbes } from "../../checks/probe/runner.js";
+import type { ProbeResult } from "../../checks/probe/types.js";
+import { startLibReceiver, weaknessesFor, type Weakness } from "../helpers/webhook-receivers.js";
+
+/** The control the probe must name for each weakness. */
+const NAMED: Record<Weakness, string> = {
+  "no-signature": "signature verification (an unsigned request was accepted)",
+  reserialised: "verification on the raw body",
+  "no-window": "timestamp window",
+  "abs-doubled": "timestamp window",
+  "no-future": "future-timestamp check",
+  "no-idempotency": "replay protection (the same delivery was processed twice)",
+  "short-ttl": "idempotency TTL",
+  "unsigned-id-key": "replay protection on the signed content",
+  "missing-id-accepted": "delivery id required",
+  "first-signature-only": "secret rotation",
+};
+
+/** What the providers' full SDK validators require besides the signature: sent from probe.headers. */
+export const PROVIDER_HEADERS: Partial<Record<ProfileScheme, Record<string, string>>> = {
+  github: { "X-GitHub-Event": "ping" },
+  shopify: { "X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": "tollgate-probe.myshopify.com" },
+};
+
+export function secretFor(scheme: ProfileScheme): string {
+  if (scheme === "standard-webhooks" || scheme === "svix") return `whsec_${randomBytes(24).toString("base64")}`;
+  if (scheme === "stripe") return `whsec_${randomBytes(20).toString("hex")}`;
+  return randomBytes(20).toString("hex");
+}
+
+export async function probeReceiver(url: string, scheme: ProfileScheme, secret: string, probe: Record<string, unknown> = {}): Promise<ProbeResult> {
+  const model = buildModel({
+    environments: { local: { deployed: true } },
+    services: {
+      hook: { kind: "webhook", owner: "t", tier: "high", secrets: ["HOOK_SECRET"], endpoints: { local: { url } }, healthCheck: { timeout: "30s", retries: 1 } },
+      store: { kind: "infra", owner: "t", tier: "high", endpoints: {} },
+    },
+    secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
+    webhooks: { hook: { service: "hook", signature: { scheme, secret: "HOOK_SECRET", probeSecretEnv: "TG_HOOK_SECRET" }, idempotency: { store: "store", ttl: "24h" }, probe: { headers: PROVIDER_HEADERS[scheme] ?? {}, ...probe } } },
+  } as any);
+  const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret } });
+  return results[0]!;
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+
+describe.each(PROFILE_SCHEMES)("%s receivers on the provider's library", (scheme) => {
+  const required = Object.keys(PROVIDER_HEADERS[scheme] ?? {});
+
+  it("a correct receiver: no finding, and only the deliveries meant to be processed were", async () => {
+    const secret = secretFor(scheme);
+    const r = await startLibReceiver({ scheme, secret, requireHeaders: required });
+    closers.push(r.close);
+    const result = await probeReceiver(r.url, scheme, secret);
+    expect(result.detail).not.toContain("missing controls");
+    expect(result).toMatchObject({ status: "healthy", stage: "ok" });
+    // The first delivery, the non-canonical body, the redelivery under a new id (+ the rotation request).
+    expect(r.processed()).toBe(weaknessesFor(scheme).includes("first-signature-only") ? 4 : 3);
+  });
+
+  it("a correct receiver that acknowledges duplicates (probe.duplicates: acknowledge) passes", async () => {
+    const secret = secretFor(scheme);
+    const r = await startLibReceiver({ scheme, secret, requireHeaders: required, duplicates: "acknowledge" });
+    closers.push(r.close);
+    expect(await probeReceiver(r.url, scheme, secret, { duplicates: "acknowledge" })).toMatchObject({ status: "healthy", stage: "ok" });
+  });
+
+  it.each(weaknessesFor(scheme).filter((w) => w !== "short-ttl"))("weakened (%s): caught, with the control named", async (weakness) => {
+    const secret = secretFor(scheme);
+    const r = await startLibReceiver({ scheme, secret, weakness, requireHeaders: required });
+    closers.push(r.close);
+    const result = await probeReceiver(r.url, scheme, secret);
+    expect(result).toMatchObject({ status: "unhealthy", stage: "webhook-security" });
+    expect(result.detail).toContain(NAMED[weakness]);
+    expect(result.detail).not.toContain(secret);
+  });
+});
+
+it("without probe.headers, a receiver that requires the provider's event header refuses the valid delivery, and the probe says so", async () => {
+  const secret = secretFor("github");
+  const r = await startLibReceiver({ scheme: "github", secret, requireHeaders: ["X-GitHub-Event"] });
+  closers.push(r.close);
+  const result = await probeReceiver(r.url, "github", secret, { headers: {} });
+  expect(result.detail).toContain("a validly signed fresh GitHub delivery was refused (HTTP 400)");
+  expect(result.detail).toContain("probe.headers");
+});

@@ -27,6 +27,7 @@ export async function startRedis(): Promise<RedisServer> {
     return c;
   };
   const probe = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => {}); // refused until the server listens: waitFor retries
   await waitFor("redis-server to answer PING", async () => {
     try {
       if (probe.status !== "ready") await probe.connect();

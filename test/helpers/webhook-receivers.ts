@@ -3,8 +3,11 @@
  * control deliberately broken, and receivers built on Tollgate's verifier. The probe must find
  * every weakness, naming the control, and nothing on the correct ones.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { PROFILES, type ProfileScheme } from "@tollgate/webhooks";
+import { runProbes } from "../../checks/probe/runner.js";
+import type { ProbeResult } from "../../checks/probe/types.js";
+import { buildModel } from "../../model/build.js";
 import { PROVIDER_LIBS, type Headers } from "./provider-libs.js";
 import { startHttp, type Running } from "./servers.js";
 
@@ -125,4 +128,30 @@ export async function startLibReceiver(o: LibReceiverOptions): Promise<LibReceiv
     });
   });
   return { ...running, processed: () => processed, advance: (ms) => (skew += ms) };
+}
+
+/** What the providers' full SDK validators require besides the signature: sent from probe.headers. */
+export const PROVIDER_HEADERS: Partial<Record<ProfileScheme, Record<string, string>>> = {
+  github: { "X-GitHub-Event": "ping" },
+  shopify: { "X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": "tollgate-probe.myshopify.com" },
+};
+
+export function secretFor(scheme: ProfileScheme): string {
+  if (scheme === "standard-webhooks" || scheme === "svix") return `whsec_${randomBytes(24).toString("base64")}`;
+  if (scheme === "stripe") return `whsec_${randomBytes(20).toString("hex")}`;
+  return randomBytes(20).toString("hex");
+}
+
+export async function probeReceiver(url: string, scheme: ProfileScheme | "hmac-sha256", secret: string, probe: Record<string, unknown> = {}, signature: Record<string, unknown> = {}, webhook: Record<string, unknown> = {}): Promise<ProbeResult> {
+  const model = buildModel({
+    environments: { local: { deployed: true } },
+    services: {
+      hook: { kind: "webhook", owner: "t", tier: "high", secrets: ["HOOK_SECRET"], endpoints: { local: { url } }, healthCheck: { timeout: "30s", retries: 1 } },
+      store: { kind: "infra", owner: "t", tier: "high", endpoints: {} },
+    },
+    secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
+    webhooks: { hook: { service: "hook", signature: { scheme, secret: "HOOK_SECRET", probeSecretEnv: "TG_HOOK_SECRET", ...signature }, idempotency: { store: "store", ttl: "24h" }, ...webhook, probe: { headers: PROVIDER_HEADERS[scheme as ProfileScheme] ?? {}, ...probe } } },
+  } as any);
+  const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret } });
+  return results[0]!;
 }

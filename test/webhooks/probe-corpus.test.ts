@@ -2,13 +2,9 @@
  * The webhook probe against receivers built on the providers' own libraries: each deliberately
  * weakened one is caught with the missing control named; the correct ones pass with no finding.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { PROFILE_SCHEMES, type ProfileScheme } from "@tollgate/webhooks";
-import { buildModel } from "../../model/build.js";
-import { runProbes } from "../../checks/probe/runner.js";
-import type { ProbeResult } from "../../checks/probe/types.js";
-import { startLibReceiver, weaknessesFor, type Weakness } from "../helpers/webhook-receivers.js";
+import { PROFILE_SCHEMES } from "@tollgate/webhooks";
+import { PROVIDER_HEADERS, probeReceiver, secretFor, startLibReceiver, weaknessesFor, type Weakness } from "../helpers/webhook-receivers.js";
 
 /** The control the probe must name for each weakness. */
 const NAMED: Record<Weakness, string> = {
@@ -23,32 +19,6 @@ const NAMED: Record<Weakness, string> = {
   "missing-id-accepted": "delivery id required",
   "first-signature-only": "secret rotation",
 };
-
-/** What the providers' full SDK validators require besides the signature: sent from probe.headers. */
-export const PROVIDER_HEADERS: Partial<Record<ProfileScheme, Record<string, string>>> = {
-  github: { "X-GitHub-Event": "ping" },
-  shopify: { "X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": "tollgate-probe.myshopify.com" },
-};
-
-export function secretFor(scheme: ProfileScheme): string {
-  if (scheme === "standard-webhooks" || scheme === "svix") return `whsec_${randomBytes(24).toString("base64")}`;
-  if (scheme === "stripe") return `whsec_${randomBytes(20).toString("hex")}`;
-  return randomBytes(20).toString("hex");
-}
-
-export async function probeReceiver(url: string, scheme: ProfileScheme, secret: string, probe: Record<string, unknown> = {}): Promise<ProbeResult> {
-  const model = buildModel({
-    environments: { local: { deployed: true } },
-    services: {
-      hook: { kind: "webhook", owner: "t", tier: "high", secrets: ["HOOK_SECRET"], endpoints: { local: { url } }, healthCheck: { timeout: "30s", retries: 1 } },
-      store: { kind: "infra", owner: "t", tier: "high", endpoints: {} },
-    },
-    secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
-    webhooks: { hook: { service: "hook", signature: { scheme, secret: "HOOK_SECRET", probeSecretEnv: "TG_HOOK_SECRET" }, idempotency: { store: "store", ttl: "24h" }, probe: { headers: PROVIDER_HEADERS[scheme] ?? {}, ...probe } } },
-  } as any);
-  const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret } });
-  return results[0]!;
-}
 
 const closers: (() => Promise<void>)[] = [];
 afterAll(async () => { await Promise.all(closers.map((c) => c())); });

@@ -73,11 +73,11 @@ function allowlist(w: WebhookDeclaration): BlockList | undefined {
   return list;
 }
 
-function allowed(list: BlockList, source: string | undefined): boolean {
-  if (!source) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(source)?.[1];
-  const ip = mapped ?? source;
-  return list.check(ip, isIPv6(ip) ? "ipv6" : "ipv4");
+/** One spelling per peer: an IPv4-mapped IPv6 address is its IPv4 address (for the allowlist and rate limits alike). */
+const normalise = (source: string | undefined) => (source ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(source)?.[1] ?? source : undefined);
+
+function allowed(list: BlockList, ip: string | undefined): boolean {
+  return !!ip && list.check(ip, isIPv6(ip) ? "ipv6" : "ipv4");
 }
 
 export function createVerifier(o: VerifierOptions): Verifier {
@@ -105,9 +105,10 @@ export function createVerifier(o: VerifierOptions): Verifier {
 
   async function verify(d: Delivery): Promise<Verdict> {
     const body = typeof d.rawBody === "string" ? Buffer.from(d.rawBody, "utf8") : d.rawBody;
-    if (ips && !allowed(ips, d.source)) return refuse(d, "ip-not-allowed");
+    const source = normalise(d.source);
+    if (ips && !allowed(ips, source)) return refuse(d, "ip-not-allowed");
     for (const [i, w] of windows.entries()) {
-      if ((await o.store.increment(`${o.name}:rate:${i}:${d.source ?? "unknown"}`, w.ms)) > w.limit) return refuse(d, "rate-limited");
+      if ((await o.store.increment(`${o.name}:rate:${i}:${source ?? "unknown"}`, w.ms)) > w.limit) return refuse(d, "rate-limited");
     }
     const sigHeader = header(d.headers, profile.signatureHeader);
     if (!sigHeader) return refuse(d, "unsigned");

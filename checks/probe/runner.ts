@@ -16,6 +16,7 @@ import { probeRedactor, Redactor } from "./redact.js";
 import { probeTcp } from "./tcp.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
+import type { WebhookMemory } from "./webhook-replays.js";
 
 export interface RunOptions {
   env: string;
@@ -31,6 +32,8 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Built once per run (checks/probe/redact.ts); values found while probing are added to it. */
   redactor?: Redactor;
+  /** Webhook deliveries kept between runs (the --state file), replayed to test idempotency TTLs; updated in place. */
+  webhookMemory?: WebhookMemory;
   /** Keep-alive agents shared beyond this run (the exporter's, across scrapes); its owner destroys them. */
   agents?: AgentPool;
 }
@@ -157,7 +160,8 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
     if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal });
     if (s.kind === "webhook" && runSecurity) {
       const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers, signal }) : undefined;
-      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal);
+      const memory = opts.webhookMemory;
+      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal, memory ? { kept: memory[name] ?? [], save: (next) => { memory[name] = next; } } : undefined);
       return { ...sec, detail: `${health ? `${health.detail}; ` : ""}${sec.detail}` };
     }
     const target = endpoint.health ?? endpoint.url!;

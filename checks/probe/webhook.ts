@@ -10,6 +10,7 @@ import { request } from "./http-client.js";
 import { failFromHttpError } from "./http.js";
 import { ProbeFailure, type Outcome } from "./types.js";
 import { buildCases, type ProbeCase, type ProbeRequest } from "./webhook-cases.js";
+import { formatAge, keepDelivery, replayCandidate, type KeptDelivery } from "./webhook-replays.js";
 
 /**
  * Where the security probes are posted: the endpoint URL, or `probe.path` resolved against its
@@ -32,7 +33,13 @@ export function probeTarget(url: string, w: WebhookT): string {
   return target.href;
 }
 
-export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number, signal?: AbortSignal): Promise<Outcome> {
+/** Deliveries kept from earlier runs (--state) and where to put the list for the next one. */
+export interface ReplayMemory {
+  kept: KeptDelivery[];
+  save(next: KeptDelivery[]): void;
+}
+
+export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number, signal?: AbortSignal, memory?: ReplayMemory): Promise<Outcome> {
   const profile = profileFor(w)!;
   const reject = w.probe?.rejectStatus ?? [400, 401, 403, 409];
   const accept = w.probe?.acceptStatus ?? [200, 202, 204];
@@ -58,6 +65,7 @@ export async function probeWebhook(url: string, w: WebhookT, secret: string, tim
   };
   const latency = () => validMs ?? lastMs;
   const missing: string[] = [];
+  let lateReplayed: string | undefined;
   const judge = async (c: ProbeCase) => {
     const { status, replayed } = await send(c.req);
     const ok = c.expect === "reject" ? reject.includes(status)
@@ -73,8 +81,20 @@ export async function probeWebhook(url: string, w: WebhookT, secret: string, tim
     throw new ProbeFailure({ stage: "webhook-security", latencyMs: latency(), detail: `a validly signed fresh ${profile.provider} delivery was refused (HTTP ${firstStatus}); check the signing secret, the scheme and probe.headers${missing.length ? `; also missing: ${missing.join("; ")}` : ""}` });
   }
   for (const c of after) await judge(c);
+  // Across runs: a delivery kept from an earlier run, still inside the declared TTL, must stay a duplicate.
+  const ttlMs = w.idempotency ? durationSeconds(w.idempotency.ttl) * 1000 : undefined;
+  if (memory && ttlMs && !profile.timestamp) {
+    const nowMs = Date.now();
+    const late = replayCandidate(memory.kept, nowMs, ttlMs);
+    if (late) {
+      const before = missing.length;
+      await judge({ name: "late replay", expect: "duplicate", control: `idempotency TTL (a delivery the probe first sent ${formatAge(nowMs - late.at)} ago, inside the declared ttl ${w.idempotency!.ttl}, was processed again)`, req: { headers: late.headers, body: late.body } });
+      if (missing.length === before) lateReplayed = formatAge(nowMs - late.at);
+    }
+    memory.save(keepDelivery(memory.kept, { at: nowMs, headers: first.headers, body: first.body }, nowMs, ttlMs));
+  }
   if (missing.length) throw new ProbeFailure({ stage: "webhook-security", latencyMs: latency(), detail: `missing controls: ${missing.join("; ")}` });
   const refused = before.map((c) => c.name).concat(after.filter((c) => c.expect === "duplicate").map((c) => c.name));
   const accepted = after.filter((c) => c.expect === "accept").map((c) => c.name);
-  return { stage: "ok", latencyMs: latency(), detail: `${profile.provider}: refused ${refused.join(", ")}${acknowledge ? " (or acknowledged duplicates)" : ""}; accepted ${accepted.join(", ")}; accepted a valid one in ${latency()} ms` };
+  return { stage: "ok", latencyMs: latency(), detail: `${profile.provider}: refused ${refused.join(", ")}${acknowledge ? " (or acknowledged duplicates)" : ""}${lateReplayed ? `, a ${lateReplayed} old delivery` : ""}; accepted ${accepted.join(", ")}; accepted a valid one in ${latency()} ms` };
 }

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { PROFILES, type ProfileScheme } from "@tollgate/webhooks";
 import { runProbes } from "../../checks/probe/runner.js";
 import type { ProbeResult } from "../../checks/probe/types.js";
+import type { WebhookMemory } from "../../checks/probe/webhook-replays.js";
 import { buildModel } from "../../model/build.js";
 import { PROVIDER_LIBS, type Headers } from "./provider-libs.js";
 import { startHttp, type Running } from "./servers.js";
@@ -21,8 +22,10 @@ const DAY_MS = 86_400_000;
 /** Which weaknesses a profile can have (a profile without timestamps has no window to break). */
 export function weaknessesFor(scheme: ProfileScheme): Weakness[] {
   const p = PROFILES[scheme];
-  const out: Weakness[] = ["no-signature", "reserialised", "no-idempotency", "short-ttl", "missing-id-accepted"];
+  const out: Weakness[] = ["no-signature", "reserialised", "no-idempotency", "missing-id-accepted"];
+  // Where a signed timestamp bounds a replay, a TTL over the window is enough; elsewhere it is the only guard.
   if (p.timestamp) out.push("no-window", "abs-doubled", "no-future");
+  else out.push("short-ttl");
   if (p.id && "header" in p.id && !p.id.signed) out.push("unsigned-id-key");
   if (p.format.kind === "list" && p.format.separator) out.push("first-signature-only");
   return out;
@@ -142,7 +145,7 @@ export function secretFor(scheme: ProfileScheme): string {
   return randomBytes(20).toString("hex");
 }
 
-export async function probeReceiver(url: string, scheme: ProfileScheme | "hmac-sha256", secret: string, probe: Record<string, unknown> = {}, signature: Record<string, unknown> = {}, webhook: Record<string, unknown> = {}): Promise<ProbeResult> {
+export async function probeReceiver(url: string, scheme: ProfileScheme | "hmac-sha256", secret: string, probe: Record<string, unknown> = {}, signature: Record<string, unknown> = {}, webhook: Record<string, unknown> = {}, webhookMemory?: WebhookMemory): Promise<ProbeResult> {
   const model = buildModel({
     environments: { local: { deployed: true } },
     services: {
@@ -152,6 +155,6 @@ export async function probeReceiver(url: string, scheme: ProfileScheme | "hmac-s
     secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
     webhooks: { hook: { service: "hook", signature: { scheme, secret: "HOOK_SECRET", probeSecretEnv: "TG_HOOK_SECRET", ...signature }, idempotency: { store: "store", ttl: "24h" }, ...webhook, probe: { headers: PROVIDER_HEADERS[scheme as ProfileScheme] ?? {}, ...probe } } },
   } as any);
-  const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret } });
+  const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret }, ...(webhookMemory ? { webhookMemory } : {}) });
   return results[0]!;
 }

@@ -79,18 +79,18 @@ export function buildCases(c: CaseInput): { before: ProbeCase[]; first: ProbeReq
   const before: ProbeCase[] = [];
   const unsigned = make(draft());
   delete unsigned.headers[p.signatureHeader];
-  before.push({ name: "unsigned", expect: "reject", control: "signature verification (an unsigned request was accepted)", req: unsigned });
-  before.push({ name: "wrong signature", expect: "reject", control: "signature verification (a wrong signature was accepted)", req: make(draft({ secrets: [wrongSecret(p)] })) });
+  before.push({ name: "unsigned", expect: "reject", control: "signature verification (unsigned request accepted)", req: unsigned });
+  before.push({ name: "wrong signature", expect: "reject", control: "signature verification (wrong signature accepted)", req: make(draft({ secrets: [wrongSecret(p)] })) });
   const tampered = make(draft());
-  before.push({ name: "tampered body", expect: "reject", control: "signature verification (a tampered body was accepted)", req: { ...tampered, body: tampered.body.replace(/"nonce":"/, '"nonce":"x') } });
+  before.push({ name: "tampered body", expect: "reject", control: "signature verification (tampered body accepted)", req: { ...tampered, body: tampered.body.replace(/"nonce":"/, '"nonce":"x') } });
   if (p.timestamp) {
     const off = c.toleranceSec + 120;
-    before.push({ name: "stale timestamp", expect: "reject", control: `timestamp window (a request ${off}s old was accepted)`, req: make(draft({ ts: c.nowSec - off })) });
-    before.push({ name: "future timestamp", expect: "reject", control: `future-timestamp check (a request dated ${off}s ahead was accepted)`, req: make(draft({ ts: c.nowSec + off })) });
+    before.push({ name: "stale timestamp", expect: "reject", control: `timestamp window (request ${off}s old accepted)`, req: make(draft({ ts: c.nowSec - off })) });
+    before.push({ name: "future timestamp", expect: "reject", control: `future-timestamp check (request dated ${off}s ahead accepted)`, req: make(draft({ ts: c.nowSec + off })) });
   }
   if (p.id) {
     const where = bodyField ? `the body's ${bodyField}` : idHeader;
-    before.push({ name: "missing id", expect: "reject", control: `delivery id required (a signed request without ${where} was accepted)`, req: make(draft({ omitId: true })) });
+    before.push({ name: "missing id", expect: "reject", control: `delivery id required (signed request without ${where} accepted)`, req: make(draft({ omitId: true })) });
   }
 
   const firstDraft = draft();
@@ -103,9 +103,9 @@ export function buildCases(c: CaseInput): { before: ProbeCase[]; first: ProbeReq
   // A new delivery of the same event under its own signed id (or, where no id is signed, new signed content).
   const signedIdProfile = !!bodyField || (p.id && "header" in p.id && p.id.signed);
   after.push({ name: "redelivery with a new id", expect: "accept", control: "deduplication on the signed id (a new delivery was refused as a duplicate)", req: make(signedIdProfile ? { ...firstDraft, id: newId(p) } : draft()) });
-  after.push({ name: "same-id replay", expect: "duplicate", control: "replay protection (the same delivery was processed twice)", req: first });
+  after.push({ name: "same-id replay", expect: "duplicate", control: "replay protection (same delivery processed twice)", req: first });
   if (idHeader && p.id && "signed" in p.id && !p.id.signed) {
-    after.push({ name: "replay under a fresh id", expect: "duplicate", control: `replay protection on the signed content (a replay under a fresh, unsigned ${idHeader} was processed)`, req: { ...first, headers: { ...first.headers, [idHeader]: newId(p) } } });
+    after.push({ name: "replay under a fresh id", expect: "duplicate", control: `replay protection on the signed content (replay under a fresh unsigned ${idHeader} processed)`, req: { ...first, headers: { ...first.headers, [idHeader]: newId(p) } } });
   }
   return { before, first, after };
 }

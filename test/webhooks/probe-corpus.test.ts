@@ -10,12 +10,12 @@ import { PROVIDER_HEADERS, probeReceiver, secretFor, startLibReceiver, weaknesse
 
 /** The control the probe must name for each weakness. */
 const NAMED: Record<Weakness, string> = {
-  "no-signature": "signature verification (an unsigned request was accepted)",
+  "no-signature": "signature verification (unsigned request accepted)",
   reserialised: "verification on the raw body",
   "no-window": "timestamp window",
   "abs-doubled": "timestamp window",
   "no-future": "future-timestamp check",
-  "no-idempotency": "replay protection (the same delivery was processed twice)",
+  "no-idempotency": "replay protection (same delivery processed twice)",
   "short-ttl": "idempotency TTL",
   "unsigned-id-key": "replay protection on the signed content",
   "missing-id-accepted": "delivery id required",

@@ -281,6 +281,13 @@ export const WebhookSignature = z
     for (const field of PROFILE_FIXED)
       if (sig[field] !== undefined)
         ctx.addIssue({ code: "custom", path: [field], message: `\`${field}\` is fixed by the ${sig.scheme} profile`, params: { diagnostic: "signature-fixed-by-profile", hint: `Remove ${field}: the ${sig.scheme} profile sets it; use scheme: hmac-sha256 to spell out a custom format.` }, input: sig[field] });
+  })
+  // The same two rules for editors and ajv (JSON Schema carries no zod refinement).
+  .meta({
+    allOf: [
+      { if: { properties: { scheme: { const: "hmac-sha256" } }, required: ["scheme"] }, then: { required: ["header"] } },
+      { if: { properties: { scheme: { enum: PROFILE_SCHEMES } }, required: ["scheme"] }, then: { not: { anyOf: PROFILE_FIXED.map((f) => ({ required: [f] })) } } },
+    ],
   });
 
 export const Webhook = z.strictObject({
@@ -322,6 +329,9 @@ export const Webhook = z.strictObject({
   const scheme = w.signature?.scheme;
   if (scheme && scheme !== "hmac-sha256" && scheme !== "none" && w.idempotency?.keyHeader !== undefined)
     ctx.addIssue({ code: "custom", path: ["idempotency", "keyHeader"], message: `\`keyHeader\` is fixed by the ${scheme} profile`, params: { diagnostic: "signature-fixed-by-profile", hint: `Remove keyHeader: the ${scheme} profile says where the delivery id is.` }, input: w.idempotency.keyHeader });
+}).meta({
+  if: { properties: { signature: { properties: { scheme: { enum: PROFILE_SCHEMES } }, required: ["scheme"] } }, required: ["signature"] },
+  then: { properties: { idempotency: { not: { required: ["keyHeader"] } } } },
 });
 
 // ---------------------------------------------------------------- alerting

@@ -3,9 +3,12 @@
  * probeSecretEnv and refuses the fields it fixes; the generic scheme needs its header; probe
  * headers never carry credentials (and their values are never echoed).
  */
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../model/loader.js";
-import { NOW, removeDir, writeProject } from "../helpers/project.js";
+import { NOW, REPO, removeDir, writeProject } from "../helpers/project.js";
 
 const dirs: string[] = [];
 afterAll(async () => { await Promise.all(dirs.map(removeDir)); });
@@ -69,5 +72,18 @@ describe("probe.headers", () => {
     expect(r.problems.filter((p) => p.includes(" secret-value "))).toHaveLength(2);
     expect(r.problems.join("\n")).not.toContain(value);
     expect(r.problems.join("\n")).not.toContain("Basic-not-shown");
+  });
+});
+
+describe("the JSON Schema (editors, ajv) carries the same rules", () => {
+  it("a profile's fixed fields, keyHeader under a profile, and hmac-sha256 without a header are refused", () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, "schemas/manifest.schema.json"), "utf8")));
+    const hook = (webhook: Record<string, unknown>) => ({ webhooks: { hook: { service: "hook", ...webhook } } });
+    expect(validate(hook({ signature: { scheme: "stripe", secret: "S" }, idempotency: { store: "redis", ttl: "24h" } }))).toBe(true);
+    expect(validate(hook({ signature: { scheme: "hmac-sha256", secret: "S", header: "X-Sig" } }))).toBe(true);
+    expect(validate(hook({ signature: { scheme: "stripe", secret: "S", prefix: "v1=" } }))).toBe(false);
+    expect(validate(hook({ signature: { scheme: "github", secret: "S" }, idempotency: { store: "redis", keyHeader: "X-Id", ttl: "24h" } }))).toBe(false);
+    expect(validate(hook({ signature: { scheme: "hmac-sha256", secret: "S" } }))).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVerifier, expressMiddleware, fastifyRoute, nodeListener, PROFILE_SCHEMES, redisStore, type Handler, type ProfileScheme, type Verifier, type WebhookDeclaration } from "@tollgate/webhooks";
+import { createVerifier, expressMiddleware, fastifyRoute, nodeListener, PROFILE_SCHEMES, PROFILES, redisStore, signedHeaders, type Handler, type ProfileScheme, type Verifier, type WebhookDeclaration } from "@tollgate/webhooks";
 import { startRedis, type RedisServer } from "../helpers/redis-server.js";
 import { PROVIDER_HEADERS, probeReceiver, secretFor } from "../helpers/webhook-receivers.js";
 
@@ -85,4 +85,21 @@ it("an Express app that parsed JSON before the middleware fails loudly instead o
   closers.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
   const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, { method: "POST", headers: { "content-type": "application/json", ...PROVIDER_HEADERS.github }, body: '{"a":1}' });
   expect(res.status).toBe(500);
+});
+
+it.each(ADAPTERS)("a handler that fails answers 500 and releases the key, so the provider's retry is processed (%s)", async (adapter) => {
+  const secret = secretFor("standard-webhooks");
+  let calls = 0;
+  const verifier = createVerifier({ name: `retry-${adapter}`, declaration: { signature: { scheme: "standard-webhooks" } }, secret, store: redisStore(redis.client()), audit: false });
+  const url = await serve(adapter, verifier, () => {
+    calls++;
+    if (calls === 1) throw new Error("database down");
+  });
+  const body = '{"type":"order.created"}';
+  const headers = signedHeaders(PROFILES["standard-webhooks"], [secret], { body, timestamp: Math.floor(Date.now() / 1000), id: `msg_retry_${adapter}` });
+  const post = () => fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  expect((await post()).status).toBe(500);
+  expect((await post()).status).toBe(200);
+  expect((await post()).status).toBe(409);
+  expect(calls).toBe(2);
 });

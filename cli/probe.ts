@@ -86,7 +86,7 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const previousFailures = state ? Object.fromEntries(Object.entries(state.services).map(([k, v]) => [k, consecutiveFailures(v)])) : {};
   const { results } = await runProbes(model, {
     env, concurrency: concurrency ?? model.environments.get(env)!.probe?.concurrency ?? 8, environment: process.env,
-    previousFailures, redactor, ...(lockRead.lock ? { mcpLock: lockRead.lock } : {}), deadlineMs: deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule), ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
+    previousFailures, redactor, ...(lockRead.lock ? { mcpLock: lockRead.lock } : {}), ...(state ? { webhookMemory: (state.webhookDeliveries ??= {}) } : {}), deadlineMs: deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule), ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
   });
   if (state && o.state) {
     record(state, results, new Date().toISOString());

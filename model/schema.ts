@@ -7,7 +7,9 @@
  * names are unique within a file by construction and a PR diff shows one entry per block.
  */
 import { z } from "zod";
+import { PROFILE_SCHEMES } from "@tollgate/webhooks";
 import { DURATION_PATTERN, durationMs } from "./duration.js";
+import { looksLikeSecretValue } from "./secret-scan.js";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;
 
@@ -262,23 +264,54 @@ export const Api = z.strictObject({
 
 // ---------------------------------------------------------------- webhooks
 
+/** Generic-scheme fields a provider profile fixes (see PROFILES in @tollgate/webhooks). */
+const PROFILE_FIXED = ["header", "encoding", "prefix", "timestampHeader", "signedPayload"] as const;
+/** Probe header names that carry credentials: never sent from a manifest value. */
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|api-key)$/i;
+
+export const WebhookSignature = z
+  .strictObject({
+    scheme: describe(
+      z.enum(["hmac-sha256", "none", ...PROFILE_SCHEMES]),
+      "A provider profile (stripe, standard-webhooks, svix, slack, github, shopify) fixes headers, signed content, encoding and timestamp rules; hmac-sha256 is spelled out by the fields below.",
+    ),
+    header: describe(z.string().min(1).max(200).optional(), "hmac-sha256 only (required there): the signature header."),
+    secret: secretName,
+    encoding: describe(z.enum(["hex", "base64"]).optional(), "hmac-sha256 only; default hex."),
+    prefix: describe(z.string().max(50).optional(), "hmac-sha256 only: text before the signature, such as sha256=; default none."),
+    timestampHeader: describe(z.string().min(1).max(200).optional(), "hmac-sha256 only: the header with the signed Unix timestamp."),
+    signedPayload: describe(z.enum(["body", "timestamp.body"]).optional(), "hmac-sha256 only: what the HMAC covers; default body."),
+    /** Environment variable holding the signing secret for security probes. */
+    probeSecretEnv: envVar.optional(),
+  })
+  .superRefine((sig, ctx) => {
+    if (sig.scheme === "hmac-sha256" && sig.header === undefined) {
+      ctx.addIssue({ code: "custom", path: ["header"], message: "hmac-sha256 needs the signature header", params: { diagnostic: "missing-field", hint: "Add header: (e.g. X-Signature), or use a provider profile such as scheme: github." }, input: sig });
+    }
+    if (sig.scheme === "hmac-sha256" || sig.scheme === "none") return;
+    for (const field of PROFILE_FIXED)
+      if (sig[field] !== undefined)
+        ctx.addIssue({ code: "custom", path: [field], message: `\`${field}\` is fixed by the ${sig.scheme} profile`, params: { diagnostic: "signature-fixed-by-profile", hint: `Remove ${field}: the ${sig.scheme} profile sets it; use scheme: hmac-sha256 to spell out a custom format.` }, input: sig[field] });
+  })
+  // The same two rules for editors and ajv (JSON Schema carries no zod refinement).
+  .meta({
+    allOf: [
+      { if: { properties: { scheme: { const: "hmac-sha256" } }, required: ["scheme"] }, then: { required: ["header"] } },
+      { if: { properties: { scheme: { enum: PROFILE_SCHEMES } }, required: ["scheme"] }, then: { not: { anyOf: PROFILE_FIXED.map((f) => ({ required: [f] })) } } },
+    ],
+  });
+
 export const Webhook = z.strictObject({
   service: serviceName,
-  signature: z
+  signature: WebhookSignature.optional(),
+  timestampTolerance: describe(duration.optional(), "Largest accepted distance of a signed timestamp from now, both directions (default: the profile's, 5m)."),
+  idempotency: z
     .strictObject({
-      scheme: z.enum(["hmac-sha256", "none"]),
-      header: z.string().min(1).max(200),
-      secret: secretName,
-      encoding: z.enum(["hex", "base64"]).default("hex"),
-      prefix: z.string().max(50).default(""),
-      timestampHeader: z.string().min(1).max(200).optional(),
-      signedPayload: describe(z.enum(["body", "timestamp.body"]).default("body"), "What the HMAC covers."),
-      /** Environment variable holding the signing secret for security probes. */
-      probeSecretEnv: envVar.optional(),
+      store: serviceName,
+      keyHeader: describe(z.string().min(1).max(200).optional(), "hmac-sha256 only: the delivery-id header (a profile fixes it)."),
+      ttl: duration,
     })
     .optional(),
-  timestampTolerance: duration.optional(),
-  idempotency: z.strictObject({ store: serviceName, keyHeader: z.string().min(1).max(200), ttl: duration }).optional(),
   rateLimits: z.strictObject({ perSource: z.array(window).min(1) }).optional(),
   ipAllowlist: z.strictObject({ enabled: z.boolean(), cidrs: z.array(z.string().min(3).max(64)).default([]) }).optional(),
   tls: z.strictObject({ minVersion: z.enum(["1.0", "1.1", "1.2", "1.3"]) }).optional(),
@@ -286,10 +319,30 @@ export const Webhook = z.strictObject({
   probe: z
     .strictObject({
       path: z.string().max(500).optional(),
-      rejectStatus: z.array(z.number().int().min(100).max(599)).default([401, 403, 409]),
+      headers: describe(
+        z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/), z.string().max(500)).optional(),
+        "Fixed extra headers sent with every probe request (X-GitHub-Event, X-Shopify-Topic, …). Never credentials: a secret-looking value is refused.",
+      ),
+      rejectStatus: z.array(z.number().int().min(100).max(599)).default([400, 401, 403, 409]),
       acceptStatus: z.array(z.number().int().min(100).max(599)).default([200, 202, 204]),
+      duplicates: describe(
+        z.enum(["reject", "acknowledge"]).default("reject"),
+        "acknowledge: a duplicate is answered 2xx with Idempotent-Replayed: true and not processed again.",
+      ),
+    })
+    .superRefine((p, ctx) => {
+      for (const [name, value] of Object.entries(p.headers ?? {}))
+        if (CREDENTIAL_HEADERS.test(name) || looksLikeSecretValue(value))
+          ctx.addIssue({ code: "custom", path: ["headers", name], message: `probe header ${name} looks like a credential; its value is not shown`, params: { diagnostic: "secret-value", hint: "Probe headers are fixed, public values (event names, topics); credentials come from healthCheck.headers' fromEnv." }, input: "" });
     })
     .optional(),
+}).superRefine((w, ctx) => {
+  const scheme = w.signature?.scheme;
+  if (scheme && scheme !== "hmac-sha256" && scheme !== "none" && w.idempotency?.keyHeader !== undefined)
+    ctx.addIssue({ code: "custom", path: ["idempotency", "keyHeader"], message: `\`keyHeader\` is fixed by the ${scheme} profile`, params: { diagnostic: "signature-fixed-by-profile", hint: `Remove keyHeader: the ${scheme} profile says where the delivery id is.` }, input: w.idempotency.keyHeader });
+}).meta({
+  if: { properties: { signature: { properties: { scheme: { enum: PROFILE_SCHEMES } }, required: ["scheme"] } }, required: ["signature"] },
+  then: { properties: { idempotency: { not: { required: ["keyHeader"] } } } },
 });
 
 // ---------------------------------------------------------------- alerting

@@ -24,7 +24,8 @@ export const OUT_DIR = path.join(ROOT, "dist", "bundle");
 const ENTRIES = { "main": "dist/cli/main.js", "parse-worker": "dist/model/parse-worker.js", "custom-worker": "dist/policies/custom-worker.js" };
 
 /** Packages copied into the bundle (with their own dependencies): the hot path of check/validate. */
-export const INLINE = new Set(["commander", "picocolors", "zod", "yaml", "@secretlint/core", "@secretlint/secretlint-rule-preset-recommend", "croner"]);
+/** @tollgate/webhooks (the workspace package): the schema reads its profile table on every run, so it is copied in too. */
+export const INLINE = new Set(["commander", "picocolors", "zod", "yaml", "@secretlint/core", "@secretlint/secretlint-rule-preset-recommend", "croner", "@tollgate/webhooks"]);
 
 const packageOf = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 

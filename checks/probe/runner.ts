@@ -18,6 +18,7 @@ import type { LockedTools } from "./mcp-drift.js";
 import type { ClientCredentials } from "./mcp-oauth.js";
 import { ProbeFailure, type Outcome, type ProbeResult } from "./types.js";
 import { probeWebhook } from "./webhook.js";
+import type { WebhookMemory } from "./webhook-replays.js";
 
 export interface RunOptions {
   env: string;
@@ -33,6 +34,8 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Built once per run (checks/probe/redact.ts); values found while probing are added to it. */
   redactor?: Redactor;
+  /** Webhook deliveries kept between runs (the --state file), replayed to test idempotency TTLs; updated in place. */
+  webhookMemory?: WebhookMemory;
   /** Keep-alive agents shared beyond this run (the exporter's, across scrapes); its owner destroys them. */
   agents?: AgentPool;
   /** Each MCP service's recorded tools (the lock file): the probe classifies drift against them. */
@@ -169,7 +172,7 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
     if (id !== undefined && secret !== undefined) oauth = { tokenUrl: o.tokenUrl, clientId: id, clientSecret: secret, ...(o.scope ? { scope: o.scope } : {}) };
   }
   const webhook = s.kind === "webhook" ? [...model.webhooks.values()].find((w) => w.service === name) : undefined;
-  const secretEnv = webhook?.signature?.scheme === "hmac-sha256" ? webhook.signature.probeSecretEnv : undefined;
+  const secretEnv = webhook?.signature && webhook.signature.scheme !== "none" ? webhook.signature.probeSecretEnv : undefined;
   const runSecurity = !!(webhook && secretEnv && endpoint.url && (!production || opts.allowProduction));
   const secret = secretEnv ? opts.environment[secretEnv] : undefined;
   redactor.add(secret);
@@ -181,7 +184,8 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
     if (s.kind === "mcp" && hc.mcp) return (await import("./mcp.js")).probeMcp(endpoint, s, { timeoutMs, headers, signal }, { serverEnv, ...(oauth ? { oauth, redact: (v: string) => redactor.add(v) } : {}), ...(opts.mcpLock?.[name] ? { lock: opts.mcpLock[name] } : {}) });
     if (s.kind === "webhook" && runSecurity) {
       const health = endpoint.health ? await probeHttp(endpoint.health, s, { timeoutMs, headers, signal }) : undefined;
-      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal);
+      const memory = opts.webhookMemory;
+      const sec = await probeWebhook(endpoint.url!, webhook!, secret!, timeoutMs, signal, memory ? { kept: memory[name] ?? [], save: (next) => { memory[name] = next; } } : undefined);
       return { ...sec, detail: `${health ? `${health.detail}; ` : ""}${sec.detail}` };
     }
     const target = endpoint.health ?? endpoint.url!;

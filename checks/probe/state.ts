@@ -7,6 +7,7 @@ import { open, stat } from "node:fs/promises";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { Redactor } from "./redact.js";
 import type { HistorySummary, ProbeResult } from "./types.js";
+import { validMemory, type WebhookMemory } from "./webhook-replays.js";
 
 export const STATE_TOOL = "tollgate-probe-state";
 export const STATE_VERSION = 1;
@@ -24,6 +25,8 @@ export interface ProbeState {
   env: string;
   window: number;
   services: Record<string, StateEntry[]>;
+  /** Webhook probe deliveries kept to replay in later runs (checks/probe/webhook-replays.ts). */
+  webhookDeliveries?: WebhookMemory;
 }
 
 export function freshState(env: string, window: number): ProbeState {
@@ -85,7 +88,7 @@ export async function loadState(file: string, env: string, window: number): Prom
     Object.values(data.services).every((l) => Array.isArray(l) && (l as any[]).every((e) => typeof e?.ok === "boolean" && typeof e?.latencyMs === "number" && typeof e?.at === "string"));
   if (!valid) return { state: freshState(env, window), warning: `state file ${file} was not written by this version of tollgate probe; starting fresh` };
   if (data.env !== env) return { state: freshState(env, window), warning: `state file ${file} belongs to environment ${data.env}, not ${env}; starting fresh` };
-  return { state: { ...data, window, services: Object.assign(Object.create(null), data.services) } };
+  return { state: { ...data, window, services: Object.assign(Object.create(null), data.services), webhookDeliveries: validMemory(data.webhookDeliveries) } };
 }
 
 export function record(state: ProbeState, results: ProbeResult[], at: string): void {

@@ -1,20 +1,16 @@
 /**
- * Webhook-security probe: the endpoint must refuse an unsigned request, a wrongly signed one, a
- * stale one and a replay, and accept a validly signed fresh one. A refusal that is missing names
- * the control that is missing.
+ * Webhook-security probe: sends the cases webhook-cases.ts builds from the signing profile and
+ * names every control a receiver is missing. The first validly signed delivery must be accepted;
+ * without it nothing else can be judged.
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { profileFor, REPLAYED_HEADER } from "@tollgate/webhooks";
 import { durationSeconds } from "../../model/duration.js";
 import type { WebhookT } from "../../model/schema.js";
 import { request } from "./http-client.js";
 import { failFromHttpError } from "./http.js";
 import { ProbeFailure, type Outcome } from "./types.js";
-
-export function sign(secret: string, w: WebhookT, body: string, timestamp: string): string {
-  const sig = w.signature!;
-  const payload = sig.signedPayload === "timestamp.body" ? `${timestamp}.${body}` : body;
-  return `${sig.prefix}${createHmac("sha256", secret).update(payload).digest(sig.encoding === "base64" ? "base64" : "hex")}`;
-}
+import { buildCases, type ProbeCase, type ProbeRequest } from "./webhook-cases.js";
+import { formatAge, keepDelivery, replayCandidate, type KeptDelivery } from "./webhook-replays.js";
 
 /**
  * Where the security probes are posted: the endpoint URL, or `probe.path` resolved against its
@@ -37,62 +33,68 @@ export function probeTarget(url: string, w: WebhookT): string {
   return target.href;
 }
 
-export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number, signal?: AbortSignal): Promise<Outcome> {
-  const sig = w.signature!;
-  const reject = w.probe?.rejectStatus ?? [401, 403, 409];
+/** Deliveries kept from earlier runs (--state) and where to put the list for the next one. */
+export interface ReplayMemory {
+  kept: KeptDelivery[];
+  save(next: KeptDelivery[]): void;
+}
+
+export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number, signal?: AbortSignal, memory?: ReplayMemory): Promise<Outcome> {
+  const profile = profileFor(w)!;
+  const reject = w.probe?.rejectStatus ?? [400, 401, 403, 409];
   const accept = w.probe?.acceptStatus ?? [200, 202, 204];
+  const acknowledge = w.probe?.duplicates === "acknowledge";
   const target = probeTarget(url, w);
-  const started = Date.now();
-  const deadline = started + timeoutMs;
-  const nowSec = Math.floor(Date.now() / 1000);
-  const tolerance = w.timestampTolerance ? durationSeconds(w.timestampTolerance) : 300;
-  // Per-request latencies: the probe sends up to five requests one after another, and the sum is
-  // the probe's duration, not the endpoint's latency. The recorded latency is the validly signed
-  // request's (what a real delivery experiences), or the last request's when it was never sent.
+  const deadline = Date.now() + timeoutMs;
+  const tolerance = w.timestampTolerance ? durationSeconds(w.timestampTolerance) : profile.toleranceSeconds ?? 300;
+  const { before, first, after } = buildCases({ profile, secret, nowSec: Math.floor(Date.now() / 1000), toleranceSec: tolerance, extraHeaders: w.probe?.headers ?? {} });
+  // Per-request latencies: the recorded latency is the first valid delivery's (what a real
+  // delivery experiences), or the last request's when it was never sent.
   let lastMs = 0;
   let validMs: number | undefined;
 
-  const send = async (headers: Record<string, string>, body: string) => {
+  const send = async (r: ProbeRequest) => {
     const sent = Date.now();
     try {
-      const status = (await request({ url: target, method: "POST", headers: { "content-type": "application/json", ...headers }, body, deadline, maxRedirects: 0, maxBodyBytes: 65_536, ...(signal ? { signal } : {}) })).status;
+      const res = await request({ url: target, method: "POST", headers: r.headers, body: r.body, deadline, maxRedirects: 0, maxBodyBytes: 65_536, ...(signal ? { signal } : {}) });
       lastMs = Date.now() - sent;
-      return status;
+      return { status: res.status, replayed: String(res.headers[REPLAYED_HEADER.toLowerCase()] ?? "").toLowerCase() === "true" };
     } catch (e) {
-      return failFromHttpError(e, sent);
+      return { status: failFromHttpError(e, sent), replayed: false };
     }
   };
   const latency = () => validMs ?? lastMs;
-  const make = (ts: number, opts: { sign?: "valid" | "wrong" | "none" } = {}) => {
-    const id = randomBytes(8).toString("hex");
-    const body = JSON.stringify({ tollgate_probe: true, id });
-    const timestamp = String(ts);
-    const headers: Record<string, string> = {};
-    if (sig.timestampHeader) headers[sig.timestampHeader] = timestamp;
-    if (w.idempotency) headers[w.idempotency.keyHeader] = id;
-    if (opts.sign === "valid") headers[sig.header] = sign(secret, w, body, timestamp);
-    if (opts.sign === "wrong") headers[sig.header] = sign(`${secret}-wrong`, w, body, timestamp);
-    return { headers, body };
+  const missing: string[] = [];
+  let lateReplayed: string | undefined;
+  const judge = async (c: ProbeCase) => {
+    const { status, replayed } = await send(c.req);
+    const ok = c.expect === "reject" ? reject.includes(status)
+      : c.expect === "accept" ? accept.includes(status)
+      : reject.includes(status) || (acknowledge && accept.includes(status) && replayed);
+    if (!ok) missing.push(`${c.control}: HTTP ${status}${c.expect === "duplicate" && acknowledge && accept.includes(status) ? ` without ${REPLAYED_HEADER}: true` : ""}`);
   };
 
-  const missing: string[] = [];
-  const checks: [string, { headers: Record<string, string>; body: string }, string][] = [
-    ["unsigned", make(nowSec, { sign: "none" }), "signature verification (unsigned request accepted)"],
-    ["wrong signature", make(nowSec, { sign: "wrong" }), "signature verification (wrong signature accepted)"],
-  ];
-  if (sig.timestampHeader) checks.push(["stale timestamp", make(nowSec - tolerance - 120, { sign: "valid" }), `timestamp tolerance (request ${tolerance + 120}s old accepted)`]);
-  for (const [, req, control] of checks) {
-    const status = await send(req.headers, req.body);
-    if (!reject.includes(status)) missing.push(`${control}: HTTP ${status}`);
-  }
-  const valid = make(nowSec, { sign: "valid" });
-  const first = await send(valid.headers, valid.body);
+  for (const c of before) await judge(c);
+  const firstStatus = (await send(first)).status;
   validMs = lastMs;
-  if (!accept.includes(first)) {
-    throw new ProbeFailure({ stage: "webhook-security", latencyMs: latency(), detail: `a validly signed fresh request was refused (HTTP ${first}); check the signing secret and payload format${missing.length ? `; also missing: ${missing.join("; ")}` : ""}` });
+  if (!accept.includes(firstStatus)) {
+    throw new ProbeFailure({ stage: "webhook-security", latencyMs: latency(), detail: `a validly signed fresh ${profile.provider} delivery was refused (HTTP ${firstStatus}); check the signing secret, the scheme and probe.headers${missing.length ? `; also missing: ${missing.join("; ")}` : ""}` });
   }
-  const replay = await send(valid.headers, valid.body);
-  if (!reject.includes(replay)) missing.push(`replay protection (replayed request accepted): HTTP ${replay}`);
+  for (const c of after) await judge(c);
+  // Across runs: a delivery kept from an earlier run, still inside the declared TTL, must stay a duplicate.
+  const ttlMs = w.idempotency ? durationSeconds(w.idempotency.ttl) * 1000 : undefined;
+  if (memory && ttlMs && !profile.timestamp) {
+    const nowMs = Date.now();
+    const late = replayCandidate(memory.kept, nowMs, ttlMs);
+    if (late) {
+      const before = missing.length;
+      await judge({ name: "late replay", expect: "duplicate", control: `idempotency TTL (a delivery the probe first sent ${formatAge(nowMs - late.at)} ago, inside the declared ttl ${w.idempotency!.ttl}, was processed again)`, req: { headers: late.headers, body: late.body } });
+      if (missing.length === before) lateReplayed = formatAge(nowMs - late.at);
+    }
+    memory.save(keepDelivery(memory.kept, { at: nowMs, headers: first.headers, body: first.body }, nowMs, ttlMs));
+  }
   if (missing.length) throw new ProbeFailure({ stage: "webhook-security", latencyMs: latency(), detail: `missing controls: ${missing.join("; ")}` });
-  return { stage: "ok", latencyMs: latency(), detail: `refused unsigned, wrong signature${sig.timestampHeader ? ", stale" : ""} and replayed requests; accepted a valid one in ${latency()} ms` };
+  const refused = before.map((c) => c.name).concat(after.filter((c) => c.expect === "duplicate").map((c) => c.name));
+  const accepted = after.filter((c) => c.expect === "accept").map((c) => c.name);
+  return { stage: "ok", latencyMs: latency(), detail: `${profile.provider}: refused ${refused.join(", ")}${acknowledge ? " (or acknowledged duplicates)" : ""}${lateReplayed ? `, a ${lateReplayed} old delivery` : ""}; accepted ${accepted.join(", ")}; accepted a valid one in ${latency()} ms` };
 }

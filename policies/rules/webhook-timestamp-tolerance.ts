@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PROFILES } from "@tollgate/webhooks";
 import { durationSeconds } from "../../model/duration.js";
 import { definePolicy } from "../types.js";
 
@@ -13,8 +14,13 @@ export default definePolicy({
   options: z.strictObject({ maxSeconds: z.number().int().min(1).default(300) }),
   check({ model, options }, report) {
     for (const [name, w] of model.webhooks) {
-      if (!w.timestampTolerance) report({ subject: `webhook/${name}`, message: "no timestamp tolerance (replay window unbounded)", at: { section: "webhooks", name } });
-      else if (durationSeconds(w.timestampTolerance) > options.maxSeconds)
+      const scheme = w.signature?.scheme;
+      const profile = scheme && scheme !== "none" && scheme !== "hmac-sha256" ? PROFILES[scheme] : undefined;
+      // GitHub and Shopify sign no timestamp: there is no window to set, idempotency is the replay guard.
+      if (profile && !profile.timestamp) continue;
+      const seconds = w.timestampTolerance ? durationSeconds(w.timestampTolerance) : profile?.toleranceSeconds;
+      if (seconds === undefined) report({ subject: `webhook/${name}`, message: "no timestamp tolerance (replay window unbounded)", at: { section: "webhooks", name } });
+      else if (seconds > options.maxSeconds)
         report({ subject: `webhook/${name}`, message: `timestamp tolerance ${w.timestampTolerance} is above ${options.maxSeconds}s`, at: { section: "webhooks", name, path: ["timestampTolerance"] } });
     }
   },

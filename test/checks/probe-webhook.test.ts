@@ -34,7 +34,7 @@ describe("webhooks.<name>.probe.path", () => {
     const s = await receiver();
     const r = await probe(`${s.url}/webhooks/shopify`, { path: "/webhooks/probe?source=tollgate" });
     expect(r).toMatchObject({ status: "healthy", stage: "ok" });
-    expect(s.paths.length).toBe(5);
+    expect(s.paths.length).toBe(11); // 6 refusals, the first delivery, 2 more accepted, 2 replays
     expect(new Set(s.paths)).toEqual(new Set(["POST /webhooks/probe?source=tollgate"]));
   });
 

@@ -24,6 +24,7 @@ interface RepoPackage {
   engines: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  bundleDependencies?: string[];
 }
 
 /**
@@ -77,7 +78,9 @@ export async function writeOfflineLock(repoRoot: string, project: string, tarbal
       base = i < 0 ? "" : base.slice(0, i);
     }
   };
-  for (const d of Object.keys(pkg.dependencies)) visit(d, "");
+  // Bundled dependencies (the workspace packages) travel inside the tarball.
+  const bundled = pkg.bundleDependencies ?? [];
+  for (const d of Object.keys(pkg.dependencies)) if (!bundled.includes(d)) visit(d, "");
   for (const t of tools) visit(typeof t === "string" ? t : t.from, "");
   const rename = (key: string): string => {
     for (const [from, to] of renamed) if (key === from || key.startsWith(`${from}/`)) return to + key.slice(from.length);
@@ -88,6 +91,12 @@ export async function writeOfflineLock(repoRoot: string, project: string, tarbal
     "": { name: "estate", version: "1.0.0", devDependencies },
     "node_modules/tollgate": { version: pkg.version, resolved: spec, integrity, dev: true, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
   };
+  for (const name of bundled) {
+    // The workspace's own entry (packages/<dir>) describes the package; in the adopter's tree it sits inside tollgate.
+    const link = lock.packages[`node_modules/${name}`] as { resolved?: string } | undefined;
+    const { name: _name, ...entry } = (link?.resolved ? lock.packages[link.resolved] : undefined) ?? {};
+    packages[`node_modules/tollgate/node_modules/${name}`] = { ...entry, inBundle: true, dev: true };
+  }
   for (const key of [...chosen].sort()) {
     const { peer: _peer, devOptional: _devOptional, ...entry } = lock.packages[key]!;
     const to = rename(key);

@@ -167,6 +167,9 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
 
   it("recovery: the resolved notification reaches PagerDuty", () => track((async () => {
     standIns.state.apiFailing = false;
+    // The webhook probe sends three accepted deliveries per run (first, non-canonical, redelivery):
+    // left at 6 s each, one run takes over 18 s and the api's recovery waits behind it.
+    standIns.state.hookDelayMs = 0;
     const pd = standIns.sinks.pagerduty as any[];
     await waitFor("resolve for ServiceDown api", () => pd.some((m) => m.event_action === "resolve" && /ServiceDown/.test(text(m)) && /service = api\b/.test(text(m))), 40_000);
   })()));

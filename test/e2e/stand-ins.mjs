@@ -82,9 +82,10 @@ export async function startStandIns({ ports = FIXED_PORTS, textfileDir, hookSecr
     const expected = `sha256=${createHmac("sha256", hookSecret).update(`${ts}.${body}`).digest("hex")}`;
     if (req.headers["x-signature"] !== expected) return answer(401);
     if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) return answer(403);
-    const id = String(req.headers["x-delivery"] ?? "");
-    if (seen.has(id)) return answer(409);
-    seen.add(id);
+    // X-Delivery is not signed: it must be present, but duplicates are recognised by the signature.
+    if (!req.headers["x-delivery"]) return answer(400);
+    if (seen.has(expected)) return answer(409);
+    seen.add(expected);
     answer(202);
   });
   running.exporter = await serve(ports.exporter, async (req, res) => {

@@ -62,7 +62,7 @@ export interface HookOptions {
   delayFor?: (status: number) => number;
 }
 
-/** A webhook receiver. Strict: HMAC over "timestamp.body", timestamp window, replay store. Lax: accepts anything. */
+/** A webhook receiver. Strict: HMAC over "timestamp.body", timestamp window, delivery id required, replay store keyed on the signature. Lax: accepts anything. */
 export async function startWebhookReceiver(o: HookOptions): Promise<Running & { accepted: () => number; paths: string[] }> {
   const seen = new Set<string>();
   const paths: string[] = [];
@@ -79,9 +79,10 @@ export async function startWebhookReceiver(o: HookOptions): Promise<Running & { 
       const expected = `sha256=${createHmac("sha256", o.secret).update(`${ts}.${body}`).digest("hex")}`;
       if (!sig || sig !== expected) return answer(401);
       if (!/^\d+$/.test(ts) || Math.abs(Date.now() / 1000 - Number(ts)) > (o.toleranceSec ?? 300)) return answer(403);
-      const id = String(req.headers["x-delivery"] ?? "");
-      if (seen.has(id)) return answer(409);
-      seen.add(id);
+      // The delivery id is unsigned: duplicates are recognised by the signature (over timestamp and body).
+      if (!req.headers["x-delivery"]) return answer(400);
+      if (seen.has(sig)) return answer(409);
+      seen.add(sig);
       answer(202);
     });
   });

@@ -78,6 +78,12 @@ export const OTHER_TABLES: Record<string, Omit<PolicyCase, "name">[]> = {
     { manifest: org(hook({ timestampTolerance: undefined })), expect: [
       { ruleId: "webhook-timestamp-tolerance", subject: "webhook/hook", message: "no timestamp tolerance (replay window unbounded)", path: ["webhooks", "hook"] },
     ] },
+    // A provider profile brings its window (5 minutes); GitHub and Shopify sign no timestamp at all.
+    { manifest: org(hook({ timestampTolerance: undefined, signature: { scheme: "stripe", secret: "HOOK_SECRET" }, idempotency: { store: "redis", ttl: "24h" } })), expect: [] },
+    { manifest: org(hook({ timestampTolerance: undefined, signature: { scheme: "github", secret: "HOOK_SECRET" }, idempotency: { store: "redis", ttl: "24h" } })), expect: [] },
+    { manifest: org(hook({ timestampTolerance: "10m", signature: { scheme: "slack", secret: "HOOK_SECRET" }, idempotency: { store: "redis", ttl: "24h" } })), expect: [
+      { ruleId: "webhook-timestamp-tolerance", subject: "webhook/hook", message: "timestamp tolerance 10m is above 300s", path: ["webhooks", "hook", "timestampTolerance"] },
+    ] },
   ],
   "webhook-idempotency": [
     { manifest: org(hook()), expect: [] },

@@ -1,0 +1,109 @@
+/**
+ * Thin adapters: Node's http, Express and Fastify. Each hands the verifier the raw bytes (never a
+ * re-serialised body), runs the handler only for a first delivery, and releases the idempotency
+ * claim when the handler fails so the provider's retry is processed.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Verdict, Verifier } from "./verifier.js";
+
+export interface Event {
+  body: Buffer;
+  id?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+export type Handler = (event: Event) => unknown | Promise<unknown>;
+
+/** Response header on an acknowledged duplicate: what the probe observes (`probe.duplicates: acknowledge`). */
+export const REPLAYED_HEADER = "Idempotent-Replayed";
+const MAX_BODY = 1_048_576;
+
+function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Verify, run the handler once, and say what to answer. */
+export async function handleDelivery(verifier: Verifier, handler: Handler, rawBody: Buffer, headers: Event["headers"], source: string | undefined): Promise<Answer> {
+  const v: Verdict = await verifier.verify({ rawBody, headers, ...(source ? { source } : {}) });
+  if (!v.ok) return { status: v.status, headers: {}, body: v.reason };
+  if (v.duplicate) return { status: 200, headers: { [REPLAYED_HEADER]: "true" }, body: "duplicate" };
+  try {
+    await handler({ body: v.body, headers, ...(v.id ? { id: v.id } : {}) });
+  } catch {
+    await v.release();
+    return { status: 500, headers: {}, body: "handler failed" };
+  }
+  return { status: 200, headers: {}, body: "ok" };
+}
+
+function send(res: ServerResponse, a: Answer): void {
+  res.writeHead(a.status, { "content-type": "text/plain", ...a.headers });
+  res.end(a.body);
+}
+
+/** `http.createServer(nodeListener(verifier, handler))`. */
+export function nodeListener(verifier: Verifier, handler: Handler) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const body = await readBody(req);
+      if (!body) return send(res, { status: 413, headers: {}, body: "too large" });
+      send(res, await handleDelivery(verifier, handler, body, req.headers, req.socket.remoteAddress));
+    } catch {
+      if (!res.headersSent) send(res, { status: 500, headers: {}, body: "error" });
+    }
+  };
+}
+
+/**
+ * Express middleware for the webhook route. Mount it before any body parser (or after
+ * `express.raw()`): a body already parsed as JSON cannot be verified and is refused loudly.
+ */
+export function expressMiddleware(verifier: Verifier, handler: Handler) {
+  return async (req: IncomingMessage & { body?: unknown; ip?: string }, res: ServerResponse, next: (e?: unknown) => void): Promise<void> => {
+    try {
+      let body: Buffer | undefined;
+      if (Buffer.isBuffer(req.body)) body = req.body;
+      else if (req.body !== undefined && typeof req.body === "object" && Object.keys(req.body as object).length > 0) {
+        return next(new Error("@tollgate/webhooks: the body was already parsed; mount expressMiddleware before express.json() or use express.raw()"));
+      } else body = await readBody(req);
+      if (!body) return send(res, { status: 413, headers: {}, body: "too large" });
+      send(res, await handleDelivery(verifier, handler, body, req.headers, req.socket.remoteAddress));
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+/** The few Fastify instance methods used (any Fastify 4/5 instance fits). */
+interface FastifyLike {
+  register(plugin: (scope: any) => Promise<void>): unknown;
+}
+
+/** Registers `POST path` in its own scope, whose body parser keeps the raw bytes. */
+export function fastifyRoute(app: FastifyLike, path: string, verifier: Verifier, handler: Handler): void {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_BODY }, (_req: unknown, body: Buffer, done: (e: Error | null, b?: Buffer) => void) => done(null, body));
+    scope.post(path, async (req: { body?: Buffer; headers: Event["headers"]; ip?: string; socket?: { remoteAddress?: string } }, reply: any) => {
+      const a = await handleDelivery(verifier, handler, req.body ?? Buffer.alloc(0), req.headers, req.socket?.remoteAddress ?? req.ip);
+      return reply.code(a.status).headers({ "content-type": "text/plain", ...a.headers }).send(a.body);
+    });
+  });
+}

@@ -1,0 +1,18 @@
+/** Where a client's budget lives: in the process (local) or shared by every replica (Redis). */
+export interface BudgetStore {
+  /** Reserve one request and `tokens` under `id`: 0 when granted, else the milliseconds to wait before asking again. */
+  take(id: string, tokens: number): Promise<number>;
+  /** Replace the tokens reserved under `id` with the count the provider reported. */
+  correct(id: string, tokens: number): Promise<void>;
+  /** Take a concurrency slot (resolves when granted; rejects when the signal aborts). */
+  enter(id: string, signal: AbortSignal): Promise<void>;
+  leave(id: string): Promise<void>;
+}
+
+export interface Limits {
+  /** "bucket" refills continuously (token-bucket providers); "log" never exceeds the limit in any window. */
+  model: "bucket" | "log";
+  requests: { limit: number; perMs: number } | null;
+  tokens: { limit: number; perMs: number } | null;
+  concurrency: number | null;
+}

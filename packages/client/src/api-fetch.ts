@@ -113,11 +113,27 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
 
   type Ctx = { req: Prepared; ac: AbortController; deadline: number; canRepeat: boolean; tokens: number; query: string | null; attempts: number; status: number | null };
 
+  /** Waiters for budget; woken early when an answer gives budget back (usage below the estimate, unused cost points). */
+  type Reason = "tokens" | "cost" | "requests";
+  const waiters = new Map<AbortController, Reason>();
+  const wake = (reason: Reason) => {
+    for (const [w, r] of waiters) if (r === reason) w.abort();
+  };
+
   /** Wait for the budget, or fail now when the wait would pass the deadline. */
-  async function waitBudget(ctx: Ctx, ms: number): Promise<void> {
+  async function waitBudget(ctx: Ctx, ms: number, reason: Reason): Promise<void> {
     if (clock.now() + ms >= ctx.deadline) throw new ApiError({ api, code: "rate-limited", status: ctx.status, attempts: ctx.attempts, retryAfter: ms });
-    metrics.throttleWait(ms / 1000);
-    await clock.sleep(ms, ctx.ac.signal);
+    const woken = new AbortController();
+    waiters.set(woken, reason);
+    const from = clock.now();
+    try {
+      await clock.sleep(ms, AbortSignal.any([ctx.ac.signal, woken.signal]));
+    } catch (e) {
+      if (ctx.ac.signal.aborted || !woken.signal.aborted) throw e;
+    } finally {
+      waiters.delete(woken);
+      metrics.throttleWait((clock.now() - from) / 1000);
+    }
   }
 
   async function attempt(ctx: Ctx): Promise<Outcome> {
@@ -137,10 +153,10 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       if (cp && ctx.query !== null) {
         releaseProbe = await cp.probe(ctx.query);
         reserved = cp.cost(ctx.query) ?? 1;
-        for (let w = cp.waitFor(reserved, clock.now()); w > 0; w = cp.waitFor(reserved, clock.now())) await waitBudget(ctx, w);
+        for (let w = cp.waitFor(reserved, clock.now()); w > 0; w = cp.waitFor(reserved, clock.now())) await waitBudget(ctx, w, "cost");
         cp.reserve(reserved, clock.now());
       }
-      for (let w = await store.take(id, ctx.tokens); w > 0; w = await store.take(id, ctx.tokens)) await waitBudget(ctx, w);
+      for (let t = await store.take(id, ctx.tokens); t.waitMs > 0; t = await store.take(id, ctx.tokens)) await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
       const sent = clock.now();
       let res: Response;
       try {
@@ -203,13 +219,16 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
   function account(json: unknown, id: string, status: number, ctx: Ctx, reserved: number): void {
     const usage = readUsage(json);
     if (usage) {
-      if (budget.tokens) void store.correct(id, usage.prompt + usage.completion).catch(() => {});
+      if (budget.tokens) void store.correct(id, usage.prompt + usage.completion).then(() => usage.prompt + usage.completion < ctx.tokens && wake("tokens"), () => {});
       metrics.tokens(usage.prompt, usage.completion);
       if (policy.cost?.unit === "1k-tokens") metrics.spend(((usage.prompt + usage.completion) / 1000) * policy.cost.unitPriceUsd);
     }
     if (policy.cost?.unit === "request" && status >= 200 && status < 300) metrics.spend(policy.cost.unitPriceUsd);
     const c = cp && ctx.query !== null ? readCost(json) : null;
-    if (cp && c && ctx.query !== null) cp.observe(ctx.query, reserved, c, clock.now());
+    if (cp && c && ctx.query !== null) {
+      cp.observe(ctx.query, reserved, c, clock.now());
+      wake("cost");
+    }
   }
 
   return Object.assign(call, { ready: metrics.ready, circuitState: () => breaker?.current() ?? CLOSED }) as ApiFetch;

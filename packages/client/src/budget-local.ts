@@ -24,15 +24,16 @@ export class LocalBudget implements BudgetStore {
     this.levelAt = clock.now();
   }
 
-  async take(id: string, tokens: number): Promise<number> {
+  async take(id: string, tokens: number): Promise<{ waitMs: number; byTokens: boolean }> {
     const now = this.clock.now();
-    const wait = Math.max(this.requestWait(now), this.tokenWait(now, tokens));
-    if (wait > 0) return wait;
+    const byRequests = this.requestWait(now);
+    const byTokens = this.tokenWait(now, tokens);
+    if (byRequests > 0 || byTokens > 0) return { waitMs: Math.max(byRequests, byTokens), byTokens: byTokens > byRequests };
     const r = this.limits.requests;
     if (r && this.limits.model === "bucket") this.level -= 1;
     else if (r) this.requestLog.push(now);
     if (this.limits.tokens) this.tokenLog.push({ at: now, id, amount: Math.min(tokens, this.limits.tokens.limit) });
-    return 0;
+    return { waitMs: 0, byTokens: false };
   }
 
   async correct(id: string, tokens: number): Promise<void> {

@@ -17,7 +17,7 @@ const TAKE = `${NOW}
 local reqLimit, reqWin = tonumber(ARGV[2]), tonumber(ARGV[3])
 local tokLimit, tokWin = tonumber(ARGV[4]), tonumber(ARGV[5])
 local tokens, id = math.min(tonumber(ARGV[6]), tokLimit), ARGV[7]
-local wait, level = 0, nil
+local wait, level, tokWait = 0, nil, 0
 if reqLimit > 0 then
   if ARGV[1] == 'bucket' then
     local cap, rate = math.max(1, reqLimit), reqLimit / reqWin
@@ -45,10 +45,10 @@ if tokLimit > 0 then
       used = used - (tonumber(redis.call('HGET', KEYS[3], live[i])) or 0)
       if used + tokens <= tokLimit then w = math.max(1, tonumber(live[i + 1]) + tokWin - now) break end
     end
-    wait = math.max(wait, w)
+    tokWait = w
   end
 end
-if wait > 0 then return wait end
+if wait > 0 or tokWait > 0 then return {math.max(wait, tokWait), tokWait > wait and 1 or 0} end
 if reqLimit > 0 then
   if ARGV[1] == 'bucket' then
     redis.call('HSET', KEYS[1], 'level', tostring(level - 1), 'at', now)
@@ -63,7 +63,7 @@ if tokLimit > 0 then
   redis.call('PEXPIRE', KEYS[2], tokWin + 1000)
   redis.call('PEXPIRE', KEYS[3], tokWin + 1000)
 end
-return 0`;
+return {0, 0}`;
 
 const CORRECT = "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0";
 
@@ -91,11 +91,12 @@ export class RedisBudget implements BudgetStore {
     this.keys = { req: `${p}:requests`, tokAt: `${p}:token-times`, tokAmount: `${p}:token-amounts`, leases: `${p}:leases` };
   }
 
-  async take(id: string, tokens: number): Promise<number> {
+  async take(id: string, tokens: number): Promise<{ waitMs: number; byTokens: boolean }> {
     const { requests: r, tokens: t, model } = this.limits;
-    if (!r && !t) return 0;
+    if (!r && !t) return { waitMs: 0, byTokens: false };
     const k = this.keys;
-    return Number(await this.redis.eval(TAKE, 3, k.req, k.tokAt, k.tokAmount, model, r?.limit ?? 0, r?.perMs ?? 0, t?.limit ?? 0, t?.perMs ?? 0, Math.max(0, Math.round(tokens)), id));
+    const [wait, byTokens] = (await this.redis.eval(TAKE, 3, k.req, k.tokAt, k.tokAmount, model, r?.limit ?? 0, r?.perMs ?? 0, t?.limit ?? 0, t?.perMs ?? 0, Math.max(0, Math.round(tokens)), id)) as [number, number];
+    return { waitMs: Number(wait), byTokens: Number(byTokens) === 1 };
   }
 
   async correct(id: string, tokens: number): Promise<void> {

@@ -1,7 +1,10 @@
 /** Where a client's budget lives: in the process (local) or shared by every replica (Redis). */
 export interface BudgetStore {
-  /** Reserve one request and `tokens` under `id`: 0 when granted, else the milliseconds to wait before asking again. */
-  take(id: string, tokens: number): Promise<number>;
+  /**
+   * Reserve one request and `tokens` under `id`: waitMs 0 when granted, else the milliseconds to
+   * wait before asking again; byTokens when the token window, not the request window, is the reason.
+   */
+  take(id: string, tokens: number): Promise<{ waitMs: number; byTokens: boolean }>;
   /** Replace the tokens reserved under `id` with the count the provider reported. */
   correct(id: string, tokens: number): Promise<void>;
   /** Take a concurrency slot (resolves when granted; rejects when the signal aborts). */

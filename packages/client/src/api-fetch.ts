@@ -156,7 +156,8 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
         for (let w = cp.waitFor(reserved, clock.now()); w > 0; w = cp.waitFor(reserved, clock.now())) await waitBudget(ctx, w, "cost");
         cp.reserve(reserved, clock.now());
       }
-      for (let t = await store.take(id, ctx.tokens); t.waitMs > 0; t = await store.take(id, ctx.tokens)) await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
+      // A GraphQL query is charged in cost points, not requests (Shopify), so it skips the request budget.
+      if (ctx.query === null) for (let t = await store.take(id, ctx.tokens); t.waitMs > 0; t = await store.take(id, ctx.tokens)) await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
       const sent = clock.now();
       let res: Response;
       try {

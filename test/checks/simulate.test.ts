@@ -14,7 +14,13 @@ function startCli(args: string[]): Promise<{ url: string; stop: () => Promise<{ 
     child.stdout.on("data", (d) => {
       stdout += d;
       const line = stdout.split("\n")[0];
-      if (stdout.includes("\n") && line) resolve({ url: line, stop: async () => (child.kill("SIGTERM"), { code: await exited, stderr }) });
+      if (stdout.includes("\n") && line) resolve({
+          url: line,
+          stop: async () => {
+            child.kill("SIGTERM");
+            return { code: await exited, stderr };
+          },
+        });
     });
     void exited.then((code) => reject(new Error(`simulate exited ${code}: ${stderr}`)));
   });

@@ -164,6 +164,7 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
         const body = (ctx.req.body ?? ctx.req.stream ?? undefined) as RequestInit["body"];
         res = await inner(ctx.req.url, { ...ctx.req.init, method: ctx.req.method, headers: ctx.req.headers, body, signal: ctx.ac.signal });
       } catch (e) {
+        if (ctx.query === null) await store.answered(id).catch(() => {});
         const timedOut = ctx.ac.signal.reason === DEADLINE;
         metrics.request(timedOut ? "timeout" : "network", (clock.now() - sent) / 1000);
         if (ctx.ac.signal.aborted) throw e;
@@ -173,6 +174,7 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       }
       ctx.status = res.status;
       metrics.request(classOf(res.status), (clock.now() - sent) / 1000);
+      if (ctx.query === null) await store.answered(id);
       const { response, json } = await settle(res);
       account(json, id, res.status, ctx, reserved);
       const requestId = requestIdOf(res.headers);

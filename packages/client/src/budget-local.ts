@@ -11,7 +11,7 @@ interface Spent {
 export class LocalBudget implements BudgetStore {
   private level: number;
   private levelAt: number;
-  private readonly requestLog: number[] = [];
+  private readonly requestLog: Array<{ at: number; id: string }> = [];
   private readonly tokenLog: Spent[] = [];
   private inFlight = 0;
   private readonly queue: Array<() => void> = [];
@@ -31,9 +31,18 @@ export class LocalBudget implements BudgetStore {
     if (byRequests > 0 || byTokens > 0) return { waitMs: Math.max(byRequests, byTokens), byTokens: byTokens > byRequests };
     const r = this.limits.requests;
     if (r && this.limits.model === "bucket") this.level -= 1;
-    else if (r) this.requestLog.push(now);
+    else if (r) this.requestLog.push({ at: now, id });
     if (this.limits.tokens) this.tokenLog.push({ at: now, id, amount: Math.min(tokens, this.limits.tokens.limit) });
     return { waitMs: 0, byTokens: false };
+  }
+
+  async answered(id: string): Promise<void> {
+    const now = this.clock.now();
+    // Logs stay in time order: the entry moves to the end, stamped now (no entry is later).
+    const i = this.requestLog.findIndex((e) => e.id === id);
+    if (i >= 0) this.requestLog.push({ ...(this.requestLog.splice(i, 1)[0] as { id: string }), at: now });
+    const j = this.tokenLog.findIndex((e) => e.id === id);
+    if (j >= 0) this.tokenLog.push({ ...(this.tokenLog.splice(j, 1)[0] as Spent), at: now });
   }
 
   async correct(id: string, tokens: number): Promise<void> {
@@ -81,10 +90,10 @@ export class LocalBudget implements BudgetStore {
       this.levelAt = now;
       return this.level >= 1 ? 0 : Math.ceil((1 - this.level) / rate);
     }
-    while (this.requestLog.length > 0 && (this.requestLog[0] as number) <= now - r.perMs) this.requestLog.shift();
+    while (this.requestLog.length > 0 && (this.requestLog[0] as { at: number }).at <= now - r.perMs) this.requestLog.shift();
     const lim = Math.max(1, Math.floor(r.limit));
     if (this.requestLog.length < lim) return 0;
-    return Math.max(1, (this.requestLog[this.requestLog.length - lim] as number) + r.perMs - now);
+    return Math.max(1, (this.requestLog[this.requestLog.length - lim] as { at: number }).at + r.perMs - now);
   }
 
   private tokenWait(now: number, tokens: number): number {

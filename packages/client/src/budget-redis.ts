@@ -65,6 +65,12 @@ if tokLimit > 0 then
 end
 return {0, 0}`;
 
+// KEYS: requests (a sliding log; a bucket hash is left alone), token times. ARGV: id.
+const ANSWERED = `${NOW}
+if redis.call('TYPE', KEYS[1]).ok == 'zset' then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
+redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
+return 0`;
+
 const CORRECT = "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0";
 
 // KEYS: leases. ARGV: limit, lease ms, id. A crashed replica's slot frees itself when its lease ends.
@@ -97,6 +103,12 @@ export class RedisBudget implements BudgetStore {
     const k = this.keys;
     const [wait, byTokens] = (await this.redis.eval(TAKE, 3, k.req, k.tokAt, k.tokAmount, model, r?.limit ?? 0, r?.perMs ?? 0, t?.limit ?? 0, t?.perMs ?? 0, Math.max(0, Math.round(tokens)), id)) as [number, number];
     return { waitMs: Number(wait), byTokens: Number(byTokens) === 1 };
+  }
+
+  async answered(id: string): Promise<void> {
+    const { requests: r, tokens: t, model } = this.limits;
+    if (!(r && model === "log") && !t) return;
+    await this.redis.eval(ANSWERED, 2, this.keys.req, this.keys.tokAt, id);
   }
 
   async correct(id: string, tokens: number): Promise<void> {

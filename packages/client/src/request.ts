@@ -18,7 +18,7 @@ export async function prepare(input: string | URL | Request, init: RequestInit =
     const req = input as Request;
     const buf = req.body ? new Uint8Array(await req.clone().arrayBuffer()) : null;
     const headers = new Headers(req.headers);
-    if (init.headers) new Headers(init.headers).forEach((v, k) => headers.set(k, v));
+    if (init.headers) for (const [k, v] of new Headers(init.headers)) headers.set(k, v);
     return finish({ url: req.url, method: (init.method ?? req.method).toUpperCase(), headers, body: init.body !== undefined ? init.body : buf, init, signal: init.signal ?? req.signal });
   }
   return finish({ url: String(input), method: (init.method ?? "GET").toUpperCase(), headers: new Headers(init.headers), body: init.body, init, signal: init.signal ?? null });

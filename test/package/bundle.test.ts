@@ -13,8 +13,8 @@ import { NOW, REPO, runCli } from "../helpers/project.js";
 const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string>; files: string[] };
 
 describe("the CLI bundle", () => {
-  it("is built by npm run build, after tsc, and shipped in dist/", () => {
-    expect(pkg.scripts.build).toMatch(/^tsc -p tsconfig\.build\.json && node scripts\/bundle\.mjs$/);
+  it("is built by npm run build, after tsc (the CLI, then @tollgate/client), and shipped in dist/", () => {
+    expect(pkg.scripts.build).toMatch(/^tsc -p tsconfig\.build\.json && tsc -p packages\/client\/tsconfig\.json && node scripts\/bundle\.mjs$/);
     expect(pkg.files).toContain("dist");
     expect(readFileSync(path.join(REPO, "bin", "tollgate.js"), "utf8")).toContain('"../dist/bundle/main.js"');
   });

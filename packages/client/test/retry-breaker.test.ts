@@ -117,6 +117,28 @@ describe("retries", () => {
     expect(refused).toMatchObject({ code: "network", attempts: 1 });
   });
 
+  it("takes a Request object too, and sends its body again on each attempt", async () => {
+    const s = await provider([{ status: 502 }, { status: 200, body: { ok: 1 } }]);
+    const f = createApiFetch({ policy: policy(), api: "x", clock: new RecordingClock(), random: () => 0 });
+    const res = await f(new Request(`${s.url}/a`, { method: "POST", body: JSON.stringify({ n: 1 }), headers: { "content-type": "application/json", "Idempotency-Key": "k2" } }));
+    expect(await res.json()).toEqual({ ok: 1 });
+    expect(s.requests.map((r) => [r.method, r.headers["content-length"], r.headers["idempotency-key"]])).toEqual([
+      ["POST", "7", "k2"],
+      ["POST", "7", "k2"],
+    ]);
+  });
+
+  it("the app's own abort rejects with the app's reason, not an ApiError", async () => {
+    const s = await provider(["hang"]);
+    const f = createApiFetch({ policy: policy(), api: "x", clock: new RecordingClock() });
+    const ac = new AbortController();
+    const pending = f(`${s.url}/a`, { signal: ac.signal }).then(() => null, (e: unknown) => e);
+    while (s.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const reason = new Error("user navigated away");
+    ac.abort(reason);
+    expect(await pending).toBe(reason);
+  });
+
   it("the deadline covers the call: a hanging provider ends in ApiError timeout when the clock passes it", async () => {
     const s = await provider(["hang"]);
     const clock = new RecordingClock();

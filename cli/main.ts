@@ -130,6 +130,24 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(async (o) => setCode(await (await import("./serve.js")).serveCommand(o)));
 
   program
+    .command("simulate")
+    .description("serve a loopback stand-in of one API's provider that enforces the provider limits the manifests declare (for client tests and CI)")
+    .addOption(rootOption())
+    .requiredOption("--api <name>", "the API (under apis:) whose provider to simulate")
+    .addOption(new Option("--listen <host:port>", "loopback address to listen on; port 0 picks a free one (printed on standard output)").default("127.0.0.1:0"))
+    .addOption(new Option("--failure-rate <x>", "share of admitted requests answered 503, from 0 to 1 (breaker tests)"))
+    .addOption(new Option("--flavor <name>", "answer as openai, shopify, google-analytics or generic (default: from the API's name)"))
+    .addOption(new Option("--latency <ms>", "milliseconds each admitted request takes, so requests overlap (default 0)"))
+    .addHelpText("after", [
+      "",
+      "Answers as the provider does: OpenAI 429 with x-ratelimit-* headers (requests vs tokens) and",
+      "usage; Shopify REST 429 with Retry-After, GraphQL cost points and THROTTLED inside HTTP 200;",
+      "Google Analytics 429 RESOURCE_EXHAUSTED over the concurrency limit. Runs until SIGTERM or",
+      "SIGINT, then exits 0; exits 2 on invalid input. See docs/client.md.",
+    ].join("\n"))
+    .action(async (o) => setCode(await (await import("./simulate.js")).simulateCommand(o)));
+
+  program
     .command("mcp-tools")
     .description("list MCP servers' tools with the input-schema hashes to pin under healthCheck.mcp.toolSchemas, or --write the lock file")
     .addOption(rootOption())

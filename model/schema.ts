@@ -251,6 +251,9 @@ export const Api = z.strictObject({
       .optional(),
     circuitBreaker: z.strictObject({ failureThreshold: z.number().int().positive(), reset: delay }).optional(),
     metrics: z.boolean().default(false),
+    idempotent: describe(z.boolean().optional(), "Every call to this API may be repeated safely, so @tollgate/client retries POSTs too (otherwise only with an idempotency key)."),
+    replicas: describe(z.number().int().positive().max(10_000).optional(), "Processes that share the provider limit; without a shared Redis budget each takes budget ÷ replicas."),
+    timeout: describe(delay.optional(), "Deadline per call in @tollgate/client, waits and retries included (default 60s)."),
   }),
   cost: z
     .strictObject({

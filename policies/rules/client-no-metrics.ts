@@ -8,7 +8,7 @@ export default definePolicy({
   category: "rate-limits",
   severity: "error",
   rationale: "429 rates, latency and error counts are how rate-limit trouble is noticed before users do.",
-  remediation: "Instrument the client (requests, latency, errors, 429s) and set client.metrics: true.",
+  remediation: "Call the API through @tollgate/client (createApiFetch with a prom-client registry, docs/client.md) or instrument the client (requests, latency, errors, 429s), and set client.metrics: true.",
   options: noOptions,
   check({ model }, report) {
     for (const [name, a] of model.apis)

@@ -7,7 +7,7 @@ import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Document } from "yaml";
 import type { z } from "zod";
-import { isRealDate, todayUtc } from "./dates.js";
+import { daysBetween, isRealDate, todayUtc } from "./dates.js";
 import { DURATION_PATTERN } from "./duration.js";
 import { DIAGNOSTIC_CODES, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from "./diagnostics.js";
 import {
@@ -421,9 +421,11 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   // Dates: real calendar dates were checked by the schema; the future is relative to --now.
   for (const [name, secret] of model.secrets) {
     for (const [env, placement] of Object.entries(secret.environments)) {
-      if (placement.lastRotated && isRealDate(placement.lastRotated) && placement.lastRotated > now) {
-        out.add("date-in-future", sources.locate("secrets", name, ["environments", env, "lastRotated"])!, `lastRotated ${placement.lastRotated} is after ${now}`, "A rotation cannot have happened in the future: fix the date, or pass the right --now.");
-      }
+      if (!placement.lastRotated || !isRealDate(placement.lastRotated) || placement.lastRotated <= now) continue;
+      const at = sources.locate("secrets", name, ["environments", env, "lastRotated"])!;
+      // One day ahead is a local date east of UTC (rotated this morning in Tokyo): a note, not an error.
+      if (daysBetween(now, placement.lastRotated) <= 1) out.add("date-ahead-of-now", at, `lastRotated ${placement.lastRotated} is one day after ${now}; accepted as a local date east of UTC`, "Nothing to do if that is today where the rotation happened; otherwise fix the date.", "note");
+      else out.add("date-in-future", at, `lastRotated ${placement.lastRotated} is after ${now}`, "A rotation cannot have happened in the future (one day ahead is accepted for time zones east of UTC): fix the date, or pass the right --now.");
     }
   }
 

@@ -39,8 +39,14 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
       if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write("tollgate: cache: result hit\n");
     } else {
       const { loadProject } = await import("../model/loader.js");
-      const { project, diagnostics, ok, cacheStats } = await loadProject(opts.root, { now, cache });
+      const loaded = await loadProject(opts.root, { now, cache });
+      const { project, cacheStats } = loaded;
       reportCacheStats(cacheStats);
+      const { policyConfigDiagnostics } = await import("../policies/config-check.js");
+      const { sortDiagnostics } = await import("../model/diagnostics.js");
+      const policyDiags = await policyConfigDiagnostics(project, loaded.diagnostics);
+      const diagnostics = policyDiags.length ? sortDiagnostics([...loaded.diagnostics, ...policyDiags]) : loaded.diagnostics;
+      const ok = loaded.ok && !policyDiags.some((d) => d.severity === "error");
       const m = project.model;
       const counts = `${m.environments.size} environments, ${m.services.size} services, ${m.secrets.size} secrets, ${m.apis.size} APIs, ${m.webhooks.size} webhooks, ${m.alerts.size} alerts, ${m.channels.size} channels`;
       result = { ok, diagnostics, files: project.files.length, counts };

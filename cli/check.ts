@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { gate, type GateOptions } from "../checks/gate.js";
 import { atRef, GitRefError, repositoryRoot } from "../checks/git-ref.js";
 import type { Diagnostic } from "../model/diagnostics.js";
+import { commandLineDiagnostic, usageDiagnostic } from "../util/usage-error.js";
 import { createProgress, getVerbosity, progressEnabled, type Progress } from "../util/progress.js";
 import type { Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
@@ -46,7 +47,7 @@ class OutputError extends Error {
   }
 }
 
-const commandLine = (code: Diagnostic["code"], message: string, hint: string): Diagnostic => ({ code, severity: "error", message, hint, file: "<command line>", line: 1, col: 1 });
+const commandLine = commandLineDiagnostic;
 
 export async function checkCommand(o: CheckOptions): Promise<number> {
   const fallback = process.env.GITHUB_ACTIONS === "true" ? "github" : "text";
@@ -63,7 +64,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
   } catch (e) {
     const diagnostics =
       e instanceof InputError ? e.diagnostics
-      : e instanceof UsageError ? [commandLine("invalid-option", e.message, e.hint ?? "Run tollgate check --help for the options.")]
+      : e instanceof UsageError ? [usageDiagnostic(e, "check")]
       : undefined;
     if (!diagnostics || e instanceof OutputError) throw e instanceof OutputError ? e.cause : e;
     printDiagnostics(diagnostics);

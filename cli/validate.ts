@@ -4,6 +4,7 @@ import { escapeTerminal } from "../util/terminal-escape.js";
 import { reportCacheStats, resolveCache } from "./cache-option.js";
 import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseFormats, parseNow, version } from "./common.js";
 import { ResultCache, storable } from "./result-cache.js";
+import { plural } from "../util/plural.js";
 
 /** What validate prints, and what its result-cache entry holds (only for a valid project). */
 interface Validated {
@@ -48,7 +49,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
       const diagnostics = policyDiags.length ? sortDiagnostics([...loaded.diagnostics, ...policyDiags]) : loaded.diagnostics;
       const ok = loaded.ok && !policyDiags.some((d) => d.severity === "error");
       const m = project.model;
-      const counts = `${m.environments.size} environments, ${m.services.size} services, ${m.secrets.size} secrets, ${m.apis.size} APIs, ${m.webhooks.size} webhooks, ${m.alerts.size} alerts, ${m.channels.size} channels`;
+      const counts = [plural(m.environments.size, "environment"), plural(m.services.size, "service"), plural(m.secrets.size, "secret"), plural(m.apis.size, "API"), plural(m.webhooks.size, "webhook"), plural(m.alerts.size, "alert"), plural(m.channels.size, "channel")].join(", ");
       result = { ok, diagnostics, files: project.files.length, counts };
       if (results && state) {
         const c = project.config;

@@ -10,6 +10,7 @@ import type { ServiceT } from "../../model/schema.js";
 import { failFromHttpError, probeHttp, type ProbeEnv } from "./http.js";
 import { MCP_MAX_RESPONSE_BYTES, mcpTransport, type TransportOptions } from "./mcp-transport.js";
 import { ProbeFailure, type Outcome, type Stage } from "./types.js";
+import { plural } from "../../util/plural.js";
 
 /** Canonical JSON (sorted keys) so the same schema always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -124,7 +125,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
         fail("tool-error", "tool call", `${mcp.smoke.tool} returned an error${text ? `: ${text.slice(0, 4000)}` : ""}`);
       }
     }
-    return { stage: "ok", latencyMs: Date.now() - started, detail: `${healthNote}${names.size} tools${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}` };
+    return { stage: "ok", latencyMs: Date.now() - started, detail: `${healthNote}${plural(names.size, "tool")}${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}` };
   } finally {
     clearTimeout(timer);
     env.signal?.removeEventListener("abort", stop);

@@ -2,6 +2,7 @@
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 import { escapeControls, fixesFor, formatPercent as pct } from "./format.js";
+import { plural } from "../../util/plural.js";
 
 // A table cell: no raw HTML (entities), escaped pipes, every line ending (CR too) as a space, and
 // no @-mention (the report is the bot's PR comment): a zero-width space after an @ that
@@ -22,7 +23,7 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
   }
   const delta = (n: number) => (n > 0 ? ` (+${n})` : n < 0 ? ` (${n})` : comparison ? " (±0)" : "");
   out.push(`## Tollgate readiness: ${pct(report.score.percent)}${comparison ? delta(comparison.delta) : ""}`, "");
-  out.push(`Evaluated ${report.now}${report.env ? ` for \`${report.env}\`` : ""}: ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.waived} waived.`, "");
+  out.push(`Evaluated ${report.now}${report.env ? ` for \`${report.env}\`` : ""}: ${plural(report.summary.errors, "error")}, ${plural(report.summary.warnings, "warning")}, ${report.summary.waived} waived.`, "");
   out.push("| scorecard | passed | score |", "|---|---:|---:|");
   for (const s of report.scorecards) {
     const base = comparison?.base.scorecards[s.id];

@@ -63,7 +63,7 @@ describe("a duplicate key", () => {
     const text = "services:\n  a:\n    kind: mcp\n    owner: x\n    owner: y\n    tier: low\n  b: { kind: mcp, owner: z, tier: low, tier: high }\n";
     const run = async (mode: "auto" | "full") => {
       const diags: string[] = [];
-      const out: FileOutput = { add: (code, loc, message) => void diags.push(`${loc.line}:${loc.col} ${code} ${message}`), rememberSecret: () => undefined } as unknown as FileOutput;
+      const out = { add: (code: string, loc: { line: number; col: number }, message: string) => void diags.push(`${loc.line}:${loc.col} ${code} ${message}`), rememberSecret: () => undefined } as unknown as FileOutput;
       const parsed = await parseText({ maxDepth: 64, maxBytes: 1 << 20 } as never, "m.yaml", text, out, mode);
       return { data: parsed?.data, diags, at: parsed?.src.locate(["services", "a", "tier"]) };
     };

@@ -12,6 +12,7 @@ import type { Project } from "../model/loader.js";
 import type { ProjectConfigT } from "../model/schema.js";
 import type { Report } from "../policies/engine.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
+import type { StepReporter } from "../util/progress.js";
 import { reportCacheStats } from "./cache-option.js";
 import { ResultCache, storable, type Lookup } from "./result-cache.js";
 import type { Plan } from "./result-inputs.js";
@@ -64,6 +65,8 @@ export interface EvaluateContext {
   html?: { probeResults: string | undefined } | undefined;
   /** The targets to render, when their bytes depend only on the result (not in PR mode). */
   renders?: RenderSpec[] | undefined;
+  /** Sub-steps of a fresh evaluation, for the progress line. */
+  progress?: StepReporter | undefined;
 }
 
 const planOf = (config: ProjectConfigT): Plan => ({ manifests: config.manifests, waivers: config.waivers, customPolicies: config.customPolicies });
@@ -108,7 +111,7 @@ export async function evaluateCached(root: string, displayBase: string, ctx: Eva
     }
   }
   const { assess } = await import("../checks/readiness.js");
-  const opts: AssessOptions = { now: ctx.now, ...(ctx.env ? { env: ctx.env } : {}), version: ctx.version, cache: ctx.cache, ...(displayBase !== process.cwd() ? { displayBase } : {}) };
+  const opts: AssessOptions = { now: ctx.now, ...(ctx.env ? { env: ctx.env } : {}), version: ctx.version, cache: ctx.cache, ...(displayBase !== process.cwd() ? { displayBase } : {}), progress: ctx.progress };
   const fresh: Assessment = await assess(root, opts);
   reportCacheStats(fresh.cacheStats);
   const { project, report, diagnostics } = fresh;

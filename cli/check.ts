@@ -93,12 +93,14 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
   if (o.failOn !== undefined) parseChoice("--fail-on", o.failOn, ["error", "warning", "never"] as const);
 
-  const steps = 2 + (o.base ? 1 : 0);
+  // The line shows real sub-steps (files loaded, policies run), and which side in PR mode.
+  let side = "";
+  const step = (note: string, done: number, total: number) => progress.update(done, total || undefined, `${side}${note}`);
   let started = Date.now();
-  progress.update(0, steps, "loading and evaluating the manifests");
+  step("reading the cache and tollgate.yaml", 0, 0);
   const cache = await resolveCache(o);
   const needsHtml = formats.some((t) => reporterFor(t.format).needs === "html");
-  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache };
+  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache, progress: step };
   // Outside PR mode each output depends only on the result and these settings: stored outputs are replayed.
   const renders = cache && !o.base && !o.baseline ? await renderSpecs(o, formats) : undefined;
   const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });
@@ -116,7 +118,8 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   let comparison: Comparison | undefined;
   if (o.base) {
     let base;
-    progress.update(1, steps, `evaluating the base ${o.base}`);
+    side = `base ${o.base}: `;
+    step("reading", 0, 0);
     started = Date.now();
     try {
       // The base uses the same cache: an entry from a check of the base branch answers it outright,

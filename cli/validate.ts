@@ -27,7 +27,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
   const formats = parseFormats(typeof opts.format === "string" ? [opts.format] : opts.format, ["text", "json"] as const, "text");
   const now = parseNow(opts.now);
   const cache = await resolveCache(opts);
-  const progress = createProgress("tollgate validate: loading manifests");
+  const progress = createProgress("tollgate validate");
   const started = Date.now();
   const results = cache ? new ResultCache(cache.dir, version()) : undefined;
   const parts = { command: "validate", now };
@@ -40,7 +40,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
       if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write("tollgate: cache: result hit\n");
     } else {
       const { loadProject } = await import("../model/loader.js");
-      const loaded = await loadProject(opts.root, { now, cache });
+      const loaded = await loadProject(opts.root, { now, cache, progress: (note, done, total) => progress.update(done, total || undefined, note) });
       const { project, cacheStats } = loaded;
       reportCacheStats(cacheStats);
       const { policyConfigDiagnostics } = await import("../policies/config-check.js");

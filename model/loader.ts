@@ -26,6 +26,7 @@ import { checkReferences } from "./references.js";
 import { SecretSet } from "./redact.js";
 import { listYaml, resolveConfigured } from "./project-paths.js";
 import { docsUrl } from "../util/project-url.js";
+import type { StepReporter } from "../util/progress.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -82,6 +83,8 @@ export interface LoadOptions {
   keepWorkers?: boolean;
   /** `--cache`: keep parsed files in this folder (resolved by the caller; see cli/cache-option.ts). */
   cache?: { dir: string } | undefined;
+  /** Called as files are parsed (the progress line). */
+  progress?: StepReporter | undefined;
 }
 
 const ENTRY_SCHEMAS: Record<Section, z.ZodType> = {
@@ -396,7 +399,9 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     }
   };
   if (workers > 1) {
-    const pool = await parseInWorkers(reader, files, workers, out);
+    let parsed = 0;
+    options.progress?.("loading manifests", 0, files.length);
+    const pool = await parseInWorkers(reader, files, workers, out, () => options.progress?.("loading manifests", ++parsed, files.length));
     const reads = pool.results;
     if (cacheStats) addStats(cacheStats, pool.cacheStats);
     sources.resolver = pool.resolve;
@@ -411,10 +416,12 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     // One file at a time, validated as soon as it is parsed: only one file's raw values are alive
     // at once (they were all alive together before validation started: most of the peak memory).
     // Diagnostics are sorted by file first, and each file's come in the same order as before.
-    for (const f of files) {
+    for (const [i, f] of files.entries()) {
+      options.progress?.("loading manifests", i, files.length);
       const read = await parseFile(reader, f, out);
       if (read) validate(read);
     }
+    options.progress?.("loading manifests", files.length, files.length);
   }
   sortModel(model);
 

@@ -8,6 +8,7 @@ import type { Model, Project } from "../model/loader.js";
 import type { Location } from "../model/source-map.js";
 import { configure, type Configured } from "./configure.js";
 import { runCustomChecks } from "./custom-run.js";
+import type { StepReporter } from "../util/progress.js";
 import { policyDocsUrl } from "./docs-url.js";
 import { BUILTIN_POLICIES, WAIVER_RULES } from "./registry.js";
 import { score, scorecardDefs, type ScorecardResult } from "./scoring.js";
@@ -51,6 +52,8 @@ export function inputErrorReport(diagnostics: readonly Diagnostic[], opts: { now
 
 export interface EvaluateOptions {
   env?: string;
+  /** Called as policies run (the progress line). */
+  progress?: StepReporter | undefined;
   customPolicies?: Policy[];
   version?: string;
 }
@@ -105,10 +108,15 @@ export async function evaluate(project: Project, options: EvaluateOptions = {}):
   const diagnostics: Diagnostic[] = [];
   const policies = [...BUILTIN_POLICIES, ...(options.customPolicies ?? [])];
   // Custom checks run contained (worker thread, time limit); failures become diagnostics.
-  const contained = await runCustomChecks(project.model, configure(project, policies, diagnostics), project.now, options.env, project.config.limits?.customPolicyTimeoutMs);
+  const toRun = configure(project, policies, diagnostics);
+  // Built-in checks are fast; the custom ones (each in a worker) are what a user waits for.
+  let ran = 0;
+  options.progress?.("running policies", 0, toRun.length);
+  const contained = await runCustomChecks(project.model, toRun, project.now, options.env, project.config.limits?.customPolicyTimeoutMs, () => options.progress?.("running policies", ++ran, toRun.length));
   diagnostics.push(...contained.diagnostics);
   const configured = contained.configured;
   const findings = runPolicies(project.model, configured, project.now, options.env, (a) => locate(project, a));
+  options.progress?.("running policies", toRun.length, toRun.length);
   const maxDays = project.config.limits?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
   findings.push(...applyWaivers(findings, project.waivers, project.now, maxDays, fingerprint));
   // Files parsed in worker threads report positions in one batch, before anything is sorted.

@@ -32,6 +32,10 @@ export interface RenderSpec {
   explain: boolean;
   quiet: boolean;
   srcRoot: string;
+  /** --sort. */
+  sort: string;
+  /** The gate's command-line settings (the badge shows the verdict). */
+  gate: string;
 }
 
 /** A stored set of rendered outputs: the bytes of each target, and what the gate and --verbose read. */

@@ -110,15 +110,25 @@ export interface ScorecardResult {
   categories: CategoryResult[];
 }
 
-/** Custom policies join a scorecard by declaring `scorecard: { id, category }`. */
+/** Where a custom policy that names no scorecard is counted: its own category in this scorecard. */
+export const CUSTOM_SCORECARD = { id: "custom", title: "Custom policies" } as const;
+
+const BUILTIN_RULES = new Set(SCORECARDS.flatMap((s) => s.categories.flatMap((c) => c.rules)));
+
+/**
+ * Custom policies join a scorecard by declaring `scorecard: { id, category }` (a new id makes a
+ * new scorecard); one that declares none is counted in the `custom` scorecard under its own
+ * category, so an error it reports always shows in a scorecard and in --explain.
+ */
 export function scorecardDefs(policies: readonly (Policy & { scorecard?: { id: string; category: string; categoryTitle?: string } })[]): ScorecardDef[] {
   const defs: ScorecardDef[] = SCORECARDS.map((s) => ({ ...s, categories: s.categories.map((c) => ({ ...c, rules: [...c.rules] })) }));
   for (const p of policies) {
-    if (!p.scorecard) continue;
-    const card = defs.find((d) => d.id === p.scorecard!.id);
-    if (!card) continue;
-    let cat = card.categories.find((c) => c.id === p.scorecard!.category);
-    if (!cat) card.categories.push((cat = { id: p.scorecard.category, title: p.scorecard.categoryTitle ?? p.scorecard.category, rules: [] }));
+    if (BUILTIN_RULES.has(p.id)) continue;
+    const at = p.scorecard ?? { id: CUSTOM_SCORECARD.id, category: p.category };
+    let card = defs.find((d) => d.id === at.id);
+    if (!card) defs.push((card = { id: at.id, title: at.id === CUSTOM_SCORECARD.id ? CUSTOM_SCORECARD.title : at.id, categories: [] }));
+    let cat = card.categories.find((c) => c.id === at.category);
+    if (!cat) card.categories.push((cat = { id: at.category, title: at.categoryTitle ?? at.category, rules: [] }));
     if (!cat.rules.includes(p.id)) cat.rules.push(p.id);
   }
   return defs;

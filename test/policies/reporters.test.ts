@@ -101,8 +101,13 @@ describe("reporters escape what their format needs", () => {
 
   it("markdown: the finding is one table row of exactly five cells, pipes escaped, no raw HTML or line break", () => {
     const md = renderMarkdown(report);
-    const rows = md.split("\n").filter((l) => l.startsWith("|") && l.includes("hostile-text"));
+    const rows = md.split("\n").filter((l) => l.startsWith("| error |") && l.includes("hostile-text"));
     expect(rows).toHaveLength(1);
+    // The "Fix first" row names the same subject, escaped the same way: still one row of four cells.
+    const first = md.split("\n").filter((l) => l.startsWith("| +") && l.includes("hostile-text"));
+    expect(first).toHaveLength(1);
+    expect(first[0]!.split(/(?<!\\)\|/).slice(1, -1)).toHaveLength(4);
+    expect(first[0]).toContain('service/&lt;b&gt;&amp;"50%":a,b\\|c second line third');
     const row = rows[0]!;
     // Split on pipes that are not escaped, as GitHub's table parser does.
     const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());

@@ -34,7 +34,7 @@ export interface RenderSpec {
   srcRoot: string;
   /** --sort. */
   sort: string;
-  /** The gate's command-line settings (the badge shows the verdict). */
+  /** The gate's command-line settings, for the badge (it shows the verdict); empty for other formats. */
   gate: string;
 }
 

@@ -175,7 +175,7 @@ function gateExit(result: { passed: boolean; reasons: string[] }): number {
 async function renderSpecs(o: CheckOptions, targets: Target[], sort: FindingSort): Promise<RenderSpec[]> {
   const srcRoot = targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : "";
   const gateSettings = JSON.stringify([o.failOn ?? null, o.minScore ?? null, o.maxDrop ?? null, !!o.failOnNew]);
-  return targets.map((t) => ({ format: t.format, color: !t.file && colorEnabled(), explain: !!o.explain, quiet: getVerbosity() === "quiet", srcRoot, sort, gate: gateSettings }));
+  return targets.map((t) => ({ format: t.format, color: !t.file && colorEnabled(), explain: !!o.explain, quiet: getVerbosity() === "quiet", srcRoot, sort, gate: reporterFor(t.format).format === "badge" ? gateSettings : "" }));
 }
 
 /**

@@ -31,7 +31,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     exits: ["0  synthesized", "1  production refused: the readiness gate fails", "2  invalid input"],
   },
   probe: {
-    examples: ["tollgate probe --env staging", "tollgate probe --service api --timeout 5s --deadline 45s", "tollgate probe --format prometheus --output probe.prom --state probe-state.json"],
+    examples: ["tollgate probe --env staging", "tollgate probe --service supabase --timeout 5s --deadline 45s", "tollgate probe --format prometheus --output probe.prom --state probe-state.json"],
     exits: ["0  healthy", "1  unhealthy", "2  invalid input"],
     notes: ["Durations take a unit (500ms, 5s, 2m, 1h); a plain number is milliseconds (kept for --timeout's older form)."],
   },
@@ -49,7 +49,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
   },
   "mcp-tools": {
-    examples: ["tollgate mcp-tools --env staging", "tollgate mcp-tools --service support-mcp"],
+    examples: ["tollgate mcp-tools --env staging", "tollgate mcp-tools --service supabase-mcp"],
     exits: ["0  listed", "1  a server was unreachable", "2  invalid input"],
   },
   policies: {

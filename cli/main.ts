@@ -172,6 +172,8 @@ export async function run(argv: string[]): Promise<number> {
 
 /** `error: unknown option '--formt'\n(Did you mean --format?)` → one diagnostic, the suggestion as its hint. */
 function commanderDiagnostic(e: CommanderError, command: string | undefined) {
+  // Commander printed the help because no command was named.
+  if (e.code === "commander.help") return commandLineDiagnostic("unknown-command", "no command given", "Name one of the commands listed above, such as tollgate check.");
   const [first = "", ...rest] = e.message.replace(/^error: /, "").split("\n");
   const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(" ").trim())?.[1];
   const help = `Run tollgate ${command ? `${command} ` : ""}--help for the ${e.code === "commander.unknownCommand" ? "commands" : "options"}.`;

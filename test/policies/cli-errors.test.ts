@@ -30,6 +30,15 @@ describe("one error format", () => {
   }, 60_000);
 });
 
+describe("no command", () => {
+  it("prints the help, then one diagnostic, exit 2", async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Usage: tollgate \[options\] \[command\]\n/);
+    expect(r.stderr.endsWith("\n<command line>:1:1 unknown-command no command given\n  hint: Name one of the commands listed above, such as tollgate check.\n")).toBe(true);
+  }, 60_000);
+});
+
 describe("--help", () => {
   it("every command shows the global options, examples and exit codes", async () => {
     const program = await runCli(["--help"]);

@@ -23,6 +23,8 @@ export interface CheckEntry {
   gate: ProjectConfigT["gate"] | null;
   files: number;
   html?: HtmlInput;
+  /** Warnings and notes from loading (date-ahead-of-now, ...): check says them on every run, cached or not. */
+  notes?: Diagnostic[];
 }
 
 /** How one --format target was rendered: everything that changes its bytes besides the result. */
@@ -45,6 +47,7 @@ export interface OutputsMeta {
   gate: CheckEntry["gate"];
   files: number;
   findings: number;
+  notes?: Diagnostic[];
 }
 
 export interface Evaluated {
@@ -84,7 +87,7 @@ async function htmlVariant(html: EvaluateContext["html"]): Promise<string | unde
   return bytes && `html ${createHash("sha256").update(bytes).digest("hex")}`;
 }
 
-const metaOf = (entry: CheckEntry): OutputsMeta => ({ summary: entry.report.summary, score: entry.report.score, gate: entry.gate, files: entry.files, findings: entry.report.findings.length });
+const metaOf = (entry: CheckEntry): OutputsMeta => ({ summary: entry.report.summary, score: entry.report.score, gate: entry.gate, files: entry.files, findings: entry.report.findings.length, ...(entry.notes?.length ? { notes: entry.notes } : {}) });
 
 /**
  * Evaluates the project at `root` (paths shown relative to `displayBase`), from the cache when the
@@ -119,7 +122,8 @@ export async function evaluateCached(root: string, displayBase: string, ctx: Eva
   const fresh: Assessment = await assess(root, opts);
   reportCacheStats(fresh.cacheStats);
   const { project, report, diagnostics } = fresh;
-  const entry: CheckEntry | undefined = report && { report, gate: project.config.gate ?? null, files: project.files.length };
+  const notes = diagnostics.filter((d) => d.severity !== "error");
+  const entry: CheckEntry | undefined = report && { report, gate: project.config.gate ?? null, files: project.files.length, ...(notes.length ? { notes } : {}) };
   return {
     entry, diagnostics, project, cached: false,
     store: async (html, rendered) => {

@@ -112,6 +112,7 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
     const { meta, texts } = head.outputs;
     verbose(`replayed ${texts.length} outputs for ${meta.files} files, ${meta.findings} findings from the cache in ${Date.now() - started} ms`);
     progress.done();
+    sayNotes(meta.notes);
     for (const [i, target] of formats.entries()) await emitOutput(target, texts[i]!);
     return gateExit(gate(meta, gateOptions(o, meta.gate ?? undefined, minScore, maxDrop, false)));
   }
@@ -150,6 +151,7 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
 
   // The line is erased before anything else reaches the terminal.
   progress.done();
+  sayNotes(head.entry.notes);
   // Lazy: the graph layout (Graphviz wasm) and the forecast load only for --format html.
   const html = !needsHtml ? undefined : head.entry.html ?? (head.project && (await (await import("./html-input.js")).htmlInput(head.project, report, o.probeResults)));
   // Decided before rendering: the badge shows the verdict.
@@ -158,6 +160,11 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   const rendered = await writeOutputs(o, formats, shown, comparison, html, renders, { sort, gate: { passed: verdict.passed } });
   await head.store(html, rendered);
   return gateExit(verdict);
+}
+
+/** Warnings and notes from loading (a lastRotated one day ahead, ...), as validate prints them; not with --quiet. */
+function sayNotes(notes: readonly Diagnostic[] | undefined): void {
+  if (notes?.length && getVerbosity() !== "quiet") printDiagnostics(notes);
 }
 
 function gateExit(result: { passed: boolean; reasons: string[] }): number {

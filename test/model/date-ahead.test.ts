@@ -6,7 +6,7 @@ import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProject } from "../../model/loader.js";
-import { REPO, removeDir, tempDir } from "../helpers/project.js";
+import { REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 
 const cleanup: string[] = [];
 afterAll(async () => Promise.all(cleanup.map(removeDir)));
@@ -39,4 +39,25 @@ describe("lastRotated after --now", () => {
     expect(r.found).toEqual(expected);
     expect(r.ok).toBe(ok);
   }, 60_000);
+});
+
+describe("the note on the command line", () => {
+  it("validate and check accept the date and say the note, from the cache too; --quiet hides it", async () => {
+    const dir = await tempDir();
+    cleanup.push(dir);
+    await cp(path.join(REPO, "test/fixtures/base"), dir, { recursive: true });
+    const file = path.join(dir, "manifests/base.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("lastRotated: 2026-01-01", "lastRotated: 2026-11-25"));
+    const note = "manifests/base.yaml:16:61 date-ahead-of-now lastRotated 2026-11-25 is one day after 2026-11-24; accepted as a local date east of UTC\n  hint: ";
+    const validate = await runCli(["validate", "--now", "2026-11-24"], { cwd: dir });
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain(note);
+    for (const run of ["fresh", "stored", "replayed"]) {
+      const check = await runCli(["check", "--now", "2026-11-24", "--fail-on", "never", "--format", "json=r.json", "--cache"], { cwd: dir });
+      expect([check.code, run]).toEqual([0, run]);
+      expect(check.stderr.startsWith(note), `${run}: ${check.stderr}`).toBe(true);
+    }
+    const quiet = await runCli(["check", "--now", "2026-11-24", "--fail-on", "never", "--quiet"], { cwd: dir });
+    expect(quiet.stderr).toBe("");
+  }, 120_000);
 });

@@ -1,13 +1,12 @@
 import { Cron } from "croner";
 import pc from "picocolors";
 import { checkEnvironments } from "../model/environment-option.js";
-import { DURATION_PATTERN, durationMs } from "../model/duration.js";
 import { loadProject } from "../model/loader.js";
 import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
 import { StateFileError, consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
-import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseDurationOption, parseIntOption, parseNow, printDiagnostics } from "./common.js";
 
 export interface ProbeCliOptions {
   root: string;
@@ -28,9 +27,7 @@ const MAX_DEADLINE_MS = 86_400_000;
 
 /** --deadline DURATION (e.g. 45s); at most a day, so it always fits a timer. */
 export function parseDeadline(value: string): number {
-  const ms = new RegExp(DURATION_PATTERN).test(value) ? durationMs(value) : NaN;
-  if (!(ms >= 1 && ms <= MAX_DEADLINE_MS)) throw new UsageError(`--deadline must be a duration from 1ms to 24h such as 45s or 2m (got ${JSON.stringify(value)})`);
-  return ms;
+  return parseDurationOption("--deadline", value, MAX_DEADLINE_MS)!;
 }
 
 /** Default --deadline: 80% of the shortest gap between runs of the probe's cron schedule (every minute: 48 s). */
@@ -44,7 +41,7 @@ export function defaultDeadlineMs(schedule = "* * * * *"): number {
 export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const format = parseChoice("--format", o.format, ["text", "json", "prometheus"] as const);
   const concurrency = parseIntOption("--concurrency", o.concurrency, 1, 1000);
-  const timeoutMs = parseIntOption("--timeout", o.timeout, 1, 600_000);
+  const timeoutMs = parseDurationOption("--timeout", o.timeout, 600_000, { plainMs: true });
   const window = parseIntOption("--window", o.window ?? "20", 2, 1000)!;
   const now = parseNow(o.now);
   const deadlineOption = o.deadline === undefined ? undefined : parseDeadline(o.deadline);

@@ -1,5 +1,5 @@
-import { Cron } from "croner";
 import pc from "picocolors";
+import { MAX_PROBE_DEADLINE_MS, probeDeadlineMs } from "../model/cron.js";
 import { checkEnvironments } from "../model/environment-option.js";
 import { DURATION_PATTERN, durationMs } from "../model/duration.js";
 import { loadProject } from "../model/loader.js";
@@ -24,7 +24,7 @@ export interface ProbeCliOptions {
   now?: string;
 }
 
-const MAX_DEADLINE_MS = 86_400_000;
+const MAX_DEADLINE_MS = MAX_PROBE_DEADLINE_MS;
 
 /** --deadline DURATION (e.g. 45s); at most a day, so it always fits a timer. */
 export function parseDeadline(value: string): number {
@@ -34,12 +34,7 @@ export function parseDeadline(value: string): number {
 }
 
 /** Default --deadline: 80% of the shortest gap between runs of the probe's cron schedule (every minute: 48 s). */
-export function defaultDeadlineMs(schedule = "* * * * *"): number {
-  const runs = new Cron(schedule, { paused: true }).nextRuns(50, new Date(Date.UTC(2026, 0, 1)));
-  const gaps = runs.slice(1).map((d, i) => d.getTime() - runs[i]!.getTime());
-  const gap = gaps.length ? Math.min(...gaps) : 60_000;
-  return Math.min(MAX_DEADLINE_MS, Math.max(1, Math.floor(gap * 0.8)));
-}
+export const defaultDeadlineMs = probeDeadlineMs;
 
 export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const format = parseChoice("--format", o.format, ["text", "json", "prometheus"] as const);

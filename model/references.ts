@@ -3,7 +3,7 @@
  * A service's own `secrets:` list is deliberately not checked here: "used but not declared" is a
  * policy finding (secret-undeclared) so it can be scored and waived like the other secret rules.
  */
-import { validateSchedule } from "./cron.js";
+import { SCHEDULE_HINT, validateSchedule } from "./cron.js";
 import type { DiagnosticCode } from "./diagnostics.js";
 import type { Model } from "./loader.js";
 import type { Section } from "./schema.js";
@@ -49,7 +49,7 @@ export function checkReferences(model: Model, declared: Record<Section, Set<stri
   }
   for (const [name, e] of model.environments) {
     const problem = e.probe?.schedule ? validateSchedule(e.probe.schedule) : undefined;
-    if (problem) report("invalid-value", sources.locate("environments", name, ["probe", "schedule"])!, `probe.schedule is not a valid cron expression: ${problem}`, "Use five fields, e.g. \"* * * * *\" for every minute or \"*/5 * * * *\" for every five.");
+    if (problem) report("invalid-value", sources.locate("environments", name, ["probe", "schedule"])!, `probe.schedule cannot be deployed: ${problem}`, SCHEDULE_HINT);
     for (const alert of Object.keys(e.alerts ?? {})) ref("environments", name, ["alerts", alert], "alerts", alert, "alert");
     for (const channel of Object.keys(e.channels ?? {})) ref("environments", name, ["channels", channel], "channels", channel, "channel");
   }

@@ -3,7 +3,7 @@
  * Schedules are validated with croner and described with cronstrue in comments.
  */
 import { stringify } from "yaml";
-import { describeSchedule } from "../../model/cron.js";
+import { describeSchedule, probeJobDeadlineSeconds } from "../../model/cron.js";
 import { durationMs } from "../../model/duration.js";
 import type { EnvContext } from "./context.js";
 
@@ -96,7 +96,8 @@ export function kubernetesCronJobs(ctx: EnvContext): string {
       jobTemplate: {
         spec: {
           backoffLimit: 0,
-          activeDeadlineSeconds: job.name === "probe" ? 55 : 600,
+          // The probe stops itself at its --deadline (80% of the period); the pod may live a little longer.
+          activeDeadlineSeconds: job.name === "probe" ? probeJobDeadlineSeconds(job.schedule) : 600,
           template: {
             metadata: { labels: { "app.kubernetes.io/name": "tollgate", "app.kubernetes.io/component": job.name } },
             spec: {

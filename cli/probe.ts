@@ -81,9 +81,10 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
     for (const r of results) if (state.services[r.service]) r.history = summarize(state.services[r.service]!);
     await saveState(o.state, state, redactor).catch(redacted);
   }
-  const text = format === "json" ? renderJson(now, env, results, redactor) : format === "prometheus" ? await renderPrometheus(env, results, redactor) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor);
+  const text = format === "json" ? renderJson(now, env, results, redactor) : format === "prometheus" ? await renderPrometheus(env, results, redactor, Date.now()) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor);
   await emit(o.output ? { file: o.output } : {}, text).catch(redacted);
-  const failing = results.filter((r) => !r.optional && r.status !== "healthy");
+  // A reserved placeholder address (the starter's .example services) is reported, not failed.
+  const failing = results.filter((r) => !r.optional && r.status !== "healthy" && r.status !== "not-probeable");
   if (failing.length && format !== "text" && o.output === undefined) process.stderr.write(pc.red(`tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`));
   return failing.length ? EXIT_GATE : EXIT_OK;
 }

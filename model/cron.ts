@@ -17,6 +17,8 @@
  */
 import { Cron } from "croner";
 import { createRequire } from "node:module";
+import { durationMs } from "./duration.js";
+import { MAX_SCRAPE_INTERVAL_MS, type EnvironmentT } from "./schema.js";
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
@@ -148,6 +150,16 @@ export function schedulePeriodMs(schedule: string): number {
   let best = Infinity;
   for (let i = 1; i < runs.length; i++) best = Math.min(best, runs[i]!.getTime() - runs[i - 1]!.getTime());
   return Number.isFinite(best) && best > 0 ? best : FALLBACK_PERIOD_MS;
+}
+
+/**
+ * How often the environment's probes run: the scrape interval on the exporter path (given, or the
+ * schedule's period up to 2m), else the schedule's period.
+ */
+export function probeIntervalMs(e: EnvironmentT): number {
+  const period = schedulePeriodMs(e.probe?.schedule ?? "* * * * *");
+  if (!e.probe?.exporter && e.probe?.shards === undefined) return period;
+  return e.probe.exporter?.scrapeInterval ? durationMs(e.probe.exporter.scrapeInterval) : Math.min(period, MAX_SCRAPE_INTERVAL_MS);
 }
 
 /** At most a day, so it always fits a timer. */

@@ -7,6 +7,7 @@
 import { Cron } from "croner";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { NOW, removeDir, runCli, writeProject } from "../helpers/project.js";
 import { describeSchedule, parseSchedule, probeDeadlineMs, probeJobDeadlineSeconds, schedulePeriodMs, validateSchedule } from "../../model/cron.js";
 
 const REFUSED: [string, RegExp][] = [
@@ -112,5 +113,33 @@ describe("deadlines follow the schedule", () => {
     // The platform never kills a run before its own deadline, and the run ends before the next one.
     expect(job * 1000).toBeGreaterThan(deadline);
     expect(job * 1000).toBeLessThan(period);
+  });
+});
+
+describe("validate reports schedule problems at the field's line", () => {
+  it("an undeployable schedule and a staleAfter shorter than the interval: exit 2, each at its line with a hint", async () => {
+    const root = await writeProject({
+      "manifests/envs.yaml": [
+        "environments:",
+        "  staging:",
+        "    deployed: true",
+        "    probe:",
+        "      schedule: \"0 9 * * 1#1\"",
+        "  local:",
+        "    deployed: true",
+        "    probe: { schedule: \"*/5 * * * *\", staleAfter: 1m }",
+        "",
+      ].join("\n"),
+    });
+    try {
+      const r = await runCli(["validate", "--root", root, "--now", NOW]);
+      expect(r.code).toBe(2);
+      const out = r.stdout + r.stderr;
+      expect(out).toMatch(/envs\.yaml:5:\d+ invalid-value probe\.schedule cannot be deployed: day of week `1#1`/);
+      expect(out).toMatch(/envs\.yaml:8:\d+ invalid-value probe\.staleAfter \(1m\) is shorter than one interval between probe runs \(300 s\)/);
+      expect(out).toContain("Use five fields that both Debian cron and Kubernetes read the same way");
+    } finally {
+      await removeDir(root);
+    }
   });
 });

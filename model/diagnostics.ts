@@ -48,6 +48,8 @@ export const DIAGNOSTIC_CODES = {
   "init-file-exists": "tollgate init would write a file that already exists (nothing is written; every such file is listed).",
   "init-not-a-folder": "tollgate init needs a folder where a file (or a dangling symlink) is.",
   "init-path-outside": "A folder tollgate init would write into is a symlink that leads outside the target folder.",
+  "alerts-unrouted": "synth (warning): alerts of a severity reach no receiver in an environment; Alertmanager sends them to the null receiver.",
+  "shard-empty": "synth (warning): a Prometheus shard of the exporter path gets no service to probe.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

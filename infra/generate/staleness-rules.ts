@@ -48,8 +48,8 @@ export function stalenessRules(ctx: EnvContext) {
 export function stalenessRuleTests(ctx: EnvContext) {
   const { test, samples, step } = staleTestKit(ctx, stalenessRules(ctx));
   const env = ctx.env;
-  // Finish times that advance with each run (seconds since the test's epoch), then stop.
-  const runs = (upTo: number) => Array.from({ length: samples + 1 }, (_, i) => String(Math.min(i, upTo) * step)).join(" ");
+  // Finish times that advance with each sample (seconds since the test's epoch), or stop after the first.
+  const runs = (upTo: 1 | typeof samples) => (upTo === 1 ? `0 ${step}x${samples - 1}` : `0+${step}x${samples}`);
   const last = (values: string) => [{ series: `${METRICS.lastRun}{env="${env}"}`, values }];
   return [
     test("fires when runs stop completing", STALE_ALERT, last(runs(1)), true),
@@ -65,12 +65,19 @@ interface Rule {
   annotations: Record<string, string>;
 }
 
-/** A promtool case builder at a pace of three samples per staleAfter, evaluated after three staleAfters. */
+/**
+ * A promtool case builder: a sample at least every minute (Prometheus looks back only 5m for the
+ * latest one) and three per staleAfter, evaluated once the last finish time (at the first
+ * sample) is older than staleAfter.
+ */
 export function staleTestKit(ctx: EnvContext, rules: Rule[]) {
   const after = seconds(ctx.staleAfter);
-  const step = Math.max(1, Math.floor(after / 3));
-  const evalAt = formatDuration((after * 3 + step * 2) * 1000);
-  const samples = Math.ceil((after * 3 + step * 2) / step) + 2;
+  const step = Math.max(1, Math.min(60, Math.floor(after / 3)));
+  // promtool evaluates once a minute (the test files' evaluation_interval): the first evaluation
+  // that sees the last run older than staleAfter, then one more.
+  const evalSeconds = Math.ceil((after + step + 1) / 60) * 60 + 60;
+  const evalAt = formatDuration(evalSeconds * 1000);
+  const samples = Math.ceil(evalSeconds / step) + 2;
   /** `absent()` adds its selector's equality labels (job on the exporter path): `extra`. */
   const test = (name: string, alertname: string, series: { series: string; values: string }[], fires: boolean, extra: Record<string, string> = {}) => {
     const rule = rules.find((r) => r.alert === alertname)!;

@@ -4,13 +4,14 @@
  * only files that exist; the summary says where each file goes; alerts that reach no receiver are
  * a warning.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeDeadlineMs, schedulePeriodMs } from "../../model/cron.js";
 import { type CliResult, NOW, REPO, copyReferenceOrg, writeProject, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { editYaml } from "../helpers/yaml-edit.js";
+import { requireTool, run } from "../helpers/tools.js";
 
 let dir: string;
 let org: string;
@@ -50,6 +51,27 @@ describe("Kubernetes CronJobs follow the schedule's deadline", () => {
       expect(limitMs, j.metadata.name).toBeLessThan(schedulePeriodMs(j.spec.schedule));
     }
     for (const j of jobs) expect(j.spec.jobTemplate.spec.activeDeadlineSeconds * 1000, j.metadata.name).toBeLessThan(schedulePeriodMs(j.spec.schedule));
+  });
+});
+
+describe("staleness alerts on both paths", () => {
+  it("every environment's promtool tests pass with real promtool, and fail when the staleness threshold is wrong", () => {
+    const promtool = requireTool("promtool");
+    for (const env of readdirSync(config())) {
+      const prom = path.join(config(), env, "prometheus");
+      const exporter = existsSync(path.join(prom, "exporter-rules.yml"));
+      const [rules, tests] = exporter ? ["exporter-rules.yml", "exporter-rules.test.yml"] : ["rules.yml", "rules.test.yml"];
+      const text = readFileSync(path.join(prom, rules), "utf8");
+      expect(text, env).toContain("alert: ProbeRunsStale");
+      let r = run(promtool, ["test", "rules", tests], prom);
+      expect(r.code, `${env}: ${r.out}`).toBe(0);
+      // A threshold ten times too long, or an absent() on the wrong job: the firing case catches it.
+      writeFileSync(path.join(prom, rules), exporter ? text.replace('absent(up{job="tollgate-probe"', 'absent(up{job="elsewhere"') : text.replace(/(tollgate_probe_last_run_timestamp_seconds\{env="[^"]+"\}\) > )(\d+)/, (_, a, n) => `${a}${Number(n) * 10}`));
+      r = run(promtool, ["test", "rules", tests], prom);
+      expect(r.code, env).not.toBe(0);
+      expect(r.out).toMatch(/FAILED:\s+name: ProbeRunsStale/);
+      writeFileSync(path.join(prom, rules), text);
+    }
   });
 });
 

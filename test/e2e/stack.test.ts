@@ -218,7 +218,7 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
 
   it("the crontab line that ran is the generated one: this checkout's CLI, in the org folder, writing the textfile", () => {
     expect(cronCommand).toBe(
-      `cd ${dir}/org && ${process.execPath} ${BIN} probe --env local --format prometheus --output ${textfileDir()}/tollgate_probe_local.prom --state ${stateFile()} --timeout 30000`,
+      `cd ${dir}/org && ${process.execPath} ${BIN} probe --env local --format prometheus --output ${textfileDir()}/tollgate_probe_local.prom --state ${stateFile()} --timeout 30000 --deadline 48s`,
     );
     expect(probeRuns).toBeGreaterThan(3);
   });

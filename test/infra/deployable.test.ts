@@ -9,6 +9,7 @@ import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeDeadlineMs, schedulePeriodMs } from "../../model/cron.js";
+import { durationMs } from "../../model/duration.js";
 import { type CliResult, NOW, REPO, copyReferenceOrg, writeProject, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 import { requireTool, run } from "../helpers/tools.js";
@@ -49,6 +50,9 @@ describe("Kubernetes CronJobs follow the schedule's deadline", () => {
       const limitMs = j.spec.jobTemplate.spec.activeDeadlineSeconds * 1000;
       expect(limitMs, j.metadata.name).toBeGreaterThan(probeDeadlineMs(j.spec.schedule));
       expect(limitMs, j.metadata.name).toBeLessThan(schedulePeriodMs(j.spec.schedule));
+      // The probe in the pod stops at the same deadline, passed explicitly.
+      const args = j.spec.jobTemplate.spec.template.spec.containers[0].args as string[];
+      expect(durationMs(args[args.indexOf("--deadline") + 1]!), j.metadata.name).toBe(probeDeadlineMs(j.spec.schedule));
     }
     for (const j of jobs) expect(j.spec.jobTemplate.spec.activeDeadlineSeconds * 1000, j.metadata.name).toBeLessThan(schedulePeriodMs(j.spec.schedule));
   });

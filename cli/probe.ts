@@ -1,5 +1,5 @@
-import { Cron } from "croner";
 import pc from "picocolors";
+import { MAX_PROBE_DEADLINE_MS, probeDeadlineMs } from "../model/cron.js";
 import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../model/loader.js";
 import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
@@ -23,7 +23,7 @@ export interface ProbeCliOptions {
   now?: string;
 }
 
-const MAX_DEADLINE_MS = 86_400_000;
+const MAX_DEADLINE_MS = MAX_PROBE_DEADLINE_MS;
 
 /** --deadline DURATION (e.g. 45s); at most a day, so it always fits a timer. */
 export function parseDeadline(value: string): number {
@@ -31,12 +31,7 @@ export function parseDeadline(value: string): number {
 }
 
 /** Default --deadline: 80% of the shortest gap between runs of the probe's cron schedule (every minute: 48 s). */
-export function defaultDeadlineMs(schedule = "* * * * *"): number {
-  const runs = new Cron(schedule, { paused: true }).nextRuns(50, new Date(Date.UTC(2026, 0, 1)));
-  const gaps = runs.slice(1).map((d, i) => d.getTime() - runs[i]!.getTime());
-  const gap = gaps.length ? Math.min(...gaps) : 60_000;
-  return Math.min(MAX_DEADLINE_MS, Math.max(1, Math.floor(gap * 0.8)));
-}
+export const defaultDeadlineMs = probeDeadlineMs;
 
 export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const format = parseChoice("--format", o.format, ["text", "json", "prometheus"] as const);
@@ -90,9 +85,10 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
     for (const r of results) if (state.services[r.service]) r.history = summarize(state.services[r.service]!);
     await saveState(o.state, state, redactor).catch(redacted);
   }
-  const text = format === "json" ? renderJson(now, env, results, redactor) : format === "prometheus" ? await renderPrometheus(env, results, redactor) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor);
+  const text = format === "json" ? renderJson(now, env, results, redactor) : format === "prometheus" ? await renderPrometheus(env, results, redactor, Date.now()) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor);
   await emit(o.output ? { file: o.output } : {}, text).catch(redacted);
-  const failing = results.filter((r) => !r.optional && r.status !== "healthy");
+  // A reserved placeholder address (the starter's .example services) is reported, not failed.
+  const failing = results.filter((r) => !r.optional && r.status !== "healthy" && r.status !== "not-probeable");
   if (failing.length && format !== "text" && o.output === undefined) process.stderr.write(pc.red(`tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`));
   return failing.length ? EXIT_GATE : EXIT_OK;
 }

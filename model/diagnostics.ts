@@ -55,6 +55,8 @@ export const DIAGNOSTIC_CODES = {
   "init-not-a-folder": "tollgate init needs a folder where a file (or a dangling symlink) is.",
   "mcp-lock-invalid": "mcp-tools.lock.yaml is not a lock file `tollgate mcp-tools --write` wrote (not a regular file, not YAML, or not its shape).",
   "init-path-outside": "A folder tollgate init would write into is a symlink that leads outside the target folder.",
+  "alerts-unrouted": "synth (warning): alerts of a severity reach no receiver in an environment; Alertmanager sends them to the null receiver.",
+  "shard-empty": "synth (warning): a Prometheus shard of the exporter path gets no service to probe.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -78,6 +78,10 @@ export const Environment = z.strictObject({
       schedule: describe(z.string().min(1).max(200).optional(), "Cron schedule of the probe job; defaults to every minute."),
       timeout: probeTimeout.optional(),
       concurrency: z.number().int().min(1).max(1000).optional(),
+      staleAfter: describe(
+        duration.optional(),
+        "How long without a completed probe run before the built-in `ProbeRunsStale` alert fires (default: three periods of `schedule`, or three scrape intervals on the exporter path; at least one).",
+      ),
       exporter: describe(
         z
           .strictObject({
@@ -100,7 +104,7 @@ export const Environment = z.strictObject({
         workdir: z.string().min(1).max(500).optional(),
         textfileDir: z.string().min(1).max(500).optional(),
         stateDir: z.string().min(1).max(500).optional(),
-        image: z.string().min(1).max(500).optional(),
+        image: describe(z.string().min(1).max(500).optional(), "Container image of the CronJobs and the exporter Deployment (default ghcr.io/tollgate/tollgate:<version>, built from the repository's Dockerfile; docs/synth.md)."),
         namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
         command: describe(z.array(z.string().min(1).max(500)).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),
       })

@@ -103,8 +103,9 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
       // Only a required parent gates its children. An optional parent never fails the run, so it
       // must not skip a child either (a skipped required child fails the run): the child is probed
       // and its own result decides.
-      const down = notHealthy.filter((r) => !r.optional).map((r) => r.service);
-      const optionalDown = notHealthy.filter((r) => r.optional).map((r) => r.service);
+      // A not-probeable parent (a reserved placeholder address) says nothing about its children.
+      const down = notHealthy.filter((r) => !r.optional && r.status !== "not-probeable").map((r) => r.service);
+      const optionalDown = notHealthy.filter((r) => r.optional && r.status !== "not-probeable").map((r) => r.service);
       const base = { service: name, kind: s.kind, optional: s.optional };
       if (down.length) return { ...base, status: "skipped" as const, stage: "dependency" as const, latencyMs: 0, attempts: 0, detail: `parent down: ${down.join(", ")}` };
       const result = await sem.use(() => probeService(model, name, s, opts, production, redactor, agents, stop.signal));
@@ -143,7 +144,7 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
   for (const v of settings.values) redactor.add(v);
   const base = { service: name, kind: s.kind, optional: s.optional };
   const reserved = reservedHost(endpoint.health) ?? reservedHost(endpoint.url);
-  if (reserved) return { ...base, status: "unhealthy", stage: "config", latencyMs: 0, attempts: 0, detail: `${reserved} is a reserved documentation hostname (RFC 2606); not probed` };
+  if (reserved) return { ...base, status: "not-probeable", stage: "config", latencyMs: 0, attempts: 0, detail: `${reserved} is a reserved documentation hostname (RFC 2606); not probed` };
 
   const webhook = s.kind === "webhook" ? [...model.webhooks.values()].find((w) => w.service === name) : undefined;
   const secretEnv = webhook?.signature && webhook.signature.scheme !== "none" ? webhook.signature.probeSecretEnv : undefined;

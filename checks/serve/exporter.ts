@@ -144,7 +144,7 @@ export class Exporter {
       });
       const r = results[0]!;
       this.metrics.duration.observe({ status: r.status }, (performance.now() - started) / 1000);
-      if (r.status !== "healthy") this.metrics.errors.inc({ stage: r.stage });
+      if (r.status !== "healthy" && r.status !== "not-probeable") this.metrics.errors.inc({ stage: r.stage });
       return answer(200, await renderPrometheus(cfg.env, results, cfg.redactor), this.metrics.registry.contentType);
     } finally {
       this.limiter.release();

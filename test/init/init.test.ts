@@ -89,6 +89,14 @@ describe("tollgate init", () => {
     expect(check.stdout).toContain("service-no-alert-rule  service/web-app");
     // A fresh secret is not overdue: lastRotated is the day of init.
     expect(check.stdout).not.toContain("secret-rotation-overdue");
+    // The starter's .example service is a placeholder: reported as not probeable, never contacted, not a failure.
+    const probe = await runCli(["probe", "--format", "json", "--now", "2026-11-24"], { cwd: dir });
+    expect(probe.code, probe.stderr).toBe(0);
+    expect(JSON.parse(probe.stdout).results).toEqual([expect.objectContaining({ service: "web-app", status: "not-probeable", stage: "config", attempts: 0 })]);
+    const text = await runCli(["probe", "--now", "2026-11-24"], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/web-app .* not-probeable .*reserved documentation hostname/);
+    expect(text.stdout).toContain("staging: 0 healthy, 0 unhealthy, 0 skipped, 1 not probeable (reserved address) of 1");
   });
 
   it("in a subfolder of a repository: $schema via the nearest node_modules/tollgate, the workflow's root names the subfolder", async () => {

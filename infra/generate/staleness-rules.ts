@@ -18,14 +18,15 @@ const seconds = (d: string) => durationMs(d) / 1000;
 export function stalenessRules(ctx: EnvContext) {
   const env = ctx.env;
   const lastRun = `${METRICS.lastRun}{env="${env}"}`;
-  const labels = { severity: "critical", env };
+  // A fresh object per rule: a shared one would be written as a YAML anchor and alias.
+  const labels = () => ({ severity: "critical", env });
   return [
     {
       alert: STALE_ALERT,
       // time(), not --now: the finish time is compared with the evaluation's own clock.
       expr: `time() - max by (env) (${lastRun}) > ${seconds(ctx.staleAfter)}`,
       for: "0s",
-      labels,
+      labels: labels(),
       annotations: {
         summary: `No probe run has completed in ${env} for more than ${ctx.staleAfter}: probe alerts there show old results`,
         description: `The probe job (cron/crontab or kubernetes/cronjobs.yaml) has stopped, hangs, or cannot write ${ctx.textfileDir}/tollgate_probe_${env}.prom; node_exporter keeps serving the last file. Check the job's logs.`,
@@ -35,7 +36,7 @@ export function stalenessRules(ctx: EnvContext) {
       alert: MISSING_ALERT,
       expr: `absent(${lastRun})`,
       for: ctx.staleAfter,
-      labels,
+      labels: labels(),
       annotations: {
         summary: `No probe run of ${env} has ever reported: the probe job is not scheduled or its textfile is not scraped`,
         description: `Prometheus has no ${METRICS.lastRun} for ${env}: install the generated cron/crontab or CronJob, and check that node_exporter reads ${ctx.textfileDir}.`,

@@ -53,10 +53,3 @@ async function assessLoaded(loaded: Awaited<ReturnType<typeof loadProject>>, opt
   return { project, report: configDiags.length ? undefined : report, diagnostics };
 }
 
-/**
- * Evaluates the project as it was at a git ref, read with `git archive` into a folder of its own
- * under the project's .tollgate/ (checks/git-ref.ts): the working tree and index are never touched.
- */
-export async function assessAtRef(root: string, ref: string, opts: AssessOptions): Promise<Assessment> {
-  return atRef(root, ref, (tmp) => assess(tmp, { ...opts, displayBase: tmp }));
-}

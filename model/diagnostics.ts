@@ -71,10 +71,6 @@ export interface Diagnostic {
   col: number;
 }
 
-export function hasErrors(diags: readonly Diagnostic[]): boolean {
-  return diags.some((d) => d.severity === "error");
-}
-
 export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
   return diags.sort(
     (a, b) =>

@@ -7,7 +7,6 @@ import { loadCustomPolicies } from "../policies/custom.js";
 import { evaluate, type Report } from "../policies/engine.js";
 import { BUILTIN_POLICIES } from "../policies/registry.js";
 import type { StepReporter } from "../util/progress.js";
-import { atRef } from "./git-ref.js";
 
 export { GitRefError, repositoryRoot } from "./git-ref.js";
 

@@ -56,6 +56,16 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     examples: ["tollgate policies", "tollgate policies --format json"],
     exits: ["0  listed", "2  invalid input"],
   },
+  simulate: {
+    examples: ["tollgate simulate --api openai", "tollgate simulate --api shopify-admin --listen 127.0.0.1:8787 --latency 20", "tollgate simulate --api chatwoot --failure-rate 0.3"],
+    exits: ["0  stopped by SIGTERM or SIGINT", "2  invalid input"],
+    notes: [
+      "Answers as the provider does: OpenAI 429 with x-ratelimit-* headers (requests vs tokens) and",
+      "usage; Shopify REST 429 with Retry-After, GraphQL cost points and THROTTLED inside HTTP 200;",
+      "Google Analytics 429 RESOURCE_EXHAUSTED over the concurrency limit. Loopback only; prints its",
+      "URL on standard output. See docs/client.md.",
+    ],
+  },
 };
 
 export function helpAfter(command: string): string {

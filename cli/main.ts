@@ -132,13 +132,6 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--failure-rate <x>", "share of admitted requests answered 503, from 0 to 1 (breaker tests)"))
     .addOption(new Option("--flavor <name>", "answer as openai, shopify, google-analytics or generic (default: from the API's name)"))
     .addOption(new Option("--latency <ms>", "milliseconds each admitted request takes, so requests overlap (default 0)"))
-    .addHelpText("after", [
-      "",
-      "Answers as the provider does: OpenAI 429 with x-ratelimit-* headers (requests vs tokens) and",
-      "usage; Shopify REST 429 with Retry-After, GraphQL cost points and THROTTLED inside HTTP 200;",
-      "Google Analytics 429 RESOURCE_EXHAUSTED over the concurrency limit. Runs until SIGTERM or",
-      "SIGINT, then exits 0; exits 2 on invalid input. See docs/client.md.",
-    ].join("\n"))
     .action(async (o) => setCode(await (await import("./simulate.js")).simulateCommand(o)));
 
   program

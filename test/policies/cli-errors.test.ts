@@ -50,8 +50,8 @@ describe("--help", () => {
       expect(r.code, command).toBe(0);
       for (const option of ["--quiet", "--verbose", "--no-color", "Examples:", "Exit codes:", "  2  "]) expect(r.stdout, `${command} ${option}`).toContain(option);
       if (command !== "init") expect(r.stdout, command).toContain("--root <dir>");
-      // serve runs on the wall clock and policies lists what exists: nothing of theirs is dated.
-      if (!["serve", "policies"].includes(command)) expect(r.stdout, command).toContain("--now <date>");
+      // serve and simulate run on the wall clock and policies lists what exists: nothing of theirs is dated.
+      if (!["serve", "simulate", "policies"].includes(command)) expect(r.stdout, command).toContain("--now <date>");
       for (const example of COMMAND_HELP[command]!.examples) expect(r.stdout).toContain(`  ${example}\n`);
     }
   }, 120_000);

@@ -6,7 +6,18 @@
 import { randomUUID } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const DEFAULT_CUSTOM_POLICY_TIMEOUT_MS = 5_000;
+
+/** Starting a worker and importing the module is not the check's time; it has its own bound. */
+export const loadTimeoutMs = (checkTimeoutMs: number): number => Math.max(15_000, 3 * checkTimeoutMs);
+
+/** The custom-policy worker script (under the test runner this file is TypeScript: use the compiled copy). */
+export function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith(".ts") ? path.resolve(path.dirname(here), "../dist/policies/custom-worker.js") : path.join(path.dirname(here), "custom-worker.js");
+}
 
 export async function importModule(file: string): Promise<Record<string, unknown>> {
   if (!file.endsWith(".ts")) return import(pathToFileURL(file).href);

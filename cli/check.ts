@@ -10,6 +10,7 @@ import { CHECK_FORMATS, reporterFor, type CheckFormat } from "../policies/report
 import { resolveCache } from "./cache-option.js";
 import pc from "picocolors";
 import { evaluateCached, type RenderSpec } from "./check-results.js";
+import { renderEach } from "./render-outputs.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorEnabled, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 
 const FORMATS = CHECK_FORMATS;
@@ -145,6 +146,8 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   // Lazy: the graph layout (Graphviz wasm) and the forecast load only for --format html.
   const html = !needsHtml ? undefined : head.entry.html ?? (head.project && (await (await import("./html-input.js")).htmlInput(head.project, report, o.probeResults)));
   const rendered = await writeOutputs(o, formats, report, comparison, html, renders);
+  // An output that could not be rendered: the gate's answer is incomplete, and nothing is cached.
+  if (!rendered) return EXIT_INPUT;
   await head.store(html, rendered);
   return gateExit(gate(report, gateOptions(o, head.entry.gate ?? undefined, minScore, maxDrop, comparison !== undefined), comparison));
 }
@@ -175,17 +178,19 @@ export function gateOptions(o: Pick<CheckOptions, "failOn" | "failOnNew">, confi
   return { failOn, ...(score !== undefined ? { minScore: score } : {}), ...(o.failOnNew ? { failOnNew: true } : {}), ...(maxDrop !== undefined ? { maxDrop } : {}) };
 }
 
-/** Renders and writes every target; returns what was written (the result cache may keep it). */
-async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput, specs?: RenderSpec[]): Promise<string[]> {
+/**
+ * Renders and writes every target, each on its own (cli/render-outputs.ts); returns what was written
+ * (the result cache may keep it), or undefined when a reporter failed (then its diagnostic is printed).
+ */
+async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput, specs?: RenderSpec[]): Promise<string[] | undefined> {
   const srcRoot = specs ? specs[0]?.srcRoot || undefined : targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : undefined;
-  const written: string[] = [];
-  for (const [i, target] of targets.entries()) {
+  const { texts, failures } = await renderEach(targets, (target, i) => {
     const colors = specs ? pc.createColors(specs[i]!.color) : colorsFor(target);
-    const text = await reporterFor(target.format).render({ report, colors, ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}) });
-    await emitOutput(target, text);
-    written.push(text);
-  }
-  return written;
+    return reporterFor(target.format).render({ report, colors, ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}) });
+  }, emitOutput);
+  if (failures.length === 0) return texts as string[];
+  printDiagnostics(failures);
+  return undefined;
 }
 
 async function emitOutput(target: Target, text: string | Uint8Array): Promise<void> {

@@ -31,6 +31,8 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Built once per run (checks/probe/redact.ts); values found while probing are added to it. */
   redactor?: Redactor;
+  /** Cancels the run (the exporter's client went away): like the deadline, every unfinished probe is aborted. */
+  signal?: AbortSignal;
   /** Keep-alive agents shared beyond this run (the exporter's, across scrapes); its owner destroys them. */
   agents?: AgentPool;
 }
@@ -82,7 +84,13 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
   // --deadline: at that moment every unfinished probe is reported as `deadline` and aborted.
   const stop = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const deadline = opts.deadlineMs === undefined ? undefined : new Promise<void>((r) => { timer = setTimeout(() => { stop.abort(); r(); }, opts.deadlineMs); });
+  let cancel: (() => void) | undefined;
+  const deadline = opts.deadlineMs === undefined && !opts.signal ? undefined : new Promise<void>((r) => {
+    cancel = () => { stop.abort(); r(); };
+    if (opts.deadlineMs !== undefined) timer = setTimeout(cancel, opts.deadlineMs);
+    if (opts.signal?.aborted) cancel();
+    else opts.signal?.addEventListener("abort", cancel, { once: true });
+  });
 
   const one = (name: string): Promise<ProbeResult> => {
     const existing = tasks.get(name);
@@ -110,6 +118,7 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
     results = await Promise.all(names.map((n) => (deadline ? Promise.race([one(n), deadline.then(() => pastDeadline(n, model.services.get(n)!, opts))]) : one(n))));
   } finally {
     clearTimeout(timer);
+    if (cancel) opts.signal?.removeEventListener("abort", cancel);
     stop.abort();
     if (!opts.agents) agents.destroy();
   }

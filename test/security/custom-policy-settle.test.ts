@@ -5,11 +5,11 @@
  * so each is `custom-policy-failed` naming the module (and the policy id once known), exit 2, and
  * every requested output is still written.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
-import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
+import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -74,5 +74,39 @@ describe("a custom policy cannot end `check` before it decides", () => {
   it("an uncaught throw during the check kills its worker", { timeout: 240_000 }, async () => {
     const r = await runHostile("crash-check.mjs", `export default { ${meta("crash-check")}, check() { setTimeout(() => { throw new Error("gone mid-check"); }, 0); return new Promise(() => { setInterval(() => {}, 1000); }); } };\n`);
     expectFailed(r, "crash-check.mjs", /gone mid-check/, "crash-check");
+  });
+});
+
+describe("options still reach a custom policy loaded in its worker", () => {
+  const source = [
+    "import { z } from 'tollgate';",
+    `export default { ${meta("opt-policy")}, options: z.strictObject({ tiers: z.array(z.string()).default(['critical']) }),`,
+    "  check({ options }, report) { report({ subject: 'service/x', message: 'tiers ' + options.tiers.join('+'), at: { section: 'services', name: 'x' } }); } };",
+  ].join("\n");
+
+  async function withOptions(options: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    const root = await copyReferenceOrg();
+    dirs.push(root);
+    await mkdir(path.join(root, "policies-local"));
+    await mkdir(path.join(root, "node_modules"));
+    await symlink(REPO, path.join(root, "node_modules/tollgate"));
+    await writeFile(path.join(root, "policies-local", "opt.mjs"), source);
+    const cfg = path.join(root, "tollgate.yaml");
+    const text = (await readFile(cfg, "utf8")).replace("policies:\n", `policies:\n  opt-policy:\n    options: ${options}\n`);
+    await writeFile(cfg, `${text}customPolicies: policies-local\n`);
+    return runCli(["check", "--root", root, "--now", NOW, "--format", "json", "--fail-on", "never"], { cwd: root, timeoutMs: 180_000 });
+  }
+
+  it("valid options are parsed in the worker and passed to the check", { timeout: 240_000 }, async () => {
+    const r = await withOptions("{ tiers: [high, low] }");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).findings.find((f: { ruleId: string }) => f.ruleId === "opt-policy").message).toBe("tiers high+low");
+  });
+
+  it("invalid options are invalid-policy-options at their line in tollgate.yaml", { timeout: 240_000 }, async () => {
+    const r = await withOptions("{ tiers: 5 }");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^tollgate\.yaml:\d+:\d+ invalid-policy-options opt-policy: tiers: /m);
+    expect(r.stderr).not.toMatch(/^tollgate\.yaml:1:1 /m);
   });
 });

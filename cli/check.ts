@@ -14,6 +14,7 @@ import { FINDING_SORTS, sortedFindings, type FindingSort } from "../policies/imp
 import { resolveCache } from "./cache-option.js";
 import pc from "picocolors";
 import { evaluateCached, type RenderSpec } from "./check-results.js";
+import { renderEach } from "./render-outputs.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorEnabled, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 
 const FORMATS = CHECK_FORMATS;
@@ -169,6 +170,8 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   const verdict = gate(report, gateOptions(o, head.entry.gate ?? undefined, minScore, maxDrop, comparison !== undefined), comparison);
   const shown = sort === "file" ? report : { ...report, findings: sortedFindings(report, sort) };
   const rendered = await writeOutputs(o, formats, shown, comparison, html, renders, { sort, gate: { passed: verdict.passed } });
+  // An output that could not be rendered: the gate's answer is incomplete, and nothing is cached.
+  if (!rendered) return EXIT_INPUT;
   await head.store(html, rendered);
   return gateExit(verdict);
 }
@@ -208,17 +211,19 @@ export function gateOptions(o: Pick<CheckOptions, "failOn" | "failOnNew">, confi
   return { failOn, ...(score !== undefined ? { minScore: score } : {}), ...(o.failOnNew ? { failOnNew: true } : {}), ...(maxDrop !== undefined ? { maxDrop } : {}) };
 }
 
-/** Renders and writes every target; returns what was written (the result cache may keep it). */
-async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput, specs?: RenderSpec[], extra: Pick<RenderContext, "sort" | "gate"> = {}): Promise<string[]> {
+/**
+ * Renders and writes every target, each on its own (cli/render-outputs.ts); returns what was written
+ * (the result cache may keep it), or undefined when a reporter failed (then its diagnostic is printed).
+ */
+async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput, specs?: RenderSpec[], extra: Pick<RenderContext, "sort" | "gate"> = {}): Promise<string[] | undefined> {
   const srcRoot = specs ? specs[0]?.srcRoot || undefined : targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : undefined;
-  const written: string[] = [];
-  for (const [i, target] of targets.entries()) {
+  const { texts, failures } = await renderEach(targets, (target, i) => {
     const colors = specs ? pc.createColors(specs[i]!.color) : colorsFor(target);
-    const text = await reporterFor(target.format).render({ report, colors, ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}), ...extra });
-    await emitOutput(target, text);
-    written.push(text);
-  }
-  return written;
+    return reporterFor(target.format).render({ report, colors, ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}), ...extra });
+  }, emitOutput);
+  if (failures.length === 0) return texts as string[];
+  printDiagnostics(failures);
+  return undefined;
 }
 
 async function emitOutput(target: Target, text: string | Uint8Array): Promise<void> {

@@ -32,7 +32,7 @@ export async function policiesCommand(o: { format: string; root?: string }): Pro
     // does a root that does not exist (listing only the built-ins would hide the typo).
     const rootFile = path.resolve(o.root).split(path.sep).join("/");
     const configProblems = diagnostics.filter((d) => d.severity === "error" && (/(^|\/)tollgate\.yaml$/.test(d.file) || d.file === rootFile));
-    const loaded = configProblems.length ? { policies: [], diagnostics: configProblems } : await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)));
+    const loaded = configProblems.length ? { policies: [], diagnostics: configProblems } : await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), undefined, { timeoutMs: project.config.limits?.customPolicyTimeoutMs });
     if (loaded.diagnostics.length) {
       printDiagnostics(loaded.diagnostics);
       return EXIT_INPUT;

@@ -13,8 +13,9 @@
  * Tollgate's own).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readdir, readFile, rename, rm, utimes } from "node:fs/promises";
+import { lstat, lutimes, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { readCacheFile } from "../util/cache-read.js";
 import { digestInputs, readConfig, type InputDigest, type Plan } from "./result-inputs.js";
 
 /** Bumped whenever what an entry holds changes shape. */
@@ -175,8 +176,10 @@ export class ResultCache {
   private async read(file: string, key: string): Promise<Stored<unknown> | undefined> {
     try {
       // A linked entry is not one Tollgate wrote (and touching it below would touch its target).
-      if (!(await this.ownFolder()) || !(await lstat(file)).isFile()) return undefined;
-      const buf = await readFile(file);
+      if (!(await this.ownFolder())) return undefined;
+      // Opened without following a link and without blocking on a FIFO, then checked on the descriptor.
+      const buf = await readCacheFile(file);
+      if (!buf) return undefined;
       const nl = buf.indexOf(10);
       if (nl < 0) return undefined;
       const header = JSON.parse(buf.subarray(0, nl).toString("utf8"));
@@ -191,7 +194,7 @@ export class ResultCache {
       const value = JSON.parse(parts[0]!.toString("utf8"));
       // Recently used: eviction removes the least recently used first (atime is unreliable).
       const now = new Date();
-      await utimes(file, now, now).catch(() => undefined);
+      await lutimes(file, now, now).catch(() => undefined); // never the target of a link swapped in
       return { value, blobs: parts.slice(1) };
     } catch {
       return undefined;
@@ -221,14 +224,7 @@ export class ResultCache {
 
 /** Whether a file begins like an entry write() made: a user's own `<sha256>.json` (with `--cache-location .`, in their results/ folder) is never removed. */
 async function written(file: string): Promise<boolean> {
-  const fh = await open(file, "r").catch(() => undefined);
-  if (!fh) return false;
-  try {
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(HEADER.length), 0, HEADER.length, 0);
-    return bytesRead === HEADER.length && buffer.toString("utf8") === HEADER;
-  } finally {
-    await fh.close();
-  }
+  return (await readCacheFile(file, HEADER.length))?.toString("utf8") === HEADER;
 }
 
 /** Whether a cold run's outcome may be stored: it has a result, and no secret value was found on the way. */

@@ -12,9 +12,10 @@
  * manifests), which is why it must lie inside the project root.
  */
 import { createHash } from "node:crypto";
-import { lstat, readdir, readFile, rm } from "node:fs/promises";
+import { lstat, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { readCacheFile } from "../util/cache-read.js";
 
 /** Bumped whenever the entry format or what the fast path produces changes. */
 const FORMAT = 3;
@@ -53,24 +54,27 @@ export class ParseCache {
 
   /** Whether these bytes were seen clean before. */
   async has(key: string): Promise<boolean> {
-    try {
-      const text = await readFile(this.file(key), "utf8");
-      if (text !== this.marker(key)) throw new Error("corrupt");
+    // Never through a link or from a FIFO planted in the folder (util/cache-read.ts), nor in a linked subfolder.
+    const file = this.file(key);
+    const marker = this.marker(key);
+    const bytes = (await realFolder(path.dirname(file))) ? await readCacheFile(file, marker.length + 1) : undefined;
+    if (bytes?.toString("utf8") === marker) {
       this.stats.hits++;
       return true;
-    } catch {
-      this.stats.misses++;
-      return false;
     }
+    this.stats.misses++;
+    return false;
   }
 
   async put(key: string): Promise<void> {
     try {
       // A planted link (a restored or committed cache) must not carry the write out of the folder:
-      // writeFileAtomic writes through a linked entry, and into a linked subfolder.
+      // writeFileAtomic writes through a linked entry, and into a linked subfolder; and it writes a
+      // FIFO in place, which blocks until someone reads it. Only a missing or regular entry is written.
       const file = this.file(key);
       if ((await lstat(path.dirname(file)).catch(() => undefined))?.isDirectory() === false) return;
-      if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) return;
+      const entry = await lstat(file).catch(() => undefined);
+      if (entry && !entry.isFile()) return;
       await writeFileAtomic(file, this.marker(key));
       this.stats.writes++;
     } catch {

@@ -6,8 +6,19 @@
  */
 import { isBuiltin } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Plugin } from "esbuild";
+
+export const DEFAULT_CUSTOM_POLICY_TIMEOUT_MS = 5_000;
+
+/** Starting a worker and importing the module is not the check's time; it has its own bound. */
+export const loadTimeoutMs = (checkTimeoutMs: number): number => Math.max(15_000, 3 * checkTimeoutMs);
+
+/** The custom-policy worker script (under the test runner this file is TypeScript: use the compiled copy). */
+export function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith(".ts") ? path.resolve(path.dirname(here), "../dist/policies/custom-worker.js") : path.join(path.dirname(here), "custom-worker.js");
+}
 
 export interface ImportedModule {
   exports: Record<string, unknown>;
@@ -22,7 +33,7 @@ export class TranspileError extends Error {
   }
 }
 
-const isTypeScript = (file: string) => /\.[mc]?tsx?$/.test(file);
+export const isTypeScript = (file: string) => /\.[mc]?tsx?$/.test(file);
 
 export async function importModule(file: string, code?: string): Promise<ImportedModule> {
   if (!isTypeScript(file)) return { exports: await import(pathToFileURL(file).href) };
@@ -57,7 +68,12 @@ const nativeImports: Plugin = {
 /** Loaded on the first .ts module only; a run that has none never starts esbuild. */
 let esbuildModule: Promise<typeof import("esbuild")> | undefined;
 
-async function transpile(file: string): Promise<string> {
+/**
+ * Transpiles (and bundles the project's own .ts helpers of) a TypeScript module. The loader calls it
+ * on the CLI's thread — esbuild runs no user code — and hands the result to the workers, so esbuild
+ * starts once per run however many TypeScript policies there are.
+ */
+export async function transpile(file: string): Promise<string> {
   const esbuild = await (esbuildModule ??= import("esbuild"));
   let result;
   try {

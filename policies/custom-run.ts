@@ -6,29 +6,21 @@
  * Built-in policies pass through untouched; a custom one that succeeded is replaced by a policy
  * that replays the findings its worker reported, so the engine scores both the same way.
  */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../model/diagnostics.js";
 import type { Model } from "../model/loader.js";
 import { CUSTOM_SOURCES } from "./custom.js";
+import { DEFAULT_CUSTOM_POLICY_TIMEOUT_MS, loadTimeoutMs, workerFile } from "./custom-import.js";
+
+export { DEFAULT_CUSTOM_POLICY_TIMEOUT_MS };
 import type { FindingInput, Policy, PolicySeverity } from "./types.js";
 
-export const DEFAULT_CUSTOM_POLICY_TIMEOUT_MS = 5_000;
-/** Starting a worker and importing the module is not the policy's time; it has its own bound. */
-const LOAD_TIMEOUT_MS = 60_000;
 const SECTIONS = new Set(["environments", "services", "secrets", "apis", "webhooks", "channels", "alerts"]);
 
 interface Configured {
   policy: Policy;
   severity: PolicySeverity;
   options: unknown;
-}
-
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  // Under the test runner this file is TypeScript; the worker runs from the compiled copy.
-  return here.endsWith(".ts") ? path.resolve(path.dirname(here), "../dist/policies/custom-worker.js") : path.join(path.dirname(here), "custom-worker.js");
 }
 
 function validFinding(f: unknown): f is FindingInput {
@@ -54,12 +46,13 @@ function runOne(file: string, code: string | undefined, id: string, ctx: unknown
       resolve(o);
     };
     try {
-      worker = new Worker(workerFile(), { workerData: { file, id, ctx, ...(code !== undefined ? { code } : {}) } });
+      worker = new Worker(workerFile(), { workerData: { mode: "check", file, id, ctx, ...(code !== undefined ? { code } : {}) } });
     } catch (e) {
       finish({ ok: false, reason: `its context could not be passed to a worker (${(e as Error).message.split("\n")[0]})` });
       return;
     }
-    timer = setTimeout(() => finish({ ok: false, reason: `could not be loaded within ${LOAD_TIMEOUT_MS} ms` }), LOAD_TIMEOUT_MS);
+    const loadMs = loadTimeoutMs(timeoutMs);
+    timer = setTimeout(() => finish({ ok: false, reason: `could not be loaded within ${loadMs} ms` }), loadMs);
     worker.on("message", (m: { type: string; finding?: unknown; message?: string }) => {
       if (m.type === "ready") {
         clearTimeout(timer);

@@ -9,7 +9,8 @@ import { z } from "zod";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { REDACTED } from "../model/redact.js";
 import { scanText } from "../model/secret-scan.js";
-import { exportedPolicies, importModule, TranspileError } from "./custom-import.js";
+import { DEFAULT_CUSTOM_POLICY_TIMEOUT_MS, isTypeScript, transpile, TranspileError } from "./custom-import.js";
+import { loadInWorker, type LoadedExport } from "./custom-load.js";
 import type { Policy } from "./types.js";
 
 /**
@@ -18,18 +19,29 @@ import type { Policy } from "./types.js";
  */
 export const CUSTOM_SOURCES = new WeakMap<Policy, { file: string; display: string; code?: string }>();
 
-const Shape = z.object({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
-  title: z.string().min(1),
-  category: z.string().min(1),
-  severity: z.enum(["error", "warning", "note"]),
-  rationale: z.string().min(1),
-  remediation: z.string().min(1),
-  docsUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
-  check: z.custom<Policy["check"]>((v) => typeof v === "function", "check must be a function"),
-});
+/** A custom check runs only in its worker (custom-run.ts replaces this policy before the engine runs it). */
+const notHere: Policy["check"] = () => {
+  throw new Error("a custom policy's check ran outside its worker");
+};
 
-export async function loadCustomPolicies(root: string, folder: string | undefined, builtinIds: Set<string>, displayBase = process.cwd()): Promise<{ policies: Policy[]; diagnostics: Diagnostic[] }> {
+/**
+ * The options the worker parsed, as a schema engine.ts's configure() can use: the same issues at the
+ * same paths, or the parsed value.
+ */
+function replayOptions(result: NonNullable<LoadedExport["options"]>): Policy["options"] {
+  return z.unknown().superRefine((_v, ctx) => {
+    if (!result.ok) for (const i of result.issues) ctx.addIssue({ code: "custom", message: i.message, path: i.path });
+  }).transform(() => (result.ok ? result.data : undefined)) as unknown as Policy["options"];
+}
+
+export interface LoadSettings {
+  /** tollgate.yaml's `policies:` (each custom policy's options are parsed in its worker). */
+  policies?: Record<string, unknown> | undefined;
+  /** limits.customPolicyTimeoutMs: the import gets its own, longer bound (custom-import.ts). */
+  timeoutMs?: number | undefined;
+}
+
+export async function loadCustomPolicies(root: string, folder: string | undefined, builtinIds: Set<string>, displayBase = process.cwd(), settings: LoadSettings = {}): Promise<{ policies: Policy[]; diagnostics: Diagnostic[] }> {
   const policies: Policy[] = [];
   const diagnostics: Diagnostic[] = [];
   if (!folder) return { policies, diagnostics };
@@ -53,44 +65,48 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
       diagnostics.push({ code: "path-outside-root", severity: "error", message: `custom policy module ${name} ${real ? "resolves outside the project root" : "cannot be resolved"}; it is not loaded`, hint: "Keep custom policy modules as regular files inside the project.", file: rel(file), line: 1, col: 1 });
       continue;
     }
-    let mod: Record<string, unknown>;
     let code: string | undefined;
-    try {
-      ({ exports: mod, code } = await importModule(file));
-    } catch (e) {
-      if (e instanceof TranspileError) {
+    if (isTypeScript(file)) {
+      try {
+        code = await transpile(file);
+      } catch (e) {
+        if (!(e instanceof TranspileError)) throw e;
+        // esbuild could not compile or resolve it: at the place it names.
         const message = `could not load custom policy module ${rel(file)}: ${await withoutSecrets(e.message.split("\n")[0]!)}`;
         diagnostics.push({ code: "custom-policy-invalid", severity: "error", message, hint: loadHint(rel(file)), file: rel(e.file), line: e.line, col: e.col });
         continue;
       }
-      bad(file, `could not load custom policy module: ${await withoutSecrets(String((e as Error)?.message ?? e).split("\n")[0]!)}`, loadHint(rel(file)));
+    }
+    const outcome = await loadInWorker(file, settings.policies ?? {}, settings.timeoutMs ?? DEFAULT_CUSTOM_POLICY_TIMEOUT_MS, code);
+    if (outcome.kind === "import-error") {
+      bad(file, `could not load custom policy module: ${await withoutSecrets(outcome.message.split("\n")[0]!)}`, loadHint(rel(file)));
       continue;
     }
-    for (const p of exportedPolicies(mod)) {
-      const parsed = Shape.safeParse(p);
-      if (!parsed.success) {
-        bad(file, `export is not a valid policy: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`, "Export definePolicy({ id, title, category, severity, rationale, remediation, check }).");
+    if (outcome.kind === "failed") {
+      diagnostics.push({
+        code: "custom-policy-failed", severity: "error", file: rel(file), line: 1, col: 1,
+        message: `custom policy module ${rel(file)} failed while loading: ${(await withoutSecrets(outcome.reason)).slice(0, 500)}`,
+        hint: `A policy module must finish importing on its own (no top-level await that never settles, no process.exit)${file.endsWith(".ts") ? "" : "; run it with node"}.`,
+      });
+      continue;
+    }
+    for (const e of outcome.exports) {
+      if (!e.ok || !e.meta || !e.options) {
+        bad(file, e.message ?? "export is not a valid policy", "Export definePolicy({ id, title, category, severity, rationale, remediation, check }).");
         continue;
       }
-      const policy = p as Policy;
-      if (seen.has(policy.id)) {
-        bad(file, `policy id ${policy.id} is already taken`, "Give the custom policy its own id.");
+      const { meta, options } = e;
+      if (seen.has(meta.id)) {
+        bad(file, `policy id ${meta.id} is already taken`, "Give the custom policy its own id.");
         continue;
       }
-      seen.add(policy.id);
-      const loaded: Policy = { ...policy, options: policy.options ?? z.strictObject({}) };
+      seen.add(meta.id);
+      const loaded = { ...meta, options: replayOptions(options), check: notHere } as Policy;
       CUSTOM_SOURCES.set(loaded, { file, display: rel(file), ...(code !== undefined ? { code } : {}) });
       policies.push(loaded);
     }
   }
   return { policies, diagnostics };
-}
-
-/** How to see the whole error: Node 20 cannot run a .ts file itself, so "run it with node" is no help there. */
-function loadHint(name: string): string {
-  return name.endsWith(".ts")
-    ? `Fix it there; npx tsc --noEmit ${name} type-checks the module.`
-    : "Run it with node to see the full error.";
 }
 
 /** A module's load error may quote its source (a token pasted in it): scanned like a manifest. */
@@ -104,4 +120,11 @@ async function withoutSecrets(message: string): Promise<string> {
     at = h.end;
   }
   return out + message.slice(at);
+}
+
+/** How to see the whole error: Node 20 cannot run a .ts file itself, so "run it with node" is no help there. */
+function loadHint(name: string): string {
+  return name.endsWith(".ts")
+    ? `Fix it there; npx tsc --noEmit ${name} type-checks the module.`
+    : "Run it with node to see the full error.";
 }

@@ -17,11 +17,22 @@ import { endSession, MCP_MAX_RESPONSE_BYTES, type McpTransportKind } from "./mcp
 import { ProbeFailure, type McpInfo, type Outcome, type Stage } from "./types.js";
 import { plural } from "../../util/plural.js";
 
-/** Canonical JSON (sorted keys) so the same schema always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+/** Deeper than any real tool schema; bounded so a hostile one fails clearly instead of overflowing the stack. */
+export const MAX_SCHEMA_DEPTH = 256;
+
+export class SchemaTooDeepError extends Error {
+  readonly code = "mcp-schema-too-deep";
+  constructor() {
+    super(`mcp-schema-too-deep: the input schema nests deeper than ${MAX_SCHEMA_DEPTH} levels; it cannot be hashed or compared`);
+  }
+}
+
+/** Canonical JSON (sorted keys) so the same schema always hashes the same; at most MAX_SCHEMA_DEPTH levels. */
+export function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > MAX_SCHEMA_DEPTH) throw new SchemaTooDeepError();
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, depth + 1)).join(",")}]`;
   if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k], depth + 1)}`).join(",")}}`;
   }
   return JSON.stringify(value);
 }
@@ -139,7 +150,15 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     if (missing.length) fail("tools-missing", "required tools", `required tool${missing.length === 1 ? "" : "s"} missing: ${missing.join(", ")}`);
     for (const [tool, expected] of Object.entries(mcp.toolSchemas ?? {})) {
       const t = tools!.find((x) => x.name === tool);
-      if (t && schemaHash(t.inputSchema) !== expected) fail("drift", "tool schemas", `input schema of ${tool} changed (sha256 ${schemaHash(t.inputSchema).slice(0, 12)}…, manifest ${expected.slice(0, 12)}…)`);
+      if (!t) continue;
+      let actual: string;
+      try {
+        actual = schemaHash(t.inputSchema);
+      } catch (e) {
+        if (e instanceof SchemaTooDeepError) fail("drift", "tool schemas", `input schema of ${tool}: ${e.message}`);
+        throw e;
+      }
+      if (actual! !== expected) fail("drift", "tool schemas", `input schema of ${tool} changed (sha256 ${actual!.slice(0, 12)}…, manifest ${expected.slice(0, 12)}…)`);
     }
     let driftNote = "";
     if (extras.lock) {

@@ -37,6 +37,8 @@ export interface RunOptions {
   redactor?: Redactor;
   /** Webhook deliveries kept between runs (the --state file), replayed to test idempotency TTLs; updated in place. */
   webhookMemory?: WebhookMemory;
+  /** Cancels the run (the exporter's client went away): like the deadline, every unfinished probe is aborted. */
+  signal?: AbortSignal;
   /** Keep-alive agents shared beyond this run (the exporter's, across scrapes); its owner destroys them. */
   agents?: AgentPool;
   /** Each MCP service's recorded tools (the lock file): the probe classifies drift against them. */
@@ -90,7 +92,13 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
   // --deadline: at that moment every unfinished probe is reported as `deadline` and aborted.
   const stop = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const deadline = opts.deadlineMs === undefined ? undefined : new Promise<void>((r) => { timer = setTimeout(() => { stop.abort(); r(); }, opts.deadlineMs); });
+  let cancel: (() => void) | undefined;
+  const deadline = opts.deadlineMs === undefined && !opts.signal ? undefined : new Promise<void>((r) => {
+    cancel = () => { stop.abort(); r(); };
+    if (opts.deadlineMs !== undefined) timer = setTimeout(cancel, opts.deadlineMs);
+    if (opts.signal?.aborted) cancel();
+    else opts.signal?.addEventListener("abort", cancel, { once: true });
+  });
 
   const one = (name: string): Promise<ProbeResult> => {
     const existing = tasks.get(name);
@@ -119,6 +127,7 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
     results = await Promise.all(names.map((n) => (deadline ? Promise.race([one(n), deadline.then(() => pastDeadline(n, model.services.get(n)!, opts))]) : one(n))));
   } finally {
     clearTimeout(timer);
+    if (cancel) opts.signal?.removeEventListener("abort", cancel);
     stop.abort();
     if (!opts.agents) agents.destroy();
   }

@@ -43,6 +43,9 @@ export interface ProbeAnswer {
 
 const TEXT = "text/plain; charset=utf-8";
 
+/** Requests that may wait for a slot: enough for a few scrape rounds of every slot, never unbounded. */
+export const maxQueue = (maxConcurrent: number): number => Math.max(16, 4 * maxConcurrent);
+
 export class Exporter {
   readonly limiter: Limiter;
   readonly metrics: ExporterMetrics;
@@ -56,7 +59,7 @@ export class Exporter {
 
   constructor(private readonly opts: ExporterOptions) {
     this.env = opts.env;
-    this.limiter = new Limiter(opts.maxConcurrent);
+    this.limiter = new Limiter(opts.maxConcurrent, maxQueue(opts.maxConcurrent));
     this.metrics = createExporterMetrics(this.limiter);
     this.agents = new AgentPool(opts.maxConcurrent);
   }
@@ -120,17 +123,23 @@ export class Exporter {
   /**
    * Probes one declared service within `budgetMs` (queueing for a slot included) and answers the
    * `tollgate_probe_*` series for it; 400 for a name that is not a probe-able service, 503 when no
-   * slot freed up within the budget.
+   * slot freed up within the budget or the queue is full. `signal` (the client gone, or shutdown)
+   * takes a request out of the queue; `gone` (the client alone) also cancels its running probe:
+   * at shutdown a probe in flight finishes.
    */
-  async probe(name: string | undefined, budgetMs: number, signal?: AbortSignal): Promise<ProbeAnswer> {
+  async probe(name: string | undefined, budgetMs: number, signal?: AbortSignal, gone?: AbortSignal): Promise<ProbeAnswer> {
     const answer = (code: number, body: string, contentType = TEXT): ProbeAnswer => ({ code, contentType, body });
     const unknown = (cfg: LoadedConfig) => answer(400, `unknown service ${JSON.stringify((name ?? "").slice(0, 200))}: /probe?service=NAME takes the name of a service declared in the manifests with an endpoint in ${cfg.env}\n`);
     const cfg0 = this.current;
     if (!cfg0) return answer(503, "manifests not loaded\n");
     if (!name || !cfg0.services.has(name)) return unknown(cfg0);
     const deadline = Date.now() + budgetMs;
+    if (this.limiter.full) {
+      this.metrics.rejected.inc({ reason: "queue-full" });
+      return answer(503, `every probe slot is busy and ${this.limiter.maxQueue} requests are waiting (--max-concurrent ${this.limiter.limit})\n`);
+    }
     if (!(await this.limiter.acquire(budgetMs, signal))) {
-      this.metrics.rejected.inc({ reason: signal?.aborted ? "shutting-down" : "queue-timeout" });
+      this.metrics.rejected.inc({ reason: gone?.aborted ? "client-gone" : signal?.aborted ? "shutting-down" : "queue-timeout" });
       return answer(503, `no free probe slot within the scrape budget (${budgetMs} ms; --max-concurrent ${this.limiter.limit})\n`);
     }
     try {
@@ -140,7 +149,7 @@ export class Exporter {
       const started = performance.now();
       const { results } = await runProbes(cfg.model, {
         env: cfg.env, services: [name], concurrency: 1, environment: this.opts.environment, redactor: cfg.redactor, agents: this.agents, ...(cfg.mcpLock ? { mcpLock: cfg.mcpLock } : {}),
-        deadlineMs: Math.max(1, deadline - Date.now()),
+        deadlineMs: Math.max(1, deadline - Date.now()), ...(gone ? { signal: gone } : {}),
       });
       const r = results[0]!;
       this.metrics.duration.observe({ status: r.status }, (performance.now() - started) / 1000);

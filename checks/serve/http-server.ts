@@ -11,7 +11,8 @@ import type { Exporter } from "./exporter.js";
 export const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;
 /** Subtracted from the scrape timeout so the answer is back before Prometheus gives up (as blackbox's timeout_offset). */
 export const TIMEOUT_OFFSET_MS = 500;
-const MAX_SCRAPE_TIMEOUT_MS = 3_600_000;
+/** Longest scrape timeout honoured: a client cannot hold a probe slot (or a queue place) for an hour. */
+export const MAX_SCRAPE_TIMEOUT_MS = 120_000;
 
 /** The probe's budget for a scrape timeout: 0.5 s less, but never less than half of it. */
 export function probeBudgetMs(header: string | undefined): number | undefined {
@@ -38,7 +39,7 @@ export function createExporterServer(exporter: Exporter, hooks: ServerHooks): { 
       res.writeHead(code, { "content-type": contentType, "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
       res.end(req.method === "HEAD" ? undefined : body);
     };
-    handle(exporter, hooks, req, send).catch((e: unknown) => {
+    handle(exporter, hooks, req, res, send).catch((e: unknown) => {
       // Never a stack trace and never a secret: the message goes through the run's redactor.
       const message = (e as Error)?.message ?? String(e);
       if (!res.headersSent) send(500, `internal error: ${exporter.config?.redactor.redact(message) ?? "unavailable"}\n`);
@@ -54,7 +55,7 @@ export function createExporterServer(exporter: Exporter, hooks: ServerHooks): { 
 
 type Send = (code: number, body: string, contentType?: string, headers?: Record<string, string>) => void;
 
-async function handle(exporter: Exporter, hooks: ServerHooks, req: http.IncomingMessage, send: Send): Promise<void> {
+async function handle(exporter: Exporter, hooks: ServerHooks, req: http.IncomingMessage, res: http.ServerResponse, send: Send): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? "/", "http://exporter.invalid");
@@ -73,7 +74,11 @@ async function handle(exporter: Exporter, hooks: ServerHooks, req: http.Incoming
       if (names.length > 1) return send(400, "give one service per request: /probe?service=NAME\n");
       const budget = probeBudgetMs(req.headers["x-prometheus-scrape-timeout-seconds"] as string | undefined);
       if (budget === undefined) return send(400, "X-Prometheus-Scrape-Timeout-Seconds must be a positive number of seconds\n");
-      const a = await exporter.probe(names[0], budget, hooks.shutdown);
+      // The client leaving (its socket closed before the answer) cancels the probe or its place in the queue.
+      const gone = new AbortController();
+      res.on("close", () => { if (!res.writableFinished) gone.abort(); });
+      const a = await exporter.probe(names[0], budget, AbortSignal.any([hooks.shutdown, gone.signal]), gone.signal);
+      if (gone.signal.aborted) return; // nobody to answer (and no 503 counted for it)
       return send(a.code, a.body, a.contentType);
     }
     case "/metrics":

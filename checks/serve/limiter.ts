@@ -1,13 +1,20 @@
 /**
  * At most N probes at once for the exporter. A request over the limit waits in a FIFO queue, but
- * only until its own deadline (the scrape budget): a waiter whose time runs out leaves the queue
- * and is answered 503, so Prometheus records a failed scrape instead of a late one.
+ * only until its own deadline (the scrape budget) or until its client goes away (its signal): a
+ * waiter whose time runs out leaves the queue and is answered 503, so Prometheus records a failed
+ * scrape instead of a late one, and an abandoned one leaves it at once. The queue itself is capped:
+ * past `maxQueue` waiters a request is refused without waiting.
  */
 export class Limiter {
   private active = 0;
   private readonly waiting: { grant: () => void }[] = [];
 
-  constructor(readonly limit: number) {}
+  constructor(readonly limit: number, readonly maxQueue = Number.POSITIVE_INFINITY) {}
+
+  /** No free slot and no room left in the queue. */
+  get full(): boolean {
+    return this.active >= this.limit && this.waiting.length >= this.maxQueue;
+  }
 
   get inFlight(): number {
     return this.active;
@@ -50,6 +57,10 @@ export class Limiter {
 
   release(): void {
     this.active--;
-    if (this.active < this.limit) this.waiting.shift()?.grant();
+    // Granted on the next turn of the event loop, after the I/O already waiting: clients that left
+    // at the same moment as this slot's holder are out of the queue before it is handed on.
+    setImmediate(() => {
+      while (this.active < this.limit && this.waiting.length > 0) this.waiting.shift()!.grant();
+    });
   }
 }

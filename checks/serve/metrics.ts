@@ -43,7 +43,7 @@ export function createExporterMetrics(limiter: Limiter) {
     }),
     errors: new Counter({ name: m.errors, help: "Probes that did not pass, by the stage at which they stopped.", labelNames: ["stage"], registers }),
     requests: new Counter({ name: m.requests, help: "Requests to /probe by HTTP status code.", labelNames: ["code"], registers }),
-    rejected: new Counter({ name: m.rejected, help: "Probe requests answered 503 without probing, by reason.", labelNames: ["reason"], registers }),
+    rejected: new Counter({ name: m.rejected, help: "Probe requests answered 503 without probing, or dropped from the queue because their client left (client-gone), by reason.", labelNames: ["reason"], registers }),
     reloads: new Counter({ name: m.reloads, help: "Manifest reloads (SIGHUP or POST /-/reload) by result.", labelNames: ["result"], registers }),
     reloadOk: new Gauge({ name: m.reloadOk, help: "1 when the last reload succeeded (0: the previous manifests are still served).", registers }),
     reloadTime: new Gauge({ name: m.reloadTime, help: "Unix time of the last successful manifest load.", registers }),

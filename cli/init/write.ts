@@ -28,6 +28,10 @@ export async function planProblems(plan: InitPlan): Promise<Diagnostic[]> {
   if (dirStat && !dirStat.isDirectory()) {
     return [{ code: "init-not-a-folder", ...at(plan.display(plan.dir)), message: "the target exists and is not a folder", hint: "Name a new or existing folder: tollgate init DIR." }];
   }
+  if (!dirStat) {
+    const broken = await brokenAncestor(plan.dir);
+    if (broken) return [{ code: "init-not-a-folder", ...at(plan.display(broken)), message: "is a dangling (or looping) symlink; init cannot create the target folder through it", hint: "Point the link at a folder, remove it, or name another folder: tollgate init DIR." }];
+  }
   const realDir = dirStat ? await realpath(plan.dir) : plan.dir;
   const problems: Diagnostic[] = [];
   const reported = new Set<string>();
@@ -95,12 +99,21 @@ async function createNew(abs: string, content: string): Promise<void> {
   }
 }
 
+/** The target or its nearest existing ancestor when that is a link that leads nowhere (mkdir would fail on it). */
+async function brokenAncestor(dir: string): Promise<string | undefined> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const l = await statOrUndefined(d, lstat);
+    if (l) return l.isSymbolicLink() && !(await statOrUndefined(d, stat)) ? d : undefined;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 async function statOrUndefined(p: string, fn: (p: string) => Promise<Stats>): Promise<Stats | undefined> {
   try {
     return await fn(p);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return undefined; // ELOOP: a link loop leads nowhere either
     throw e;
   }
 }

@@ -8,7 +8,17 @@ import { FIX_FIRST, describeFindings, fixItems, formatPoints } from "../impact.j
 // A table cell: no raw HTML (entities), escaped pipes, every line ending (CR too) as a space, and
 // no @-mention (the report is the bot's PR comment): a zero-width space after an @ that
 // starts a name (not inside secret/X@production or an e-mail address, which mention nobody).
-const cell = (s: string) => escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ").replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, "$1@&#8203;");
+// No link either: `[`, `]` and backticks backslash-escaped (a backslash first, so text cannot undo
+// an escape; without a `[` no link or image can form, so `(`, `)` and `!` stay as written), and a
+// bare URL broken by a zero-width space so GitHub does not autolink it.
+const cell = (s: string) =>
+  escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\[\]`|]/g, "\\$&").replace(/\r\n|\r|\n/g, " ")
+    .replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, "$1@&#8203;").replace(/([a-z][a-z0-9+.-]*):\/\//gi, "$1:&#8203;//").replace(/\b(www)\./gi, "$1&#8203;.");
+
+/** Appends many lines without spreading them into one call (a spread of 100k rows overflows the stack). */
+const append = (out: string[], lines: Iterable<string>) => {
+  for (const l of lines) out.push(l);
+};
 
 // A link target: characters that would end the link or the table cell percent-encoded.
 const href = (u: string) => escapeControls(u).replace(/[\s()<>|"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -34,7 +44,11 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
   }
   out.push("");
   const failing = report.scorecards.flatMap((s) => s.categories.filter((c) => c.status === "fail").map((c) => `${s.title}: ${c.title}`));
-  if (failing.length) out.push("<details><summary>Failing categories</summary>", "", ...failing.map((f) => `- ${f}`), "", "</details>", "");
+  if (failing.length) {
+    out.push("<details><summary>Failing categories</summary>", "");
+    append(out, failing.map((f) => `- ${cell(f)}`));
+    out.push("", "</details>", "");
+  }
   const first = fixItems(report).slice(0, FIX_FIRST);
   if (first.length) {
     out.push("### Fix first", "", "What each failing category gives back to the score once all its error findings are fixed.", "", "| points | category | findings | deadline |", "|---:|---|---|---|");
@@ -46,17 +60,27 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
     out.push("");
   }
   const na = report.scorecards.flatMap((s) => s.categories.filter((c) => c.status === "n/a").map((c) => `${s.title}: ${c.title}`));
-  if (na.length) out.push("<details><summary>Not applicable (nothing to judge, left out of the score)</summary>", "", ...na.map((f) => `- ${f}`), "", "</details>", "");
+  if (na.length) {
+    out.push("<details><summary>Not applicable (nothing to judge, left out of the score)</summary>", "");
+    append(out, na.map((f) => `- ${cell(f)}`));
+    out.push("", "</details>", "");
+  }
   const docs = new Map(report.rules.map((r) => [r.id, r.docs]));
   const row = (f: { ruleId: string; subject: string; message: string; severity: string; location?: { file: string; line: number } }) =>
     `| ${f.severity} | ${ruleLink(f.ruleId, docs.get(f.ruleId))} | ${cell(f.subject)} | ${cell(f.message)} | ${f.location ? `${cell(f.location.file)}:${f.location.line}` : ""} |`;
   const table = (title: string, rows: string[]) => {
     if (rows.length === 0) return;
-    out.push(`### ${title}`, "", "| severity | rule | subject | message | location |", "|---|---|---|---|---|", ...rows, "");
+    out.push(`### ${title}`, "", "| severity | rule | subject | message | location |", "|---|---|---|---|---|");
+    append(out, rows);
+    out.push("");
   };
   const fixes = (findings: readonly { ruleId: string }[]) => {
     const list = fixesFor(report, findings);
-    if (list.length) out.push("### How to fix", "", ...list.map((x) => `- ${ruleLink(x.ruleId, x.docs)}: ${cell(x.remediation)}`), "");
+    if (list.length) {
+      out.push("### How to fix", "");
+      append(out, list.map((x) => `- ${ruleLink(x.ruleId, x.docs)}: ${cell(x.remediation)}`));
+      out.push("");
+    }
   };
   if (comparison) {
     table(`New findings (${comparison.newFindings.length})`, comparison.newFindings.map(row));
@@ -64,8 +88,9 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
     if (comparison.newFindings.length === 0 && comparison.fixed.length === 0) out.push("No new or fixed findings.", "");
     fixes(comparison.newFindings);
   } else {
-    table(`Findings (${report.findings.filter((f) => !f.waived).length})`, report.findings.filter((f) => !f.waived).map(row));
-    fixes(report.findings.filter((f) => !f.waived));
+    const live = report.findings.filter((f) => !f.waived);
+    table(`Findings (${live.length})`, live.map(row));
+    fixes(live);
   }
   return `${out.join("\n")}`;
 }

@@ -36,7 +36,11 @@ export function findingsSection(report: Report): Html {
     const fs = report.findings.filter((f) => (cardOf.get(f.ruleId) ?? "other") === g.id);
     if (fs.length === 0 && g.id === "other") return html``;
     const byRule = new Map<string, Finding[]>();
-    for (const f of fs) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const f of fs) {
+      const list = byRule.get(f.ruleId);
+      if (list) list.push(f);
+      else byRule.set(f.ruleId, [f]);
+    }
     const ordered = [...byRule].sort(([a, fa], [b, fb]) => (SEV_ORDER[fa[0]!.severity] ?? 3) - (SEV_ORDER[fb[0]!.severity] ?? 3) || a.localeCompare(b));
     const live = fs.filter((f) => !f.waived).length;
     return html`<section class="finding-group" data-testid="finding-group" aria-labelledby="${anchorId("findings", g.id)}">

@@ -38,9 +38,17 @@ export function parseProbeResults(text: string): ProbeHealth | { error: string }
 export async function prepareHtml(project: Project, report: Report, probe?: ProbeHealth): Promise<HtmlInput> {
   const windowDays = rotationWindowDays(project.config);
   const { items, overdueNow } = forecast(project, REPORT_FORECAST_DAYS, windowDays, report.env ?? undefined);
+  // One pass over the findings, not one per waiver (linear in both).
+  const key = (rule: string, owner: string, reason: string, expires: string) => JSON.stringify([rule, owner, reason, expires]);
+  const suppressed = new Map<string, number>();
+  for (const f of report.findings) {
+    if (!f.waived || !f.waiver) continue;
+    const k = key(f.ruleId, f.waiver.owner, f.waiver.reason, f.waiver.expires);
+    suppressed.set(k, (suppressed.get(k) ?? 0) + 1);
+  }
   const waivers = project.waivers.map((w) => ({
     rule: w.rule, subject: w.subject, owner: w.owner, reason: w.reason, expires: w.expires, ...(w.ticket ? { ticket: w.ticket } : {}),
-    suppresses: report.findings.filter((f) => f.waived && f.ruleId === w.rule && f.waiver?.owner === w.owner && f.waiver.reason === w.reason && f.waiver.expires === w.expires).length,
+    suppresses: suppressed.get(key(w.rule, w.owner, w.reason, w.expires)) ?? 0,
   }));
   const graph = await renderGraphSvg(buildGraph(project.model, report.findings, probe?.status));
   return {

@@ -23,7 +23,20 @@ export const MAX_SCHEMA_DEPTH = 256;
 export class SchemaTooDeepError extends Error {
   readonly code = "mcp-schema-too-deep";
   constructor() {
-    super(`mcp-schema-too-deep: the input schema nests deeper than ${MAX_SCHEMA_DEPTH} levels; it cannot be hashed or compared`);
+    super(`mcp-schema-too-deep: a tool schema nests deeper than ${MAX_SCHEMA_DEPTH} levels; it cannot be read, hashed or compared`);
+  }
+}
+
+/**
+ * tools/list through the SDK: a schema nested thousands of levels overflows the stack inside the
+ * SDK's own parsing before any bounded walk of ours sees it; that is reported as too deep.
+ */
+async function listToolsBounded(client: Parameters<typeof listAllTools>[0], timeoutMs: number) {
+  try {
+    return await listAllTools(client, timeoutMs);
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw new SchemaTooDeepError();
+    throw e;
   }
 }
 
@@ -62,7 +75,7 @@ export async function listTools(endpoint: { url?: string; command?: string[] }, 
   const { transport, guard, client } = mcpConnection(endpoint, kind, { headers, maxBytes, env: serverEnv }, "tollgate-mcp-tools");
   try {
     await client.connect(transport, { timeout: timeoutMs });
-    return { ...revisionOf(client), tools: await listAllTools(client, timeoutMs) };
+    return { ...revisionOf(client), tools: await listToolsBounded(client, timeoutMs) };
   } catch (e) {
     throw guard.tooLarge ? new Error(`response-too-large: ${guard.tooLarge}`) : e;
   } finally {
@@ -140,8 +153,9 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     }
     let tools;
     try {
-      tools = await listAllTools(client, left());
+      tools = await listToolsBounded(client, left());
     } catch (e) {
+      if (e instanceof SchemaTooDeepError) fail("drift", "tools/list", e.message);
       fail("initialize", "tools/list", `tools/list failed: ${(e as Error).message}`);
     }
     passed.push("tools/list ✓");

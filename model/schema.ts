@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { DURATION_PATTERN, durationMs } from "./duration.js";
+import { refuseControlCharacters, requireAbsolutePath } from "./output-grammar.js";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;
 
@@ -43,7 +44,13 @@ const regex = z.string().min(1).max(500).superRefine((v, ctx) => {
   }
 });
 const date = describe(z.iso.date(), "A calendar date, YYYY-MM-DD (UTC).");
-const url = z.string().min(1).max(2048);
+/**
+ * A value written into one line of a generated file (a crontab line, a URL or path in Alertmanager
+ * or Kubernetes config): a control character there ends or corrupts the line, so it is refused
+ * (`control-character`); model/output-grammar.ts says why per file.
+ */
+const singleLine = (s: z.ZodString) => s.superRefine(refuseControlCharacters);
+const url = singleLine(z.string().min(1).max(2048));
 const text = z.string().min(1).max(4000);
 const positive = z.number().positive();
 const count = z.number().int().nonnegative();
@@ -73,7 +80,7 @@ export const Environment = z.strictObject({
   deployed: describe(z.boolean(), "The environment's infrastructure exists and serves traffic."),
   probe: z
     .strictObject({
-      schedule: describe(z.string().min(1).max(200).optional(), "Cron schedule of the probe job; defaults to every minute."),
+      schedule: describe(singleLine(z.string().min(1).max(200)).optional(), "Cron schedule of the probe job; defaults to every minute."),
       timeout: probeTimeout.optional(),
       concurrency: z.number().int().min(1).max(1000).optional(),
       exporter: describe(
@@ -95,12 +102,12 @@ export const Environment = z.strictObject({
   runtime: describe(
     z
       .strictObject({
-        workdir: z.string().min(1).max(500).optional(),
-        textfileDir: z.string().min(1).max(500).optional(),
-        stateDir: z.string().min(1).max(500).optional(),
-        image: z.string().min(1).max(500).optional(),
+        workdir: singleLine(z.string().min(1).max(500)).superRefine(requireAbsolutePath).optional(),
+        textfileDir: singleLine(z.string().min(1).max(500)).superRefine(requireAbsolutePath).optional(),
+        stateDir: singleLine(z.string().min(1).max(500)).superRefine(requireAbsolutePath).optional(),
+        image: singleLine(z.string().min(1).max(500)).optional(),
         namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
-        command: describe(z.array(z.string().min(1).max(500)).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),
+        command: describe(z.array(singleLine(z.string().min(1).max(500))).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),
       })
       .optional(),
     "Where the generated cron jobs run: working directory with the manifests, node_exporter textfile folder, image.",
@@ -124,8 +131,8 @@ export const Environment = z.strictObject({
       z.strictObject({
         enabled: z.boolean().optional(),
         url: url.optional(),
-        to: z.array(z.string().min(3).max(320)).optional(),
-        credentialsFile: z.string().min(1).max(500).optional(),
+        to: z.array(singleLine(z.string().min(3).max(320))).optional(),
+        credentialsFile: singleLine(z.string().min(1).max(500)).optional(),
       }),
     )
     .optional(),
@@ -288,13 +295,13 @@ export const Channel = z.strictObject({
   description: text.optional(),
   severities: z.array(z.enum(["critical", "warning", "info"])).min(1),
   /** Alertmanager reads the credential from this file at run time (`*_file` fields). */
-  credentialsFile: z.string().min(1).max(500).optional(),
+  credentialsFile: singleLine(z.string().min(1).max(500)).optional(),
   /** The secrets-manifest entry that holds the credential, for presence checks. */
   secret: secretName.optional(),
   url: url.optional(),
-  slackChannel: z.string().min(1).max(200).optional(),
-  to: z.array(z.string().min(3).max(320)).optional(),
-  from: z.string().min(3).max(320).optional(),
+  slackChannel: singleLine(z.string().min(1).max(200)).optional(),
+  to: z.array(singleLine(z.string().min(3).max(320))).optional(),
+  from: singleLine(z.string().min(3).max(320)).optional(),
   smarthost: describe(hostPort.optional(), "SMTP host:port for email channels."),
 });
 

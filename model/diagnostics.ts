@@ -32,6 +32,7 @@ export const DIAGNOSTIC_CODES = {
   "invalid-date": "A date does not exist on the calendar or is not YYYY-MM-DD.",
   "duration-too-long": "A timeout or delay is longer than its limit (a timer over 24.8 days would fire at once).",
   "invalid-regex": "A pattern such as expect.bodyMatches is not a valid regular expression.",
+  "invalid-url": "A URL has a % that does not start a %XX escape (Alertmanager and Prometheus would refuse the generated config).",
   "control-character": "A value written into one line of generated config (crontab, URL, path, address) holds a newline or another control character.",
   "date-in-future": "A last-rotated date lies after --now.",
   "duplicate-name": "Two files declare the same name.",

@@ -40,3 +40,12 @@ export function refuseControlCharacters(v: string, ctx: z.RefinementCtx<string>)
 export function requireAbsolutePath(v: string, ctx: z.RefinementCtx<string>): void {
   if (!v.startsWith("/")) ctx.addIssue({ code: "custom", message: "must be an absolute path (starting with /)", params: { hint: "Kubernetes mounts and working directories are absolute, and cron would resolve a relative path from the cron user's home." }, input: v });
 }
+
+/**
+ * URLs go to Alertmanager and Prometheus, which parse them with Go's net/url: a `%` that does not
+ * start a `%XX` escape makes the whole config fail to load (`invalid URL escape`).
+ */
+export function refuseBadPercentEscapes(v: string, ctx: z.RefinementCtx<string>): void {
+  const bad = /%(?![0-9A-Fa-f]{2})/.exec(v);
+  if (bad) ctx.addIssue({ code: "custom", message: `has a % at character ${bad.index + 1} that does not start a %XX escape`, params: { diagnostic: "invalid-url", hint: "Write a literal % as %25: Alertmanager and Prometheus refuse a URL with a bare %." }, input: v });
+}

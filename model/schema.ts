@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { DURATION_PATTERN, durationMs } from "./duration.js";
-import { refuseControlCharacters, requireAbsolutePath } from "./output-grammar.js";
+import { refuseBadPercentEscapes, refuseControlCharacters, requireAbsolutePath } from "./output-grammar.js";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;
 
@@ -50,7 +50,7 @@ const date = describe(z.iso.date(), "A calendar date, YYYY-MM-DD (UTC).");
  * (`control-character`); model/output-grammar.ts says why per file.
  */
 const singleLine = (s: z.ZodString) => s.superRefine(refuseControlCharacters);
-const url = singleLine(z.string().min(1).max(2048));
+const url = singleLine(z.string().min(1).max(2048)).superRefine(refuseBadPercentEscapes);
 const text = z.string().min(1).max(4000);
 const positive = z.number().positive();
 const count = z.number().int().nonnegative();
@@ -88,7 +88,7 @@ export const Environment = z.strictObject({
           .strictObject({
             address: describe(hostPort.optional(), "host:port where Prometheus reaches `tollgate serve` (default 127.0.0.1:9469)."),
             scrapeInterval: describe(
-              duration.refine((v) => durationMs(v) <= MAX_SCRAPE_INTERVAL_MS, "must be at most 2m: longer scrape intervals make the probe series go stale between scrapes (Prometheus looks back 5m)").optional(),
+              duration.refine((v) => !new RegExp(DURATION_PATTERN).test(v) || durationMs(v) <= MAX_SCRAPE_INTERVAL_MS, "must be at most 2m: longer scrape intervals make the probe series go stale between scrapes (Prometheus looks back 5m)").optional(),
               "How often Prometheus probes each service through the exporter (default: the period of `schedule`, at most 2m).",
             ),
           })

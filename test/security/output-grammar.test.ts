@@ -68,7 +68,7 @@ describe("every string field against every grammar of the generated files", () =
       writeFileSync(path.join(project, field.file), text);
       const loaded = await loadProject(project, { now: NOW, displayBase: project });
       // Policy settings (ids, options) are checked where policies run: check and synth, before any output.
-      const diagnostics = loaded.ok ? (await evaluate(loaded.project)).diagnostics : loaded.diagnostics;
+      const diagnostics = loaded.ok && field.file === "tollgate.yaml" ? (await evaluate(loaded.project)).diagnostics : loaded.diagnostics;
       writeFileSync(path.join(project, field.file), toYaml(originals[field.file]));
       if (!diagnostics.some((d) => d.severity === "error")) {
         accepted.push({ field, at, value, marker, whole });

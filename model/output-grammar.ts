@@ -5,7 +5,7 @@
  * on one line has none: cron ends a command at a newline whatever the shell quoting, and
  * Alertmanager, Prometheus and Kubernetes refuse it in URLs, paths and addresses.
  */
-import type { z } from "zod";
+import { z } from "zod";
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -48,4 +48,29 @@ export function requireAbsolutePath(v: string, ctx: z.RefinementCtx<string>): vo
 export function refuseBadPercentEscapes(v: string, ctx: z.RefinementCtx<string>): void {
   const bad = /%(?![0-9A-Fa-f]{2})/.exec(v);
   if (bad) ctx.addIssue({ code: "custom", message: `has a % at character ${bad.index + 1} that does not start a %XX escape`, params: { diagnostic: "invalid-url", hint: "Write a literal % as %25: Alertmanager and Prometheus refuse a URL with a bare %." }, input: v });
+}
+
+/** The same rules as JSON Schema patterns, so editors and ajv agree with `validate` (model/json-schema.ts). */
+export const GRAMMAR_PATTERNS = z.registry<{ pattern: string }>();
+const C = "\\u0000-\\u001f\\u007f-\\u009f";
+
+/** A value written on one line of generated config. */
+export function oneLine(s: z.ZodString): z.ZodString {
+  const out = s.superRefine(refuseControlCharacters);
+  GRAMMAR_PATTERNS.add(out, { pattern: `^[^${C}]*$` });
+  return out;
+}
+
+/** A URL for Alertmanager, Prometheus and the probes: one line, every % an escape. */
+export function urlText(s: z.ZodString): z.ZodString {
+  const out = s.superRefine(refuseControlCharacters).superRefine(refuseBadPercentEscapes);
+  GRAMMAR_PATTERNS.add(out, { pattern: `^(?:[^${C}%]|%[0-9A-Fa-f]{2})*$` });
+  return out;
+}
+
+/** A runtime path: absolute, on one line. */
+export function absolutePath(s: z.ZodString): z.ZodString {
+  const out = s.superRefine(refuseControlCharacters).superRefine(requireAbsolutePath);
+  GRAMMAR_PATTERNS.add(out, { pattern: `^/[^${C}]*$` });
+  return out;
 }

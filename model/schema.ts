@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { DURATION_PATTERN, durationMs } from "./duration.js";
-import { refuseBadPercentEscapes, refuseControlCharacters, requireAbsolutePath } from "./output-grammar.js";
+import { absolutePath, oneLine, urlText } from "./output-grammar.js";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;
 
@@ -45,12 +45,12 @@ const regex = z.string().min(1).max(500).superRefine((v, ctx) => {
 });
 const date = describe(z.iso.date(), "A calendar date, YYYY-MM-DD (UTC).");
 /**
- * A value written into one line of a generated file (a crontab line, a URL or path in Alertmanager
- * or Kubernetes config): a control character there ends or corrupts the line, so it is refused
- * (`control-character`); model/output-grammar.ts says why per file.
+ * Values written into one line of a generated file (a crontab line, a URL or path in Alertmanager
+ * or Kubernetes config) refuse control characters (`control-character`), URLs a bare % too
+ * (`invalid-url`): model/output-grammar.ts says why per file.
  */
-const singleLine = (s: z.ZodString) => s.superRefine(refuseControlCharacters);
-const url = singleLine(z.string().min(1).max(2048)).superRefine(refuseBadPercentEscapes);
+const singleLine = oneLine;
+const url = urlText(z.string().min(1).max(2048));
 const text = z.string().min(1).max(4000);
 const positive = z.number().positive();
 const count = z.number().int().nonnegative();
@@ -102,9 +102,9 @@ export const Environment = z.strictObject({
   runtime: describe(
     z
       .strictObject({
-        workdir: singleLine(z.string().min(1).max(500)).superRefine(requireAbsolutePath).optional(),
-        textfileDir: singleLine(z.string().min(1).max(500)).superRefine(requireAbsolutePath).optional(),
-        stateDir: singleLine(z.string().min(1).max(500)).superRefine(requireAbsolutePath).optional(),
+        workdir: absolutePath(z.string().min(1).max(500)).optional(),
+        textfileDir: absolutePath(z.string().min(1).max(500)).optional(),
+        stateDir: absolutePath(z.string().min(1).max(500)).optional(),
         image: singleLine(z.string().min(1).max(500)).optional(),
         namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
         command: describe(z.array(singleLine(z.string().min(1).max(500))).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),

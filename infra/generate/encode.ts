@@ -32,3 +32,12 @@ export function cronShellWord(s: string, commandPosition = false): string {
 export function goTemplateLiteral(s: string): string {
   return s.split("{{").join('{{ "{{" }}');
 }
+
+/**
+ * A string that Terraform reads as itself. Terraform's JSON syntax treats string values as
+ * templates (`${…}` interpolation, `%{…}` directives, which can call functions such as `file()`),
+ * and cdktf passes them through raw; `$${` and `%%{` are its escapes for the literal sequences.
+ */
+export function terraformLiteral(s: string): string {
+  return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, "%%{");
+}

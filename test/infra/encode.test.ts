@@ -9,8 +9,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { cronShellWord, goTemplateLiteral } from "../../infra/generate/encode.js";
-import { cronCommand } from "../security/grammar-outputs.js";
+import { cronShellWord, goTemplateLiteral, terraformLiteral } from "../../infra/generate/encode.js";
+import { cronCommand, terraformString } from "../security/grammar-outputs.js";
 import { removeDir, tempDir } from "../helpers/project.js";
 import { requireTool, run } from "../helpers/tools.js";
 
@@ -70,5 +70,14 @@ describe("Go template literals", () => {
     // And unescaped, the same texts break the group: the encoding is what makes it pass.
     writeFileSync(path.join(dir, "raw.yml"), JSON.stringify({ groups: [{ name: "g", rules: [{ alert: "A", expr: "up == 0", annotations: { a: "{{ }}" } }] }] }));
     expect(run(promtool, ["check", "rules", "raw.yml"], dir).code).not.toBe(0);
+  });
+});
+
+describe("Terraform literals", () => {
+  it("Terraform reads each string back as written, with no expression left in it", () => {
+    for (const t of ["${file(\"/etc/passwd\")}", "%{ if true }x%{ endif }", "$${", "%%{", "$$${x}", "$", "%", "${", "a$b%c{d}", "plain"]) {
+      expect(terraformString(t).expression || terraformString(t).text !== t, t).toBe(t.includes("${") || t.includes("%{"));
+      expect(terraformString(terraformLiteral(t)), t).toEqual({ text: t, expression: false });
+    }
   });
 });

@@ -45,6 +45,35 @@ export function cronCommand(line: string): { shell: string; stdin: string | unde
   return { shell, stdin: undefined };
 }
 
+/**
+ * A Terraform JSON string as Terraform reads it (a template): `$${` and `%%{` are the literal `${`
+ * and `%{`; any other `${` or `%{` would be an expression, which no generated string may hold.
+ */
+export function terraformString(s: string): { text: string; expression: boolean } {
+  let text = "";
+  for (let i = 0; i < s.length; i++) {
+    const two = s.slice(i, i + 3);
+    if (two === "$${" || two === "%%{") {
+      text += two.slice(1);
+      i += 2;
+    } else if (s.startsWith("${", i) || s.startsWith("%{", i)) return { text, expression: true };
+    else text += s[i];
+  }
+  return { text, expression: false };
+}
+
+/** Every string of Terraform JSON as Terraform reads it; a string holding an expression is a problem. */
+function terraformStrings(v: unknown, problems: string[], rel: string): unknown {
+  if (typeof v === "string") {
+    const t = terraformString(v);
+    if (t.expression) problems.push(`${rel}: Terraform would evaluate an expression in ${JSON.stringify(v)}`);
+    return t.text;
+  }
+  if (Array.isArray(v)) return v.map((x) => terraformStrings(x, problems, rel));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, terraformStrings(x, problems, rel)]));
+  return v;
+}
+
 export interface CronJobRun {
   schedule: string;
   /** Each command the line ran: `cd` with its argument, then the job's argv. */
@@ -154,7 +183,8 @@ export function readBack(out: string, env: string, scratch: string): ReadBack {
       }
     } else if (file.endsWith(".json")) {
       try {
-        const data = JSON.parse(text);
+        const parsed = JSON.parse(text);
+        const data = rel.endsWith("cdk.tf.json") ? (terraformStrings(parsed, problems, rel) as any) : parsed;
         // A cron job's `command` trigger is the crontab's shell text: checked against the crontab by the caller.
         for (const r of Object.values<any>(data.resource?.null_resource ?? {}))
           if (typeof r.triggers?.command === "string") {

@@ -27,6 +27,7 @@ const PAYLOADS: Record<string, string> = {
   "double quote": 'say "hi"',
   template: "{{ }} and {{ .Alerts }}",
   shell: "$(id)`id`\\;&|",
+  terraform: '${file("/etc/passwd")}%{ if true }x%{ endif }$${',
 };
 
 const dirs: string[] = [];
@@ -88,7 +89,9 @@ describe("every string field against every grammar of the generated files", () =
     for (const a of accepted) docs[a.field.file] = withValue(docs[a.field.file], a.at, a.field, a.value);
     for (const [f, d] of Object.entries(docs)) writeFileSync(path.join(project, f), toYaml(d));
     const out = path.join(dir, "out");
-    const synth = await runCli(["synth", "--root", project, "--all", "--now", NOW, "--out", out, "--force", "--reason", "grammar test"], { cwd: dir });
+    // The gate override's reason is free text from the command line, recorded in Terraform.
+    const reason = `grammar test ${payload}`;
+    const synth = await runCli(["synth", "--root", project, "--all", "--now", NOW, "--out", out, "--force", "--reason", reason], { cwd: dir });
     expect(synth.code, `${synth.stdout}${synth.stderr}`).toBe(0);
 
     const { project: loaded } = await loadProject(project, { now: NOW });
@@ -113,6 +116,7 @@ describe("every string field against every grammar of the generated files", () =
         back.seen.push(...r.calls.flat());
       });
 
+      if (loaded.model.environments.get(env)!.production) expect(back.seen.filter((s) => s === reason.trim()).length, `${env}: the override reason reads back whole`).toBeGreaterThanOrEqual(2);
       for (const a of accepted) {
         if (!back.raw.includes(a.marker)) continue;
         const holders = back.seen.filter((s) => s.includes(a.marker));

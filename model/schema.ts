@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { DURATION_PATTERN, durationMs } from "./duration.js";
-import { absolutePath, oneLine, urlText } from "./output-grammar.js";
+import { absolutePath, oneLine as singleLine, urlText } from "./output-grammar.js";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;
 
@@ -49,7 +49,6 @@ const date = describe(z.iso.date(), "A calendar date, YYYY-MM-DD (UTC).");
  * or Kubernetes config) refuse control characters (`control-character`), URLs a bare % too
  * (`invalid-url`): model/output-grammar.ts says why per file.
  */
-const singleLine = oneLine;
 const url = urlText(z.string().min(1).max(2048));
 const text = z.string().min(1).max(4000);
 const positive = z.number().positive();

@@ -86,11 +86,13 @@ export function runCrontab(crontab: string, scratch: string, program: string): C
   const lines = crontab.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#") && !/^[A-Z_]+=/.test(l));
   const bin = path.join(scratch, "bin");
   mkdirSync(bin, { recursive: true });
-  // The program may be named anything the manifests allow (no slash: then it is found on PATH).
-  if (!program.includes("/")) {
-    writeFileSync(path.join(bin, program), '#!/bin/sh\nprintf \'%s\\0\' "$(basename "$0")" "$@" >> "$ARGV_OUT"\nprintf \'\\n\' >> "$ARGV_OUT"\n');
-    chmodSync(path.join(bin, program), 0o755);
-  }
+  // The program may be named anything the manifests allow: found on PATH, or (with a slash) from
+  // the shell's working folder, the scratch folder, since `cd` only records.
+  const recorder = path.resolve(program.includes("/") ? scratch : bin, program);
+  if (!recorder.startsWith(`${scratch}/`)) throw new Error(`program ${program} would lie outside the scratch folder`);
+  mkdirSync(path.dirname(recorder), { recursive: true });
+  writeFileSync(recorder, '#!/bin/sh\nprintf \'%s\\0\' "$(basename "$0")" "$@" >> "$ARGV_OUT"\nprintf \'\\n\' >> "$ARGV_OUT"\n');
+  chmodSync(recorder, 0o755);
   return lines.map((line, i) => {
     const m = /^(\S+ \S+ \S+ \S+ \S+) (.*)$/.exec(line);
     if (!m) return { schedule: "", calls: [[`not a cron job line: ${line}`]], stdin: undefined };
@@ -98,7 +100,7 @@ export function runCrontab(crontab: string, scratch: string, program: string): C
     const out = path.join(scratch, `argv-${i}`);
     writeFileSync(out, "");
     const prelude = `cd() { printf '%s\\0' cd "$@" >> "$ARGV_OUT"; printf '\\n' >> "$ARGV_OUT"; }\n`;
-    const r = spawnSync("/bin/sh", ["-c", prelude + shell], { env: { PATH: `${bin}:/usr/bin:/bin`, ARGV_OUT: out }, encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync("/bin/sh", ["-c", prelude + shell], { cwd: scratch, env: { PATH: `${bin}:/usr/bin:/bin`, ARGV_OUT: out }, encoding: "utf8", timeout: 30_000 });
     const calls = readFileSync(out, "utf8").split("\0\n").filter(Boolean).map((c) => c.split("\0"));
     if (r.status !== 0) calls.push([`sh exited ${r.status}: ${r.stderr}`]);
     return { schedule: m[1]!, calls, stdin };

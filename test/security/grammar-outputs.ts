@@ -91,7 +91,7 @@ export function runCrontab(crontab: string, scratch: string, program: string): C
   const recorder = path.resolve(program.includes("/") ? scratch : bin, program);
   if (!recorder.startsWith(`${scratch}/`)) throw new Error(`program ${program} would lie outside the scratch folder`);
   mkdirSync(path.dirname(recorder), { recursive: true });
-  writeFileSync(recorder, '#!/bin/sh\nprintf \'%s\\0\' "$(basename "$0")" "$@" >> "$ARGV_OUT"\nprintf \'\\n\' >> "$ARGV_OUT"\n');
+  writeFileSync(recorder, '#!/bin/sh\nprintf \'%s\\0\' "$0" "$@" >> "$ARGV_OUT"\nprintf \'\\n\' >> "$ARGV_OUT"\n');
   chmodSync(recorder, 0o755);
   return lines.map((line, i) => {
     const m = /^(\S+ \S+ \S+ \S+ \S+) (.*)$/.exec(line);
@@ -101,7 +101,8 @@ export function runCrontab(crontab: string, scratch: string, program: string): C
     writeFileSync(out, "");
     const prelude = `cd() { printf '%s\\0' cd "$@" >> "$ARGV_OUT"; printf '\\n' >> "$ARGV_OUT"; }\n`;
     const r = spawnSync("/bin/sh", ["-c", prelude + shell], { cwd: scratch, env: { PATH: `${bin}:/usr/bin:/bin`, ARGV_OUT: out }, encoding: "utf8", timeout: 30_000 });
-    const calls = readFileSync(out, "utf8").split("\0\n").filter(Boolean).map((c) => c.split("\0"));
+    // $0 is the program as the shell found it: on PATH (bin/NAME), or the relative path as written.
+    const calls = readFileSync(out, "utf8").split("\0\n").filter(Boolean).map((c) => c.split("\0")).map(([p, ...a]) => [p === path.join(bin, program) ? program : p!, ...a]);
     if (r.status !== 0) calls.push([`sh exited ${r.status}: ${r.stderr}`]);
     return { schedule: m[1]!, calls, stdin };
   });

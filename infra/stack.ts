@@ -4,6 +4,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import { Resource } from "@cdktf/provider-null/lib/resource/index.js";
 import type { Construct } from "constructs";
 import type { EnvContext } from "./generate/context.js";
+import { terraformLiteral } from "./generate/encode.js";
 import { ProbeExporter } from "./constructs/probe-exporter.js";
 import { AlertRouting, AlertRules, ClientPolicies, GrafanaDashboards, HealthCheckSchedule, ProbeTargets } from "./constructs/index.js";
 
@@ -36,8 +37,9 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, "alert_rule_count", { value: rules.alertCount });
     if (override) {
       // Recorded where reviewers look: the plan shows the override and its reason.
-      new Resource(this, "production-gate-override", { triggers: { reason: override.reason, failing: override.failing.join(", "), ...(override.now ? { now: override.now } : {}) } });
-      new TerraformOutput(this, "production_gate_override", { value: override.reason });
+      // The reason is free text: Terraform would read `${…}` in it as an expression (encode.ts).
+      new Resource(this, "production-gate-override", { triggers: { reason: terraformLiteral(override.reason), failing: override.failing.join(", "), ...(override.now ? { now: override.now } : {}) } });
+      new TerraformOutput(this, "production_gate_override", { value: terraformLiteral(override.reason) });
     }
   }
 }

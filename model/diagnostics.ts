@@ -33,6 +33,8 @@ export const DIAGNOSTIC_CODES = {
   "duration-too-long": "A timeout or delay is longer than its limit (a timer over 24.8 days would fire at once).",
   "invalid-regex": "A pattern such as expect.bodyMatches is not a valid regular expression.",
   "signature-fixed-by-profile": "A webhook sets a signature field its provider profile fixes (header, encoding, prefix, timestampHeader, signedPayload, idempotency.keyHeader).",
+  "invalid-url": "A URL has a % that does not start a %XX escape (Alertmanager and Prometheus would refuse the generated config).",
+  "control-character": "A value written into one line of generated config (crontab, URL, path, address) holds a newline or another control character.",
   "date-in-future": "A last-rotated date lies more than one day after --now.",
   "date-ahead-of-now": "A last-rotated date lies one day after --now: accepted (a local date east of UTC), reported as a note.",
   "duplicate-name": "Two files declare the same name.",

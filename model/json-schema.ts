@@ -1,6 +1,7 @@
 /** JSON Schema for editors and ajv, generated from the zod source of truth (input side). */
 import { z } from "zod";
 import { PROJECT_URL } from "../util/project-url.js";
+import { GRAMMAR_PATTERNS } from "./output-grammar.js";
 import { ManifestFile, ProjectConfig, WaiversFile } from "./schema.js";
 
 export const SCHEMA_FILES = {
@@ -11,7 +12,16 @@ export const SCHEMA_FILES = {
 
 export function jsonSchemaFor(name: keyof typeof SCHEMA_FILES): Record<string, unknown> {
   const { schema, title } = SCHEMA_FILES[name];
-  const json = z.toJSONSchema(schema, { io: "input", target: "draft-7", unrepresentable: "any" }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, {
+    io: "input",
+    target: "draft-7",
+    unrepresentable: "any",
+    // The output-grammar refinements, as patterns (zod cannot export a refinement).
+    override: (ctx) => {
+      const grammar = GRAMMAR_PATTERNS.get(ctx.zodSchema as unknown as z.ZodType);
+      if (grammar) (ctx.jsonSchema as Record<string, unknown>).pattern = grammar.pattern;
+    },
+  }) as Record<string, unknown>;
   return { $id: schemaId(name), title, ...json };
 }
 

@@ -334,7 +334,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     if (abs) await listYaml(reader, abs, files, walked);
   }
   if (config.waivers) reader.waiversPath = await resolveConfigured(reader, "waivers", config.waivers, at("waivers"), { required: true, kind: "file" });
-  if (config.customPolicies) await resolveConfigured(reader, "customPolicies", config.customPolicies, at("customPolicies"), { required: false, kind: "folder" });
+  if (config.customPolicies) await resolveConfigured(reader, "customPolicies", config.customPolicies, at("customPolicies"), { required: true, kind: "folder" });
   if (files.length === 0 && out.diagnostics.length === 0) {
     out.add("no-manifests", { file: toPosix(path.relative(reader.displayBase, absRoot) || "."), line: 1, col: 1 }, `no manifest files in ${config.manifests.join(", ")}`, "Create manifests/*.yaml, or set `manifests:` in tollgate.yaml.");
   }

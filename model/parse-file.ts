@@ -133,7 +133,10 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
     if (clean === "known-clean") return { src, data: fast.data };
     // Every scalar the fast path accepts decodes to its own text, so the text scan covers them all.
     const hits = await scanText(content, file);
-    for (const h of hits) out.rememberSecret(content.slice(h.start, h.end));
+    for (const h of hits) {
+      out.rememberSecret(content.slice(h.start, h.end));
+      if (h.decoded) out.rememberSecret(h.decoded);
+    }
     for (const h of hits) out.add("secret-value", src.locateOffset(h.start), `a secret value is pasted here (detected by ${h.rule}); it is not shown`, SECRET_HINT);
     for (const v of fast.strings) {
       out.rememberSecret(v.value);

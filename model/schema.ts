@@ -10,6 +10,7 @@ import { z } from "zod";
 import { PROFILE_SCHEMES } from "@tollgate/webhooks";
 import { DURATION_PATTERN, durationMs } from "./duration.js";
 import { looksLikeSecretValue } from "./secret-scan.js";
+import { absolutePath, oneLine as singleLine, urlText } from "./output-grammar.js";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;
 
@@ -45,7 +46,12 @@ const regex = z.string().min(1).max(500).superRefine((v, ctx) => {
   }
 });
 const date = describe(z.iso.date(), "A calendar date, YYYY-MM-DD (UTC).");
-const url = z.string().min(1).max(2048);
+/**
+ * Values written into one line of a generated file (a crontab line, a URL or path in Alertmanager
+ * or Kubernetes config) refuse control characters (`control-character`), URLs a bare % too
+ * (`invalid-url`): model/output-grammar.ts says why per file.
+ */
+const url = urlText(z.string().min(1).max(2048));
 const text = z.string().min(1).max(4000);
 const positive = z.number().positive();
 const count = z.number().int().nonnegative();
@@ -75,7 +81,7 @@ export const Environment = z.strictObject({
   deployed: describe(z.boolean(), "The environment's infrastructure exists and serves traffic."),
   probe: z
     .strictObject({
-      schedule: describe(z.string().min(1).max(200).optional(), "Cron schedule of the probe job; defaults to every minute."),
+      schedule: describe(singleLine(z.string().min(1).max(200)).optional(), "Cron schedule of the probe job; defaults to every minute."),
       timeout: probeTimeout.optional(),
       concurrency: z.number().int().min(1).max(1000).optional(),
       staleAfter: describe(
@@ -87,7 +93,7 @@ export const Environment = z.strictObject({
           .strictObject({
             address: describe(hostPort.optional(), "host:port where Prometheus reaches `tollgate serve` (default 127.0.0.1:9469)."),
             scrapeInterval: describe(
-              duration.refine((v) => durationMs(v) <= MAX_SCRAPE_INTERVAL_MS, "must be at most 2m: longer scrape intervals make the probe series go stale between scrapes (Prometheus looks back 5m)").optional(),
+              duration.refine((v) => !new RegExp(DURATION_PATTERN).test(v) || durationMs(v) <= MAX_SCRAPE_INTERVAL_MS, "must be at most 2m: longer scrape intervals make the probe series go stale between scrapes (Prometheus looks back 5m)").optional(),
               "How often Prometheus probes each service through the exporter (default: the period of `schedule`, at most 2m).",
             ),
           })
@@ -101,12 +107,12 @@ export const Environment = z.strictObject({
   runtime: describe(
     z
       .strictObject({
-        workdir: z.string().min(1).max(500).optional(),
-        textfileDir: z.string().min(1).max(500).optional(),
-        stateDir: z.string().min(1).max(500).optional(),
-        image: describe(z.string().min(1).max(500).optional(), "Container image of the CronJobs and the exporter Deployment (default ghcr.io/tollgate/tollgate:<version>, built from the repository's Dockerfile; docs/synth.md)."),
+        workdir: absolutePath(z.string().min(1).max(500)).optional(),
+        textfileDir: absolutePath(z.string().min(1).max(500)).optional(),
+        stateDir: absolutePath(z.string().min(1).max(500)).optional(),
+        image: describe(singleLine(z.string().min(1).max(500)).optional(), "Container image of the CronJobs and the exporter Deployment (default ghcr.io/tollgate/tollgate:<version>, built from the repository's Dockerfile; docs/synth.md)."),
         namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
-        command: describe(z.array(z.string().min(1).max(500)).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),
+        command: describe(z.array(singleLine(z.string().min(1).max(500))).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),
       })
       .optional(),
     "Where the generated cron jobs run: working directory with the manifests, node_exporter textfile folder, image.",
@@ -130,8 +136,8 @@ export const Environment = z.strictObject({
       z.strictObject({
         enabled: z.boolean().optional(),
         url: url.optional(),
-        to: z.array(z.string().min(3).max(320)).optional(),
-        credentialsFile: z.string().min(1).max(500).optional(),
+        to: z.array(singleLine(z.string().min(3).max(320))).optional(),
+        credentialsFile: singleLine(z.string().min(1).max(500)).optional(),
       }),
     )
     .optional(),
@@ -359,13 +365,13 @@ export const Channel = z.strictObject({
   description: text.optional(),
   severities: z.array(z.enum(["critical", "warning", "info"])).min(1),
   /** Alertmanager reads the credential from this file at run time (`*_file` fields). */
-  credentialsFile: z.string().min(1).max(500).optional(),
+  credentialsFile: singleLine(z.string().min(1).max(500)).optional(),
   /** The secrets-manifest entry that holds the credential, for presence checks. */
   secret: secretName.optional(),
   url: url.optional(),
-  slackChannel: z.string().min(1).max(200).optional(),
-  to: z.array(z.string().min(3).max(320)).optional(),
-  from: z.string().min(3).max(320).optional(),
+  slackChannel: singleLine(z.string().min(1).max(200)).optional(),
+  to: z.array(singleLine(z.string().min(3).max(320))).optional(),
+  from: singleLine(z.string().min(3).max(320)).optional(),
   smarthost: describe(hostPort.optional(), "SMTP host:port for email channels."),
 });
 

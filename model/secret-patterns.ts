@@ -143,6 +143,10 @@ const EMBEDDED: readonly SupplementaryPattern[] = [
   { rule: "tollgate/github-token", re: /((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})/g },
   { rule: "tollgate/github-token", re: /(github_pat_[A-Za-z0-9_]{22,})/g },
   { rule: "tollgate/openai", re: /(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{32,})/g },
+  // A Telegram bot token (`<bot id>:<35 characters>`), in an API URL (`…/bot<token>/sendMessage`) or alone.
+  { rule: "tollgate/telegram-bot-token", re: /(?<![A-Za-z0-9_-])(?:bot)?([0-9]{5,12}:[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/g },
+  // A Discord webhook URL: the token after the id is the credential (discord.com, discordapp.com, ptb., canary.).
+  { rule: "tollgate/discord-webhook", re: /discord(?:app)?\.com\/api(?:\/v[0-9]+)?\/webhooks\/[0-9]{5,30}\/([A-Za-z0-9_-]{40,100})/g },
 ];
 
 /** Every PEM private-key block (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted), whatever its length. */

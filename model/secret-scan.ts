@@ -9,15 +9,20 @@
 import { lintSource } from "@secretlint/core";
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
 import { isMap, isPair, isScalar, isSeq, type Document } from "yaml";
+import { base64Runs } from "./secret-base64.js";
 import { scanPatterns } from "./secret-patterns.js";
 
 export interface SecretHit {
   start: number;
   end: number;
   rule: string;
+  /** For a secret found inside a base64 run (start..end): the decoded secret, redacted too. */
+  decoded?: string;
 }
 
 const AWS = "@secretlint/secretlint-rule-aws";
+/** Between texts scanned in one pass: no detector matches across it. */
+const SEPARATOR = "\n\u0001\n";
 const FILTER_COMMENTS = "@secretlint/secretlint-rule-filter-comments";
 
 /**
@@ -61,15 +66,40 @@ function unique(hits: SecretHit[]): SecretHit[] {
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-/** Raw text scan (secretlint + supplementary patterns), comments included. */
+async function detectors(content: string, filePath: string): Promise<SecretHit[]> {
+  return [...(await secretlint(content, filePath)), ...scanPatterns(content)];
+}
+
+/** Raw text scan (secretlint + supplementary patterns), comments included, and base64 runs decoded once. */
 export async function scanText(content: string, filePath: string): Promise<SecretHit[]> {
-  const hits = [...(await secretlint(content, filePath)), ...scanPatterns(content)];
+  const hits = await detectors(content, filePath);
   // Multi-line formats (PEM) cannot match through `# ` prefixes: scan the de-commented view too.
   if (content.includes("#") && /PRIVATE KEY/.test(content)) {
     const view = withoutCommentMarkers(content);
-    hits.push(...(await secretlint(view, filePath)), ...scanPatterns(view));
+    hits.push(...(await detectors(view, filePath)));
   }
+  hits.push(...(await scanBase64(content, filePath)));
   return unique(hits);
+}
+
+/** Secrets inside base64 runs: all decoded runs scanned in one pass, each hit placed on its run. */
+async function scanBase64(content: string, filePath: string): Promise<SecretHit[]> {
+  const runs = base64Runs(content);
+  if (runs.length === 0) return [];
+  const at: number[] = [];
+  let joined = "";
+  for (const r of runs) {
+    at.push(joined.length);
+    joined += r.decoded + SEPARATOR;
+  }
+  const out: SecretHit[] = [];
+  for (const h of await detectors(joined, filePath)) {
+    let i = at.length - 1;
+    while (i > 0 && at[i]! > h.start) i--;
+    const run = runs[i]!;
+    out.push({ start: run.start, end: run.end, rule: `${h.rule} (base64)`, decoded: joined.slice(h.start, h.end) });
+  }
+  return out;
 }
 
 export interface FileScan {
@@ -79,8 +109,6 @@ export interface FileScan {
   values: string[];
 }
 
-const SEPARATOR = "\n\u0001\n";
-
 /**
  * Scans the file text and every decoded scalar (keys included) whose decoded value differs from
  * its source text. A decoded hit inside a scalar already flagged in the text is not reported again,
@@ -88,7 +116,7 @@ const SEPARATOR = "\n\u0001\n";
  */
 export async function scanDocument(content: string, filePath: string, doc: Document): Promise<FileScan> {
   const hits = await scanText(content, filePath);
-  const values = hits.map((h) => content.slice(h.start, h.end));
+  const values = hits.flatMap((h) => [content.slice(h.start, h.end), ...(h.decoded ? [h.decoded] : [])]);
   const scalars: { start: number; end: number; at: number }[] = [];
   let joined = "";
   // Iterative walk (keys included): a 10k-deep document must not overflow the stack here.
@@ -118,7 +146,7 @@ export async function scanDocument(content: string, filePath: string, doc: Docum
       else hi = mid - 1;
     }
     const s = scalars[lo]!;
-    values.push(joined.slice(h.start, h.end));
+    values.push(joined.slice(h.start, h.end), ...(h.decoded ? [h.decoded] : []));
     if (!hits.some((r) => r.start < s.end && r.end > s.start)) hits.push({ start: s.start, end: s.end, rule: h.rule });
   }
   return { hits: unique(hits), values };

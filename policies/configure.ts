@@ -43,7 +43,9 @@ export function configure(project: Pick<Project, "config" | "configLocation">, p
     const parsed = policy.options.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const loc = where(["policies", policy.id, "options", ...(issue.path as (string | number)[])]);
+        // An unknown option is located at its own key, not at the mapping that holds it.
+        const key = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [issue.keys[0]] : [];
+        const loc = where(["policies", policy.id, "options", ...(issue.path as (string | number)[]), ...key]);
         diagnostics.push({ code: "invalid-policy-options", severity: "error", message: `${policy.id}: ${issue.path.join(".") || "options"}: ${issue.message}`, hint: `Check the policy's options: ${policyDocsUrl(policy) ?? docsUrl("custom-policies.md")}`, ...loc });
       }
       continue;

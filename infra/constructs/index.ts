@@ -12,6 +12,7 @@ import { clientPolicies } from "../generate/client-policies.js";
 import { GRAFANA_PATHS, dashboardProvisioning, datasourceProvisioning } from "../generate/grafana.js";
 import { dashboardChunks } from "../generate/grafana-dashboard.js";
 import { streamedDashboardSpec } from "../generate/grafana-spec.js";
+import { terraformLiteral } from "../generate/encode.js";
 import { GeneratedFile } from "./generated-file.js";
 
 export interface EnvProps {
@@ -25,7 +26,7 @@ export class HealthCheckSchedule extends Construct {
     super(scope, id);
     for (const job of jobs(ctx)) {
       new Resource(this, `job-${job.name}`, {
-        triggers: { schedule: job.schedule, description: describeSchedule(job.schedule), command: commandLine(ctx, job), workdir: ctx.workdir },
+        triggers: { schedule: terraformLiteral(job.schedule), description: terraformLiteral(describeSchedule(job.schedule)), command: terraformLiteral(commandLine(ctx, job)), workdir: terraformLiteral(ctx.workdir) },
       });
     }
     new GeneratedFile(this, "crontab", { stagingDir, relativePath: "cron/crontab", content: crontab(ctx), kind: "crontab" });

@@ -7,21 +7,23 @@ import { yamlText } from "./yaml-text.js";
 import { coveredServices, effectiveAlert, effectiveChannel, receiversFor } from "../../model/alerts.js";
 import type { ChannelT } from "../../model/schema.js";
 import { servicesIn, type EnvContext } from "./context.js";
+import { goTemplateLiteral } from "./encode.js";
 
 export const NULL_RECEIVER = "tollgate-null";
 const SEVERITIES = ["critical", "warning", "info"] as const;
 
+/** Alertmanager renders `channel`, `to` and `from` as Go templates: manifest text is made literal (encode.ts). */
 function receiver(name: string, c: ChannelT): Record<string, unknown> {
   switch (c.type) {
     case "pagerduty":
       return { name, pagerduty_configs: [{ ...(c.credentialsFile ? { routing_key_file: c.credentialsFile } : {}), ...(c.url ? { url: c.url } : {}), send_resolved: true }] };
     case "slack":
-      return { name, slack_configs: [{ ...(c.url ? { api_url: c.url } : c.credentialsFile ? { api_url_file: c.credentialsFile } : {}), ...(c.slackChannel ? { channel: c.slackChannel } : {}), send_resolved: true, title: '{{ .CommonLabels.alertname }} ({{ .CommonLabels.env }})', text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}" }] };
+      return { name, slack_configs: [{ ...(c.url ? { api_url: c.url } : c.credentialsFile ? { api_url_file: c.credentialsFile } : {}), ...(c.slackChannel ? { channel: goTemplateLiteral(c.slackChannel) } : {}), send_resolved: true, title: '{{ .CommonLabels.alertname }} ({{ .CommonLabels.env }})', text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}" }] };
     case "email":
       return {
         name,
         email_configs: (c.to ?? []).map((to) => ({
-          to, ...(c.from ? { from: c.from } : {}), ...(c.smarthost ? { smarthost: c.smarthost } : {}),
+          to: goTemplateLiteral(to), ...(c.from ? { from: goTemplateLiteral(c.from) } : {}), ...(c.smarthost ? { smarthost: c.smarthost } : {}),
           ...(c.credentialsFile && c.from ? { auth_username: c.from, auth_password_file: c.credentialsFile } : {}), send_resolved: true,
         })),
       };

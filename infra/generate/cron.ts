@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import { describeSchedule, probeDeadlineMs, probeJobDeadlineSeconds } from "../../model/cron.js";
 import { durationMs, formatDuration } from "../../model/duration.js";
 import type { EnvContext } from "./context.js";
+import { cronShellWord } from "./encode.js";
 
 export interface Job {
   name: string;
@@ -55,10 +56,9 @@ function allJobs(ctx: EnvContext): Job[] {
   ];
 }
 
-const shellQuote = (s: string) => (/^[A-Za-z0-9_./=:@,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
-
+/** The job's command as crontab words (shell-quoted, `%` escaped for cron: encode.ts). */
 export function commandLine(ctx: EnvContext, job: Job): string {
-  return [...ctx.command, ...job.args].map(shellQuote).join(" ");
+  return [...ctx.command, ...job.args].map((w, i) => cronShellWord(w, i === 0)).join(" ");
 }
 
 export function crontab(ctx: EnvContext): string {
@@ -73,7 +73,7 @@ export function crontab(ctx: EnvContext): string {
   ];
   for (const job of jobs(ctx)) {
     lines.push(`# ${job.name}: ${job.description}`, `# ${describeSchedule(job.schedule)}`);
-    lines.push(`${job.schedule} cd ${shellQuote(ctx.workdir)} && ${commandLine(ctx, job)}`, "");
+    lines.push(`${job.schedule} cd ${cronShellWord(ctx.workdir)} && ${commandLine(ctx, job)}`, "");
   }
   return lines.join("\n");
 }

@@ -30,6 +30,13 @@ export function secretFixtures(seed = 101) {
     stripe: j("sk", "_live_", gen(seed + 19, ALNUM, 24)),
     gcpApiKey: j("AI", "za", gen(seed + 20, URLSAFE, 35)),
     basicAuthUrl: j("https://", "deploy", ":", gen(seed + 21, ALNUM, 16), "@", "registry.internal.net/v2"),
+    telegramBotUrl: j("https://api.telegram.org/", "bot", gen(seed + 22, "123456789", 10), ":", "AA", gen(seed + 23, URLSAFE, 33), "/sendMessage"),
+    telegramBotToken: j(gen(seed + 24, "123456789", 9), ":", "AA", gen(seed + 25, URLSAFE, 33)),
+    discordWebhookUrl: j("https://discord.com/api/", "webhooks/", gen(seed + 26, "0123456789", 19), "/", gen(seed + 27, URLSAFE, 68)),
+    discordappWebhookUrl: j("https://discordapp.com/api/v10/", "webhooks/", gen(seed + 28, "0123456789", 18), "/", gen(seed + 29, URLSAFE, 68)),
+    // Base64-wrapped: a GitHub token and an OpenAI key behind "Bearer ", encoded as pasted from a header dump.
+    base64GithubToken: Buffer.from(j("gh", "p_", gen(seed + 30, ALNUM, 36))).toString("base64"),
+    base64BearerOpenai: Buffer.from(j("Authorization: Bearer ", "s", "k-", "proj-", gen(seed + 31, URLSAFE, 120))).toString("base64"),
   };
 }
 

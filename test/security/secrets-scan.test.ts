@@ -169,3 +169,41 @@ describe("every file Tollgate reads", () => {
     expectAbsent(written, leaked);
   });
 });
+
+describe("chat webhook URLs and base64-wrapped tokens", () => {
+  it("a Telegram bot URL and a Discord webhook URL as channel URLs, and a base64-wrapped token in free text: exit 2 everywhere, redacted in every output", { timeout: 300_000 }, async () => {
+    const root = await copyReferenceOrg();
+    dirs.push(root);
+    const cPath = path.join(root, "manifests/channels.yaml");
+    const channels = `${await readFile(cPath, "utf8")}  tg-bot: { type: webhook, severities: [critical], url: "${FIX.telegramBotUrl}" }\n  discord-ops: { type: webhook, severities: [warning], url: "${FIX.discordappWebhookUrl}" }\n`;
+    await writeFile(cPath, channels);
+    const aPath = path.join(root, "manifests/alerts.yaml");
+    await writeFile(aPath, (await readFile(aPath, "utf8")).replace("description: A required service fails its probe.", `description: "A required service fails its probe (header ${FIX.base64BearerOpenai})."`));
+    const { diagnostics } = await loadProject(root, { now: NOW, displayBase: root });
+    const hits = diagnostics.filter((d) => d.code === "secret-value");
+    expect(hits.map((d) => d.file).sort()).toEqual(["manifests/alerts.yaml", "manifests/channels.yaml", "manifests/channels.yaml"]);
+    const decoded = Buffer.from(FIX.base64BearerOpenai, "base64").toString("utf8").replace("Authorization: Bearer ", "");
+    const telegramToken = /bot([^/]+)\//.exec(FIX.telegramBotUrl)![1]!;
+    const discordToken = FIX.discordappWebhookUrl.split("/").pop()!;
+    const leaked = [FIX.base64BearerOpenai, decoded, telegramToken, discordToken];
+    expectAbsent(JSON.stringify(diagnostics), leaked);
+    for (const format of ["text", "json", "sarif", "junit", "markdown", "github"]) {
+      const r = await runCli(["check", "--root", root, "--now", NOW, "--format", format], { cwd: root });
+      expect(r.code, format).toBe(2);
+      expect(r.stdout + r.stderr, format).toContain("secret-value");
+      expectAbsent(r.stdout + r.stderr, leaked);
+    }
+    const out = path.join(root, "synth-out");
+    const s = await runCli(["synth", "--root", root, "--now", NOW, "--all", "--out", out], { cwd: root });
+    expect(s.code).toBe(2);
+    expectAbsent(s.stdout + s.stderr + (await allFiles(out).catch(() => "")), leaked);
+  });
+
+  it("ordinary base64-looking text (hashes, paths, a base64 of prose) is not a secret", async () => {
+    const prose = Buffer.from("The nightly batch owns this integration and pages the data team.").toString("base64");
+    const body = `${HEAD}    purpose: "${prose}"\n    readers: ["/var/lib/node_exporter/textfile_collector/tollgate", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]\n`;
+    const dir = await project({ "manifests/clean.yaml": body });
+    const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
+    expect(diagnostics.filter((d) => d.code === "secret-value")).toEqual([]);
+  });
+});

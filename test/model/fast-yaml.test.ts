@@ -92,7 +92,7 @@ describe("fast path = full path", () => {
   it("the generated benchmark estate takes the fast path, file by file", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tollgate-fast-"));
     try {
-      generate(dir, { services: 40, secrets: 120, seed: 3, now: "2026-11-24", perFile: 50 });
+      generate(dir, { services: 40, secrets: 120, seed: 3, now: "2026-11-24", perFile: 50, style: "plain" });
       const files = yamlFiles(dir);
       for (const f of files) expect(await agree(readFileSync(f, "utf8")), f).toBe(true);
     } finally {

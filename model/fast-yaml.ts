@@ -14,8 +14,9 @@
  */
 import { Schema, type Node } from "yaml";
 import { DECLINE, Decline, extent, FRAGMENT, fragmentKey, graft, graftNode, noteKey, parseFragment, type FragmentHost } from "./fast-yaml-fragment.js";
+import { blockScalar, multiPlain, quoted, type Scalar } from "./fast-yaml-scalars.js";
 import { MAP, PosBuilder, SEQ } from "./position-index.js";
-import { looksLikeSecretValue, VALUE_LIKE_KEYS, type DecodedScalar } from "./secret-scan.js";
+import { decodesToItsText, looksLikeSecretValue, VALUE_LIKE_KEYS, type DecodedScalar } from "./secret-scan.js";
 
 export interface ValueLikeString {
   key: string;
@@ -220,15 +221,18 @@ class Parser implements FragmentHost {
     const mark = this.strings.length;
     let value: unknown;
     let node: number;
+    let cont = false;
     try {
       value = this.value(p, frame.depth + 1, frame.key, false);
       node = this.vNode;
       this.trailing(this.vEnd);
-      if (this.continues(frame.indent)) throw FRAGMENT;
+      if ((cont = this.continues(frame.indent))) throw FRAGMENT;
     } catch (e) {
       if (e !== FRAGMENT || anchor !== undefined) throw e === FRAGMENT ? DECLINE : e;
       this.strings.length = mark;
-      return this.fragment(frame, dash, true);
+      if (!this.native(p, frame.indent, frame.key, cont)) return this.fragment(frame, dash, true);
+      value = this.vValue;
+      node = -1;
     }
     if (anchor !== undefined) this.setAnchor(anchor, value);
     frame.seq!.push(value);
@@ -278,6 +282,42 @@ class Parser implements FragmentHost {
     return false;
   }
 
+  private vValue: unknown;
+
+  /**
+   * A block, quoted or multi-line plain scalar at p decoded here (model/fast-yaml-scalars.ts), its
+   * value left in vValue and its lines consumed; false leaves everything as it was (yaml decides).
+   */
+  private native(p: number, parent: number, key: string | undefined, cont: boolean): boolean {
+    const s = this.s;
+    const c = s.charCodeAt(p);
+    const quote = c === 34 || c === 39;
+    let r: Scalar | undefined;
+    if (c === 124 || c === 62) r = blockScalar(s, p, this.lineEnd, parent);
+    else if (quote) r = quoted(s, p, parent);
+    // A comment after the first line ends a plain scalar: then the next line is yaml's to judge.
+    else if (cont && !ODD_START.has(c) && c !== 91 && c !== 123 && s.slice(this.vEnd, this.lineEnd).trim() === "") r = multiPlain(s, p, this.vEnd, this.lineEnd, parent);
+    if (!r) return false;
+    const first = this.lineEnd;
+    this.lineEnd = r.lastLine;
+    try {
+      if (quote) this.trailing(r.end);
+      if (this.continues(parent)) throw FRAGMENT;
+    } catch (e) {
+      this.lineEnd = first;
+      if (e === FRAGMENT) return false;
+      throw e;
+    }
+    const value = quote ? r.value : c === 124 || c === 62 ? r.value : resolvePlain(r.value);
+    if (typeof value === "string") {
+      if (!decodesToItsText(s, p, r.end, c === 34 ? "QUOTE_DOUBLE" : c === 39 ? "QUOTE_SINGLE" : undefined, value)) this.decoded.push({ start: p, end: r.end, value });
+      this.string(key, value, p);
+    }
+    this.vValue = value;
+    this.skipTo = r.lastLine + 1;
+    return true;
+  }
+
   /** Hands the entry (or item) at p, with every line it spans, to yaml (model/fast-yaml-fragment.ts). */
   private fragment(frame: Frame, p: number, item: boolean): void {
     const s = this.s;
@@ -318,11 +358,18 @@ class Parser implements FragmentHost {
   }
 
   private entry(frame: Frame, p: number): void {
-    const colon = this.keyEnd(p);
-    // A quoted or otherwise unusual key: yaml reads the entry.
-    if (colon === -1) return this.fragment(frame, p, false);
     const s = this.s;
-    const key = s.slice(p, colon);
+    let colon = this.keyEnd(p);
+    let key: string;
+    let plain = true;
+    if (colon !== -1) key = s.slice(p, colon);
+    else {
+      colon = this.quotedKeyEnd(p);
+      // An escaped, multi-line or otherwise unusual key: yaml reads the entry.
+      if (colon === -1) return this.fragment(frame, p, false);
+      key = s.slice(p + 1, colon - 1);
+      plain = false;
+    }
     let q = colon + 1;
     while (q < this.lineEnd && s.charCodeAt(q) === 32) q++;
     let anchor: string | undefined;
@@ -331,24 +378,42 @@ class Parser implements FragmentHost {
       q = this.aEnd;
     }
     if (q === this.lineEnd || s.charCodeAt(q) === 35) {
-      this.pending = { frame, key, entry: this.addKey(frame, key, p, null, -1), anchor };
+      const entry = this.addKey(frame, key, p, null, -1, plain);
+      if (!plain) this.keys.set(entry, key);
+      this.pending = { frame, key, entry, anchor };
       return;
     }
     const mark = this.strings.length;
     let value: unknown;
     let node: number;
+    let cont = false;
     try {
       value = this.value(q, frame.depth + 1, key, false);
       node = this.vNode;
       this.trailing(this.vEnd);
-      if (this.continues(frame.indent)) throw FRAGMENT;
+      if ((cont = this.continues(frame.indent))) throw FRAGMENT;
     } catch (e) {
       if (e !== FRAGMENT || anchor !== undefined) throw e === FRAGMENT ? DECLINE : e;
       this.strings.length = mark;
-      return this.fragment(frame, p, false);
+      if (!this.native(q, frame.indent, key, cont)) return this.fragment(frame, p, false);
+      value = this.vValue;
+      node = -1;
     }
     if (anchor !== undefined) this.setAnchor(anchor, value);
-    this.addKey(frame, key, p, value, node);
+    const entry = this.addKey(frame, key, p, value, node, plain);
+    if (!plain) this.keys.set(entry, key);
+  }
+
+  /** A one-line quoted key whose value is its text (no escape, no doubled quote): where its `:` is, else -1. */
+  private quotedKeyEnd(p: number): number {
+    const s = this.s;
+    const c = s.charCodeAt(p);
+    if (c !== 34 && c !== 39) return -1;
+    const close = s.indexOf(c === 34 ? '"' : "'", p + 1);
+    if (close === -1 || close >= this.lineEnd || s.charCodeAt(close + 1) !== 58) return -1;
+    if (c === 34 ? s.lastIndexOf("\\", close) > p : false) return -1;
+    const after = close + 2 === this.lineEnd ? 32 : s.charCodeAt(close + 2);
+    return after === 32 ? close + 1 : -1;
   }
 
   /** After a value on a block line: only spaces, then a comment or the end of the line. */

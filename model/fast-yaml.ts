@@ -222,14 +222,19 @@ class Parser implements FragmentHost {
     let value: unknown;
     let node: number;
     let cont = false;
+    const first = this.lineEnd;
+    this.flowParent = frame.indent;
+    this.flowClose = -1;
     try {
       value = this.value(p, frame.depth + 1, frame.key, false);
       node = this.vNode;
       this.trailing(this.vEnd);
       if ((cont = this.continues(frame.indent))) throw FRAGMENT;
+      if (this.lineEnd !== first) this.skipTo = this.lineEnd + 1;
     } catch (e) {
       if (e !== FRAGMENT || anchor !== undefined) throw e === FRAGMENT ? DECLINE : e;
       this.strings.length = mark;
+      this.lineEnd = first;
       if (!this.native(p, frame.indent, frame.key, cont)) return this.fragment(frame, dash, true);
       value = this.vValue;
       node = -1;
@@ -387,14 +392,18 @@ class Parser implements FragmentHost {
     let value: unknown;
     let node: number;
     let cont = false;
+    const first = this.lineEnd;
+    this.flowParent = this.flowClose = frame.indent;
     try {
       value = this.value(q, frame.depth + 1, key, false);
       node = this.vNode;
       this.trailing(this.vEnd);
       if ((cont = this.continues(frame.indent))) throw FRAGMENT;
+      if (this.lineEnd !== first) this.skipTo = this.lineEnd + 1;
     } catch (e) {
       if (e !== FRAGMENT || anchor !== undefined) throw e === FRAGMENT ? DECLINE : e;
       this.strings.length = mark;
+      this.lineEnd = first;
       if (!this.native(q, frame.indent, key, cont)) return this.fragment(frame, p, false);
       value = this.vValue;
       node = -1;
@@ -483,10 +492,28 @@ class Parser implements FragmentHost {
     return this.done(typeof value === "string" ? this.string(key, value, p) : value, -1, end);
   }
 
+  /** The block indentation a flow collection's continuation lines must exceed; a closing bracket may sit at flowClose. */
+  private flowParent = 0;
+  private flowClose = -1;
+
+  /** Skips spaces in a flow collection, on to its next line (indented more than its parent). */
   private skip(p: number): number {
-    while (p < this.lineEnd && this.s.charCodeAt(p) === 32) p++;
-    if (p >= this.lineEnd) throw FRAGMENT; // a flow collection spanning lines
-    return p;
+    const s = this.s;
+    for (;;) {
+      while (p < this.lineEnd && s.charCodeAt(p) === 32) p++;
+      if (p < this.lineEnd) return p;
+      if (this.lineEnd >= s.length) throw FRAGMENT;
+      const start = this.lineEnd + 1;
+      let e = s.indexOf("\n", start);
+      if (e === -1) e = s.length;
+      let r = start;
+      while (r < e && s.charCodeAt(r) === 32) r++;
+      const c = s.charCodeAt(r);
+      // Blank or comment lines, or too little indentation: yaml decides (a closing bracket may sit at the parent's).
+      if (r === e || c === 35 || (r - start <= this.flowParent && !(r - start === this.flowClose && (c === 93 || c === 125)))) throw FRAGMENT;
+      this.lineEnd = e;
+      p = r;
+    }
   }
 
   private done(value: unknown, node: number, end: number): unknown {

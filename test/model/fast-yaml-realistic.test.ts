@@ -85,9 +85,9 @@ describe("fast path on realistic YAML = full path", () => {
     words.map((ws) => (ind: string) => [` ${ws[0]}`, ...ws.slice(1).map((w) => `${ind}  ${w}`)]),
     fc.tuple(words, fc.constantFrom("\\n", "\\t", '\\"', "\\\\", "\\u00e9", "\\x41", "", "\\", "\\ ", "\\x20", " \\t ", "\\U0001F600", "\\N", "\\/", "  ")).map(([ws, esc]) => (ind: string) => [` "${dq(ws[0]!)}${esc}`, ...ws.slice(1).map((w) => `${ind}  ${dq(w)}`), `${ind}  end"`]),
     words.map((ws) => (ind: string) => [` '${ws[0]!.replace(/'/g, "''")}`, ...ws.slice(1).map((w) => `${ind}  ${w.replace(/'/g, "''")}`), `${ind}  end'`]),
-    fc.tuple(fc.array(fc.constantFrom("x", "1", '"q, r"', "y: 2", "[a]", "{ b: c }", "*al"), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean()).map(([items, map, comma]) => (ind: string) => {
+    fc.tuple(fc.array(fc.constantFrom("x", "1", '"q, r"', "y: 2", "[a]", "{ b: c }", "*al"), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), fc.constantFrom("  ", "  ", "")).map(([items, map, comma, more]) => (ind: string) => {
       const body = items.map((it, i) => (map ? (it.includes(":") ? it : `k${i}: ${it}`) : it));
-      return [` ${map ? "{" : "["}`, ...body.map((b, i) => `${ind}  ${b}${i < body.length - 1 || comma ? "," : ""}`), `${ind}${map ? "}" : "]"}`];
+      return [` ${map ? "{" : "["}`, ...body.map((b, i) => `${ind}${more}${b}${i < body.length - 1 || comma ? "," : ""}`), `${ind}${map ? "}" : "]"}`];
     }),
     fc.constantFrom(" *al", " &al anchored", " &al", " *missing").map((t) => () => [t]),
   );

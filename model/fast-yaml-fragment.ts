@@ -60,7 +60,10 @@ export function extent(s: string, lineEnd: number, parent: number): number {
  * Parses `s[lineStart..end)` with the part before `p` blanked. Returns the one pair (a map entry at
  * p) or item (a sequence item whose dash is at p) as yaml parsed it.
  */
-export function parseFragment(s: string, lineStart: number, p: number, end: number, item: boolean): { key?: Node; value: Node | null } {
+export function parseFragment(s: string, lineStart: number, p: number, end: number, item: boolean, maxDepth: number): { key?: Node; value: Node | null } {
+  // Deep nesting exhausts yaml's recursion (V8 may then abort instead of throwing): the full path
+  // refuses it before yaml sees it, so decline the file and let it.
+  if (deeperThan(s, p, end, maxDepth)) throw DECLINE;
   const text = " ".repeat(p - lineStart) + s.slice(p, end);
   const doc = parseDocument(text, OPTIONS);
   if (doc.errors.length > 0 || doc.warnings.length > 0) throw DECLINE;
@@ -72,6 +75,24 @@ export function parseFragment(s: string, lineStart: number, p: number, end: numb
   if (!isMap(c) || c.items.length !== 1) throw DECLINE;
   const pair = c.items[0]!;
   return { key: pair.key as Node, value: pair.value as Node | null };
+}
+
+/** Whether flow brackets, or block sequence dashes on one line, nest deeper than `limit` in s[from..to). */
+function deeperThan(s: string, from: number, to: number, limit: number): boolean {
+  let depth = 0;
+  let dashes = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) {
+      if (depth > 0) depth--;
+    } else if (c === 45 && s.charCodeAt(i + 1) === 32) {
+      if (++dashes > limit) return true;
+      i++;
+    } else if (c !== 32) dashes = 0;
+  }
+  return false;
 }
 
 /** A fragment's key: a string scalar, with no anchor or tag; also checked by the caller's addKey. */

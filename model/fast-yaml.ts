@@ -328,7 +328,7 @@ class Parser implements FragmentHost {
     const s = this.s;
     const base = this.lineStart;
     const end = extent(s, this.lineEnd, frame.indent);
-    const { key, value } = parseFragment(s, base, p, end, item);
+    const { key, value } = parseFragment(s, base, p, end, item, this.maxDepth);
     if (item) {
       if (value === null || !value.range) throw DECLINE;
       const v = graft(this, value, frame.depth + 1, frame.key, base);

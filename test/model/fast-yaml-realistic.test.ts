@@ -47,6 +47,8 @@ describe("fast path on realistic YAML = full path", () => {
       ["---\na: 1\n---\nb: 2\n", "yaml-multiple-documents"],
       ['a: "open\n', "yaml-syntax"],
       ["a: >\n  x\n b: 1\n", "yaml-syntax"],
+      // Deep nesting inside an entry yaml would parse alone: declined before yaml sees it.
+      [`"a\\x41": ${"[".repeat(5000)}${"]".repeat(5000)}\n`, "nesting-too-deep"],
     ];
     for (const [text, code] of cases) {
       expect(fastParse(text, 64), text).toBeUndefined();

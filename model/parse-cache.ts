@@ -16,8 +16,8 @@ import { lstat, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
-/** Bumped whenever the entry format or what the fast path produces changes. */
-const FORMAT = 3;
+/** Bumped whenever the entry format or what the fast path produces changes (4: issue #27, the fast path takes realistic YAML and scans decoded scalars). */
+const FORMAT = 4;
 /** Entries not used for this long are pruned (their bytes no longer exist in any checkout). */
 const STALE_MS = 30 * 24 * 3600 * 1000;
 

@@ -19,7 +19,9 @@ const HEADER = "# yaml-language-server: $schema=../../schemas/manifest.schema.js
  * Writes an organization of `services` services and `secrets` secrets to dir (replacing it).
  * Files hold at most `perFile` entries so they stay reviewable, as in a real repository.
  */
-export function generate(dir, { services, secrets, seed = 1, now = "2026-11-24", perFile = 1000, policies } = {}) {
+export function generate(dir, { services, secrets, seed = 1, now = "2026-11-24", perFile, policies, style = "realistic" } = {}) {
+  if (style === "realistic") return generateRealistic(dir, { services, secrets, seed, now, perFile: perFile ?? 400, policies });
+  perFile ??= 1000;
   const rand = rng(seed);
   const pick = (p) => rand() < p;
   rmSync(dir, { recursive: true, force: true });
@@ -87,5 +89,6 @@ export function generate(dir, { services, secrets, seed = 1, now = "2026-11-24",
   return dir;
 }
 
-/** The relative paths of every YAML file of a generated organization. */
 export { rng };
+export { generateRealistic } from "./generate-realistic.mjs";
+import { generateRealistic } from "./generate-realistic.mjs";

@@ -43,7 +43,8 @@ function yamlFiles(d, out = []) {
 function bigOrg(dir, now) {
   let secrets = 28_000;
   for (let attempt = 0; attempt < 4; attempt++) {
-    generate(dir, { services: secrets / 5, secrets, seed: 5, now, perFile: secrets });
+    // The plain subset: realistic files each start with `---` and define their own anchors, so they cannot be concatenated.
+    generate(dir, { services: secrets / 5, secrets, seed: 5, now, perFile: secrets, style: "plain" });
     const files = yamlFiles(path.join(dir, "manifests")).concat(yamlFiles(path.join(dir, "secrets-manifest")));
     const text = files.map((f) => readFileSync(f, "utf8").replace(/^#.*\n/, "")).join("\n");
     const bytes = Buffer.byteLength(text);

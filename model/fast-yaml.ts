@@ -1,17 +1,22 @@
 /**
  * Fast path for well-formed manifests: one linear pass over the lines that builds plain values and
- * a compact position index (model/position-index.ts) instead of a yaml Document. It handles only
- * the plain subset manifests are written in — block mappings and sequences, one-line plain and
- * quoted scalars without escapes, one-line flow collections, comments — and DECLINES (returns
- * undefined) on anything else: anchors, aliases, tags, block scalars, multi-line scalars,
- * directives, several documents, tabs, duplicate or forbidden keys, unusual keys, deep nesting.
- * A declined file takes the full yaml path, which reports every problem with its position.
+ * a compact position index (model/position-index.ts) instead of a yaml Document. It parses the
+ * common shapes itself — block mappings and sequences (indentless too), one-line plain and quoted
+ * scalars without escapes, one-line flow collections, comments, one leading `---`, anchors and
+ * aliases at block level (within yaml's alias limit, none inside an anchored collection) — and
+ * hands any other entry or item (block scalars, escaped or multi-line scalars, flow collections
+ * across lines, quoted keys) to yaml alone (model/fast-yaml-fragment.ts, issue #27). It DECLINES
+ * (returns undefined) on anything it is not sure of: tags, directives, several documents, tabs, CR,
+ * duplicate or forbidden keys, deep nesting, any problem yaml reports in a fragment. A declined file
+ * takes the full yaml path, which reports every problem with its position.
  * Scalars resolve with yaml's own core-schema tags, so values are the ones yaml would give;
- * test/model/fast-yaml.test.ts proves both paths agree on values and positions.
+ * test/model/fast-yaml*.test.ts prove both paths agree on values and positions.
  */
-import { Schema } from "yaml";
+import { Schema, type Node } from "yaml";
+import { DECLINE, Decline, extent, FRAGMENT, fragmentKey, graft, graftNode, noteKey, parseFragment, type FragmentHost } from "./fast-yaml-fragment.js";
+import { blockScalar, multiPlain, quoted, type Scalar } from "./fast-yaml-scalars.js";
 import { MAP, PosBuilder, SEQ } from "./position-index.js";
-import { looksLikeSecretValue, VALUE_LIKE_KEYS } from "./secret-scan.js";
+import { decodesToItsText, looksLikeSecretValue, VALUE_LIKE_KEYS, type DecodedScalar } from "./secret-scan.js";
 
 export interface ValueLikeString {
   key: string;
@@ -28,10 +33,15 @@ export interface FastParse {
   lineStarts: Uint32Array;
   /** String scalars under value-like keys that look like secrets (the full path's AST walk reports the same). */
   strings: ValueLikeString[];
+  /** Scalars (from fragments) whose value is not their source text: the secret scan decodes them. */
+  decoded: DecodedScalar[];
+  /** Entries whose key is not the plain text up to its `:` (model/position-index.ts). */
+  keys: Map<number, string>;
 }
 
-class Decline extends Error {}
-const DECLINE = new Decline();
+/** yaml refuses the 100th expansion of an anchor (toJS maxAliasCount 100 counts the anchor itself). */
+const MAX_ALIAS_USES = 99;
+const ANCHOR_CHAR = /[A-Za-z0-9_-]/;
 
 // yaml's own tags, with private copies of their patterns: sharing the RegExp objects changed when V8
 // compiles them to native code, which then happened inside yaml's deepest recursion on hostile input.
@@ -82,18 +92,29 @@ interface Frame {
   pos: number;
   /** The key owning a sequence's items (the AST walk's notion). */
   key: string | undefined;
+  /** A sequence at its key's own indentation (`key:\n- item`). */
+  indentless: boolean;
+  /** Carries an anchor: an alias inside it would multiply expansions, so the fast path declines. */
+  anchored: boolean;
 }
 
-class Parser {
+class Parser implements FragmentHost {
   private readonly stack: Frame[] = [];
   private readonly strings: ValueLikeString[] = [];
+  readonly decoded: DecodedScalar[] = [];
+  readonly keys = new Map<number, string>();
+  private readonly anchors = new Map<string, { value: unknown; uses: number }>();
+  private lineStart = 0;
   private lineEnd = 0;
-  private pending: { frame: Frame; key: string; entry: number } | undefined;
-  private readonly b: PosBuilder;
+  /** Lines before this offset belong to a fragment already parsed. */
+  private skipTo = 0;
+  private docStart = false;
+  private pending: { frame: Frame; key: string; entry: number; anchor: string | undefined } | undefined;
+  readonly b: PosBuilder;
   private root: Frame | undefined;
   private rootOffset = 0;
 
-  constructor(private readonly s: string, private readonly maxDepth: number) {
+  constructor(readonly s: string, readonly maxDepth: number) {
     // About one key or item per 20 bytes of a manifest, 3 ints each (grows when needed).
     this.b = new PosBuilder(Math.ceil(s.length / 6));
   }
@@ -105,14 +126,17 @@ class Parser {
     while (start <= s.length) {
       let end = s.indexOf("\n", start);
       if (end === -1) end = s.length;
-      this.lineEnd = end;
-      this.line(start);
+      if (start >= this.skipTo) {
+        this.lineStart = start;
+        this.lineEnd = end;
+        this.line(start);
+      }
       if (end === s.length) break;
       start = end + 1;
       starts.push(start);
     }
     if (!this.root) throw DECLINE;
-    return { data: this.root.map!, tree: this.b.finish(), root: this.root.pos, rootOffset: this.rootOffset, lineStarts: Uint32Array.from(starts), strings: this.strings };
+    return { data: this.root.map!, tree: this.b.finish(), root: this.root.pos, rootOffset: this.rootOffset, lineStarts: Uint32Array.from(starts), strings: this.strings, decoded: this.decoded, keys: this.keys };
   }
 
   private line(start: number): void {
@@ -122,23 +146,40 @@ class Parser {
     if (p === this.lineEnd || s.charCodeAt(p) === 35) return; // blank or comment
     const indent = p - start;
     const c = s.charCodeAt(p);
-    if (indent === 0 && (c === 37 || s.startsWith("---", p) || s.startsWith("...", p))) throw DECLINE;
+    if (indent === 0 && (c === 37 || s.startsWith("...", p))) throw DECLINE;
+    if (indent === 0 && s.startsWith("---", p)) {
+      // One document start before the content; a second document is the full path's to report.
+      if (this.root || this.docStart) throw DECLINE;
+      let q = p + 3;
+      if (q < this.lineEnd && s.charCodeAt(q) !== 32) throw DECLINE;
+      while (q < this.lineEnd && s.charCodeAt(q) === 32) q++;
+      if (q < this.lineEnd && s.charCodeAt(q) !== 35) throw DECLINE;
+      this.docStart = true;
+      return;
+    }
     const isItem = c === 45 && (p + 1 === this.lineEnd || s.charCodeAt(p + 1) === 32);
     if (!this.root) {
       if (indent !== 0 || isItem) throw DECLINE;
-      this.root = this.push(0, 1, true, undefined);
+      this.root = this.push(0, 1, true, undefined, false);
       this.rootOffset = p;
     } else if (this.pending) {
-      const { frame, key, entry } = this.pending;
+      const { frame, key, entry, anchor } = this.pending;
       this.pending = undefined;
-      if (indent > frame.indent) {
-        const child = this.push(indent, frame.depth + 1, !isItem, key);
-        frame.map![key] = child.map ?? child.seq;
+      let value: unknown = null;
+      if (indent > frame.indent || (isItem && indent === frame.indent)) {
+        const child = this.push(indent, frame.depth + 1, !isItem, key, anchor !== undefined);
+        child.indentless = indent === frame.indent;
+        value = frame.map![key] = child.map ?? child.seq;
         this.b.setChild(entry, child.pos);
       }
+      if (anchor !== undefined) this.setAnchor(anchor, value);
     }
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.indent > indent) this.stack.pop();
-    const top = this.stack[this.stack.length - 1];
+    let top = this.stack[this.stack.length - 1];
+    if (top?.indentless && !isItem && top.indent === indent) {
+      this.stack.pop();
+      top = this.stack[this.stack.length - 1];
+    }
     if (!top || top.indent !== indent) throw DECLINE;
     if (top.seq) {
       if (!isItem) throw DECLINE;
@@ -149,11 +190,11 @@ class Parser {
     }
   }
 
-  private push(indent: number, depth: number, isMap: boolean, key: string | undefined): Frame {
+  private push(indent: number, depth: number, isMap: boolean, key: string | undefined, anchored: boolean): Frame {
     if (depth >= this.maxDepth) throw DECLINE;
     const frame: Frame = isMap
-      ? { indent, depth, map: {}, seq: undefined, pos: this.b.node(MAP), key: undefined }
-      : { indent, depth, map: undefined, seq: [], pos: this.b.node(SEQ), key };
+      ? { indent, depth, map: {}, seq: undefined, pos: this.b.node(MAP), key: undefined, indentless: false, anchored }
+      : { indent, depth, map: undefined, seq: [], pos: this.b.node(SEQ), key, indentless: false, anchored };
     this.stack.push(frame);
     return frame;
   }
@@ -161,21 +202,145 @@ class Parser {
   /** `- value` or `- key: value` (a mapping starting on the item's line); p is just after the dash. */
   private item(frame: Frame, p: number): void {
     const s = this.s;
+    const dash = p - 1;
     while (p < this.lineEnd && s.charCodeAt(p) === 32) p++;
     if (p === this.lineEnd || s.charCodeAt(p) === 35) throw DECLINE;
     if (this.keyEnd(p) !== -1) {
-      const child = this.push(p - (s.lastIndexOf("\n", p - 1) + 1), frame.depth + 1, true, undefined);
+      const child = this.push(p - this.lineStart, frame.depth + 1, true, undefined, false);
       frame.seq!.push(child.map);
       this.b.add(frame.pos, p, child.pos);
       this.entry(child, p);
       return;
     }
-    const value = this.value(p, frame.depth + 1, frame.key, false);
-    const node = this.vNode;
-    const end = this.vEnd;
-    this.trailing(end);
+    let anchor: string | undefined;
+    if (s.charCodeAt(p) === 38) {
+      anchor = this.anchorName(p);
+      p = this.aEnd;
+      if (p === this.lineEnd || s.charCodeAt(p) === 35) throw DECLINE;
+    }
+    const mark = this.strings.length;
+    let value: unknown;
+    let node: number;
+    let cont = false;
+    const first = this.lineEnd;
+    this.flowParent = frame.indent;
+    this.flowClose = -1;
+    try {
+      value = this.value(p, frame.depth + 1, frame.key, false);
+      node = this.vNode;
+      this.trailing(this.vEnd);
+      if ((cont = this.continues(frame.indent))) throw FRAGMENT;
+      if (this.lineEnd !== first) this.skipTo = this.lineEnd + 1;
+    } catch (e) {
+      if (e !== FRAGMENT || anchor !== undefined) throw e === FRAGMENT ? DECLINE : e;
+      this.strings.length = mark;
+      this.lineEnd = first;
+      if (!this.native(p, frame.indent, frame.key, cont)) return this.fragment(frame, dash, true);
+      value = this.vValue;
+      node = -1;
+    }
+    if (anchor !== undefined) this.setAnchor(anchor, value);
     frame.seq!.push(value);
     this.b.add(frame.pos, p, node);
+  }
+
+  /** An anchor `&name` at p: returns the name; aEnd is where the value after it starts. */
+  private aEnd = 0;
+  private anchorName(p: number): string {
+    const s = this.s;
+    let q = p + 1;
+    while (q < this.lineEnd && ANCHOR_CHAR.test(s[q]!)) q++;
+    if (q === p + 1 || (q < this.lineEnd && s.charCodeAt(q) !== 32)) throw DECLINE;
+    const name = s.slice(p + 1, q);
+    while (q < this.lineEnd && s.charCodeAt(q) === 32) q++;
+    this.aEnd = q;
+    return name;
+  }
+
+  private setAnchor(name: string, value: unknown): void {
+    if (this.anchors.has(name)) throw DECLINE;
+    this.anchors.set(name, { value, uses: 0 });
+  }
+
+  /** The value of `*name`: declined when undefined, expanded too often, or inside an anchored collection. */
+  alias(name: string): unknown {
+    const a = this.anchors.get(name);
+    if (!a || ++a.uses > MAX_ALIAS_USES) throw DECLINE;
+    for (const f of this.stack) if (f.anchored) throw DECLINE;
+    return a.value;
+  }
+
+  /** Whether the next non-blank line continues the value just read (more indented, not a comment). */
+  private continues(indent: number): boolean {
+    const s = this.s;
+    let q = this.lineEnd + 1;
+    while (q < s.length) {
+      let r = q;
+      while (s.charCodeAt(r) === 32) r++;
+      const c = s.charCodeAt(r);
+      if (c === 10) {
+        q = r + 1;
+        continue;
+      }
+      return r < s.length && r - q > indent && c !== 35;
+    }
+    return false;
+  }
+
+  private vValue: unknown;
+
+  /**
+   * A block, quoted or multi-line plain scalar at p decoded here (model/fast-yaml-scalars.ts), its
+   * value left in vValue and its lines consumed; false leaves everything as it was (yaml decides).
+   */
+  private native(p: number, parent: number, key: string | undefined, cont: boolean): boolean {
+    const s = this.s;
+    const c = s.charCodeAt(p);
+    const quote = c === 34 || c === 39;
+    let r: Scalar | undefined;
+    if (c === 124 || c === 62) r = blockScalar(s, p, this.lineEnd, parent);
+    else if (quote) r = quoted(s, p, parent);
+    // A comment after the first line ends a plain scalar: then the next line is yaml's to judge.
+    else if (cont && !ODD_START.has(c) && c !== 91 && c !== 123 && s.slice(this.vEnd, this.lineEnd).trim() === "") r = multiPlain(s, p, this.vEnd, this.lineEnd, parent);
+    if (!r) return false;
+    const first = this.lineEnd;
+    this.lineEnd = r.lastLine;
+    try {
+      if (quote) this.trailing(r.end);
+      if (this.continues(parent)) throw FRAGMENT;
+    } catch (e) {
+      this.lineEnd = first;
+      if (e === FRAGMENT) return false;
+      throw e;
+    }
+    const value = quote ? r.value : c === 124 || c === 62 ? r.value : resolvePlain(r.value);
+    if (typeof value === "string") {
+      if (!decodesToItsText(s, p, r.end, c === 34 ? "QUOTE_DOUBLE" : c === 39 ? "QUOTE_SINGLE" : undefined, value)) this.decoded.push({ start: p, end: r.end, value });
+      this.string(key, value, p);
+    }
+    this.vValue = value;
+    this.skipTo = r.lastLine + 1;
+    return true;
+  }
+
+  /** Hands the entry (or item) at p, with every line it spans, to yaml (model/fast-yaml-fragment.ts). */
+  private fragment(frame: Frame, p: number, item: boolean): void {
+    const s = this.s;
+    const base = this.lineStart;
+    const end = extent(s, this.lineEnd, frame.indent);
+    const { key, value } = parseFragment(s, base, p, end, item, this.maxDepth);
+    if (item) {
+      if (value === null || !value.range) throw DECLINE;
+      const v = graft(this, value, frame.depth + 1, frame.key, base);
+      frame.seq!.push(v);
+      this.b.add(frame.pos, value.range[0] + base, graftNode);
+    } else {
+      const k = fragmentKey(this, key, base);
+      const at = (key as Node).range![0] + base;
+      const v = graft(this, value, frame.depth + 1, k, base);
+      noteKey(this, this.addKey(frame, k, at, v, graftNode, false), at, k);
+    }
+    this.skipTo = end + 1;
   }
 
   /** Where a block key starting at p ends (at its colon), or -1 when this is not a simple key. */
@@ -190,28 +355,74 @@ class Parser {
   }
 
   /** Adds a key to a mapping and its position; returns the position entry. */
-  private addKey(frame: { map?: Record<string, unknown> | undefined; pos: number }, key: string, offset: number, value: unknown, node: number): number {
+  private addKey(frame: { map?: Record<string, unknown> | undefined; pos: number }, key: string, offset: number, value: unknown, node: number, plain = true): number {
     const map = frame.map!;
-    if (key.length > 1000 || FORBIDDEN_KEYS.has(key) || Object.hasOwn(map, key) || resolvePlain(key) !== key) throw DECLINE;
+    if (key.length > 1000 || FORBIDDEN_KEYS.has(key) || Object.hasOwn(map, key) || (plain && resolvePlain(key) !== key)) throw DECLINE;
     map[key] = value;
     return this.b.add(frame.pos, offset, node);
   }
 
   private entry(frame: Frame, p: number): void {
-    const colon = this.keyEnd(p);
-    if (colon === -1) throw DECLINE;
-    const key = this.s.slice(p, colon);
+    const s = this.s;
+    let colon = this.keyEnd(p);
+    let key: string;
+    let plain = true;
+    if (colon !== -1) key = s.slice(p, colon);
+    else {
+      colon = this.quotedKeyEnd(p);
+      // An escaped, multi-line or otherwise unusual key: yaml reads the entry.
+      if (colon === -1) return this.fragment(frame, p, false);
+      key = s.slice(p + 1, colon - 1);
+      plain = false;
+    }
     let q = colon + 1;
-    while (q < this.lineEnd && this.s.charCodeAt(q) === 32) q++;
-    if (q === this.lineEnd || this.s.charCodeAt(q) === 35) {
-      this.pending = { frame, key, entry: this.addKey(frame, key, p, null, -1) };
+    while (q < this.lineEnd && s.charCodeAt(q) === 32) q++;
+    let anchor: string | undefined;
+    if (s.charCodeAt(q) === 38) {
+      anchor = this.anchorName(q);
+      q = this.aEnd;
+    }
+    if (q === this.lineEnd || s.charCodeAt(q) === 35) {
+      const entry = this.addKey(frame, key, p, null, -1, plain);
+      if (!plain) this.keys.set(entry, key);
+      this.pending = { frame, key, entry, anchor };
       return;
     }
-    const value = this.value(q, frame.depth + 1, key, false);
-    const node = this.vNode;
-    const end = this.vEnd;
-    this.trailing(end);
-    this.addKey(frame, key, p, value, node);
+    const mark = this.strings.length;
+    let value: unknown;
+    let node: number;
+    let cont = false;
+    const first = this.lineEnd;
+    this.flowParent = this.flowClose = frame.indent;
+    try {
+      value = this.value(q, frame.depth + 1, key, false);
+      node = this.vNode;
+      this.trailing(this.vEnd);
+      if ((cont = this.continues(frame.indent))) throw FRAGMENT;
+      if (this.lineEnd !== first) this.skipTo = this.lineEnd + 1;
+    } catch (e) {
+      if (e !== FRAGMENT || anchor !== undefined) throw e === FRAGMENT ? DECLINE : e;
+      this.strings.length = mark;
+      this.lineEnd = first;
+      if (!this.native(q, frame.indent, key, cont)) return this.fragment(frame, p, false);
+      value = this.vValue;
+      node = -1;
+    }
+    if (anchor !== undefined) this.setAnchor(anchor, value);
+    const entry = this.addKey(frame, key, p, value, node, plain);
+    if (!plain) this.keys.set(entry, key);
+  }
+
+  /** A one-line quoted key whose value is its text (no escape, no doubled quote): where its `:` is, else -1. */
+  private quotedKeyEnd(p: number): number {
+    const s = this.s;
+    const c = s.charCodeAt(p);
+    if (c !== 34 && c !== 39) return -1;
+    const close = s.indexOf(c === 34 ? '"' : "'", p + 1);
+    if (close === -1 || close >= this.lineEnd || s.charCodeAt(close + 1) !== 58) return -1;
+    if (c === 34 ? s.lastIndexOf("\\", close) > p : false) return -1;
+    const after = close + 2 === this.lineEnd ? 32 : s.charCodeAt(close + 2);
+    return after === 32 ? close + 1 : -1;
   }
 
   /** After a value on a block line: only spaces, then a comment or the end of the line. */
@@ -219,13 +430,13 @@ class Parser {
     while (p < this.lineEnd && this.s.charCodeAt(p) === 32) p++;
     if (p === this.lineEnd) return;
     if (this.s.charCodeAt(p) === 35 && this.s.charCodeAt(p - 1) === 32) return;
-    throw DECLINE;
+    throw FRAGMENT;
   }
 
   private readonly valueLike = new Map<string, boolean>();
 
   /** Remembers a string that the value-like secret check would flag, as the full path's AST walk does. */
-  private string(key: string | undefined, value: string, offset: number): string {
+  string(key: string | undefined, value: string, offset: number): string {
     if (key === undefined) return value;
     let watched = this.valueLike.get(key);
     if (watched === undefined) this.valueLike.set(key, (watched = VALUE_LIKE_KEYS.has(key.toLowerCase())));
@@ -247,10 +458,18 @@ class Parser {
     }
     if (c === 34 || c === 39) {
       const close = s.indexOf(c === 34 ? '"' : "'", p + 1);
-      if (close === -1 || close >= this.lineEnd) throw DECLINE;
+      // Multi-line, escaped or with a doubled quote: the value is not its text, yaml decodes it.
+      if (close === -1 || close >= this.lineEnd) throw FRAGMENT;
       const text = s.slice(p + 1, close);
-      if (c === 34 ? text.includes("\\") : s.charCodeAt(close + 1) === 39) throw DECLINE;
+      if (c === 34 ? text.includes("\\") : s.charCodeAt(close + 1) === 39) throw FRAGMENT;
       return this.done(this.string(key, text, p), -1, close + 1);
+    }
+    if (c === 124 || c === 62) throw FRAGMENT; // a block scalar
+    if (c === 42) {
+      if (flow) throw FRAGMENT;
+      let q = p + 1;
+      while (q < this.lineEnd && s.charCodeAt(q) !== 32) q++;
+      return this.done(this.alias(s.slice(p + 1, q)), -1, q);
     }
     if (ODD_START.has(c) && !(c === 45 && p + 1 < this.lineEnd && s.charCodeAt(p + 1) !== 32)) throw DECLINE;
     let end: number;
@@ -259,7 +478,7 @@ class Parser {
       while (end < this.lineEnd) {
         const d = s.charCodeAt(end);
         if (d === 44 || d === 93 || d === 125) break;
-        if (d === 91 || d === 123 || d === 35) throw DECLINE;
+        if (d === 91 || d === 123 || d === 35) throw FRAGMENT;
         end++;
       }
     } else {
@@ -273,10 +492,28 @@ class Parser {
     return this.done(typeof value === "string" ? this.string(key, value, p) : value, -1, end);
   }
 
+  /** The block indentation a flow collection's continuation lines must exceed; a closing bracket may sit at flowClose. */
+  private flowParent = 0;
+  private flowClose = -1;
+
+  /** Skips spaces in a flow collection, on to its next line (indented more than its parent). */
   private skip(p: number): number {
-    while (p < this.lineEnd && this.s.charCodeAt(p) === 32) p++;
-    if (p >= this.lineEnd) throw DECLINE; // a flow collection spanning lines
-    return p;
+    const s = this.s;
+    for (;;) {
+      while (p < this.lineEnd && s.charCodeAt(p) === 32) p++;
+      if (p < this.lineEnd) return p;
+      if (this.lineEnd >= s.length) throw FRAGMENT;
+      const start = this.lineEnd + 1;
+      let e = s.indexOf("\n", start);
+      if (e === -1) e = s.length;
+      let r = start;
+      while (r < e && s.charCodeAt(r) === 32) r++;
+      const c = s.charCodeAt(r);
+      // Blank or comment lines, or too little indentation: yaml decides (a closing bracket may sit at the parent's).
+      if (r === e || c === 35 || (r - start <= this.flowParent && !(r - start === this.flowClose && (c === 93 || c === 125)))) throw FRAGMENT;
+      this.lineEnd = e;
+      p = r;
+    }
   }
 
   private done(value: unknown, node: number, end: number): unknown {
@@ -300,9 +537,9 @@ class Parser {
       p = this.skip(end);
       const c = this.s.charCodeAt(p);
       if (c === 93) return this.done(out, pos, p + 1);
-      if (c !== 44) throw DECLINE;
+      if (c !== 44) throw FRAGMENT;
       p = this.skip(p + 1);
-      if (this.s.charCodeAt(p) === 93) throw DECLINE; // trailing comma
+      if (this.s.charCodeAt(p) === 93) throw FRAGMENT; // trailing comma
     }
   }
 
@@ -312,12 +549,12 @@ class Parser {
     if (this.s.charCodeAt(p) === 125) return this.done(target.map, target.pos, p + 1);
     for (;;) {
       const colon = this.keyEnd(p);
-      if (colon === -1 || colon + 1 >= this.lineEnd) throw DECLINE;
+      if (colon === -1 || colon + 1 >= this.lineEnd) throw FRAGMENT;
       const key = this.s.slice(p, colon);
       const at = p;
       p = this.skip(colon + 1);
       const c0 = this.s.charCodeAt(p);
-      if (c0 === 44 || c0 === 125) throw DECLINE; // empty value
+      if (c0 === 44 || c0 === 125) throw FRAGMENT; // empty value
       const value = this.value(p, depth + 1, key, true);
       const node = this.vNode;
       const end = this.vEnd;
@@ -325,9 +562,9 @@ class Parser {
       p = this.skip(end);
       const c = this.s.charCodeAt(p);
       if (c === 125) return this.done(target.map, target.pos, p + 1);
-      if (c !== 44) throw DECLINE;
+      if (c !== 44) throw FRAGMENT;
       p = this.skip(p + 1);
-      if (this.s.charCodeAt(p) === 125) throw DECLINE;
+      if (this.s.charCodeAt(p) === 125) throw FRAGMENT;
     }
   }
 }

@@ -17,8 +17,8 @@ import path from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { readCacheFile } from "../util/cache-read.js";
 
-/** Bumped whenever the entry format, what the fast path produces or what the secret scan finds changes (4: base64-wrapped tokens, chat webhook URLs). */
-const FORMAT = 4;
+/** Bumped whenever the entry format, what the fast path produces or what the secret scan finds changes (5: base64-wrapped tokens and chat webhook URLs; the fast path takes realistic YAML and scans decoded scalars). */
+const FORMAT = 5;
 /** Entries not used for this long are pruned (their bytes no longer exist in any checkout). */
 const STALE_MS = 30 * 24 * 3600 * 1000;
 

@@ -11,7 +11,7 @@ import type { DiagnosticCode } from "./diagnostics.js";
 import { fastParse } from "./fast-yaml.js";
 import { ParseCache, type CacheSettings } from "./parse-cache.js";
 import { IndexedSource } from "./position-index.js";
-import { scanDocument, scanText } from "./secret-scan.js";
+import { scanDecoded, scanDocument } from "./secret-scan.js";
 import { DocumentSource, locateOffset, type Location, type SourceFile } from "./source-map.js";
 import type { FileOutput, ReaderConfig } from "./parse-types.js";
 
@@ -128,15 +128,13 @@ const VALUE_LIKE_HINT = "Reference the secret by name or store path; never paste
 export async function parseText(r: ReaderConfig, file: string, content: string, out: FileOutput, mode: "auto" | "full" = "auto", clean?: "known-clean" | (() => Promise<void>)): Promise<ParsedFile | undefined> {
   const fast = mode === "auto" ? fastParse(content, r.maxDepth) : undefined;
   if (fast) {
-    const src = new IndexedSource(file, content, fast.tree, fast.root, fast.rootOffset, fast.lineStarts);
+    const src = new IndexedSource(file, content, fast.tree, fast.root, fast.rootOffset, fast.lineStarts, fast.keys);
     // A cache hit: these bytes were scanned by this version and had nothing to report.
     if (clean === "known-clean") return { src, data: fast.data };
-    // Every scalar the fast path accepts decodes to its own text, so the text scan covers them all.
-    const hits = await scanText(content, file);
-    for (const h of hits) {
-      out.rememberSecret(content.slice(h.start, h.end));
-      if (h.decoded) out.rememberSecret(h.decoded);
-    }
+    // The text scan, plus the decoded values of the scalars that are not their own text (escapes,
+    // block scalars, folding: only the fragments yaml parsed have any), exactly as the full path scans.
+    const { hits, values } = await scanDecoded(content, file, fast.decoded);
+    for (const v of values) out.rememberSecret(v);
     for (const h of hits) out.add("secret-value", src.locateOffset(h.start), `a secret value is pasted here (detected by ${h.rule}); it is not shown`, SECRET_HINT);
     for (const v of fast.strings) {
       out.rememberSecret(v.value);

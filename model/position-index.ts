@@ -90,10 +90,18 @@ export class IndexedSource implements SourceFile {
     private readonly root: number,
     private readonly rootOffset: number,
     private readonly lineStarts: Uint32Array,
-  ) {}
+    keys?: Map<number, string>,
+  ) {
+    this.keys = keys && keys.size > 0 ? keys : undefined;
+  }
+
+  /** Entries whose key is not the text up to its `:` (quoted keys, keys holding `:`), from fast-path fragments. */
+  private readonly keys: Map<number, string> | undefined;
 
   /** The key text of a MAP entry: from its offset up to the `:` that ends it. */
   private keyAt(entry: number): string {
+    const known = this.keys?.get(entry);
+    if (known !== undefined) return known;
     const start = this.tree[entry]!;
     return this.text.slice(start, this.text.indexOf(":", start));
   }
@@ -123,14 +131,20 @@ export class IndexedSource implements SourceFile {
 
   /** The entry of `key` in a MAP, or -1. A key never holds a `:` (the fast path's key characters). */
   private findKey(node: number, key: string): number {
-    if (key.includes(":")) return NONE;
+    const colonFree = !key.includes(":");
+    if (!colonFree && !this.keys) return NONE;
     const t = this.table(node);
     if (t) return (t as Map<string, number>).get(key) ?? NONE;
     const text = this.text;
     for (let e = this.tree[node + 1]!; e !== NONE; e = this.tree[e + 2]!) {
+      const known = this.keys?.get(e);
+      if (known !== undefined) {
+        if (known === key) return e;
+        continue;
+      }
       const at = this.tree[e]!;
       // The key starts with `key` and its `:` follows at once: then it is exactly `key`.
-      if (text.charCodeAt(at + key.length) === 58 && text.startsWith(key, at)) return e;
+      if (colonFree && text.charCodeAt(at + key.length) === 58 && text.startsWith(key, at)) return e;
     }
     return NONE;
   }

@@ -115,10 +115,7 @@ export interface FileScan {
  * but its decoded value is remembered for redaction.
  */
 export async function scanDocument(content: string, filePath: string, doc: Document): Promise<FileScan> {
-  const hits = await scanText(content, filePath);
-  const values = hits.flatMap((h) => [content.slice(h.start, h.end), ...(h.decoded ? [h.decoded] : [])]);
-  const scalars: { start: number; end: number; at: number }[] = [];
-  let joined = "";
+  const scalars: DecodedScalar[] = [];
   // Iterative walk (keys included): a 10k-deep document must not overflow the stack here.
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
@@ -129,14 +126,37 @@ export async function scanDocument(content: string, filePath: string, doc: Docum
       stack.push(node.value, node.key);
     } else if (isScalar(node) && typeof node.value === "string" && node.range) {
       const [from, to] = node.range;
-      let text = content.slice(from, to);
-      if (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") text = text.slice(1, -1);
-      if (text === node.value) continue;
-      scalars.push({ start: from, end: to, at: joined.length });
-      joined += node.value + SEPARATOR;
+      if (!decodesToItsText(content, from, to, node.type, node.value)) scalars.push({ start: from, end: to, value: node.value });
     }
   }
-  if (scalars.length === 0) return { hits, values };
+  return scanDecoded(content, filePath, scalars);
+}
+
+/** A string scalar whose decoded value differs from its source text (escapes, folding, block scalars). */
+export interface DecodedScalar {
+  start: number;
+  end: number;
+  value: string;
+}
+
+/** Whether a scalar's value is its source text (quotes aside): then the text scan already covers it. */
+export function decodesToItsText(content: string, from: number, to: number, type: string | undefined, value: string): boolean {
+  let text = content.slice(from, to);
+  if (type === "QUOTE_DOUBLE" || type === "QUOTE_SINGLE") text = text.slice(1, -1);
+  return text === value;
+}
+
+/** The text scan plus a scan of the decoded scalars (in document order); shared by both parse paths. */
+export async function scanDecoded(content: string, filePath: string, decoded: readonly DecodedScalar[]): Promise<FileScan> {
+  const hits = await scanText(content, filePath);
+  const values = hits.flatMap((h) => [content.slice(h.start, h.end), ...(h.decoded ? [h.decoded] : [])]);
+  if (decoded.length === 0) return { hits, values };
+  const scalars: { start: number; end: number; at: number }[] = [];
+  let joined = "";
+  for (const d of decoded) {
+    scalars.push({ start: d.start, end: d.end, at: joined.length });
+    joined += d.value + SEPARATOR;
+  }
   for (const h of await scanText(joined, filePath)) {
     let lo = 0;
     let hi = scalars.length - 1;

@@ -49,7 +49,7 @@ describe("the HTML report in Chromium", () => {
     reports.reference = { ...ref, services: ["chatwoot", "redis", "shopify-admin"] };
 
     const large = path.join(dir, "large-org");
-    generate(large, { services: 200, secrets: 400, seed: 3, now: NOW });
+    generate(large, { services: 200, secrets: 400, seed: 3, now: NOW, style: "plain" });
     reports.large = { ...(await report("large", large)), services: Array.from({ length: 200 }, (_, i) => `svc-${String(i).padStart(6, "0")}`) };
 
     // Hostile strings in the waivers file, and live health from a probe run, on a copy of the reference org.

@@ -86,7 +86,7 @@ describe("dashboards rendered from panel templates", () => {
     for (const [services, seed] of [[400, 11], [250, 29]] as const) {
       const root = path.join(await tempDir("tollgate-grafana-template-"), "org");
       dirs.push(path.dirname(root));
-      generate(root, { services, secrets: services, seed, now: NOW });
+      generate(root, { services, secrets: services, seed, now: NOW, style: "plain" });
       const { project } = await loadProject(root, { now: NOW });
       for (const env of ["staging", "production"]) {
         const spec = dashboardSpec(envContext(project!.model, env, "test"));

@@ -30,7 +30,7 @@ async function tmp(): Promise<string> {
 describe("streamed synthesis output", () => {
   it("the dashboard written row by row is the whole dashboard, byte for byte (300 services)", async () => {
     const root = path.join(await tmp(), "org");
-    generate(root, { services: 300, secrets: 300, seed: 3, now: NOW });
+    generate(root, { services: 300, secrets: 300, seed: 3, now: NOW, style: "plain" });
     const { project } = await loadProject(root, { now: NOW });
     const ctx = envContext(project!.model, "production", "test");
     const spec = dashboardSpec(ctx);

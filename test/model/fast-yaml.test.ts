@@ -5,74 +5,18 @@
  * secret formats of test/security, and random documents built from tricky scalars, keys, styles
  * and comments (fast-check).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Diagnostic } from "../../model/diagnostics.js";
 import { fastParse } from "../../model/fast-yaml.js";
-import { parseText, type FileOutput, type ReaderConfig } from "../../model/parse-file.js";
-import type { Location } from "../../model/source-map.js";
+import { agree, yamlFiles } from "../helpers/fast-yaml-agree.js";
 import { REPO } from "../helpers/project.js";
 import { secretFixtures } from "../security/secrets-fixtures.js";
 // @ts-expect-error: plain JavaScript module without types
 import { generate } from "../../bench/generate.mjs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-
-const reader: ReaderConfig = { realRoot: "/", displayBase: "/", maxBytes: 1 << 30, maxDepth: 64 };
-
-class Out implements FileOutput {
-  readonly diagnostics: Diagnostic[] = [];
-  readonly secrets: string[] = [];
-  add(code: Diagnostic["code"], loc: Location, message: string, hint?: string): void {
-    this.diagnostics.push({ code, severity: "error", message, hint: hint ?? "", file: loc.file, line: loc.line, col: loc.col });
-  }
-  rememberSecret(v: string): void {
-    this.secrets.push(v);
-  }
-}
-
-/** Every path into the value, plus a missing child under each (locate falls back to the ancestor). */
-function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  out.push(prefix, [...prefix, "no-such-key"], [...prefix, 99], [...prefix, "0"], [...prefix, ""]);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
-  else if (v && typeof v === "object") {
-    for (const [k, x] of Object.entries(v)) {
-      paths(x, [...prefix, k], out);
-      // Near misses of a key (a prefix of it, or it followed by its own `: value` text) must not match it.
-      out.push([...prefix, k.slice(0, -1)], [...prefix, `${k}: ${String(x)}`], [...prefix, `${k}:`]);
-    }
-  }
-  return out;
-}
-
-const sortD = (ds: Diagnostic[]) => [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
-
-/** Returns whether the fast path took the text; if it did, asserts both paths agree exactly. */
-async function agree(text: string): Promise<boolean> {
-  if (!fastParse(text, reader.maxDepth)) return false;
-  const fo = new Out();
-  const so = new Out();
-  const fast = await parseText(reader, "f.yaml", text, fo, "auto");
-  const full = await parseText(reader, "f.yaml", text, so, "full");
-  expect(full, `full path refused what the fast path took:\n${text}`).toBeDefined();
-  expect(JSON.stringify(fast!.data)).toBe(JSON.stringify(full!.data));
-  expect(fast!.data).toEqual(full!.data);
-  expect(sortD(fo.diagnostics)).toEqual(sortD(so.diagnostics));
-  expect([...new Set(fo.secrets)].sort()).toEqual([...new Set(so.secrets)].sort());
-  for (const p of paths(full!.data)) expect(fast!.src.locate(p), JSON.stringify(p)).toEqual(full!.src.locate(p));
-  return true;
-}
-
-function yamlFiles(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory() && e.name !== "node_modules" && e.name !== "dist" && !e.name.startsWith(".")) yamlFiles(p, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 
 describe("fast path = full path", () => {
   it("every YAML file in the repository (fixtures, examples, manifests): same values, diagnostics, positions", async () => {
@@ -92,7 +36,7 @@ describe("fast path = full path", () => {
   it("the generated benchmark estate takes the fast path, file by file", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tollgate-fast-"));
     try {
-      generate(dir, { services: 40, secrets: 120, seed: 3, now: "2026-11-24", perFile: 50 });
+      generate(dir, { services: 40, secrets: 120, seed: 3, now: "2026-11-24", perFile: 50, style: "plain" });
       const files = yamlFiles(dir);
       for (const f of files) expect(await agree(readFileSync(f, "utf8")), f).toBe(true);
     } finally {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { BlockList, isIPv6 } from "node:net";
 import { durationMs } from "./duration.js";
 import { profileFor, type Profile, type WebhookDeclaration } from "./profiles.js";
-import { parseSignatureHeader, rawSignature, signatureMatches } from "./signing.js";
+import { parseSignatureHeader, rawSignature, secretProblem, signatureMatches } from "./signing.js";
 import type { Store } from "./store.js";
 
 export type Reason = "ip-not-allowed" | "rate-limited" | "unsigned" | "bad-signature" | "malformed" | "stale" | "future" | "missing-id" | "replay";
@@ -86,6 +86,10 @@ export function createVerifier(o: VerifierOptions): Verifier {
   const profile: Profile = found;
   const secrets = typeof o.secret === "string" ? [o.secret] : [...o.secret];
   if (secrets.length === 0 || secrets.some((s) => !s)) throw new TypeError(`webhook ${o.name}: a signing secret is required`);
+  for (const [i, s] of secrets.entries()) {
+    const problem = secretProblem(profile, s);
+    if (problem) throw new TypeError(`webhook ${o.name}: signing secret ${i + 1} of ${secrets.length} ${problem}`);
+  }
   const now = o.now ?? Date.now;
   const toleranceS = o.declaration.timestampTolerance ? durationMs(o.declaration.timestampTolerance) / 1000 : profile.toleranceSeconds ?? 300;
   const ttlMs = o.declaration.idempotency ? durationMs(o.declaration.idempotency.ttl) : DEFAULT_TTL_MS;

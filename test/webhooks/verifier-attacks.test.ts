@@ -107,6 +107,26 @@ describe("secrets", () => {
   });
 });
 
+describe("the body must be the raw bytes", () => {
+  const body = '{"zen":"raw"}';
+  const headers = lower(signedHeaders(PROFILES.github, ["gh"], { body, id: "d1" }));
+
+  it.each([
+    ["a parsed JSON object", () => JSON.parse(body)],
+    ["an array", () => [1]],
+    ["null", () => null],
+    ["a number", () => 42],
+  ])("%s is refused with a message that says why (never verified on a re-serialisation)", async (_name, make) => {
+    const { v } = verifier({ signature: { scheme: "github" } }, "gh");
+    await expect(v.verify({ rawBody: make() as never, headers })).rejects.toThrow(/rawBody must be the raw request body.*parsed/);
+  });
+
+  it("a Uint8Array of the raw bytes verifies", async () => {
+    const { v } = verifier({ signature: { scheme: "github" } }, "gh");
+    expect(await v.verify({ rawBody: new Uint8Array(Buffer.from(body)) as Buffer, headers })).toMatchObject({ ok: true });
+  });
+});
+
 it("two identical deliveries at once on the memory store: exactly one is processed", async () => {
   const { v } = verifier({ signature: { scheme: "standard-webhooks" } }, SW_SECRET);
   const body = '{"type":"race"}';

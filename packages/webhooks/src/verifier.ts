@@ -25,7 +25,8 @@ export type Verdict =
   | { ok: false; reason: Reason; status: number };
 
 export interface Delivery {
-  rawBody: Buffer | string;
+  /** The bytes as received: never a parsed and re-serialised body (refused with a TypeError). */
+  rawBody: Buffer | Uint8Array | string;
   headers: Record<string, string | string[] | undefined>;
   /** The peer address (for the allowlist, rate limits and the audit line). */
   source?: string;
@@ -108,7 +109,11 @@ export function createVerifier(o: VerifierOptions): Verifier {
   };
 
   async function verify(d: Delivery): Promise<Verdict> {
-    const body = typeof d.rawBody === "string" ? Buffer.from(d.rawBody, "utf8") : d.rawBody;
+    // A parsed body would have to be re-serialised to be checked, which verifies other bytes than were signed.
+    if (typeof d.rawBody !== "string" && !(d.rawBody instanceof Uint8Array)) {
+      throw new TypeError(`webhook ${o.name}: rawBody must be the raw request body (a Buffer or string), not ${d.rawBody === null ? "null" : Array.isArray(d.rawBody) ? "an array" : typeof d.rawBody}: was it parsed (express.json()) before verification? Use express.raw() or the adapters`);
+    }
+    const body = typeof d.rawBody === "string" ? Buffer.from(d.rawBody, "utf8") : Buffer.from(d.rawBody.buffer, d.rawBody.byteOffset, d.rawBody.byteLength);
     const source = normalise(d.source);
     if (ips && !allowed(ips, source)) return refuse(d, "ip-not-allowed");
     for (const [i, w] of windows.entries()) {

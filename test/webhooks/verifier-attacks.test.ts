@@ -127,6 +127,27 @@ describe("the body must be the raw bytes", () => {
   });
 });
 
+describe("the idempotency key covers only signed content", () => {
+  it("generic hmac-sha256 over the body with an unsigned timestamp header: a replay under a fresh timestamp is a replay", async () => {
+    const declaration: WebhookDeclaration = { signature: { scheme: "hmac-sha256", header: "X-Signature", prefix: "sha256=", timestampHeader: "X-Timestamp" } };
+    const { v } = verifier(declaration, "generic");
+    const body = '{"order":1}';
+    const h = lower(signedHeaders(profileFor(declaration)!, ["generic"], { body, timestamp: NOW }));
+    expect(await v.verify({ rawBody: body, headers: h })).toMatchObject({ ok: true });
+    expect(await v.verify({ rawBody: body, headers: { ...h, "x-timestamp": String(NOW + 1) } })).toMatchObject({ ok: false, reason: "replay" });
+  });
+
+  it("where the timestamp is signed, the same body at another signed timestamp is a new delivery", async () => {
+    const declaration: WebhookDeclaration = { signature: { scheme: "hmac-sha256", header: "X-Signature", timestampHeader: "X-Timestamp", signedPayload: "timestamp.body" } };
+    const { v } = verifier(declaration, "generic");
+    const body = '{"order":1}';
+    const at = (ts: number) => lower(signedHeaders(profileFor(declaration)!, ["generic"], { body, timestamp: ts }));
+    expect(await v.verify({ rawBody: body, headers: at(NOW) })).toMatchObject({ ok: true });
+    expect(await v.verify({ rawBody: body, headers: { ...at(NOW), "x-timestamp": String(NOW + 1) } })).toMatchObject({ ok: false, reason: "bad-signature" });
+    expect(await v.verify({ rawBody: body, headers: at(NOW + 1) })).toMatchObject({ ok: true });
+  });
+});
+
 it("two identical deliveries at once on the memory store: exactly one is processed", async () => {
   const { v } = verifier({ signature: { scheme: "standard-webhooks" } }, SW_SECRET);
   const body = '{"type":"race"}';

@@ -154,7 +154,9 @@ export function createVerifier(o: VerifierOptions): Verifier {
     } else {
       if (profile.id && !headerId) return refuse(d, "missing-id");
       id = headerId;
-      key = signedId !== undefined ? `id:${signedId}` : `content:${createHash("sha256").update(body).update(`\0${timestamp ?? ""}`).digest("hex")}`;
+      // Only a signed timestamp belongs in the key: an unsigned one is the attacker's to change on every replay.
+      const signedTs = timestamp !== undefined && profile.signedContent.includes("{timestamp}") ? timestamp : "";
+      key = signedId !== undefined ? `id:${signedId}` : `content:${createHash("sha256").update(body).update(`\0${signedTs}`).digest("hex")}`;
     }
     const storeKey = `${o.name}:seen:${key}`;
     if (!(await o.store.claim(storeKey, ttlMs))) {

@@ -71,6 +71,8 @@ export function nodeListener(verifier: Verifier, handler: Handler) {
   };
 }
 
+const isEmptyObject = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x) && Object.keys(x).length === 0;
+
 /**
  * Express middleware for the webhook route. Mount it before any body parser (or after
  * `express.raw()`): a body already parsed as JSON cannot be verified and is refused loudly.
@@ -80,8 +82,10 @@ export function expressMiddleware(verifier: Verifier, handler: Handler) {
     try {
       let body: Buffer | undefined;
       if (Buffer.isBuffer(req.body)) body = req.body;
-      else if (req.body !== undefined && typeof req.body === "object" && Object.keys(req.body as object).length > 0) {
-        return next(new Error("@tollgate/webhooks: the body was already parsed; mount expressMiddleware before express.json() or use express.raw()"));
+      // A parser read the stream (an ended stream would never answer) or left something other than
+      // Express 4's untouched `{}`: the raw bytes are gone.
+      else if (req.readableEnded || (req.body !== undefined && !isEmptyObject(req.body))) {
+        return next(new Error("@tollgate/webhooks: the body was already read or parsed; mount expressMiddleware before express.json()/express.text() or use express.raw()"));
       } else body = await readBody(req);
       if (!body) return send(res, { status: 413, headers: {}, body: "too large" });
       send(res, await handleDelivery(verifier, handler, body, req.headers, req.socket.remoteAddress));

@@ -187,3 +187,25 @@ it("audit lines and errors carry neither secrets nor bodies, whatever the outcom
   expect(errors).toHaveLength(2);
   for (const e of errors) expect(e).not.toContain("attack_test");
 });
+
+describe("per-source rate limits against address rotation", () => {
+  const declaration: WebhookDeclaration = { signature: { scheme: "standard-webhooks" }, rateLimits: { perSource: [{ limit: 2, per: "1m" }] } };
+  const limited = async (sources: string[]) => {
+    const { v } = verifier(declaration, SW_SECRET);
+    const reasons: string[] = [];
+    for (const source of sources) {
+      const r = await v.verify({ rawBody: "{}", headers: {}, source });
+      reasons.push(r.ok ? "ok" : r.reason);
+    }
+    return reasons.filter((r) => r === "rate-limited").length;
+  };
+
+  it("one IPv6 /64 (what a single host or customer gets) is one source, however it is spelled", async () => {
+    expect(await limited(["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0db8:0001:0002:0:0:0:9", "2001:DB8:1:2::a"])).toBe(3);
+  });
+
+  it("other /64s, IPv4 addresses and IPv4-mapped addresses keep their own buckets", async () => {
+    expect(await limited(["2001:db8:1:2::1", "2001:db8:1:3::1", "2001:db8:1:4::1", "192.0.2.1", "192.0.2.2", "::ffff:192.0.2.3", "::1"])).toBe(0);
+    expect(await limited(["192.0.2.1", "::ffff:192.0.2.1", "192.0.2.1"])).toBe(1);
+  });
+});

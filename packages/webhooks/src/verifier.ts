@@ -77,6 +77,20 @@ function allowlist(w: WebhookDeclaration): BlockList | undefined {
 /** One spelling per peer: an IPv4-mapped IPv6 address is its IPv4 address (for the allowlist and rate limits alike). */
 const normalise = (source: string | undefined) => (source ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(source)?.[1] ?? source : undefined);
 
+/**
+ * The rate-limit bucket of a peer: an IPv4 address, or an IPv6 address's /64 (what one host or
+ * customer is given), so rotating through one's own prefix neither escapes the limit nor creates a
+ * store key per address.
+ */
+export function rateSource(ip: string | undefined): string {
+  if (!ip || !isIPv6(ip)) return ip ?? "unknown";
+  const groups = (part: string) => (part ? part.split(":").flatMap((g) => (g.includes(".") ? ["0", "0"] : [g])) : []);
+  const [head, tail] = ip.split("%")[0]!.split("::") as [string, string | undefined];
+  const h = groups(head);
+  const all = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - groups(tail).length).fill("0"), ...groups(tail)];
+  return `${all.slice(0, 4).map((g) => Number.parseInt(g, 16).toString(16)).join(":")}::/64`;
+}
+
 function allowed(list: BlockList, ip: string | undefined): boolean {
   return !!ip && list.check(ip, isIPv6(ip) ? "ipv6" : "ipv4");
 }
@@ -117,7 +131,7 @@ export function createVerifier(o: VerifierOptions): Verifier {
     const source = normalise(d.source);
     if (ips && !allowed(ips, source)) return refuse(d, "ip-not-allowed");
     for (const [i, w] of windows.entries()) {
-      if ((await o.store.increment(`${o.name}:rate:${i}:${source ?? "unknown"}`, w.ms)) > w.limit) return refuse(d, "rate-limited");
+      if ((await o.store.increment(`${o.name}:rate:${i}:${rateSource(source)}`, w.ms)) > w.limit) return refuse(d, "rate-limited");
     }
     const sigHeader = header(d.headers, profile.signatureHeader);
     if (!sigHeader) return refuse(d, "unsigned");

@@ -209,3 +209,17 @@ describe("per-source rate limits against address rotation", () => {
     expect(await limited(["192.0.2.1", "::ffff:192.0.2.1", "192.0.2.1"])).toBe(1);
   });
 });
+
+it("the memory store's sweep is amortised: with 20 000 live keys a new one does not rescan them all", async () => {
+  let reads = 0;
+  const store = memoryStore(() => {
+    reads++;
+    return NOW * 1000;
+  });
+  for (let i = 0; i < 20_000; i++) await store.claim(`k${i}`, 86_400_000);
+  const before = reads;
+  for (let i = 0; i < 100; i++) await store.claim(`fresh${i}`, 86_400_000);
+  // Each claim reads the clock a few times; a full scan per claim would read it 20 000 times each.
+  expect(reads - before).toBeLessThan(100 * 10 + 25_000);
+  expect(await store.claim("k0", 86_400_000)).toBe(false);
+});

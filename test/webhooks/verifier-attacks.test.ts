@@ -223,3 +223,21 @@ it("the memory store's sweep is amortised: with 20 000 live keys a new one does 
   expect(reads - before).toBeLessThan(100 * 10 + 25_000);
   expect(await store.claim("k0", 86_400_000)).toBe(false);
 });
+
+it("an idempotency TTL shorter than the timestamp window still refuses every replay the window lets in", async () => {
+  let clock = NOW * 1000;
+  const v = createVerifier({ name: "short", declaration: { signature: { scheme: "standard-webhooks" }, timestampTolerance: "5m", idempotency: { ttl: "1m" } }, secret: SW_SECRET, store: memoryStore(() => clock), audit: false, now: () => clock });
+  const body = '{"type":"x"}';
+  // Signed 5 minutes ahead (inside the window), replayed until 5 minutes after: a 10-minute span.
+  const headers = lower(signedHeaders(PROFILES["standard-webhooks"], [SW_SECRET], { body, timestamp: NOW + 300, id: "msg_short" }));
+  expect(await v.verify({ rawBody: body, headers })).toMatchObject({ ok: true });
+  const verdicts: string[] = [];
+  for (let s = 60; s <= 600; s += 60) {
+    clock = (NOW + s) * 1000;
+    const r = await v.verify({ rawBody: body, headers });
+    verdicts.push(r.ok ? "accepted" : r.reason);
+  }
+  expect(verdicts).toEqual(Array(10).fill("replay"));
+  clock = (NOW + 601) * 1000;
+  expect(await v.verify({ rawBody: body, headers })).toMatchObject({ reason: "stale" });
+});

@@ -107,7 +107,10 @@ export function createVerifier(o: VerifierOptions): Verifier {
   }
   const now = o.now ?? Date.now;
   const toleranceS = o.declaration.timestampTolerance ? durationMs(o.declaration.timestampTolerance) / 1000 : profile.toleranceSeconds ?? 300;
-  const ttlMs = o.declaration.idempotency ? durationMs(o.declaration.idempotency.ttl) : DEFAULT_TTL_MS;
+  // A key must outlive every replay the window admits: a delivery dated tolerance ahead is accepted
+  // until tolerance (and the second it is rounded in) after its date, so never less than that span.
+  const declaredTtlMs = o.declaration.idempotency ? durationMs(o.declaration.idempotency.ttl) : DEFAULT_TTL_MS;
+  const ttlMs = profile.timestamp ? Math.max(declaredTtlMs, (2 * toleranceS + 1) * 1000) : declaredTtlMs;
   const windows = (o.declaration.rateLimits?.perSource ?? []).map((w) => ({ limit: w.limit, ms: durationMs(w.per) }));
   const ips = allowlist(o.declaration);
   const duplicates = o.duplicates ?? "reject";

@@ -153,3 +153,28 @@ describe("Express apps that parsed the body before the middleware", () => {
     expect(calls).toBe(1);
   });
 });
+
+it.each(ADAPTERS)("a body over the limit is answered 413 (%s), never buffered and never handled", async (adapter) => {
+  let calls = 0;
+  const url = new URL(await serve(adapter, make(), () => { calls++; }));
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = http.request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    // The server may close while we still write: only the answer counts.
+    req.on("error", (e) => setImmediate(() => reject(e)));
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < 4 * 1_048_576) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+  expect(status).toBe(413);
+  expect(calls).toBe(0);
+});

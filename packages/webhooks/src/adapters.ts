@@ -24,8 +24,12 @@ function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer | unde
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        // Stop buffering but keep the socket: destroying it reset the connection before the 413 was
+        // written. The rest is discarded, and the answer's Connection: close ends the socket.
+        chunks.length = 0;
+        req.removeAllListeners("data");
+        req.resume();
         resolve(undefined);
-        req.destroy();
       } else chunks.push(c);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
@@ -63,7 +67,7 @@ export function nodeListener(verifier: Verifier, handler: Handler) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBody(req);
-      if (!body) return send(res, { status: 413, headers: {}, body: "too large" });
+      if (!body) return send(res, { status: 413, headers: { connection: "close" }, body: "too large" });
       send(res, await handleDelivery(verifier, handler, body, req.headers, req.socket.remoteAddress));
     } catch {
       if (!res.headersSent) send(res, { status: 500, headers: {}, body: "error" });
@@ -87,7 +91,7 @@ export function expressMiddleware(verifier: Verifier, handler: Handler) {
       else if (req.readableEnded || (req.body !== undefined && !isEmptyObject(req.body))) {
         return next(new Error("@tollgate/webhooks: the body was already read or parsed; mount expressMiddleware before express.json()/express.text() or use express.raw()"));
       } else body = await readBody(req);
-      if (!body) return send(res, { status: 413, headers: {}, body: "too large" });
+      if (!body) return send(res, { status: 413, headers: { connection: "close" }, body: "too large" });
       send(res, await handleDelivery(verifier, handler, body, req.headers, req.socket.remoteAddress));
     } catch (e) {
       next(e);

@@ -241,3 +241,9 @@ it("an idempotency TTL shorter than the timestamp window still refuses every rep
   clock = (NOW + 601) * 1000;
   expect(await v.verify({ rawBody: body, headers })).toMatchObject({ reason: "stale" });
 });
+
+it("an unset secret (process.env.X undefined, as in the README example) is refused with the webhook named", () => {
+  for (const secret of [undefined, null, [undefined], [""]]) {
+    expect(() => createVerifier({ name: "readme", declaration: { signature: { scheme: "stripe" } }, secret: secret as never, store: memoryStore(), audit: false })).toThrow(/^webhook readme: a signing secret is required$/);
+  }
+});

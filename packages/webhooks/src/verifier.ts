@@ -99,8 +99,10 @@ export function createVerifier(o: VerifierOptions): Verifier {
   const found = profileFor(o.declaration);
   if (!found) throw new TypeError(`webhook ${o.name}: signature.scheme "none" has nothing to verify`);
   const profile: Profile = found;
-  const secrets = typeof o.secret === "string" ? [o.secret] : [...o.secret];
-  if (secrets.length === 0 || secrets.some((s) => !s)) throw new TypeError(`webhook ${o.name}: a signing secret is required`);
+  // process.env.X is undefined when unset: said as such, not as "not iterable".
+  const given: unknown[] = typeof o.secret === "string" ? [o.secret] : Array.isArray(o.secret) ? [...o.secret] : [];
+  if (given.length === 0 || given.some((s) => typeof s !== "string" || !s)) throw new TypeError(`webhook ${o.name}: a signing secret is required`);
+  const secrets = given as string[];
   for (const [i, s] of secrets.entries()) {
     const problem = secretProblem(profile, s);
     if (problem) throw new TypeError(`webhook ${o.name}: signing secret ${i + 1} of ${secrets.length} ${problem}`);

@@ -61,6 +61,10 @@ export function buildCases(c: CaseInput): { before: ProbeCase[]; first: ProbeReq
   const p = c.profile;
   const bodyField = p.id && "bodyField" in p.id ? p.id.bodyField : undefined;
   const idHeader = p.id && "header" in p.id ? p.id.header : undefined;
+  // The profile's own headers come only from signing: a probe.headers entry spelling one in another
+  // case would refill what the unsigned and missing-id cases remove, or pin every delivery to one id.
+  const own = new Set([p.signatureHeader, idHeader, p.timestamp && "header" in p.timestamp ? p.timestamp.header : undefined].filter(Boolean).map((h) => h!.toLowerCase()));
+  const extra = Object.fromEntries(Object.entries(c.extraHeaders).filter(([k]) => !own.has(k.toLowerCase())));
   const make = (d: Draft): ProbeRequest => {
     const event: Record<string, unknown> = {};
     if (bodyField && !d.omitId) event[bodyField] = d.id;
@@ -72,7 +76,7 @@ export function buildCases(c: CaseInput): { before: ProbeCase[]; first: ProbeReq
       ...(idHeader ? { id: d.omitId ? "" : d.id } : {}),
     });
     if (idHeader && d.omitId) delete headers[idHeader];
-    return { headers: { ...c.extraHeaders, "content-type": "application/json", ...headers }, body };
+    return { headers: { ...extra, "content-type": "application/json", ...headers }, body };
   };
   const draft = (o: Partial<Draft> = {}): Draft => ({ ts: c.nowSec, id: newId(p), nonce: randomBytes(8).toString("hex"), ...o });
 

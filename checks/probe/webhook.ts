@@ -3,7 +3,7 @@
  * names every control a receiver is missing. The first validly signed delivery must be accepted;
  * without it nothing else can be judged.
  */
-import { profileFor, REPLAYED_HEADER } from "@tollgate/webhooks";
+import { profileFor, REPLAYED_HEADER, secretProblem } from "@tollgate/webhooks";
 import { durationSeconds } from "../../model/duration.js";
 import type { WebhookT } from "../../model/schema.js";
 import { request } from "./http-client.js";
@@ -41,6 +41,9 @@ export interface ReplayMemory {
 
 export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number, signal?: AbortSignal, memory?: ReplayMemory): Promise<Outcome> {
   const profile = profileFor(w)!;
+  // A secret that decodes to no key signs what anyone can sign: nothing the receiver does then proves anything.
+  const problem = secretProblem(profile, secret);
+  if (problem) throw new ProbeFailure({ stage: "config", latencyMs: 0, detail: `the probe's signing secret (${w.signature!.probeSecretEnv ?? "probeSecretEnv"}) ${problem}` });
   const reject = w.probe?.rejectStatus ?? [400, 401, 403, 409];
   const accept = w.probe?.acceptStatus ?? [200, 202, 204];
   const acknowledge = w.probe?.duplicates === "acknowledge";

@@ -78,3 +78,12 @@ it("without probe.headers, a receiver that requires the provider's event header 
   expect(result.detail).toContain("a validly signed fresh GitHub delivery was refused (HTTP 400)");
   expect(result.detail).toContain("probe.headers");
 });
+
+it.each(["whsec_====", "whsec_", ""])("a probe secret %j that decodes to no key is a config failure naming the variable, never a probe signed with an empty key", async (secret) => {
+  const r = await startLibReceiver({ scheme: "standard-webhooks", secret: secretFor("standard-webhooks") });
+  closers.push(r.close);
+  const result = await probeReceiver(r.url, "standard-webhooks", secret);
+  expect(result).toMatchObject({ status: "unhealthy", stage: "config", attempts: 1 });
+  expect(result.detail).toContain("TG_HOOK_SECRET");
+  expect(r.processed()).toBe(0);
+});

@@ -24,8 +24,12 @@ function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer | unde
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        // Stop buffering but keep the socket: destroying it reset the connection before the 413 was
+        // written. The rest is discarded, and the answer's Connection: close ends the socket.
+        chunks.length = 0;
+        req.removeAllListeners("data");
+        req.resume();
         resolve(undefined);
-        req.destroy();
       } else chunks.push(c);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
@@ -63,13 +67,15 @@ export function nodeListener(verifier: Verifier, handler: Handler) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBody(req);
-      if (!body) return send(res, { status: 413, headers: {}, body: "too large" });
+      if (!body) return send(res, { status: 413, headers: { connection: "close" }, body: "too large" });
       send(res, await handleDelivery(verifier, handler, body, req.headers, req.socket.remoteAddress));
     } catch {
       if (!res.headersSent) send(res, { status: 500, headers: {}, body: "error" });
     }
   };
 }
+
+const isEmptyObject = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x) && Object.keys(x).length === 0;
 
 /**
  * Express middleware for the webhook route. Mount it before any body parser (or after
@@ -80,10 +86,12 @@ export function expressMiddleware(verifier: Verifier, handler: Handler) {
     try {
       let body: Buffer | undefined;
       if (Buffer.isBuffer(req.body)) body = req.body;
-      else if (req.body !== undefined && typeof req.body === "object" && Object.keys(req.body as object).length > 0) {
-        return next(new Error("@tollgate/webhooks: the body was already parsed; mount expressMiddleware before express.json() or use express.raw()"));
+      // A parser read the stream (an ended stream would never answer) or left something other than
+      // Express 4's untouched `{}`: the raw bytes are gone.
+      else if (req.readableEnded || (req.body !== undefined && !isEmptyObject(req.body))) {
+        return next(new Error("@tollgate/webhooks: the body was already read or parsed; mount expressMiddleware before express.json()/express.text() or use express.raw()"));
       } else body = await readBody(req);
-      if (!body) return send(res, { status: 413, headers: {}, body: "too large" });
+      if (!body) return send(res, { status: 413, headers: { connection: "close" }, body: "too large" });
       send(res, await handleDelivery(verifier, handler, body, req.headers, req.socket.remoteAddress));
     } catch (e) {
       next(e);

@@ -5,6 +5,19 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Profile } from "./profiles.js";
 
+/**
+ * Why a secret cannot be this profile's HMAC key (worded without the secret), or undefined. Node's
+ * base64 decoder skips what it cannot read, so `whsec_`, `whsec_====` or a mangled secret would
+ * otherwise become an empty key that anyone can sign with; standardwebhooks and svix refuse them.
+ */
+export function secretProblem(profile: Profile, secret: string): string | undefined {
+  if (!secret) return "is empty";
+  if (profile.secret !== "whsec-base64") return undefined;
+  const b64 = secret.startsWith("whsec_") ? secret.slice(6) : secret;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return `is not base64 after an optional whsec_ (the ${profile.provider} secret format)`;
+  return undefined;
+}
+
 /** The HMAC key a secret stands for: Standard Webhooks and Svix secrets are base64 after an optional `whsec_`. */
 export function secretKey(profile: Profile, secret: string): Buffer {
   if (profile.secret === "whsec-base64") return Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");

@@ -44,9 +44,14 @@ export function memoryStore(now: () => number = Date.now): Store {
     if (e && e.expires <= now()) entries.delete(key);
     return entries.get(key);
   };
+  // Swept when the map doubles since the last sweep, not on every insert past a fixed size: with
+  // more live keys than that size each delivery would rescan them all.
+  let sweepAt = 10_000;
   const sweep = () => {
-    if (entries.size < 10_000) return;
-    for (const [k, e] of entries) if (e.expires <= now()) entries.delete(k);
+    if (entries.size < sweepAt) return;
+    const t = now();
+    for (const [k, e] of entries) if (e.expires <= t) entries.delete(k);
+    sweepAt = Math.max(10_000, entries.size * 2);
   };
   return {
     async claim(key, ttlMs) {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { BlockList, isIPv6 } from "node:net";
 import { durationMs } from "./duration.js";
 import { profileFor, type Profile, type WebhookDeclaration } from "./profiles.js";
-import { parseSignatureHeader, rawSignature, signatureMatches } from "./signing.js";
+import { parseSignatureHeader, rawSignature, secretProblem, signatureMatches } from "./signing.js";
 import type { Store } from "./store.js";
 
 export type Reason = "ip-not-allowed" | "rate-limited" | "unsigned" | "bad-signature" | "malformed" | "stale" | "future" | "missing-id" | "replay";
@@ -25,7 +25,8 @@ export type Verdict =
   | { ok: false; reason: Reason; status: number };
 
 export interface Delivery {
-  rawBody: Buffer | string;
+  /** The bytes as received: never a parsed and re-serialised body (refused with a TypeError). */
+  rawBody: Buffer | Uint8Array | string;
   headers: Record<string, string | string[] | undefined>;
   /** The peer address (for the allowlist, rate limits and the audit line). */
   source?: string;
@@ -76,6 +77,20 @@ function allowlist(w: WebhookDeclaration): BlockList | undefined {
 /** One spelling per peer: an IPv4-mapped IPv6 address is its IPv4 address (for the allowlist and rate limits alike). */
 const normalise = (source: string | undefined) => (source ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(source)?.[1] ?? source : undefined);
 
+/**
+ * The rate-limit bucket of a peer: an IPv4 address, or an IPv6 address's /64 (what one host or
+ * customer is given), so rotating through one's own prefix neither escapes the limit nor creates a
+ * store key per address.
+ */
+export function rateSource(ip: string | undefined): string {
+  if (!ip || !isIPv6(ip)) return ip ?? "unknown";
+  const groups = (part: string) => (part ? part.split(":").flatMap((g) => (g.includes(".") ? ["0", "0"] : [g])) : []);
+  const [head, tail] = ip.split("%")[0]!.split("::") as [string, string | undefined];
+  const h = groups(head);
+  const all = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - groups(tail).length).fill("0"), ...groups(tail)];
+  return `${all.slice(0, 4).map((g) => Number.parseInt(g, 16).toString(16)).join(":")}::/64`;
+}
+
 function allowed(list: BlockList, ip: string | undefined): boolean {
   return !!ip && list.check(ip, isIPv6(ip) ? "ipv6" : "ipv4");
 }
@@ -84,11 +99,20 @@ export function createVerifier(o: VerifierOptions): Verifier {
   const found = profileFor(o.declaration);
   if (!found) throw new TypeError(`webhook ${o.name}: signature.scheme "none" has nothing to verify`);
   const profile: Profile = found;
-  const secrets = typeof o.secret === "string" ? [o.secret] : [...o.secret];
-  if (secrets.length === 0 || secrets.some((s) => !s)) throw new TypeError(`webhook ${o.name}: a signing secret is required`);
+  // process.env.X is undefined when unset: said as such, not as "not iterable".
+  const given: unknown[] = typeof o.secret === "string" ? [o.secret] : Array.isArray(o.secret) ? [...o.secret] : [];
+  if (given.length === 0 || given.some((s) => typeof s !== "string" || !s)) throw new TypeError(`webhook ${o.name}: a signing secret is required`);
+  const secrets = given as string[];
+  for (const [i, s] of secrets.entries()) {
+    const problem = secretProblem(profile, s);
+    if (problem) throw new TypeError(`webhook ${o.name}: signing secret ${i + 1} of ${secrets.length} ${problem}`);
+  }
   const now = o.now ?? Date.now;
   const toleranceS = o.declaration.timestampTolerance ? durationMs(o.declaration.timestampTolerance) / 1000 : profile.toleranceSeconds ?? 300;
-  const ttlMs = o.declaration.idempotency ? durationMs(o.declaration.idempotency.ttl) : DEFAULT_TTL_MS;
+  // A key must outlive every replay the window admits: a delivery dated tolerance ahead is accepted
+  // until tolerance (and the second it is rounded in) after its date, so never less than that span.
+  const declaredTtlMs = o.declaration.idempotency ? durationMs(o.declaration.idempotency.ttl) : DEFAULT_TTL_MS;
+  const ttlMs = profile.timestamp ? Math.max(declaredTtlMs, (2 * toleranceS + 1) * 1000) : declaredTtlMs;
   const windows = (o.declaration.rateLimits?.perSource ?? []).map((w) => ({ limit: w.limit, ms: durationMs(w.per) }));
   const ips = allowlist(o.declaration);
   const duplicates = o.duplicates ?? "reject";
@@ -104,11 +128,15 @@ export function createVerifier(o: VerifierOptions): Verifier {
   };
 
   async function verify(d: Delivery): Promise<Verdict> {
-    const body = typeof d.rawBody === "string" ? Buffer.from(d.rawBody, "utf8") : d.rawBody;
+    // A parsed body would have to be re-serialised to be checked, which verifies other bytes than were signed.
+    if (typeof d.rawBody !== "string" && !(d.rawBody instanceof Uint8Array)) {
+      throw new TypeError(`webhook ${o.name}: rawBody must be the raw request body (a Buffer or string), not ${d.rawBody === null ? "null" : Array.isArray(d.rawBody) ? "an array" : typeof d.rawBody}: was it parsed (express.json()) before verification? Use express.raw() or the adapters`);
+    }
+    const body = typeof d.rawBody === "string" ? Buffer.from(d.rawBody, "utf8") : Buffer.from(d.rawBody.buffer, d.rawBody.byteOffset, d.rawBody.byteLength);
     const source = normalise(d.source);
     if (ips && !allowed(ips, source)) return refuse(d, "ip-not-allowed");
     for (const [i, w] of windows.entries()) {
-      if ((await o.store.increment(`${o.name}:rate:${i}:${source ?? "unknown"}`, w.ms)) > w.limit) return refuse(d, "rate-limited");
+      if ((await o.store.increment(`${o.name}:rate:${i}:${rateSource(source)}`, w.ms)) > w.limit) return refuse(d, "rate-limited");
     }
     const sigHeader = header(d.headers, profile.signatureHeader);
     if (!sigHeader) return refuse(d, "unsigned");
@@ -145,7 +173,9 @@ export function createVerifier(o: VerifierOptions): Verifier {
     } else {
       if (profile.id && !headerId) return refuse(d, "missing-id");
       id = headerId;
-      key = signedId !== undefined ? `id:${signedId}` : `content:${createHash("sha256").update(body).update(`\0${timestamp ?? ""}`).digest("hex")}`;
+      // Only a signed timestamp belongs in the key: an unsigned one is the attacker's to change on every replay.
+      const signedTs = timestamp !== undefined && profile.signedContent.includes("{timestamp}") ? timestamp : "";
+      key = signedId !== undefined ? `id:${signedId}` : `content:${createHash("sha256").update(body).update(`\0${signedTs}`).digest("hex")}`;
     }
     const storeKey = `${o.name}:seen:${key}`;
     if (!(await o.store.claim(storeKey, ttlMs))) {

@@ -251,6 +251,10 @@ export const Api = z.strictObject({
       .optional(),
     circuitBreaker: z.strictObject({ failureThreshold: z.number().int().positive(), reset: delay }).optional(),
     metrics: z.boolean().default(false),
+    metricsEndpoint: describe(
+      z.record(envName, url).optional(),
+      "Per environment: the URL where the app serves its Prometheus metrics (@tollgate/client's tollgate_client_* series). synth scrapes it and adds per-API panels and the metered cost alert; probe checks the series are there.",
+    ),
   }),
   cost: z
     .strictObject({

@@ -89,7 +89,6 @@ const verbose = (message: string) => {
 
 async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, progress: Progress): Promise<number> {
   if (o.base && o.baseline) throw new UsageError("use either --base or --baseline, not both");
-  if (o.probeResults !== undefined && !formats.some((t) => t.format === "html")) throw new UsageError("--probe-results only colours the HTML report's dependency graph", "Add --format html=report.html.");
   const minScore = parseIntOption("--min-score", o.minScore, 0, 100);
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
   if (o.failOn !== undefined) parseChoice("--fail-on", o.failOn, ["error", "warning", "never"] as const);
@@ -102,7 +101,8 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache };
   // Outside PR mode each output depends only on the result and these settings: stored outputs are replayed.
   const renders = cache && !o.base && !o.baseline ? await renderSpecs(o, formats) : undefined;
-  const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });
+  const evidence = o.probeResults === undefined ? undefined : await (await import("./html-input.js")).readProbeResults(o.probeResults);
+  const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(evidence ? { evidence } : {}), ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });
   if (head.outputs) {
     const { meta, texts } = head.outputs;
     verbose(`replayed ${texts.length} outputs for ${meta.files} files, ${meta.findings} findings from the cache in ${Date.now() - started} ms`);

@@ -62,7 +62,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--base <git-ref>", "PR mode: compare with the manifests at this git ref"))
     .addOption(new Option("--baseline <file>", "PR mode: compare with a saved JSON report"))
     .option("--explain", "show, per category, the findings that decided it")
-    .addOption(new Option("--probe-results <file>", "colour the HTML report's dependency graph by live health (tollgate probe --format json)"))
+    .addOption(new Option("--probe-results <file>", "live evidence from tollgate probe --format json: decides client-no-metrics, and colours the HTML report's graph"))
     .addOption(cacheOption()).addOption(noCacheOption()).addOption(cacheLocationOption())
     .action(async (o) => setCode(await (await import("./check.js")).checkCommand(o)));
 

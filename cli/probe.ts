@@ -3,7 +3,7 @@ import pc from "picocolors";
 import { checkEnvironments } from "../model/environment-option.js";
 import { DURATION_PATTERN, durationMs } from "../model/duration.js";
 import { loadProject } from "../model/loader.js";
-import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
+import { renderClientMetricsText, renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
 import { StateFileError, consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
@@ -93,7 +93,9 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
     for (const r of results) if (state.services[r.service]) r.history = summarize(state.services[r.service]!);
     await saveState(o.state, state, redactor).catch(redacted);
   }
-  const text = format === "json" ? renderJson(now, env, results, redactor) : format === "prometheus" ? await renderPrometheus(env, results, redactor) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor);
+  const { probeClientMetrics } = await import("../checks/probe/client-metrics.js");
+  const clientMetrics = await probeClientMetrics(model, env, { timeoutMs: timeoutMs ?? 10_000 });
+  const text = format === "json" ? renderJson(now, env, results, redactor, clientMetrics) : format === "prometheus" ? await renderPrometheus(env, results, redactor, clientMetrics) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor) + renderClientMetricsText(env, clientMetrics, redactor);
   await emit(o.output ? { file: o.output } : {}, text).catch(redacted);
   const failing = results.filter((r) => !r.optional && r.status !== "healthy");
   if (failing.length && format !== "text" && o.output === undefined) process.stderr.write(pc.red(`tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`));

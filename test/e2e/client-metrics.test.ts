@@ -13,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_METRICS } from "../../model/metrics.js";
 import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
+import { sample, scrape, startServe } from "../helpers/serve.js";
 import { requireTool } from "../helpers/tools.js";
 import { freePort, waitFor } from "../helpers/wait.js";
 import { editYaml } from "../helpers/yaml-edit.js";
@@ -85,7 +86,8 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
 
   const api = async (p: string) => {
     const res = await fetch(`${promUrl}${p}`).catch(() => undefined);
-    return res ? ((await res.json()) as any) : undefined;
+    // 503 while Prometheus starts; 400 (bad_data) carries the parse error.
+    return res && (res.ok || res.status === 400) ? ((await res.json()) as any) : undefined;
   };
 
   it("every query of the new client panels returns data for the app's traffic", async () => {
@@ -136,4 +138,20 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
     expect(found.map((f: any) => f.subject).sort()).toEqual(["api/chatwoot", "api/google-analytics", "api/shopify-admin"]);
     expect(found.find((f: any) => f.subject === "api/chatwoot").message).toContain("no client metrics at the declared endpoint in staging");
   }, 180_000);
+
+  it("serve answers the same evidence on the API's service scrape", async () => {
+    const served = await startServe(dir, ["--env", "staging"]);
+    try {
+      const openai = await scrape(served.url, "openai", 20);
+      expect(openai.status).toBe(200);
+      expect(sample(openai.body, "tollgate_client_metrics_present", { env: "staging", api: "openai" })).toBe(1);
+      // Only the scraped service's APIs are judged in its answer.
+      expect(sample(openai.body, "tollgate_client_metrics_present", { env: "staging", api: "chatwoot" })).toBeUndefined();
+      const chatwoot = await scrape(served.url, "chatwoot", 20);
+      expect(sample(chatwoot.body, "tollgate_client_metrics_present", { env: "staging", api: "chatwoot" })).toBe(0);
+    } finally {
+      served.kill();
+      await served.exited;
+    }
+  }, 120_000);
 });

@@ -98,11 +98,12 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   progress.update(0, steps, "loading and evaluating the manifests");
   const cache = await resolveCache(o);
   const needsHtml = formats.some((t) => reporterFor(t.format).needs === "html");
-  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache };
+  // Live evidence describes the running estate, not a commit: the --base side reads it too, so a PR is not credited with it.
+  const evidence = o.probeResults === undefined ? undefined : await (await import("./html-input.js")).readProbeResults(o.probeResults);
+  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache, ...(evidence ? { evidence } : {}) };
   // Outside PR mode each output depends only on the result and these settings: stored outputs are replayed.
   const renders = cache && !o.base && !o.baseline ? await renderSpecs(o, formats) : undefined;
-  const evidence = o.probeResults === undefined ? undefined : await (await import("./html-input.js")).readProbeResults(o.probeResults);
-  const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(evidence ? { evidence } : {}), ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });
+  const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });
   if (head.outputs) {
     const { meta, texts } = head.outputs;
     verbose(`replayed ${texts.length} outputs for ${meta.files} files, ${meta.findings} findings from the cache in ${Date.now() - started} ms`);

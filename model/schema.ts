@@ -252,7 +252,8 @@ export const Api = z.strictObject({
     circuitBreaker: z.strictObject({ failureThreshold: z.number().int().positive(), reset: delay }).optional(),
     metrics: z.boolean().default(false),
     metricsEndpoint: describe(
-      z.record(envName, url).optional(),
+      // No userinfo: the URL is written into prometheus.yml and probe output, so it must not carry a credential.
+      z.record(envName, z.string().max(2048).regex(/^https?:\/\/[^\s/?#@]+(?:[/?][^\s#]*)?$/, "must be an http(s) URL without credentials, e.g. https://app.example.internal/metrics")).optional(),
       "Per environment: the URL where the app serves its Prometheus metrics (@tollgate/client's tollgate_client_* series). synth scrapes it and adds per-API panels and the metered cost alert; probe checks the series are there.",
     ),
   }),

@@ -137,6 +137,12 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
     const found = noMetrics(proven.stdout);
     expect(found.map((f: any) => f.subject).sort()).toEqual(["api/chatwoot", "api/google-analytics", "api/shopify-admin"]);
     expect(found.find((f: any) => f.subject === "api/chatwoot").message).toContain("no client metrics at the declared endpoint in staging");
+    // The evidence is part of the result cache's key: a cached evidence-less result is not replayed for it.
+    const cache = ["--cache", "--cache-location", path.join(dir, "cache")];
+    const first = await runCli(["check", "--env", "staging", "--now", NOW, "--format", "json", ...cache], { cwd: dir });
+    expect(noMetrics(first.stdout).map((f: any) => f.subject)).toContain("api/openai");
+    const second = await runCli(["check", "--env", "staging", "--now", NOW, "--format", "json", ...cache, "--probe-results", file], { cwd: dir });
+    expect(noMetrics(second.stdout).map((f: any) => f.subject)).not.toContain("api/openai");
   }, 180_000);
 
   it("serve answers the same evidence on the API's service scrape", async () => {

@@ -65,4 +65,18 @@ describe("synth with a declared client metrics endpoint", () => {
     const spend = dash.panels.find((p: any) => p.title === "openai: metered spend against the monthly budget");
     expect(spend.fieldConfig.defaults.thresholds.steps.map((s: any) => s.value)).toEqual([null, 750]);
   });
+
+  it("on the exporter path the first shard scrapes the client endpoint, once", async () => {
+    const out = path.join(dir, "sharded.out");
+    const r = await runCli(["synth", "--env", "staging", "--now", NOW, "--out", out, "--shards", "2"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const prom = path.join(out, "config/staging/prometheus");
+    const jobs = (file: string) => parse(readFileSync(path.join(prom, file), "utf8")).scrape_configs.map((j: any) => j.job_name);
+    expect(jobs("shard-0-of-2.yml")).toContain("tollgate-client");
+    expect(jobs("shard-1-of-2.yml")).not.toContain("tollgate-client");
+    for (const f of ["shard-0-of-2.yml", "shard-1-of-2.yml"]) {
+      const c = run(requireTool("promtool"), ["check", "config", f], prom);
+      expect(c.code, c.out).toBe(0);
+    }
+  }, 120_000);
 });

@@ -35,11 +35,11 @@ export function clientApisIn(exposition: string): Set<string> {
   return apis;
 }
 
-/** Every API of the environment with a declared endpoint (or those of `service`); each endpoint is fetched once. */
-export async function probeClientMetrics(model: Model, env: string, o: { timeoutMs: number; service?: string; agents?: AgentPool; signal?: AbortSignal }): Promise<ClientMetricsEvidence[]> {
+/** Every API of the environment with a declared endpoint (or those of `services`); each endpoint is fetched once. */
+export async function probeClientMetrics(model: Model, env: string, o: { timeoutMs: number; services?: readonly string[]; agents?: AgentPool; signal?: AbortSignal }): Promise<ClientMetricsEvidence[]> {
   const byEndpoint = new Map<string, string[]>();
   for (const [name, a] of model.apis) {
-    if (o.service !== undefined && a.service !== o.service) continue;
+    if (o.services && !o.services.includes(a.service)) continue;
     const ep = a.client.metricsEndpoint?.[env];
     if (ep !== undefined) byEndpoint.set(ep, [...(byEndpoint.get(ep) ?? []), name]);
   }

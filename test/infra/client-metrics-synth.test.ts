@@ -8,6 +8,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { envContext } from "../../infra/generate/context.js";
+import { buildDashboard, dashboardJson } from "../../infra/generate/grafana-dashboard.js";
+import { dashboardSpec } from "../../infra/generate/grafana-spec.js";
+import { loadProject } from "../../model/loader.js";
 import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 import { requireTool, run } from "../helpers/tools.js";
 import { editYaml } from "../helpers/yaml-edit.js";
@@ -79,4 +83,12 @@ describe("synth with a declared client metrics endpoint", () => {
       expect(c.code, c.out).toBe(0);
     }
   }, 120_000);
+
+  it("the streamed dashboard with client rows is byte-identical to the Grafana SDK's", async () => {
+    const { project } = await loadProject(dir, { now: NOW });
+    const ctx = envContext(project.model, "staging", "test");
+    const viaSdk = `${JSON.stringify(buildDashboard(dashboardSpec(ctx)), null, 2)}\n`;
+    expect(viaSdk).toContain("openai client (@tollgate/client)");
+    expect(dashboardJson(ctx)).toBe(viaSdk);
+  });
 });

@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // and tests doing more work than one CLI run or one small project set their own, larger, limits.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "policies/**/*.test.ts", "infra/**/*.test.ts", "checks/**/*.test.ts", "model/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "policies/**/*.test.ts", "infra/**/*.test.ts", "checks/**/*.test.ts", "model/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     exclude: ["test/e2e/**", "node_modules/**"],
     testTimeout: 180_000,
     hookTimeout: 180_000,

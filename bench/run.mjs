@@ -15,6 +15,7 @@ import { startupBench, startupMarkdown, synthBench, synthMarkdown } from "./synt
 import { bigFileBench, parseMarkdown, parseRatios, parseRows } from "./parse-bench.mjs";
 import { resultCacheBench, resultCacheMarkdown } from "./result-cache.mjs";
 import { coldWorkBench, coldWorkMarkdown } from "./cold-work.mjs";
+import { clientBench, clientMarkdown } from "./client.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/tollgate.js");
@@ -151,6 +152,7 @@ try {
   if (!process.env.BENCH_SIZES) {
     results.probe = await probeBench();
     results.exporter = await exporterBench({ log });
+    results.client = await clientBench({ log });
     results.startup = await startupBench({ runs: QUICK ? 3 : 9 });
   }
 } finally {
@@ -191,6 +193,7 @@ const md = [
     `| ${results.exporter.probesPerSecond} | ${results.exporter.vsIdeal} | ${results.exporter.probesPerMinute.toLocaleString("en")} | ${results.exporter.failed} | ${results.exporter.exporterCpuCores} | ${results.exporter.cpuMsPerProbe} ms |`,
     "",
   ] : []),
+  ...clientMarkdown(results.client),
   ...startupMarkdown(results.startup),
 ].join("\n");
 

@@ -4,6 +4,7 @@
  */
 import type { Report } from "../policies/engine.js";
 import type { Comparison } from "../policies/reporters/baseline.js";
+import { plural } from "../util/plural.js";
 
 export interface GateOptions {
   failOn: "error" | "warning" | "never";
@@ -21,7 +22,7 @@ export function gate(report: Pick<Report, "summary" | "score">, opts: GateOption
   const reasons: string[] = [];
   const { errors, warnings } = report.summary;
   if (opts.failOn === "error" && errors > 0) reasons.push(`${errors} error finding${errors === 1 ? "" : "s"} (--fail-on error)`);
-  if (opts.failOn === "warning" && errors + warnings > 0) reasons.push(`${errors} errors and ${warnings} warnings (--fail-on warning)`);
+  if (opts.failOn === "warning" && errors + warnings > 0) reasons.push(`${plural(errors, "error")} and ${plural(warnings, "warning")} (--fail-on warning)`);
   if (opts.minScore !== undefined && (report.score.percent === null || report.score.percent < opts.minScore))
     reasons.push(report.score.percent === null ? `no scorecard is applicable, so no score meets --min-score ${opts.minScore}` : `score ${report.score.percent}% is below --min-score ${opts.minScore}`);
   if (comparison) {

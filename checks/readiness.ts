@@ -7,7 +7,7 @@ import { loadCustomPolicies } from "../policies/custom.js";
 import { evaluate, type Report } from "../policies/engine.js";
 import type { ProbeEvidence } from "../policies/types.js";
 import { BUILTIN_POLICIES } from "../policies/registry.js";
-import { atRef } from "./git-ref.js";
+import type { StepReporter } from "../util/progress.js";
 
 export { GitRefError, repositoryRoot } from "./git-ref.js";
 
@@ -27,10 +27,12 @@ export interface AssessOptions {
   evidence?: ProbeEvidence | undefined;
   /** `--cache` folder (resolved against the real project root, also for --base). */
   cache?: { dir: string } | undefined;
+  /** Sub-steps as they happen: files loaded, policies run (check's progress line). */
+  progress?: StepReporter | undefined;
 }
 
 export async function assess(root: string, opts: AssessOptions): Promise<Assessment> {
-  const loaded = await loadProject(root, { now: opts.now, keepWorkers: true, ...(opts.displayBase ? { displayBase: opts.displayBase } : {}), cache: opts.cache });
+  const loaded = await loadProject(root, { now: opts.now, keepWorkers: true, ...(opts.displayBase ? { displayBase: opts.displayBase } : {}), cache: opts.cache, progress: opts.progress });
   const { project } = loaded;
   try {
     return { ...(await assessLoaded(loaded, opts)), cacheStats: loaded.cacheStats };
@@ -44,18 +46,12 @@ async function assessLoaded(loaded: Awaited<ReturnType<typeof loadProject>>, opt
   const diagnostics = [...loaded.diagnostics];
   if (loaded.ok) diagnostics.push(...checkEnvironments([opts.env], project.model.environments));
   if (diagnostics.some((d) => d.severity === "error")) return { project, report: undefined, diagnostics };
+  if (project.config.customPolicies) opts.progress?.("loading custom policies", 0, 0);
   const custom = await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), opts.displayBase);
   diagnostics.push(...custom.diagnostics);
   if (custom.diagnostics.length) return { project, report: undefined, diagnostics };
-  const { report, diagnostics: configDiags } = await evaluate(project, { ...(opts.env ? { env: opts.env } : {}), customPolicies: custom.policies, ...(opts.version ? { version: opts.version } : {}), ...(opts.evidence ? { evidence: opts.evidence } : {}) });
+  const { report, diagnostics: configDiags } = await evaluate(project, { ...(opts.env ? { env: opts.env } : {}), customPolicies: custom.policies, ...(opts.version ? { version: opts.version } : {}), progress: opts.progress, ...(opts.evidence ? { evidence: opts.evidence } : {}) });
   diagnostics.push(...configDiags);
   return { project, report: configDiags.length ? undefined : report, diagnostics };
 }
 
-/**
- * Evaluates the project as it was at a git ref, read with `git archive` into a folder of its own
- * under the project's .tollgate/ (checks/git-ref.ts): the working tree and index are never touched.
- */
-export async function assessAtRef(root: string, ref: string, opts: AssessOptions): Promise<Assessment> {
-  return atRef(root, ref, (tmp) => assess(tmp, { ...opts, displayBase: tmp }));
-}

@@ -13,6 +13,7 @@ import type { ProjectConfigT } from "../model/schema.js";
 import type { Report } from "../policies/engine.js";
 import type { ProbeEvidence } from "../policies/types.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
+import type { StepReporter } from "../util/progress.js";
 import { reportCacheStats } from "./cache-option.js";
 import { ResultCache, storable, type Lookup } from "./result-cache.js";
 import type { Plan } from "./result-inputs.js";
@@ -23,6 +24,8 @@ export interface CheckEntry {
   gate: ProjectConfigT["gate"] | null;
   files: number;
   html?: HtmlInput;
+  /** Warnings and notes from loading (date-ahead-of-now, ...): check says them on every run, cached or not. */
+  notes?: Diagnostic[];
 }
 
 /** How one --format target was rendered: everything that changes its bytes besides the result. */
@@ -32,6 +35,10 @@ export interface RenderSpec {
   explain: boolean;
   quiet: boolean;
   srcRoot: string;
+  /** --sort. */
+  sort: string;
+  /** The gate's command-line settings, for the badge (it shows the verdict); empty for other formats. */
+  gate: string;
 }
 
 /** A stored set of rendered outputs: the bytes of each target, and what the gate and --verbose read. */
@@ -41,6 +48,7 @@ export interface OutputsMeta {
   gate: CheckEntry["gate"];
   files: number;
   findings: number;
+  notes?: Diagnostic[];
 }
 
 export interface Evaluated {
@@ -67,6 +75,8 @@ export interface EvaluateContext {
   evidence?: { value: ProbeEvidence; hash: string } | undefined;
   /** The targets to render, when their bytes depend only on the result (not in PR mode). */
   renders?: RenderSpec[] | undefined;
+  /** Sub-steps of a fresh evaluation, for the progress line. */
+  progress?: StepReporter | undefined;
 }
 
 const planOf = (config: ProjectConfigT): Plan => ({ manifests: config.manifests, waivers: config.waivers, customPolicies: config.customPolicies });
@@ -80,7 +90,7 @@ async function htmlVariant(html: EvaluateContext["html"]): Promise<string | unde
   return bytes && `html ${createHash("sha256").update(bytes).digest("hex")}`;
 }
 
-const metaOf = (entry: CheckEntry): OutputsMeta => ({ summary: entry.report.summary, score: entry.report.score, gate: entry.gate, files: entry.files, findings: entry.report.findings.length });
+const metaOf = (entry: CheckEntry): OutputsMeta => ({ summary: entry.report.summary, score: entry.report.score, gate: entry.gate, files: entry.files, findings: entry.report.findings.length, ...(entry.notes?.length ? { notes: entry.notes } : {}) });
 
 /**
  * Evaluates the project at `root` (paths shown relative to `displayBase`), from the cache when the
@@ -111,11 +121,12 @@ export async function evaluateCached(root: string, displayBase: string, ctx: Eva
     }
   }
   const { assess } = await import("../checks/readiness.js");
-  const opts: AssessOptions = { now: ctx.now, ...(ctx.env ? { env: ctx.env } : {}), version: ctx.version, cache: ctx.cache, ...(ctx.evidence ? { evidence: ctx.evidence.value } : {}), ...(displayBase !== process.cwd() ? { displayBase } : {}) };
+  const opts: AssessOptions = { now: ctx.now, ...(ctx.env ? { env: ctx.env } : {}), version: ctx.version, cache: ctx.cache, ...(ctx.evidence ? { evidence: ctx.evidence.value } : {}), ...(displayBase !== process.cwd() ? { displayBase } : {}), progress: ctx.progress };
   const fresh: Assessment = await assess(root, opts);
   reportCacheStats(fresh.cacheStats);
   const { project, report, diagnostics } = fresh;
-  const entry: CheckEntry | undefined = report && { report, gate: project.config.gate ?? null, files: project.files.length };
+  const notes = diagnostics.filter((d) => d.severity !== "error");
+  const entry: CheckEntry | undefined = report && { report, gate: project.config.gate ?? null, files: project.files.length, ...(notes.length ? { notes } : {}) };
   return {
     entry, diagnostics, project, cached: false,
     store: async (html, rendered) => {

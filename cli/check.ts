@@ -4,11 +4,13 @@ import path from "node:path";
 import { gate, type GateOptions } from "../checks/gate.js";
 import { atRef, GitRefError, repositoryRoot } from "../checks/git-ref.js";
 import type { Diagnostic } from "../model/diagnostics.js";
+import { commandLineDiagnostic, usageDiagnostic } from "../util/usage-error.js";
 import { createProgress, getVerbosity, progressEnabled, type Progress } from "../util/progress.js";
 import type { Report } from "../policies/engine.js";
 import { compare, type Comparison } from "../policies/reporters/baseline.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
-import { CHECK_FORMATS, reporterFor, type CheckFormat } from "../policies/reporters/registry.js";
+import { CHECK_FORMATS, reporterFor, type CheckFormat, type RenderContext } from "../policies/reporters/registry.js";
+import { FINDING_SORTS, sortedFindings, type FindingSort } from "../policies/impact.js";
 import { resolveCache } from "./cache-option.js";
 import pc from "picocolors";
 import { evaluateCached, type RenderSpec } from "./check-results.js";
@@ -30,6 +32,8 @@ export interface CheckOptions {
   baseline?: string;
   explain?: boolean;
   probeResults?: string;
+  /** file (default), impact or deadline. */
+  sort?: string;
   cache?: boolean;
   cacheLocation?: string;
 }
@@ -48,7 +52,7 @@ class OutputError extends Error {
   }
 }
 
-const commandLine = (code: Diagnostic["code"], message: string, hint: string): Diagnostic => ({ code, severity: "error", message, hint, file: "<command line>", line: 1, col: 1 });
+const commandLine = commandLineDiagnostic;
 
 export async function checkCommand(o: CheckOptions): Promise<number> {
   const fallback = process.env.GITHUB_ACTIONS === "true" ? "github" : "text";
@@ -65,7 +69,7 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
   } catch (e) {
     const diagnostics =
       e instanceof InputError ? e.diagnostics
-      : e instanceof UsageError ? [commandLine("invalid-option", e.message, e.hint ?? "Run tollgate check --help for the options.")]
+      : e instanceof UsageError ? [usageDiagnostic(e, "check")]
       : undefined;
     if (!diagnostics || e instanceof OutputError) throw e instanceof OutputError ? e.cause : e;
     printDiagnostics(diagnostics);
@@ -92,22 +96,26 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   const minScore = parseIntOption("--min-score", o.minScore, 0, 100);
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
   if (o.failOn !== undefined) parseChoice("--fail-on", o.failOn, ["error", "warning", "never"] as const);
+  const sort = parseChoice("--sort", o.sort ?? "file", FINDING_SORTS);
 
-  const steps = 2 + (o.base ? 1 : 0);
+  // The line shows real sub-steps (files loaded, policies run), and which side in PR mode.
+  let side = "";
+  const step = (note: string, done: number, total: number) => progress.update(done, total || undefined, `${side}${note}`);
   let started = Date.now();
-  progress.update(0, steps, "loading and evaluating the manifests");
+  step("reading the cache and tollgate.yaml", 0, 0);
   const cache = await resolveCache(o);
   const needsHtml = formats.some((t) => reporterFor(t.format).needs === "html");
   // Live evidence describes the running estate, not a commit: the --base side reads it too, so a PR is not credited with it.
   const evidence = o.probeResults === undefined ? undefined : await (await import("./html-input.js")).readProbeResults(o.probeResults);
-  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache, ...(evidence ? { evidence } : {}) };
+  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache, progress: step, ...(evidence ? { evidence } : {}) };
   // Outside PR mode each output depends only on the result and these settings: stored outputs are replayed.
-  const renders = cache && !o.base && !o.baseline ? await renderSpecs(o, formats) : undefined;
+  const renders = cache && !o.base && !o.baseline ? await renderSpecs(o, formats, sort) : undefined;
   const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });
   if (head.outputs) {
     const { meta, texts } = head.outputs;
     verbose(`replayed ${texts.length} outputs for ${meta.files} files, ${meta.findings} findings from the cache in ${Date.now() - started} ms`);
     progress.done();
+    sayNotes(meta.notes);
     for (const [i, target] of formats.entries()) await emitOutput(target, texts[i]!);
     return gateExit(gate(meta, gateOptions(o, meta.gate ?? undefined, minScore, maxDrop, false)));
   }
@@ -118,7 +126,8 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   let comparison: Comparison | undefined;
   if (o.base) {
     let base;
-    progress.update(1, steps, `evaluating the base ${o.base}`);
+    side = `base ${o.base}: `;
+    step("reading", 0, 0);
     started = Date.now();
     try {
       // The base uses the same cache: an entry from a check of the base branch answers it outright,
@@ -154,11 +163,20 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
 
   // The line is erased before anything else reaches the terminal.
   progress.done();
+  sayNotes(head.entry.notes);
   // Lazy: the graph layout (Graphviz wasm) and the forecast load only for --format html.
   const html = !needsHtml ? undefined : head.entry.html ?? (head.project && (await (await import("./html-input.js")).htmlInput(head.project, report, o.probeResults)));
-  const rendered = await writeOutputs(o, formats, report, comparison, html, renders);
+  // Decided before rendering: the badge shows the verdict.
+  const verdict = gate(report, gateOptions(o, head.entry.gate ?? undefined, minScore, maxDrop, comparison !== undefined), comparison);
+  const shown = sort === "file" ? report : { ...report, findings: sortedFindings(report, sort) };
+  const rendered = await writeOutputs(o, formats, shown, comparison, html, renders, { sort, gate: { passed: verdict.passed } });
   await head.store(html, rendered);
-  return gateExit(gate(report, gateOptions(o, head.entry.gate ?? undefined, minScore, maxDrop, comparison !== undefined), comparison));
+  return gateExit(verdict);
+}
+
+/** Warnings and notes from loading (a lastRotated one day ahead, ...), as validate prints them; not with --quiet. */
+function sayNotes(notes: readonly Diagnostic[] | undefined): void {
+  if (notes?.length && getVerbosity() !== "quiet") printDiagnostics(notes);
 }
 
 function gateExit(result: { passed: boolean; reasons: string[] }): number {
@@ -169,10 +187,14 @@ function gateExit(result: { passed: boolean; reasons: string[] }): number {
   return EXIT_OK;
 }
 
-/** What each target's bytes depend on besides the result (the colour decided as colorsFor decides it). */
-async function renderSpecs(o: CheckOptions, targets: Target[]): Promise<RenderSpec[]> {
+/**
+ * What each target's bytes depend on besides the result (the colour decided as colorsFor decides it;
+ * the gate's command-line settings, since the badge shows the verdict).
+ */
+async function renderSpecs(o: CheckOptions, targets: Target[], sort: FindingSort): Promise<RenderSpec[]> {
   const srcRoot = targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : "";
-  return targets.map((t) => ({ format: t.format, color: !t.file && colorEnabled(), explain: !!o.explain, quiet: getVerbosity() === "quiet", srcRoot }));
+  const gateSettings = JSON.stringify([o.failOn ?? null, o.minScore ?? null, o.maxDrop ?? null, !!o.failOnNew]);
+  return targets.map((t) => ({ format: t.format, color: !t.file && colorEnabled(), explain: !!o.explain, quiet: getVerbosity() === "quiet", srcRoot, sort, gate: reporterFor(t.format).format === "badge" ? gateSettings : "" }));
 }
 
 /**
@@ -188,12 +210,12 @@ export function gateOptions(o: Pick<CheckOptions, "failOn" | "failOnNew">, confi
 }
 
 /** Renders and writes every target; returns what was written (the result cache may keep it). */
-async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput, specs?: RenderSpec[]): Promise<string[]> {
+async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput, specs?: RenderSpec[], extra: Pick<RenderContext, "sort" | "gate"> = {}): Promise<string[]> {
   const srcRoot = specs ? specs[0]?.srcRoot || undefined : targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : undefined;
   const written: string[] = [];
   for (const [i, target] of targets.entries()) {
     const colors = specs ? pc.createColors(specs[i]!.color) : colorsFor(target);
-    const text = await reporterFor(target.format).render({ report, colors, ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}) });
+    const text = await reporterFor(target.format).render({ report, colors, ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}), ...extra });
     await emitOutput(target, text);
     written.push(text);
   }

@@ -2,7 +2,10 @@
 import pc from "picocolors";
 import { isRealDate, todayUtc } from "../model/dates.js";
 import { formatDiagnostic, type Diagnostic } from "../model/diagnostics.js";
+import { DURATION_PATTERN, durationMs, formatDuration } from "../model/duration.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { getVerbosity } from "../util/progress.js";
+import { escapeTerminal } from "../util/terminal-escape.js";
 
 export const EXIT_OK = 0;
 export const EXIT_GATE = 1;
@@ -25,6 +28,21 @@ export function parseIntOption(name: string, value: string | undefined, min: num
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   return n;
+}
+
+const DURATION_RE = new RegExp(DURATION_PATTERN);
+
+/**
+ * A time on the command line: a duration with units (500ms, 5s, 1m30s), like the manifests'. With
+ * `plainMs` a bare number is milliseconds too (--timeout took milliseconds before it took units).
+ */
+export function parseDurationOption(name: string, value: string | undefined, maxMs: number, opts: { plainMs?: boolean } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = opts.plainMs && /^[0-9]+$/.test(value) ? Number(value) : DURATION_RE.test(value) ? durationMs(value) : NaN;
+  if (!(ms >= 1 && ms <= maxMs)) {
+    throw new UsageError(`${name} must be a duration from 1ms to ${formatDuration(maxMs)} such as 500ms, 5s or 2m${opts.plainMs ? " (a plain number is milliseconds)" : ""} (got ${JSON.stringify(value)})`, `Example: ${name} 5s`);
+  }
+  return ms;
 }
 
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
@@ -60,10 +78,17 @@ export function parseFormats<F extends string>(values: string[] | undefined, cho
   return out;
 }
 
-/** Standard output, or FILE through writeFileAtomic (`-` is standard output too). */
+/**
+ * Standard output, or FILE through writeFileAtomic (`-` is standard output too). Every file written
+ * is said on standard error (`tollgate: wrote FILE`), except with --quiet.
+ */
 export async function emit(target: { file?: string }, text: string | Uint8Array): Promise<void> {
-  if (target.file) await writeFileAtomic(target.file, text);
-  else process.stdout.write(text);
+  if (!target.file) {
+    process.stdout.write(text);
+    return;
+  }
+  await writeFileAtomic(target.file, text);
+  if (target.file !== "-" && getVerbosity() !== "quiet") process.stderr.write(`tollgate: wrote ${escapeTerminal(target.file)}\n`);
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

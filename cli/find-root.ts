@@ -24,7 +24,7 @@ async function refuseForeign(dir: string): Promise<void> {
   for (const p of [path.join(dir, CONFIG_FILE), dir]) {
     const owner = (await stat(p)).uid;
     if (owner !== uid && owner !== 0) {
-      throw new UsageError(`${path.join(dir, CONFIG_FILE)} is owned by another user (uid ${owner}); not using a project found above the working directory that someone else controls`, "Pass --root DIR to name the project to check.");
+      throw new UsageError(`${path.join(dir, CONFIG_FILE)} is owned by another user (uid ${owner}); not using a project found above the working directory that someone else controls`, "Pass --root DIR to name the project to check.", "no-project");
     }
   }
 }
@@ -54,5 +54,5 @@ export async function resolveRoot(root: string | undefined, cwd = process.cwd())
   const found = await findProjectRoot(cwd);
   if (found) return path.relative(cwd, found) || ".";
   if (await isDir(path.join(cwd, "manifests"))) return ".";
-  throw new UsageError(`no ${CONFIG_FILE} in ${cwd} or any folder above it`, "Run `tollgate init` to start a project here, or pass --root DIR.");
+  throw new UsageError(`no ${CONFIG_FILE} in ${cwd} or any folder above it`, "Run `tollgate init` to start a project here, or pass --root DIR.", "no-project");
 }

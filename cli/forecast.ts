@@ -3,6 +3,7 @@ import { loadProject } from "../model/loader.js";
 import { forecast, forecastMetrics } from "../policies/forecast.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
 import { EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import { rotationWindowDays } from "../model/rotation-window.js";
 
 export interface ForecastOptions { root: string; now?: string; days?: string; env?: string; format: string; output?: string }
 
@@ -20,8 +21,7 @@ export async function forecastCommand(o: ForecastOptions): Promise<number> {
     printDiagnostics(unknown);
     return EXIT_INPUT;
   }
-  const setting = project.config.policies["secret-rotation-due-soon"];
-  const windowDays = typeof setting === "object" && typeof setting.options?.windowDays === "number" ? setting.options.windowDays : 14;
+  const windowDays = rotationWindowDays(project.config);
   const target = o.output ? { file: o.output } : {};
   if (format === "prometheus") {
     await emit(target, await forecastMetrics(project, o.env));

@@ -3,7 +3,7 @@
  * `--example reference`, the bundled reference organization) and a CI workflow, refusing to touch
  * any existing file; right after it `validate` passes and `check` says what production lacks.
  */
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import path from "node:path";
 import pc from "picocolors";
 import { escapeTerminal } from "../util/terminal-escape.js";
@@ -28,7 +28,9 @@ export async function initCommand(dirArg: string | undefined, opts: InitOptions)
   const top = gitTop(dir);
   const workflowRoot = top && top !== dir ? path.relative(top, dir).split(path.sep).join("/") : undefined;
   const files = await initFiles({ example, dir, now, ...(opts.org !== undefined ? { org: opts.org } : {}), ...(workflowRoot ? { workflowRoot } : {}) });
-  const plan: InitPlan = { dir, files, display };
+  // An existing .gitignore is the project's: kept as it is, and said so below.
+  const kept = files.filter((f) => f.optional && lexists(path.join(dir, f.path)));
+  const plan: InitPlan = { dir, files: files.filter((f) => !kept.includes(f)), display };
   const problems = await planProblems(plan);
   if (problems.length > 0) {
     printDiagnostics(problems);
@@ -40,7 +42,8 @@ export async function initCommand(dirArg: string | undefined, opts: InitOptions)
   const root = shown === "." ? "" : ` --root ${shellWord(shown)}`;
   const out = [
     `${pc.green("✔")} ${example === "starter" ? "Started a Tollgate project" : "Copied the reference organization"} in ${escapeTerminal(shown)}:`,
-    ...files.map((f) => `  ${escapeTerminal(f.path)}`),
+    ...plan.files.map((f) => `  ${escapeTerminal(f.path)}`),
+    ...kept.map((f) => `  ${escapeTerminal(f.path)} (kept as it was: make sure it ignores node_modules/ and cdktf.out/)`),
     "",
     "Next:",
     `  npx tollgate validate${root}    # the manifests are valid`,
@@ -67,4 +70,14 @@ export function gitTop(dir: string): string | undefined {
 
 function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** Whether anything (a dangling symlink too) is at `p`. */
+function lexists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,8 +3,11 @@
  * never pay for cdktf or the MCP SDK.
  */
 import { Command, CommanderError, Option } from "commander";
+import { formatDiagnostic } from "../model/diagnostics.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
+import { commandLineDiagnostic, usageDiagnostic } from "../util/usage-error.js";
 import { EXIT_INPUT, UsageError, collect, version } from "./common.js";
+import { helpAfter } from "./help-text.js";
 
 const rootOption = () => new Option("--root <dir>", "project root, the folder holding tollgate.yaml (default: the nearest one from the working directory up)");
 const nowOption = () => new Option("--now <date>", "evaluate as of this date, YYYY-MM-DD (default: today, UTC)");
@@ -16,7 +19,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
   const program = new Command("tollgate")
     .description("Typed integration manifests: policy checks, readiness score, cdktf synthesis and live probes.")
     .version(version(), "-v, --version")
-    .showHelpAfterError("(run with --help for usage)")
+    // Commander's own errors are printed by run() in the one diagnostic format, never as `error: ...`.
+    .configureOutput({ outputError: () => undefined })
+    .configureHelp({ showGlobalOptions: true })
     .option("-q, --quiet", "errors only: no progress, warnings or notes")
     .option("--verbose", "say what is being done (root, timings) on standard error")
     .option("--no-color", "no colour, whatever the terminal (NO_COLOR and FORCE_COLOR are honoured too)")
@@ -62,6 +67,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--base <git-ref>", "PR mode: compare with the manifests at this git ref"))
     .addOption(new Option("--baseline <file>", "PR mode: compare with a saved JSON report"))
     .option("--explain", "show, per category, the findings that decided it")
+    .addOption(new Option("--sort <order>", "order of the findings: file (grouped by file), impact (what fixing each gives the score) or deadline (nearest rotation date first)").default("file"))
     .addOption(new Option("--probe-results <file>", "live evidence from tollgate probe --format json: decides client-no-metrics, and colours the HTML report's graph"))
     .addOption(cacheOption()).addOption(noCacheOption()).addOption(cacheLocationOption())
     .action(async (o) => setCode(await (await import("./check.js")).checkCommand(o)));
@@ -100,7 +106,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "text, json or prometheus (textfile collector)").default("text"))
     .addOption(new Option("--output <file>", "write to a file (atomically) instead of standard output"))
     .addOption(new Option("--concurrency <n>", "probes at once (default: environment's probe.concurrency, else 8)"))
-    .addOption(new Option("--timeout <ms>", "per-attempt timeout in milliseconds (default: the service's healthCheck.timeout)"))
+    .addOption(new Option("--timeout <duration>", "per-attempt timeout, e.g. 5s or 500ms; a plain number is milliseconds (default: the service's healthCheck.timeout)"))
     .addOption(new Option("--deadline <duration>", "overall limit for the run, e.g. 45s; unfinished probes are reported as deadline (default: 80% of the probe schedule's interval)"))
     .addOption(new Option("--state <file>", "keep recent results here for flapping, success rate and percentiles"))
     .addOption(new Option("--window <n>", "results kept per service in the state file").default("20"))
@@ -115,19 +121,18 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--env <name>", "environment whose endpoints are probed (default: the first deployed non-production one)"))
     .addOption(new Option("--listen <host:port>", "address to listen on; loopback unless another address is named").default("127.0.0.1:9469"))
     .addOption(new Option("--max-concurrent <n>", "probes at once; more requests wait for a slot within their scrape timeout, then get 503").default("100"))
-    .addHelpText("after", [
-      "",
-      "Endpoints:",
-      "  GET /probe?service=NAME   that service's tollgate_probe_* series (400 for a name the",
-      "                            manifests do not declare); honours X-Prometheus-Scrape-Timeout-Seconds",
-      "  GET /metrics              the exporter's own metrics",
-      "  GET /-/healthy, /-/ready  liveness and readiness",
-      "  POST /-/reload            reload the manifests, like SIGHUP (probes in flight finish)",
-      "",
-      "Runs until SIGTERM or SIGINT, then exits 0; exits 2 on invalid input (options, manifests, an",
-      "address in use). See docs/probes.md#exporter-tollgate-serve.",
-    ].join("\n"))
     .action(async (o) => setCode(await (await import("./serve.js")).serveCommand(o)));
+
+  program
+    .command("simulate")
+    .description("serve a loopback stand-in of one API's provider that enforces the provider limits the manifests declare (for client tests and CI)")
+    .addOption(rootOption())
+    .requiredOption("--api <name>", "the API (under apis:) whose provider to simulate")
+    .addOption(new Option("--listen <host:port>", "loopback address to listen on; port 0 picks a free one (printed on standard output)").default("127.0.0.1:0"))
+    .addOption(new Option("--failure-rate <x>", "share of admitted requests answered 503, from 0 to 1 (breaker tests)"))
+    .addOption(new Option("--flavor <name>", "answer as openai, shopify, google-analytics or generic (default: from the API's name)"))
+    .addOption(new Option("--latency <ms>", "milliseconds each admitted request takes, so requests overlap (default 0)"))
+    .action(async (o) => setCode(await (await import("./simulate.js")).simulateCommand(o)));
 
   program
     .command("mcp-tools")
@@ -146,8 +151,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "text or json").default("text"))
     .action(async (o) => setCode(await (await import("./policies.js")).policiesCommand(o)));
 
+  for (const command of program.commands) command.addHelpText("after", helpAfter(command.name()));
   return program;
 }
+
+/** The subcommand named on the command line, for hints (`tollgate check --help`). */
+const commandIn = (program: Command, argv: string[]): string | undefined => argv.slice(2).find((a) => program.commands.some((c) => c.name() === a));
 
 export async function run(argv: string[]): Promise<number> {
   let code = 0;
@@ -156,16 +165,30 @@ export async function run(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return code;
   } catch (e) {
+    const command = commandIn(program, argv);
     if (e instanceof CommanderError) {
       // --help and --version end with exit code 0 through the same path.
-      return e.exitCode === 0 ? 0 : EXIT_INPUT;
+      if (e.exitCode === 0) return 0;
+      process.stderr.write(`${formatDiagnostic(commanderDiagnostic(e, command))}\n`);
+      return EXIT_INPUT;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`tollgate: ${escapeTerminal(e.message)}\n${e.hint ? `  hint: ${escapeTerminal(e.hint)}\n` : ""}`);
+      process.stderr.write(`${formatDiagnostic(usageDiagnostic(e, command))}\n`);
       return EXIT_INPUT;
     }
     process.stderr.write(`tollgate: internal error: ${escapeTerminal((e as Error)?.message ?? String(e))}\n(this is a bug; please report it with the command you ran)\n`);
     if (process.env.TOLLGATE_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     return EXIT_INPUT;
   }
+}
+
+/** `error: unknown option '--formt'\n(Did you mean --format?)` → one diagnostic, the suggestion as its hint. */
+function commanderDiagnostic(e: CommanderError, command: string | undefined) {
+  // Commander printed the help because no command was named.
+  if (e.code === "commander.help") return commandLineDiagnostic("unknown-command", "no command given", "Name one of the commands listed above, such as tollgate check.");
+  const [first = "", ...rest] = e.message.replace(/^error: /, "").split("\n");
+  const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(" ").trim())?.[1];
+  const help = `Run tollgate ${command ? `${command} ` : ""}--help for the ${e.code === "commander.unknownCommand" ? "commands" : "options"}.`;
+  const hint = suggestion ? `did you mean \`${suggestion}\`? ${help}` : help;
+  return commandLineDiagnostic(e.code === "commander.unknownCommand" ? "unknown-command" : "invalid-option", first, hint);
 }

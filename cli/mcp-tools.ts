@@ -2,7 +2,7 @@ import { checkEnvironments } from "../model/environment-option.js";
 import { Document, Scalar } from "yaml";
 import { escapeTerminal, isTerminalSafe } from "../util/terminal-escape.js";
 import { loadProject } from "../model/loader.js";
-import { durationMs } from "../model/duration.js";
+import { missingVariables, probeSettings } from "../model/probe-settings.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, reservedHost } from "../checks/probe/runner.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseNow, printDiagnostics } from "./common.js";
@@ -40,24 +40,21 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
   for (const name of names) {
     const s = model.services.get(name)!;
     const ep = s.endpoints[env]!;
-    const headers: Record<string, string> = {};
-    for (const [h, { fromEnv }] of Object.entries(s.healthCheck?.headers ?? {})) if (process.env[fromEnv] !== undefined) headers[h] = process.env[fromEnv]!;
-    const serverEnv: Record<string, string> = {};
-    for (const [v, { fromEnv }] of Object.entries(s.healthCheck?.mcp?.env ?? {})) if (process.env[fromEnv] !== undefined) serverEnv[v] = process.env[fromEnv]!;
+    // The same settings the probe uses: the environment's probe.timeout, and unset variables are a failure, not skipped.
+    const settings = probeSettings(model, env, name, process.env);
+    for (const v of settings.values) redactor.add(v);
+    const { headers, serverEnv, oauth } = settings;
     const reserved = reservedHost(ep.url);
     try {
       if (reserved) throw new Error(`${reserved} is a reserved documentation hostname; not contacted`);
-      const oauth = s.healthCheck?.mcp?.oauth;
+      if (settings.missing.length) throw new Error(missingVariables(settings.missing));
       if (oauth) {
-        const clientId = process.env[oauth.clientId.fromEnv];
-        const clientSecret = process.env[oauth.clientSecret.fromEnv];
-        if (clientId === undefined || clientSecret === undefined) throw new Error(`environment variables not set: ${[oauth.clientId.fromEnv, oauth.clientSecret.fromEnv].filter((v) => process.env[v] === undefined).join(", ")}`);
         const { clientCredentialsToken } = await import("../checks/probe/mcp-oauth.js");
-        const token = await clientCredentialsToken({ tokenUrl: oauth.tokenUrl, clientId, clientSecret, ...(oauth.scope ? { scope: oauth.scope } : {}) });
+        const token = await clientCredentialsToken(oauth);
         redactor.add(token);
         headers.Authorization = `Bearer ${token}`;
       }
-      const listed = await listTools(ep, s.healthCheck!.mcp!.transport, headers, s.healthCheck?.timeout ? durationMs(s.healthCheck.timeout) : 10_000, s.healthCheck?.maxBodyBytes, serverEnv);
+      const listed = await listTools(ep, s.healthCheck!.mcp!.transport, headers, settings.timeoutMs, s.healthCheck?.maxBodyBytes, serverEnv);
       const tools = listed.tools.map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (o.write) {
         update[name] = snapshotTools(listed.tools);

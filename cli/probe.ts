@@ -1,13 +1,12 @@
-import { Cron } from "croner";
 import pc from "picocolors";
+import { MAX_PROBE_DEADLINE_MS, probeDeadlineMs } from "../model/cron.js";
 import { checkEnvironments } from "../model/environment-option.js";
-import { DURATION_PATTERN, durationMs } from "../model/duration.js";
 import { loadProject } from "../model/loader.js";
 import { renderClientMetricsText, renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
 import { StateFileError, consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
-import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseDurationOption, parseIntOption, parseNow, printDiagnostics } from "./common.js";
 
 export interface ProbeCliOptions {
   root: string;
@@ -24,27 +23,20 @@ export interface ProbeCliOptions {
   now?: string;
 }
 
-const MAX_DEADLINE_MS = 86_400_000;
+const MAX_DEADLINE_MS = MAX_PROBE_DEADLINE_MS;
 
 /** --deadline DURATION (e.g. 45s); at most a day, so it always fits a timer. */
 export function parseDeadline(value: string): number {
-  const ms = new RegExp(DURATION_PATTERN).test(value) ? durationMs(value) : NaN;
-  if (!(ms >= 1 && ms <= MAX_DEADLINE_MS)) throw new UsageError(`--deadline must be a duration from 1ms to 24h such as 45s or 2m (got ${JSON.stringify(value)})`);
-  return ms;
+  return parseDurationOption("--deadline", value, MAX_DEADLINE_MS)!;
 }
 
 /** Default --deadline: 80% of the shortest gap between runs of the probe's cron schedule (every minute: 48 s). */
-export function defaultDeadlineMs(schedule = "* * * * *"): number {
-  const runs = new Cron(schedule, { paused: true }).nextRuns(50, new Date(Date.UTC(2026, 0, 1)));
-  const gaps = runs.slice(1).map((d, i) => d.getTime() - runs[i]!.getTime());
-  const gap = gaps.length ? Math.min(...gaps) : 60_000;
-  return Math.min(MAX_DEADLINE_MS, Math.max(1, Math.floor(gap * 0.8)));
-}
+export const defaultDeadlineMs = probeDeadlineMs;
 
 export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const format = parseChoice("--format", o.format, ["text", "json", "prometheus"] as const);
   const concurrency = parseIntOption("--concurrency", o.concurrency, 1, 1000);
-  const timeoutMs = parseIntOption("--timeout", o.timeout, 1, 600_000);
+  const timeoutMs = parseDurationOption("--timeout", o.timeout, 600_000, { plainMs: true });
   const window = parseIntOption("--window", o.window ?? "20", 2, 1000)!;
   const now = parseNow(o.now);
   const deadlineOption = o.deadline === undefined ? undefined : parseDeadline(o.deadline);
@@ -98,9 +90,10 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
     await saveState(o.state, state, redactor).catch(redacted);
   }
   const clientMetrics = await clientMetricsRun;
-  const text = format === "json" ? renderJson(now, env, results, redactor, clientMetrics) : format === "prometheus" ? await renderPrometheus(env, results, redactor, clientMetrics) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor) + renderClientMetricsText(env, clientMetrics, redactor);
+  const text = format === "json" ? renderJson(now, env, results, redactor, clientMetrics) : format === "prometheus" ? await renderPrometheus(env, results, redactor, Date.now(), clientMetrics) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor) + renderClientMetricsText(env, clientMetrics, redactor);
   await emit(o.output ? { file: o.output } : {}, text).catch(redacted);
-  const failing = results.filter((r) => !r.optional && r.status !== "healthy");
+  // A reserved placeholder address (the starter's .example services) is reported, not failed.
+  const failing = results.filter((r) => !r.optional && r.status !== "healthy" && r.status !== "not-probeable");
   if (failing.length && format !== "text" && o.output === undefined) process.stderr.write(pc.red(`tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`));
   return failing.length ? EXIT_GATE : EXIT_OK;
 }

@@ -7,6 +7,7 @@ import { isIP } from "node:net";
 import { Exporter, describeFailure } from "../checks/serve/exporter.js";
 import { createExporterServer } from "../checks/serve/http-server.js";
 import { EXIT_INPUT, EXIT_OK, UsageError, parseIntOption } from "./common.js";
+import { plural } from "../util/plural.js";
 
 export interface ServeCliOptions {
   listen: string;
@@ -45,7 +46,7 @@ export async function serveCommand(o: ServeCliOptions): Promise<number> {
   const reload = async (): Promise<string | undefined> => {
     const outcome = await exporter.reload();
     if (outcome.ok) {
-      log(`reloaded: ${outcome.config.services.size} services in ${outcome.config.env}`);
+      log(`reloaded: ${plural(outcome.config.services.size, "service")} in ${outcome.config.env}`);
       return undefined;
     }
     const text = describeFailure(outcome);
@@ -65,7 +66,7 @@ export async function serveCommand(o: ServeCliOptions): Promise<number> {
   const address = server.address() as import("node:net").AddressInfo;
   const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const cfg = exporter.config!;
-  log(`listening on http://${shown}:${address.port} (env ${cfg.env}, ${cfg.services.size} services, --max-concurrent ${maxConcurrent})`);
+  log(`listening on http://${shown}:${address.port} (env ${cfg.env}, ${plural(cfg.services.size, "service")}, --max-concurrent ${maxConcurrent})`);
 
   return new Promise<number>((resolve) => {
     const onHup = () => { void reload(); };

@@ -80,7 +80,17 @@ async function synthWithProgress(o: SynthCliOptions, now: string, shards: number
     const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides, protect, progress, ...(shards === undefined ? {} : { shards }) });
     progress.done();
     const rel = path.relative(process.cwd(), result.outDir) || ".";
-    for (const e of envs) process.stdout.write(`${pc.green("✔")} ${e}: ${rel}/stacks/${e}/${o.hcl ? "cdk.tf" : "cdk.tf.json"}, config in ${rel}/config/${e}/\n`);
+    // Warnings, not failures: the files are written, but something in them would go unnoticed.
+    printDiagnostics(result.warnings.map((w) => ({
+      code: w.code, severity: "warning" as const, message: w.message, hint: w.hint,
+      ...(project.sources.locate("environments", w.env) ?? { file: "tollgate.yaml", line: 1, col: 1 }),
+    })));
+    for (const e of envs) {
+      process.stdout.write(`${pc.green("✔")} ${e}: Terraform stack ${rel}/stacks/${e}/${o.hcl ? "cdk.tf" : "cdk.tf.json"}; deploy these files from ${rel}/config/${e}/ (stacks/${e}/assets/ holds Terraform's copies of them, not for deploying):\n`);
+      const files = result.files[e] ?? [];
+      const width = Math.max(...files.map((f) => f.path.length));
+      for (const f of files) process.stdout.write(`    ${f.path.padEnd(width)}  → ${f.where}\n`);
+    }
   }
   return refused.length ? EXIT_GATE : EXIT_OK;
 }

@@ -4,6 +4,7 @@ import { escapeTerminal } from "../util/terminal-escape.js";
 import { reportCacheStats, resolveCache } from "./cache-option.js";
 import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseFormats, parseNow, version } from "./common.js";
 import { ResultCache, storable } from "./result-cache.js";
+import { plural } from "../util/plural.js";
 
 /** What validate prints, and what its result-cache entry holds (only for a valid project). */
 interface Validated {
@@ -26,7 +27,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
   const formats = parseFormats(typeof opts.format === "string" ? [opts.format] : opts.format, ["text", "json"] as const, "text");
   const now = parseNow(opts.now);
   const cache = await resolveCache(opts);
-  const progress = createProgress("tollgate validate: loading manifests");
+  const progress = createProgress("tollgate validate");
   const started = Date.now();
   const results = cache ? new ResultCache(cache.dir, version()) : undefined;
   const parts = { command: "validate", now };
@@ -39,10 +40,16 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
       if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write("tollgate: cache: result hit\n");
     } else {
       const { loadProject } = await import("../model/loader.js");
-      const { project, diagnostics, ok, cacheStats } = await loadProject(opts.root, { now, cache });
+      const loaded = await loadProject(opts.root, { now, cache, progress: (note, done, total) => progress.update(done, total || undefined, note) });
+      const { project, cacheStats } = loaded;
       reportCacheStats(cacheStats);
+      const { policyConfigDiagnostics } = await import("../policies/config-check.js");
+      const { sortDiagnostics } = await import("../model/diagnostics.js");
+      const policyDiags = await policyConfigDiagnostics(project, loaded.diagnostics);
+      const diagnostics = policyDiags.length ? sortDiagnostics([...loaded.diagnostics, ...policyDiags]) : loaded.diagnostics;
+      const ok = loaded.ok && !policyDiags.some((d) => d.severity === "error");
       const m = project.model;
-      const counts = `${m.environments.size} environments, ${m.services.size} services, ${m.secrets.size} secrets, ${m.apis.size} APIs, ${m.webhooks.size} webhooks, ${m.alerts.size} alerts, ${m.channels.size} channels`;
+      const counts = [plural(m.environments.size, "environment"), plural(m.services.size, "service"), plural(m.secrets.size, "secret"), plural(m.apis.size, "API"), plural(m.webhooks.size, "webhook"), plural(m.alerts.size, "alert"), plural(m.channels.size, "channel")].join(", ");
       result = { ok, diagnostics, files: project.files.length, counts };
       if (results && state) {
         const c = project.config;

@@ -1,6 +1,7 @@
 /**
  * Checks on a full yaml Document the fast path never needs (it declines such files): unsupported
- * tags, undefined aliases, depth, duplicate and forbidden keys, value-like secrets.
+ * tags, undefined aliases, depth, duplicate keys (reported, the first kept) and forbidden keys,
+ * value-like secrets.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node } from "yaml";
 import { looksLikeSecretValue, VALUE_LIKE_KEYS } from "./secret-scan.js";
@@ -48,7 +49,8 @@ export function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): 
       continue;
     }
     if (isMap(node)) {
-      const seen = new Set<string>();
+      const seen = new Map<string, number>();
+      const dropped = new Set<unknown>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         // Keys are checked for tags here; values below when popped.
@@ -59,11 +61,13 @@ export function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): 
         }
         const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
         if (k !== undefined) {
-          if (seen.has(k)) {
-            out.add("yaml-duplicate-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), "Map keys must be unique", "Remove or rename one of the two entries; the second would silently win in most tools.");
-            ok = false;
-          }
-          seen.add(k);
+          const first = seen.get(k);
+          if (first !== undefined) {
+            // Reported once, here; the first entry is kept so the rest of the file still loads.
+            const firstAt = locateOffset(src, first);
+            out.add("yaml-duplicate-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `key \`${k.slice(0, 64)}\` repeats the one at line ${firstAt.line}; the first is kept, this one ignored`, "Remove or rename one of the two entries; most other tools would silently take the second.");
+            dropped.add(pair);
+          } else seen.set(k, (pair.key as Node).range?.[0] ?? 0);
         }
         if (k !== undefined && FORBIDDEN_KEYS.has(k)) {
           out.add("forbidden-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `key \`${k}\` is not allowed`, "Rename the key; it could alter object prototypes in tools that read this file.");
@@ -71,6 +75,8 @@ export function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): 
         }
         stack.push({ node: pair.value, depth: depth + 1, key: k });
       }
+      // Dropped from the document itself, so the data and every position agree on the first entry.
+      if (dropped.size) node.items = node.items.filter((pair) => !dropped.has(pair));
     } else if (isSeq(node)) {
       for (const item of node.items) stack.push({ node: item, depth: depth + 1, key });
     } else if (isScalar(node) && typeof node.value === "string" && key !== undefined) {

@@ -33,7 +33,8 @@ export const DIAGNOSTIC_CODES = {
   "duration-too-long": "A timeout or delay is longer than its limit (a timer over 24.8 days would fire at once).",
   "invalid-regex": "A pattern such as expect.bodyMatches is not a valid regular expression.",
   "signature-fixed-by-profile": "A webhook sets a signature field its provider profile fixes (header, encoding, prefix, timestampHeader, signedPayload, idempotency.keyHeader).",
-  "date-in-future": "A last-rotated date lies after --now.",
+  "date-in-future": "A last-rotated date lies more than one day after --now.",
+  "date-ahead-of-now": "A last-rotated date lies one day after --now: accepted (a local date east of UTC), reported as a note.",
   "duplicate-name": "Two files declare the same name.",
   "unresolved-reference": "A reference names something that is not declared.",
   "dependency-cycle": "dependsOn forms a cycle.",
@@ -43,7 +44,10 @@ export const DIAGNOSTIC_CODES = {
   "invalid-policy-options": "A policy's options in tollgate.yaml do not match its options schema.",
   "custom-policy-invalid": "A custom policy module could not be loaded or does not export a valid policy.",
   "custom-policy-failed": "A custom policy's check threw, rejected, reported a malformed finding or ran past its time limit.",
-  "invalid-option": "A command-line option has an invalid value.",
+  "invalid-option": "A command-line option is unknown, lacks its value or has an invalid one.",
+  "unknown-command": "The command line names a command tollgate does not have.",
+  "output-unwritable": "An output file or folder cannot be written (not a file, no permission, not Tollgate's, in use).",
+  "no-project": "No tollgate.yaml (or manifests/ folder) in the working directory or any folder above it.",
   "unknown-environment": "--env names an environment the manifests do not declare.",
   "git-error": "A git ref could not be read.",
   "base-invalid": "The project at the --base ref has a tollgate.yaml but does not load.",
@@ -51,6 +55,8 @@ export const DIAGNOSTIC_CODES = {
   "init-not-a-folder": "tollgate init needs a folder where a file (or a dangling symlink) is.",
   "mcp-lock-invalid": "mcp-tools.lock.yaml is not a lock file `tollgate mcp-tools --write` wrote (not a regular file, not YAML, or not its shape).",
   "init-path-outside": "A folder tollgate init would write into is a symlink that leads outside the target folder.",
+  "alerts-unrouted": "synth (warning): alerts of a severity reach no receiver in an environment; Alertmanager sends them to the null receiver.",
+  "shard-empty": "synth (warning): a Prometheus shard of the exporter path gets no service to probe.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
@@ -63,10 +69,6 @@ export interface Diagnostic {
   file: string;
   line: number;
   col: number;
-}
-
-export function hasErrors(diags: readonly Diagnostic[]): boolean {
-  return diags.some((d) => d.severity === "error");
 }
 
 export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {

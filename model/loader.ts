@@ -7,7 +7,7 @@ import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Document } from "yaml";
 import type { z } from "zod";
-import { isRealDate, todayUtc } from "./dates.js";
+import { daysBetween, isRealDate, todayUtc } from "./dates.js";
 import { DURATION_PATTERN } from "./duration.js";
 import { DIAGNOSTIC_CODES, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from "./diagnostics.js";
 import {
@@ -26,6 +26,7 @@ import { checkReferences } from "./references.js";
 import { SecretSet } from "./redact.js";
 import { listYaml, resolveConfigured } from "./project-paths.js";
 import { docsUrl } from "../util/project-url.js";
+import type { StepReporter } from "../util/progress.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -82,6 +83,8 @@ export interface LoadOptions {
   keepWorkers?: boolean;
   /** `--cache`: keep parsed files in this folder (resolved by the caller; see cli/cache-option.ts). */
   cache?: { dir: string } | undefined;
+  /** Called as files are parsed (the progress line). */
+  progress?: StepReporter | undefined;
 }
 
 const ENTRY_SCHEMAS: Record<Section, z.ZodType> = {
@@ -396,7 +399,9 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     }
   };
   if (workers > 1) {
-    const pool = await parseInWorkers(reader, files, workers, out);
+    let parsed = 0;
+    options.progress?.("loading manifests", 0, files.length);
+    const pool = await parseInWorkers(reader, files, workers, out, () => options.progress?.("loading manifests", ++parsed, files.length));
     const reads = pool.results;
     if (cacheStats) addStats(cacheStats, pool.cacheStats);
     sources.resolver = pool.resolve;
@@ -411,19 +416,23 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     // One file at a time, validated as soon as it is parsed: only one file's raw values are alive
     // at once (they were all alive together before validation started: most of the peak memory).
     // Diagnostics are sorted by file first, and each file's come in the same order as before.
-    for (const f of files) {
+    for (const [i, f] of files.entries()) {
+      options.progress?.("loading manifests", i, files.length);
       const read = await parseFile(reader, f, out);
       if (read) validate(read);
     }
+    options.progress?.("loading manifests", files.length, files.length);
   }
   sortModel(model);
 
   // Dates: real calendar dates were checked by the schema; the future is relative to --now.
   for (const [name, secret] of model.secrets) {
     for (const [env, placement] of Object.entries(secret.environments)) {
-      if (placement.lastRotated && isRealDate(placement.lastRotated) && placement.lastRotated > now) {
-        out.add("date-in-future", sources.locate("secrets", name, ["environments", env, "lastRotated"])!, `lastRotated ${placement.lastRotated} is after ${now}`, "A rotation cannot have happened in the future: fix the date, or pass the right --now.");
-      }
+      if (!placement.lastRotated || !isRealDate(placement.lastRotated) || placement.lastRotated <= now) continue;
+      const at = sources.locate("secrets", name, ["environments", env, "lastRotated"])!;
+      // One day ahead is a local date east of UTC (rotated this morning in Tokyo): a note, not an error.
+      if (daysBetween(now, placement.lastRotated) <= 1) out.add("date-ahead-of-now", at, `lastRotated ${placement.lastRotated} is one day after ${now}; accepted as a local date east of UTC`, "Nothing to do if that is today where the rotation happened; otherwise fix the date.", "note");
+      else out.add("date-in-future", at, `lastRotated ${placement.lastRotated} is after ${now}`, "A rotation cannot have happened in the future (one day ahead is accepted for time zones east of UTC): fix the date, or pass the right --now.");
     }
   }
 

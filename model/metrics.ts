@@ -11,6 +11,8 @@ export const METRICS = {
   rateLimited: "tollgate_probe_rate_limited",
   mcpProtocol: "tollgate_mcp_protocol_info",
   mcpDrift: "tollgate_mcp_drift_changes",
+  /** Unix time the cron probe run finished (its textfile only: the staleness alert reads it). */
+  lastRun: "tollgate_probe_last_run_timestamp_seconds",
   rotationDueDays: "tollgate_secret_rotation_due_days",
   projectedCost: "tollgate_api_projected_monthly_cost_usd",
   budget: "tollgate_api_monthly_budget_usd",

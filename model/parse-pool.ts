@@ -30,7 +30,7 @@ function workerFile(): string {
   return here.endsWith(".ts") ? path.resolve(path.dirname(here), "../dist/model/parse-worker.js") : path.join(path.dirname(here), "parse-worker.js");
 }
 
-export async function parseInWorkers(reader: ReaderConfig, files: string[], count: number, sink: Sink): Promise<PoolResult> {
+export async function parseInWorkers(reader: ReaderConfig, files: string[], count: number, sink: Sink, onFile?: () => void): Promise<PoolResult> {
   const config: ReaderConfig = { realRoot: reader.realRoot, displayBase: reader.displayBase, maxBytes: reader.maxBytes, maxDepth: reader.maxDepth, cache: reader.cache };
   const cacheStats: CacheStats = { hits: 0, misses: 0, writes: 0 };
   // Largest files first onto the least-loaded worker.
@@ -56,6 +56,7 @@ export async function parseInWorkers(reader: ReaderConfig, files: string[], coun
             sources[w]!.push(src);
             results[m.id] = { src, data: m.data };
           }
+          onFile?.();
         } else if (m.type === "done") {
           if (m.cache) for (const k of ["hits", "misses", "writes"] as const) cacheStats[k] += m.cache[k];
           resolve();

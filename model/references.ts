@@ -3,7 +3,9 @@
  * A service's own `secrets:` list is deliberately not checked here: "used but not declared" is a
  * policy finding (secret-undeclared) so it can be scored and waived like the other secret rules.
  */
-import { validateSchedule } from "./cron.js";
+import { SCHEDULE_HINT, probeIntervalMs, validateSchedule } from "./cron.js";
+import { durationMs } from "./duration.js";
+import type { EnvironmentT } from "./schema.js";
 import type { DiagnosticCode } from "./diagnostics.js";
 import type { Model } from "./loader.js";
 import type { Section } from "./schema.js";
@@ -52,7 +54,9 @@ export function checkReferences(model: Model, declared: Record<Section, Set<stri
   }
   for (const [name, e] of model.environments) {
     const problem = e.probe?.schedule ? validateSchedule(e.probe.schedule) : undefined;
-    if (problem) report("invalid-value", sources.locate("environments", name, ["probe", "schedule"])!, `probe.schedule is not a valid cron expression: ${problem}`, "Use five fields, e.g. \"* * * * *\" for every minute or \"*/5 * * * *\" for every five.");
+    if (problem) report("invalid-value", sources.locate("environments", name, ["probe", "schedule"])!, `probe.schedule cannot be deployed: ${problem}`, SCHEDULE_HINT);
+    const stale = staleAfterProblem(e);
+    if (stale) report("invalid-value", sources.locate("environments", name, ["probe", "staleAfter"])!, stale, "Give it at least one interval between runs; three (the default) rides out a slow or skipped run.");
     for (const alert of Object.keys(e.alerts ?? {})) ref("environments", name, ["alerts", alert], "alerts", alert, "alert");
     for (const channel of Object.keys(e.channels ?? {})) ref("environments", name, ["channels", channel], "channels", channel, "channel");
   }
@@ -90,4 +94,12 @@ function findCycles(model: Model, sources: SourceMap, report: Report): void {
     state.set(name, 2);
   };
   for (const name of model.services.keys()) if (!state.has(name)) visit(name);
+}
+
+/** probe.staleAfter shorter than one interval between runs would fire between healthy runs. */
+function staleAfterProblem(e: EnvironmentT): string | undefined {
+  const after = e.probe?.staleAfter;
+  if (!after) return undefined;
+  const interval = probeIntervalMs(e);
+  return durationMs(after) < interval ? `probe.staleAfter (${after}) is shorter than one interval between probe runs (${interval / 1000} s): ProbeRunsStale would fire between healthy runs` : undefined;
 }

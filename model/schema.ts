@@ -78,6 +78,10 @@ export const Environment = z.strictObject({
       schedule: describe(z.string().min(1).max(200).optional(), "Cron schedule of the probe job; defaults to every minute."),
       timeout: probeTimeout.optional(),
       concurrency: z.number().int().min(1).max(1000).optional(),
+      staleAfter: describe(
+        duration.optional(),
+        "How long without a completed probe run before the built-in `ProbeRunsStale` alert fires (default: three periods of `schedule`, or three scrape intervals on the exporter path; at least one).",
+      ),
       exporter: describe(
         z
           .strictObject({
@@ -100,7 +104,7 @@ export const Environment = z.strictObject({
         workdir: z.string().min(1).max(500).optional(),
         textfileDir: z.string().min(1).max(500).optional(),
         stateDir: z.string().min(1).max(500).optional(),
-        image: z.string().min(1).max(500).optional(),
+        image: describe(z.string().min(1).max(500).optional(), "Container image of the CronJobs and the exporter Deployment (default ghcr.io/tollgate/tollgate:<version>, built from the repository's Dockerfile; docs/synth.md)."),
         namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
         command: describe(z.array(z.string().min(1).max(500)).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),
       })
@@ -251,6 +255,9 @@ export const Api = z.strictObject({
       .optional(),
     circuitBreaker: z.strictObject({ failureThreshold: z.number().int().positive(), reset: delay }).optional(),
     metrics: z.boolean().default(false),
+    idempotent: describe(z.boolean().optional(), "Every call to this API may be repeated safely, so @tollgate/client retries POSTs too (otherwise only with an idempotency key)."),
+    replicas: describe(z.number().int().positive().max(10_000).optional(), "Processes that share the provider limit; without a shared Redis budget each takes budget ÷ replicas."),
+    timeout: describe(delay.optional(), "Deadline per call in @tollgate/client, waits and retries included (default 60s)."),
     metricsEndpoint: describe(
       // No userinfo: the URL is written into prometheus.yml and probe output, so it must not carry a credential.
       z.record(envName, z.string().max(2048).regex(/^https?:\/\/[^\s/?#@]+(?:[/?][^\s#]*)?$/, "must be an http(s) URL without credentials, e.g. https://app.example.internal/metrics")).optional(),

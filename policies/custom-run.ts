@@ -77,6 +77,8 @@ function runOne(file: string, code: string | undefined, id: string, ctx: unknown
 
 export async function runCustomChecks(
   model: Model, configured: readonly Configured[], now: string, env: string | undefined, timeoutMs = DEFAULT_CUSTOM_POLICY_TIMEOUT_MS,
+  /** Called after each custom policy's run (the progress line: these are the slow ones). */
+  onRun?: () => void,
 ): Promise<{ configured: Configured[]; diagnostics: Diagnostic[] }> {
   const environments = env ? [env] : [...model.environments.keys()];
   const production = [...model.environments].find(([, e]) => e.production)?.[0];
@@ -89,6 +91,7 @@ export async function runCustomChecks(
       continue;
     }
     const result = await runOne(source.file, source.code, c.policy.id, { model, options: c.options, now, environments, production }, timeoutMs);
+    onRun?.();
     if (!result.ok) {
       diagnostics.push({
         code: "custom-policy-failed", severity: "error", file: source.display, line: 1, col: 1,

@@ -5,10 +5,10 @@
 import { hash } from "node:crypto";
 import type { Diagnostic } from "../model/diagnostics.js";
 import type { Model, Project } from "../model/loader.js";
-import { locateIn, type Location } from "../model/source-map.js";
-import { didYouMean } from "../model/suggest.js";
+import type { Location } from "../model/source-map.js";
+import { configure, type Configured } from "./configure.js";
 import { runCustomChecks } from "./custom-run.js";
-import { docsUrl } from "../util/project-url.js";
+import type { StepReporter } from "../util/progress.js";
 import { policyDocsUrl } from "./docs-url.js";
 import { BUILTIN_POLICIES, WAIVER_RULES } from "./registry.js";
 import { score, scorecardDefs, type ScorecardResult } from "./scoring.js";
@@ -52,6 +52,8 @@ export function inputErrorReport(diagnostics: readonly Diagnostic[], opts: { now
 
 export interface EvaluateOptions {
   env?: string;
+  /** Called as policies run (the progress line). */
+  progress?: StepReporter | undefined;
   customPolicies?: Policy[];
   version?: string;
   evidence?: ProbeEvidence | undefined;
@@ -71,48 +73,6 @@ const docsOf = (p: { id: string; docsUrl?: string }) => {
   const docs = policyDocsUrl(p);
   return docs ? { docs } : {};
 };
-
-interface Configured {
-  policy: Policy;
-  severity: PolicySeverity;
-  options: unknown;
-}
-
-function configure(project: Project, policies: readonly Policy[], diagnostics: Diagnostic[]): Configured[] {
-  const settings = project.config.policies;
-  const where = (path: (string | number)[]): Location =>
-    project.configLocation ? locateIn(project.configLocation, path) : { file: "tollgate.yaml", line: 1, col: 1 };
-  const ids = new Set(policies.map((p) => p.id));
-  for (const id of Object.keys(settings)) {
-    if (!ids.has(id)) {
-      const loc = where(["policies", id]);
-      diagnostics.push({ code: "unknown-policy", severity: "error", message: `no policy named \`${id}\``, hint: didYouMean(id, ids) ?? "Run `tollgate policies` to list policy ids.", ...loc });
-    }
-  }
-  const out: Configured[] = [];
-  for (const policy of policies) {
-    const s = settings[policy.id];
-    let severity = policy.severity;
-    let raw: unknown = {};
-    if (s === "off") continue;
-    if (typeof s === "string") severity = s;
-    else if (s) {
-      if (s.enabled === false) continue;
-      if (s.severity) severity = s.severity;
-      raw = s.options ?? {};
-    }
-    const parsed = policy.options.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const loc = where(["policies", policy.id, "options", ...(issue.path as (string | number)[])]);
-        diagnostics.push({ code: "invalid-policy-options", severity: "error", message: `${policy.id}: ${issue.path.join(".") || "options"}: ${issue.message}`, hint: `Check the policy's options: ${policyDocsUrl(policy) ?? docsUrl("custom-policies.md")}`, ...loc });
-      }
-      continue;
-    }
-    out.push({ policy, severity, options: parsed.data });
-  }
-  return out;
-}
 
 function locate(project: Project, at: Anchor): Location {
   return project.sources.locate(at.section, at.name, at.path ?? []) ?? { file: "<model>", line: 1, col: 1 };
@@ -149,10 +109,15 @@ export async function evaluate(project: Project, options: EvaluateOptions = {}):
   const diagnostics: Diagnostic[] = [];
   const policies = [...BUILTIN_POLICIES, ...(options.customPolicies ?? [])];
   // Custom checks run contained (worker thread, time limit); failures become diagnostics.
-  const contained = await runCustomChecks(project.model, configure(project, policies, diagnostics), project.now, options.env, project.config.limits?.customPolicyTimeoutMs);
+  const toRun = configure(project, policies, diagnostics);
+  // Built-in checks are fast; the custom ones (each in a worker) are what a user waits for.
+  let ran = 0;
+  options.progress?.("running policies", 0, toRun.length);
+  const contained = await runCustomChecks(project.model, toRun, project.now, options.env, project.config.limits?.customPolicyTimeoutMs, () => options.progress?.("running policies", ++ran, toRun.length));
   diagnostics.push(...contained.diagnostics);
   const configured = contained.configured;
   const findings = runPolicies(project.model, configured, project.now, options.env, (a) => locate(project, a), options.evidence);
+  options.progress?.("running policies", toRun.length, toRun.length);
   const maxDays = project.config.limits?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
   findings.push(...applyWaivers(findings, project.waivers, project.now, maxDays, fingerprint));
   // Files parsed in worker threads report positions in one batch, before anything is sorted.

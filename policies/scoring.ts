@@ -119,18 +119,23 @@ export interface ScorecardResult {
   categories: CategoryResult[];
 }
 
+/** Where a custom policy that names no scorecard is counted: its own category in this scorecard. */
+export const CUSTOM_SCORECARD = { id: "custom", title: "Custom policies" } as const;
+
 /**
- * Every policy, built-in or custom, joins a scorecard category by declaring `scorecard: { id,
- * category }`; a custom policy may add a category (`categoryTitle`). Unknown scorecards are ignored.
+ * Every policy joins a scorecard category by declaring `scorecard: { id, category }` (every built-in
+ * does; a custom policy may add a category with `categoryTitle`, or a scorecard with a new id). A
+ * custom policy that declares none is counted in the `custom` scorecard under its own category, so
+ * an error it reports always shows in a scorecard and in --explain.
  */
 export function scorecardDefs(policies: readonly Policy[]): ScorecardDef[] {
   const defs: ScorecardDef[] = SCORECARDS.map((s) => ({ ...s, categories: s.categories.map((c) => ({ ...c, rules: [] })) }));
   for (const p of policies) {
-    if (!p.scorecard) continue;
-    const card = defs.find((d) => d.id === p.scorecard!.id);
-    if (!card) continue;
-    let cat = card.categories.find((c) => c.id === p.scorecard!.category);
-    if (!cat) card.categories.push((cat = { id: p.scorecard.category, title: p.scorecard.categoryTitle ?? p.scorecard.category, rules: [] }));
+    const at = p.scorecard ?? { id: CUSTOM_SCORECARD.id, category: p.category };
+    let card = defs.find((d) => d.id === at.id);
+    if (!card) defs.push((card = { id: at.id, title: at.id === CUSTOM_SCORECARD.id ? CUSTOM_SCORECARD.title : at.id, categories: [] }));
+    let cat = card.categories.find((c) => c.id === at.category);
+    if (!cat) card.categories.push((cat = { id: at.category, title: at.categoryTitle ?? at.category, rules: [] }));
     if (!cat.rules.includes(p.id)) cat.rules.push(p.id);
   }
   return defs;

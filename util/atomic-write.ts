@@ -51,7 +51,7 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     const target = await resolveTarget(path.resolve(file));
     const kind = FD_PATH.test(path.resolve(file)) ? "fifo" : pathKind(await statOrUndefined(target));
     const strategy = writeStrategy(kind);
-    if (strategy === "refuse") throw new UsageError(`cannot write ${file}: it is a ${kind === "directory" ? "folder" : kind.replace("-", " ")}`, "Name a file to write.");
+    if (strategy === "refuse") throw new UsageError(`cannot write ${file}: it is a ${kind === "directory" ? "folder" : kind.replace("-", " ")}`, "Name a file to write.", "output-unwritable");
     // A descriptor path is appended to: stdout redirected to a file must not be truncated.
     if (strategy === "in-place") await writeFile(FD_PATH.test(path.resolve(file)) ? file : target, content, { flag: FD_PATH.test(path.resolve(file)) ? "a" : "w" });
     else await renameInto(target, content);
@@ -115,5 +115,5 @@ function asUsageError(file: string, e: unknown): unknown {
   if (e instanceof UsageError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (typeof code !== "string") return e;
-  return new UsageError(`cannot write ${file}: ${REASONS[code] ?? code}`, "Check the path, or write somewhere you may write.");
+  return new UsageError(`cannot write ${file}: ${REASONS[code] ?? code}`, "Check the path, or write somewhere you may write.", "output-unwritable");
 }

@@ -24,7 +24,7 @@ export interface Protected {
 export async function checkOutDir(outDir: string, protect: Protected = {}): Promise<void> {
   const out = path.resolve(outDir);
   const real = await realOrLexical(out);
-  const refuse = (why: string) => new UsageError(`refusing --out ${outDir}: ${why}`, "Write the output to its own folder, such as cdktf.out.");
+  const refuse = (why: string) => new UsageError(`refusing --out ${outDir}: ${why}`, "Write the output to its own folder, such as cdktf.out.", "output-unwritable");
   for (const p of [...(protect.root ? [protect.root] : []), ...(protect.manifests ?? [])]) {
     const rp = await realOrLexical(path.resolve(p));
     if (real === rp) throw refuse(`it is ${p === protect.root ? "the project root" : `the manifest folder ${shown(p)}`}`);
@@ -39,13 +39,13 @@ export async function checkOutDir(outDir: string, protect: Protected = {}): Prom
   } catch {
     return; // missing: created
   }
-  if (s.isSymbolicLink()) throw new UsageError(`refusing --out ${outDir}: it is a symlink`, "Pass the real folder.");
-  if (!s.isDirectory()) throw new UsageError(`refusing --out ${outDir}: it is not a folder`, "Name a folder; synth writes a folder of stacks and config.");
+  if (s.isSymbolicLink()) throw new UsageError(`refusing --out ${outDir}: it is a symlink`, "Pass the real folder.", "output-unwritable");
+  if (!s.isDirectory()) throw new UsageError(`refusing --out ${outDir}: it is not a folder`, "Name a folder; synth writes a folder of stacks and config.", "output-unwritable");
   const entries = await readdir(out).catch(() => {
     throw refuse("the folder cannot be read");
   });
   if (entries.length > 0 && !entries.includes(MARKER)) {
-    throw new UsageError(`refusing --out ${outDir}: the folder is not empty and was not created by tollgate synth (no ${MARKER})`, "Choose an empty or new folder, or delete this one yourself.");
+    throw new UsageError(`refusing --out ${outDir}: the folder is not empty and was not created by tollgate synth (no ${MARKER})`, "Choose an empty or new folder, or delete this one yourself.", "output-unwritable");
   }
 }
 
@@ -101,18 +101,18 @@ export function lockOutDirSync(out: string): void {
       // Only a small regular file can be a lock Tollgate wrote: a committed link, folder, FIFO or
       // device there is never read, followed or removed.
       const st = lstatSync(lock, { throwIfNoEntry: false });
-      if (st && (!st.isFile() || st.size > 64)) throw new UsageError(`${lock} is not a lock file Tollgate wrote (it is ${st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : st.isFile() ? "a large file" : "a special file"})`, `Remove ${lock} or choose another --out.`);
+      if (st && (!st.isFile() || st.size > 64)) throw new UsageError(`${lock} is not a lock file Tollgate wrote (it is ${st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : st.isFile() ? "a large file" : "a special file"})`, `Remove ${lock} or choose another --out.`, "output-unwritable");
       let pid = NaN;
       try {
         pid = Number(readFileSync(lock, "utf8").trim());
       } catch {
         /* vanished: retry */
       }
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new UsageError(`another synth is writing ${out} (process ${pid})`, `Wait for it to finish; if no synth runs, delete ${lock}.`);
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new UsageError(`another synth is writing ${out} (process ${pid})`, `Wait for it to finish; if no synth runs, delete ${lock}.`, "output-unwritable");
       rmSync(lock, { force: true });
     }
   }
-  throw new UsageError(`another synth is writing ${out}`, `Wait for it to finish; if no synth runs, delete ${lock}.`);
+  throw new UsageError(`another synth is writing ${out}`, `Wait for it to finish; if no synth runs, delete ${lock}.`, "output-unwritable");
 }
 
 /** Under the lock: brings back `out` if a killed swap left only `out.old-*`, removes the rest. */

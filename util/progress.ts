@@ -25,6 +25,9 @@ export interface Progress {
   done(): void;
 }
 
+/** How far a long step is: `note` names the step, `done` of `total` its units (files, policies). */
+export type StepReporter = (note: string, done: number, total: number) => void;
+
 export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Delay before the first draw, in ms. */

@@ -8,6 +8,7 @@
 import type { Model } from "../../model/loader.js";
 import { CLIENT_METRICS } from "../../model/metrics.js";
 import { HttpError, request, type AgentPool } from "./http-client.js";
+import { reservedHost } from "./reserved-host.js";
 
 export interface ClientMetricsEvidence {
   api: string;
@@ -41,7 +42,9 @@ export async function probeClientMetrics(model: Model, env: string, o: { timeout
   for (const [name, a] of model.apis) {
     if (o.services && !o.services.includes(a.service)) continue;
     const ep = a.client.metricsEndpoint?.[env];
-    if (ep !== undefined) byEndpoint.set(ep, [...(byEndpoint.get(ep) ?? []), name]);
+    // A reserved documentation name is a placeholder, not an app: never contacted, and no evidence
+    // either way (like a not-probeable service), so the declared boolean still decides.
+    if (ep !== undefined && !reservedHost(ep)) byEndpoint.set(ep, [...(byEndpoint.get(ep) ?? []), name]);
   }
   const out: ClientMetricsEvidence[] = [];
   await Promise.all([...byEndpoint].map(async ([endpoint, apis]) => {

@@ -15,6 +15,7 @@ import { clientCredentialsToken, type ClientCredentials } from "./mcp-oauth.js";
 import { checkStructuredContent } from "./mcp-output.js";
 import { endSession, MCP_MAX_RESPONSE_BYTES, type McpTransportKind } from "./mcp-transport.js";
 import { ProbeFailure, type McpInfo, type Outcome, type Stage } from "./types.js";
+import { plural } from "../../util/plural.js";
 
 /** Canonical JSON (sorted keys) so the same schema always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -176,7 +177,7 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
       const bad = checkStructuredContent(tool?.outputSchema, result!.structuredContent);
       if (bad) fail("tool-error", "tool output", `${mcp.smoke.tool}: ${bad}`);
     }
-    return { stage: "ok", latencyMs: Date.now() - started, mcp: info, detail: `${healthNote}${revision}; ${names.size} tool${names.size === 1 ? "" : "s"}${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}${driftNote}` };
+    return { stage: "ok", latencyMs: Date.now() - started, mcp: info, detail: `${healthNote}${revision}; ${plural(names.size, "tool")}${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}${driftNote}` };
   } finally {
     clearTimeout(timer);
     env.signal?.removeEventListener("abort", stop);

@@ -20,6 +20,7 @@ export function summary(results: ProbeResult[]) {
     unhealthy: results.filter((r) => r.status === "unhealthy").length,
     skipped: results.filter((r) => r.status === "skipped").length,
     deadline: results.filter((r) => r.status === "deadline").length,
+    notProbeable: results.filter((r) => r.status === "not-probeable").length,
     total: results.length,
   };
 }
@@ -41,7 +42,7 @@ export function renderJson(now: string, env: string, all: ProbeResult[], redacto
 export function renderText(env: string, all: ProbeResult[], pc: ReturnType<typeof picocolors.createColors> = picocolors, redactor?: Redactor): string {
   const results = clean(all, redactor);
   const rows = results.map((r) => [
-    escapeTerminal(r.service) + (r.optional ? " (optional)" : ""), r.kind, r.status, r.stage, r.status === "skipped" ? "-" : `${r.latencyMs} ms`,
+    escapeTerminal(r.service) + (r.optional ? " (optional)" : ""), r.kind, r.status, r.stage, r.status === "skipped" || r.status === "not-probeable" ? "-" : `${r.latencyMs} ms`,
     escapeTerminal(r.detail) + (r.history ? ` [${r.history.failures}/${r.history.runs} failed recently${r.history.flapping ? ", flapping" : ""}${r.history.p95 !== null ? `, p95 ${r.history.p95} ms` : ""}]` : ""),
   ]);
   const head = ["SERVICE", "KIND", "STATUS", "STAGE", "LATENCY", "DETAIL"];
@@ -52,7 +53,7 @@ export function renderText(env: string, all: ProbeResult[], pc: ReturnType<typeo
     return isHead ? pc.bold(padded) : i === 2 ? color(c) + " ".repeat(widths[i]! - c.length) : padded;
   }).join("  ");
   const s = summary(results);
-  return `${[line(head, true), ...rows.map((r) => line(r))].join("\n")}\n${env}: ${s.healthy} healthy, ${s.unhealthy} unhealthy, ${s.skipped} skipped${s.deadline ? `, ${s.deadline} past the deadline` : ""} of ${s.total}\n`;
+  return `${[line(head, true), ...rows.map((r) => line(r))].join("\n")}\n${env}: ${s.healthy} healthy, ${s.unhealthy} unhealthy, ${s.skipped} skipped${s.deadline ? `, ${s.deadline} past the deadline` : ""}${s.notProbeable ? `, ${s.notProbeable} not probeable (reserved address)` : ""} of ${s.total}\n`;
 }
 
 /** The text table's tail: one line per API with a declared metrics endpoint. */
@@ -61,7 +62,12 @@ export function renderClientMetricsText(env: string, evidence: ClientMetricsEvid
   return list.map((e) => `${env}: ${escapeTerminal(e.api)} client metrics ${e.present ? "present" : "missing"}: ${escapeTerminal(e.detail)}\n`).join("");
 }
 
-export async function renderPrometheus(env: string, all: ProbeResult[], redactor?: Redactor, clientMetrics: ClientMetricsEvidence[] = []): Promise<string> {
+/**
+ * `finishedAt` (ms since the epoch) adds the run's completion time, for the cron path's textfile:
+ * node_exporter serves an old file forever, so only this tells a dead job from a healthy one. The
+ * exporter's per-service answers leave it out (Prometheus' own `up` says when scrapes stop).
+ */
+export async function renderPrometheus(env: string, all: ProbeResult[], redactor?: Redactor, finishedAt?: number, clientMetrics: ClientMetricsEvidence[] = []): Promise<string> {
   const results = clean(all, redactor);
   const registry = new Registry();
   if (clientMetrics.length) {
@@ -78,7 +84,12 @@ export async function renderPrometheus(env: string, all: ProbeResult[], redactor
   const limited = g(METRICS.rateLimited, "1 when the service answered 429 Too Many Requests.");
   const protocol = g(METRICS.mcpProtocol, "1 for the MCP protocol revision the server negotiated in the last probe.", ["revision"]);
   const drift = g(METRICS.mcpDrift, "Tool changes against the lock file in the last probe, by class (breaking, warning, info).", ["class"]);
+  if (finishedAt !== undefined) {
+    new Gauge({ name: METRICS.lastRun, help: "Unix time at which the last probe run of the environment finished.", labelNames: ["env"], registers: [registry] }).set({ env }, Math.floor(finishedAt / 1000));
+  }
   for (const r of results) {
+    // Nothing was measured: no series, so no alert fires for a placeholder address.
+    if (r.status === "not-probeable") continue;
     const l = { env, service: r.service, kind: r.kind };
     if (r.mcp?.revision) protocol.set({ ...l, revision: r.mcp.revision }, 1);
     if (r.mcp?.drift) for (const [cls, n] of Object.entries(r.mcp.drift)) drift.set({ ...l, class: cls }, n);

@@ -7,6 +7,7 @@ import {
   ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, fullJitterGenerator, handleWhen, retry, wrap, BrokenCircuitError,
 } from "cockatiel";
 import { durationMs } from "../../model/duration.js";
+import { missingVariables, probeSettings } from "../../model/probe-settings.js";
 import type { Model } from "../../model/loader.js";
 import type { ServiceT } from "../../model/schema.js";
 import { AgentPool } from "./http-client.js";
@@ -102,8 +103,9 @@ export async function runProbes(model: Model, opts: RunOptions): Promise<{ resul
       // Only a required parent gates its children. An optional parent never fails the run, so it
       // must not skip a child either (a skipped required child fails the run): the child is probed
       // and its own result decides.
-      const down = notHealthy.filter((r) => !r.optional).map((r) => r.service);
-      const optionalDown = notHealthy.filter((r) => r.optional).map((r) => r.service);
+      // A not-probeable parent (a reserved placeholder address) says nothing about its children.
+      const down = notHealthy.filter((r) => !r.optional && r.status !== "not-probeable").map((r) => r.service);
+      const optionalDown = notHealthy.filter((r) => r.optional && r.status !== "not-probeable").map((r) => r.service);
       const base = { service: name, kind: s.kind, optional: s.optional };
       if (down.length) return { ...base, status: "skipped" as const, stage: "dependency" as const, latencyMs: 0, attempts: 0, detail: `parent down: ${down.join(", ")}` };
       const result = await sem.use(() => probeService(model, name, s, opts, production, redactor, agents, stop.signal));
@@ -136,48 +138,21 @@ async function probeService(model: Model, name: string, s: ServiceT, opts: RunOp
   if (signal.aborted) return pastDeadline(name, s, opts);
   const hc = s.healthCheck ?? {};
   const endpoint = s.endpoints[opts.env]!;
-  const timeoutMs = opts.timeoutMs ?? (hc.timeout ? durationMs(hc.timeout) : model.environments.get(opts.env)?.probe?.timeout ? durationMs(model.environments.get(opts.env)!.probe!.timeout!) : 10_000);
+  const settings = probeSettings(model, opts.env, name, opts.environment, opts.timeoutMs);
+  const { timeoutMs, headers, serverEnv, oauth } = settings;
+  const missing = [...settings.missing];
+  for (const v of settings.values) redactor.add(v);
   const base = { service: name, kind: s.kind, optional: s.optional };
   const reserved = reservedHost(endpoint.health) ?? reservedHost(endpoint.url);
-  if (reserved) return { ...base, status: "unhealthy", stage: "config", latencyMs: 0, attempts: 0, detail: `${reserved} is a reserved documentation hostname (RFC 2606); not probed` };
+  if (reserved) return { ...base, status: "not-probeable", stage: "config", latencyMs: 0, attempts: 0, detail: `${reserved} is a reserved documentation hostname (RFC 2606); not probed` };
 
-  const headers: Record<string, string> = {};
-  const missing: string[] = [];
-  for (const [header, { fromEnv }] of Object.entries(hc.headers ?? {})) {
-    const v = opts.environment[fromEnv];
-    if (v === undefined) missing.push(fromEnv);
-    else {
-      headers[header] = v;
-      redactor.add(v);
-    }
-  }
-  // stdio MCP servers get only the variables the manifest names, read here like header values.
-  const serverEnv: Record<string, string> = {};
-  for (const [name, { fromEnv }] of Object.entries(hc.mcp?.env ?? {})) {
-    const v = opts.environment[fromEnv];
-    if (v === undefined) missing.push(fromEnv);
-    else {
-      serverEnv[name] = v;
-      redactor.add(v);
-    }
-  }
-  // OAuth client credentials: the id and secret by name, like header values.
-  let oauth: ClientCredentials | undefined;
-  const o = hc.mcp?.oauth;
-  if (o) {
-    const id = opts.environment[o.clientId.fromEnv];
-    const secret = opts.environment[o.clientSecret.fromEnv];
-    for (const [name, v] of [[o.clientId.fromEnv, id], [o.clientSecret.fromEnv, secret]] as const) if (v === undefined) missing.push(name);
-    redactor.add(secret);
-    if (id !== undefined && secret !== undefined) oauth = { tokenUrl: o.tokenUrl, clientId: id, clientSecret: secret, ...(o.scope ? { scope: o.scope } : {}) };
-  }
   const webhook = s.kind === "webhook" ? [...model.webhooks.values()].find((w) => w.service === name) : undefined;
   const secretEnv = webhook?.signature && webhook.signature.scheme !== "none" ? webhook.signature.probeSecretEnv : undefined;
   const runSecurity = !!(webhook && secretEnv && endpoint.url && (!production || opts.allowProduction));
   const secret = secretEnv ? opts.environment[secretEnv] : undefined;
   redactor.add(secret);
   if (runSecurity && secret === undefined) missing.push(secretEnv!);
-  if (missing.length) return { ...base, status: "unhealthy", stage: "config", latencyMs: 0, attempts: 0, detail: `environment variable${missing.length === 1 ? "" : "s"} not set: ${missing.join(", ")}` };
+  if (missing.length) return { ...base, status: "unhealthy", stage: "config", latencyMs: 0, attempts: 0, detail: missingVariables(missing) };
 
   const attemptOnce = async (): Promise<Outcome> => {
     // The MCP SDK is loaded only when an MCP server is probed: HTTP-only runs start faster.

@@ -93,7 +93,7 @@ export async function loadState(file: string, env: string, window: number): Prom
 
 export function record(state: ProbeState, results: ProbeResult[], at: string): void {
   for (const r of results) {
-    if (r.status === "skipped" || r.status === "deadline") continue;
+    if (r.status === "skipped" || r.status === "deadline" || r.status === "not-probeable") continue;
     const list = [...(state.services[r.service] ?? []), { at, ok: r.status === "healthy", latencyMs: r.latencyMs, stage: r.stage }];
     state.services[r.service] = list.slice(-state.window);
   }

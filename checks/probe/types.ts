@@ -1,6 +1,7 @@
 /** Probe results: what the text table, JSON and Prometheus outputs render. */
 export type ProbeStatus = "healthy" | "unhealthy" | "skipped"
-  | "deadline"; // not finished (or not started) when the run's --deadline passed
+  | "deadline" // not finished (or not started) when the run's --deadline passed
+  | "not-probeable"; // its endpoint is a reserved name (.example, ...): nothing to contact, nothing measured
 
 /** Where a probe stopped. "ok" when it got through every stage. */
 export type Stage =

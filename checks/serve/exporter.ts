@@ -145,10 +145,10 @@ export class Exporter {
       });
       const r = results[0]!;
       this.metrics.duration.observe({ status: r.status }, (performance.now() - started) / 1000);
-      if (r.status !== "healthy") this.metrics.errors.inc({ stage: r.stage });
+      if (r.status !== "healthy" && r.status !== "not-probeable") this.metrics.errors.inc({ stage: r.stage });
       // The service's APIs with a declared client metrics endpoint are proven in the same scrape.
       const clientMetrics = await probeClientMetrics(cfg.model, cfg.env, { services: [name], timeoutMs: Math.max(1, deadline - Date.now()), agents: this.agents });
-      return answer(200, await renderPrometheus(cfg.env, results, cfg.redactor, clientMetrics), this.metrics.registry.contentType);
+      return answer(200, await renderPrometheus(cfg.env, results, cfg.redactor, undefined, clientMetrics), this.metrics.registry.contentType);
     } finally {
       this.limiter.release();
     }

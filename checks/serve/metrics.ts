@@ -19,11 +19,17 @@ export const EXPORTER_METRICS = {
   services: "tollgate_exporter_services",
 } as const;
 
+/** prom-client's default metrics that are gauges with a counter's `_total` name. */
+export const REDUNDANT_TOTALS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"] as const;
+
 export type ExporterMetrics = ReturnType<typeof createExporterMetrics>;
 
 export function createExporterMetrics(limiter: Limiter) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Gauges named like counters fail `promtool check metrics`; each is the sum over the `type`
+  // label of the gauge without the suffix (nodejs_active_handles etc.), which stays.
+  for (const name of REDUNDANT_TOTALS) registry.removeSingleMetric(name);
   const registers = [registry];
   const m = EXPORTER_METRICS;
   const metrics = {

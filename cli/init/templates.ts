@@ -18,7 +18,28 @@ export const INIT_EXAMPLES = ["starter", "reference"] as const satisfies readonl
 export interface InitFile {
   path: string;
   content: string;
+  /** Kept as it is when it already exists (never overwritten, never a reason to write nothing). */
+  optional?: boolean;
 }
+
+/**
+ * What Tollgate and the tools it runs create in a project, kept out of git: `git add .` after init
+ * must not stage node_modules (which also holds the --cache folder). A file, not a template: npm
+ * leaves .gitignore files out of packages.
+ */
+export const GITIGNORE = {
+  path: ".gitignore",
+  content: [
+    "# Written by tollgate init: what the tools create, kept out of git.",
+    "# npm, and tollgate's --cache (node_modules/.cache/tollgate)",
+    "node_modules/",
+    "# tollgate synth's default --out",
+    "cdktf.out/",
+    "dist/",
+    "",
+  ].join("\n"),
+  optional: true,
+} as const satisfies InitFile;
 
 export interface TemplateOptions {
   example: InitExample;
@@ -55,6 +76,7 @@ export async function initFiles(opts: TemplateOptions): Promise<InitFile[]> {
     if (opts.workflowRoot !== undefined && rel === WORKFLOW) content = content.replace(/^(\s+root: )\.$/m, `$1${JSON.stringify(opts.workflowRoot)}`);
     files.push({ path: rel, content });
   }
+  files.push({ ...GITIGNORE });
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 

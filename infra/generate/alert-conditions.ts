@@ -5,6 +5,7 @@
  */
 import { CLIENT_METRICS, METRICS, RECORDED, TOOL_STAGES } from "../../model/metrics.js";
 import type { AlertT } from "../../model/schema.js";
+import { DEFAULT_ROTATION_WINDOW_DAYS } from "../../model/rotation-window.js";
 
 type Condition = AlertT["condition"];
 type Labels = Record<string, string>;
@@ -122,7 +123,7 @@ export const ALERT_CONDITIONS: Record<Condition, ConditionSpec> = {
       ),
   },
   "secret-rotation-due": {
-    defaultThreshold: 14,
+    defaultThreshold: DEFAULT_ROTATION_WINDOW_DAYS,
     build: (i, t) => ({
       expr: `${METRICS.rotationDueDays}${sel({ env: i.env })} >= 0 and ${METRICS.rotationDueDays}${sel({ env: i.env })} <= ${t}`,
       sample: { env: i.env, secret: i.secret.name, service: i.secret.service },

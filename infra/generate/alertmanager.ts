@@ -153,7 +153,8 @@ export interface RouteExpectation {
 
 /** Each severity that some alert uses must reach exactly the channels declared for it. */
 export function routeExpectations(ctx: EnvContext): RouteExpectation[] {
-  const used = new Set([...ctx.model.alerts.keys()].map((a) => effectiveAlert(ctx.model, a, ctx.env)?.severity).filter(Boolean));
+  // critical: the built-in staleness alert (and ReadinessScoreDropped's warning) exist in every environment.
+  const used = new Set(["critical", "warning", ...[...ctx.model.alerts.keys()].map((a) => effectiveAlert(ctx.model, a, ctx.env)?.severity).filter(Boolean)]);
   return SEVERITIES.filter((s) => used.has(s)).map((severity) => {
     const names = receiversFor(ctx.model, ctx.env, severity).map(([n]) => n);
     return { labels: { alertname: "TollgateRouteTest", env: ctx.env, severity }, receivers: names.length ? names : [NULL_RECEIVER] };

@@ -1,5 +1,7 @@
 /** Per-environment settings every generator needs, with the defaults in one place. */
 import type { Model } from "../../model/loader.js";
+import { schedulePeriodMs } from "../../model/cron.js";
+import { durationMs, formatDuration } from "../../model/duration.js";
 import { exporterSettings, type ExporterSettings } from "./exporter-settings.js";
 
 export interface EnvContext {
@@ -24,6 +26,8 @@ export interface EnvContext {
   blackboxExporter: string;
   /** The exporter path (`tollgate serve` + Prometheus, maybe sharded); undefined = the cron probe job. */
   exporter: ExporterSettings | undefined;
+  /** Without a completed probe run for this long, ProbeRunsStale fires (staleness-rules.ts). */
+  staleAfter: string;
 }
 
 export function envContext(model: Model, env: string, version: string, opts: { shards?: number } = {}): EnvContext {
@@ -31,6 +35,7 @@ export function envContext(model: Model, env: string, version: string, opts: { s
   if (!e) throw new Error(`bug: unknown environment ${env}`);
   const r = e.runtime ?? {};
   const m = e.monitoring ?? {};
+  const exporter = exporterSettings(e, opts.shards);
   return {
     env,
     model,
@@ -51,7 +56,8 @@ export function envContext(model: Model, env: string, version: string, opts: { s
     alertmanager: m.alertmanager ?? "localhost:9093",
     nodeExporter: m.nodeExporter ?? "localhost:9100",
     blackboxExporter: m.blackboxExporter ?? "localhost:9115",
-    exporter: exporterSettings(e, opts.shards),
+    exporter,
+    staleAfter: e.probe?.staleAfter ?? formatDuration(3 * (exporter ? durationMs(exporter.scrapeInterval) : schedulePeriodMs(e.probe?.schedule ?? "* * * * *"))),
   };
 }
 

@@ -3,8 +3,8 @@
  * Schedules are validated with croner and described with cronstrue in comments.
  */
 import { stringify } from "yaml";
-import { describeSchedule } from "../../model/cron.js";
-import { durationMs } from "../../model/duration.js";
+import { describeSchedule, probeDeadlineMs, probeJobDeadlineSeconds } from "../../model/cron.js";
+import { durationMs, formatDuration } from "../../model/duration.js";
 import type { EnvContext } from "./context.js";
 
 export interface Job {
@@ -36,7 +36,9 @@ function allJobs(ctx: EnvContext): Job[] {
       name: "probe",
       schedule: ctx.probeSchedule,
       description: "live probes of every service (HTTP, deep MCP, webhook security)",
-      args: ["probe", "--env", ctx.env, "--format", "prometheus", "--output", textfile("tollgate_probe"), "--state", `${ctx.stateDir}/probe-${ctx.env}.json`, ...(ctx.probeTimeout ? ["--timeout", String(durationMs(ctx.probeTimeout))] : [])],
+      args: ["probe", "--env", ctx.env, "--format", "prometheus", "--output", textfile("tollgate_probe"), "--state", `${ctx.stateDir}/probe-${ctx.env}.json`, ...(ctx.probeTimeout ? ["--timeout", String(durationMs(ctx.probeTimeout))] : []),
+        // Explicit, so the run's deadline and the CronJob's activeDeadlineSeconds come from one schedule.
+        "--deadline", formatDuration(probeDeadlineMs(ctx.probeSchedule))],
     },
     {
       name: "readiness",
@@ -96,7 +98,8 @@ export function kubernetesCronJobs(ctx: EnvContext): string {
       jobTemplate: {
         spec: {
           backoffLimit: 0,
-          activeDeadlineSeconds: job.name === "probe" ? 55 : 600,
+          // The probe stops itself at its --deadline (80% of the period); the pod may live a little longer.
+          activeDeadlineSeconds: job.name === "probe" ? probeJobDeadlineSeconds(job.schedule) : 600,
           template: {
             metadata: { labels: { "app.kubernetes.io/name": "tollgate", "app.kubernetes.io/component": job.name } },
             spec: {

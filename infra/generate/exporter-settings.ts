@@ -3,12 +3,11 @@
  * their defaults in one place. An environment uses the exporter when it declares `probe.exporter`
  * or `probe.shards`, or when `synth --shards N` asks for it; otherwise it keeps the cron probe job.
  */
-import { Cron } from "croner";
+import { schedulePeriodMs } from "../../model/cron.js";
 import { durationMs, formatDuration } from "../../model/duration.js";
 import { MAX_SCRAPE_INTERVAL_MS, type EnvironmentT } from "../../model/schema.js";
 
 export const DEFAULT_EXPORTER_ADDRESS = "127.0.0.1:9469";
-const FALLBACK_PERIOD_MS = 60_000;
 
 export interface ExporterSettings {
   /** host:port Prometheus scrapes. */
@@ -22,17 +21,7 @@ export interface ExporterSettings {
   shards: number;
 }
 
-/** The shortest gap between runs of a cron schedule (UTC, from a fixed instant: deterministic). */
-export function schedulePeriodMs(schedule: string): number {
-  try {
-    const runs = new Cron(schedule, { paused: true, timezone: "Etc/UTC" }).nextRuns(60, new Date("2026-01-05T00:00:00Z"));
-    let best = Infinity;
-    for (let i = 1; i < runs.length; i++) best = Math.min(best, runs[i]!.getTime() - runs[i - 1]!.getTime());
-    return Number.isFinite(best) && best > 0 ? best : FALLBACK_PERIOD_MS;
-  } catch {
-    return FALLBACK_PERIOD_MS; // an invalid schedule is reported by validation, not here
-  }
-}
+export { schedulePeriodMs };
 
 /** 90% of the interval, rounded down to whole seconds from 10 s up. */
 export function scrapeTimeoutMs(intervalMs: number): number {

@@ -6,15 +6,17 @@ import { formatPercent } from "./format.js";
 const WIDE = /[mwMW%]/, NARROW = /[iljtfI.:, ]/;
 const textWidth = (s: string) => [...s].reduce((w, c) => w + (WIDE.test(c) ? 10 : NARROW.test(c) ? 4 : /[0-9]/.test(c) ? 7 : 6.5), 0);
 
-export function badgeColor(percent: number | null): string {
+export function badgeColor(percent: number | null, gate?: { passed: boolean }): string {
+  // A failing gate is red whatever the percentage: a green badge must never sit on a red build.
+  if (gate && !gate.passed) return "#c62828";
   if (percent === null) return "#767676"; // not applicable: grey, neither pass nor fail
   return percent >= 90 ? "#2e7d32" : percent >= 75 ? "#5b8c00" : percent >= 60 ? "#b35900" : "#c62828";
 }
 
-export function renderBadge(report: Pick<Report, "score">, label = "readiness"): string {
+export function renderBadge(report: Pick<Report, "score">, label = "readiness", gate?: { passed: boolean }): string {
   const value = formatPercent(report.score.percent);
   const lw = Math.round(textWidth(label) + 12), vw = Math.round(textWidth(value) + 12), w = lw + vw;
-  const color = badgeColor(report.score.percent);
+  const color = badgeColor(report.score.percent, gate);
   const text = (x: number, s: string) => `<text x="${x * 10}" y="150" fill="#010101" fill-opacity=".3" transform="scale(.1)" textLength="${(textWidth(s)) * 10}">${s}</text><text x="${x * 10}" y="140" transform="scale(.1)" fill="#fff" textLength="${(textWidth(s)) * 10}">${s}</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${label}: ${value}">
 <title>${label}: ${value}</title>

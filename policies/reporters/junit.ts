@@ -1,9 +1,16 @@
 /** JUnit XML: one test case per policy × subject, one suite per scorecard category of rules. */
 import type { Report } from "../engine.js";
 
+/**
+ * Characters XML 1.0 forbids anywhere, even as character references (C0 controls other than tab and
+ * line endings, U+FFFE/U+FFFF, lone surrogates): shown as `\uXXXX` text, so any input (a control
+ * character in a waiver reason) still gives a well-formed file.
+ */
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 // Line breaks and tabs as character references: a parser turns raw ones inside attributes into spaces.
 const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;")
+  s.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;")
     .replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 
 export function renderJunit(report: Report): string {

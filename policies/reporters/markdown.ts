@@ -2,6 +2,8 @@
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 import { escapeControls, fixesFor, formatPercent as pct } from "./format.js";
+import { plural } from "../../util/plural.js";
+import { FIX_FIRST, describeFindings, fixItems, formatPoints } from "../impact.js";
 
 // A table cell: no raw HTML (entities), escaped pipes, every line ending (CR too) as a space, and
 // no @-mention (the report is the bot's PR comment): a zero-width space after an @ that
@@ -22,7 +24,7 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
   }
   const delta = (n: number) => (n > 0 ? ` (+${n})` : n < 0 ? ` (${n})` : comparison ? " (±0)" : "");
   out.push(`## Tollgate readiness: ${pct(report.score.percent)}${comparison ? delta(comparison.delta) : ""}`, "");
-  out.push(`Evaluated ${report.now}${report.env ? ` for \`${report.env}\`` : ""}: ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.waived} waived.`, "");
+  out.push(`Evaluated ${report.now}${report.env ? ` for \`${report.env}\`` : ""}: ${plural(report.summary.errors, "error")}, ${plural(report.summary.warnings, "warning")}, ${report.summary.waived} waived.`, "");
   out.push("| scorecard | passed | score |", "|---|---:|---:|");
   for (const s of report.scorecards) {
     const base = comparison?.base.scorecards[s.id];
@@ -33,6 +35,16 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
   out.push("");
   const failing = report.scorecards.flatMap((s) => s.categories.filter((c) => c.status === "fail").map((c) => `${s.title}: ${c.title}`));
   if (failing.length) out.push("<details><summary>Failing categories</summary>", "", ...failing.map((f) => `- ${f}`), "", "</details>", "");
+  const first = fixItems(report).slice(0, FIX_FIRST);
+  if (first.length) {
+    out.push("### Fix first", "", "What each failing category gives back to the score once all its error findings are fixed.", "", "| points | category | findings | deadline |", "|---:|---|---|---|");
+    for (const item of first) {
+      const { rules, subjects, more } = describeFindings(item.findings);
+      const what = `${item.findings.length} × ${rules.map((r) => `\`${r}\``).join(", ")}: ${cell(subjects.join(", "))}${more ? ` and ${more} more` : ""}`;
+      out.push(`| ${formatPoints(item.points)} | ${cell(`${item.scorecardTitle}: ${item.title}`)} | ${what} | ${item.deadline ?? ""} |`);
+    }
+    out.push("");
+  }
   const na = report.scorecards.flatMap((s) => s.categories.filter((c) => c.status === "n/a").map((c) => `${s.title}: ${c.title}`));
   if (na.length) out.push("<details><summary>Not applicable (nothing to judge, left out of the score)</summary>", "", ...na.map((f) => `- ${f}`), "", "</details>", "");
   const docs = new Map(report.rules.map((r) => [r.id, r.docs]));

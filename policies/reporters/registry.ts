@@ -6,6 +6,7 @@ import picocolors from "picocolors";
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 import type { HtmlInput } from "./html/index.js";
+import type { FindingSort } from "../impact.js";
 import { renderText } from "./text.js";
 
 export interface RenderContext {
@@ -20,6 +21,10 @@ export interface RenderContext {
   srcRoot?: string;
   /** The HTML report's extra inputs (graph, forecast, waivers); empty when the input was invalid. */
   html?: HtmlInput;
+  /** --sort: the order the findings come in (text lists them flat with their points when not `file`). */
+  sort?: FindingSort;
+  /** The gate's verdict, when decided: the badge is red when it failed, whatever the score. */
+  gate?: { passed: boolean };
 }
 
 export interface Reporter {
@@ -35,7 +40,7 @@ const EMPTY_HTML: HtmlInput = { waivers: [], forecast: { days: 0, windowDays: 0,
 // Only the text reporter (the default) loads with the CLI; every other one, and what it pulls in
 // (prom-client, the HTML page and its Graphviz input), is imported when its format is asked for.
 export const REPORTERS = [
-  { format: "text", description: "findings by file, then the scorecards (--explain: what decided each category)", render: (c) => renderText(c.report, { ...(c.colors ? { colors: c.colors } : {}), ...(c.explain ? { explain: true } : {}), ...(c.quiet ? { quiet: true } : {}), ...(c.comparison ? { comparison: c.comparison } : {}) }) },
+  { format: "text", description: "findings by file, then the scorecards (--explain: what decided each category)", render: (c) => renderText(c.report, { ...(c.colors ? { colors: c.colors } : {}), ...(c.explain ? { explain: true } : {}), ...(c.quiet ? { quiet: true } : {}), ...(c.comparison ? { comparison: c.comparison } : {}), ...(c.sort ? { sort: c.sort } : {}) }) },
   { format: "json", description: "the documented JSON contract (with the comparison in PR mode)", render: async (c) => (await import("./json.js")).renderJson(c.report, c.comparison) },
   { format: "sarif", description: "SARIF 2.1.0 for code scanning, URIs relative to the repository root", needs: "srcRoot", render: async (c) => (await import("./sarif.js")).renderSarif(c.report, c.srcRoot ? { srcRoot: c.srcRoot } : {}) },
   { format: "junit", description: "JUnit XML, one test case per policy and subject", render: async (c) => (await import("./junit.js")).renderJunit(c.report) },
@@ -44,7 +49,7 @@ export const REPORTERS = [
   { format: "gitlab", description: "GitLab Code Quality report JSON, paths relative to the repository root", needs: "srcRoot", render: async (c) => (await import("./gitlab.js")).renderGitlab(c.report, c.srcRoot ? { srcRoot: c.srcRoot } : {}) },
   { format: "prometheus", description: "score, scorecard and category gauges and finding counts, for the textfile collector", render: async (c) => (await import("./prometheus.js")).renderPrometheus(c.report) },
   { format: "html", description: "a self-contained report with the dependency graph and the rotation forecast", needs: "html", render: async (c) => (await import("./html/index.js")).renderHtml(c.report, c.html ?? EMPTY_HTML, c.comparison) },
-  { format: "badge", description: "an SVG readiness badge for READMEs", render: async (c) => (await import("./badge.js")).renderBadge(c.report) },
+  { format: "badge", description: "an SVG readiness badge for READMEs", render: async (c) => (await import("./badge.js")).renderBadge(c.report, undefined, c.gate) },
 ] as const satisfies readonly Reporter[];
 
 export type CheckFormat = (typeof REPORTERS)[number]["format"];

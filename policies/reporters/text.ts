@@ -1,10 +1,14 @@
-/** Human output: findings grouped by file (like Spectral), then the score table; --explain adds why. */
+/**
+ * Human output: findings grouped by file (like Spectral), or one list by score impact or deadline
+ * (--sort), then the score table; --explain adds why.
+ */
 import picocolors from "picocolors";
 import { formatDiagnostic } from "../../model/diagnostics.js";
 import type { Report } from "../engine.js";
 import type { Comparison } from "./baseline.js";
 import { fixesFor, formatPercent as pct } from "./format.js";
 import { escapeTerminal as esc } from "../../util/terminal-escape.js";
+import { findingImpacts, formatPoints, type FindingSort } from "../impact.js";
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 
@@ -14,6 +18,8 @@ export interface TextOptions {
   colors?: Colors;
   /** --quiet: error findings only, without the --explain tip. */
   quiet?: boolean;
+  /** --sort impact|deadline: one list in that order (the findings come sorted), each with its points and place. */
+  sort?: FindingSort;
 }
 
 export function renderText(report: Report, opts: TextOptions = {}): string {
@@ -24,7 +30,15 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   const shown = opts.quiet ? report.findings.filter((f) => !f.waived && f.severity === "error") : report.findings;
   const remedy = new Map(report.rules.map((r) => [r.id, r.remediation]));
   let file = "";
+  const impact = opts.sort && opts.sort !== "file" ? findingImpacts(report) : undefined;
+  if (impact && shown.length) lines.push(pc.underline(`Findings by ${opts.sort === "impact" ? "what fixing them gives the score" : "deadline"}`));
   for (const f of shown) {
+    if (impact) {
+      const points = impact.get(f) ?? 0;
+      const text = `  ${(points ? formatPoints(points) : "").padStart(5)}  ${sev(f.severity.padEnd(7))} ${pc.dim(esc(f.ruleId))}  ${esc(f.subject)}: ${esc(f.message)}${f.date && !f.message.includes(f.date) ? pc.dim(` (due ${esc(f.date)})`) : ""}  ${pc.dim(`${esc(f.location.file)}:${f.location.line}:${f.location.col}`)}`;
+      lines.push(f.waived ? pc.dim(text) : text);
+      continue;
+    }
     if (f.location.file !== file) {
       file = f.location.file;
       if (lines.length) lines.push("");

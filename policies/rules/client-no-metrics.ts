@@ -13,7 +13,7 @@ export default definePolicy({
   category: "rate-limits",
   severity: "error",
   rationale: "429 rates, latency and error counts are how rate-limit trouble is noticed before users do.",
-  remediation: "Instrument the client (requests, latency, errors, 429s; @tollgate/client does), set client.metrics: true, and declare client.metricsEndpoint so `tollgate probe` proves it.",
+  remediation: "Call the API through @tollgate/client (createApiFetch with a prom-client registry, docs/client.md) or instrument the client (requests, latency, errors, 429s), set client.metrics: true, and declare client.metricsEndpoint so `tollgate probe` proves it.",
   options: noOptions,
   check({ model, evidence }, report) {
     for (const [name, a] of model.apis) {

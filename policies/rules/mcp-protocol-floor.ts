@@ -6,6 +6,7 @@ const REVISIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026
 export default definePolicy({
   id: "mcp-protocol-floor",
   title: "MCP server allowed on an outdated protocol revision",
+  scorecard: { id: "monitoring", category: "health-checks" },
   category: "monitoring",
   severity: "warning",
   rationale: "The probe fails a server below healthCheck.mcp.minProtocol; a minimum older than the team's floor (or the legacy HTTP+SSE transport, which the spec replaced in 2025-03-26) lets a server stay on a revision without Streamable HTTP, structured tool output or the stateless 2026 lifecycle unnoticed.",

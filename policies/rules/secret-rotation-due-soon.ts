@@ -2,6 +2,7 @@ import { z } from "zod";
 import { daysBetween } from "../../model/dates.js";
 import { definePolicy } from "../types.js";
 import { dueDate, placements, secretSubject } from "../helpers.js";
+import { DEFAULT_ROTATION_WINDOW_DAYS } from "../../model/rotation-window.js";
 
 export default definePolicy({
   id: "secret-rotation-due-soon",
@@ -11,7 +12,7 @@ export default definePolicy({
   severity: "warning",
   rationale: "Rotations planned ahead do not turn into outages or overdue secrets.",
   remediation: "Schedule the rotation before the due date.",
-  options: z.strictObject({ windowDays: z.number().int().min(1).max(365).default(14) }),
+  options: z.strictObject({ windowDays: z.number().int().min(1).max(365).default(DEFAULT_ROTATION_WINDOW_DAYS) }),
   check({ model, now, environments, options }, report) {
     for (const [name, s] of model.secrets) {
       if (!s.rotationDays) continue;

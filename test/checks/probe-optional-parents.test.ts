@@ -1,7 +1,8 @@
 /**
  * Optional services never fail the run, so an optional parent that is down must not skip a
  * required child (a skipped required service fails the run). The child is probed and its own
- * result decides; a required parent that is down still skips its children.
+ * result decides; a required parent that is down still skips its children. A parent at a reserved
+ * placeholder address is not probeable: it skips nothing either.
  */
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +26,8 @@ beforeAll(async () => {
         broken: http(`${b.url}/error`, { dependsOn: ["cache"] }),
         db: http(`${b.url}/error`),
         billing: http(`${b.url}/healthy`, { dependsOn: ["db", "cache"] }),
+        placeholder: http("https://api.example/health"),
+        consumer: http(`${b.url}/healthy`, { dependsOn: ["placeholder"] }),
       },
     }),
   });
@@ -61,5 +64,16 @@ describe("an optional parent that is down", () => {
     const r = await run(["cache", "db", "billing"]);
     expect(r.by.billing).toMatchObject({ status: "skipped", stage: "dependency", detail: "parent down: db" });
     expect(r.code).toBe(1);
+  });
+});
+
+describe("a required parent at a reserved placeholder address (.example)", () => {
+  it("is not probeable, says nothing about its child: the child is probed and the run passes", async () => {
+    const before = b.hits.get("/healthy") ?? 0;
+    const r = await run(["placeholder", "consumer"]);
+    expect(r.by.placeholder).toMatchObject({ status: "not-probeable", stage: "config", attempts: 0 });
+    expect(r.by.consumer).toMatchObject({ status: "healthy", stage: "ok", detail: "HTTP 200" });
+    expect((b.hits.get("/healthy") ?? 0) - before).toBe(1);
+    expect(r.code, r.stderr).toBe(0);
   });
 });

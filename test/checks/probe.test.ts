@@ -394,11 +394,12 @@ describe("tollgate probe CLI", () => {
 });
 
 describe("reserved hostnames", () => {
-  it("the reference organization's .example endpoints are refused without any lookup", async () => {
+  it("the reference organization's .example endpoints are refused without any lookup, reported as not probeable (exit 0)", async () => {
     const r = await runCli(["probe", "--env", "staging", "--format", "json", "--service", "openai", "--service", "redis"], { env: { OPENAI_AUTH_HEADER: "x" } });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.results.map((x: any) => [x.service, x.stage, x.attempts])).toEqual([["openai", "config", 0], ["redis", "config", 0]]);
+    expect(out.results.map((x: any) => [x.service, x.status, x.stage, x.attempts])).toEqual([["openai", "not-probeable", "config", 0], ["redis", "not-probeable", "config", 0]]);
+    expect(out.summary).toMatchObject({ healthy: 0, unhealthy: 0, notProbeable: 2, total: 2 });
     expect(out.results[0].detail).toBe("api.openai.example is a reserved documentation hostname (RFC 2606); not probed");
   });
 });

@@ -83,6 +83,6 @@ describe("HotDash MCP servers on local stand-ins", () => {
     const args = ["probe", "--root", root, "--env", "local", "--format", "json", ...MCP.filter((m) => m !== "llamaindex-rag-mcp").flatMap((m) => ["--service", m])];
     const r = await runCli(args, { cwd: root });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).summary).toEqual({ healthy: 5, unhealthy: 1, skipped: 0, deadline: 0, total: 6 });
+    expect(JSON.parse(r.stdout).summary).toEqual({ healthy: 5, unhealthy: 1, skipped: 0, deadline: 0, notProbeable: 0, total: 6 });
   });
 });

@@ -144,7 +144,7 @@ describe("command line", () => {
   it("binds to loopback by default and rejects a malformed --listen with exit 2", async () => {
     const help = await runCli(["serve", "--help"]);
     expect(help.stdout).toContain('(default: "127.0.0.1:9469")');
-    for (const endpoint of ["/probe?service=NAME", "/metrics", "/-/healthy", "/-/ready", "POST /-/reload", "SIGHUP", "exits 2"]) expect(help.stdout).toContain(endpoint);
+    for (const endpoint of ["/probe?service=NAME", "/metrics", "/-/healthy", "/-/ready", "POST /-/reload", "SIGHUP", "Exit codes:", "2  invalid input"]) expect(help.stdout).toContain(endpoint);
     for (const bad of ["9469", "127.0.0.1", "[localhost]:9469", "127.0.0.1:99999"]) {
       const r = await runCli(["serve", "--listen", bad, "--root", "/nonexistent"]);
       expect(r.code, bad).toBe(2);

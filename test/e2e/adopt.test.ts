@@ -139,7 +139,7 @@ for (const withTypeScript of [true, false]) {
       }
 
       const validate = byLine("npx tollgate validate");
-      expect(validate.out).toContain("3 files valid: 2 environments, 1 services, 1 secrets");
+      expect(validate.out).toContain("3 files valid: 2 environments, 1 service, 1 secret");
       expect(validate.code).toBe(0);
 
       const first = byLine("npx tollgate check", 0);

@@ -218,9 +218,27 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
     });
   })()));
 
+  it("the cron job stops: ProbeRunsStale fires once its last run is staleAfter old, and pages through Alertmanager", () => track((async () => {
+    probing = false;
+    await probeLoop;
+    const pd = standIns.sinks.pagerduty as any[];
+    const slack = standIns.sinks.slack as any[];
+    // node_exporter (here the stand-in) keeps serving the last textfile: the probe series stay.
+    const lastRun = Number((await getJson(`${promUrl}/api/v1/query?query=tollgate_probe_last_run_timestamp_seconds`)).data.result[0].value[1]);
+    expect((await getJson(`${promUrl}/api/v1/query?query=tollgate_probe_success`)).data.result).toHaveLength(4);
+    const page = await waitFor("ProbeRunsStale at the PagerDuty sink", () => pd.find((m) => m.event_action === "trigger" && /ProbeRunsStale/.test(text(m))), 240_000);
+    expect(text(page)).toMatch(/No probe run has completed in local for more than 1m/);
+    const alert = (await alertsIn()).find((a) => a.labels.alertname === "ProbeRunsStale");
+    expect(alert).toMatchObject({ state: "firing", labels: { alertname: "ProbeRunsStale", env: "local", severity: "critical" } });
+    // It became active only once the last finished run was older than staleAfter (1m), by Prometheus' own clock.
+    expect(Date.parse(alert.activeAt) / 1000 - lastRun).toBeGreaterThanOrEqual(60);
+    // Critical: paged, never sent to the warning channel.
+    expect(slack.some((m) => /ProbeRunsStale/.test(text(m)))).toBe(false);
+  })()));
+
   it("the crontab line that ran is the generated one: this checkout's CLI, in the org folder, writing the textfile", () => {
     expect(cronCommand).toBe(
-      `cd ${dir}/org && ${process.execPath} ${BIN} probe --env local --format prometheus --output ${textfileDir()}/tollgate_probe_local.prom --state ${stateFile()} --timeout 30000`,
+      `cd ${dir}/org && ${process.execPath} ${BIN} probe --env local --format prometheus --output ${textfileDir()}/tollgate_probe_local.prom --state ${stateFile()} --timeout 30000 --deadline 48s`,
     );
     expect(probeRuns).toBeGreaterThan(3);
   });

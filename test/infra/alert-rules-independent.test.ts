@@ -69,12 +69,25 @@ const CASES: Case[] = [
   { name: "SecretRotationDue quiet once overdue", alert: "SecretRotationDue", by: "secret", evalTime: "90m", firing: [], series: { [`tollgate_secret_rotation_due_days{${S},secret="OPENAI_API_KEY",service="openai"}`]: "-1x90" } },
   { name: "SecretRotationOverdue one day past", alert: "SecretRotationOverdue", by: "secret", evalTime: "90m", firing: ["OPENAI_API_KEY"], series: { [`tollgate_secret_rotation_due_days{${S},secret="OPENAI_API_KEY",service="openai"}`]: "-1x90" } },
   { name: "SecretRotationOverdue quiet when due today", alert: "SecretRotationOverdue", by: "secret", evalTime: "90m", firing: [], series: { [`tollgate_secret_rotation_due_days{${S},secret="OPENAI_API_KEY",service="openai"}`]: "0x90" } },
+  // Staleness (staging probes every 5 minutes: stale after three intervals, 15m).
+  { name: "ProbeRunsStale when the last run finished 20 minutes ago", alert: "ProbeRunsStale", by: "env", evalTime: "30m", firing: ["staging"], series: { [`tollgate_probe_last_run_timestamp_seconds{${S}}`]: "0+60x10 600x20" } },
+  { name: "ProbeRunsStale quiet while runs keep finishing", alert: "ProbeRunsStale", by: "env", evalTime: "30m", firing: [], series: { [`tollgate_probe_last_run_timestamp_seconds{${S}}`]: "0+60x30" } },
+  { name: "ProbeRunsMissing when no run ever reported", alert: "ProbeRunsMissing", by: "env", evalTime: "30m", firing: ["staging"], series: { [`tollgate_probe_success{${S},service="chatwoot",kind="http-api"}`]: "1x30" } },
+  { name: "ProbeRunsMissing quiet once runs report", alert: "ProbeRunsMissing", by: "env", evalTime: "30m", firing: [], series: { [`tollgate_probe_last_run_timestamp_seconds{${S}}`]: "0+60x30" } },
   // ReadinessScoreDropped: lower than a day earlier.
   { name: "ReadinessScoreDropped after 90 → 70", alert: "ReadinessScoreDropped", by: "env", evalTime: "25h", firing: ["staging"], interval: "10m", series: { [`tollgate_readiness_score_percent{${S}}`]: "90x144 70x6" } },
   { name: "ReadinessScoreDropped quiet when it rises", alert: "ReadinessScoreDropped", by: "env", evalTime: "25h", firing: [], interval: "10m", series: { [`tollgate_readiness_score_percent{${S}}`]: "70x144 90x6" } },
 ];
 
 describe("generated alerts against hand-written scenarios (promtool's rule engine)", () => {
+  it("the rules file has no YAML anchors or aliases (a shared object would be written as one)", async () => {
+    const { parseDocument, visit } = await import("yaml");
+    const { readFileSync } = await import("node:fs");
+    let aliases = 0;
+    visit(parseDocument(readFileSync(rules, "utf8")), { Alias: () => void aliases++, Node: (_, n) => void ((n as { anchor?: string }).anchor && aliases++) });
+    expect(aliases).toBe(0);
+  });
+
   it("covers every alert the staging rules define", async () => {
     const { parse } = await import("yaml");
     const { readFileSync } = await import("node:fs");

@@ -130,6 +130,9 @@ describe("tollgate synth on the reference organization", () => {
     const cp = JSON.parse(readFileSync(path.join(out, "config/production/client-policies.json"), "utf8"));
     expect(cp.apis["shopify-admin"].retry).toMatchObject({ maxAttempts: 3, backoff: "exponential", jitter: "full", baseDelayMs: 500 });
     expect(cp.apis.openai).toMatchObject({ retry: null, circuitBreaker: null, budget: { tokens: { limit: 30000, perMs: 60000 } } });
+    // What @tollgate/client needs beyond the budget: cost for spend, cost points, idempotency, replicas, deadline.
+    expect(cp.apis.openai).toMatchObject({ cost: { unit: "1k-tokens", unitPriceUsd: 0.002, monthlyBudgetUsd: 750 }, idempotent: false, replicas: 1, timeoutMs: null });
+    expect(cp.apis["shopify-admin"].provider.costPoints).toEqual({ bucket: 1000, restorePerSecond: 50 });
   });
 
   it("the staging Terraform JSON matches its golden file (null_resource triggers carry schedule, command and hashes)", () => {

@@ -5,7 +5,7 @@
  * `--example reference` copies the reference organization.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, readlink, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadProject } from "../../model/loader.js";
@@ -55,6 +55,7 @@ describe("tollgate init", () => {
     expect(init.code).toBe(0);
     expect(await filesUnder(dir)).toEqual([
       ".github/workflows/tollgate.yml",
+      ".gitignore",
       "manifests/environments.yaml",
       "manifests/services.yaml",
       "secrets-manifest/secrets.yaml",
@@ -67,6 +68,9 @@ describe("tollgate init", () => {
     expect(config).toMatch(/^# yaml-language-server: \$schema=node_modules\/tollgate\/schemas\/config\.schema\.json$/m);
     expect(await readFile(path.join(dir, "manifests", "services.yaml"), "utf8")).toContain("$schema=../node_modules/tollgate/schemas/manifest.schema.json");
     expect(await readFile(path.join(dir, "secrets-manifest", "secrets.yaml"), "utf8")).toContain("lastRotated: 2026-11-24");
+    // `git add .` (init's next step) must not stage what npm and tollgate create.
+    const ignored = (await readFile(path.join(dir, ".gitignore"), "utf8")).split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(ignored).toEqual(["node_modules/", "cdktf.out/", "dist/"]);
     const workflow = await readFile(path.join(dir, ".github", "workflows", "tollgate.yml"), "utf8");
     expect(workflow).toContain("uses: tollgate-dev/tollgate@main");
     expect(workflow).toMatch(/^ {10}root: \.$/m);
@@ -85,6 +89,14 @@ describe("tollgate init", () => {
     expect(check.stdout).toContain("service-no-alert-rule  service/web-app");
     // A fresh secret is not overdue: lastRotated is the day of init.
     expect(check.stdout).not.toContain("secret-rotation-overdue");
+    // The starter's .example service is a placeholder: reported as not probeable, never contacted, not a failure.
+    const probe = await runCli(["probe", "--format", "json", "--now", "2026-11-24"], { cwd: dir });
+    expect(probe.code, probe.stderr).toBe(0);
+    expect(JSON.parse(probe.stdout).results).toEqual([expect.objectContaining({ service: "web-app", status: "not-probeable", stage: "config", attempts: 0 })]);
+    const text = await runCli(["probe", "--now", "2026-11-24"], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/web-app .* not-probeable .*reserved documentation hostname/);
+    expect(text.stdout).toContain("staging: 0 healthy, 0 unhealthy, 0 skipped, 1 not probeable (reserved address) of 1");
   });
 
   it("in a subfolder of a repository: $schema via the nearest node_modules/tollgate, the workflow's root names the subfolder", async () => {
@@ -98,6 +110,20 @@ describe("tollgate init", () => {
     expect(await readFile(path.join(repo, "ops/estate/manifests/environments.yaml"), "utf8")).toContain("$schema=../../../node_modules/tollgate/schemas/manifest.schema.json");
     expect(await readFile(path.join(repo, "ops/estate/.github/workflows/tollgate.yml"), "utf8")).toMatch(/^ {10}root: "ops\/estate"$/m);
     expect(r.stdout).toContain("note: ops/estate is inside the git repository .: GitHub runs workflows only from its root, so move");
+  });
+
+  it("keeps an existing .gitignore as it is (or a dangling link there) and writes the rest", async () => {
+    for (const existing of ["file", "dangling link"]) {
+      const dir = await fresh();
+      if (existing === "file") await writeFile(path.join(dir, ".gitignore"), "mine\n");
+      else await symlink("nowhere", path.join(dir, ".gitignore"));
+      const r = await runCli(["init", "--now", "2026-11-24"], { cwd: dir });
+      expect([r.code, r.stderr], existing).toEqual([0, ""]);
+      expect(r.stdout).toContain(".gitignore (kept as it was: make sure it ignores node_modules/ and cdktf.out/)");
+      expect(await filesUnder(dir)).toContain("tollgate.yaml");
+      if (existing === "file") expect(await readFile(path.join(dir, ".gitignore"), "utf8")).toBe("mine\n");
+      else expect(await readlink(path.join(dir, ".gitignore"))).toBe("nowhere");
+    }
   });
 
   it("refuses to overwrite: lists every existing file, exits 2 and writes nothing", async () => {

@@ -63,6 +63,6 @@ describe("links derived from PROJECT_URL", () => {
     expect(driver.informationUri).toBe(PROJECT_URL);
     const rule = driver.rules.find((r: { id: string }) => r.id === "secret-missing-in-production");
     expect(rule.helpUri).toBe(docsUrl("policies.md", "secret-missing-in-production"));
-    expect(rule.helpUri).toBe(`${PROJECT_URL}/blob/main/docs/policies.md#secret-missing-in-production`);
+    expect(rule.helpUri).toBe(`${PROJECT_URL}/blob/v${JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version}/docs/policies.md#secret-missing-in-production`);
   });
 });

@@ -154,8 +154,16 @@ describe("badge", () => {
     expect(svg).toBe(renderBadge({ score: { percent: 78 } }));
     expect(svg).toContain('aria-label="readiness: 78%"');
     expect(svg).toContain(`fill="${badgeColor(78)}"`);
-    expect(new Set([95, 80, 65, 10].map(badgeColor)).size).toBe(4);
+    expect(new Set([95, 80, 65, 10].map((p) => badgeColor(p))).size).toBe(4);
     expect(renderBadge({ score: { percent: 100 } })).not.toBe(svg);
+  });
+
+  it("follows the gate: red when it failed, whatever the percentage; by threshold when it passed", () => {
+    for (const percent of [100, 95, 78, null]) {
+      expect(badgeColor(percent, { passed: false }), String(percent)).toBe(badgeColor(10));
+      expect(badgeColor(percent, { passed: true }), String(percent)).toBe(badgeColor(percent));
+    }
+    expect(renderBadge({ score: { percent: 95 } }, "readiness", { passed: false })).toContain(`fill="${badgeColor(10)}"`);
   });
 });
 
@@ -167,7 +175,11 @@ describe("tollgate check --format html / badge", () => {
     expect(r.code).toBe(1);
     const score = JSON.parse(r.stdout).score.percent;
     expect(readFileSync(`${root}/r.html`, "utf8")).toContain(`data-testid="overall-score">${score}%<`);
-    expect(await readFile(`${root}/b.svg`, "utf8")).toBe(renderBadge({ score: { percent: score } }));
+    // The gate failed (exit 1): the badge says so in red, whatever the percentage.
+    expect(await readFile(`${root}/b.svg`, "utf8")).toBe(renderBadge({ score: { percent: score } }, "readiness", { passed: false }));
+    const passing = await runCli(["check", "--root", root, "--now", NOW, "--format", `badge=${root}/b2.svg`, "--fail-on", "never"]);
+    expect(passing.code).toBe(0);
+    expect(await readFile(`${root}/b2.svg`, "utf8")).toBe(renderBadge({ score: { percent: score } }, "readiness", { passed: true }));
 
     await writeFile(`${root}/probe.json`, JSON.stringify({ now: NOW, env: "staging", results: [{ service: "redis", status: "unhealthy" }] }));
     const ok = await runCli(["check", "--root", root, "--now", NOW, "--format", `html=${root}/p.html`, "--probe-results", `${root}/probe.json`, "--fail-on", "never"]);

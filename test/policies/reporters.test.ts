@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import fc from "fast-check";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import picocolors from "picocolors";
@@ -86,6 +87,24 @@ describe("reporters escape what their format needs", () => {
     expect(Number(parsed.testsuites["@_failures"])).toBe(1);
   });
 
+  it("junit: well-formed XML 1.0 for any text (control characters, lone surrogates), shown as \\uXXXX", () => {
+    // XML 1.0's Char production, and character references only to such characters.
+    const CHAR = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
+    const isChar = (n: number) => n === 9 || n === 10 || n === 13 || (n >= 0x20 && n <= 0xd7ff) || (n >= 0xe000 && n <= 0xfffd) || (n >= 0x10000 && n <= 0x10ffff);
+    const wellFormed = (xml: string) => CHAR.test(xml) && [...xml.matchAll(/&#(x?)([0-9a-f]+);/gi)].every((m) => isChar(parseInt(m[2]!, m[1] ? 16 : 10))) && XMLValidator.validate(xml) === true;
+    const base = report.findings[0]!;
+    const waived = (reason: string, subject: string, message: string): Report => ({
+      ...report,
+      findings: [{ ...base, subject, message }, { ...base, subject: `${subject}2`, message, waived: true, waiver: { owner: "team", reason, expires: "2026-12-31" } }],
+    });
+    const bell = waived("approved by ops\u0007\u001b[31m\u0000", "s\u0001", "m\ud800");
+    const xml = renderJunit(bell);
+    expect(wellFormed(xml)).toBe(true);
+    expect(xml).toContain('message="waived: approved by ops\\u0007\\u001b[31m\\u0000"');
+    expect(xml).toContain('name="s\\u0001"');
+    fc.assert(fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), (reason, subject, message) => wellFormed(renderJunit(waived(reason, subject, message)))), { numRuns: 300 });
+  });
+
   it("github: properties escape % CR LF : , and data escapes % CR LF, as the workflow-command spec requires", () => {
     const line = renderGithub(report).split("\n")[0]!;
     expect(line).toBe(
@@ -101,8 +120,13 @@ describe("reporters escape what their format needs", () => {
 
   it("markdown: the finding is one table row of exactly five cells, pipes escaped, no raw HTML or line break", () => {
     const md = renderMarkdown(report);
-    const rows = md.split("\n").filter((l) => l.startsWith("|") && l.includes("hostile-text"));
+    const rows = md.split("\n").filter((l) => l.startsWith("| error |") && l.includes("hostile-text"));
     expect(rows).toHaveLength(1);
+    // The "Fix first" row names the same subject, escaped the same way: still one row of four cells.
+    const first = md.split("\n").filter((l) => l.startsWith("| +") && l.includes("hostile-text"));
+    expect(first).toHaveLength(1);
+    expect(first[0]!.split(/(?<!\\)\|/).slice(1, -1)).toHaveLength(4);
+    expect(first[0]).toContain('service/&lt;b&gt;&amp;"50%":a,b\\|c second line third');
     const row = rows[0]!;
     // Split on pipes that are not escaped, as GitHub's table parser does.
     const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());

@@ -158,6 +158,10 @@ describe("result cache", () => {
     expect(never.said).toEqual(["outputs hit"]);
     expect(never.run.code).toBe(0);
     expect((await run(root, base)).run.code).toBe(1);
+    // ...except for the badge, whose colour is the verdict: another rendering of the stored result.
+    const badge = ["check", "--now", NOW, "--format", `badge=${path.join(root, "b.svg")}`, "--cache"];
+    await run(root, badge);
+    expect((await run(root, [...badge, "--fail-on", "never"])).said.filter((s) => s.endsWith("hit"))).toEqual(["result hit"]);
     // Seen from another folder, paths in the report differ: another entry.
     const elsewhere = await run(root, [...base, "--root", root], { cwd: path.join(root, "manifests") });
     expect(hit(elsewhere.said)).toBe(false);

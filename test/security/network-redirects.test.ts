@@ -138,7 +138,7 @@ describe("no DNS lookup for a reserved name", () => {
         dot: svc(`${origin.url}/to-example-trailing-dot`),
         declared: svc("http://api.example./health"),
       });
-      expect(Object.values(r).map((x) => x.status)).toEqual(["unhealthy", "unhealthy", "unhealthy"]);
+      expect([r.redirect!.status, r.dot!.status, r.declared!.status]).toEqual(["unhealthy", "unhealthy", "not-probeable"]); // a redirect there is a failure; a declared placeholder is not probeable
       const looked = lookup.mock.calls.map((c) => String(c[0]).toLowerCase());
       expect(looked.filter((h) => /example/.test(h))).toEqual([]);
     } finally {
@@ -158,7 +158,7 @@ describe("reserved names on declared endpoints", () => {
       local: svc("http://app.localhost/health"),
     });
     for (const [name, host] of [["dot", "api.example"], ["upper", "api.example.net"], ["www", "www.example.com"], ["test", "svc.test"], ["invalid", "svc.invalid"], ["local", "app.localhost"]] as const) {
-      expect(r[name], name).toMatchObject({ status: "unhealthy", stage: "config", attempts: 0, detail: `${host} is a reserved documentation hostname (RFC 2606); not probed` });
+      expect(r[name], name).toMatchObject({ status: "not-probeable", stage: "config", attempts: 0, detail: `${host} is a reserved documentation hostname (RFC 2606); not probed` });
     }
   });
 

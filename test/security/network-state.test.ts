@@ -34,28 +34,29 @@ describe("--state read side", () => {
   it("a directory is refused", async () => {
     const dir = path.join(root, "state-dir");
     await mkdir(dir);
-    expectOneLineUsageError(await probe(dir), /^tollgate: --state: state file .*state-dir is a directory$/);
+    expectOneLineUsageError(await probe(dir), /^<command line>:1:1 invalid-option --state: state file .*state-dir is a directory$/);
   });
 
   it("a FIFO is refused without blocking", async () => {
     const fifo = path.join(root, "state.fifo");
     execFileSync("mkfifo", [fifo]);
     // Today's readFile blocks on the FIFO until the runner's kill: code -1, not 2.
-    expectOneLineUsageError(await probe(fifo), /^tollgate: --state: state file .*state\.fifo is not a regular file/);
+    expectOneLineUsageError(await probe(fifo), /^<command line>:1:1 invalid-option --state: state file .*state\.fifo is not a regular file/);
   });
 
   it("a file over the cap is refused (sparse: no disk used)", async () => {
     const huge = path.join(root, "huge.json");
     await writeFile(huge, "");
     await truncate(huge, STATE_MAX_BYTES + 1);
-    expectOneLineUsageError(await probe(huge), /^tollgate: --state: state file .*huge\.json is larger than 67108864 bytes$/);
+    expectOneLineUsageError(await probe(huge), /^<command line>:1:1 invalid-option --state: state file .*huge\.json is larger than 67108864 bytes$/);
   });
 
   it("a missing file still starts fresh and is written", async () => {
     const file = path.join(root, "new-state.json");
     const r = await probe(file);
-    expect(r.code).toBe(1); // the reserved endpoint is reported at stage config
-    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ service: "api", stage: "config" });
-    expect(JSON.parse(await readFile(file, "utf8")).services.api).toHaveLength(1);
+    expect(r.code).toBe(0); // the reserved endpoint is reported as not probeable, not as a failure
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ service: "api", status: "not-probeable", stage: "config" });
+    // Written, but with nothing measured for the placeholder address.
+    expect(JSON.parse(await readFile(file, "utf8")).services.api).toBeUndefined();
   });
 });

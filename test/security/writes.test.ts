@@ -91,12 +91,12 @@ describe("what Tollgate writes: end to end in a temp folder", () => {
     await writeFile(path.join(dir, "plain"), "x");
     const check = await runCli(["check", "--root", REPO, "--now", NOW, "--format", `json=${dir}`]);
     expect(check.code).toBe(2);
-    expect(check.stderr).toMatch(/^tollgate: cannot write .*: it is a folder\n/);
+    expect(check.stderr).toMatch(/^<command line>:1:1 output-unwritable cannot write .*: it is a folder\n  hint: /);
     expect(check.stderr).not.toContain("internal error");
     const forecast = await runCli(["forecast", "--root", REPO, "--now", NOW, "--output", path.join(dir, "plain/x.txt")]);
     expect(forecast.code).toBe(2);
     expect(forecast.stderr).not.toContain("internal error");
-    expect(forecast.stderr).toMatch(/^tollgate: cannot write .*plain\/x\.txt: a part of the path is not a folder\n/);
+    expect(forecast.stderr).toMatch(/^<command line>:1:1 output-unwritable cannot write .*plain\/x\.txt: a part of the path is not a folder\n  hint: /);
   }, 120_000);
 
   it("CLI: `-` is standard output, not a file named '-'", async () => {

@@ -52,3 +52,18 @@ describe("progress", () => {
     expect(piped.written()).toBe("");
   });
 });
+
+describe("check's sub-steps", () => {
+  it("move through every file loaded and every policy run, in order, ending complete", async () => {
+    const { assess } = await import("../../checks/readiness.js");
+    const { REPO, NOW } = await import("../helpers/project.js");
+    const steps: string[] = [];
+    const { project, report } = await assess(REPO, { now: NOW, progress: (note, done, total) => steps.push(`${note} ${done}/${total}`) });
+    const files = project.files.length;
+    const loading = steps.filter((s) => s.startsWith("loading manifests"));
+    expect(loading).toEqual(Array.from({ length: files + 1 }, (_, i) => `loading manifests ${i}/${files}`));
+    const policies = report!.rules.filter((r) => r.enabled && !r.id.startsWith("waiver-")).length;
+    expect(steps.filter((s) => s.startsWith("running policies"))).toEqual([`running policies 0/${policies}`, `running policies ${policies}/${policies}`]);
+    expect(steps.indexOf(`loading manifests ${files}/${files}`)).toBeLessThan(steps.indexOf(`running policies 0/${policies}`));
+  }, 120_000);
+});

@@ -9,6 +9,8 @@ import type { Comparison } from "../baseline.js";
 import { formatPercent } from "../format.js";
 import { html, raw } from "./escape.js";
 import { changesSection, findingsSection } from "./findings.js";
+import { fixItems } from "../../impact.js";
+import { fixFirstSection } from "./fix-first.js";
 import type { ServiceGraph } from "./graph.js";
 import { graphSection, scorecardsSection, scoreSection, waiversSection, type WaiverView } from "./sections.js";
 import { CSS, SCRIPT } from "./styles.js";
@@ -32,6 +34,7 @@ export function renderHtml(report: Report, input: HtmlInput, comparison?: Compar
   const title = `Tollgate readiness ${formatPercent(report.score.percent)}${input.organization ? ` — ${input.organization}` : ""}`;
   const toc = [
     ...(comparison ? [["changes-title", "This change"]] : []),
+    ...(fixItems(report).length ? [["fix-first-title", "Fix first"]] : []),
     ["scorecards-title", "Scorecards"], ["findings-title", "Findings"], ["waivers-title", "Waivers"], ["forecast-title", "Forecast"], ["graph-title", "Dependency graph"],
   ];
   const page = html`<!DOCTYPE html>
@@ -50,6 +53,7 @@ export function renderHtml(report: Report, input: HtmlInput, comparison?: Compar
 <main>
 ${scoreSection(report, input.organization, comparison)}
 ${comparison ? changesSection(comparison) : ""}
+${fixFirstSection(report)}
 ${scorecardsSection(report, comparison)}
 ${findingsSection(report)}
 ${waiversSection(report.now, input.waivers)}

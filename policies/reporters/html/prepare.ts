@@ -8,6 +8,7 @@ import type { ProbeEvidence } from "../../types.js";
 import { forecast } from "../../forecast.js";
 import { buildGraph, renderGraphSvg } from "./graph.js";
 import type { HtmlInput } from "./index.js";
+import { rotationWindowDays } from "../../../model/rotation-window.js";
 
 /** The forecast horizon the report shows. */
 export const REPORT_FORECAST_DAYS = 90;
@@ -39,8 +40,7 @@ export function parseProbeResults(text: string): ProbeHealth | { error: string }
 }
 
 export async function prepareHtml(project: Project, report: Report, probe?: ProbeHealth): Promise<HtmlInput> {
-  const setting = project.config.policies["secret-rotation-due-soon"];
-  const windowDays = typeof setting === "object" && typeof setting.options?.windowDays === "number" ? setting.options.windowDays : 14;
+  const windowDays = rotationWindowDays(project.config);
   const { items, overdueNow } = forecast(project, REPORT_FORECAST_DAYS, windowDays, report.env ?? undefined);
   const waivers = project.waivers.map((w) => ({
     rule: w.rule, subject: w.subject, owner: w.owner, reason: w.reason, expires: w.expires, ...(w.ticket ? { ticket: w.ticket } : {}),

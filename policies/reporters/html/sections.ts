@@ -22,6 +22,7 @@ export const categoryStatus = (c: CategoryResult): string => (c as CategoryResul
 
 export const scoreClass = (percent: number | null) => (percent === null ? "na" : percent >= 90 ? "good" : percent >= 70 ? "fair" : "poor");
 import { formatPercent as pct } from "../format.js";
+import { plural } from "../../../util/plural.js";
 
 export function scoreSection(report: Report, organization: string | undefined, comparison?: Comparison): Html {
   const p = report.score.percent;
@@ -74,7 +75,7 @@ export function graphSection(graph: ServiceGraph, probe?: { env: string; now: st
     const deps = graph.edges.filter(([from]) => from === n.service).map(([, to]) => to);
     return html`<tr class="sev-row-${severityOf(n)}"><td><code>${n.service}</code></td><td>${n.kind}</td><td>${n.tier}</td><td>${n.errors}</td><td>${n.warnings}</td>${probe ? html`<td>${n.health ?? ""}</td>` : ""}<td>${deps.length ? deps.join(", ") : "—"}</td></tr>`;
   });
-  return html`<section aria-labelledby="graph-title"><h2 id="graph-title">Service dependency graph (${graph.nodes.length} services, ${graph.edges.length} dependencies)</h2>
+  return html`<section aria-labelledby="graph-title"><h2 id="graph-title">Service dependency graph (${plural(graph.nodes.length, "service")}, ${plural(graph.edges.length, "dependency", "dependencies")})</h2>
 <p>Arrows point from a service to what it depends on. ${caption}</p>${legend}
 ${graph.svg ? html`<figure class="graph" data-testid="graph" tabindex="0" aria-label="Dependency graph (scrollable)">${raw(graph.svg)}</figure>` : html`<p class="empty" data-testid="graph-omitted">${graph.omitted ?? ""}</p>`}
 <details${graph.svg ? "" : " open"}><summary>Services as a table</summary><div class="scroll"><table><caption class="sr-only">Services, their findings and dependencies</caption><thead><tr><th scope="col">service</th><th scope="col">kind</th><th scope="col">tier</th><th scope="col">errors</th><th scope="col">warnings</th>${probe ? html`<th scope="col">health</th>` : ""}<th scope="col">depends on</th></tr></thead><tbody>${list}</tbody></table></div></details>

@@ -27,6 +27,8 @@ export interface Built {
   expr: string;
   sample: Labels;
   summary: string;
+  /** Which kind of input the sample is (cost-over-budget: a metered API), for the promtool cases. */
+  variant?: "metered";
 }
 
 export interface Case {
@@ -40,7 +42,7 @@ interface ConditionSpec {
   /** undefined: nothing in this environment to judge, so no rule. */
   build(i: ConditionInput, t: number): Built | undefined;
   /** One case that fires and one that stays quiet; `series(metric, value, extra labels)` adds the sample's labels; a value with `x` is a whole promtool series (`0+50x90`). */
-  cases(series: (metric: string, v: number | string, extra?: Labels) => Case["series"][number], t: number, sample: Labels): [Case, Case];
+  cases(series: (metric: string, v: number | string, extra?: Labels) => Case["series"][number], t: number, built: Pick<Built, "sample" | "variant">): [Case, Case];
 }
 
 export const sel = (labels: Labels) => `{${Object.entries(labels).map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`)).join(",")}}`;
@@ -112,15 +114,17 @@ export const ALERT_CONDITIONS: Record<Condition, ConditionSpec> = {
         expr: parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(" or "),
         sample,
         summary: `{{ $labels.service }} ${metered[0] && !i.apis[0] ? "metered" : "projected"} monthly cost is over budget in ${i.env}`,
+        ...(metered[0] ? { variant: "metered" as const } : {}),
       };
     },
-    // Each case carries both kinds of series; only the sample API's kind is selected by the rule.
     // Metered: 50 USD spent within the hour projects to 36,000 USD a month; 0.5 USD to 360.
-    cases: (s, _t, { service }) =>
-      pair(
-        [s(METRICS.projectedCost, 900), s(METRICS.budget, 750), s(CLIENT_METRICS.spendUsd, "0+50x90", { api: service! })],
-        [s(METRICS.projectedCost, 600), s(METRICS.budget, 750), s(CLIENT_METRICS.spendUsd, "0+0.5x90", { api: service! })],
-      ),
+    cases: (s, _t, { sample, variant }) =>
+      variant === "metered"
+        ? pair(
+            [s(METRICS.budget, 750), s(CLIENT_METRICS.spendUsd, "0+50x90", { api: sample.service! })],
+            [s(METRICS.budget, 750), s(CLIENT_METRICS.spendUsd, "0+0.5x90", { api: sample.service! })],
+          )
+        : pair([s(METRICS.projectedCost, 900), s(METRICS.budget, 750)], [s(METRICS.projectedCost, 600), s(METRICS.budget, 750)]),
   },
   "secret-rotation-due": {
     defaultThreshold: DEFAULT_ROTATION_WINDOW_DAYS,

@@ -6,7 +6,7 @@ import { yamlText } from "./yaml-text.js";
 import { coveredServices, effectiveAlert } from "../../model/alerts.js";
 import { durationMs, formatDuration } from "../../model/duration.js";
 import { METRICS, RECORDED } from "../../model/metrics.js";
-import { ALERT_CONDITIONS, sel, thresholdOf, type Case } from "./alert-conditions.js";
+import { ALERT_CONDITIONS, sel, thresholdOf, type Built, type Case } from "./alert-conditions.js";
 import type { AlertT } from "../../model/schema.js";
 import { servicesIn, type EnvContext } from "./context.js";
 import { readinessRule, readinessRuleTests } from "./readiness-rules.js";
@@ -21,6 +21,7 @@ export interface GeneratedAlert {
   annotations: Record<string, string>;
   /** For tests: a label set that matches, and the metric that drives it. */
   sample: Record<string, string>;
+  variant?: Built["variant"];
 }
 
 const TREND_WINDOWS = ["1h", "24h", "7d", "30d"] as const;
@@ -59,9 +60,9 @@ function generateAlerts(ctx: EnvContext): GeneratedAlert[] {
     const kindOf = (s: string) => model.services.get(s)!.kind;
     const built = ALERT_CONDITIONS[a.condition].build({ env, threshold: a.threshold, services, apis, meteredApis: costed.filter((n) => metered.has(n)), kindOf, secret }, thresholdOf(a));
     if (!built) continue;
-    const { expr, sample, summary } = built;
+    const { expr, sample, summary, variant } = built;
     const annotations: Record<string, string> = { summary, ...(a.description ? { description: a.description.trim() } : {}), ...(a.runbook ? { runbook_url: a.runbook } : {}) };
-    out.push({ name, alert: a, expr, labels: { severity: a.severity, env }, annotations, sample });
+    out.push({ name, alert: a, expr, labels: { severity: a.severity, env }, annotations, sample, ...(variant ? { variant } : {}) });
   }
   return out;
 }
@@ -99,7 +100,7 @@ function render(template: string, labels: Record<string, string>): string {
 
 function cases(g: GeneratedAlert): [Case, Case] {
   const series = (metric: string, v: number | string, extra: Record<string, string> = {}) => ({ series: `${metric}${sel({ ...g.sample, ...extra })}`, values: typeof v === "string" && v.includes("x") ? v : `${v}x90` });
-  return ALERT_CONDITIONS[g.alert.condition].cases(series, thresholdOf(g.alert), g.sample);
+  return ALERT_CONDITIONS[g.alert.condition].cases(series, thresholdOf(g.alert), g);
 }
 
 /** A promtool test file: for every alert, one case where it fires and one where it stays quiet. */

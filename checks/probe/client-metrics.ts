@@ -2,7 +2,8 @@
  * Live proof that a declared API client is measured: GET each declared metrics endpoint once
  * (`apis.<name>.client.metricsEndpoint.<env>`, with the probe's network rules: reserved names
  * refused before DNS, capped body, one deadline) and look for @tollgate/client's series labelled
- * with the API. Any CLIENT_METRICS series counts: the client creates its counters at 0 on start,
+ * with the API. Any CLIENT_METRICS series counts: the client creates its counters at 0 when the app
+ * creates the fetch,
  * so an app that is wired but has had no traffic yet is measured too.
  */
 import type { Model } from "../../model/loader.js";

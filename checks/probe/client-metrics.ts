@@ -1,10 +1,9 @@
 /**
  * Live proof that a declared API client is measured: GET each declared metrics endpoint once
- * (`apis.<name>.client.metricsEndpoint.<env>`, with the probe's network rules: reserved names
- * refused before DNS, capped body, one deadline) and look for @tollgate/client's series labelled
- * with the API. Any CLIENT_METRICS series counts: the client creates its counters at 0 when the app
- * creates the fetch,
- * so an app that is wired but has had no traffic yet is measured too.
+ * (`apis.<name>.client.metricsEndpoint.<env>`, with the probe's network rules: a reserved name is a
+ * placeholder never contacted, capped body, one deadline) and look for @tollgate/client's series
+ * labelled with the API. Any CLIENT_METRICS series counts: the client creates its counters at 0
+ * when the app creates the fetch, so an app that is wired but has had no traffic is measured too.
  */
 import type { Model } from "../../model/loader.js";
 import { CLIENT_METRICS } from "../../model/metrics.js";

@@ -3,7 +3,9 @@
  * built with the SDK, webhook receivers; retries, dependencies, optional services, state, outputs,
  * and no secret in any output.
  */
+import { mkdtempSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -128,7 +130,9 @@ describe("HTTP probes", () => {
 });
 
 describe("TLS", () => {
-  const tls = selfSignedCert();
+  const tlsDir = mkdtempSync(path.join(tmpdir(), "tollgate-tls-"));
+  dirs.push(tlsDir);
+  const tls = selfSignedCert(tlsDir);
 
   it("a self-signed certificate is not trusted unless its CA is configured; then TLS 1.2+ passes", async () => {
     const s = await keep(startHttps(tls));

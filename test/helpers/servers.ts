@@ -4,10 +4,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { listen, startHttp, type Running } from "./listen.js";
@@ -39,11 +38,11 @@ export async function startBehaviours(): Promise<Running & { hits: Map<string, n
   return { ...running, hits };
 }
 
-/** A self-signed certificate for 127.0.0.1, generated now with openssl (no key is committed). */
-export function selfSignedCert(): { key: string; cert: string; certFile: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), "tollgate-tls-"));
-  // The key stays on disk while the test process may still use certFile; gone when it ends.
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+/**
+ * A self-signed certificate for 127.0.0.1, generated now with openssl (no key is committed), in a
+ * folder of the caller's, which removes it with its other temporary folders.
+ */
+export function selfSignedCert(dir: string): { key: string; cert: string; certFile: string } {
   execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
   return { key: readFileSync(`${dir}/key.pem`, "utf8"), cert: readFileSync(`${dir}/cert.pem`, "utf8"), certFile: `${dir}/cert.pem` };
 }

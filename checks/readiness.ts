@@ -5,6 +5,7 @@ import { loadProject, type Project } from "../model/loader.js";
 import type { CacheStats } from "../model/parse-cache.js";
 import { loadCustomPolicies } from "../policies/custom.js";
 import { evaluate, type Report } from "../policies/engine.js";
+import type { ProbeEvidence } from "../policies/types.js";
 import { BUILTIN_POLICIES } from "../policies/registry.js";
 import type { StepReporter } from "../util/progress.js";
 
@@ -22,6 +23,8 @@ export interface AssessOptions {
   env?: string;
   version?: string;
   displayBase?: string;
+  /** `check --probe-results`: what the probe proved (client-no-metrics decides by it). */
+  evidence?: ProbeEvidence | undefined;
   /** `--cache` folder (resolved against the real project root, also for --base). */
   cache?: { dir: string } | undefined;
   /** Sub-steps as they happen: files loaded, policies run (check's progress line). */
@@ -47,7 +50,7 @@ async function assessLoaded(loaded: Awaited<ReturnType<typeof loadProject>>, opt
   const custom = await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), opts.displayBase, { policies: project.config.policies, timeoutMs: project.config.limits?.customPolicyTimeoutMs });
   diagnostics.push(...custom.diagnostics);
   if (custom.diagnostics.length) return { project, report: undefined, diagnostics };
-  const { report, diagnostics: configDiags } = await evaluate(project, { ...(opts.env ? { env: opts.env } : {}), customPolicies: custom.policies, ...(opts.version ? { version: opts.version } : {}), progress: opts.progress });
+  const { report, diagnostics: configDiags } = await evaluate(project, { ...(opts.env ? { env: opts.env } : {}), customPolicies: custom.policies, ...(opts.version ? { version: opts.version } : {}), progress: opts.progress, ...(opts.evidence ? { evidence: opts.evidence } : {}) });
   diagnostics.push(...configDiags);
   return { project, report: configDiags.length ? undefined : report, diagnostics };
 }

@@ -11,6 +11,7 @@ import type { Diagnostic } from "../model/diagnostics.js";
 import type { Project } from "../model/loader.js";
 import type { ProjectConfigT } from "../model/schema.js";
 import type { Report } from "../policies/engine.js";
+import type { ProbeEvidence } from "../policies/types.js";
 import type { HtmlInput } from "../policies/reporters/html/index.js";
 import type { StepReporter } from "../util/progress.js";
 import { reportCacheStats } from "./cache-option.js";
@@ -70,6 +71,8 @@ export interface EvaluateContext {
   cache: { dir: string } | undefined;
   /** --format html: the --probe-results file colours the graph, so it is part of the key. */
   html?: { probeResults: string | undefined } | undefined;
+  /** `--probe-results`: what the probe proved, and its bytes' hash (part of the key: policies read it). */
+  evidence?: { value: ProbeEvidence; hash: string } | undefined;
   /** The targets to render, when their bytes depend only on the result (not in PR mode). */
   renders?: RenderSpec[] | undefined;
   /** Sub-steps of a fresh evaluation, for the progress line. */
@@ -96,7 +99,7 @@ const metaOf = (entry: CheckEntry): OutputsMeta => ({ summary: entry.report.summ
 export async function evaluateCached(root: string, displayBase: string, ctx: EvaluateContext): Promise<Evaluated> {
   const results = ctx.cache ? new ResultCache(ctx.cache.dir, ctx.version) : undefined;
   const variant = await htmlVariant(ctx.html);
-  const parts = { command: "check", now: ctx.now, env: ctx.env ?? "", html: variant ?? "" };
+  const parts = { command: "check", now: ctx.now, env: ctx.env ?? "", html: variant ?? "", ...(ctx.evidence ? { evidence: ctx.evidence.hash } : {}) };
   const outputParts = ctx.renders && { ...parts, outputs: JSON.stringify(ctx.renders) };
   const state = results && variant !== undefined ? await results.prepare(root, displayBase) : undefined;
   if (results && state) {
@@ -118,7 +121,7 @@ export async function evaluateCached(root: string, displayBase: string, ctx: Eva
     }
   }
   const { assess } = await import("../checks/readiness.js");
-  const opts: AssessOptions = { now: ctx.now, ...(ctx.env ? { env: ctx.env } : {}), version: ctx.version, cache: ctx.cache, ...(displayBase !== process.cwd() ? { displayBase } : {}), progress: ctx.progress };
+  const opts: AssessOptions = { now: ctx.now, ...(ctx.env ? { env: ctx.env } : {}), version: ctx.version, cache: ctx.cache, ...(ctx.evidence ? { evidence: ctx.evidence.value } : {}), ...(displayBase !== process.cwd() ? { displayBase } : {}), progress: ctx.progress };
   const fresh: Assessment = await assess(root, opts);
   reportCacheStats(fresh.cacheStats);
   const { project, report, diagnostics } = fresh;

@@ -94,7 +94,6 @@ const verbose = (message: string) => {
 
 async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, progress: Progress): Promise<number> {
   if (o.base && o.baseline) throw new UsageError("use either --base or --baseline, not both");
-  if (o.probeResults !== undefined && !formats.some((t) => t.format === "html")) throw new UsageError("--probe-results only colours the HTML report's dependency graph", "Add --format html=report.html.");
   const minScore = parseIntOption("--min-score", o.minScore, 0, 100);
   const maxDrop = parseIntOption("--max-drop", o.maxDrop, 0, 100);
   if (o.failOn !== undefined) parseChoice("--fail-on", o.failOn, ["error", "warning", "never"] as const);
@@ -107,7 +106,9 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   step("reading the cache and tollgate.yaml", 0, 0);
   const cache = await resolveCache(o);
   const needsHtml = formats.some((t) => reporterFor(t.format).needs === "html");
-  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache, progress: step };
+  // Live evidence describes the running estate, not a commit: the --base side reads it too, so a PR is not credited with it.
+  const evidence = o.probeResults === undefined ? undefined : await (await import("./html-input.js")).readProbeResults(o.probeResults);
+  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache, progress: step, ...(evidence ? { evidence } : {}) };
   // Outside PR mode each output depends only on the result and these settings: stored outputs are replayed.
   const renders = cache && !o.base && !o.baseline ? await renderSpecs(o, formats, sort) : undefined;
   const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });

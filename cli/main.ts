@@ -68,7 +68,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(new Option("--baseline <file>", "PR mode: compare with a saved JSON report"))
     .option("--explain", "show, per category, the findings that decided it")
     .addOption(new Option("--sort <order>", "order of the findings: file (grouped by file), impact (what fixing each gives the score) or deadline (nearest rotation date first)").default("file"))
-    .addOption(new Option("--probe-results <file>", "colour the HTML report's dependency graph by live health (tollgate probe --format json)"))
+    .addOption(new Option("--probe-results <file>", "live evidence from tollgate probe --format json: decides client-no-metrics, and colours the HTML report's graph"))
     .addOption(cacheOption()).addOption(noCacheOption()).addOption(cacheLocationOption())
     .action(async (o) => setCode(await (await import("./check.js")).checkCommand(o)));
 

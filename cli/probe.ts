@@ -2,7 +2,7 @@ import pc from "picocolors";
 import { MAX_PROBE_DEADLINE_MS, probeDeadlineMs } from "../model/cron.js";
 import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../model/loader.js";
-import { renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
+import { renderClientMetricsText, renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
 import { StateFileError, consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
@@ -76,16 +76,21 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
     state = loaded.state;
   }
   const previousFailures = state ? Object.fromEntries(Object.entries(state.services).map(([k, v]) => [k, consecutiveFailures(v)])) : {};
+  const deadlineMs = deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule);
+  // The apps' client metrics are read alongside the services, within the same deadline; --service narrows them too.
+  const { probeClientMetrics } = await import("../checks/probe/client-metrics.js");
+  const clientMetricsRun = probeClientMetrics(model, env, { timeoutMs: Math.min(timeoutMs ?? 10_000, deadlineMs), ...(o.service?.length ? { services: o.service } : {}) });
   const { results } = await runProbes(model, {
     env, concurrency: concurrency ?? model.environments.get(env)!.probe?.concurrency ?? 8, environment: process.env,
-    previousFailures, redactor, ...(lockRead.lock ? { mcpLock: lockRead.lock } : {}), ...(state ? { webhookMemory: (state.webhookDeliveries ??= {}) } : {}), deadlineMs: deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule), ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
+    previousFailures, redactor, ...(lockRead.lock ? { mcpLock: lockRead.lock } : {}), ...(state ? { webhookMemory: (state.webhookDeliveries ??= {}) } : {}), deadlineMs, ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
   });
   if (state && o.state) {
     record(state, results, new Date().toISOString());
     for (const r of results) if (state.services[r.service]) r.history = summarize(state.services[r.service]!);
     await saveState(o.state, state, redactor).catch(redacted);
   }
-  const text = format === "json" ? renderJson(now, env, results, redactor) : format === "prometheus" ? await renderPrometheus(env, results, redactor, Date.now()) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor);
+  const clientMetrics = await clientMetricsRun;
+  const text = format === "json" ? renderJson(now, env, results, redactor, clientMetrics) : format === "prometheus" ? await renderPrometheus(env, results, redactor, Date.now(), clientMetrics) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor) + renderClientMetricsText(env, clientMetrics, redactor);
   await emit(o.output ? { file: o.output } : {}, text).catch(redacted);
   // A reserved placeholder address (the starter's .example services) is reported, not failed.
   const failing = results.filter((r) => !r.optional && r.status !== "healthy" && r.status !== "not-probeable");

@@ -39,7 +39,10 @@ export function checkReferences(model: Model, declared: Record<Section, Set<stri
     ref("secrets", name, ["service"], "services", s.service, "service");
     for (const env of Object.keys(s.environments)) envRef("secrets", name, ["environments", env], env);
   }
-  for (const [name, a] of model.apis) ref("apis", name, ["service"], "services", a.service, "service");
+  for (const [name, a] of model.apis) {
+    ref("apis", name, ["service"], "services", a.service, "service");
+    for (const env of Object.keys(a.client.metricsEndpoint ?? {})) envRef("apis", name, ["client", "metricsEndpoint", env], env);
+  }
   for (const [name, w] of model.webhooks) {
     ref("webhooks", name, ["service"], "services", w.service, "service");
     if (w.signature) ref("webhooks", name, ["signature", "secret"], "secrets", w.signature.secret, "secret");

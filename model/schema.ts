@@ -264,6 +264,11 @@ export const Api = z.strictObject({
     idempotent: describe(z.boolean().optional(), "Every call to this API may be repeated safely, so @tollgate/client retries POSTs too (otherwise only with an idempotency key)."),
     replicas: describe(z.number().int().positive().max(10_000).optional(), "Processes that share the provider limit; without a shared Redis budget each takes budget ÷ replicas."),
     timeout: describe(delay.optional(), "Deadline per call in @tollgate/client, waits and retries included (default 60s)."),
+    metricsEndpoint: describe(
+      // No userinfo: the URL is written into prometheus.yml and probe output, so it must not carry a credential.
+      z.record(envName, z.string().max(2048).regex(/^https?:\/\/[^\s/?#@]+(?:[/?][^\s#]*)?$/, "must be an http(s) URL without credentials, e.g. https://app.example.internal/metrics")).optional(),
+      "Per environment: the URL where the app serves its Prometheus metrics (@tollgate/client's tollgate_client_* series). synth scrapes it and adds per-API panels and the metered cost alert; probe checks the series are there.",
+    ),
   }),
   cost: z
     .strictObject({

@@ -12,7 +12,7 @@ import type { StepReporter } from "../util/progress.js";
 import { policyDocsUrl } from "./docs-url.js";
 import { BUILTIN_POLICIES, WAIVER_RULES } from "./registry.js";
 import { score, scorecardDefs, type ScorecardResult } from "./scoring.js";
-import type { Anchor, Finding, FindingInput, Policy, PolicySeverity } from "./types.js";
+import type { Anchor, Finding, FindingInput, Policy, PolicySeverity, ProbeEvidence } from "./types.js";
 import { applyWaivers, DEFAULT_MAX_WAIVER_DAYS } from "./waivers.js";
 
 export interface RuleMeta {
@@ -56,6 +56,7 @@ export interface EvaluateOptions {
   progress?: StepReporter | undefined;
   customPolicies?: Policy[];
   version?: string;
+  evidence?: ProbeEvidence | undefined;
 }
 
 export interface Evaluation {
@@ -78,12 +79,12 @@ function locate(project: Project, at: Anchor): Location {
 }
 
 /** Runs the configured policies over a model. Pure apart from the source-map lookup. */
-export function runPolicies(model: Model, configured: readonly Configured[], now: string, env: string | undefined, locateAt: (a: Anchor) => Location): Finding[] {
+export function runPolicies(model: Model, configured: readonly Configured[], now: string, env: string | undefined, locateAt: (a: Anchor) => Location, evidence?: ProbeEvidence): Finding[] {
   const environments = env ? [env] : [...model.environments.keys()];
   const production = [...model.environments].find(([, e]) => e.production)?.[0];
   const findings: Finding[] = [];
   for (const { policy, severity, options } of configured) {
-    policy.check({ model, options, now, environments, production }, (f: FindingInput) => {
+    policy.check({ model, options, now, environments, production, ...(evidence ? { evidence } : {}) }, (f: FindingInput) => {
       // Built in one shape, `date` last when present (a spread made a temporary object per finding).
       const finding: Finding = {
         ruleId: policy.id, severity, message: f.message, subject: f.subject, location: locateAt(f.at),
@@ -115,7 +116,7 @@ export async function evaluate(project: Project, options: EvaluateOptions = {}):
   const contained = await runCustomChecks(project.model, toRun, project.now, options.env, project.config.limits?.customPolicyTimeoutMs, () => options.progress?.("running policies", ++ran, toRun.length));
   diagnostics.push(...contained.diagnostics);
   const configured = contained.configured;
-  const findings = runPolicies(project.model, configured, project.now, options.env, (a) => locate(project, a));
+  const findings = runPolicies(project.model, configured, project.now, options.env, (a) => locate(project, a), options.evidence);
   options.progress?.("running policies", toRun.length, toRun.length);
   const maxDays = project.config.limits?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
   findings.push(...applyWaivers(findings, project.waivers, project.now, maxDays, fingerprint));

@@ -25,6 +25,8 @@ export interface PolicyCase {
   now?: string;
   env?: string;
   options?: Record<string, unknown>;
+  /** What a probe run proved (`check --probe-results`), client metrics per API as a plain object. */
+  evidence?: { env: string; now: string; clientMetrics: Record<string, { present: boolean; detail: string }> };
   /** Every finding the case must produce, exactly; [] for a passing case. Order does not matter. */
   expect: CaseFinding[];
 }
@@ -49,7 +51,8 @@ export function runPolicyCase(policy: Policy, c: Omit<PolicyCase, "expect" | "na
   const environments = c.env ? [c.env] : [...model.environments.keys()];
   const production = [...model.environments].find(([, e]) => e.production)?.[0];
   const findings: CaseFinding[] = [];
-  policy.check({ model, options, now: c.now ?? "2026-11-24", environments, production }, (f) => {
+  const evidence = c.evidence && { env: c.evidence.env, now: c.evidence.now, clientMetrics: new Map(Object.entries(c.evidence.clientMetrics)) };
+  policy.check({ model, options, now: c.now ?? "2026-11-24", environments, production, ...(evidence ? { evidence } : {}) }, (f) => {
     const path = [f.at.section, f.at.name, ...(f.at.path ?? [])];
     findings.push({ ruleId: policy.id, subject: f.subject, message: f.message, path, ...(src ? { line: src.locate(path).line } : {}) });
   });

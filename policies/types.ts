@@ -36,6 +36,16 @@ export interface PolicyContext<O> {
   environments: string[];
   /** The environment marked `production: true`, if any. */
   production: string | undefined;
+  /** Live evidence from `check --probe-results FILE` (a `tollgate probe --format json` run), when given. */
+  evidence?: ProbeEvidence | undefined;
+}
+
+/** What a probe run proved, as policies read it. */
+export interface ProbeEvidence {
+  env: string;
+  now: string;
+  /** Per API with a declared metrics endpoint in that environment: were @tollgate/client's series there. */
+  clientMetrics: Map<string, { present: boolean; detail: string }>;
 }
 
 export interface Policy<O = any> {

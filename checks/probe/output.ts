@@ -5,6 +5,7 @@
 import picocolors from "picocolors";
 import { Gauge, Registry } from "prom-client";
 import { METRICS } from "../../model/metrics.js";
+import type { ClientMetricsEvidence } from "./client-metrics.js";
 import type { Redactor } from "./redact.js";
 import type { ProbeResult } from "./types.js";
 import { escapeTerminal } from "../../util/terminal-escape.js";
@@ -24,10 +25,13 @@ export function summary(results: ProbeResult[]) {
   };
 }
 
-export function renderJson(now: string, env: string, all: ProbeResult[], redactor?: Redactor): string {
+export function renderJson(now: string, env: string, all: ProbeResult[], redactor?: Redactor, clientMetrics: ClientMetricsEvidence[] = []): string {
   const results = clean(all, redactor);
+  const evidence = redactor ? redactor.redactDeep(clientMetrics) : clientMetrics;
   return `${JSON.stringify({
     now, env, summary: summary(results),
+    // Only when an API declares its metrics endpoint here: `check --probe-results` decides client-no-metrics by it.
+    ...(evidence.length ? { clientMetrics: evidence } : {}),
     results: results.map((r) => ({
       service: r.service, kind: r.kind, status: r.status, stage: r.stage, latencyMs: r.latencyMs, attempts: r.attempts, detail: r.detail,
       optional: r.optional, ...(r.history ? { history: r.history } : {}), ...(r.mcp ? { mcp: r.mcp } : {}),
@@ -52,14 +56,24 @@ export function renderText(env: string, all: ProbeResult[], pc: ReturnType<typeo
   return `${[line(head, true), ...rows.map((r) => line(r))].join("\n")}\n${env}: ${s.healthy} healthy, ${s.unhealthy} unhealthy, ${s.skipped} skipped${s.deadline ? `, ${s.deadline} past the deadline` : ""}${s.notProbeable ? `, ${s.notProbeable} not probeable (reserved address)` : ""} of ${s.total}\n`;
 }
 
+/** The text table's tail: one line per API with a declared metrics endpoint. */
+export function renderClientMetricsText(env: string, evidence: ClientMetricsEvidence[], redactor?: Redactor): string {
+  const list = redactor ? redactor.redactDeep(evidence) : evidence;
+  return list.map((e) => `${env}: ${escapeTerminal(e.api)} client metrics ${e.present ? "present" : "missing"}: ${escapeTerminal(e.detail)}\n`).join("");
+}
+
 /**
  * `finishedAt` (ms since the epoch) adds the run's completion time, for the cron path's textfile:
  * node_exporter serves an old file forever, so only this tells a dead job from a healthy one. The
  * exporter's per-service answers leave it out (Prometheus' own `up` says when scrapes stop).
  */
-export async function renderPrometheus(env: string, all: ProbeResult[], redactor?: Redactor, finishedAt?: number): Promise<string> {
+export async function renderPrometheus(env: string, all: ProbeResult[], redactor?: Redactor, finishedAt?: number, clientMetrics: ClientMetricsEvidence[] = []): Promise<string> {
   const results = clean(all, redactor);
   const registry = new Registry();
+  if (clientMetrics.length) {
+    const present = new Gauge({ name: METRICS.clientMetricsPresent, help: "1 when the app's declared metrics endpoint has @tollgate/client's series for the API.", labelNames: ["env", "api"], registers: [registry] });
+    for (const e of clientMetrics) present.set({ env, api: e.api }, e.present ? 1 : 0);
+  }
   const labelNames = ["env", "service", "kind"] as const;
   const g = (name: string, help: string, extra: string[] = []) => new Gauge({ name, help, labelNames: [...labelNames, ...extra], registers: [registry] });
   const success = g(METRICS.success, "1 when the service passed every probe stage in the last run.");

@@ -8,6 +8,7 @@ import { checkEnvironments } from "../../model/environment-option.js";
 import { loadProject, type Model } from "../../model/loader.js";
 import { readMcpLock, type McpLock } from "../probe/mcp-lock.js";
 import { AgentPool } from "../probe/http-client.js";
+import { probeClientMetrics } from "../probe/client-metrics.js";
 import { renderPrometheus } from "../probe/output.js";
 import { probeRedactor, type Redactor } from "../probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../probe/runner.js";
@@ -154,7 +155,9 @@ export class Exporter {
       const r = results[0]!;
       this.metrics.duration.observe({ status: r.status }, (performance.now() - started) / 1000);
       if (r.status !== "healthy" && r.status !== "not-probeable") this.metrics.errors.inc({ stage: r.stage });
-      return answer(200, await renderPrometheus(cfg.env, results, cfg.redactor), this.metrics.registry.contentType);
+      // The service's APIs with a declared client metrics endpoint are proven in the same scrape.
+      const clientMetrics = await probeClientMetrics(cfg.model, cfg.env, { services: [name], timeoutMs: Math.max(1, deadline - Date.now()), agents: this.agents });
+      return answer(200, await renderPrometheus(cfg.env, results, cfg.redactor, undefined, clientMetrics), this.metrics.registry.contentType);
     } finally {
       this.limiter.release();
     }

@@ -3,7 +3,7 @@
  * which covered services it judges, the PromQL, a matching label set, the summary, and one firing
  * and one quiet promtool case. Rules, rule tests and the Grafana thresholds all read it.
  */
-import { METRICS, RECORDED, TOOL_STAGES } from "../../model/metrics.js";
+import { CLIENT_METRICS, METRICS, RECORDED, TOOL_STAGES } from "../../model/metrics.js";
 import type { AlertT } from "../../model/schema.js";
 import { DEFAULT_ROTATION_WINDOW_DAYS } from "../../model/rotation-window.js";
 
@@ -15,8 +15,10 @@ export interface ConditionInput {
   env: string;
   threshold: number | undefined;
   services: string[];
-  /** Covered APIs with a declared cost. */
+  /** Covered APIs with a declared cost, judged by declared volume × unit price (tollgate forecast). */
   apis: string[];
+  /** Covered APIs with a declared cost whose client is metered here: judged by @tollgate/client's spend. */
+  meteredApis?: string[];
   kindOf: (service: string) => string;
   secret: { name: string; service: string };
 }
@@ -25,6 +27,8 @@ export interface Built {
   expr: string;
   sample: Labels;
   summary: string;
+  /** Which kind of input the sample is (cost-over-budget: a metered API), for the promtool cases. */
+  variant?: "metered";
 }
 
 export interface Case {
@@ -37,8 +41,8 @@ interface ConditionSpec {
   defaultThreshold?: number;
   /** undefined: nothing in this environment to judge, so no rule. */
   build(i: ConditionInput, t: number): Built | undefined;
-  /** One case that fires and one that stays quiet; `series(metric, value, extra labels)` adds the sample's labels. */
-  cases(series: (metric: string, v: number | string, extra?: Labels) => Case["series"][number], t: number): [Case, Case];
+  /** One case that fires and one that stays quiet; `series(metric, value, extra labels)` adds the sample's labels; a value with `x` is a whole promtool series (`0+50x90`). */
+  cases(series: (metric: string, v: number | string, extra?: Labels) => Case["series"][number], t: number, built: Pick<Built, "sample" | "variant">): [Case, Case];
 }
 
 export const sel = (labels: Labels) => `{${Object.entries(labels).map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`)).join(",")}}`;
@@ -48,6 +52,20 @@ const onFirst = (i: ConditionInput, expr: string, summary: string): Built | unde
   const s = first(i);
   return s === undefined ? undefined : { expr, sample: { env: i.env, service: s, kind: i.kindOf(s) }, summary };
 };
+/** Seconds in the 30-day month the budget is declared for. */
+const MONTH_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Metered monthly spend per API as `{env, api, service}` (service = api, to match the budget): the larger of what was spent in the last
+ * 30 days and the last day's rate projected over a month (so a runaway shows within a day, and a
+ * fresh series is not judged by the little it has seen). Replicas are summed.
+ */
+export function meteredSpend(env: string, apis: string[]): string {
+  const s = `${CLIENT_METRICS.spendUsd}${sel({ env, api: `~${apis.join("|")}` })}`;
+  const spent = `sum by (env, api) (increase(${s}[30d]))`;
+  const projected = `sum by (env, api) (rate(${s}[1d])) * ${MONTH_SECONDS}`;
+  return `label_replace((${spent} > ${projected}) or ${projected}, "service", "$1", "api", "(.+)")`;
+}
 const pair = (fire: Case["series"], quiet: Case["series"]): [Case, Case] => [{ series: fire, fires: true }, { series: quiet, fires: false }];
 
 export const ALERT_CONDITIONS: Record<Condition, ConditionSpec> = {
@@ -84,14 +102,29 @@ export const ALERT_CONDITIONS: Record<Condition, ConditionSpec> = {
   },
   "cost-over-budget": {
     build(i) {
-      if (!i.apis[0]) return undefined;
+      const metered = i.meteredApis ?? [];
+      const budget = `${METRICS.budget}${sel({ env: i.env })}`;
+      const parts: string[] = [];
+      if (i.apis[0]) parts.push(`${METRICS.projectedCost}${sel(svcSel(i.env, i.apis))} > on(env, service) ${budget}`);
+      if (metered[0]) parts.push(`${meteredSpend(i.env, metered)} > on(env, service) ${budget}`);
+      if (!parts[0]) return undefined;
+      // A metered API is the sample when there is one: its case then proves the metered expression.
+      const sample: Labels = { env: i.env, service: metered[0] ?? i.apis[0]! };
       return {
-        expr: `${METRICS.projectedCost}${sel(svcSel(i.env, i.apis))} > on(env, service) ${METRICS.budget}${sel({ env: i.env })}`,
-        sample: { env: i.env, service: i.apis[0] },
-        summary: `{{ $labels.service }} projected monthly cost is over budget in ${i.env}`,
+        expr: parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(" or "),
+        sample,
+        summary: `{{ $labels.service }} ${metered[0] && !i.apis[0] ? "metered" : "projected"} monthly cost is over budget in ${i.env}`,
+        ...(metered[0] ? { variant: "metered" as const } : {}),
       };
     },
-    cases: (s) => pair([s(METRICS.projectedCost, 900), s(METRICS.budget, 750)], [s(METRICS.projectedCost, 600), s(METRICS.budget, 750)]),
+    // Metered: 50 USD spent within the hour projects to 36,000 USD a month; 0.5 USD to 360.
+    cases: (s, _t, { sample, variant }) =>
+      variant === "metered"
+        ? pair(
+            [s(METRICS.budget, 750), s(CLIENT_METRICS.spendUsd, "0+50x90", { api: sample.service! })],
+            [s(METRICS.budget, 750), s(CLIENT_METRICS.spendUsd, "0+0.5x90", { api: sample.service! })],
+          )
+        : pair([s(METRICS.projectedCost, 900), s(METRICS.budget, 750)], [s(METRICS.projectedCost, 600), s(METRICS.budget, 750)]),
   },
   "secret-rotation-due": {
     defaultThreshold: DEFAULT_ROTATION_WINDOW_DAYS,

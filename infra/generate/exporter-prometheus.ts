@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import { servicesIn, type EnvContext } from "./context.js";
 import type { ExporterSettings } from "./exporter-settings.js";
-import { blackboxJob, blackboxTargets } from "./prometheus.js";
+import { blackboxJob, blackboxTargets, clientJob } from "./prometheus.js";
 
 export const EXPORTER_JOB = "tollgate-probe";
 export const EXPORTER_SELF_JOB = "tollgate-exporter";
@@ -78,6 +78,7 @@ export function exporterPrometheusConfig(ctx: EnvContext, rulesFileName: string,
           ]
         : []),
       ...(first && bb.length ? [blackboxJob(ctx, bb)] : []),
+      ...(first ? clientJob(ctx) : []),
     ],
   };
   const what = shard && shard.count > 1 ? `shard ${shard.index} of ${shard.count} (services whose hashmod of the name is ${shard.index})` : "every probed service";

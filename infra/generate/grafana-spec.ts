@@ -6,6 +6,7 @@ import { METRICS } from "../../model/metrics.js";
 import { servicesIn, type EnvContext } from "./context.js";
 import { overviewRow } from "./grafana-overview.js";
 import { TIER_VAR, grafanaUids, type DashboardSpec, type RowSpec } from "./grafana-queries.js";
+import { clientRows } from "./grafana-client.js";
 import { costRow, serviceRow } from "./grafana-services.js";
 
 export type { DashboardSpec, PanelSpec, QuerySpec, RowSpec } from "./grafana-queries.js";
@@ -45,5 +46,6 @@ export function streamedDashboardSpec(ctx: EnvContext): StreamedDashboardSpec {
 function* rows(ctx: EnvContext, present: string[], cost: RowSpec | undefined): Generator<RowSpec> {
   yield overviewRow(ctx);
   for (const n of present) yield serviceRow(ctx, n);
+  yield* clientRows(ctx);
   if (cost) yield cost;
 }

@@ -6,11 +6,12 @@ import { yamlText } from "./yaml-text.js";
 import { coveredServices, effectiveAlert } from "../../model/alerts.js";
 import { durationMs, formatDuration } from "../../model/duration.js";
 import { METRICS, RECORDED } from "../../model/metrics.js";
-import { ALERT_CONDITIONS, sel, thresholdOf, type Case } from "./alert-conditions.js";
+import { ALERT_CONDITIONS, sel, thresholdOf, type Built, type Case } from "./alert-conditions.js";
 import type { AlertT } from "../../model/schema.js";
 import { servicesIn, type EnvContext } from "./context.js";
 import { goTemplateLiteral } from "./encode.js";
 import { readinessRule, readinessRuleTests } from "./readiness-rules.js";
+import { clientMetricsEndpoints, meteredApis } from "./client-apis.js";
 import { stalenessRuleTests, stalenessRules } from "./staleness-rules.js";
 
 export interface GeneratedAlert {
@@ -21,6 +22,7 @@ export interface GeneratedAlert {
   annotations: Record<string, string>;
   /** For tests: a label set that matches, and the metric that drives it. */
   sample: Record<string, string>;
+  variant?: Built["variant"];
 }
 
 const TREND_WINDOWS = ["1h", "24h", "7d", "30d"] as const;
@@ -53,14 +55,16 @@ function generateAlerts(ctx: EnvContext): GeneratedAlert[] {
     if (!a) continue;
     const services = coveredServices(model, a).filter((s) => present.has(s));
     const covered = new Set(services);
-    const apis = [...model.apis].filter(([, api]) => covered.has(api.service) && api.cost).map(([n]) => n);
+    const costed = [...model.apis].filter(([, api]) => covered.has(api.service) && api.cost).map(([n]) => n);
+    const metered = new Set(meteredApis(model, env));
+    const apis = costed.filter((n) => !metered.has(n));
     const kindOf = (s: string) => model.services.get(s)!.kind;
-    const built = ALERT_CONDITIONS[a.condition].build({ env, threshold: a.threshold, services, apis, kindOf, secret }, thresholdOf(a));
+    const built = ALERT_CONDITIONS[a.condition].build({ env, threshold: a.threshold, services, apis, meteredApis: costed.filter((n) => metered.has(n)), kindOf, secret }, thresholdOf(a));
     if (!built) continue;
-    const { expr, sample, summary } = built;
+    const { expr, sample, summary, variant } = built;
     // Annotations are Go templates: text from the manifests is made literal (encode.ts), so it reads as written.
     const annotations: Record<string, string> = { summary, ...(a.description ? { description: goTemplateLiteral(a.description.trim()) } : {}), ...(a.runbook ? { runbook_url: goTemplateLiteral(a.runbook) } : {}) };
-    out.push({ name, alert: a, expr, labels: { severity: a.severity, env }, annotations, sample });
+    out.push({ name, alert: a, expr, labels: { severity: a.severity, env }, annotations, sample, ...(variant ? { variant } : {}) });
   }
   return out;
 }
@@ -97,8 +101,8 @@ function render(template: string, labels: Record<string, string>): string {
 }
 
 function cases(g: GeneratedAlert): [Case, Case] {
-  const series = (metric: string, v: number | string, extra: Record<string, string> = {}) => ({ series: `${metric}${sel({ ...g.sample, ...extra })}`, values: `${v}x90` });
-  return ALERT_CONDITIONS[g.alert.condition].cases(series, thresholdOf(g.alert));
+  const series = (metric: string, v: number | string, extra: Record<string, string> = {}) => ({ series: `${metric}${sel({ ...g.sample, ...extra })}`, values: typeof v === "string" && v.includes("x") ? v : `${v}x90` });
+  return ALERT_CONDITIONS[g.alert.condition].cases(series, thresholdOf(g.alert), g);
 }
 
 /** A promtool test file: for every alert, one case where it fires and one where it stays quiet. */
@@ -161,6 +165,22 @@ export function blackboxTargets(ctx: EnvContext): { module: string; target: stri
   return out;
 }
 
+/**
+ * The apps' @tollgate/client series at their declared metrics endpoints, labelled with the
+ * environment (the dashboard and the metered cost alert select on it). Path and scheme go per target.
+ */
+export function clientJob(ctx: EnvContext): object[] {
+  const urls = clientMetricsEndpoints(ctx.model, ctx.env);
+  if (urls.length === 0) return [];
+  return [{
+    job_name: "tollgate-client",
+    static_configs: urls.map((u) => ({
+      targets: [u.host],
+      labels: { env: ctx.env, __scheme__: u.protocol.slice(0, -1), __metrics_path__: u.pathname, ...Object.fromEntries([...u.searchParams].map(([k, v]) => [`__param_${k}`, v])) },
+    })),
+  }];
+}
+
 /** The blackbox multi-target scrape job; the cron and the exporter configs both carry it. */
 export function blackboxJob(ctx: EnvContext, bb: ReturnType<typeof blackboxTargets>) {
   return {
@@ -186,6 +206,7 @@ export function prometheusConfig(ctx: EnvContext, rulesFileName: string): string
     scrape_configs: [
       { job_name: "tollgate-probe", honor_labels: true, static_configs: [{ targets: [ctx.nodeExporter] }] },
       ...(bb.length ? [blackboxJob(ctx, bb)] : []),
+      ...clientJob(ctx),
     ],
   };
   return `# Generated by tollgate synth for environment "${ctx.env}".\n${yamlText(doc)}`;

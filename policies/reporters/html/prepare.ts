@@ -4,6 +4,7 @@
  */
 import type { Project } from "../../../model/loader.js";
 import type { Report } from "../../engine.js";
+import type { ProbeEvidence } from "../../types.js";
 import { forecast } from "../../forecast.js";
 import { buildGraph, renderGraphSvg } from "./graph.js";
 import type { HtmlInput } from "./index.js";
@@ -12,9 +13,7 @@ import { rotationWindowDays } from "../../../model/rotation-window.js";
 /** The forecast horizon the report shows. */
 export const REPORT_FORECAST_DAYS = 90;
 
-export interface ProbeHealth {
-  env: string;
-  now: string;
+export interface ProbeHealth extends ProbeEvidence {
   status: Map<string, string>;
 }
 
@@ -32,7 +31,12 @@ export function parseProbeResults(text: string): ProbeHealth | { error: string }
     if (!r || typeof r.service !== "string" || typeof r.status !== "string") return { error: "a result lacks service or status" };
     status.set(r.service, r.status);
   }
-  return { env: data.env, now: typeof data.now === "string" ? data.now : "", status };
+  const clientMetrics = new Map<string, { present: boolean; detail: string }>();
+  for (const e of Array.isArray(data.clientMetrics) ? data.clientMetrics : []) {
+    if (!e || typeof e.api !== "string" || typeof e.present !== "boolean") return { error: "a clientMetrics entry lacks api or present" };
+    clientMetrics.set(e.api, { present: e.present, detail: typeof e.detail === "string" ? e.detail : "" });
+  }
+  return { env: data.env, now: typeof data.now === "string" ? data.now : "", status, clientMetrics };
 }
 
 export async function prepareHtml(project: Project, report: Report, probe?: ProbeHealth): Promise<HtmlInput> {

@@ -54,6 +54,15 @@ export const OTHER_TABLES: Record<string, Omit<PolicyCase, "name">[]> = {
     { manifest: org(api({ metrics: false })), expect: [
       { ruleId: "client-no-metrics", subject: "api/api", message: "no request/latency/error metrics", path: ["apis", "api", "client", "metrics"] },
     ] },
+    // With probe evidence for the API, the evidence decides, whatever the boolean claims.
+    { manifest: org(api({ metrics: true })), evidence: { env: "staging", now: "2026-11-24", clientMetrics: { api: { present: false, detail: "no tollgate_client_* series" } } }, expect: [
+      { ruleId: "client-no-metrics", subject: "api/api", message: "no client metrics at the declared endpoint in staging (probe of 2026-11-24): no tollgate_client_* series", path: ["apis", "api", "client", "metricsEndpoint", "staging"] },
+    ] },
+    { manifest: org(api({ metrics: false })), evidence: { env: "staging", now: "2026-11-24", clientMetrics: { api: { present: true, detail: "" } } }, expect: [] },
+    // Evidence about other APIs leaves this one to its boolean.
+    { manifest: org(api({ metrics: false })), evidence: { env: "staging", now: "2026-11-24", clientMetrics: { other: { present: true, detail: "" } } }, expect: [
+      { ruleId: "client-no-metrics", subject: "api/api", message: "no request/latency/error metrics", path: ["apis", "api", "client", "metrics"] },
+    ] },
   ],
   "api-cost-over-budget": [
     { manifest: org(api({}, { cost: { unit: "1k-tokens", monthlyVolume: 300000, unitPriceUsd: 0.002, monthlyBudgetUsd: 750 } })), expect: [] },

@@ -16,11 +16,17 @@ COPY packages/webhooks/package.json packages/webhooks/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json index.ts ./
 COPY scripts ./scripts
+COPY packages ./packages
 COPY model ./model
+COPY load ./load
+COPY redact ./redact
 COPY policies ./policies
+COPY report ./report
+COPY assess ./assess
 COPY infra ./infra
 COPY checks ./checks
 COPY cli ./cli
+COPY tools ./tools
 COPY util ./util
 COPY bin ./bin
 COPY schemas ./schemas

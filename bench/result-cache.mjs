@@ -1,4 +1,4 @@
-// The whole-result cache of issue #13 (cli/result-cache.ts): `check --cache` on an unchanged
+// The whole-result cache of issue #13 (assess/cache/result-cache.ts): `check --cache` on an unchanged
 // estate, cold (empty cache) vs warm, interleaved so machine load hits both alike, as whole
 // processes with wall and CPU time (user+sys). Warm rows: the stored outputs replayed ("outputs
 // hit"), and another format rendered from the stored result ("result hit").

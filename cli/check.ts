@@ -1,19 +1,19 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { gate, type GateOptions } from "../checks/gate.js";
-import { atRef, GitRefError, repositoryRoot } from "../checks/git-ref.js";
+import { gate, type GateOptions } from "../assess/gate.js";
+import { atRef, GitRefError, repositoryRoot } from "../assess/git-ref.js";
 import type { Diagnostic } from "../model/diagnostics.js";
 import { commandLineDiagnostic, usageDiagnostic } from "../util/usage-error.js";
 import { createProgress, getVerbosity, progressEnabled, type Progress } from "../util/progress.js";
 import type { Report } from "../policies/engine.js";
-import { compare, type Comparison } from "../policies/reporters/baseline.js";
-import type { HtmlInput } from "../policies/reporters/html/index.js";
-import { CHECK_FORMATS, reporterFor, type CheckFormat, type RenderContext } from "../policies/reporters/registry.js";
+import { compare, type Comparison } from "../report/baseline.js";
+import type { HtmlInput } from "../report/html/index.js";
+import { CHECK_FORMATS, reporterFor, type CheckFormat, type RenderContext } from "../report/registry.js";
 import { FINDING_SORTS, sortedFindings, type FindingSort } from "../policies/impact.js";
-import { resolveCache } from "./cache-option.js";
+import { resolveCache } from "../assess/cache/cache-option.js";
 import pc from "picocolors";
-import { evaluateCached, type RenderSpec } from "./check-results.js";
+import { evaluateCached, type RenderSpec } from "../assess/check-results.js";
 import { renderEach } from "./render-outputs.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorEnabled, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
 

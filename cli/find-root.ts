@@ -7,7 +7,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../util/usage-error.js";
 
-// model/loader.ts CONFIG_FILE; not imported, so finding the root does not load the loader.
+// load/loader.ts CONFIG_FILE; not imported, so finding the root does not load the loader.
 const CONFIG_FILE = "tollgate.yaml";
 
 const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);

@@ -1,5 +1,5 @@
 import { checkEnvironments } from "../model/environment-option.js";
-import { loadProject } from "../model/loader.js";
+import { loadProject } from "../load/loader.js";
 import { forecast, forecastMetrics } from "../policies/forecast.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
 import { EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";

@@ -1,10 +1,10 @@
 /** `check --format html`: reads --probe-results and prepares the report's extra inputs (graph, forecast, waivers). */
 import { readFile } from "node:fs/promises";
-import type { Project } from "../model/loader.js";
+import type { Project } from "../load/loader.js";
 import type { Report } from "../policies/engine.js";
-import type { HtmlInput } from "../policies/reporters/html/index.js";
+import type { HtmlInput } from "../report/html/index.js";
 import { createHash } from "node:crypto";
-import { parseProbeResults, prepareHtml, type ProbeHealth } from "../policies/reporters/html/prepare.js";
+import { parseProbeResults, prepareHtml, type ProbeHealth } from "../report/html/prepare.js";
 import { UsageError } from "./common.js";
 
 const HINT = "Save one with: tollgate probe --env NAME --format json --output probe.json";

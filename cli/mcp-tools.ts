@@ -1,7 +1,7 @@
 import { checkEnvironments } from "../model/environment-option.js";
 import { Document, Scalar } from "yaml";
 import { escapeTerminal, isTerminalSafe } from "../util/terminal-escape.js";
-import { loadProject } from "../model/loader.js";
+import { loadProject } from "../load/loader.js";
 import { missingVariables, probeSettings } from "../model/probe-settings.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, reservedHost } from "../checks/probe/runner.js";

@@ -3,7 +3,7 @@
  * directory), its custom ones, with the severity tollgate.yaml gives each (or `off`).
  */
 import path from "node:path";
-import { loadProject } from "../model/loader.js";
+import { loadProject } from "../load/loader.js";
 import { loadCustomPolicies } from "../policies/custom.js";
 import { policyDocsUrl } from "../policies/docs-url.js";
 import { BUILTIN_POLICIES } from "../policies/registry.js";

@@ -1,7 +1,7 @@
 import pc from "picocolors";
 import { MAX_PROBE_DEADLINE_MS, probeDeadlineMs } from "../model/cron.js";
 import { checkEnvironments } from "../model/environment-option.js";
-import { loadProject } from "../model/loader.js";
+import { loadProject } from "../load/loader.js";
 import { renderClientMetricsText, renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";

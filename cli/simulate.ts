@@ -5,8 +5,8 @@
 import { providerSpec } from "../checks/simulate/from-manifest.js";
 import { FLAVORS, type Flavor } from "../checks/simulate/flavors.js";
 import { LOOPBACK, startSimulator } from "../checks/simulate/server.js";
-import { loadProject } from "../model/loader.js";
-import { closest } from "../model/suggest.js";
+import { loadProject } from "../load/loader.js";
+import { closest } from "../util/suggest.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
 import { EXIT_INPUT, EXIT_OK, UsageError, parseChoice, printDiagnostics } from "./common.js";
 import { parseListen } from "./serve.js";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import pc from "picocolors";
-import { productionGate } from "../checks/gate.js";
-import { assess } from "../checks/readiness.js";
+import { productionGate } from "../assess/gate.js";
+import { assess } from "../assess/readiness.js";
 import { synthesize } from "../infra/synth.js";
 import { checkEnvironments } from "../model/environment-option.js";
 import { createProgress, type Progress } from "../util/progress.js";

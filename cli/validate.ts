@@ -1,9 +1,9 @@
 import type { Diagnostic } from "../model/diagnostics.js";
 import { createProgress, getVerbosity } from "../util/progress.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
-import { reportCacheStats, resolveCache } from "./cache-option.js";
+import { reportCacheStats, resolveCache } from "../assess/cache/cache-option.js";
 import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseFormats, parseNow, version } from "./common.js";
-import { ResultCache, storable } from "./result-cache.js";
+import { ResultCache, storable } from "../assess/cache/result-cache.js";
 import { plural } from "../util/plural.js";
 
 /** What validate prints, and what its result-cache entry holds (only for a valid project). */
@@ -39,7 +39,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
       result = hit;
       if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write("tollgate: cache: result hit\n");
     } else {
-      const { loadProject } = await import("../model/loader.js");
+      const { loadProject } = await import("../load/loader.js");
       const loaded = await loadProject(opts.root, { now, cache, progress: (note, done, total) => progress.update(done, total || undefined, note) });
       const { project, cacheStats } = loaded;
       reportCacheStats(cacheStats);

@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { App } from "cdktf";
-import type { Model } from "../model/loader.js";
+import type { Model } from "../model/model.js";
 import { envContext } from "./generate/context.js";
 import { EnvironmentStack, type GateOverride } from "./stack.js";
 import { beginOutDir, type Protected } from "../util/output-dir.js";

@@ -2,7 +2,7 @@
  * Alert semantics shared by policies and synthesis: which services a rule covers, what a rule
  * looks like in one environment after overrides, and which channels receive a severity.
  */
-import type { Model } from "./loader.js";
+import type { Model } from "./model.js";
 import type { AlertT, ChannelT, ServiceT } from "./schema.js";
 
 export function alertCovers(alert: AlertT, name: string, service: ServiceT): boolean {

@@ -3,7 +3,7 @@
  * and custom-policy fixtures use it; real runs go through loadProject.
  */
 import { z } from "zod";
-import type { Model } from "./loader.js";
+import type { Model } from "./model.js";
 import { ManifestFile, SECTIONS } from "./schema.js";
 
 export type ManifestInput = z.input<typeof ManifestFile>;

@@ -1,6 +1,6 @@
 /** One way for every command to say that `--env` names no declared environment. */
 import type { Diagnostic } from "./diagnostics.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean } from "../util/suggest.js";
 
 export function unknownEnvironment(name: string, known: Iterable<string>, option = "--env"): Diagnostic {
   const list = [...known];

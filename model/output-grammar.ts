@@ -50,7 +50,7 @@ export function refuseBadPercentEscapes(v: string, ctx: z.RefinementCtx<string>)
   if (bad) ctx.addIssue({ code: "custom", message: `has a % at character ${bad.index + 1} that does not start a %XX escape`, params: { diagnostic: "invalid-url", hint: "Write a literal % as %25: Alertmanager and Prometheus refuse a URL with a bare %." }, input: v });
 }
 
-/** The same rules as JSON Schema patterns, so editors and ajv agree with `validate` (model/json-schema.ts). */
+/** The same rules as JSON Schema patterns, so editors and ajv agree with `validate` (tools/json-schema.ts). */
 export const GRAMMAR_PATTERNS = z.registry<{ pattern: string }>();
 const C = "\\u0000-\\u001f\\u007f-\\u009f";
 

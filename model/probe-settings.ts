@@ -4,7 +4,7 @@
  * the environment by name, OAuth client credentials, and which named variables are not set.
  */
 import { durationMs } from "./duration.js";
-import type { Model } from "./loader.js";
+import type { Model } from "./model.js";
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 

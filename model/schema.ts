@@ -5,11 +5,14 @@
  * Every manifest file is a mapping of one or more sections (`environments`, `services`,
  * `secrets`, `apis`, `webhooks`, `channels`, `alerts`); each section maps names to entries, so
  * names are unique within a file by construction and a PR diff shows one entry per block.
+ *
+ * Longer than the ~250-line rule on purpose: the whole manifest shape in one place, read top to
+ * bottom as the docs' field tables are; split by section, every cross-reference would cross files.
  */
 import { z } from "zod";
 import { PROFILE_SCHEMES } from "@tollgate/webhooks";
 import { DURATION_PATTERN, durationMs } from "./duration.js";
-import { looksLikeSecretValue } from "./secret-scan.js";
+import { looksLikeSecretValue } from "./secret-shape.js";
 import { absolutePath, oneLine as singleLine, urlText } from "./output-grammar.js";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.describe(description) as T;

@@ -4,7 +4,7 @@
  * load), without running a policy.
  */
 import type { Diagnostic } from "../model/diagnostics.js";
-import type { Project } from "../model/loader.js";
+import type { Project } from "../load/loader.js";
 import { configure } from "./configure.js";
 import { loadCustomPolicies } from "./custom.js";
 import { BUILTIN_POLICIES } from "./registry.js";

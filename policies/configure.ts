@@ -4,9 +4,9 @@
  * `check` runs the configured policies; `validate` reports the same diagnostics without running them.
  */
 import type { Diagnostic } from "../model/diagnostics.js";
-import type { Project } from "../model/loader.js";
-import { locateIn, type Location } from "../model/source-map.js";
-import { didYouMean } from "../model/suggest.js";
+import type { Project } from "../load/loader.js";
+import { locateIn, type Location } from "../load/source-map.js";
+import { didYouMean } from "../util/suggest.js";
 import { docsUrl } from "../util/project-url.js";
 import { policyDocsUrl } from "./docs-url.js";
 import type { Policy, PolicySeverity } from "./types.js";

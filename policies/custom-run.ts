@@ -8,7 +8,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../model/diagnostics.js";
-import type { Model } from "../model/loader.js";
+import type { Model } from "../model/model.js";
 import { CUSTOM_SOURCES } from "./custom.js";
 import { DEFAULT_CUSTOM_POLICY_TIMEOUT_MS, loadTimeoutMs, workerFile } from "./custom-import.js";
 

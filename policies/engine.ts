@@ -4,8 +4,9 @@
  */
 import { hash } from "node:crypto";
 import type { Diagnostic } from "../model/diagnostics.js";
-import type { Model, Project } from "../model/loader.js";
-import type { Location } from "../model/source-map.js";
+import type { Project } from "../load/loader.js";
+import type { Model } from "../model/model.js";
+import type { Location } from "../load/source-map.js";
 import { configure, type Configured } from "./configure.js";
 import { runCustomChecks } from "./custom-run.js";
 import type { StepReporter } from "../util/progress.js";

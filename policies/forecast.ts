@@ -5,7 +5,7 @@
 import { Gauge, Registry } from "prom-client";
 import { addDays, daysBetween } from "../model/dates.js";
 import { METRICS } from "../model/metrics.js";
-import type { Project } from "../model/loader.js";
+import type { Project } from "../load/loader.js";
 import { projectedMonthlyCost } from "./rules/api-cost-over-budget.js";
 import { dueDate } from "./helpers.js";
 import { waiverSubjects } from "./waivers.js";

@@ -5,7 +5,7 @@
  * applicable: shown as n/a and left out of the denominator. The overall score is the weighted
  * mean of the unrounded scorecard ratios, rounded once at the end.
  */
-import type { Model } from "../model/loader.js";
+import type { Model } from "../model/model.js";
 import type { Finding, Policy } from "./types.js";
 
 /** A category as the table declares it; its rules are the policies that declare it (scorecardDefs). */

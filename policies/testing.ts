@@ -6,7 +6,7 @@
  */
 import { LineCounter, parseDocument } from "yaml";
 import { buildModel, type ManifestInput } from "../model/build.js";
-import { DocumentSource } from "../model/source-map.js";
+import { DocumentSource } from "../load/source-map.js";
 import type { Policy } from "./types.js";
 
 export interface CaseFinding {

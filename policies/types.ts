@@ -3,8 +3,8 @@
  * check over the typed model that reports findings through a callback.
  */
 import type { z } from "zod";
-import type { Model } from "../model/loader.js";
-import type { Location } from "../model/source-map.js";
+import type { Model } from "../model/model.js";
+import type { Location } from "../load/source-map.js";
 
 export type PolicySeverity = "error" | "warning" | "note";
 export type PolicyCategory = "secrets" | "rate-limits" | "webhooks" | "monitoring";

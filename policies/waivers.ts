@@ -5,7 +5,7 @@
  * (rule + subject pattern), never by its position, so reordering the file changes no fingerprint.
  */
 import { addDays } from "../model/dates.js";
-import type { LocatedWaiver } from "../model/loader.js";
+import type { LocatedWaiver } from "../load/loader.js";
 import type { Finding } from "./types.js";
 import { WAIVER_RULES } from "./registry.js";
 

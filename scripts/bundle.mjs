@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const OUT_DIR = path.join(ROOT, "dist", "bundle");
 
-const ENTRIES = { "main": "dist/cli/main.js", "parse-worker": "dist/model/parse-worker.js", "custom-worker": "dist/policies/custom-worker.js" };
+const ENTRIES = { "main": "dist/cli/main.js", "parse-worker": "dist/load/parse/parse-worker.js", "custom-worker": "dist/policies/custom-worker.js" };
 
 /** Packages copied into the bundle (with their own dependencies): the hot path of check/validate. */
 /** @tollgate/webhooks (the workspace package): the schema reads its profile table on every run, so it is copied in too. */

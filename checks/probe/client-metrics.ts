@@ -5,7 +5,7 @@
  * labelled with the API. Any CLIENT_METRICS series counts: the client creates its counters at 0
  * when the app creates the fetch, so an app that is wired but has had no traffic is measured too.
  */
-import type { Model } from "../../model/loader.js";
+import type { Model } from "../../model/model.js";
 import { CLIENT_METRICS } from "../../model/metrics.js";
 import { HttpError, request, type AgentPool } from "./http-client.js";
 import { reservedHost } from "./reserved-host.js";

@@ -4,10 +4,10 @@
  * output boundary (result details, every output format, the --state file, error messages). A value
  * is matched raw, without its auth scheme (`Bearer `, `Basic `, `token `), decoded from basic-auth
  * base64 (`user:pass` and the password alone), and in the JSON-escaped, URL-encoded and base64
- * forms model/redact.ts derives; credentials in URLs (`//user:pass@`) are masked as well.
+ * forms redact/redact.ts derives; credentials in URLs (`//user:pass@`) are masked as well.
  */
-import type { Model } from "../../model/loader.js";
-import { SecretSet } from "../../model/redact.js";
+import type { Model } from "../../model/model.js";
+import { SecretSet } from "../../redact/redact.js";
 
 export class Redactor {
   private readonly set = new SecretSet();

@@ -8,7 +8,7 @@ import {
 } from "cockatiel";
 import { durationMs } from "../../model/duration.js";
 import { missingVariables, probeSettings } from "../../model/probe-settings.js";
-import type { Model } from "../../model/loader.js";
+import type { Model } from "../../model/model.js";
 import type { ServiceT } from "../../model/schema.js";
 import { AgentPool } from "./http-client.js";
 import { probeHttp } from "./http.js";

@@ -5,7 +5,8 @@
  */
 import { formatDiagnostic, type Diagnostic } from "../../model/diagnostics.js";
 import { checkEnvironments } from "../../model/environment-option.js";
-import { loadProject, type Model } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
+import type { Model } from "../../model/model.js";
 import { readMcpLock, type McpLock } from "../probe/mcp-lock.js";
 import { AgentPool } from "../probe/http-client.js";
 import { probeClientMetrics } from "../probe/client-metrics.js";

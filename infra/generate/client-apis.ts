@@ -3,7 +3,7 @@
  * @tollgate/client series (`client.metricsEndpoint.<env>`). synth scrapes that endpoint (labelled
  * with the environment), shows the per-API client panels and judges their cost by metered spend.
  */
-import type { Model } from "../../model/loader.js";
+import type { Model } from "../../model/model.js";
 
 export function meteredApis(model: Model, env: string): string[] {
   return [...model.apis].filter(([, a]) => a.client.metricsEndpoint?.[env] !== undefined).map(([n]) => n);

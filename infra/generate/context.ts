@@ -1,5 +1,5 @@
 /** Per-environment settings every generator needs, with the defaults in one place. */
-import type { Model } from "../../model/loader.js";
+import type { Model } from "../../model/model.js";
 import { schedulePeriodMs } from "../../model/cron.js";
 import { durationMs, formatDuration } from "../../model/duration.js";
 import { exporterSettings, type ExporterSettings } from "./exporter-settings.js";

@@ -1,4 +1,4 @@
-import { didYouMean } from "../../model/suggest.js";
+import { didYouMean } from "../../util/suggest.js";
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
 

@@ -8,7 +8,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildModel } from "../../model/build.js";
-import { loadProject, type Project } from "../../model/loader.js";
+import { loadProject, type Project } from "../../load/loader.js";
 import { runProbes } from "../../checks/probe/runner.js";
 import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 import { startHttp, startMcp, type Running } from "../helpers/servers.js";

@@ -13,7 +13,7 @@ import OpenAI from "openai";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClientPolicy } from "../../infra/generate/client-policies.js";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { type Simulator, startSimulator } from "../../checks/simulate/server.js";
 import { REPO } from "../helpers/project.js";
 import { requireTool } from "../helpers/tools.js";

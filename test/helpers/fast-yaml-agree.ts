@@ -1,5 +1,5 @@
 /**
- * The differential check shared by the fast-path tests: whenever the fast path (model/fast-yaml.ts)
+ * The differential check shared by the fast-path tests: whenever the fast path (load/parse/fast-yaml.ts)
  * accepts a text, values, diagnostics (secret findings included), remembered secret values and the
  * position of every path (and of near misses) must equal the full yaml path's.
  */
@@ -7,9 +7,9 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import type { Diagnostic } from "../../model/diagnostics.js";
-import { fastParse } from "../../model/fast-yaml.js";
-import { parseText, type FileOutput, type ReaderConfig } from "../../model/parse-file.js";
-import type { Location } from "../../model/source-map.js";
+import { fastParse } from "../../load/parse/fast-yaml.js";
+import { parseText, type FileOutput, type ReaderConfig } from "../../load/parse/parse-file.js";
+import type { Location } from "../../load/source-map.js";
 
 export const reader: ReaderConfig = { realRoot: "/", displayBase: "/", maxBytes: 1 << 30, maxDepth: 64 };
 

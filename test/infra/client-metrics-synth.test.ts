@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { envContext } from "../../infra/generate/context.js";
 import { buildDashboard, dashboardJson } from "../../infra/generate/grafana-dashboard.js";
 import { dashboardSpec } from "../../infra/generate/grafana-spec.js";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 import { requireTool, run } from "../helpers/tools.js";
 import { editYaml } from "../helpers/yaml-edit.js";

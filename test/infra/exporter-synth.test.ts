@@ -8,7 +8,7 @@ import { cp } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { envContext, type EnvContext } from "../../infra/generate/context.js";
 import { exporterScrapeJob, prometheusHashmod } from "../../infra/generate/exporter-prometheus.js";
 import { schedulePeriodMs, scrapeTimeoutMs } from "../../infra/generate/exporter-settings.js";

@@ -14,7 +14,7 @@ import { envContext } from "../../infra/generate/context.js";
 import { buildDashboard, dashboardChunks, dashboardJson } from "../../infra/generate/grafana-dashboard.js";
 import type { DashboardSpec, PanelSpec, RowSpec } from "../../infra/generate/grafana-spec.js";
 import { dashboardSpec } from "../../infra/generate/grafana-spec.js";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { NOW, REPO, removeDir, tempDir } from "../helpers/project.js";
 
 const sdk = (spec: DashboardSpec) => `${JSON.stringify(buildDashboard(spec), null, 2)}\n`;

@@ -57,7 +57,7 @@ describe("lazy loading keeps check and validate lean", () => {
   }, 120_000);
 
   it("check loads only the reporter of the format asked for", async () => {
-    const reporters = (lines: string[]) => new Set(lines.map((l) => l.match(/(?:^|\/)dist\/policies\/reporters\/(.+?)\.js$/)?.[1]).filter((m): m is string => !!m && m !== "registry" && m !== "format"));
+    const reporters = (lines: string[]) => new Set(lines.map((l) => l.match(/(?:^|\/)dist\/report\/(.+?)\.js$/)?.[1]).filter((m): m is string => !!m && m !== "registry" && m !== "format"));
     const text = reporters(await modulesLoadedBy(["check", "--now", NOW]));
     expect(text.has("text")).toBe(true);
     for (const other of ["sarif", "junit", "markdown", "gitlab", "github", "badge", "html/index", "prometheus"]) expect(text.has(other), other).toBe(false);

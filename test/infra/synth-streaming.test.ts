@@ -15,7 +15,7 @@ import { envContext } from "../../infra/generate/context.js";
 import { buildDashboard, dashboardChunks, dashboardJson } from "../../infra/generate/grafana-dashboard.js";
 import { dashboardSpec } from "../../infra/generate/grafana-spec.js";
 import { synthesize } from "../../infra/synth.js";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { createProgress } from "../../util/progress.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { Testing } from "cdktf";
 import { Resource } from "@cdktf/provider-null/lib/resource/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { envContext } from "../../infra/generate/context.js";
 import { AlertRules, HealthCheckSchedule } from "../../infra/constructs/index.js";
 import { commandLine, jobs } from "../../infra/generate/cron.js";

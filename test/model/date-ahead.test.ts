@@ -5,7 +5,7 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 
 const cleanup: string[] = [];

@@ -1,7 +1,7 @@
 /**
  * Issue #27: the fast path covers YAML as teams write it (block scalars, multi-line and escaped
  * scalars, flow collections across lines, indentless sequences, `---`, anchors and aliases, quoted
- * keys, non-ASCII) by handing such entries to yaml alone (model/fast-yaml-fragment.ts). Whenever it
+ * keys, non-ASCII) by handing such entries to yaml alone (load/parse/fast-yaml-fragment.ts). Whenever it
  * accepts a file, both paths must give the same values, diagnostics and positions; bad input must
  * still be declined so the full path reports it.
  */
@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fastParse } from "../../model/fast-yaml.js";
-import { parseText } from "../../model/parse-file.js";
+import { fastParse } from "../../load/parse/fast-yaml.js";
+import { parseText } from "../../load/parse/parse-file.js";
 import { agree, Out, reader, yamlFiles } from "../helpers/fast-yaml-agree.js";
 // @ts-expect-error: plain JavaScript module without types
 import { generate } from "../../bench/generate.mjs";

@@ -1,5 +1,5 @@
 /**
- * Differential test: whenever the fast path (model/fast-yaml.ts) accepts a file, it must give the
+ * Differential test: whenever the fast path (load/parse/fast-yaml.ts) accepts a file, it must give the
  * very values, diagnostics (secret findings included) and positions the full yaml path gives.
  * Inputs: every YAML fixture and manifest in the repository, the generated benchmark estate, the
  * secret formats of test/security, and random documents built from tricky scalars, keys, styles
@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fastParse } from "../../model/fast-yaml.js";
+import { fastParse } from "../../load/parse/fast-yaml.js";
 import { agree, yamlFiles } from "../helpers/fast-yaml-agree.js";
 import { REPO } from "../helpers/project.js";
 import { secretFixtures } from "../security/secrets-fixtures.js";

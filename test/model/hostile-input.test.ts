@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { cp, mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { syntheticPem, syntheticTokens } from "../helpers/tokens.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 

@@ -6,9 +6,9 @@ import { readdirSync } from "node:fs";
 import { cp, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assess } from "../../checks/readiness.js";
-import { loadProject } from "../../model/loader.js";
-import { renderJson } from "../../policies/reporters/json.js";
+import { assess } from "../../assess/readiness.js";
+import { loadProject } from "../../load/loader.js";
+import { renderJson } from "../../report/json.js";
 import { NOW, REPO, removeDir, tempDir } from "../helpers/project.js";
 
 const dirs: string[] = [];

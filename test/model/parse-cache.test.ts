@@ -7,7 +7,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { NOW, copyReferenceOrg, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { secretFixtures } from "../security/secrets-fixtures.js";
 
@@ -96,7 +96,7 @@ describe("parse cache", () => {
     const args = (n: number) => ["check", "--root", root, "--now", NOW, "--format", `json=${path.join(out, `r${n}.json`)}`, "--fail-on", "never", "--cache"];
     const env = { TOLLGATE_CACHE_STATS: "1" };
     const a = await runCli(args(1), { env });
-    // One byte more in one file: the whole-result cache misses (cli/result-cache.ts), the other files are parse-cache hits.
+    // One byte more in one file: the whole-result cache misses (assess/cache/result-cache.ts), the other files are parse-cache hits.
     const file = path.join(root, "manifests/services/infra.yaml");
     await writeFile(file, `${await readFile(file, "utf8")}\n`);
     const b = await runCli(args(2), { env });

@@ -1,15 +1,15 @@
 /**
- * The compact position index (model/position-index.ts: one Int32Array of records per file, keys
+ * The compact position index (load/parse/position-index.ts: one Int32Array of records per file, keys
  * read back from the text, lookup tables for collections of more than 8 entries) must answer
- * every path exactly as the straightforward walk over a yaml Document does (model/source-map.ts
+ * every path exactly as the straightforward walk over a yaml Document does (load/source-map.ts
  * offsetOf), for wide and deep documents, keys that are prefixes of each other, and near misses.
  */
 import fc from "fast-check";
 import { LineCounter, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
-import { fastParse } from "../../model/fast-yaml.js";
-import { IndexedSource, MAP, PosBuilder, SEQ } from "../../model/position-index.js";
-import { offsetOf } from "../../model/source-map.js";
+import { fastParse } from "../../load/parse/fast-yaml.js";
+import { IndexedSource, MAP, PosBuilder, SEQ } from "../../load/parse/position-index.js";
+import { offsetOf } from "../../load/source-map.js";
 
 type Tree = string | { seq: Tree[]; flow: boolean } | { map: [string, Tree][]; flow: boolean };
 

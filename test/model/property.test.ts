@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { REPO, NOW, removeDir, tempDir } from "../helpers/project.js";
 import { syntheticTokens } from "../helpers/tokens.js";
 

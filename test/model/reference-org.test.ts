@@ -1,6 +1,6 @@
 /** The bundled HotDash organization models the domain brief faithfully; figures are computed. */
 import { describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { NOW, REPO, runCli } from "../helpers/project.js";
 
 describe("reference organization", async () => {

@@ -8,7 +8,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { renderSchemas } from "../../model/json-schema.js";
+import { renderSchemas } from "../../tools/json-schema.js";
 import { ManifestFile } from "../../model/schema.js";
 import { REPO } from "../helpers/project.js";
 

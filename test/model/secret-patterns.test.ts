@@ -1,12 +1,12 @@
 /**
- * The supplementary patterns' fast finders (model/secret-patterns.ts `find`) must give exactly the
+ * The supplementary patterns' fast finders (redact/secret-patterns.ts `find`) must give exactly the
  * matches `content.matchAll(re)` gives: same positions, same text, same order, on random text made
  * of the characters that decide them (base64, dots, dashes, backslashes, every kind of space,
  * URL punctuation) and on every secret fixture.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ALL_PATTERNS, isRegExpSpace, scanPatterns, type Match } from "../../model/secret-patterns.js";
+import { ALL_PATTERNS, isRegExpSpace, scanPatterns, type Match } from "../../redact/secret-patterns.js";
 import { secretFixtures } from "../security/secrets-fixtures.js";
 
 const plain = (m: Match) => ({ index: m.index, 0: m[0], 1: m[1] });

@@ -6,9 +6,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
-import { parseText } from "../../model/parse-file.js";
-import type { FileOutput } from "../../model/parse-types.js";
+import { loadProject } from "../../load/loader.js";
+import { parseText } from "../../load/parse/parse-file.js";
+import type { FileOutput } from "../../load/parse/parse-types.js";
 import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 
 const cleanup: string[] = [];

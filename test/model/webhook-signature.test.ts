@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { NOW, REPO, removeDir, writeProject } from "../helpers/project.js";
 
 const dirs: string[] = [];

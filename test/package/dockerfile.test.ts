@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { envContext } from "../../infra/generate/context.js";
 import { kubernetesCronJobs } from "../../infra/generate/cron.js";
 import { REPO } from "../helpers/project.js";

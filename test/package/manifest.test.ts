@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { jsonSchemaFor, SCHEMA_FILES } from "../../model/json-schema.js";
-import { renderSarif } from "../../policies/reporters/sarif.js";
+import { jsonSchemaFor, SCHEMA_FILES } from "../../tools/json-schema.js";
+import { renderSarif } from "../../report/sarif.js";
 import { evaluate } from "../../policies/engine.js";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { PROJECT_URL, docsUrl } from "../../util/project-url.js";
 import { REPO } from "../helpers/project.js";
 

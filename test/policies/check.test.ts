@@ -10,7 +10,7 @@ import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { XMLValidator, XMLParser } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
-import { assess } from "../../checks/readiness.js";
+import { assess } from "../../assess/readiness.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { expectGolden } from "../helpers/golden.js";
 import { editYaml } from "../helpers/yaml-edit.js";

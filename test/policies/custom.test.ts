@@ -2,7 +2,7 @@
 import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assess } from "../../checks/readiness.js";
+import { assess } from "../../assess/readiness.js";
 import { matchesCase, runPolicyCase, sortCaseFindings, type PolicyCase } from "../../policies/testing.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 

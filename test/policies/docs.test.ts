@@ -7,8 +7,8 @@ import path from "node:path";
 import Ajv from "ajv";
 import { afterAll, describe, expect, it } from "vitest";
 import { durationMs } from "../../model/duration.js";
-import { renderFieldTables, spliceFieldTables } from "../../model/field-docs.js";
-import { loadProject } from "../../model/loader.js";
+import { renderFieldTables, spliceFieldTables } from "../../tools/field-docs.js";
+import { loadProject } from "../../load/loader.js";
 import { BUILTIN_POLICIES, WAIVER_RULES } from "../../policies/registry.js";
 import { NOW, REPO, removeDir, writeProject } from "../helpers/project.js";
 

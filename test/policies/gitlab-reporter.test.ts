@@ -11,8 +11,8 @@ import path from "node:path";
 import { z } from "zod";
 import { afterAll, describe, expect, it } from "vitest";
 import { evaluate } from "../../policies/engine.js";
-import { loadProject } from "../../model/loader.js";
-import { renderGitlab } from "../../policies/reporters/gitlab.js";
+import { loadProject } from "../../load/loader.js";
+import { renderGitlab } from "../../report/gitlab.js";
 import type { Policy } from "../../policies/types.js";
 import { NOW, copyReferenceOrg, removeDir, runCli, tempDir, writeProject } from "../helpers/project.js";
 

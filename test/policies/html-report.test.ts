@@ -8,13 +8,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
-import { assess } from "../../checks/readiness.js";
+import { assess } from "../../assess/readiness.js";
 import type { Report } from "../../policies/engine.js";
-import { compare } from "../../policies/reporters/baseline.js";
-import { badgeColor, renderBadge } from "../../policies/reporters/badge.js";
-import { buildGraph, renderGraphSvg } from "../../policies/reporters/html/graph.js";
-import { renderHtml } from "../../policies/reporters/html/index.js";
-import { parseProbeResults, prepareHtml } from "../../policies/reporters/html/prepare.js";
+import { compare } from "../../report/baseline.js";
+import { badgeColor, renderBadge } from "../../report/badge.js";
+import { buildGraph, renderGraphSvg } from "../../report/html/graph.js";
+import { renderHtml } from "../../report/html/index.js";
+import { parseProbeResults, prepareHtml } from "../../report/html/prepare.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 
@@ -195,7 +195,7 @@ describe("tollgate check --format html / badge", () => {
   });
 
   it("loads Graphviz only when the HTML report is asked for: no static import anywhere in the compiled CLI", () => {
-    const files = ["cli/main.js", "cli/check.js", "cli/html-input.js", "policies/reporters/html/prepare.js", "policies/reporters/html/graph.js", "policies/reporters/html/index.js"];
+    const files = ["cli/main.js", "cli/check.js", "cli/html-input.js", "report/html/prepare.js", "report/html/graph.js", "report/html/index.js"];
     const texts = files.map((f) => readFileSync(path.join(REPO, "dist", f), "utf8"));
     expect(texts.join("\n")).toContain('await import("@hpcc-js/wasm-graphviz")');
     for (const t of texts) expect(t).not.toMatch(/^\s*import\b[^(]*["']@hpcc-js/m);

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assess } from "../../checks/readiness.js";
+import { assess } from "../../assess/readiness.js";
 import { findingImpacts, fixItems, sortedFindings } from "../../policies/impact.js";
 import { scorecardDefs } from "../../policies/scoring.js";
 import type { Policy } from "../../policies/types.js";

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { envContext } from "../../infra/generate/context.js";
 import { commandLine, jobs } from "../../infra/generate/cron.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";

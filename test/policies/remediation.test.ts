@@ -45,7 +45,7 @@ describe("docs links", () => {
     const r = await runCli(["validate", "--root", root, "--format", "json"]);
     const hints = JSON.parse(r.stdout).diagnostics.map((d: any) => d.hint).join("\n");
     expect(hints).not.toMatch(/(^|[^/])docs\/\w+\.md/);
-    const src = ["model/loader.ts", "model/parse-worker.ts", "policies/engine.ts"].map((f) => readFileSync(path.join(REPO, f), "utf8")).join("\n");
+    const src = ["load/loader.ts", "load/parse/parse-worker.ts", "policies/engine.ts"].map((f) => readFileSync(path.join(REPO, f), "utf8")).join("\n");
     expect(src).not.toMatch(/["`][^"`]*See docs\/|in docs\/policies\.md\./);
   });
 });

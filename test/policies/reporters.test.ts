@@ -12,13 +12,13 @@ import { z } from "zod";
 import picocolors from "picocolors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluate, type Report } from "../../policies/engine.js";
-import { loadProject } from "../../model/loader.js";
-import { renderGithub } from "../../policies/reporters/github.js";
-import { renderJson } from "../../policies/reporters/json.js";
-import { renderJunit } from "../../policies/reporters/junit.js";
-import { renderMarkdown } from "../../policies/reporters/markdown.js";
-import { renderSarif } from "../../policies/reporters/sarif.js";
-import { renderText } from "../../policies/reporters/text.js";
+import { loadProject } from "../../load/loader.js";
+import { renderGithub } from "../../report/github.js";
+import { renderJson } from "../../report/json.js";
+import { renderJunit } from "../../report/junit.js";
+import { renderMarkdown } from "../../report/markdown.js";
+import { renderSarif } from "../../report/sarif.js";
+import { renderText } from "../../report/text.js";
 import type { Policy } from "../../policies/types.js";
 import { NOW, removeDir, tempDir } from "../helpers/project.js";
 
@@ -144,7 +144,7 @@ describe("reporters escape what their format needs", () => {
 
 describe("the reporter registry", () => {
   it("check --help names every format the registry renders", async () => {
-    const { CHECK_FORMATS } = await import("../../policies/reporters/registry.js");
+    const { CHECK_FORMATS } = await import("../../report/registry.js");
     const { runCli } = await import("../helpers/project.js");
     const help = (await runCli(["check", "--help"])).stdout.replace(/\s+/g, " ");
     for (const format of CHECK_FORMATS) expect(help, format).toMatch(new RegExp(`[(,] ${format}[,)]|formats: ${format}[,)]`));

@@ -1,5 +1,5 @@
 /**
- * The whole-result layer of --cache (cli/result-cache.ts): a warm run writes exactly what a run
+ * The whole-result layer of --cache (assess/cache/result-cache.ts): a warm run writes exactly what a run
  * without the cache writes (stdout, stderr, every output file, exit code) for every format; every
  * input and result-changing option is in the key (each mutation misses, an unchanged estate hits);
  * corrupt entries and another version are misses, never errors; a run that found a secret value is
@@ -12,8 +12,8 @@ import { cp, mkdir, readdir, readFile, rename, rm, symlink, utimes, writeFile } 
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_ENTRIES, ResultCache } from "../../cli/result-cache.js";
-import { digestInputs, readConfig } from "../../cli/result-inputs.js";
+import { MAX_ENTRIES, ResultCache } from "../../assess/cache/result-cache.js";
+import { digestInputs, readConfig } from "../../assess/cache/result-inputs.js";
 import { modulesLoadedBy } from "../helpers/loaded-modules.js";
 import { NOW, REPO, copyReferenceOrg, removeDir, runCli, tempDir, type CliResult } from "../helpers/project.js";
 import { secretFixtures } from "../security/secrets-fixtures.js";

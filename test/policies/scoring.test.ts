@@ -6,8 +6,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { productionGate } from "../../checks/gate.js";
-import { assess } from "../../checks/readiness.js";
+import { productionGate } from "../../assess/gate.js";
+import { assess } from "../../assess/readiness.js";
 import { overallPercent, score, type ScorecardDef } from "../../policies/scoring.js";
 import type { Finding } from "../../policies/types.js";
 import { NOW, removeDir, runCli, writeProject } from "../helpers/project.js";

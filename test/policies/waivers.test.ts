@@ -7,8 +7,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { productionGate } from "../../checks/gate.js";
-import { assess } from "../../checks/readiness.js";
+import { productionGate } from "../../assess/gate.js";
+import { assess } from "../../assess/readiness.js";
 import { applyWaivers } from "../../policies/waivers.js";
 import { fingerprint } from "../../policies/engine.js";
 import type { Finding } from "../../policies/types.js";

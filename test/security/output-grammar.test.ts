@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { evaluate } from "../../policies/engine.js";
 import { envContext } from "../../infra/generate/context.js";
 import { jobs } from "../../infra/generate/cron.js";

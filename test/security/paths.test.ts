@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { chmod, cp, mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 
 const BASE = path.join(REPO, "test/fixtures/base");

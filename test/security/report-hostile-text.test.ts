@@ -12,9 +12,9 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderEach } from "../../cli/render-outputs.js";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { evaluate, type Report } from "../../policies/engine.js";
-import { REPORTERS } from "../../policies/reporters/registry.js";
+import { REPORTERS } from "../../report/registry.js";
 import type { Policy } from "../../policies/types.js";
 import { NOW, removeDir, tempDir, writeProject } from "../helpers/project.js";
 

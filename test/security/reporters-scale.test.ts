@@ -11,9 +11,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { evaluate, type Report } from "../../policies/engine.js";
-import { REPORTERS } from "../../policies/reporters/registry.js";
+import { REPORTERS } from "../../report/registry.js";
 import type { Policy } from "../../policies/types.js";
 import { NOW, removeDir, tempDir } from "../helpers/project.js";
 

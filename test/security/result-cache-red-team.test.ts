@@ -1,5 +1,5 @@
 /**
- * Red team of the whole-result cache (cli/result-cache.ts, cli/result-inputs.ts): a warm `--cache`
+ * Red team of the whole-result cache (assess/cache/result-cache.ts, assess/cache/result-inputs.ts): a warm `--cache`
  * run must write exactly what a `--no-cache` run on the same inputs writes, must never hang where
  * the cold run does not, and must never write or delete outside the files Tollgate created.
  * Hits are observed through TOLLGATE_CACHE_STATS=1, whose lines are removed before comparing.
@@ -8,9 +8,9 @@ import { execFileSync } from "node:child_process";
 import { mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_ENTRIES, ResultCache } from "../../cli/result-cache.js";
-import { ParseCache } from "../../model/parse-cache.js";
-import { digestInputs, readConfig } from "../../cli/result-inputs.js";
+import { MAX_ENTRIES, ResultCache } from "../../assess/cache/result-cache.js";
+import { ParseCache } from "../../load/parse/parse-cache.js";
+import { digestInputs, readConfig } from "../../assess/cache/result-inputs.js";
 import { NOW, copyReferenceOrg, removeDir, runCli, tempDir, type CliResult } from "../helpers/project.js";
 
 const dirs: string[] = [];

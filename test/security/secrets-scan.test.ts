@@ -5,9 +5,9 @@
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { CHECK_FORMATS } from "../../policies/reporters/registry.js";
+import { CHECK_FORMATS } from "../../report/registry.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { NOW, copyReferenceOrg, removeDir, runCli, writeProject } from "../helpers/project.js";
 import { pemBlock, secretFixtures } from "./secrets-fixtures.js";
 

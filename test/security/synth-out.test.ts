@@ -9,7 +9,7 @@ import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../infra/synth.js";
-import { loadProject } from "../../model/loader.js";
+import { loadProject } from "../../load/loader.js";
 import { MARKER, leftoversOf, recoverLeftovers } from "../../util/output-dir.js";
 import { BIN, NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 

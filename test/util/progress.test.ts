@@ -55,7 +55,7 @@ describe("progress", () => {
 
 describe("check's sub-steps", () => {
   it("move through every file loaded and every policy run, in order, ending complete", async () => {
-    const { assess } = await import("../../checks/readiness.js");
+    const { assess } = await import("../../assess/readiness.js");
     const { REPO, NOW } = await import("../helpers/project.js");
     const steps: string[] = [];
     const { project, report } = await assess(REPO, { now: NOW, progress: (note, done, total) => steps.push(`${note} ${done}/${total}`) });

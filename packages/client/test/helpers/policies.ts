@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ApiPolicy, ClientPolicyFile } from "@tollgate/client";
 import { apiClientPolicy } from "../../../../infra/generate/client-policies.js";
-import { loadProject } from "../../../../model/loader.js";
+import { loadProject } from "../../../../load/loader.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 

@@ -333,7 +333,7 @@ describe("result cache", () => {
       expect(r.status, r.stderr).toBe(0);
       return { said: r.stderr, loaded: r.modules };
     };
-    const heavy = (loaded: string[]) => loaded.filter((u) => /(?:^|\/)node_modules\/(zod|yaml|@secretlint)\/|\/model\/loader\.|\/policies\/engine\./.test(u));
+    const heavy = (loaded: string[]) => loaded.filter((u) => /(?:^|\/)node_modules\/(zod|yaml|@secretlint)\/|\/load\/loader\.|\/policies\/engine\./.test(u));
     const warm = await modules([]);
     expect(warm.said).toContain("outputs hit");
     expect(heavy(warm.loaded)).toEqual([]);

@@ -33,6 +33,11 @@ export function goTemplateLiteral(s: string): string {
   return s.split("{{").join('{{ "{{" }}');
 }
 
+/** What Go renders from goTemplateLiteral's output (for promtool's expected annotations). */
+export function goTemplateRendered(s: string): string {
+  return s.split('{{ "{{" }}').join("{{");
+}
+
 /**
  * A string that Terraform reads as itself. Terraform's JSON syntax treats string values as
  * templates (`${…}` interpolation, `%{…}` directives, which can call functions such as `file()`),

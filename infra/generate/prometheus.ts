@@ -172,13 +172,29 @@ export function blackboxTargets(ctx: EnvContext): { module: string; target: stri
 export function clientJob(ctx: EnvContext): object[] {
   const urls = clientMetricsEndpoints(ctx.model, ctx.env);
   if (urls.length === 0) return [];
+  const raws = new Map(urls.map((u) => [u.href, rawOf(ctx, u)]));
   return [{
     job_name: "tollgate-client",
     static_configs: urls.map((u) => ({
       targets: [u.host],
-      labels: { env: ctx.env, __scheme__: u.protocol.slice(0, -1), __metrics_path__: u.pathname, ...Object.fromEntries([...u.searchParams].map(([k, v]) => [`__param_${k}`, v])) },
+      labels: { env: ctx.env, __scheme__: u.protocol.slice(0, -1), __metrics_path__: rawPath(raws.get(u.href)!), ...Object.fromEntries([...u.searchParams].map(([k, v]) => [`__param_${k}`, v])) },
     })),
   }];
+}
+
+/** The endpoint as the manifest wrote it (URL parsing percent-encodes what Prometheus encodes itself). */
+function rawOf(ctx: EnvContext, u: URL): string {
+  for (const a of ctx.model.apis.values()) {
+    const raw = a.client.metricsEndpoint?.[ctx.env];
+    if (raw !== undefined && URL.canParse(raw) && new URL(raw).href === u.href) return raw;
+  }
+  return u.href;
+}
+
+/** The path of a URL as written: what follows scheme and authority, up to the query or fragment. */
+function rawPath(raw: string): string {
+  const rest = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "");
+  return rest.split(/[?#]/, 1)[0] || "/";
 }
 
 /** The blackbox multi-target scrape job; the cron and the exporter configs both carry it. */

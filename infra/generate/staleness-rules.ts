@@ -8,6 +8,7 @@
 import { durationMs, formatDuration } from "../../model/duration.js";
 import { METRICS } from "../../model/metrics.js";
 import type { EnvContext } from "./context.js";
+import { goTemplateLiteral, goTemplateRendered } from "./encode.js";
 
 export const STALE_ALERT = "ProbeRunsStale";
 export const MISSING_ALERT = "ProbeRunsMissing";
@@ -29,7 +30,7 @@ export function stalenessRules(ctx: EnvContext) {
       labels: labels(),
       annotations: {
         summary: `No probe run has completed in ${env} for more than ${ctx.staleAfter}: probe alerts there show old results`,
-        description: `The probe job (cron/crontab or kubernetes/cronjobs.yaml) has stopped, hangs, or cannot write ${ctx.textfileDir}/tollgate_probe_${env}.prom; node_exporter keeps serving the last file. Check the job's logs.`,
+        description: `The probe job (cron/crontab or kubernetes/cronjobs.yaml) has stopped, hangs, or cannot write ${goTemplateLiteral(ctx.textfileDir)}/tollgate_probe_${env}.prom; node_exporter keeps serving the last file. Check the job's logs.`,
       },
     },
     {
@@ -39,7 +40,7 @@ export function stalenessRules(ctx: EnvContext) {
       labels: labels(),
       annotations: {
         summary: `No probe run of ${env} has ever reported: the probe job is not scheduled or its textfile is not scraped`,
-        description: `Prometheus has no ${METRICS.lastRun} for ${env}: install the generated cron/crontab or CronJob, and check that node_exporter reads ${ctx.textfileDir}.`,
+        description: `Prometheus has no ${METRICS.lastRun} for ${env}: install the generated cron/crontab or CronJob, and check that node_exporter reads ${goTemplateLiteral(ctx.textfileDir)}.`,
       },
     },
   ];
@@ -86,7 +87,7 @@ export function staleTestKit(ctx: EnvContext, rules: Rule[]) {
       name: `${alertname} ${name}`,
       interval: `${step}s`,
       input_series: series,
-      alert_rule_test: [{ eval_time: evalAt, alertname, exp_alerts: fires ? [{ exp_labels: { ...extra, ...rule.labels }, exp_annotations: rule.annotations }] : [] }],
+      alert_rule_test: [{ eval_time: evalAt, alertname, exp_alerts: fires ? [{ exp_labels: { ...extra, ...rule.labels }, exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, goTemplateRendered(v)])) }] : [] }],
     };
   };
   return { test, samples, step };

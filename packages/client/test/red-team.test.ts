@@ -1,0 +1,174 @@
+/**
+ * Independent review (issue 24): the cases most likely to break a resilient fetch. Each runs the
+ * client against a real HTTP server on 127.0.0.1, on an injected clock where time matters.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApiError, type ApiPolicy, createApiFetch } from "@tollgate/client";
+import { Registry } from "prom-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { RecordingClock } from "./helpers/scripted.js";
+import { VirtualClock } from "./helpers/virtual-clock.js";
+
+const policy = (over: Partial<ApiPolicy> = {}): ApiPolicy => ({
+  provider: { model: "sliding-window", requests: null, tokens: null, concurrency: null },
+  budget: { requests: null, tokens: null, concurrency: null },
+  retry: { maxAttempts: 3, backoff: "exponential", jitter: "full", baseDelayMs: 100, maxDelayMs: 1000 },
+  circuitBreaker: null,
+  ...over,
+});
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+const servers: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+/** A server on 127.0.0.1 whose handler decides per request; `seen` lists the paths it received. */
+async function serve(handler: Handler): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url ?? "");
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  servers.push({ close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+const json = (res: ServerResponse, status: number, body: unknown = {}, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+};
+/** Waits for an event, giving up (and failing) after many looks rather than hanging the run. */
+const until = async (ok: () => boolean) => {
+  for (let i = 0; !ok(); i++) {
+    if (i > 4000) throw new Error("the awaited event never came");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+const outcome = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+
+describe("Retry-After edges", () => {
+  it("an HTTP-date in the past means no wait beyond the backoff; one far in the future (or a huge number) fails at once, unslept", async () => {
+    const now = Date.parse("2026-11-24T00:00:00Z");
+    for (const [value, expectWait] of [
+      ["Mon, 23 Nov 2026 23:59:00 GMT", 0],
+      ["Fri, 01 Jan 2100 00:00:00 GMT", Date.parse("2100-01-01T00:00:00Z") - now],
+      ["99999999999", 99999999999000],
+    ] as const) {
+      let n = 0;
+      const s = await serve((_q, res) => (n++ === 0 ? json(res, 429, {}, { "retry-after": value }) : json(res, 200)));
+      const clock = new RecordingClock(now);
+      const f = createApiFetch({ policy: policy(), api: "x", clock, random: () => 0 });
+      if (expectWait === 0) {
+        expect((await f(`${s.url}/a`)).status).toBe(200);
+        expect(clock.delays).toEqual([0]);
+      } else {
+        expect(await outcome(f(`${s.url}/a`))).toMatchObject({ code: "rate-limited", attempts: 1, retryAfter: expectWait });
+        expect(clock.delays).toEqual([]);
+        expect(s.seen.length).toBe(1);
+      }
+    }
+  });
+
+  it("a deadline longer than Node's timer range (~24.8 days) is honoured, not fired at once", async () => {
+    const s = await serve((_q, res) => setTimeout(() => json(res, 200, { ok: true }), 50));
+    const f = createApiFetch({ policy: policy(), api: "x", timeoutMs: 2 ** 31 + 60_000 });
+    const res = await f(`${s.url}/a`);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+});
+
+describe("the app's abort", () => {
+  it("is honoured while waiting for the budget and during backoff, and frees the concurrency slot", async () => {
+    const s = await serve((req, res) => (req.url === "/fail" ? json(res, 503) : json(res, 200)));
+    const clock = new VirtualClock();
+    const f = createApiFetch({ policy: policy({ budget: { requests: { limit: 1, perMs: 60_000 }, tokens: null, concurrency: 1 } }), api: "x", clock, random: () => 0.5, timeoutMs: 600_000 });
+    expect((await f(`${s.url}/ok`)).status).toBe(200);
+    const waiting = new AbortController();
+    const inWait = outcome(f(`${s.url}/ok`, { signal: waiting.signal }));
+    await until(() => clock.sleeping === 1);
+    waiting.abort(new Error("left during the budget wait"));
+    expect(await inWait).toMatchObject({ message: "left during the budget wait" });
+    clock.t += 60_000; // the window passes; the slot must be free again
+    const backing = new AbortController();
+    const inBackoff = outcome(f(`${s.url}/fail`, { signal: backing.signal }));
+    await until(() => clock.sleeping === 1);
+    backing.abort(new Error("left during backoff"));
+    expect(await inBackoff).toMatchObject({ message: "left during backoff" });
+    expect(s.seen).toEqual(["/ok", "/fail"]);
+  });
+
+  it("after the headers came, still cancels a streamed body, as fetch does", { timeout: 30_000 }, async () => {
+    let closed = false;
+    const s = await serve((_q, res) => {
+      res.on("close", () => (closed = true));
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: 1\n\n"); // then holds the stream open
+    });
+    const ac = new AbortController();
+    const res = await createApiFetch({ policy: policy(), api: "x" })(`${s.url}/stream`, { signal: ac.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 1\n\n");
+    ac.abort(new Error("user stopped the stream"));
+    await until(() => closed);
+    expect(await outcome(reader.read())).toBeTruthy();
+  });
+});
+
+describe("circuit breaker", () => {
+  it("half-open admits exactly one trial, even when an older call ends neither way meanwhile", async () => {
+    let releaseSlow: () => void = () => {};
+    const s = await serve((req, res) => {
+      if (req.url === "/slow") releaseSlow = () => json(res, 429, {}, { "retry-after": "1" });
+      else if (req.url === "/fail") json(res, 500);
+      else if (req.url === "/trial") return; // hangs: the trial stays in flight
+      else json(res, 200);
+    });
+    const clock = new RecordingClock();
+    const f = createApiFetch({ policy: policy({ retry: null, circuitBreaker: { failureThreshold: 1, resetMs: 1000 } }), api: "x", clock });
+    const slow = outcome(f(`${s.url}/slow`)); // admitted while closed
+    await until(() => s.seen.length === 1);
+    expect(await outcome(f(`${s.url}/fail`))).toMatchObject({ code: "provider-error" });
+    clock.pass(1000);
+    const trial = outcome(f(`${s.url}/trial`));
+    await until(() => s.seen.length === 3);
+    releaseSlow();
+    expect(await slow).toMatchObject({ code: "rate-limited" });
+    expect(await outcome(f(`${s.url}/second-trial`))).toMatchObject({ code: "circuit-open" });
+    expect(s.seen).toEqual(["/slow", "/fail", "/trial"]);
+    void trial;
+  });
+});
+
+describe("responses", () => {
+  it("a buffered response (concurrency or usage read) keeps its url and stays readable by the SDK once", async () => {
+    const s = await serve((_q, res) => json(res, 200, { usage: { prompt_tokens: 3, completion_tokens: 4 }, ok: 1 }));
+    const p = policy({ budget: { requests: null, tokens: { limit: 10_000, perMs: 60_000 }, concurrency: 2 } });
+    const res = await createApiFetch({ policy: p, api: "x", clock: new RecordingClock() })(`${s.url}/v1/chat`, { method: "POST", body: JSON.stringify({ max_tokens: 5 }) });
+    expect(res.url).toBe(`${s.url}/v1/chat`);
+    expect(res.bodyUsed).toBe(false);
+    expect(await res.clone().json()).toMatchObject({ ok: 1 });
+    expect(await res.json()).toMatchObject({ ok: 1 });
+  });
+
+  it("a 429 to a streamed request body is not sent again with the spent stream: rate-limited after one attempt", async () => {
+    const s = await serve((req, res) => (req.resume(), json(res, 429, {}, { "retry-after": "1" })));
+    const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode("{}")), c.close()) });
+    const f = createApiFetch({ policy: policy(), api: "x", clock: new RecordingClock() });
+    const e = await outcome(f(`${s.url}/upload`, { method: "POST", body, duplex: "half" } as RequestInit));
+    expect(e).toMatchObject({ code: "rate-limited", status: 429, attempts: 1 });
+    expect(s.seen.length).toBe(1);
+  });
+});
+
+describe("secrets", () => {
+  it("neither the error nor the metrics carry the API key from the URL or the Authorization header", async () => {
+    const registry = new Registry();
+    const f = createApiFetch({ policy: policy({ retry: null }), api: "x", registry, clock: new RecordingClock() });
+    const e = await outcome(f("http://127.0.0.1:9/v1?key=AIzaSECRET", { headers: { authorization: "Bearer sk-SECRET" } }));
+    expect(e).toBeInstanceOf(ApiError);
+    const err = e as ApiError;
+    const shown = [String(err), err.stack, JSON.stringify(err), String(err.cause), String((err.cause as Error).cause), await registry.metrics()].join("\n");
+    expect(shown).not.toMatch(/SECRET/);
+  });
+});

@@ -51,6 +51,16 @@ const DEADLINE = Symbol("tollgate-client-deadline");
 const NULL_BODY = new Set([101, 204, 205, 304]);
 type Outcome = { response: Response; streaming: boolean } | { fail: Omit<ApiErrorFields, "api" | "attempts"> & { retryable: boolean } };
 
+/** `p`, or the signal's reason once it aborts: a stalled budget store (Redis reconnecting) never outlives the deadline. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /** A ReadableStream request body is spent by its first send, so even a 429 cannot send it again. */
 const isStream = (b: unknown): boolean => typeof (b as ReadableStream | null)?.getReader === "function";
 
@@ -156,7 +166,7 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
     let entered = false;
     let releaseProbe: (() => void) | null = null;
     try {
-      await store.enter(id, ctx.ac.signal);
+      await untilAborted(store.enter(id, ctx.ac.signal), ctx.ac.signal);
       entered = true;
       let reserved = 0;
       if (cp && ctx.query !== null) {
@@ -166,14 +176,14 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
         cp.reserve(reserved, clock.now());
       }
       // A GraphQL query is charged in cost points, not requests (Shopify), so it skips the request budget.
-      if (ctx.query === null) for (let t = await store.take(id, ctx.tokens); t.waitMs > 0; t = await store.take(id, ctx.tokens)) await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
+      if (ctx.query === null) for (let t = await untilAborted(store.take(id, ctx.tokens), ctx.ac.signal); t.waitMs > 0; t = await untilAborted(store.take(id, ctx.tokens), ctx.ac.signal)) await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
       const sent = clock.now();
       let res: Response;
       try {
         const body = (ctx.req.body ?? ctx.req.stream ?? undefined) as RequestInit["body"];
         res = await inner(ctx.req.url, { ...ctx.req.init, method: ctx.req.method, headers: ctx.req.headers, body, signal: ctx.ac.signal });
       } catch (e) {
-        if (ctx.query === null) await store.answered(id).catch(() => {});
+        if (ctx.query === null) await untilAborted(store.answered(id), ctx.ac.signal).catch(() => {});
         const timedOut = ctx.ac.signal.reason === DEADLINE;
         metrics.request(timedOut ? "timeout" : "network", (clock.now() - sent) / 1000);
         if (ctx.ac.signal.aborted) throw e;
@@ -183,7 +193,8 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       }
       ctx.status = res.status;
       metrics.request(classOf(res.status), (clock.now() - sent) / 1000);
-      if (ctx.query === null) await store.answered(id);
+      // The provider has answered: a budget store failing now must not cost the app that answer.
+      if (ctx.query === null) await untilAborted(store.answered(id), ctx.ac.signal).catch(() => {});
       const { response, json, buffered } = await settle(res);
       account(json, id, res.status, ctx, reserved);
       const requestId = requestIdOf(res.headers);
@@ -201,7 +212,8 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       breaker?.success();
       return { response, streaming: !buffered && response.body !== null };
     } finally {
-      if (entered) await store.leave(id);
+      // Not awaited: a stalled Redis must not hold the call; its lease frees the slot anyway.
+      if (entered) store.leave(id).catch(() => {});
       releaseProbe?.();
       if (!decided) breaker?.neutral(trial);
     }

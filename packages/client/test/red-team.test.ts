@@ -31,7 +31,12 @@ async function serve(handler: Handler): Promise<{ url: string; seen: string[] }>
     handler(req, res);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  servers.push({ close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) });
+  const close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  servers.push({ close });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 const json = (res: ServerResponse, status: number, body: unknown = {}, headers: Record<string, string> = {}) => {
@@ -152,8 +157,16 @@ describe("responses", () => {
   });
 
   it("a 429 to a streamed request body is not sent again with the spent stream: rate-limited after one attempt", async () => {
-    const s = await serve((req, res) => (req.resume(), json(res, 429, {}, { "retry-after": "1" })));
-    const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode("{}")), c.close()) });
+    const s = await serve((req, res) => {
+      req.resume();
+      json(res, 429, {}, { "retry-after": "1" });
+    });
+    const body = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode("{}"));
+        c.close();
+      },
+    });
     const f = createApiFetch({ policy: policy(), api: "x", clock: new RecordingClock() });
     const e = await outcome(f(`${s.url}/upload`, { method: "POST", body, duplex: "half" } as RequestInit));
     expect(e).toMatchObject({ code: "rate-limited", status: 429, attempts: 1 });

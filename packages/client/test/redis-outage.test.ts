@@ -4,7 +4,7 @@
  * while ioredis queues commands waiting to reconnect.
  */
 import { ApiError, type ApiPolicy, createApiFetch } from "@tollgate/client";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Scripted, scripted, RecordingClock } from "./helpers/scripted.js";
 import { type RedisServer, startRedis } from "./helpers/redis.js";
@@ -20,12 +20,12 @@ const open: Array<{ close(): Promise<unknown> }> = [];
 afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
-async function setUp(options: ConstructorParameters<typeof Redis>[0] = {}): Promise<{ redis: Redis; server: RedisServer; provider: Scripted }> {
+async function setUp(options: RedisOptions = {}): Promise<{ redis: Redis; server: RedisServer; provider: Scripted }> {
   const started = await startRedis();
   let stopped: Promise<void> | null = null;
   const server = { ...started, stop: () => (stopped ??= started.stop()) };
   open.push({ close: () => server.stop() });
-  const redis = new Redis({ host: "127.0.0.1", port: server.port, ...(options as object) });
+  const redis = new Redis({ host: "127.0.0.1", port: server.port, ...options });
   redis.on("error", () => {}); // the outage is the point of the test
   open.push({ close: async () => redis.disconnect() });
   while (redis.status !== "ready") await new Promise((r) => setTimeout(r, 5));

@@ -10,7 +10,7 @@ import { Breaker, type BreakerState, CLOSED } from "./breaker.js";
 import { LocalBudget } from "./budget-local.js";
 import { RedisBudget, type RedisLike } from "./budget-redis.js";
 import type { BudgetStore, Limits } from "./budget-store.js";
-import { type Clock, realClock } from "./clock.js";
+import { type Clock, realClock, untilAborted } from "./clock.js";
 import { CostPoints } from "./cost-points.js";
 import { ApiError, type ApiErrorFields } from "./errors.js";
 import { isThrottled, readCost, readUsage, requestIdOf, estimateTokens } from "./inspect.js";
@@ -50,16 +50,6 @@ export type ApiFetch = ((input: string | URL | Request, init?: RequestInit) => P
 const DEADLINE = Symbol("tollgate-client-deadline");
 const NULL_BODY = new Set([101, 204, 205, 304]);
 type Outcome = { response: Response; streaming: boolean } | { fail: Omit<ApiErrorFields, "api" | "attempts"> & { retryable: boolean } };
-
-/** `p`, or the signal's reason once it aborts: a stalled budget store (Redis reconnecting) never outlives the deadline. */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
 
 /** A ReadableStream request body is spent by its first send, so even a 429 cannot send it again. */
 const isStream = (b: unknown): boolean => typeof (b as ReadableStream | null)?.getReader === "function";
@@ -170,7 +160,7 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       entered = true;
       let reserved = 0;
       if (cp && ctx.query !== null) {
-        releaseProbe = await cp.probe(ctx.query);
+        releaseProbe = await cp.probe(ctx.query, ctx.ac.signal);
         reserved = cp.cost(ctx.query) ?? 1;
         for (let w = cp.waitFor(reserved, clock.now()); w > 0; w = cp.waitFor(reserved, clock.now())) await waitBudget(ctx, w, "cost");
         cp.reserve(reserved, clock.now());

@@ -44,3 +44,13 @@ export const realClock: Clock = {
     }),
   timer: (ms, fn) => after(ms, fn, true),
 };
+
+/** `p`, or the signal's reason once it aborts: a stalled budget store (Redis reconnecting) or another call's probe never outlives the deadline. */
+export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -118,6 +118,24 @@ describe("the app's abort", () => {
     await until(() => closed);
     expect(await outcome(reader.read())).toBeTruthy();
   });
+
+  it("is honoured while a GraphQL query waits behind the first probe of its cost", async () => {
+    const s = await serve(() => {}); // the first query's answer never comes
+    const p = policy({ provider: { model: "token-bucket", requests: null, tokens: null, concurrency: null, costPoints: { bucket: 1000, restorePerSecond: 50 } } });
+    const f = createApiFetch({ policy: p, api: "shopify", clock: new RecordingClock() });
+    const query = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ shop { name } }" }) };
+    void outcome(f(`${s.url}/graphql.json`, query));
+    await until(() => s.seen.length === 1);
+    const ac = new AbortController();
+    const second = outcome(f(`${s.url}/graphql.json`, { ...query, signal: ac.signal }));
+    await new Promise((r) => setTimeout(r, 20)); // let it reach the probe wait
+    ac.abort(new Error("left while the cost was unknown"));
+    let settled: unknown;
+    void second.then((x) => (settled = x));
+    await until(() => settled !== undefined);
+    expect(settled).toMatchObject({ message: "left while the cost was unknown" });
+    expect(s.seen.length).toBe(1);
+  });
 });
 
 describe("circuit breaker", () => {

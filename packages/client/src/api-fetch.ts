@@ -176,6 +176,11 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
         if (ctx.query === null) await untilAborted(store.answered(id), ctx.ac.signal).catch(() => {});
         const timedOut = ctx.ac.signal.reason === DEADLINE;
         metrics.request(timedOut ? "timeout" : "network", (clock.now() - sent) / 1000);
+        // The app's own abort decides nothing; a deadline passed waiting for the provider is its failure.
+        if (timedOut) {
+          breaker?.failure();
+          decided = true;
+        }
         if (ctx.ac.signal.aborted) throw e;
         breaker?.failure();
         decided = true;

@@ -163,6 +163,20 @@ describe("circuit breaker", () => {
   });
 });
 
+describe("circuit breaker, timeouts", () => {
+  it("a call that times out on a hanging provider counts as a failure, as docs/client.md says", async () => {
+    const s = await serve(() => {}); // never answers
+    const clock = new RecordingClock();
+    const f = createApiFetch({ policy: policy({ retry: null, circuitBreaker: { failureThreshold: 1, resetMs: 10_000 } }), api: "x", clock, timeoutMs: 1000 });
+    const pending = outcome(f(`${s.url}/a`));
+    await until(() => s.seen.length === 1);
+    clock.pass(1000);
+    expect(await pending).toMatchObject({ code: "timeout" });
+    expect(f.circuitState()).toBe(2);
+    expect(await outcome(f(`${s.url}/a`))).toMatchObject({ code: "circuit-open" });
+  });
+});
+
 describe("responses", () => {
   it("a buffered response (concurrency or usage read) keeps its url and stays readable by the SDK once", async () => {
     const s = await serve((_q, res) => json(res, 200, { usage: { prompt_tokens: 3, completion_tokens: 4 }, ok: 1 }));

@@ -206,6 +206,16 @@ describe("responses", () => {
   });
 });
 
+describe("replicas without Redis", () => {
+  it("refuses a share below one request or slot per process (each would still send one, together over the budget)", () => {
+    const tight = policy({ budget: { requests: { limit: 2, perMs: 60_000 }, tokens: null, concurrency: null }, replicas: 3 });
+    expect(() => createApiFetch({ policy: tight, api: "x" })).toThrow(/requests per window 2 ÷ 3 replicas .*redis/);
+    const slots = policy({ budget: { requests: null, tokens: null, concurrency: 2 }, replicas: 3 });
+    expect(() => createApiFetch({ policy: slots, api: "x" })).toThrow(/concurrency 2 ÷ 3 replicas/);
+    expect(() => createApiFetch({ policy: { ...tight, replicas: 2 }, api: "x" })).not.toThrow();
+  });
+});
+
 describe("secrets", () => {
   it("neither the error nor the metrics carry the API key from the URL or the Authorization header", async () => {
     const registry = new Registry();

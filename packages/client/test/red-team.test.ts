@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { request } from "@octokit/request";
 import { ApiError, type ApiPolicy, createApiFetch } from "@tollgate/client";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
@@ -186,6 +187,14 @@ describe("responses", () => {
     expect(res.bodyUsed).toBe(false);
     expect(await res.clone().json()).toMatchObject({ ok: 1 });
     expect(await res.json()).toMatchObject({ ok: 1 });
+  });
+
+  it("Octokit's request.fetch (the documented pattern) reports the response url through a buffered response", async () => {
+    const s = await serve((_q, res) => json(res, 200, { login: "octocat" }));
+    const fetch = createApiFetch({ policy: policy({ budget: { requests: null, tokens: null, concurrency: 2 } }), api: "github", clock: new RecordingClock() });
+    const r = await request("GET /users/{username}", { username: "octocat", baseUrl: s.url, request: { fetch } });
+    expect(r.data).toEqual({ login: "octocat" });
+    expect(r.url).toBe(`${s.url}/users/octocat`);
   });
 
   it("a 429 to a streamed request body is not sent again with the spent stream: rate-limited after one attempt", async () => {

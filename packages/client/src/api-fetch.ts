@@ -10,7 +10,7 @@ import { Breaker, type BreakerState, CLOSED } from "./breaker.js";
 import { LocalBudget } from "./budget-local.js";
 import { RedisBudget, type RedisLike } from "./budget-redis.js";
 import type { BudgetStore, Limits } from "./budget-store.js";
-import { type Clock, realClock } from "./clock.js";
+import { type Clock, realClock, untilAborted } from "./clock.js";
 import { CostPoints } from "./cost-points.js";
 import { ApiError, type ApiErrorFields } from "./errors.js";
 import { isThrottled, readCost, readUsage, requestIdOf, estimateTokens } from "./inspect.js";
@@ -49,7 +49,10 @@ export type ApiFetch = ((input: string | URL | Request, init?: RequestInit) => P
 
 const DEADLINE = Symbol("tollgate-client-deadline");
 const NULL_BODY = new Set([101, 204, 205, 304]);
-type Outcome = { response: Response } | { fail: Omit<ApiErrorFields, "api" | "attempts"> & { retryable: boolean } };
+type Outcome = { response: Response; streaming: boolean } | { fail: Omit<ApiErrorFields, "api" | "attempts"> & { retryable: boolean } };
+
+/** A ReadableStream request body is spent by its first send, so even a 429 cannot send it again. */
+const isStream = (b: unknown): boolean => typeof (b as ReadableStream | null)?.getReader === "function";
 
 const classOf = (status: number): StatusClass => (status >= 500 ? "5xx" : status >= 400 ? "4xx" : status >= 300 ? "3xx" : "2xx");
 
@@ -87,11 +90,15 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
     const query = cp && typeof (req.json as { query?: unknown } | null)?.query === "string" ? (req.json as { query: string }).query : null;
     const ctx = { req, ac, deadline, canRepeat, tokens, query, attempts: 0, status: null as number | null };
     let previous = 0;
+    let streaming = false;
     try {
       for (;;) {
         ctx.attempts++;
         const out = await attempt(ctx);
-        if ("response" in out) return out.response;
+        if ("response" in out) {
+          streaming = out.streaming;
+          return out.response;
+        }
         const { retryable, ...f } = out.fail;
         if (!retryable || ctx.attempts >= maxAttempts) throw new ApiError({ api, attempts: ctx.attempts, ...f });
         const delay = Math.max(policy.retry ? backoffMs(policy.retry, ctx.attempts, previous, random) : 0, f.retryAfter ?? 0);
@@ -107,7 +114,8 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       throw new ApiError({ api, code: "network", attempts: ctx.attempts, cause: e });
     } finally {
       cancelDeadline();
-      appSignal?.removeEventListener("abort", onAppAbort);
+      // A body still streaming stays under the app's signal, as with fetch: an abort cancels it.
+      if (!streaming) appSignal?.removeEventListener("abort", onAppAbort);
     }
   }
 
@@ -138,35 +146,41 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
 
   async function attempt(ctx: Ctx): Promise<Outcome> {
     const id = `${idBase}:${++seq}`;
-    const open = breaker?.admit() ?? null;
-    if (open !== null) {
+    const gate = breaker?.admit() ?? null;
+    const trial = gate === "trial";
+    if (typeof gate === "number") {
       metrics.request("circuit_open", 0);
-      return { fail: { code: "circuit-open", status: ctx.status, retryAfter: open, retryable: false } };
+      return { fail: { code: "circuit-open", status: ctx.status, retryAfter: gate, retryable: false } };
     }
     let decided = false;
     let entered = false;
     let releaseProbe: (() => void) | null = null;
     try {
-      await store.enter(id, ctx.ac.signal);
+      await untilAborted(store.enter(id, ctx.ac.signal), ctx.ac.signal);
       entered = true;
       let reserved = 0;
       if (cp && ctx.query !== null) {
-        releaseProbe = await cp.probe(ctx.query);
+        releaseProbe = await cp.probe(ctx.query, ctx.ac.signal);
         reserved = cp.cost(ctx.query) ?? 1;
         for (let w = cp.waitFor(reserved, clock.now()); w > 0; w = cp.waitFor(reserved, clock.now())) await waitBudget(ctx, w, "cost");
         cp.reserve(reserved, clock.now());
       }
       // A GraphQL query is charged in cost points, not requests (Shopify), so it skips the request budget.
-      if (ctx.query === null) for (let t = await store.take(id, ctx.tokens); t.waitMs > 0; t = await store.take(id, ctx.tokens)) await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
+      if (ctx.query === null) for (let t = await untilAborted(store.take(id, ctx.tokens), ctx.ac.signal); t.waitMs > 0; t = await untilAborted(store.take(id, ctx.tokens), ctx.ac.signal)) await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
       const sent = clock.now();
       let res: Response;
       try {
         const body = (ctx.req.body ?? ctx.req.stream ?? undefined) as RequestInit["body"];
         res = await inner(ctx.req.url, { ...ctx.req.init, method: ctx.req.method, headers: ctx.req.headers, body, signal: ctx.ac.signal });
       } catch (e) {
-        if (ctx.query === null) await store.answered(id).catch(() => {});
+        if (ctx.query === null) await untilAborted(store.answered(id), ctx.ac.signal).catch(() => {});
         const timedOut = ctx.ac.signal.reason === DEADLINE;
         metrics.request(timedOut ? "timeout" : "network", (clock.now() - sent) / 1000);
+        // The app's own abort decides nothing; a deadline passed waiting for the provider is its failure.
+        if (timedOut) {
+          breaker?.failure();
+          decided = true;
+        }
         if (ctx.ac.signal.aborted) throw e;
         breaker?.failure();
         decided = true;
@@ -174,15 +188,16 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       }
       ctx.status = res.status;
       metrics.request(classOf(res.status), (clock.now() - sent) / 1000);
-      if (ctx.query === null) await store.answered(id);
-      const { response, json } = await settle(res);
+      // The provider has answered: a budget store failing now must not cost the app that answer.
+      if (ctx.query === null) await untilAborted(store.answered(id), ctx.ac.signal).catch(() => {});
+      const { response, json, buffered } = await settle(res);
       account(json, id, res.status, ctx, reserved);
       const requestId = requestIdOf(res.headers);
       if (res.status === 429 || (res.status === 200 && json !== null && isThrottled(json))) {
-        // Rejected before any work was done, so any method may be sent again.
+        // Rejected before any work was done, so any method may be sent again (a spent stream cannot be).
         const c = readCost(json);
         const retryAfter = res.status === 429 ? retryAfterMs(res.headers, clock.now()) : c ? Math.ceil((Math.max(0, (c.requested ?? 1) - c.currentlyAvailable) / c.restoreRate) * 1000) : null;
-        return { fail: { code: "rate-limited", status: res.status, retryAfter, requestId, retryable: true } };
+        return { fail: { code: "rate-limited", status: res.status, retryAfter, requestId, retryable: !isStream(ctx.req.stream) } };
       }
       decided = true;
       if (res.status === 408 || res.status >= 500) {
@@ -190,20 +205,21 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
         return { fail: { code: "provider-error", status: res.status, retryAfter: retryAfterMs(res.headers, clock.now()), requestId, retryable: ctx.canRepeat } };
       }
       breaker?.success();
-      return { response };
+      return { response, streaming: !buffered && response.body !== null };
     } finally {
-      if (entered) await store.leave(id);
+      // Not awaited: a stalled Redis must not hold the call; its lease frees the slot anyway.
+      if (entered) store.leave(id).catch(() => {});
       releaseProbe?.();
-      if (!decided) breaker?.neutral();
+      if (!decided) breaker?.neutral(trial);
     }
   }
 
   /** Reads a JSON body the policy needs (usage, GraphQL cost) and hands the app an equal Response. */
-  async function settle(res: Response): Promise<{ response: Response; json: unknown }> {
+  async function settle(res: Response): Promise<{ response: Response; json: unknown; buffered: boolean }> {
     const type = res.headers.get("content-type") ?? "";
     const needJson = readJson && /json/i.test(type);
     const buffer = needJson || (budget.concurrency !== null && !/event-stream/i.test(type));
-    if (!buffer || NULL_BODY.has(res.status) || !res.body) return { response: res, json: null };
+    if (!buffer || NULL_BODY.has(res.status) || !res.body) return { response: res, json: null, buffered: false };
     const bytes = new Uint8Array(await res.arrayBuffer());
     let json: unknown = null;
     if (needJson) {
@@ -216,7 +232,10 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
     const headers = new Headers(res.headers);
     headers.delete("content-encoding"); // fetch has already decoded the body
     headers.delete("content-length");
-    return { response: new Response(bytes, { status: res.status, statusText: res.statusText, headers }), json };
+    const response = new Response(bytes, { status: res.status, statusText: res.statusText, headers });
+    // A constructed Response has no url; SDKs read it (Octokit reports it, redirects resolve against it).
+    Object.defineProperties(response, { url: { value: res.url }, redirected: { value: res.redirected } });
+    return { response, json, buffered: true };
   }
 
   function account(json: unknown, id: string, status: number, ctx: Ctx, reserved: number): void {

@@ -26,8 +26,8 @@ export class Breaker {
     this.counter = new ConsecutiveBreaker(threshold);
   }
 
-  /** null when the call may go ahead; otherwise the milliseconds until a trial is allowed. */
-  admit(): number | null {
+  /** null when the call may go ahead, "trial" when it is the half-open trial; otherwise the milliseconds until a trial is allowed. */
+  admit(): number | "trial" | null {
     if (this.state === OPEN) {
       const left = this.openedAt + this.resetMs - this.clock.now();
       if (left > 0) return left;
@@ -36,6 +36,7 @@ export class Breaker {
     if (this.state === HALF_OPEN) {
       if (this.trialInFlight) return Math.max(1, this.resetMs);
       this.trialInFlight = true;
+      return "trial";
     }
     return null;
   }
@@ -55,9 +56,12 @@ export class Breaker {
     }
   }
 
-  /** A call that ended neither way (e.g. rate-limited) frees a half-open trial without deciding. */
-  neutral(): void {
-    this.trialInFlight = false;
+  /**
+   * A call that ended neither way (e.g. rate-limited) frees the half-open trial without deciding;
+   * only the trial itself may, or an older call ending so would let a second trial through.
+   */
+  neutral(trial: boolean): void {
+    if (trial) this.trialInFlight = false;
   }
 
   current(): BreakerState {

@@ -2,6 +2,7 @@
  * Shopify GraphQL cost points: a local picture of the provider's bucket, kept from each answer's
  * `extensions.cost.throttleStatus`, so a query waits for the points it needs instead of being THROTTLED.
  */
+import { untilAborted } from "./clock.js";
 import type { GraphqlCost } from "./inspect.js";
 
 export class CostPoints {
@@ -26,8 +27,9 @@ export class CostPoints {
   }
 
   /** Resolves when no probe of the same query is in flight; returns a release for a new probe, if this call is one. */
-  async probe(query: string): Promise<(() => void) | null> {
-    for (let p = this.probing.get(query); p; p = this.probing.get(query)) await p;
+  async probe(query: string, signal: AbortSignal): Promise<(() => void) | null> {
+    // The wait ends with the caller's abort or deadline; nothing is registered until it is over.
+    for (let p = this.probing.get(query); p; p = this.probing.get(query)) await untilAborted(p, signal);
     if (this.learned.has(query)) return null;
     let release = () => {};
     this.probing.set(query, new Promise<void>((r) => (release = r)));

@@ -51,6 +51,9 @@ export function pickPolicy(policy: ClientPolicyFile | ApiPolicy, api: string): A
 /** One process's share of the declared budget when nothing coordinates the replicas. */
 export function share(budget: ApiPolicy["budget"], replicas: number): ApiPolicy["budget"] {
   if (replicas <= 1) return budget;
+  // Below one request (or slot) each, every process still sends one at once: only Redis can share that.
+  const small = [budget.requests && ["requests per window", budget.requests.limit], budget.concurrency !== null && ["concurrency", budget.concurrency]].find((x) => x && (x[1] as number) < replicas);
+  if (small) throw new Error(`@tollgate/client: budget ${small[0]} ${small[1]} ÷ ${replicas} replicas is less than 1 per process, so the replicas together would exceed it; pass redis to share the budget, or declare fewer replicas`);
   const part = (w: Window | null) => (w ? { limit: w.limit / replicas, perMs: w.perMs } : null);
   return { requests: part(budget.requests), tokens: part(budget.tokens), concurrency: budget.concurrency === null ? null : Math.max(1, Math.floor(budget.concurrency / replicas)) };
 }

@@ -89,7 +89,7 @@ export async function writeOfflineLock(repoRoot: string, project: string, tarbal
 
   const packages: Record<string, unknown> = {
     "": { name: "estate", version: "1.0.0", devDependencies },
-    "node_modules/tollgate": { version: pkg.version, resolved: spec, integrity, dev: true, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
+    "node_modules/tollgate": { version: pkg.version, resolved: spec, integrity, dev: true, license: pkg.license, dependencies: pkg.dependencies, ...(pkg.bundleDependencies ? { bundleDependencies: pkg.bundleDependencies } : {}), bin: pkg.bin, engines: pkg.engines },
   };
   for (const name of bundled) {
     // The workspace's own entry (packages/<dir>) describes the package; in the adopter's tree it sits inside tollgate.

@@ -12,9 +12,20 @@ export const PARALLEL_E2E = ["test/e2e/adopt.test.ts", "test/e2e/pr-mode.test.ts
 // (vitest's default on 2 cores is one).
 export default defineConfig({
   test: {
-    include: [...PARALLEL_E2E, "test/**/*.test.ts", "policies/**/*.test.ts", "infra/**/*.test.ts", "checks/**/*.test.ts", "model/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: [
+      ...PARALLEL_E2E,
+      "test/**/*.test.ts",
+      "policies/**/*.test.ts",
+      "infra/**/*.test.ts",
+      "checks/**/*.test.ts",
+      "model/**/*.test.ts",
+      "packages/*/test/**/*.test.ts",
+    ],
     // The engine-sharing e2e files: vitest.e2e.config.ts.
-    exclude: [`test/e2e/!(${PARALLEL_E2E.map((f) => f.slice("test/e2e/".length, -".test.ts".length)).join("|")}).test.ts`, "node_modules/**"],
+    exclude: [
+      `test/e2e/!(${PARALLEL_E2E.map((f) => f.slice("test/e2e/".length, -".test.ts".length)).join("|")}).test.ts`,
+      "node_modules/**",
+    ],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: "forks",

@@ -79,8 +79,13 @@ export interface EvaluateContext {
   progress?: StepReporter | undefined;
 }
 
-const planOf = (config: ProjectConfigT): Plan => ({ manifests: config.manifests, waivers: config.waivers, customPolicies: config.customPolicies });
-const stats = (line: string) => process.env.TOLLGATE_CACHE_STATS === "1" && process.stderr.write(`tollgate: cache: ${line}\n`);
+const planOf = (config: ProjectConfigT): Plan => ({
+  manifests: config.manifests,
+  waivers: config.waivers,
+  customPolicies: config.customPolicies,
+});
+const stats = (line: string) =>
+  process.env.TOLLGATE_CACHE_STATS === "1" && process.stderr.write(`tollgate: cache: ${line}\n`);
 
 /** The HTML variant of the key: which --probe-results bytes coloured it; undefined when unreadable (then the run reports that). */
 async function htmlVariant(html: EvaluateContext["html"]): Promise<string | undefined> {
@@ -90,7 +95,14 @@ async function htmlVariant(html: EvaluateContext["html"]): Promise<string | unde
   return bytes && `html ${createHash("sha256").update(bytes).digest("hex")}`;
 }
 
-const metaOf = (entry: CheckEntry): OutputsMeta => ({ summary: entry.report.summary, score: entry.report.score, gate: entry.gate, files: entry.files, findings: entry.report.findings.length, ...(entry.notes?.length ? { notes: entry.notes } : {}) });
+const metaOf = (entry: CheckEntry): OutputsMeta => ({
+  summary: entry.report.summary,
+  score: entry.report.score,
+  gate: entry.gate,
+  files: entry.files,
+  findings: entry.report.findings.length,
+  ...(entry.notes?.length ? { notes: entry.notes } : {}),
+});
 
 /**
  * Evaluates the project at `root` (paths shown relative to `displayBase`), from the cache when the
@@ -99,45 +111,86 @@ const metaOf = (entry: CheckEntry): OutputsMeta => ({ summary: entry.report.summ
 export async function evaluateCached(root: string, displayBase: string, ctx: EvaluateContext): Promise<Evaluated> {
   const results = ctx.cache ? new ResultCache(ctx.cache.dir, ctx.version) : undefined;
   const variant = await htmlVariant(ctx.html);
-  const parts = { command: "check", now: ctx.now, env: ctx.env ?? "", html: variant ?? "", ...(ctx.evidence ? { evidence: ctx.evidence.hash } : {}) };
+  const parts = {
+    command: "check",
+    now: ctx.now,
+    env: ctx.env ?? "",
+    html: variant ?? "",
+    ...(ctx.evidence ? { evidence: ctx.evidence.hash } : {}),
+  };
   const outputParts = ctx.renders && { ...parts, outputs: JSON.stringify(ctx.renders) };
   const state = results && variant !== undefined ? await results.prepare(root, displayBase) : undefined;
   if (results && state) {
     const outputs = outputParts && (await results.get<OutputsMeta>(state, outputParts));
     if (outputs && outputs.blobs.length === ctx.renders!.length && outputs.value?.summary) {
       stats("outputs hit");
-      return { entry: undefined, outputs: { meta: outputs.value, texts: outputs.blobs }, diagnostics: [], cached: true, store: async () => undefined };
+      return {
+        entry: undefined,
+        outputs: { meta: outputs.value, texts: outputs.blobs },
+        diagnostics: [],
+        cached: true,
+        store: async () => undefined,
+      };
     }
     const found = await results.get<CheckEntry>(state, parts);
     const entry = found?.value;
     if (entry && typeof entry === "object" && entry.report && (!ctx.html || entry.html)) {
       stats("result hit");
       return {
-        entry, diagnostics: [], cached: true,
+        entry,
+        diagnostics: [],
+        cached: true,
         store: async (_html, rendered) => {
-          if (outputParts && rendered) stats((await results.add(state, outputParts, metaOf(entry), rendered)) ? "outputs stored" : "outputs not stored");
+          if (outputParts && rendered)
+            stats(
+              (await results.add(state, outputParts, metaOf(entry), rendered))
+                ? "outputs stored"
+                : "outputs not stored",
+            );
         },
       };
     }
   }
   const { assess } = await import("./readiness.js");
-  const opts: AssessOptions = { now: ctx.now, ...(ctx.env ? { env: ctx.env } : {}), version: ctx.version, cache: ctx.cache, ...(ctx.evidence ? { evidence: ctx.evidence.value } : {}), ...(displayBase !== process.cwd() ? { displayBase } : {}), progress: ctx.progress };
+  const opts: AssessOptions = {
+    now: ctx.now,
+    ...(ctx.env ? { env: ctx.env } : {}),
+    version: ctx.version,
+    cache: ctx.cache,
+    ...(ctx.evidence ? { evidence: ctx.evidence.value } : {}),
+    ...(displayBase !== process.cwd() ? { displayBase } : {}),
+    progress: ctx.progress,
+  };
   const fresh: Assessment = await assess(root, opts);
   reportCacheStats(fresh.cacheStats);
   const { project, report, diagnostics } = fresh;
   const notes = diagnostics.filter((d) => d.severity !== "error");
-  const entry: CheckEntry | undefined = report && { report, gate: project.config.gate ?? null, files: project.files.length, ...(notes.length ? { notes } : {}) };
+  const entry: CheckEntry | undefined = report && {
+    report,
+    gate: project.config.gate ?? null,
+    files: project.files.length,
+    ...(notes.length ? { notes } : {}),
+  };
   return {
-    entry, diagnostics, project, cached: false,
+    entry,
+    diagnostics,
+    project,
+    cached: false,
     store: async (html, rendered) => {
       if (!results || !state || !entry || !storable(diagnostics)) {
         if (results) stats("result not stored");
         return;
       }
-      const variants: { parts: Record<string, string>; value: unknown; blobs?: (string | Buffer)[] }[] = [{ parts: { ...parts, html: "" }, value: entry }];
+      const variants: { parts: Record<string, string>; value: unknown; blobs?: (string | Buffer)[] }[] = [
+        { parts: { ...parts, html: "" }, value: entry },
+      ];
       if (variant && html) variants.push({ parts, value: { ...entry, html } });
       if (outputParts && rendered) variants.push({ parts: outputParts, value: metaOf(entry), blobs: rendered });
-      stats((await results.store(root, displayBase, state, planOf(project.config), variants)) ? "result stored" : "result not stored");
+      stats(
+        (await results.store(root, displayBase, state, planOf(project.config), variants))
+          ? "result stored"
+          : "result not stored",
+      );
     },
   };
 }

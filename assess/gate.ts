@@ -18,16 +18,30 @@ export interface GateResult {
   reasons: string[];
 }
 
-export function gate(report: Pick<Report, "summary" | "score">, opts: GateOptions, comparison?: Comparison): GateResult {
+export function gate(
+  report: Pick<Report, "summary" | "score">,
+  opts: GateOptions,
+  comparison?: Comparison,
+): GateResult {
   const reasons: string[] = [];
   const { errors, warnings } = report.summary;
-  if (opts.failOn === "error" && errors > 0) reasons.push(`${errors} error finding${errors === 1 ? "" : "s"} (--fail-on error)`);
-  if (opts.failOn === "warning" && errors + warnings > 0) reasons.push(`${plural(errors, "error")} and ${plural(warnings, "warning")} (--fail-on warning)`);
+  if (opts.failOn === "error" && errors > 0)
+    reasons.push(`${errors} error finding${errors === 1 ? "" : "s"} (--fail-on error)`);
+  if (opts.failOn === "warning" && errors + warnings > 0)
+    reasons.push(`${plural(errors, "error")} and ${plural(warnings, "warning")} (--fail-on warning)`);
   if (opts.minScore !== undefined && (report.score.percent === null || report.score.percent < opts.minScore))
-    reasons.push(report.score.percent === null ? `no scorecard is applicable, so no score meets --min-score ${opts.minScore}` : `score ${report.score.percent}% is below --min-score ${opts.minScore}`);
+    reasons.push(
+      report.score.percent === null
+        ? `no scorecard is applicable, so no score meets --min-score ${opts.minScore}`
+        : `score ${report.score.percent}% is below --min-score ${opts.minScore}`,
+    );
   if (comparison) {
-    if (opts.failOnNew && comparison.newFindings.length > 0) reasons.push(`${comparison.newFindings.length} new finding${comparison.newFindings.length === 1 ? "" : "s"} (--fail-on-new)`);
-    if (opts.maxDrop !== undefined && -comparison.delta > opts.maxDrop) reasons.push(`score dropped ${-comparison.delta} points, more than --max-drop ${opts.maxDrop}`);
+    if (opts.failOnNew && comparison.newFindings.length > 0)
+      reasons.push(
+        `${comparison.newFindings.length} new finding${comparison.newFindings.length === 1 ? "" : "s"} (--fail-on-new)`,
+      );
+    if (opts.maxDrop !== undefined && -comparison.delta > opts.maxDrop)
+      reasons.push(`score dropped ${-comparison.delta} points, more than --max-drop ${opts.maxDrop}`);
   }
   return { passed: reasons.length === 0, reasons };
 }
@@ -41,6 +55,15 @@ export interface ProductionGateResult {
 export function productionGate(report: Report, scorecards: readonly string[]): ProductionGateResult {
   const failing = report.scorecards
     .filter((s) => scorecards.includes(s.id))
-    .flatMap((s) => s.categories.filter((c) => c.status === "fail").map((c) => ({ scorecard: s.id, category: c.id, title: c.title, findings: c.findings.filter((f) => !f.waived && f.severity === "error").length })));
+    .flatMap((s) =>
+      s.categories
+        .filter((c) => c.status === "fail")
+        .map((c) => ({
+          scorecard: s.id,
+          category: c.id,
+          title: c.title,
+          findings: c.findings.filter((f) => !f.waived && f.severity === "error").length,
+        })),
+    );
   return { passed: failing.length === 0, failing };
 }

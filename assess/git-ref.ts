@@ -12,7 +12,10 @@ import { promisify } from "node:util";
 const exec = promisify(execFile);
 
 export class GitRefError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -39,11 +42,16 @@ export async function atRef<T>(root: string, ref: string, fn: (dir: string) => P
   const created = await mkdir(work, { recursive: true }).catch(() => undefined);
   // A link or a file under that name is not ours to write through or replace.
   if (!(await lstat(work).catch(() => undefined))?.isDirectory())
-    throw new GitRefError(`${path.join(root, WORK_DIR)} is not a folder, so the base cannot be extracted there`, `Remove or rename it; Tollgate keeps its working files in ${WORK_DIR}/ (gitignored).`);
+    throw new GitRefError(
+      `${path.join(root, WORK_DIR)} is not a folder, so the base cannot be extracted there`,
+      `Remove or rename it; Tollgate keeps its working files in ${WORK_DIR}/ (gitignored).`,
+    );
   const tmp = await mkdtemp(path.join(work, "base-"));
   try {
     const treeish = rel ? `${ref}:${rel.split(path.sep).join("/")}` : ref;
-    await exec("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", top, treeish, tmp], { maxBuffer: 1 << 30 });
+    await exec("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", top, treeish, tmp], {
+      maxBuffer: 1 << 30,
+    });
     return await fn(tmp);
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -32,7 +32,13 @@ export interface AssessOptions {
 }
 
 export async function assess(root: string, opts: AssessOptions): Promise<Assessment> {
-  const loaded = await loadProject(root, { now: opts.now, keepWorkers: true, ...(opts.displayBase ? { displayBase: opts.displayBase } : {}), cache: opts.cache, progress: opts.progress });
+  const loaded = await loadProject(root, {
+    now: opts.now,
+    keepWorkers: true,
+    ...(opts.displayBase ? { displayBase: opts.displayBase } : {}),
+    cache: opts.cache,
+    progress: opts.progress,
+  });
   const { project } = loaded;
   try {
     return { ...(await assessLoaded(loaded, opts)), cacheStats: loaded.cacheStats };
@@ -47,11 +53,22 @@ async function assessLoaded(loaded: Awaited<ReturnType<typeof loadProject>>, opt
   if (loaded.ok) diagnostics.push(...checkEnvironments([opts.env], project.model.environments));
   if (diagnostics.some((d) => d.severity === "error")) return { project, report: undefined, diagnostics };
   if (project.config.customPolicies) opts.progress?.("loading custom policies", 0, 0);
-  const custom = await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), opts.displayBase, { policies: project.config.policies, timeoutMs: project.config.limits?.customPolicyTimeoutMs });
+  const custom = await loadCustomPolicies(
+    project.root,
+    project.config.customPolicies,
+    new Set(BUILTIN_POLICIES.map((p) => p.id)),
+    opts.displayBase,
+    { policies: project.config.policies, timeoutMs: project.config.limits?.customPolicyTimeoutMs },
+  );
   diagnostics.push(...custom.diagnostics);
   if (custom.diagnostics.length) return { project, report: undefined, diagnostics };
-  const { report, diagnostics: configDiags } = await evaluate(project, { ...(opts.env ? { env: opts.env } : {}), customPolicies: custom.policies, ...(opts.version ? { version: opts.version } : {}), progress: opts.progress, ...(opts.evidence ? { evidence: opts.evidence } : {}) });
+  const { report, diagnostics: configDiags } = await evaluate(project, {
+    ...(opts.env ? { env: opts.env } : {}),
+    customPolicies: custom.policies,
+    ...(opts.version ? { version: opts.version } : {}),
+    progress: opts.progress,
+    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+  });
   diagnostics.push(...configDiags);
   return { project, report: configDiags.length ? undefined : report, diagnostics };
 }
-

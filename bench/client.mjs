@@ -50,8 +50,15 @@ export async function clientBench({ requests = 2000, rounds = 5, log = () => {} 
   // A burst of 3 budgets' worth against a provider allowing 20% more; counted at the simulator.
   const budget = 40;
   const perMs = 1000;
-  const sim = await startSimulator({ api: "bench", flavor: "generic", provider: { model: "sliding-window", requests: window(budget * 1.2, perMs), tokens: null, concurrency: null } });
-  const burst = createApiFetch({ policy: { ...policy, budget: { requests: window(budget, perMs), tokens: null, concurrency: null } }, api: "burst" });
+  const sim = await startSimulator({
+    api: "bench",
+    flavor: "generic",
+    provider: { model: "sliding-window", requests: window(budget * 1.2, perMs), tokens: null, concurrency: null },
+  });
+  const burst = createApiFetch({
+    policy: { ...policy, budget: { requests: window(budget, perMs), tokens: null, concurrency: null } },
+    api: "burst",
+  });
   await Promise.all(Array.from({ length: budget * 3 }, () => burst(`${sim.url}/x`).then((r) => r.text())));
   const times = sim.stats.admitted;
   const first = Math.min(...times);
@@ -60,7 +67,17 @@ export async function clientBench({ requests = 2000, rounds = 5, log = () => {} 
   const rateLimited = sim.stats.rateLimited;
   await sim.close();
   log(`  client throughput: ${(fraction * 100).toFixed(1)}% of the budget, ${rateLimited} provider 429s`);
-  return { requests, rounds, bareUs, clientUs, overheadUs: clientUs - bareUs, budgetPerSecond: budget, burst: budget * 3, throughputFraction: Math.round(fraction * 1000) / 1000, rateLimited };
+  return {
+    requests,
+    rounds,
+    bareUs,
+    clientUs,
+    overheadUs: clientUs - bareUs,
+    budgetPerSecond: budget,
+    burst: budget * 3,
+    throughputFraction: Math.round(fraction * 1000) / 1000,
+    rateLimited,
+  };
 }
 
 export function clientMarkdown(c) {
@@ -78,5 +95,7 @@ export function clientMarkdown(c) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.stdout.write(`${JSON.stringify(await clientBench({ requests: Number(process.env.CLIENT_REQUESTS ?? 2000), log: (m) => process.stderr.write(`${m}\n`) }), null, 1)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(await clientBench({ requests: Number(process.env.CLIENT_REQUESTS ?? 2000), log: (m) => process.stderr.write(`${m}\n`) }), null, 1)}\n`,
+  );
 }

@@ -22,26 +22,60 @@ const once = async (work, script, args) => {
   return { wallMs: m.wallMs, cpuMs: m.cpuMs, rssMb: m.maxRssKb / 1024, code: m.code };
 };
 
-
-export async function coldWorkBench({ sizes = [10_000, 50_000], rounds = 3, styles = ["realistic", "plain"], log = () => {} } = {}) {
+export async function coldWorkBench({
+  sizes = [10_000, 50_000],
+  rounds = 3,
+  styles = ["realistic", "plain"],
+  log = () => {},
+} = {}) {
   const work = mkdtempSync(path.join(tmpdir(), "tollgate-cold-"));
   const rows = [];
   try {
     for (const secrets of sizes) {
-      const dirs = styles.map((style) => generate(path.join(work, `org-${secrets}-${style}`), { services: secrets / 5, secrets, seed: 42, now: NOW, style }));
+      const dirs = styles.map((style) =>
+        generate(path.join(work, `org-${secrets}-${style}`), {
+          services: secrets / 5,
+          secrets,
+          seed: 42,
+          now: NOW,
+          style,
+        }),
+      );
       const runs = styles.map(() => ({ floor: [], validate: [], check: [] }));
       for (let r = 0; r < rounds; r++) {
         for (const [i, dir] of dirs.entries()) {
           runs[i].floor.push(await once(work, FLOOR, [dir]));
           runs[i].validate.push(await once(work, BIN, ["validate", "--root", dir, "--now", NOW, "--format", "json"]));
-          runs[i].check.push(await once(work, BIN, ["check", "--root", dir, "--now", NOW, "--format", `json=${path.join(work, "check.json")}`, "--fail-on", "never"]));
+          runs[i].check.push(
+            await once(work, BIN, [
+              "check",
+              "--root",
+              dir,
+              "--now",
+              NOW,
+              "--format",
+              `json=${path.join(work, "check.json")}`,
+              "--fail-on",
+              "never",
+            ]),
+          );
         }
       }
       for (const [i, style] of styles.entries()) {
-        const sum = (k) => ({ wallMs: Math.round(median(runs[i][k].map((x) => x.wallMs))), cpuMs: Math.round(median(runs[i][k].map((x) => x.cpuMs))), peakRssMb: Math.round(Math.max(...runs[i][k].map((x) => x.rssMb))) });
+        const sum = (k) => ({
+          wallMs: Math.round(median(runs[i][k].map((x) => x.wallMs))),
+          cpuMs: Math.round(median(runs[i][k].map((x) => x.cpuMs))),
+          peakRssMb: Math.round(Math.max(...runs[i][k].map((x) => x.rssMb))),
+        });
         const row = { secrets, style, rounds, floor: sum("floor"), validate: sum("validate"), check: sum("check") };
-        for (const k of ["validate", "check"]) row[k].ratio = { wall: +(row[k].wallMs / row.floor.wallMs).toFixed(2), cpu: +(row[k].cpuMs / row.floor.cpuMs).toFixed(2) };
-        log(`  cold work ${secrets} ${style}: floor ${row.floor.cpuMs} ms CPU; validate ×${row.validate.ratio.cpu} CPU (×${row.validate.ratio.wall} wall); check ×${row.check.ratio.cpu} CPU (×${row.check.ratio.wall} wall), ${row.check.peakRssMb} MB`);
+        for (const k of ["validate", "check"])
+          row[k].ratio = {
+            wall: +(row[k].wallMs / row.floor.wallMs).toFixed(2),
+            cpu: +(row[k].cpuMs / row.floor.cpuMs).toFixed(2),
+          };
+        log(
+          `  cold work ${secrets} ${style}: floor ${row.floor.cpuMs} ms CPU; validate ×${row.validate.ratio.cpu} CPU (×${row.validate.ratio.wall} wall); check ×${row.check.ratio.cpu} CPU (×${row.check.ratio.wall} wall), ${row.check.peakRssMb} MB`,
+        );
         rows.push(row);
       }
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -62,7 +96,10 @@ export function coldWorkMarkdown(rows) {
     "",
     "| secrets | YAML | js-yaml load | validate | × CPU | × wall | check, all policies | × CPU | × wall |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.secrets.toLocaleString("en")} | ${r.style ?? "plain"} | ${cell(r.floor)} | ${cell(r.validate)} | ${r.validate.ratio.cpu} | ${r.validate.ratio.wall} | ${cell(r.check)} | ${r.check.ratio.cpu} | ${r.check.ratio.wall} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.secrets.toLocaleString("en")} | ${r.style ?? "plain"} | ${cell(r.floor)} | ${cell(r.validate)} | ${r.validate.ratio.cpu} | ${r.validate.ratio.wall} | ${cell(r.check)} | ${r.check.ratio.cpu} | ${r.check.ratio.wall} |`,
+    ),
     "",
   ];
 }
@@ -70,7 +107,12 @@ export function coldWorkMarkdown(rows) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const sizes = (process.env.COLD_SIZES ?? "10000,50000").split(",").map(Number);
   const styles = (process.env.COLD_STYLES ?? "realistic,plain").split(",");
-  const rows = await coldWorkBench({ sizes, rounds: Number(process.env.COLD_ROUNDS ?? 3), styles, log: (m) => process.stderr.write(`${m}\n`) });
+  const rows = await coldWorkBench({
+    sizes,
+    rounds: Number(process.env.COLD_ROUNDS ?? 3),
+    styles,
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
   writeFileSync(path.join(ROOT, "bench/cold-work.json"), `${JSON.stringify(rows, null, 2)}\n`);
   process.stdout.write(coldWorkMarkdown(rows).join("\n"));
 }

@@ -9,7 +9,15 @@ const [out, script, ...args] = process.argv.slice(2);
 const started = performance.now();
 process.on("exit", (code) => {
   const usage = process.resourceUsage();
-  writeFileSync(out, JSON.stringify({ code: process.exitCode ?? code, wallMs: performance.now() - started, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssKb: usage.maxRSS }));
+  writeFileSync(
+    out,
+    JSON.stringify({
+      code: process.exitCode ?? code,
+      wallMs: performance.now() - started,
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      maxRssKb: usage.maxRSS,
+    }),
+  );
 });
 process.argv = [process.argv[0], path.resolve(script), ...args];
 await import(pathToFileURL(path.resolve(script)).href);

@@ -13,7 +13,18 @@ const LIMIT = 16 * 1024 * 1024;
 export async function parseRows(measure, dir, { now, runs, work }) {
   const jsyaml = await measure("floor: js-yaml load", path.join(ROOT, "bench/jsyaml-floor.mjs"), [dir], { runs });
   const cacheDir = path.join(dir, "node_modules/.cache/tollgate");
-  const args = ["check", "--root", dir, "--now", now, "--format", `json=${path.join(work, "cache.json")}`, "--fail-on", "never", "--cache"];
+  const args = [
+    "check",
+    "--root",
+    dir,
+    "--now",
+    now,
+    "--format",
+    `json=${path.join(work, "cache.json")}`,
+    "--fail-on",
+    "never",
+    "--cache",
+  ];
   rmSync(cacheDir, { recursive: true, force: true });
   // Cold: one run on an empty cache (it fills the cache, so it cannot be repeated as is).
   const cacheCold = await measure("tollgate check --cache (cold, 1 run)", BIN, args, { runs: 1, okCodes: [0] });
@@ -62,11 +73,34 @@ export async function bigFileBench(measure, work, { now, runs }) {
   const dir = path.join(work, "big-file");
   const { secrets, bytes } = bigOrg(dir, now);
   const size = statSync(path.join(dir, "manifests/all.yaml")).size;
-  const jsyaml = await measure("floor: js-yaml load (16 MiB file)", path.join(ROOT, "bench/jsyaml-floor.mjs"), [dir], { runs });
-  const validate = await measure("tollgate validate (16 MiB file)", BIN, ["validate", "--root", dir, "--now", now, "--format", "json"], { runs, okCodes: [0] });
-  const check = await measure("tollgate check (16 MiB file)", BIN, ["check", "--root", dir, "--now", now, "--format", `json=${path.join(work, "big.json")}`, "--fail-on", "never"], { runs, okCodes: [0] });
+  const jsyaml = await measure("floor: js-yaml load (16 MiB file)", path.join(ROOT, "bench/jsyaml-floor.mjs"), [dir], {
+    runs,
+  });
+  const validate = await measure(
+    "tollgate validate (16 MiB file)",
+    BIN,
+    ["validate", "--root", dir, "--now", now, "--format", "json"],
+    { runs, okCodes: [0] },
+  );
+  const check = await measure(
+    "tollgate check (16 MiB file)",
+    BIN,
+    ["check", "--root", dir, "--now", now, "--format", `json=${path.join(work, "big.json")}`, "--fail-on", "never"],
+    { runs, okCodes: [0] },
+  );
   rmSync(dir, { recursive: true, force: true });
-  return { bytes: size, secrets, jsyaml, validate, check, ratios: { validateVsJsYaml: +(validate.medianMs / jsyaml.medianMs).toFixed(2), checkVsJsYaml: +(check.medianMs / jsyaml.medianMs).toFixed(2) }, generatedBytes: bytes };
+  return {
+    bytes: size,
+    secrets,
+    jsyaml,
+    validate,
+    check,
+    ratios: {
+      validateVsJsYaml: +(validate.medianMs / jsyaml.medianMs).toFixed(2),
+      checkVsJsYaml: +(check.medianMs / jsyaml.medianMs).toFixed(2),
+    },
+    generatedBytes: bytes,
+  };
 }
 
 export function parseMarkdown(results) {
@@ -78,14 +112,26 @@ export function parseMarkdown(results) {
     "",
     "| secrets | js-yaml load | tollgate validate | × js-yaml | tollgate check, all policies | × js-yaml | check --cache cold (1 run) | check --cache warm | warm ÷ cold |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ...results.scale.filter((r) => r.parse).map((r) => `| ${r.secrets.toLocaleString("en")} | ${ms(r.parse.jsyaml)} | ${ms(r.validate)} | ${r.parseRatios.validateVsJsYaml} | ${ms(r.checkAll)} | ${r.parseRatios.checkVsJsYaml} | ${ms(r.parse.cacheCold)} | ${ms(r.parse.cacheWarm)} | ${r.parseRatios.warmVsCold} |`),
+    ...results.scale
+      .filter((r) => r.parse)
+      .map(
+        (r) =>
+          `| ${r.secrets.toLocaleString("en")} | ${ms(r.parse.jsyaml)} | ${ms(r.validate)} | ${r.parseRatios.validateVsJsYaml} | ${ms(r.checkAll)} | ${r.parseRatios.checkVsJsYaml} | ${ms(r.parse.cacheCold)} | ${ms(r.parse.cacheWarm)} | ${r.parseRatios.warmVsCold} |`,
+      ),
     "",
   ];
   const b = results.bigFile;
   if (b) {
-    lines.push("## One 16 MiB manifest file", "", `Every section of a generated organization (${b.secrets.toLocaleString("en")} secrets) in one file of ${b.bytes.toLocaleString("en")} bytes, under the default 16 MiB limit.`, "",
-      "| js-yaml load | tollgate validate | × js-yaml | tollgate check | × js-yaml |", "|---:|---:|---:|---:|---:|",
-      `| ${ms(b.jsyaml)} | ${ms(b.validate)} | ${b.ratios.validateVsJsYaml} | ${ms(b.check)} | ${b.ratios.checkVsJsYaml} |`, "");
+    lines.push(
+      "## One 16 MiB manifest file",
+      "",
+      `Every section of a generated organization (${b.secrets.toLocaleString("en")} secrets) in one file of ${b.bytes.toLocaleString("en")} bytes, under the default 16 MiB limit.`,
+      "",
+      "| js-yaml load | tollgate validate | × js-yaml | tollgate check | × js-yaml |",
+      "|---:|---:|---:|---:|---:|",
+      `| ${ms(b.jsyaml)} | ${ms(b.validate)} | ${b.ratios.validateVsJsYaml} | ${ms(b.check)} | ${b.ratios.checkVsJsYaml} |`,
+      "",
+    );
   }
   return lines.join("\n");
 }

@@ -19,10 +19,22 @@ const NOW = "2026-11-24";
 function timed(args, work) {
   const out = path.join(work, "usage.json");
   const hook = path.join(work, "hook.mjs");
-  writeFileSync(hook, `import { writeFileSync } from "node:fs";\nconst t = performance.now();\nprocess.on("exit", () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(out)}, JSON.stringify({ wallMs: performance.now() - t, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, rssMb: u.maxRSS / 1024 })); });\n`);
-  const r = spawnSync(process.execPath, ["--import", pathToFileURL(hook).href, BIN, ...args], { encoding: "utf8", env: { ...process.env, TOLLGATE_CACHE_STATS: "1", NO_COLOR: "1" } });
+  writeFileSync(
+    hook,
+    `import { writeFileSync } from "node:fs";\nconst t = performance.now();\nprocess.on("exit", () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(out)}, JSON.stringify({ wallMs: performance.now() - t, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, rssMb: u.maxRSS / 1024 })); });\n`,
+  );
+  const r = spawnSync(process.execPath, ["--import", pathToFileURL(hook).href, BIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, TOLLGATE_CACHE_STATS: "1", NO_COLOR: "1" },
+  });
   if (r.status !== 0) throw new Error(`tollgate ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-  return { ...JSON.parse(readFileSync(out, "utf8")), said: r.stderr.split("\n").filter((l) => l.startsWith("tollgate: cache: result") || l.startsWith("tollgate: cache: outputs")).map((l) => l.slice(17)) };
+  return {
+    ...JSON.parse(readFileSync(out, "utf8")),
+    said: r.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("tollgate: cache: result") || l.startsWith("tollgate: cache: outputs"))
+      .map((l) => l.slice(17)),
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -35,7 +47,18 @@ export async function resultCacheBench(sizes, { runs = 3, log = console.error } 
       const dir = path.join(work, "org");
       generate(dir, { services: secrets / 5, secrets, seed: 42, now: NOW });
       const cacheDir = path.join(dir, "node_modules/.cache/tollgate");
-      const check = (format) => ["check", "--root", dir, "--now", NOW, "--format", format, "--fail-on", "never", "--cache"];
+      const check = (format) => [
+        "check",
+        "--root",
+        dir,
+        "--now",
+        NOW,
+        "--format",
+        format,
+        "--fail-on",
+        "never",
+        "--cache",
+      ];
       const json = check(`json=${path.join(work, "report.json")}`);
       const sarif = check(`sarif=${path.join(work, "report.sarif")}`);
       const m = { cold: [], warm: [], rendered: [] };
@@ -44,12 +67,25 @@ export async function resultCacheBench(sizes, { runs = 3, log = console.error } 
         m.cold.push(timed(json, work));
         m.warm.push(timed(json, work));
         m.rendered.push(timed(sarif, work));
-        log(`  ${secrets} secrets, run ${i + 1}: cold ${Math.round(m.cold[i].wallMs)} ms (${Math.round(m.cold[i].cpuMs)} CPU), warm ${Math.round(m.warm[i].wallMs)} ms (${Math.round(m.warm[i].cpuMs)} CPU) [${m.warm[i].said}], other format ${Math.round(m.rendered[i].wallMs)} ms [${m.rendered[i].said}]`);
+        log(
+          `  ${secrets} secrets, run ${i + 1}: cold ${Math.round(m.cold[i].wallMs)} ms (${Math.round(m.cold[i].cpuMs)} CPU), warm ${Math.round(m.warm[i].wallMs)} ms (${Math.round(m.warm[i].cpuMs)} CPU) [${m.warm[i].said}], other format ${Math.round(m.rendered[i].wallMs)} ms [${m.rendered[i].said}]`,
+        );
       }
-      const sum = (k) => ({ wallMs: Math.round(median(m[k].map((x) => x.wallMs))), cpuMs: Math.round(median(m[k].map((x) => x.cpuMs))), rssMb: Math.round(Math.max(...m[k].map((x) => x.rssMb))), said: m[k][0].said.join(", ") });
+      const sum = (k) => ({
+        wallMs: Math.round(median(m[k].map((x) => x.wallMs))),
+        cpuMs: Math.round(median(m[k].map((x) => x.cpuMs))),
+        rssMb: Math.round(Math.max(...m[k].map((x) => x.rssMb))),
+        said: m[k][0].said.join(", "),
+      });
       const row = { secrets, runs, cold: sum("cold"), warm: sum("warm"), rendered: sum("rendered") };
-      row.warmVsCold = { wall: +(row.warm.wallMs / row.cold.wallMs).toFixed(2), cpu: +(row.warm.cpuMs / row.cold.cpuMs).toFixed(2) };
-      row.renderedVsCold = { wall: +(row.rendered.wallMs / row.cold.wallMs).toFixed(2), cpu: +(row.rendered.cpuMs / row.cold.cpuMs).toFixed(2) };
+      row.warmVsCold = {
+        wall: +(row.warm.wallMs / row.cold.wallMs).toFixed(2),
+        cpu: +(row.warm.cpuMs / row.cold.cpuMs).toFixed(2),
+      };
+      row.renderedVsCold = {
+        wall: +(row.rendered.wallMs / row.cold.wallMs).toFixed(2),
+        cpu: +(row.rendered.cpuMs / row.cold.cpuMs).toFixed(2),
+      };
       rows.push(row);
     } finally {
       rmSync(work, { recursive: true, force: true });
@@ -63,11 +99,14 @@ export function resultCacheMarkdown(rows) {
   return [
     "## Result cache: `check --cache` on an unchanged estate",
     "",
-    "Cold (empty cache) and warm runs interleaved; medians, wall and CPU (user+sys) time. Warm replays the stored outputs; \"other format\" renders SARIF from the stored result. Goal: warm ≤ 0.3× cold.",
+    'Cold (empty cache) and warm runs interleaved; medians, wall and CPU (user+sys) time. Warm replays the stored outputs; "other format" renders SARIF from the stored result. Goal: warm ≤ 0.3× cold.',
     "",
     "| secrets | cold | warm (outputs replayed) | warm ÷ cold (wall, CPU) | other format (result reused) | ÷ cold (wall, CPU) |",
     "|---:|---:|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.secrets.toLocaleString("en")} | ${r.cold.wallMs} ms, ${r.cold.cpuMs} ms CPU, ${r.cold.rssMb} MB | ${r.warm.wallMs} ms, ${r.warm.cpuMs} ms CPU, ${r.warm.rssMb} MB | ${r.warmVsCold.wall}, ${r.warmVsCold.cpu} | ${r.rendered.wallMs} ms, ${r.rendered.cpuMs} ms CPU, ${r.rendered.rssMb} MB | ${r.renderedVsCold.wall}, ${r.renderedVsCold.cpu} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.secrets.toLocaleString("en")} | ${r.cold.wallMs} ms, ${r.cold.cpuMs} ms CPU, ${r.cold.rssMb} MB | ${r.warm.wallMs} ms, ${r.warm.cpuMs} ms CPU, ${r.warm.rssMb} MB | ${r.warmVsCold.wall}, ${r.warmVsCold.cpu} | ${r.rendered.wallMs} ms, ${r.rendered.cpuMs} ms CPU, ${r.rendered.rssMb} MB | ${r.renderedVsCold.wall}, ${r.renderedVsCold.cpu} |`,
+    ),
     "",
   ];
 }

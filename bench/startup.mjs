@@ -12,13 +12,18 @@ import { measureProcess, median } from "./measure-process.mjs";
 
 const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NOW = "2026-11-24";
-const once = (work, root, args, script = path.join(root, "bin/tollgate.js")) => measureProcess(work, script, args, { cwd: root });
+const once = (work, root, args, script = path.join(root, "bin/tollgate.js")) =>
+  measureProcess(work, script, args, { cwd: root });
 
 export async function startupCompare(roots, { runs = 9 } = {}) {
   const work = mkdtempSync(path.join(tmpdir(), "tollgate-bench-startup-"));
   const commands = [
     { label: "tollgate --version", args: () => ["--version"], ok: 0 },
-    { label: "tollgate check (bundled organization)", args: (root) => ["check", "--root", root, "--now", NOW, "--format", `json=${path.join(work, "startup.json")}`], ok: 1 },
+    {
+      label: "tollgate check (bundled organization)",
+      args: (root) => ["check", "--root", root, "--now", NOW, "--format", `json=${path.join(work, "startup.json")}`],
+      ok: 1,
+    },
   ];
   const samples = new Map();
   // The floor: Node itself running an empty module through the same harness.
@@ -42,7 +47,14 @@ export async function startupCompare(roots, { runs = 9 } = {}) {
   }
   return [...samples].map(([key, s]) => {
     const [label, root] = key.split("\t");
-    return { label, root, runs, medianMs: Math.round(median(s.map((x) => x.wallMs))), medianCpuMs: Math.round(median(s.map((x) => x.cpuMs ?? NaN))), peakRssMb: Math.round(Math.max(...s.map((x) => x.maxRssKb)) / 1024) };
+    return {
+      label,
+      root,
+      runs,
+      medianMs: Math.round(median(s.map((x) => x.wallMs))),
+      medianCpuMs: Math.round(median(s.map((x) => x.cpuMs ?? NaN))),
+      peakRssMb: Math.round(Math.max(...s.map((x) => x.maxRssKb)) / 1024),
+    };
   });
 }
 
@@ -50,12 +62,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const runs = Number(process.argv[2] ?? 9);
   const roots = [HERE, ...process.argv.slice(3).map((r) => path.resolve(r))];
   const rows = await startupCompare(roots, { runs });
-  process.stdout.write([
-    `Median of ${runs} interleaved runs (wall from spawn to exit; CPU = user + system of the process).`,
-    "",
-    "| command | checkout | median wall | median CPU | peak RSS |",
-    "|---|---|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.label} | ${r.root} | ${r.medianMs} ms | ${r.medianCpuMs} ms | ${r.peakRssMb} MB |`),
-    "",
-  ].join("\n"));
+  process.stdout.write(
+    [
+      `Median of ${runs} interleaved runs (wall from spawn to exit; CPU = user + system of the process).`,
+      "",
+      "| command | checkout | median wall | median CPU | peak RSS |",
+      "|---|---|---:|---:|---:|",
+      ...rows.map((r) => `| ${r.label} | ${r.root} | ${r.medianMs} ms | ${r.medianCpuMs} ms | ${r.peakRssMb} MB |`),
+      "",
+    ].join("\n"),
+  );
 }

@@ -25,7 +25,12 @@ async function measure(work, label, args, { runs, okCodes }) {
     if (!okCodes.includes(r.code)) throw new Error(`${label} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
     samples.push(r);
   }
-  const result = { label, runs, medianMs: Math.round(median(samples.map((s) => s.wallMs))), peakRssMb: Math.round(Math.max(...samples.map((s) => s.maxRssKb)) / 1024) };
+  const result = {
+    label,
+    runs,
+    medianMs: Math.round(median(samples.map((s) => s.wallMs))),
+    peakRssMb: Math.round(Math.max(...samples.map((s) => s.maxRssKb)) / 1024),
+  };
   log(`  ${label}: ${result.medianMs} ms, ${result.peakRssMb} MB`);
   return result;
 }
@@ -39,9 +44,37 @@ export async function synthBench(sizes, { runs = 3 } = {}) {
       const dir = path.join(work, `org-${services}`);
       generate(dir, { services, secrets: services, seed: 7, now: NOW });
       log(`synth: ${services} services`);
-      const synth = await measure(work, `tollgate synth --all (${services} services)`, ["synth", "--root", dir, "--all", "--now", NOW, "--out", path.join(dir, "out"), "--force", "--reason", "benchmark"], { runs, okCodes: [0] });
-      const load = await measure(work, `tollgate validate (same org)`, ["validate", "--root", dir, "--now", NOW, "--format", "json"], { runs, okCodes: [0] });
-      rows.push({ services, ...synth, loadMs: load.medianMs, loadRssMb: load.peakRssMb, synthesisMs: synth.medianMs - load.medianMs });
+      const synth = await measure(
+        work,
+        `tollgate synth --all (${services} services)`,
+        [
+          "synth",
+          "--root",
+          dir,
+          "--all",
+          "--now",
+          NOW,
+          "--out",
+          path.join(dir, "out"),
+          "--force",
+          "--reason",
+          "benchmark",
+        ],
+        { runs, okCodes: [0] },
+      );
+      const load = await measure(
+        work,
+        `tollgate validate (same org)`,
+        ["validate", "--root", dir, "--now", NOW, "--format", "json"],
+        { runs, okCodes: [0] },
+      );
+      rows.push({
+        services,
+        ...synth,
+        loadMs: load.medianMs,
+        loadRssMb: load.peakRssMb,
+        synthesisMs: synth.medianMs - load.medianMs,
+      });
       rmSync(dir, { recursive: true, force: true });
     }
   } finally {
@@ -58,7 +91,12 @@ export async function startupBench({ runs = 9 } = {}) {
     return {
       runs,
       version: await measure(work, "tollgate --version", ["--version"], { runs, okCodes: [0] }),
-      check: await measure(work, "tollgate check (bundled organization)", ["check", "--root", ROOT, "--now", NOW, "--format", `json=${path.join(work, "startup.json")}`], { runs, okCodes: [1] }),
+      check: await measure(
+        work,
+        "tollgate check (bundled organization)",
+        ["check", "--root", ROOT, "--now", NOW, "--format", `json=${path.join(work, "startup.json")}`],
+        { runs, okCodes: [1] },
+      ),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -75,7 +113,10 @@ export function synthMarkdown(rows) {
     "",
     "| services | tollgate synth --all | peak RSS | validate (loading alone) | synthesis (difference) | goal met |",
     "|---:|---:|---:|---:|---:|---|",
-    ...rows.map((r) => `| ${r.services.toLocaleString("en")} | ${r.medianMs} ms | ${r.peakRssMb} MB | ${r.loadMs} ms, ${r.loadRssMb} MB | ${r.synthesisMs} ms | ${r.services >= 10_000 ? `${meets(r.medianMs <= GOALS.synthMs)} (time), ${meets(r.peakRssMb <= GOALS.synthRssMb)} (RSS)` : "—"} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.services.toLocaleString("en")} | ${r.medianMs} ms | ${r.peakRssMb} MB | ${r.loadMs} ms, ${r.loadRssMb} MB | ${r.synthesisMs} ms | ${r.services >= 10_000 ? `${meets(r.medianMs <= GOALS.synthMs)} (time), ${meets(r.peakRssMb <= GOALS.synthRssMb)} (RSS)` : "—"} |`,
+    ),
     "",
   ];
 }

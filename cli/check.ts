@@ -15,7 +15,22 @@ import { resolveCache } from "../assess/cache/cache-option.js";
 import pc from "picocolors";
 import { evaluateCached, type RenderSpec } from "../assess/check-results.js";
 import { renderEach } from "./render-outputs.js";
-import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorEnabled, colorsFor, emit, parseChoice, parseFormats, parseIntOption, parseNow, printDiagnostics, version, type FormatTarget } from "./common.js";
+import {
+  EXIT_GATE,
+  EXIT_INPUT,
+  EXIT_OK,
+  UsageError,
+  colorEnabled,
+  colorsFor,
+  emit,
+  parseChoice,
+  parseFormats,
+  parseIntOption,
+  parseNow,
+  printDiagnostics,
+  version,
+  type FormatTarget,
+} from "./common.js";
 
 const FORMATS = CHECK_FORMATS;
 type Target = FormatTarget<CheckFormat>;
@@ -69,14 +84,17 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
     }
   } catch (e) {
     const diagnostics =
-      e instanceof InputError ? e.diagnostics
-      : e instanceof UsageError ? [usageDiagnostic(e, "check")]
-      : undefined;
+      e instanceof InputError ? e.diagnostics : e instanceof UsageError ? [usageDiagnostic(e, "check")] : undefined;
     if (!diagnostics || e instanceof OutputError) throw e instanceof OutputError ? e.cause : e;
     printDiagnostics(diagnostics);
     // Standard-output text would repeat what was just printed; every other target is written.
     const { inputErrorReport } = await import("../policies/engine.js");
-    await writeOutputs(o, formats.filter((t) => t.file || t.format !== "text"), inputErrorReport(diagnostics, { now, ...(o.env ? { env: o.env } : {}), version: version() }), undefined);
+    await writeOutputs(
+      o,
+      formats.filter((t) => t.file || t.format !== "text"),
+      inputErrorReport(diagnostics, { now, ...(o.env ? { env: o.env } : {}), version: version() }),
+      undefined,
+    );
     return EXIT_INPUT;
   }
 }
@@ -84,12 +102,19 @@ export async function checkCommand(o: CheckOptions): Promise<number> {
 /** done() may be called early (before output) and again in `finally`: only the first erases. */
 const once = (p: Progress): Progress => {
   let ended = false;
-  return { update: (...a) => !ended && p.update(...a), done: () => { if (!ended) p.done(); ended = true; } };
+  return {
+    update: (...a) => !ended && p.update(...a),
+    done: () => {
+      if (!ended) p.done();
+      ended = true;
+    },
+  };
 };
 
 const verbose = (message: string) => {
   // On a terminal a progress line may be showing: the message replaces it, the next update redraws it.
-  if (getVerbosity() === "verbose") process.stderr.write(`${progressEnabled() ? "\r\x1b[2K" : ""}tollgate: ${message}\n`);
+  if (getVerbosity() === "verbose")
+    process.stderr.write(`${progressEnabled() ? "\r\x1b[2K" : ""}tollgate: ${message}\n`);
 };
 
 async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, progress: Progress): Promise<number> {
@@ -101,20 +126,35 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
 
   // The line shows real sub-steps (files loaded, policies run), and which side in PR mode.
   let side = "";
-  const step = (note: string, done: number, total: number) => progress.update(done, total || undefined, `${side}${note}`);
+  const step = (note: string, done: number, total: number) =>
+    progress.update(done, total || undefined, `${side}${note}`);
   let started = Date.now();
   step("reading the cache and tollgate.yaml", 0, 0);
   const cache = await resolveCache(o);
   const needsHtml = formats.some((t) => reporterFor(t.format).needs === "html");
   // Live evidence describes the running estate, not a commit: the --base side reads it too, so a PR is not credited with it.
-  const evidence = o.probeResults === undefined ? undefined : await (await import("./html-input.js")).readProbeResults(o.probeResults);
-  const context = { now, ...(o.env ? { env: o.env } : {}), version: version(), cache, progress: step, ...(evidence ? { evidence } : {}) };
+  const evidence =
+    o.probeResults === undefined ? undefined : await (await import("./html-input.js")).readProbeResults(o.probeResults);
+  const context = {
+    now,
+    ...(o.env ? { env: o.env } : {}),
+    version: version(),
+    cache,
+    progress: step,
+    ...(evidence ? { evidence } : {}),
+  };
   // Outside PR mode each output depends only on the result and these settings: stored outputs are replayed.
   const renders = cache && !o.base && !o.baseline ? await renderSpecs(o, formats, sort) : undefined;
-  const head = await evaluateCached(o.root, process.cwd(), { ...context, ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}), renders });
+  const head = await evaluateCached(o.root, process.cwd(), {
+    ...context,
+    ...(needsHtml ? { html: { probeResults: o.probeResults } } : {}),
+    renders,
+  });
   if (head.outputs) {
     const { meta, texts } = head.outputs;
-    verbose(`replayed ${texts.length} outputs for ${meta.files} files, ${meta.findings} findings from the cache in ${Date.now() - started} ms`);
+    verbose(
+      `replayed ${texts.length} outputs for ${meta.files} files, ${meta.findings} findings from the cache in ${Date.now() - started} ms`,
+    );
     progress.done();
     sayNotes(meta.notes);
     for (const [i, target] of formats.entries()) await emitOutput(target, texts[i]!);
@@ -122,7 +162,11 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   }
   if (!head.entry) throw new InputError(head.diagnostics);
   const { report } = head.entry;
-  verbose(head.cached ? `reused the result for ${head.entry.files} files, ${report.findings.length} findings from the cache in ${Date.now() - started} ms` : `evaluated ${head.entry.files} files, ${report.findings.length} findings in ${Date.now() - started} ms`);
+  verbose(
+    head.cached
+      ? `reused the result for ${head.entry.files} files, ${report.findings.length} findings from the cache in ${Date.now() - started} ms`
+      : `evaluated ${head.entry.files} files, ${report.findings.length} findings in ${Date.now() - started} ms`,
+  );
 
   let comparison: Comparison | undefined;
   if (o.base) {
@@ -141,7 +185,14 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
         return evaluated;
       });
     } catch (e) {
-      if (e instanceof GitRefError) throw new InputError([commandLine("git-error", `--base ${o.base}: ${e.message}`, e.hint ?? "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.")]);
+      if (e instanceof GitRefError)
+        throw new InputError([
+          commandLine(
+            "git-error",
+            `--base ${o.base}: ${e.message}`,
+            e.hint ?? "Fetch the base branch first (e.g. git fetch origin main) and pass a ref that exists.",
+          ),
+        ]);
       throw e;
     }
     if (!base) {
@@ -152,7 +203,11 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
     } else if (!base.entry) {
       // An empty base would make every finding new: a base that does not load is not a decision.
       throw new InputError([
-        commandLine("base-invalid", `--base ${o.base}: the project at ${o.base} does not load (${base.diagnostics.length} problem${base.diagnostics.length === 1 ? "" : "s"} below, files as at that ref)`, "Fix the base branch, or compare with a saved report: --baseline FILE."),
+        commandLine(
+          "base-invalid",
+          `--base ${o.base}: the project at ${o.base} does not load (${base.diagnostics.length} problem${base.diagnostics.length === 1 ? "" : "s"} below, files as at that ref)`,
+          "Fix the base branch, or compare with a saved report: --baseline FILE.",
+        ),
         ...base.diagnostics.map((d) => ({ ...d, file: `${o.base}:${d.file}` })),
       ]);
     }
@@ -166,11 +221,21 @@ async function evaluateAndGate(o: CheckOptions, formats: Target[], now: string, 
   progress.done();
   sayNotes(head.entry.notes);
   // Lazy: the graph layout (Graphviz wasm) and the forecast load only for --format html.
-  const html = !needsHtml ? undefined : head.entry.html ?? (head.project && (await (await import("./html-input.js")).htmlInput(head.project, report, o.probeResults)));
+  const html = !needsHtml
+    ? undefined
+    : (head.entry.html ??
+      (head.project && (await (await import("./html-input.js")).htmlInput(head.project, report, o.probeResults))));
   // Decided before rendering: the badge shows the verdict.
-  const verdict = gate(report, gateOptions(o, head.entry.gate ?? undefined, minScore, maxDrop, comparison !== undefined), comparison);
+  const verdict = gate(
+    report,
+    gateOptions(o, head.entry.gate ?? undefined, minScore, maxDrop, comparison !== undefined),
+    comparison,
+  );
   const shown = sort === "file" ? report : { ...report, findings: sortedFindings(report, sort) };
-  const rendered = await writeOutputs(o, formats, shown, comparison, html, renders, { sort, gate: { passed: verdict.passed } });
+  const rendered = await writeOutputs(o, formats, shown, comparison, html, renders, {
+    sort,
+    gate: { passed: verdict.passed },
+  });
   // An output that could not be rendered: the gate's answer is incomplete, and nothing is cached.
   if (!rendered) return EXIT_INPUT;
   await head.store(html, rendered);
@@ -197,7 +262,15 @@ function gateExit(result: { passed: boolean; reasons: string[] }): number {
 async function renderSpecs(o: CheckOptions, targets: Target[], sort: FindingSort): Promise<RenderSpec[]> {
   const srcRoot = targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : "";
   const gateSettings = JSON.stringify([o.failOn ?? null, o.minScore ?? null, o.maxDrop ?? null, !!o.failOnNew]);
-  return targets.map((t) => ({ format: t.format, color: !t.file && colorEnabled(), explain: !!o.explain, quiet: getVerbosity() === "quiet", srcRoot, sort, gate: reporterFor(t.format).format === "badge" ? gateSettings : "" }));
+  return targets.map((t) => ({
+    format: t.format,
+    color: !t.file && colorEnabled(),
+    explain: !!o.explain,
+    quiet: getVerbosity() === "quiet",
+    srcRoot,
+    sort,
+    gate: reporterFor(t.format).format === "badge" ? gateSettings : "",
+  }));
 }
 
 /**
@@ -205,23 +278,63 @@ async function renderSpecs(o: CheckOptions, targets: Target[], sort: FindingSort
  * gate, so an estate with existing errors passes an unchanged PR. --fail-on and --min-score still
  * apply when given on the command line (never from tollgate.yaml in that mode).
  */
-export function gateOptions(o: Pick<CheckOptions, "failOn" | "failOnNew">, config: { failOn?: string; minScore?: number } | undefined, minScore: number | undefined, maxDrop: number | undefined, prMode: boolean): GateOptions {
+export function gateOptions(
+  o: Pick<CheckOptions, "failOn" | "failOnNew">,
+  config: { failOn?: string; minScore?: number } | undefined,
+  minScore: number | undefined,
+  maxDrop: number | undefined,
+  prMode: boolean,
+): GateOptions {
   const changeOnly = prMode && !!o.failOnNew;
-  const failOn = parseChoice("--fail-on", o.failOn ?? (changeOnly ? "never" : config?.failOn ?? "error"), ["error", "warning", "never"] as const);
+  const failOn = parseChoice("--fail-on", o.failOn ?? (changeOnly ? "never" : (config?.failOn ?? "error")), [
+    "error",
+    "warning",
+    "never",
+  ] as const);
   const score = minScore ?? (changeOnly ? undefined : config?.minScore);
-  return { failOn, ...(score !== undefined ? { minScore: score } : {}), ...(o.failOnNew ? { failOnNew: true } : {}), ...(maxDrop !== undefined ? { maxDrop } : {}) };
+  return {
+    failOn,
+    ...(score !== undefined ? { minScore: score } : {}),
+    ...(o.failOnNew ? { failOnNew: true } : {}),
+    ...(maxDrop !== undefined ? { maxDrop } : {}),
+  };
 }
 
 /**
  * Renders and writes every target, each on its own (cli/render-outputs.ts); returns what was written
  * (the result cache may keep it), or undefined when a reporter failed (then its diagnostic is printed).
  */
-async function writeOutputs(o: CheckOptions, targets: Target[], report: Report, comparison: Comparison | undefined, html?: HtmlInput, specs?: RenderSpec[], extra: Pick<RenderContext, "sort" | "gate"> = {}): Promise<string[] | undefined> {
-  const srcRoot = specs ? specs[0]?.srcRoot || undefined : targets.some((t) => reporterFor(t.format).needs === "srcRoot") ? await repositoryRoot(o.root) : undefined;
-  const { texts, failures } = await renderEach(targets, (target, i) => {
-    const colors = specs ? pc.createColors(specs[i]!.color) : colorsFor(target);
-    return reporterFor(target.format).render({ report, colors, ...(comparison ? { comparison } : {}), ...(o.explain ? { explain: true } : {}), ...(getVerbosity() === "quiet" ? { quiet: true } : {}), ...(srcRoot ? { srcRoot } : {}), ...(html ? { html } : {}), ...extra });
-  }, emitOutput);
+async function writeOutputs(
+  o: CheckOptions,
+  targets: Target[],
+  report: Report,
+  comparison: Comparison | undefined,
+  html?: HtmlInput,
+  specs?: RenderSpec[],
+  extra: Pick<RenderContext, "sort" | "gate"> = {},
+): Promise<string[] | undefined> {
+  const srcRoot = specs
+    ? specs[0]?.srcRoot || undefined
+    : targets.some((t) => reporterFor(t.format).needs === "srcRoot")
+      ? await repositoryRoot(o.root)
+      : undefined;
+  const { texts, failures } = await renderEach(
+    targets,
+    (target, i) => {
+      const colors = specs ? pc.createColors(specs[i]!.color) : colorsFor(target);
+      return reporterFor(target.format).render({
+        report,
+        colors,
+        ...(comparison ? { comparison } : {}),
+        ...(o.explain ? { explain: true } : {}),
+        ...(getVerbosity() === "quiet" ? { quiet: true } : {}),
+        ...(srcRoot ? { srcRoot } : {}),
+        ...(html ? { html } : {}),
+        ...extra,
+      });
+    },
+    emitOutput,
+  );
   if (failures.length === 0) return texts as string[];
   printDiagnostics(failures);
   return undefined;
@@ -238,11 +351,23 @@ async function readBaseline(file: string) {
   try {
     data = JSON.parse(await readFile(file, "utf8"));
   } catch {
-    throw new UsageError(`--baseline ${file}: not a readable JSON report`, "Save one with: tollgate check --format json=baseline.json");
+    throw new UsageError(
+      `--baseline ${file}: not a readable JSON report`,
+      "Save one with: tollgate check --format json=baseline.json",
+    );
   }
   const percentOk = typeof data?.score?.percent === "number" || data?.score?.percent === null;
-  if (!data || !Array.isArray(data.findings) || !percentOk || !Array.isArray(data.scorecards) || data.findings.some((f: any) => typeof f?.fingerprint !== "string")) {
-    throw new UsageError(`--baseline ${file}: not a tollgate JSON report`, "Save one with: tollgate check --format json=baseline.json");
+  if (
+    !data ||
+    !Array.isArray(data.findings) ||
+    !percentOk ||
+    !Array.isArray(data.scorecards) ||
+    data.findings.some((f: any) => typeof f?.fingerprint !== "string")
+  ) {
+    throw new UsageError(
+      `--baseline ${file}: not a tollgate JSON report`,
+      "Save one with: tollgate check --format json=baseline.json",
+    );
   }
   return data;
 }

@@ -19,14 +19,19 @@ export { version } from "../util/version.js";
 
 export function parseNow(value: string | undefined): string {
   if (value === undefined) return todayUtc();
-  if (!isRealDate(value)) throw new UsageError(`--now must be a real date as YYYY-MM-DD (got ${JSON.stringify(value)})`, "Example: --now 2026-11-24");
+  if (!isRealDate(value))
+    throw new UsageError(
+      `--now must be a real date as YYYY-MM-DD (got ${JSON.stringify(value)})`,
+      "Example: --now 2026-11-24",
+    );
   return value;
 }
 
 export function parseIntOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   return n;
 }
 
@@ -36,17 +41,26 @@ const DURATION_RE = new RegExp(DURATION_PATTERN);
  * A time on the command line: a duration with units (500ms, 5s, 1m30s), like the manifests'. With
  * `plainMs` a bare number is milliseconds too (--timeout took milliseconds before it took units).
  */
-export function parseDurationOption(name: string, value: string | undefined, maxMs: number, opts: { plainMs?: boolean } = {}): number | undefined {
+export function parseDurationOption(
+  name: string,
+  value: string | undefined,
+  maxMs: number,
+  opts: { plainMs?: boolean } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const ms = opts.plainMs && /^[0-9]+$/.test(value) ? Number(value) : DURATION_RE.test(value) ? durationMs(value) : NaN;
   if (!(ms >= 1 && ms <= maxMs)) {
-    throw new UsageError(`${name} must be a duration from 1ms to ${formatDuration(maxMs)} such as 500ms, 5s or 2m${opts.plainMs ? " (a plain number is milliseconds)" : ""} (got ${JSON.stringify(value)})`, `Example: ${name} 5s`);
+    throw new UsageError(
+      `${name} must be a duration from 1ms to ${formatDuration(maxMs)} such as 500ms, 5s or 2m${opts.plainMs ? " (a plain number is milliseconds)" : ""} (got ${JSON.stringify(value)})`,
+      `Example: ${name} 5s`,
+    );
   }
   return ms;
 }
 
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${choices.join(", ")} (got ${JSON.stringify(value)})`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new UsageError(`${name} must be one of ${choices.join(", ")} (got ${JSON.stringify(value)})`);
   return value as T;
 }
 
@@ -60,7 +74,11 @@ export interface FormatTarget<F extends string> {
   file?: string;
 }
 
-export function parseFormats<F extends string>(values: string[] | undefined, choices: readonly F[], fallback: F): FormatTarget<F>[] {
+export function parseFormats<F extends string>(
+  values: string[] | undefined,
+  choices: readonly F[],
+  fallback: F,
+): FormatTarget<F>[] {
   const list = values && values.length > 0 ? values : [fallback];
   const out: FormatTarget<F>[] = [];
   let stdoutTaken = false;
@@ -70,7 +88,8 @@ export function parseFormats<F extends string>(values: string[] | undefined, cho
     const file = eq < 0 ? undefined : v.slice(eq + 1);
     if (file === "") throw new UsageError(`--format ${format}= needs a file name after '='`);
     if (!file) {
-      if (stdoutTaken) throw new UsageError("only one --format may print to standard output; give the others a file (FMT=FILE)");
+      if (stdoutTaken)
+        throw new UsageError("only one --format may print to standard output; give the others a file (FMT=FILE)");
       stdoutTaken = true;
     }
     out.push(file ? { format, file } : { format });
@@ -88,7 +107,8 @@ export async function emit(target: { file?: string }, text: string | Uint8Array)
     return;
   }
   await writeFileAtomic(target.file, text);
-  if (target.file !== "-" && getVerbosity() !== "quiet") process.stderr.write(`tollgate: wrote ${escapeTerminal(target.file)}\n`);
+  if (target.file !== "-" && getVerbosity() !== "quiet")
+    process.stderr.write(`tollgate: wrote ${escapeTerminal(target.file)}\n`);
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -108,7 +128,10 @@ export function setColorOverride(on: boolean | undefined): void {
  * Whether a terminal stream gets colour: --no-color and NO_COLOR (any non-empty value) turn it
  * off, FORCE_COLOR turns it on (FORCE_COLOR=0 or false off), else on a terminal that is not dumb, and in CI logs (they render colour).
  */
-export function colorEnabled(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colorEnabled(
+  stream: { isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (colorOverride !== undefined) return colorOverride;
   if (env.NO_COLOR) return false;
   if (env.FORCE_COLOR !== undefined) return !["0", "false"].includes(env.FORCE_COLOR.toLowerCase());

@@ -10,8 +10,16 @@ import { UsageError } from "../util/usage-error.js";
 // load/loader.ts CONFIG_FILE; not imported, so finding the root does not load the loader.
 const CONFIG_FILE = "tollgate.yaml";
 
-const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
-const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+const isFile = (p: string) =>
+  stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+const isDir = (p: string) =>
+  stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 
 /**
  * A tollgate.yaml above the start must belong, with its folder, to the current user or root: one
@@ -24,7 +32,11 @@ async function refuseForeign(dir: string): Promise<void> {
   for (const p of [path.join(dir, CONFIG_FILE), dir]) {
     const owner = (await stat(p)).uid;
     if (owner !== uid && owner !== 0) {
-      throw new UsageError(`${path.join(dir, CONFIG_FILE)} is owned by another user (uid ${owner}); not using a project found above the working directory that someone else controls`, "Pass --root DIR to name the project to check.", "no-project");
+      throw new UsageError(
+        `${path.join(dir, CONFIG_FILE)} is owned by another user (uid ${owner}); not using a project found above the working directory that someone else controls`,
+        "Pass --root DIR to name the project to check.",
+        "no-project",
+      );
     }
   }
 }
@@ -54,5 +66,9 @@ export async function resolveRoot(root: string | undefined, cwd = process.cwd())
   const found = await findProjectRoot(cwd);
   if (found) return path.relative(cwd, found) || ".";
   if (await isDir(path.join(cwd, "manifests"))) return ".";
-  throw new UsageError(`no ${CONFIG_FILE} in ${cwd} or any folder above it`, "Run `tollgate init` to start a project here, or pass --root DIR.", "no-project");
+  throw new UsageError(
+    `no ${CONFIG_FILE} in ${cwd} or any folder above it`,
+    "Run `tollgate init` to start a project here, or pass --root DIR.",
+    "no-project",
+  );
 }

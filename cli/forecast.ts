@@ -2,10 +2,27 @@ import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../load/loader.js";
 import { forecast, forecastMetrics } from "../policies/forecast.js";
 import { escapeTerminal } from "../util/terminal-escape.js";
-import { EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import {
+  EXIT_INPUT,
+  EXIT_OK,
+  UsageError,
+  colorsFor,
+  emit,
+  parseChoice,
+  parseIntOption,
+  parseNow,
+  printDiagnostics,
+} from "./common.js";
 import { rotationWindowDays } from "../model/rotation-window.js";
 
-export interface ForecastOptions { root: string; now?: string; days?: string; env?: string; format: string; output?: string }
+export interface ForecastOptions {
+  root: string;
+  now?: string;
+  days?: string;
+  env?: string;
+  format: string;
+  output?: string;
+}
 
 export async function forecastCommand(o: ForecastOptions): Promise<number> {
   const now = parseNow(o.now);
@@ -36,10 +53,18 @@ export async function forecastCommand(o: ForecastOptions): Promise<number> {
   const lines = [pc.bold(`Forecast for the ${days} days after ${now}${o.env ? ` (${o.env})` : ""}`)];
   if (items.length === 0) lines.push("  nothing becomes due, overdue or expires");
   for (const i of items) {
-    const k = i.kind === "rotation-overdue" ? pc.red("overdue") : i.kind === "rotation-due" ? pc.yellow("due    ") : pc.blue("waiver ");
+    const k =
+      i.kind === "rotation-overdue"
+        ? pc.red("overdue")
+        : i.kind === "rotation-due"
+          ? pc.yellow("due    ")
+          : pc.blue("waiver ");
     lines.push(`  ${i.date}  ${k}  ${escapeTerminal(i.subject)}: ${escapeTerminal(i.message)}`);
   }
-  if (overdueNow > 0) lines.push(pc.red(`  ${overdueNow} rotation${overdueNow === 1 ? " is" : "s are"} already overdue (see tollgate check)`));
+  if (overdueNow > 0)
+    lines.push(
+      pc.red(`  ${overdueNow} rotation${overdueNow === 1 ? " is" : "s are"} already overdue (see tollgate check)`),
+    );
   await emit(target, `${lines.join("\n")}\n`);
   return EXIT_OK;
 }

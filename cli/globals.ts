@@ -21,7 +21,13 @@ export async function applyGlobalOptions(g: GlobalOptions, command: Command): Pr
   if (!command.options.some((o) => o.long === "--root")) return;
   const given = command.getOptionValue("root") as string | undefined;
   // `policies` works anywhere: without a project it lists the built-ins only.
-  const root = command.name() === "policies" && given === undefined ? await findProjectRoot(process.cwd()) : await resolveRoot(given);
+  const root =
+    command.name() === "policies" && given === undefined
+      ? await findProjectRoot(process.cwd())
+      : await resolveRoot(given);
   command.setOptionValue("root", root);
-  if (g.verbose && root !== undefined) process.stderr.write(`tollgate: project root ${escapeTerminal(root)}${given === undefined ? " (found from the working directory)" : ""}\n`);
+  if (g.verbose && root !== undefined)
+    process.stderr.write(
+      `tollgate: project root ${escapeTerminal(root)}${given === undefined ? " (found from the working directory)" : ""}\n`,
+    );
 }

@@ -11,29 +11,51 @@ interface CommandHelp {
 
 export const COMMAND_HELP: Record<string, CommandHelp> = {
   init: {
-    examples: ["tollgate init", "tollgate init my-estate --org \"Acme Inc\"", "tollgate init demo --example reference"],
+    examples: ["tollgate init", 'tollgate init my-estate --org "Acme Inc"', "tollgate init demo --example reference"],
     exits: ["0  files written", "2  nothing written (a file exists, a bad option)"],
   },
   validate: {
-    examples: ["tollgate validate", "tollgate validate --format json=validate.json --format text", "tollgate validate --root infra/tollgate --now 2026-11-24"],
+    examples: [
+      "tollgate validate",
+      "tollgate validate --format json=validate.json --format text",
+      "tollgate validate --root infra/tollgate --now 2026-11-24",
+    ],
     exits: ["0  valid", "2  invalid input (every problem listed as file:line:col code message)"],
   },
   check: {
-    examples: ["tollgate check", "tollgate check --sort impact --explain", "tollgate check --format html=report.html --format sarif=tollgate.sarif", "tollgate check --base origin/main --fail-on-new --max-drop 5"],
+    examples: [
+      "tollgate check",
+      "tollgate check --sort impact --explain",
+      "tollgate check --format html=report.html --format sarif=tollgate.sarif",
+      "tollgate check --base origin/main --fail-on-new --max-drop 5",
+    ],
     exits: ["0  the gate passed", "1  the gate failed", "2  invalid input (nothing was decided)"],
   },
   forecast: {
-    examples: ["tollgate forecast --days 14", "tollgate forecast --format prometheus --output /var/lib/node_exporter/tollgate.prom"],
+    examples: [
+      "tollgate forecast --days 14",
+      "tollgate forecast --format prometheus --output /var/lib/node_exporter/tollgate.prom",
+    ],
     exits: ["0  listed", "2  invalid input"],
   },
   synth: {
-    examples: ["tollgate synth --env staging", "tollgate synth --all --out cdktf.out --hcl", "tollgate synth --env production --force --reason \"incident 42 hotfix\""],
+    examples: [
+      "tollgate synth --env staging",
+      "tollgate synth --all --out cdktf.out --hcl",
+      'tollgate synth --env production --force --reason "incident 42 hotfix"',
+    ],
     exits: ["0  synthesized", "1  production refused: the readiness gate fails", "2  invalid input"],
   },
   probe: {
-    examples: ["tollgate probe --env staging", "tollgate probe --service supabase --timeout 5s --deadline 45s", "tollgate probe --format prometheus --output probe.prom --state probe-state.json"],
+    examples: [
+      "tollgate probe --env staging",
+      "tollgate probe --service supabase --timeout 5s --deadline 45s",
+      "tollgate probe --format prometheus --output probe.prom --state probe-state.json",
+    ],
     exits: ["0  healthy", "1  unhealthy", "2  invalid input"],
-    notes: ["Durations take a unit (500ms, 5s, 2m, 1h); a plain number is milliseconds (kept for --timeout's older form)."],
+    notes: [
+      "Durations take a unit (500ms, 5s, 2m, 1h); a plain number is milliseconds (kept for --timeout's older form).",
+    ],
   },
   serve: {
     examples: ["tollgate serve --env staging", "tollgate serve --listen 0.0.0.0:9469 --max-concurrent 50"],
@@ -57,7 +79,11 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     exits: ["0  listed", "2  invalid input"],
   },
   simulate: {
-    examples: ["tollgate simulate --api openai", "tollgate simulate --api shopify-admin --listen 127.0.0.1:8787 --latency 20", "tollgate simulate --api chatwoot --failure-rate 0.3"],
+    examples: [
+      "tollgate simulate --api openai",
+      "tollgate simulate --api shopify-admin --listen 127.0.0.1:8787 --latency 20",
+      "tollgate simulate --api chatwoot --failure-rate 0.3",
+    ],
     exits: ["0  stopped by SIGTERM or SIGINT", "2  invalid input"],
     notes: [
       "Answers as the provider does: OpenAI 429 with x-ratelimit-* headers (requests vs tokens) and",
@@ -71,5 +97,13 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
 export function helpAfter(command: string): string {
   const h = COMMAND_HELP[command];
   if (!h) return "";
-  return ["", ...(h.notes ? [...h.notes, ""] : []), "Examples:", ...h.examples.map((e) => `  ${e}`), "", "Exit codes:", ...h.exits.map((e) => `  ${e}`)].join("\n");
+  return [
+    "",
+    ...(h.notes ? [...h.notes, ""] : []),
+    "Examples:",
+    ...h.examples.map((e) => `  ${e}`),
+    "",
+    "Exit codes:",
+    ...h.exits.map((e) => `  ${e}`),
+  ].join("\n");
 }

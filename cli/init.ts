@@ -21,20 +21,31 @@ export async function initCommand(dirArg: string | undefined, opts: InitOptions)
   const example = parseChoice("--example", opts.example ?? "starter", INIT_EXAMPLES);
   const now = parseNow(opts.now);
   if (opts.org !== undefined && (opts.org.trim() === "" || opts.org.length > 200 || /[\p{Cc}]/u.test(opts.org))) {
-    throw new UsageError(`--org must be 1 to 200 characters on one line (got ${JSON.stringify(opts.org)})`, "Example: --org \"Acme Inc\"");
+    throw new UsageError(
+      `--org must be 1 to 200 characters on one line (got ${JSON.stringify(opts.org)})`,
+      'Example: --org "Acme Inc"',
+    );
   }
   const dir = path.resolve(dirArg ?? ".");
   const display = (abs: string) => path.relative(process.cwd(), abs) || ".";
   const top = gitTop(dir);
   const workflowRoot = top && top !== dir ? path.relative(top, dir).split(path.sep).join("/") : undefined;
-  const files = await initFiles({ example, dir, now, ...(opts.org !== undefined ? { org: opts.org } : {}), ...(workflowRoot ? { workflowRoot } : {}) });
+  const files = await initFiles({
+    example,
+    dir,
+    now,
+    ...(opts.org !== undefined ? { org: opts.org } : {}),
+    ...(workflowRoot ? { workflowRoot } : {}),
+  });
   // An existing .gitignore is the project's: kept as it is, and said so below.
   const kept = files.filter((f) => f.optional && lexists(path.join(dir, f.path)));
   const plan: InitPlan = { dir, files: files.filter((f) => !kept.includes(f)), display };
   const problems = await planProblems(plan);
   if (problems.length > 0) {
     printDiagnostics(problems);
-    process.stderr.write(`${pc.red("✖")} nothing written: ${problems.length} problem${problems.length === 1 ? "" : "s"} in ${escapeTerminal(display(dir))}\n`);
+    process.stderr.write(
+      `${pc.red("✖")} nothing written: ${problems.length} problem${problems.length === 1 ? "" : "s"} in ${escapeTerminal(display(dir))}\n`,
+    );
     return EXIT_INPUT;
   }
   await writePlan(plan);
@@ -43,7 +54,9 @@ export async function initCommand(dirArg: string | undefined, opts: InitOptions)
   const out = [
     `${pc.green("✔")} ${example === "starter" ? "Started a Tollgate project" : "Copied the reference organization"} in ${escapeTerminal(shown)}:`,
     ...plan.files.map((f) => `  ${escapeTerminal(f.path)}`),
-    ...kept.map((f) => `  ${escapeTerminal(f.path)} (kept as it was: make sure it ignores node_modules/ and cdktf.out/)`),
+    ...kept.map(
+      (f) => `  ${escapeTerminal(f.path)} (kept as it was: make sure it ignores node_modules/ and cdktf.out/)`,
+    ),
     "",
     "Next:",
     `  npx tollgate validate${root}    # the manifests are valid`,
@@ -53,8 +66,11 @@ export async function initCommand(dirArg: string | undefined, opts: InitOptions)
   ];
   if (top && workflowRoot) {
     const rel = workflowRoot;
-    out.push(`${pc.yellow("note:")} ${escapeTerminal(shown)} is inside the git repository ${escapeTerminal(display(top))}: GitHub runs workflows only from its root, so move`,
-      `  .github/workflows/tollgate.yml to ${escapeTerminal(display(path.join(top, ".github", "workflows")))}/ (its root: input already names ${escapeTerminal(rel)})`, "");
+    out.push(
+      `${pc.yellow("note:")} ${escapeTerminal(shown)} is inside the git repository ${escapeTerminal(display(top))}: GitHub runs workflows only from its root, so move`,
+      `  .github/workflows/tollgate.yml to ${escapeTerminal(display(path.join(top, ".github", "workflows")))}/ (its root: input already names ${escapeTerminal(rel)})`,
+      "",
+    );
   }
   process.stdout.write(`${out.join("\n")}\n`);
   return EXIT_OK;

@@ -7,7 +7,13 @@ import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, reservedHost } from "../checks/probe/runner.js";
 import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, emit, parseNow, printDiagnostics } from "./common.js";
 
-export interface McpToolsOptions { root: string; env?: string; service?: string[]; now?: string; write?: boolean }
+export interface McpToolsOptions {
+  root: string;
+  env?: string;
+  service?: string[];
+  now?: string;
+  write?: boolean;
+}
 
 /**
  * Prints each MCP server's tools with the input-schema hashes the probe compares (toolSchemas);
@@ -27,8 +33,14 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
     printDiagnostics(unknown);
     return EXIT_INPUT;
   }
-  const names = [...model.services].filter(([n, s]) => s.kind === "mcp" && s.healthCheck?.mcp && s.endpoints[env] && (!o.service?.length || o.service.includes(n))).map(([n]) => n);
-  if (names.length === 0) throw new UsageError(`no MCP service with an endpoint in ${env}${o.service?.length ? " among those named" : ""}`);
+  const names = [...model.services]
+    .filter(
+      ([n, s]) =>
+        s.kind === "mcp" && s.healthCheck?.mcp && s.endpoints[env] && (!o.service?.length || o.service.includes(n)),
+    )
+    .map(([n]) => n);
+  if (names.length === 0)
+    throw new UsageError(`no MCP service with an endpoint in ${env}${o.service?.length ? " among those named" : ""}`);
   // Header values read from the environment never reach the output or an error, in any form.
   const redactor = probeRedactor(model, process.env);
   const { listTools, schemaHash } = await import("../checks/probe/mcp.js");
@@ -54,23 +66,46 @@ export async function mcpToolsCommand(o: McpToolsOptions): Promise<number> {
         redactor.add(token);
         headers.Authorization = `Bearer ${token}`;
       }
-      const listed = await listTools(ep, s.healthCheck!.mcp!.transport, headers, settings.timeoutMs, s.healthCheck?.maxBodyBytes, serverEnv);
-      const tools = listed.tools.map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const listed = await listTools(
+        ep,
+        s.healthCheck!.mcp!.transport,
+        headers,
+        settings.timeoutMs,
+        s.healthCheck?.maxBodyBytes,
+        serverEnv,
+      );
+      const tools = listed.tools
+        .map((t) => ({ name: t.name, sha256: schemaHash(t.inputSchema) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (o.write) {
         update[name] = snapshotTools(listed.tools);
-        lines.push(`# ${name} (${env}): ${tools.length} tool${tools.length === 1 ? "" : "s"} recorded (protocol ${listed.revision})`);
-      } else lines.push(`# ${name} (${env}, protocol ${listed.revision}): paste under services.${name}.healthCheck.mcp`, toolSchemasYaml(tools), "");
+        lines.push(
+          `# ${name} (${env}): ${tools.length} tool${tools.length === 1 ? "" : "s"} recorded (protocol ${listed.revision})`,
+        );
+      } else
+        lines.push(
+          `# ${name} (${env}, protocol ${listed.revision}): paste under services.${name}.healthCheck.mcp`,
+          toolSchemasYaml(tools),
+          "",
+        );
     } catch (e) {
       failed++;
-      lines.push(`# ${name} (${env}): could not list tools: ${escapeTerminal(redactor.redact(String((e as Error)?.message ?? e)).split("\n")[0]!)}`, "");
+      lines.push(
+        `# ${name} (${env}): could not list tools: ${escapeTerminal(redactor.redact(String((e as Error)?.message ?? e)).split("\n")[0]!)}`,
+        "",
+      );
     }
   }
   // Only services that answered are rewritten; the others keep what was recorded.
   if (o.write && Object.keys(update).length) {
-    await writeMcpLock(project.root, update).catch((e) => { throw new UsageError(String((e as Error).message), "Move the file away, or run without --write."); });
+    await writeMcpLock(project.root, update).catch((e) => {
+      throw new UsageError(String((e as Error).message), "Move the file away, or run without --write.");
+    });
     lines.push(`wrote ${MCP_LOCK_FILE}`, "");
   }
-  await emit({}, redactor.redact(lines.join("\n"))).catch((e) => { throw redactError(e, redactor); });
+  await emit({}, redactor.redact(lines.join("\n"))).catch((e) => {
+    throw redactError(e, redactor);
+  });
   return failed ? EXIT_GATE : EXIT_OK;
 }
 

@@ -31,8 +31,18 @@ export async function policiesCommand(o: { format: string; root?: string }): Pro
     // Manifest problems do not matter here; tollgate.yaml's do (they decide what is listed), and so
     // does a root that does not exist (listing only the built-ins would hide the typo).
     const rootFile = path.resolve(o.root).split(path.sep).join("/");
-    const configProblems = diagnostics.filter((d) => d.severity === "error" && (/(^|\/)tollgate\.yaml$/.test(d.file) || d.file === rootFile));
-    const loaded = configProblems.length ? { policies: [], diagnostics: configProblems } : await loadCustomPolicies(project.root, project.config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), undefined, { timeoutMs: project.config.limits?.customPolicyTimeoutMs });
+    const configProblems = diagnostics.filter(
+      (d) => d.severity === "error" && (/(^|\/)tollgate\.yaml$/.test(d.file) || d.file === rootFile),
+    );
+    const loaded = configProblems.length
+      ? { policies: [], diagnostics: configProblems }
+      : await loadCustomPolicies(
+          project.root,
+          project.config.customPolicies,
+          new Set(BUILTIN_POLICIES.map((p) => p.id)),
+          undefined,
+          { timeoutMs: project.config.limits?.customPolicyTimeoutMs },
+        );
     if (loaded.diagnostics.length) {
       printDiagnostics(loaded.diagnostics);
       return EXIT_INPUT;
@@ -45,8 +55,18 @@ export async function policiesCommand(o: { format: string; root?: string }): Pro
     if (s === "off" || (typeof s === "object" && s.enabled === false)) return "off";
     return (typeof s === "string" ? s : s?.severity) ?? p.severity;
   };
-  const rows: Row[] = [...BUILTIN_POLICIES.map((p) => [p, "built-in"] as const), ...custom.map((p) => [p, "custom"] as const)].map(([p, source]) => ({
-    id: p.id, title: p.title, category: p.category, severity: severity(p), source, rationale: p.rationale, remediation: p.remediation, docs: policyDocsUrl(p),
+  const rows: Row[] = [
+    ...BUILTIN_POLICIES.map((p) => [p, "built-in"] as const),
+    ...custom.map((p) => [p, "custom"] as const),
+  ].map(([p, source]) => ({
+    id: p.id,
+    title: p.title,
+    category: p.category,
+    severity: severity(p),
+    source,
+    rationale: p.rationale,
+    remediation: p.remediation,
+    docs: policyDocsUrl(p),
   }));
   if (format === "json") {
     await emit({}, `${JSON.stringify(rows, null, 2)}\n`);
@@ -55,9 +75,13 @@ export async function policiesCommand(o: { format: string; root?: string }): Pro
   const pc = colorsFor({});
   let cat = "";
   const lines: string[] = [];
-  for (const r of [...rows].sort((a, b) => a.category.localeCompare(b.category) || (a.source === b.source ? 0 : a.source === "built-in" ? -1 : 1))) {
+  for (const r of [...rows].sort(
+    (a, b) => a.category.localeCompare(b.category) || (a.source === b.source ? 0 : a.source === "built-in" ? -1 : 1),
+  )) {
     if (r.category !== cat) lines.push(pc.bold((cat = r.category)));
-    lines.push(`  ${esc(r.id).padEnd(38)} ${r.severity.padEnd(8)} ${esc(r.title)}${r.source === "custom" ? pc.dim(" (custom)") : ""}`);
+    lines.push(
+      `  ${esc(r.id).padEnd(38)} ${r.severity.padEnd(8)} ${esc(r.title)}${r.source === "custom" ? pc.dim(" (custom)") : ""}`,
+    );
   }
   await emit({}, `${lines.join("\n")}\n`);
   return 0;

@@ -6,7 +6,19 @@ import { renderClientMetricsText, renderJson, renderPrometheus, renderText } fro
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
 import { StateFileError, consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
-import { EXIT_GATE, EXIT_INPUT, EXIT_OK, UsageError, colorsFor, emit, parseChoice, parseDurationOption, parseIntOption, parseNow, printDiagnostics } from "./common.js";
+import {
+  EXIT_GATE,
+  EXIT_INPUT,
+  EXIT_OK,
+  UsageError,
+  colorsFor,
+  emit,
+  parseChoice,
+  parseDurationOption,
+  parseIntOption,
+  parseNow,
+  printDiagnostics,
+} from "./common.js";
 
 export interface ProbeCliOptions {
   root: string;
@@ -48,14 +60,19 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   const model = project.model;
   const envs = [...model.environments];
   const env = o.env ?? defaultProbeEnv(model);
-  if (!env) throw new UsageError("no environment to probe: pass --env NAME", `Environments: ${envs.map(([n]) => n).join(", ")}`);
+  if (!env)
+    throw new UsageError(
+      "no environment to probe: pass --env NAME",
+      `Environments: ${envs.map(([n]) => n).join(", ")}`,
+    );
   const unknown = checkEnvironments([env], model.environments);
   if (unknown.length) {
     printDiagnostics(unknown);
     return EXIT_INPUT;
   }
   for (const s of o.service ?? []) if (!model.services.has(s)) throw new UsageError(`--service ${s}: no such service`);
-  if (selectServices(model, env, o.service).length === 0) throw new UsageError(`nothing to probe in ${env}: no selected service has an endpoint there`);
+  if (selectServices(model, env, o.service).length === 0)
+    throw new UsageError(`nothing to probe in ${env}: no selected service has an endpoint there`);
 
   // Drift against the recorded tools, when the project has a lock file (mcp-tools --write).
   const { readMcpLock } = await import("../checks/probe/mcp-lock.js");
@@ -66,23 +83,44 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
   }
   // One redactor for the run: every output, the state file and error messages go through it.
   const redactor = probeRedactor(model, process.env);
-  const redacted = (e: unknown): never => { throw redactError(e, redactor); };
+  const redacted = (e: unknown): never => {
+    throw redactError(e, redactor);
+  };
   let state;
   if (o.state) {
     const loaded = await loadState(o.state, env, window).catch((e: unknown) => {
-      throw e instanceof StateFileError ? new UsageError(`--state: ${e.message}`, "Point --state at a regular JSON file (or a path that does not exist yet).") : e;
+      throw e instanceof StateFileError
+        ? new UsageError(
+            `--state: ${e.message}`,
+            "Point --state at a regular JSON file (or a path that does not exist yet).",
+          )
+        : e;
     });
     if (loaded.warning) process.stderr.write(`tollgate: warning: ${redactor.redact(loaded.warning)}\n`);
     state = loaded.state;
   }
-  const previousFailures = state ? Object.fromEntries(Object.entries(state.services).map(([k, v]) => [k, consecutiveFailures(v)])) : {};
+  const previousFailures = state
+    ? Object.fromEntries(Object.entries(state.services).map(([k, v]) => [k, consecutiveFailures(v)]))
+    : {};
   const deadlineMs = deadlineOption ?? defaultDeadlineMs(model.environments.get(env)!.probe?.schedule);
   // The apps' client metrics are read alongside the services, within the same deadline; --service narrows them too.
   const { probeClientMetrics } = await import("../checks/probe/client-metrics.js");
-  const clientMetricsRun = probeClientMetrics(model, env, { timeoutMs: Math.min(timeoutMs ?? 10_000, deadlineMs), ...(o.service?.length ? { services: o.service } : {}) });
+  const clientMetricsRun = probeClientMetrics(model, env, {
+    timeoutMs: Math.min(timeoutMs ?? 10_000, deadlineMs),
+    ...(o.service?.length ? { services: o.service } : {}),
+  });
   const { results } = await runProbes(model, {
-    env, concurrency: concurrency ?? model.environments.get(env)!.probe?.concurrency ?? 8, environment: process.env,
-    previousFailures, redactor, ...(lockRead.lock ? { mcpLock: lockRead.lock } : {}), ...(state ? { webhookMemory: (state.webhookDeliveries ??= {}) } : {}), deadlineMs, ...(o.service?.length ? { services: o.service } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(o.allowProduction ? { allowProduction: true } : {}),
+    env,
+    concurrency: concurrency ?? model.environments.get(env)!.probe?.concurrency ?? 8,
+    environment: process.env,
+    previousFailures,
+    redactor,
+    ...(lockRead.lock ? { mcpLock: lockRead.lock } : {}),
+    ...(state ? { webhookMemory: (state.webhookDeliveries ??= {}) } : {}),
+    deadlineMs,
+    ...(o.service?.length ? { services: o.service } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(o.allowProduction ? { allowProduction: true } : {}),
   });
   if (state && o.state) {
     record(state, results, new Date().toISOString());
@@ -90,10 +128,21 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
     await saveState(o.state, state, redactor).catch(redacted);
   }
   const clientMetrics = await clientMetricsRun;
-  const text = format === "json" ? renderJson(now, env, results, redactor, clientMetrics) : format === "prometheus" ? await renderPrometheus(env, results, redactor, Date.now(), clientMetrics) : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor) + renderClientMetricsText(env, clientMetrics, redactor);
+  const text =
+    format === "json"
+      ? renderJson(now, env, results, redactor, clientMetrics)
+      : format === "prometheus"
+        ? await renderPrometheus(env, results, redactor, Date.now(), clientMetrics)
+        : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor) +
+          renderClientMetricsText(env, clientMetrics, redactor);
   await emit(o.output ? { file: o.output } : {}, text).catch(redacted);
   // A reserved placeholder address (the starter's .example services) is reported, not failed.
   const failing = results.filter((r) => !r.optional && r.status !== "healthy" && r.status !== "not-probeable");
-  if (failing.length && format !== "text" && o.output === undefined) process.stderr.write(pc.red(`tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`));
+  if (failing.length && format !== "text" && o.output === undefined)
+    process.stderr.write(
+      pc.red(
+        `tollgate: ${failing.length} required service${failing.length === 1 ? "" : "s"} not healthy: ${failing.map((r) => r.service).join(", ")}\n`,
+      ),
+    );
   return failing.length ? EXIT_GATE : EXIT_OK;
 }

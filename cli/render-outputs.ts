@@ -12,7 +12,9 @@ export interface Rendered {
 }
 
 export async function renderEach<T extends { format: string; file?: string | undefined }>(
-  targets: readonly T[], render: (target: T, index: number) => string | Promise<string>, write: (target: T, text: string) => Promise<void>,
+  targets: readonly T[],
+  render: (target: T, index: number) => string | Promise<string>,
+  write: (target: T, text: string) => Promise<void>,
 ): Promise<Rendered> {
   const texts: (string | undefined)[] = [];
   const failures: Diagnostic[] = [];
@@ -22,9 +24,15 @@ export async function renderEach<T extends { format: string; file?: string | und
       text = await render(target, i);
     } catch (e) {
       texts.push(undefined);
-      const why = String((e as Error)?.message ?? e).split("\n")[0]!.slice(0, 300);
+      const why = String((e as Error)?.message ?? e)
+        .split("\n")[0]!
+        .slice(0, 300);
       failures.push({
-        code: "report-failed", severity: "error", file: "<command line>", line: 1, col: 1,
+        code: "report-failed",
+        severity: "error",
+        file: "<command line>",
+        line: 1,
+        col: 1,
         message: `--format ${target.format}${target.file ? `=${target.file}` : ""}: the reporter failed (${why}); the other outputs were written`,
         hint: "This is a bug in tollgate: please report it with the number of findings; meanwhile use another --format.",
       });

@@ -26,8 +26,12 @@ export function parseListen(value: string): { host: string; port: number } {
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(value);
   const host = m?.[1] ?? m?.[2];
   const port = Number(m?.[3]);
-  if (!m || !host || !(port >= 0 && port <= 65535)) throw new UsageError(`--listen must be HOST:PORT such as 127.0.0.1:9469 or [::1]:9469 (got ${JSON.stringify(value)})`);
-  if (m[1] !== undefined && isIP(host) !== 6) throw new UsageError(`--listen: ${JSON.stringify(host)} is not an IPv6 address`);
+  if (!m || !host || !(port >= 0 && port <= 65535))
+    throw new UsageError(
+      `--listen must be HOST:PORT such as 127.0.0.1:9469 or [::1]:9469 (got ${JSON.stringify(value)})`,
+    );
+  if (m[1] !== undefined && isIP(host) !== 6)
+    throw new UsageError(`--listen: ${JSON.stringify(host)} is not an IPv6 address`);
   return { host, port };
 }
 
@@ -36,7 +40,12 @@ const log = (line: string) => process.stderr.write(`tollgate serve: ${line}\n`);
 export async function serveCommand(o: ServeCliOptions): Promise<number> {
   const { host, port } = parseListen(o.listen);
   const maxConcurrent = parseIntOption("--max-concurrent", o.maxConcurrent, 1, 10_000) ?? DEFAULT_MAX_CONCURRENT;
-  const exporter = new Exporter({ root: o.root, ...(o.env ? { env: o.env } : {}), maxConcurrent, environment: process.env });
+  const exporter = new Exporter({
+    root: o.root,
+    ...(o.env ? { env: o.env } : {}),
+    maxConcurrent,
+    environment: process.env,
+  });
   const first = await exporter.reload();
   if (!first.ok) {
     process.stderr.write(`${describeFailure(first)}\n`);
@@ -57,26 +66,40 @@ export async function serveCommand(o: ServeCliOptions): Promise<number> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, host, () => { server.off("error", reject); resolve(); });
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new UsageError(`--listen ${o.listen}: ${err.code === "EADDRINUSE" ? "address already in use" : err.code === "EADDRNOTAVAIL" ? "no such local address" : err.message}`);
+    throw new UsageError(
+      `--listen ${o.listen}: ${err.code === "EADDRINUSE" ? "address already in use" : err.code === "EADDRNOTAVAIL" ? "no such local address" : err.message}`,
+    );
   }
   const address = server.address() as import("node:net").AddressInfo;
   const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const cfg = exporter.config!;
-  log(`listening on http://${shown}:${address.port} (env ${cfg.env}, ${plural(cfg.services.size, "service")}, --max-concurrent ${maxConcurrent})`);
+  log(
+    `listening on http://${shown}:${address.port} (env ${cfg.env}, ${plural(cfg.services.size, "service")}, --max-concurrent ${maxConcurrent})`,
+  );
 
   return new Promise<number>((resolve) => {
-    const onHup = () => { void reload(); };
+    const onHup = () => {
+      void reload();
+    };
     const onStop = (signal: string) => {
       if (stopping.signal.aborted) return;
       stopping.abort();
-      log(`${signal}: finishing ${exporter.limiter.inFlight} in-flight probe(s), at most ${SHUTDOWN_GRACE_MS / 1000} s`);
+      log(
+        `${signal}: finishing ${exporter.limiter.inFlight} in-flight probe(s), at most ${SHUTDOWN_GRACE_MS / 1000} s`,
+      );
       process.off("SIGHUP", onHup);
       // No new connections; idle keep-alive connections close now, busy ones after their answer.
-      server.close(() => { clearTimeout(force); finish(); });
+      server.close(() => {
+        clearTimeout(force);
+        finish();
+      });
       server.closeIdleConnections();
       const idle = setInterval(() => server.closeIdleConnections(), 100);
       const force = setTimeout(() => {

@@ -22,10 +22,11 @@ export interface SynthCliOptions {
 
 export async function synthCommand(o: SynthCliOptions): Promise<number> {
   if (o.env?.length && o.all) throw new UsageError("use --env or --all, not both");
-  if (o.force && !o.reason?.trim()) throw new UsageError("--force needs --reason \"...\" so the override is recorded");
+  if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason "..." so the override is recorded');
   if (o.reason && !o.force) throw new UsageError("--reason only makes sense with --force");
   const shards = o.shards === undefined ? undefined : Number(o.shards);
-  if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= 256)) throw new UsageError(`--shards must be a whole number from 1 to 256, not ${JSON.stringify(o.shards)}`);
+  if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= 256))
+    throw new UsageError(`--shards must be a whole number from 1 to 256, not ${JSON.stringify(o.shards)}`);
   const now = parseNow(o.now);
   // Drawn only on a TTY, after a second, never in CI or with --quiet (util/progress.ts).
   const progress = createProgress("tollgate synth");
@@ -37,7 +38,12 @@ export async function synthCommand(o: SynthCliOptions): Promise<number> {
   }
 }
 
-async function synthWithProgress(o: SynthCliOptions, now: string, shards: number | undefined, progress: Progress): Promise<number> {
+async function synthWithProgress(
+  o: SynthCliOptions,
+  now: string,
+  shards: number | undefined,
+  progress: Progress,
+): Promise<number> {
   const assessed = await assess(o.root, { now, version: version() });
   progress.done(); // a clean line for the gate's messages; synthesis draws again
   const { project } = assessed;
@@ -66,27 +72,51 @@ async function synthWithProgress(o: SynthCliOptions, now: string, shards: number
     const failing = g.failing.map((f) => `${f.scorecard}/${f.category}`);
     if (o.force) {
       overrides[e] = { reason: o.reason!.trim(), failing, ...(o.now ? { now } : {}) };
-      process.stderr.write(pc.yellow(`tollgate: ${e}: readiness gate fails (${failing.join(", ")}); synthesizing anyway because --force: ${o.reason!.trim()}\n`));
+      process.stderr.write(
+        pc.yellow(
+          `tollgate: ${e}: readiness gate fails (${failing.join(", ")}); synthesizing anyway because --force: ${o.reason!.trim()}\n`,
+        ),
+      );
       continue;
     }
     refused.push(e);
     process.stderr.write(`tollgate: refusing to synthesize ${pc.bold(e)}: the production readiness gate fails.\n`);
-    for (const f of g.failing) process.stderr.write(`  ✖ ${f.scorecard}: ${f.title} (${f.findings} finding${f.findings === 1 ? "" : "s"})\n`);
+    for (const f of g.failing)
+      process.stderr.write(`  ✖ ${f.scorecard}: ${f.title} (${f.findings} finding${f.findings === 1 ? "" : "s"})\n`);
     process.stderr.write(`  Fix them (tollgate check --explain), or override with --force --reason "why".\n`);
   }
   const envs = wanted.filter((e) => !refused.includes(e));
   if (envs.length) {
-    const protect = { root: project.root, manifests: project.config.manifests.map((m) => path.resolve(project.root, m)) };
-    const result = await synthesize(model, { envs, outDir: o.out, hcl: !!o.hcl, version: version(), overrides, protect, progress, ...(shards === undefined ? {} : { shards }) });
+    const protect = {
+      root: project.root,
+      manifests: project.config.manifests.map((m) => path.resolve(project.root, m)),
+    };
+    const result = await synthesize(model, {
+      envs,
+      outDir: o.out,
+      hcl: !!o.hcl,
+      version: version(),
+      overrides,
+      protect,
+      progress,
+      ...(shards === undefined ? {} : { shards }),
+    });
     progress.done();
     const rel = path.relative(process.cwd(), result.outDir) || ".";
     // Warnings, not failures: the files are written, but something in them would go unnoticed.
-    printDiagnostics(result.warnings.map((w) => ({
-      code: w.code, severity: "warning" as const, message: w.message, hint: w.hint,
-      ...(project.sources.locate("environments", w.env) ?? { file: "tollgate.yaml", line: 1, col: 1 }),
-    })));
+    printDiagnostics(
+      result.warnings.map((w) => ({
+        code: w.code,
+        severity: "warning" as const,
+        message: w.message,
+        hint: w.hint,
+        ...(project.sources.locate("environments", w.env) ?? { file: "tollgate.yaml", line: 1, col: 1 }),
+      })),
+    );
     for (const e of envs) {
-      process.stdout.write(`${pc.green("✔")} ${e}: Terraform stack ${rel}/stacks/${e}/${o.hcl ? "cdk.tf" : "cdk.tf.json"}; deploy these files from ${rel}/config/${e}/ (stacks/${e}/assets/ holds Terraform's copies of them, not for deploying):\n`);
+      process.stdout.write(
+        `${pc.green("✔")} ${e}: Terraform stack ${rel}/stacks/${e}/${o.hcl ? "cdk.tf" : "cdk.tf.json"}; deploy these files from ${rel}/config/${e}/ (stacks/${e}/assets/ holds Terraform's copies of them, not for deploying):\n`,
+      );
       const files = result.files[e] ?? [];
       const width = Math.max(...files.map((f) => f.path.length));
       for (const f of files) process.stdout.write(`    ${f.path.padEnd(width)}  → ${f.where}\n`);

@@ -24,7 +24,11 @@ export interface ValidateOptions {
 }
 
 export async function validateCommand(opts: ValidateOptions): Promise<number> {
-  const formats = parseFormats(typeof opts.format === "string" ? [opts.format] : opts.format, ["text", "json"] as const, "text");
+  const formats = parseFormats(
+    typeof opts.format === "string" ? [opts.format] : opts.format,
+    ["text", "json"] as const,
+    "text",
+  );
   const now = parseNow(opts.now);
   const cache = await resolveCache(opts);
   const progress = createProgress("tollgate validate");
@@ -40,28 +44,53 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
       if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write("tollgate: cache: result hit\n");
     } else {
       const { loadProject } = await import("../load/loader.js");
-      const loaded = await loadProject(opts.root, { now, cache, progress: (note, done, total) => progress.update(done, total || undefined, note) });
+      const loaded = await loadProject(opts.root, {
+        now,
+        cache,
+        progress: (note, done, total) => progress.update(done, total || undefined, note),
+      });
       const { project, cacheStats } = loaded;
       reportCacheStats(cacheStats);
       const { policyConfigDiagnostics } = await import("../policies/config-check.js");
       const { sortDiagnostics } = await import("../model/diagnostics.js");
       const policyDiags = await policyConfigDiagnostics(project, loaded.diagnostics);
-      const diagnostics = policyDiags.length ? sortDiagnostics([...loaded.diagnostics, ...policyDiags]) : loaded.diagnostics;
+      const diagnostics = policyDiags.length
+        ? sortDiagnostics([...loaded.diagnostics, ...policyDiags])
+        : loaded.diagnostics;
       const ok = loaded.ok && !policyDiags.some((d) => d.severity === "error");
       const m = project.model;
-      const counts = [plural(m.environments.size, "environment"), plural(m.services.size, "service"), plural(m.secrets.size, "secret"), plural(m.apis.size, "API"), plural(m.webhooks.size, "webhook"), plural(m.alerts.size, "alert"), plural(m.channels.size, "channel")].join(", ");
+      const counts = [
+        plural(m.environments.size, "environment"),
+        plural(m.services.size, "service"),
+        plural(m.secrets.size, "secret"),
+        plural(m.apis.size, "API"),
+        plural(m.webhooks.size, "webhook"),
+        plural(m.alerts.size, "alert"),
+        plural(m.channels.size, "channel"),
+      ].join(", ");
       result = { ok, diagnostics, files: project.files.length, counts };
       if (results && state) {
         const c = project.config;
-        const stored = ok && storable(diagnostics) && (await results.store(opts.root, process.cwd(), state, { manifests: c.manifests, waivers: c.waivers, customPolicies: c.customPolicies }, [{ parts, value: result }]));
-        if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write(`tollgate: cache: result ${stored ? "stored" : "not stored"}\n`);
+        const stored =
+          ok &&
+          storable(diagnostics) &&
+          (await results.store(
+            opts.root,
+            process.cwd(),
+            state,
+            { manifests: c.manifests, waivers: c.waivers, customPolicies: c.customPolicies },
+            [{ parts, value: result }],
+          ));
+        if (process.env.TOLLGATE_CACHE_STATS === "1")
+          process.stderr.write(`tollgate: cache: result ${stored ? "stored" : "not stored"}\n`);
       }
     }
   } finally {
     progress.done();
   }
   const { diagnostics, ok, files } = result;
-  if (getVerbosity() === "verbose") process.stderr.write(`tollgate: loaded ${files} files in ${Date.now() - started} ms\n`);
+  if (getVerbosity() === "verbose")
+    process.stderr.write(`tollgate: loaded ${files} files in ${Date.now() - started} ms\n`);
   for (const target of formats) {
     if (target.format === "json") {
       await emit(target, `${JSON.stringify({ ok, diagnostics }, null, 2)}\n`);
@@ -73,15 +102,20 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
     for (const d of diagnostics) {
       if (quiet && d.severity !== "error") continue;
       const color = d.severity === "error" ? pc.red : d.severity === "warning" ? pc.yellow : pc.blue;
-      lines.push(`${pc.bold(`${escapeTerminal(d.file)}:${d.line}:${d.col}`)} ${color(d.code)} ${escapeTerminal(d.message)}`);
+      lines.push(
+        `${pc.bold(`${escapeTerminal(d.file)}:${d.line}:${d.col}`)} ${color(d.code)} ${escapeTerminal(d.message)}`,
+      );
       lines.push(`  ${pc.dim("hint:")} ${escapeTerminal(d.hint)}`);
     }
     if (ok) {
-      if (!quiet || target.file) lines.push(`${pc.green("✔")} ${files} file${files === 1 ? "" : "s"} valid: ${result.counts}`);
+      if (!quiet || target.file)
+        lines.push(`${pc.green("✔")} ${files} file${files === 1 ? "" : "s"} valid: ${result.counts}`);
     } else {
       const errors = diagnostics.filter((d) => d.severity === "error").length;
       const warnings = diagnostics.length - errors;
-      lines.push(`${pc.red("✖")} ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`);
+      lines.push(
+        `${pc.red("✖")} ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`,
+      );
     }
     await emit(target, lines.length ? `${lines.join("\n")}\n` : "");
   }

@@ -30,7 +30,9 @@ for (const env of envs.filter((e) => project.model.environments.get(e)?.producti
   if (g.passed) continue;
   const failing = g.failing.map((f) => `${f.scorecard}/${f.category}`);
   if (!process.env.TOLLGATE_FORCE_REASON) {
-    console.error(`tollgate: refusing to synthesize ${env}: readiness gate fails (${failing.join(", ")}). Set TOLLGATE_FORCE_REASON to override.`);
+    console.error(
+      `tollgate: refusing to synthesize ${env}: readiness gate fails (${failing.join(", ")}). Set TOLLGATE_FORCE_REASON to override.`,
+    );
     process.exit(1);
   }
   overrides[env] = { reason: process.env.TOLLGATE_FORCE_REASON, failing };
@@ -39,4 +41,7 @@ const app = new App();
 addStacks(app, project.model, { envs, version: version(), overrides });
 app.synth();
 // The same marker tollgate synth writes, so `tollgate synth --out cdktf.out` may replace this output.
-writeFileSync(path.join(app.outdir, MARKER), "Created by tollgate's cdktf app; tollgate synth may replace this folder.\n");
+writeFileSync(
+  path.join(app.outdir, MARKER),
+  "Created by tollgate's cdktf app; tollgate synth may replace this folder.\n",
+);

@@ -6,7 +6,14 @@ import type { Construct } from "constructs";
 import type { EnvContext } from "./generate/context.js";
 import { terraformLiteral } from "./generate/encode.js";
 import { ProbeExporter } from "./constructs/probe-exporter.js";
-import { AlertRouting, AlertRules, ClientPolicies, GrafanaDashboards, HealthCheckSchedule, ProbeTargets } from "./constructs/index.js";
+import {
+  AlertRouting,
+  AlertRules,
+  ClientPolicies,
+  GrafanaDashboards,
+  HealthCheckSchedule,
+  ProbeTargets,
+} from "./constructs/index.js";
 
 export interface GateOverride {
   reason: string;
@@ -38,7 +45,13 @@ export class EnvironmentStack extends TerraformStack {
     if (override) {
       // Recorded where reviewers look: the plan shows the override and its reason.
       // The reason is free text: Terraform would read `${…}` in it as an expression (encode.ts).
-      new Resource(this, "production-gate-override", { triggers: { reason: terraformLiteral(override.reason), failing: override.failing.join(", "), ...(override.now ? { now: override.now } : {}) } });
+      new Resource(this, "production-gate-override", {
+        triggers: {
+          reason: terraformLiteral(override.reason),
+          failing: override.failing.join(", "),
+          ...(override.now ? { now: override.now } : {}),
+        },
+      });
       new TerraformOutput(this, "production_gate_override", { value: terraformLiteral(override.reason) });
     }
   }

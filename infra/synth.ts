@@ -19,7 +19,11 @@ import { synthWarnings, type SynthWarning } from "./generate/synth-warnings.js";
 /** Files below dir, relative, sorted (the summary's order). */
 function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name)).split(path.sep).join("/")]))
+    .flatMap((e) =>
+      e.isDirectory()
+        ? listFiles(path.join(dir, e.name), base)
+        : [path.relative(base, path.join(dir, e.name)).split(path.sep).join("/")],
+    )
     .sort();
 }
 
@@ -55,7 +59,11 @@ export interface SynthResult {
 }
 
 /** Adds one stack per environment to an app (also used by infra/app.ts under the cdktf CLI). */
-export function addStacks(app: App, model: Model, opts: { envs: string[]; version: string; overrides?: Record<string, GateOverride>; shards?: number }): void {
+export function addStacks(
+  app: App,
+  model: Model,
+  opts: { envs: string[]; version: string; overrides?: Record<string, GateOverride>; shards?: number },
+): void {
   for (const env of opts.envs) {
     const ctx = envContext(model, env, opts.version, opts.shards === undefined ? {} : { shards: opts.shards });
     const stagingDir = path.resolve(app.outdir, "config", env);

@@ -12,11 +12,35 @@ import type { Document } from "yaml";
 import type { z } from "zod";
 import { daysBetween, isRealDate, todayUtc } from "../model/dates.js";
 import { DURATION_PATTERN } from "../model/duration.js";
-import { DIAGNOSTIC_CODES, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from "../model/diagnostics.js";
 import {
-  Alert, Api, Channel, Environment, ManifestFile, ProjectConfig, SECTIONS, Secret, Service, Webhook, WaiversFile,
-  type AlertT, type ApiT, type ChannelT, type EnvironmentT, type ProjectConfigT, type Section, type SecretT,
-  type ServiceT, type WaiverT, type WebhookT,
+  DIAGNOSTIC_CODES,
+  sortDiagnostics,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Severity,
+} from "../model/diagnostics.js";
+import {
+  Alert,
+  Api,
+  Channel,
+  Environment,
+  ManifestFile,
+  ProjectConfig,
+  SECTIONS,
+  Secret,
+  Service,
+  Webhook,
+  WaiversFile,
+  type AlertT,
+  type ApiT,
+  type ChannelT,
+  type EnvironmentT,
+  type ProjectConfigT,
+  type Section,
+  type SecretT,
+  type ServiceT,
+  type WaiverT,
+  type WebhookT,
 } from "../model/schema.js";
 import { cacheFor, display, parseFile, toPosix, type FileOutput, type ReaderConfig } from "./parse/parse-file.js";
 import type { CacheStats } from "./parse/parse-cache.js";
@@ -41,7 +65,6 @@ export const PARALLEL_THRESHOLD_BYTES = 2 * 1024 * 1024;
 const MIN_CORES_FOR_WORKERS = 4;
 export const CONFIG_FILE = "tollgate.yaml";
 export const DEFAULT_WAIVERS_FILE = "waivers.yaml";
-
 
 export interface LocatedWaiver extends WaiverT {
   location: Location;
@@ -109,7 +132,13 @@ class Collector implements FileOutput {
     if (code === "secret-value" && loc.line > 0 && this.seen.has(key)) return;
     this.seen.add(key);
     const d: Diagnostic = {
-      code, severity, message, hint: hint ?? `${DIAGNOSTIC_CODES[code]} See ${docsUrl("diagnostics.md", code)}`, file: loc.file, line: loc.line, col: loc.col,
+      code,
+      severity,
+      message,
+      hint: hint ?? `${DIAGNOSTIC_CODES[code]} See ${docsUrl("diagnostics.md", code)}`,
+      file: loc.file,
+      line: loc.line,
+      col: loc.col,
     };
     if (loc.line === 0) this.locations.set(d, loc);
     this.diagnostics.push(d);
@@ -175,12 +204,24 @@ function hasPath(value: unknown, path: readonly (string | number)[]): boolean {
   return true;
 }
 
-function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, base: (string | number)[], issue: z.core.$ZodIssue, input: unknown): void {
+function issueToDiagnostic(
+  out: Collector,
+  src: SourceFile,
+  schema: z.ZodType,
+  base: (string | number)[],
+  issue: z.core.$ZodIssue,
+  input: unknown,
+): void {
   const rel = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)) as (string | number)[];
   const full = [...base, ...rel];
   const field = rel.length > 0 ? String(rel[rel.length - 1]) : base[base.length - 1];
   if (issue.code !== "unrecognized_keys" && rel.length > 0 && !hasPath(input, rel)) {
-    const expected = issue.code === "invalid_type" ? ` (${issue.expected})` : issue.code === "invalid_value" ? ` (one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")})` : "";
+    const expected =
+      issue.code === "invalid_type"
+        ? ` (${issue.expected})`
+        : issue.code === "invalid_value"
+          ? ` (one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")})`
+          : "";
     out.add("missing-field", locateIn(src, full), `\`${field}\` is required`, `Add \`${field}\`${expected}.`);
     return;
   }
@@ -196,13 +237,30 @@ function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, b
     case "invalid_type": {
       const loc = locateIn(src, full);
       const got = describeType((issue as any).input);
-      out.add("invalid-type", loc, `\`${field}\` must be ${article(issue.expected)}, got ${got}`, hintForType(issue.expected));
+      out.add(
+        "invalid-type",
+        loc,
+        `\`${field}\` must be ${article(issue.expected)}, got ${got}`,
+        hintForType(issue.expected),
+      );
       return;
     }
     case "invalid_format": {
       const loc = locateIn(src, full);
-      if (issue.format === "date") out.add("invalid-date", loc, `\`${field}\` is not a real calendar date`, "Use YYYY-MM-DD with a day that exists (e.g. 2025-02-28).");
-      else if (issue.format === "regex") out.add("invalid-value", loc, `\`${field}\` does not match the expected format`, patternHint((issue as any).pattern));
+      if (issue.format === "date")
+        out.add(
+          "invalid-date",
+          loc,
+          `\`${field}\` is not a real calendar date`,
+          "Use YYYY-MM-DD with a day that exists (e.g. 2025-02-28).",
+        );
+      else if (issue.format === "regex")
+        out.add(
+          "invalid-value",
+          loc,
+          `\`${field}\` does not match the expected format`,
+          patternHint((issue as any).pattern),
+        );
       else out.add("invalid-value", loc, `\`${field}\` is not a valid ${issue.format}`);
       return;
     }
@@ -212,24 +270,44 @@ function issueToDiagnostic(out: Collector, src: SourceFile, schema: z.ZodType, b
     }
     case "invalid_value": {
       const values = issue.values.map((v) => JSON.stringify(v)).join(", ");
-      const suggestion = typeof (issue as any).input === "string" ? closest((issue as any).input, issue.values.map(String)) : undefined;
-      out.add("invalid-value", locateIn(src, full), `\`${field}\` must be one of ${values}`, suggestion ? `did you mean \`${suggestion}\`?` : undefined);
+      const suggestion =
+        typeof (issue as any).input === "string" ? closest((issue as any).input, issue.values.map(String)) : undefined;
+      out.add(
+        "invalid-value",
+        locateIn(src, full),
+        `\`${field}\` must be one of ${values}`,
+        suggestion ? `did you mean \`${suggestion}\`?` : undefined,
+      );
       return;
     }
     case "too_small":
     case "too_big": {
       const word = issue.code === "too_small" ? "at least" : "at most";
       const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
-      out.add("invalid-value", locateIn(src, full), `\`${field}\` must be ${word} ${String(issue.code === "too_small" ? issue.minimum : issue.maximum)}${unit}`);
+      out.add(
+        "invalid-value",
+        locateIn(src, full),
+        `\`${field}\` must be ${word} ${String(issue.code === "too_small" ? issue.minimum : issue.maximum)}${unit}`,
+      );
       return;
     }
     case "invalid_union":
-      out.add("invalid-type", locateIn(src, full), `\`${field}\` does not match any allowed form`, "See the schema for the accepted shapes.");
+      out.add(
+        "invalid-type",
+        locateIn(src, full),
+        `\`${field}\` does not match any allowed form`,
+        "See the schema for the accepted shapes.",
+      );
       return;
     case "custom": {
       // Refinements in model/schema.ts name their own diagnostic code (duration-too-long, invalid-regex).
       const params = issue.params as { diagnostic?: DiagnosticCode; hint?: string } | undefined;
-      out.add(params?.diagnostic ?? "invalid-value", locateIn(src, full), `\`${field}\`: ${issue.message}`, params?.hint);
+      out.add(
+        params?.diagnostic ?? "invalid-value",
+        locateIn(src, full),
+        `\`${field}\`: ${issue.message}`,
+        params?.hint,
+      );
       return;
     }
     default:
@@ -260,8 +338,9 @@ function hintForType(expected: string): string | undefined {
   return undefined;
 }
 function patternHint(pattern: RegExp | string | undefined): string | undefined {
-  const src = typeof pattern === "string" ? pattern : pattern?.source ?? "";
-  if (src.includes(DURATION_PATTERN)) return "Write a duration such as 30s, 5m, 24h, 90d or 1m30s (units largest first).";
+  const src = typeof pattern === "string" ? pattern : (pattern?.source ?? "");
+  if (src.includes(DURATION_PATTERN))
+    return "Write a duration such as 30s, 5m, 24h, 90d or 1m30s (units largest first).";
   if (src.startsWith("^[A-Z][A-Z0-9_]")) return "Secret names are UPPER_SNAKE_CASE.";
   if (src.startsWith("^[a-z0-9]")) return "Names are lower-case kebab-case (a-z, 0-9, -).";
   if (src.startsWith("^[A-Z_]")) return "Environment variable names are UPPER_SNAKE_CASE.";
@@ -284,7 +363,12 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   try {
     realRoot = await realpath(absRoot);
   } catch {
-    out.add("no-manifests", { file: toPosix(root), line: 1, col: 1 }, "project root does not exist", "Pass --root with the folder that holds tollgate.yaml.");
+    out.add(
+      "no-manifests",
+      { file: toPosix(root), line: 1, col: 1 },
+      "project root does not exist",
+      "Pass --root with the folder that holds tollgate.yaml.",
+    );
   }
   const reader: FileReader = {
     root: absRoot,
@@ -313,7 +397,8 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   reader.maxBytes = config.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   reader.maxDepth = config.limits?.maxDepth ?? DEFAULT_MAX_DEPTH;
   // Keys change with the version and with every option that changes what parsing gives.
-  if (options.cache) reader.cache = { dir: options.cache.dir, salt: `${version()}\u0000${reader.maxDepth}\u0000${reader.maxBytes}` };
+  if (options.cache)
+    reader.cache = { dir: options.cache.dir, salt: `${version()}\u0000${reader.maxDepth}\u0000${reader.maxBytes}` };
   const cacheStats: CacheStats | undefined = reader.cache ? { hits: 0, misses: 0, writes: 0 } : undefined;
   // This thread's counters before loading (the cache object is shared by loads in one process).
   const before = reader.cache ? { ...cacheFor(reader.cache).stats } : undefined;
@@ -321,18 +406,36 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
 
   // Configured paths must resolve inside the root; explicitly configured ones must exist.
   const at = (key: string, index?: number): Location =>
-    configLocation && hasPath(rawConfig, index === undefined ? [key] : [key, index]) ? locateIn(configLocation, index === undefined ? [key] : [key, index]) : { file: display(reader, configPath), line: 1, col: 1 };
+    configLocation && hasPath(rawConfig, index === undefined ? [key] : [key, index])
+      ? locateIn(configLocation, index === undefined ? [key] : [key, index])
+      : { file: display(reader, configPath), line: 1, col: 1 };
   const explicitManifests = hasPath(rawConfig, ["manifests"]);
   const files: string[] = [];
   const walked = new Set<string>();
   for (const [i, dir] of config.manifests.entries()) {
-    const abs = await resolveConfigured(reader, "manifests", dir, at("manifests", i), { required: explicitManifests, kind: "folder" });
+    const abs = await resolveConfigured(reader, "manifests", dir, at("manifests", i), {
+      required: explicitManifests,
+      kind: "folder",
+    });
     if (abs) await listYaml(reader, abs, files, walked);
   }
-  if (config.waivers) reader.waiversPath = await resolveConfigured(reader, "waivers", config.waivers, at("waivers"), { required: true, kind: "file" });
-  if (config.customPolicies) await resolveConfigured(reader, "customPolicies", config.customPolicies, at("customPolicies"), { required: true, kind: "folder" });
+  if (config.waivers)
+    reader.waiversPath = await resolveConfigured(reader, "waivers", config.waivers, at("waivers"), {
+      required: true,
+      kind: "file",
+    });
+  if (config.customPolicies)
+    await resolveConfigured(reader, "customPolicies", config.customPolicies, at("customPolicies"), {
+      required: true,
+      kind: "folder",
+    });
   if (files.length === 0 && out.diagnostics.length === 0) {
-    out.add("no-manifests", { file: toPosix(path.relative(reader.displayBase, absRoot) || "."), line: 1, col: 1 }, `no manifest files in ${config.manifests.join(", ")}`, "Create manifests/*.yaml, or set `manifests:` in tollgate.yaml.");
+    out.add(
+      "no-manifests",
+      { file: toPosix(path.relative(reader.displayBase, absRoot) || "."), line: 1, col: 1 },
+      `no manifest files in ${config.manifests.join(", ")}`,
+      "Create manifests/*.yaml, or set `manifests:` in tollgate.yaml.",
+    );
   }
 
   // Names declared anywhere, even in entries that failed validation: references to them resolve.
@@ -342,21 +445,36 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   const validate = (read: { src: SourceFile; data: unknown }): void => {
     const { src, data } = read;
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
-      out.add("invalid-type", locateIn(src, []), "a manifest file must be a mapping of sections", `Start with one of: ${SECTIONS.join(", ")}.`);
+      out.add(
+        "invalid-type",
+        locateIn(src, []),
+        "a manifest file must be a mapping of sections",
+        `Start with one of: ${SECTIONS.join(", ")}.`,
+      );
       return;
     }
     // Shape of the file itself (sections and their keys), entries validated one by one below.
     const obj = data as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
       if (!(SECTIONS as readonly string[]).includes(key)) {
-        out.add("unknown-key", locateIn(src, [key]), `unknown section \`${clip(key)}\``, didYouMean(key, SECTIONS) ?? `sections: ${SECTIONS.join(", ")}`);
+        out.add(
+          "unknown-key",
+          locateIn(src, [key]),
+          `unknown section \`${clip(key)}\``,
+          didYouMean(key, SECTIONS) ?? `sections: ${SECTIONS.join(", ")}`,
+        );
       }
     }
     for (const section of SECTIONS) {
       const body = obj[section];
       if (body === undefined) continue;
       if (body === null || typeof body !== "object" || Array.isArray(body)) {
-        out.add("invalid-type", locateIn(src, [section]), `\`${section}\` must be a mapping of names to entries`, `Write \`${section}:\` followed by indented \`name:\` blocks.`);
+        out.add(
+          "invalid-type",
+          locateIn(src, [section]),
+          `\`${section}\` must be a mapping of names to entries`,
+          `Write \`${section}:\` followed by indented \`name:\` blocks.`,
+        );
         continue;
       }
       const keyCheck = (ManifestFile.shape[section] as any).unwrap().def.keyType as z.ZodType;
@@ -368,16 +486,28 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
         // by every scavenge until the whole file is done).
         entries[name] = undefined;
         if (!keyCheck.safeParse(name).success) {
-          out.add("invalid-name", locateIn(src, [section, name]), `name \`${name}\` is not allowed in ${section}`, nameHint([section], []));
+          out.add(
+            "invalid-name",
+            locateIn(src, [section, name]),
+            `name \`${name}\` is not allowed in ${section}`,
+            nameHint([section], []),
+          );
           continue;
         }
         const first = sources.fileOf(section, name);
         if (first) {
           const at = locateIn(first, [section, name]);
           const loc = locateIn(src, [section, name]);
-          out.add("duplicate-name", loc, `${section} \`${name}\` is already declared`, "names must be unique across files");
+          out.add(
+            "duplicate-name",
+            loc,
+            `${section} \`${name}\` is already declared`,
+            "names must be unique across files",
+          );
           const d = out.diagnostics[out.diagnostics.length - 1]!;
-          out.afterResolve.push(() => (d.hint = `First declared at ${at.file}:${at.line}:${at.col}; names must be unique across files.`));
+          out.afterResolve.push(
+            () => (d.hint = `First declared at ${at.file}:${at.line}:${at.col}; names must be unique across files.`),
+          );
           continue;
         }
         declared[section].add(name);
@@ -397,7 +527,9 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   if (workers > 1) {
     let parsed = 0;
     options.progress?.("loading manifests", 0, files.length);
-    const pool = await parseInWorkers(reader, files, workers, out, () => options.progress?.("loading manifests", ++parsed, files.length));
+    const pool = await parseInWorkers(reader, files, workers, out, () =>
+      options.progress?.("loading manifests", ++parsed, files.length),
+    );
     const reads = pool.results;
     if (cacheStats) addStats(cacheStats, pool.cacheStats);
     sources.resolver = pool.resolve;
@@ -427,17 +559,36 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
       if (!placement.lastRotated || !isRealDate(placement.lastRotated) || placement.lastRotated <= now) continue;
       const at = sources.locate("secrets", name, ["environments", env, "lastRotated"])!;
       // One day ahead is a local date east of UTC (rotated this morning in Tokyo): a note, not an error.
-      if (daysBetween(now, placement.lastRotated) <= 1) out.add("date-ahead-of-now", at, `lastRotated ${placement.lastRotated} is one day after ${now}; accepted as a local date east of UTC`, "Nothing to do if that is today where the rotation happened; otherwise fix the date.", "note");
-      else out.add("date-in-future", at, `lastRotated ${placement.lastRotated} is after ${now}`, "A rotation cannot have happened in the future (one day ahead is accepted for time zones east of UTC): fix the date, or pass the right --now.");
+      if (daysBetween(now, placement.lastRotated) <= 1)
+        out.add(
+          "date-ahead-of-now",
+          at,
+          `lastRotated ${placement.lastRotated} is one day after ${now}; accepted as a local date east of UTC`,
+          "Nothing to do if that is today where the rotation happened; otherwise fix the date.",
+          "note",
+        );
+      else
+        out.add(
+          "date-in-future",
+          at,
+          `lastRotated ${placement.lastRotated} is after ${now}`,
+          "A rotation cannot have happened in the future (one day ahead is accepted for time zones east of UTC): fix the date, or pass the right --now.",
+        );
     }
   }
 
-  checkReferences(model, declared, sources, (code, loc, message, hint, severity) => out.add(code, loc, message, hint, severity ?? "error"));
+  checkReferences(model, declared, sources, (code, loc, message, hint, severity) =>
+    out.add(code, loc, message, hint, severity ?? "error"),
+  );
 
   const waivers = await loadWaivers(reader, absRoot, config);
   if (cacheStats && reader.cache && before) {
     const now = cacheFor(reader.cache).stats;
-    addStats(cacheStats, { hits: now.hits - before.hits, misses: now.misses - before.misses, writes: now.writes - before.writes });
+    addStats(cacheStats, {
+      hits: now.hits - before.hits,
+      misses: now.misses - before.misses,
+      writes: now.writes - before.writes,
+    });
     if (cacheStats.writes > 0) await cacheFor(reader.cache).prune();
   }
 
@@ -445,7 +596,16 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   if (!options.keepWorkers) await sources.dispose();
   const diagnostics = out.finish();
   return {
-    project: { root: absRoot, now, config, configLocation, model, waivers, sources, files: files.map((f) => display(reader, f)) },
+    project: {
+      root: absRoot,
+      now,
+      config,
+      configLocation,
+      model,
+      waivers,
+      sources,
+      files: files.map((f) => display(reader, f)),
+    },
     diagnostics,
     ok: !diagnostics.some((d) => d.severity === "error"),
     ...(cacheStats ? { cacheStats } : {}),
@@ -466,8 +626,18 @@ async function loadWaivers(reader: FileReader, absRoot: string, config: ProjectC
   const read = await parseFile(reader, file, reader.out);
   if (!read) return [];
   // Not a waivers file at all: say so once, without quoting what it holds.
-  if (read.data === null || typeof read.data !== "object" || Array.isArray(read.data) || !Object.prototype.hasOwnProperty.call(read.data, "waivers")) {
-    reader.out.add("invalid-type", locateIn(read.src, []), "this is not a waivers file: it must be a mapping with a `waivers:` list", `See ${docsUrl("policies.md", "waivers")} for the waivers file format.`);
+  if (
+    read.data === null ||
+    typeof read.data !== "object" ||
+    Array.isArray(read.data) ||
+    !Object.prototype.hasOwnProperty.call(read.data, "waivers")
+  ) {
+    reader.out.add(
+      "invalid-type",
+      locateIn(read.src, []),
+      "this is not a waivers file: it must be a mapping with a `waivers:` list",
+      `See ${docsUrl("policies.md", "waivers")} for the waivers file format.`,
+    );
     return [];
   }
   const parsed = WaiversFile.safeParse(read.data, { reportInput: true });

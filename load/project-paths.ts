@@ -37,9 +37,21 @@ function errCode(e: unknown): string | undefined {
  * when it exists, lies inside the root and has the expected kind; otherwise reports and returns
  * undefined. A missing path is reported only when `required` (defaults may be absent).
  */
-export async function resolveConfigured(r: PathReader, key: string, rel: string, loc: Location, opts: { required: boolean; kind: "folder" | "file" | "any" }): Promise<string | undefined> {
+export async function resolveConfigured(
+  r: PathReader,
+  key: string,
+  rel: string,
+  loc: Location,
+  opts: { required: boolean; kind: "folder" | "file" | "any" },
+): Promise<string | undefined> {
   const abs = path.resolve(r.root, rel);
-  const outside = () => r.out.add("path-outside-root", loc, `\`${key}\` ${JSON.stringify(rel)} resolves outside the project root`, "Keep manifests, waivers and custom policies inside the project (no `..`, absolute paths or links out).");
+  const outside = () =>
+    r.out.add(
+      "path-outside-root",
+      loc,
+      `\`${key}\` ${JSON.stringify(rel)} resolves outside the project root`,
+      "Keep manifests, waivers and custom policies inside the project (no `..`, absolute paths or links out).",
+    );
   let real: string;
   try {
     real = await realpath(abs);
@@ -50,10 +62,34 @@ export async function resolveConfigured(r: PathReader, key: string, rel: string,
       outside();
       return undefined;
     }
-    if (code === "ELOOP") r.out.add("symlink-broken", loc, `\`${key}\` ${JSON.stringify(rel)} is a symlink loop`, "Point the link at a real file or folder inside the project.");
-    else if (code === "EACCES" || code === "EPERM") r.out.add("file-unreadable", loc, `\`${key}\` ${JSON.stringify(rel)} cannot be read (permission denied)`, "Make it readable by the user running tollgate.");
-    else if (await isDanglingLink(abs)) r.out.add("symlink-broken", loc, `\`${key}\` ${JSON.stringify(rel)} is a symlink whose target does not exist`, "Point the link at a real file or folder inside the project.");
-    else if (opts.required) r.out.add("path-not-found", loc, `\`${key}\` ${JSON.stringify(rel)} does not exist`, await suggestSibling(abs, r.root));
+    if (code === "ELOOP")
+      r.out.add(
+        "symlink-broken",
+        loc,
+        `\`${key}\` ${JSON.stringify(rel)} is a symlink loop`,
+        "Point the link at a real file or folder inside the project.",
+      );
+    else if (code === "EACCES" || code === "EPERM")
+      r.out.add(
+        "file-unreadable",
+        loc,
+        `\`${key}\` ${JSON.stringify(rel)} cannot be read (permission denied)`,
+        "Make it readable by the user running tollgate.",
+      );
+    else if (await isDanglingLink(abs))
+      r.out.add(
+        "symlink-broken",
+        loc,
+        `\`${key}\` ${JSON.stringify(rel)} is a symlink whose target does not exist`,
+        "Point the link at a real file or folder inside the project.",
+      );
+    else if (opts.required)
+      r.out.add(
+        "path-not-found",
+        loc,
+        `\`${key}\` ${JSON.stringify(rel)} does not exist`,
+        await suggestSibling(abs, r.root),
+      );
     return undefined;
   }
   if (!isInsideOrSame(real, r.realRoot)) {
@@ -62,7 +98,12 @@ export async function resolveConfigured(r: PathReader, key: string, rel: string,
   }
   const s = await stat(real);
   if (opts.kind === "folder" && !s.isDirectory()) {
-    r.out.add("path-not-found", loc, `\`${key}\` ${JSON.stringify(rel)} is not a folder`, "Name a folder of manifest YAML files.");
+    r.out.add(
+      "path-not-found",
+      loc,
+      `\`${key}\` ${JSON.stringify(rel)} is not a folder`,
+      "Name a folder of manifest YAML files.",
+    );
     return undefined;
   }
   if (opts.kind === "file" && !s.isFile()) {
@@ -96,9 +137,12 @@ async function isDanglingLink(abs: string): Promise<boolean> {
 async function suggestSibling(abs: string, root: string): Promise<string> {
   const dir = path.dirname(abs);
   try {
-    const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() || e.isFile()).map((e) => e.name);
+    const names = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() || e.isFile())
+      .map((e) => e.name);
     const near = closest(path.basename(abs), names);
-    if (near) return `did you mean ${JSON.stringify(path.relative(root, path.join(dir, near)).split(path.sep).join("/"))}?`;
+    if (near)
+      return `did you mean ${JSON.stringify(path.relative(root, path.join(dir, near)).split(path.sep).join("/"))}?`;
   } catch {
     /* no hint */
   }
@@ -110,19 +154,36 @@ async function suggestSibling(abs: string, root: string): Promise<string> {
  * root; each real folder is walked once (a link back up is a loop and is reported); unreadable
  * folders and dangling links are reported.
  */
-export async function listYaml(r: PathReader, dir: string, out: string[], seen = new Set<string>(), ancestors: string[] = []): Promise<void> {
+export async function listYaml(
+  r: PathReader,
+  dir: string,
+  out: string[],
+  seen = new Set<string>(),
+  ancestors: string[] = [],
+): Promise<void> {
   let real: string;
   let entries: Dirent[];
   try {
     real = await realpath(dir);
     if (seen.has(real)) {
-      if (ancestors.includes(real)) r.out.add("symlink-broken", top(r, dir), "symlinked folder loops back to a folder that contains it", "Remove the link; each folder is read once.");
+      if (ancestors.includes(real))
+        r.out.add(
+          "symlink-broken",
+          top(r, dir),
+          "symlinked folder loops back to a folder that contains it",
+          "Remove the link; each folder is read once.",
+        );
       return;
     }
     seen.add(real);
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    r.out.add("file-unreadable", top(r, dir), `folder could not be read (${reason(e)})`, "Make it readable by the user running tollgate, or move it out of the manifest folders.");
+    r.out.add(
+      "file-unreadable",
+      top(r, dir),
+      `folder could not be read (${reason(e)})`,
+      "Make it readable by the user running tollgate, or move it out of the manifest folders.",
+    );
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -137,11 +198,21 @@ export async function listYaml(r: PathReader, dir: string, out: string[], seen =
         // A broken link named like a manifest, or like a folder, hides manifests; others are not ours.
         if (!/\.ya?ml$/i.test(e.name) && e.name.includes(".")) continue;
         const loop = errCode(err) === "ELOOP";
-        r.out.add("symlink-broken", top(r, abs), loop ? "symlink loop" : "symlink target does not exist", "Fix or remove the link.");
+        r.out.add(
+          "symlink-broken",
+          top(r, abs),
+          loop ? "symlink loop" : "symlink target does not exist",
+          "Fix or remove the link.",
+        );
         continue;
       }
       if (!isInsideOrSame(target, r.realRoot)) {
-        r.out.add("file-outside-root", top(r, abs), "symlink points outside the project root", "Copy the file into the project instead of linking to it.");
+        r.out.add(
+          "file-outside-root",
+          top(r, abs),
+          "symlink points outside the project root",
+          "Copy the file into the project instead of linking to it.",
+        );
         continue;
       }
       const s = await stat(target);
@@ -151,7 +222,12 @@ export async function listYaml(r: PathReader, dir: string, out: string[], seen =
         out.push(abs);
       }
     } else if (!e.isFile() && /\.ya?ml$/i.test(e.name)) {
-      r.out.add("file-unreadable", top(r, abs), "not a regular file (a device, FIFO or socket)", "Manifests are regular files; remove or rename this entry.");
+      r.out.add(
+        "file-unreadable",
+        top(r, abs),
+        "not a regular file (a device, FIFO or socket)",
+        "Manifests are regular files; remove or rename this entry.",
+      );
     } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
       const target = path.join(real, e.name);
       if (seen.has(target)) continue;
@@ -167,5 +243,9 @@ function top(r: PathReader, abs: string): Location {
 
 function reason(e: unknown): string {
   const code = errCode(e);
-  return code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ELOOP" ? "symlink loop" : code ?? "unknown error";
+  return code === "EACCES" || code === "EPERM"
+    ? "permission denied"
+    : code === "ELOOP"
+      ? "symlink loop"
+      : (code ?? "unknown error");
 }

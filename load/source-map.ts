@@ -41,7 +41,11 @@ export function offsetOf(doc: Document.Parsed, path: readonly (string | number)[
 }
 
 export class DocumentSource implements SourceFile {
-  constructor(readonly file: string, readonly doc: Document.Parsed, readonly lineCounter: LineCounter) {}
+  constructor(
+    readonly file: string,
+    readonly doc: Document.Parsed,
+    readonly lineCounter: LineCounter,
+  ) {}
   locate(path: readonly (string | number)[]): Location {
     const pos = this.lineCounter.linePos(offsetOf(this.doc, path));
     return { file: this.file, line: pos.line, col: pos.col };
@@ -54,7 +58,10 @@ export type PendingRequest = { loc: Location; path: (string | number)[] };
 export class DeferredSource implements SourceFile {
   readonly pending: PendingRequest[] = [];
   disposed = false;
-  constructor(readonly file: string, readonly workerFileId: number) {}
+  constructor(
+    readonly file: string,
+    readonly workerFileId: number,
+  ) {}
   locate(path: readonly (string | number)[]): Location {
     if (this.disposed) return { file: this.file, line: 1, col: 1 };
     const loc = { file: this.file, line: 0, col: 0 };

@@ -43,7 +43,12 @@ export function effectiveChannel(model: Model, name: string, env: string): Chann
   const c = model.channels.get(name);
   if (!c || !channelEnabled(model, name, env)) return undefined;
   const o = model.environments.get(env)?.channels?.[name];
-  return { ...c, ...(o?.url ? { url: o.url } : {}), ...(o?.to ? { to: o.to } : {}), ...(o?.credentialsFile ? { credentialsFile: o.credentialsFile } : {}) };
+  return {
+    ...c,
+    ...(o?.url ? { url: o.url } : {}),
+    ...(o?.to ? { to: o.to } : {}),
+    ...(o?.credentialsFile ? { credentialsFile: o.credentialsFile } : {}),
+  };
 }
 
 export function receiversFor(model: Model, env: string, severity: string): [string, ChannelT][] {

@@ -12,11 +12,18 @@ export function buildModel(input: ManifestInput, organization?: string): Model {
   const parsed = ManifestFile.parse(input);
   const model: Model = {
     organization,
-    environments: new Map(), services: new Map(), secrets: new Map(), apis: new Map(),
-    webhooks: new Map(), channels: new Map(), alerts: new Map(),
+    environments: new Map(),
+    services: new Map(),
+    secrets: new Map(),
+    apis: new Map(),
+    webhooks: new Map(),
+    channels: new Map(),
+    alerts: new Map(),
   };
   for (const section of SECTIONS) {
-    const entries = Object.entries((parsed[section] ?? {}) as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries((parsed[section] ?? {}) as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    );
     for (const [k, v] of entries) (model[section] as Map<string, unknown>).set(k, v);
   }
   return model;

@@ -51,19 +51,28 @@ export interface ParsedSchedule {
 
 class ScheduleError extends Error {}
 
-const HINT_EXAMPLES = "e.g. \"* * * * *\" (every minute), \"*/5 * * * *\" (every five), \"0 6 * * 1-5\" (06:00 on weekdays)";
+const HINT_EXAMPLES = 'e.g. "* * * * *" (every minute), "*/5 * * * *" (every five), "0 6 * * 1-5" (06:00 on weekdays)';
 export const SCHEDULE_HINT = `Use five fields that both Debian cron and Kubernetes read the same way, ${HINT_EXAMPLES}.`;
 
 function value(text: string, f: FieldSpec, whole: string): number {
   const byName = f.names?.indexOf(text.toLowerCase()) ?? -1;
   if (byName >= 0) return byName + f.nameBase!;
   if (!/^\d{1,2}$/.test(text)) {
-    if (text === "?") throw new ScheduleError(`${f.name} \`${whole}\`: \`?\` is not cron syntax (Debian's crontab refuses the whole file); use \`*\``);
-    if (/[LW#]/i.test(text)) throw new ScheduleError(`${f.name} \`${whole}\`: \`L\`, \`W\` and \`#\` are Quartz extensions: Kubernetes refuses them and Debian cron does not read them as last/nearest/n-th day`);
-    throw new ScheduleError(`${f.name} \`${whole}\`: \`${text}\` is not a number${f.names ? ` or a name such as ${f.names[1]!.toUpperCase()}` : ""}`);
+    if (text === "?")
+      throw new ScheduleError(
+        `${f.name} \`${whole}\`: \`?\` is not cron syntax (Debian's crontab refuses the whole file); use \`*\``,
+      );
+    if (/[LW#]/i.test(text))
+      throw new ScheduleError(
+        `${f.name} \`${whole}\`: \`L\`, \`W\` and \`#\` are Quartz extensions: Kubernetes refuses them and Debian cron does not read them as last/nearest/n-th day`,
+      );
+    throw new ScheduleError(
+      `${f.name} \`${whole}\`: \`${text}\` is not a number${f.names ? ` or a name such as ${f.names[1]!.toUpperCase()}` : ""}`,
+    );
   }
   const n = Number(text);
-  if (f.name === "day of week" && n === 7) throw new ScheduleError(`day of week \`${whole}\`: 7 is not accepted by Kubernetes; Sunday is 0`);
+  if (f.name === "day of week" && n === 7)
+    throw new ScheduleError(`day of week \`${whole}\`: 7 is not accepted by Kubernetes; Sunday is 0`);
   if (n < f.min || n > f.max) throw new ScheduleError(`${f.name} \`${whole}\`: ${n} is outside ${f.min}-${f.max}`);
   return n;
 }
@@ -76,20 +85,26 @@ function parseField(text: string, f: FieldSpec): Set<number> {
     if (extra !== undefined) throw new ScheduleError(`${f.name} \`${text}\`: more than one \`/\``);
     let step = 1;
     if (stepText !== undefined) {
-      if (!/^\d{1,2}$/.test(stepText) || Number(stepText) === 0) throw new ScheduleError(`${f.name} \`${text}\`: the step after \`/\` must be a number from 1`);
+      if (!/^\d{1,2}$/.test(stepText) || Number(stepText) === 0)
+        throw new ScheduleError(`${f.name} \`${text}\`: the step after \`/\` must be a number from 1`);
       step = Number(stepText);
     }
     let lo: number;
     let hi: number;
     if (range === "*") {
-      if (parts.length > 1) throw new ScheduleError(`${f.name} \`${text}\`: \`*\` inside a list; write the list or \`*\` alone`);
+      if (parts.length > 1)
+        throw new ScheduleError(`${f.name} \`${text}\`: \`*\` inside a list; write the list or \`*\` alone`);
       [lo, hi] = [f.min, f.max];
     } else {
       const ends = range!.split("-");
-      if (ends.length > 2 || ends.some((e) => e === "")) throw new ScheduleError(`${f.name} \`${text}\`: \`${range}\` is not a value or a range A-B`);
+      if (ends.length > 2 || ends.some((e) => e === ""))
+        throw new ScheduleError(`${f.name} \`${text}\`: \`${range}\` is not a value or a range A-B`);
       lo = value(ends[0]!, f, text);
       hi = ends.length === 2 ? value(ends[1]!, f, text) : lo;
-      if (ends.length === 1 && stepText !== undefined) throw new ScheduleError(`${f.name} \`${text}\`: a step after a single value (\`${part}\`) is refused by Debian cron; write \`${range}-${f.max}/${stepText}\``);
+      if (ends.length === 1 && stepText !== undefined)
+        throw new ScheduleError(
+          `${f.name} \`${text}\`: a step after a single value (\`${part}\`) is refused by Debian cron; write \`${range}-${f.max}/${stepText}\``,
+        );
       if (lo > hi) throw new ScheduleError(`${f.name} \`${text}\`: the range ${range} runs backwards`);
     }
     for (let v = lo; v <= hi; v += step) out.add(v);
@@ -102,18 +117,24 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** Parses a schedule in the common grammar; throws ScheduleError with the offending field. */
 function parse(schedule: string): ParsedSchedule {
   const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) throw new ScheduleError("cron schedules here have five fields (minute hour day-of-month month day-of-week)");
+  if (fields.length !== 5)
+    throw new ScheduleError("cron schedules here have five fields (minute hour day-of-month month day-of-week)");
   const values = fields.map((t, i) => parseField(t, FIELDS[i]!));
   const [dom, dow] = [fields[2]!, fields[4]!];
   const domStar = dom === "*";
   const dowStar = dow === "*";
   if (!domStar && !dowStar && (dom.startsWith("*") || dow.startsWith("*"))) {
-    throw new ScheduleError(`day of month \`${dom}\` with day of week \`${dow}\`: Debian cron and Kubernetes disagree whether both or either must match; write the days as a list or range (e.g. 1-31/2) instead of \`*/S\``);
+    throw new ScheduleError(
+      `day of month \`${dom}\` with day of week \`${dow}\`: Debian cron and Kubernetes disagree whether both or either must match; write the days as a list or range (e.g. 1-31/2) instead of \`*/S\``,
+    );
   }
   if (dowStar || domStar) {
     // Both day fields apply (cron's AND when one of them is `*`): some month must have such a day.
     const fires = [...values[3]!].some((m) => [...values[2]!].some((d) => d <= DAYS_IN_MONTH[m - 1]!));
-    if (!fires) throw new ScheduleError(`day of month \`${dom}\` never occurs in month \`${fields[3]}\`: the schedule would never fire`);
+    if (!fires)
+      throw new ScheduleError(
+        `day of month \`${dom}\` never occurs in month \`${fields[3]}\`: the schedule would never fire`,
+      );
   }
   return { values, domStar, dowStar };
 }
@@ -159,7 +180,9 @@ export function schedulePeriodMs(schedule: string): number {
 export function probeIntervalMs(e: EnvironmentT): number {
   const period = schedulePeriodMs(e.probe?.schedule ?? "* * * * *");
   if (!e.probe?.exporter && e.probe?.shards === undefined) return period;
-  return e.probe.exporter?.scrapeInterval ? durationMs(e.probe.exporter.scrapeInterval) : Math.min(period, MAX_SCRAPE_INTERVAL_MS);
+  return e.probe.exporter?.scrapeInterval
+    ? durationMs(e.probe.exporter.scrapeInterval)
+    : Math.min(period, MAX_SCRAPE_INTERVAL_MS);
 }
 
 /** At most a day, so it always fits a timer. */

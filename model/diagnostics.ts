@@ -32,11 +32,15 @@ export const DIAGNOSTIC_CODES = {
   "invalid-date": "A date does not exist on the calendar or is not YYYY-MM-DD.",
   "duration-too-long": "A timeout or delay is longer than its limit (a timer over 24.8 days would fire at once).",
   "invalid-regex": "A pattern such as expect.bodyMatches is not a valid regular expression.",
-  "signature-fixed-by-profile": "A webhook sets a signature field its provider profile fixes (header, encoding, prefix, timestampHeader, signedPayload, idempotency.keyHeader).",
-  "invalid-url": "A URL has a % that does not start a %XX escape (Alertmanager and Prometheus would refuse the generated config).",
-  "control-character": "A value written into one line of generated config (crontab, URL, path, address) holds a newline or another control character.",
+  "signature-fixed-by-profile":
+    "A webhook sets a signature field its provider profile fixes (header, encoding, prefix, timestampHeader, signedPayload, idempotency.keyHeader).",
+  "invalid-url":
+    "A URL has a % that does not start a %XX escape (Alertmanager and Prometheus would refuse the generated config).",
+  "control-character":
+    "A value written into one line of generated config (crontab, URL, path, address) holds a newline or another control character.",
   "date-in-future": "A last-rotated date lies more than one day after --now.",
-  "date-ahead-of-now": "A last-rotated date lies one day after --now: accepted (a local date east of UTC), reported as a note.",
+  "date-ahead-of-now":
+    "A last-rotated date lies one day after --now: accepted (a local date east of UTC), reported as a note.",
   "duplicate-name": "Two files declare the same name.",
   "unresolved-reference": "A reference names something that is not declared.",
   "dependency-cycle": "dependsOn forms a cycle.",
@@ -45,20 +49,25 @@ export const DIAGNOSTIC_CODES = {
   "unknown-policy": "tollgate.yaml configures a policy id that does not exist.",
   "invalid-policy-options": "A policy's options in tollgate.yaml do not match its options schema.",
   "custom-policy-invalid": "A custom policy module could not be loaded or does not export a valid policy.",
-  "custom-policy-failed": "A custom policy module did not finish loading (top-level await that never settles, process.exit, a crash, a time limit), or its check threw, rejected, exited, reported a malformed finding or ran past its time limit.",
+  "custom-policy-failed":
+    "A custom policy module did not finish loading (top-level await that never settles, process.exit, a crash, a time limit), or its check threw, rejected, exited, reported a malformed finding or ran past its time limit.",
   "report-failed": "A reporter could not render its --format output (a bug); every other output was still written.",
   "invalid-option": "A command-line option is unknown, lacks its value or has an invalid one.",
   "unknown-command": "The command line names a command tollgate does not have.",
-  "output-unwritable": "An output file or folder cannot be written (not a file, no permission, not Tollgate's, in use).",
+  "output-unwritable":
+    "An output file or folder cannot be written (not a file, no permission, not Tollgate's, in use).",
   "no-project": "No tollgate.yaml (or manifests/ folder) in the working directory or any folder above it.",
   "unknown-environment": "--env names an environment the manifests do not declare.",
   "git-error": "A git ref could not be read.",
   "base-invalid": "The project at the --base ref has a tollgate.yaml but does not load.",
-  "init-file-exists": "tollgate init would write a file that already exists (nothing is written; every such file is listed).",
+  "init-file-exists":
+    "tollgate init would write a file that already exists (nothing is written; every such file is listed).",
   "init-not-a-folder": "tollgate init needs a folder where a file (or a dangling symlink) is.",
-  "mcp-lock-invalid": "mcp-tools.lock.yaml is not a lock file `tollgate mcp-tools --write` wrote (not a regular file, not YAML, or not its shape).",
+  "mcp-lock-invalid":
+    "mcp-tools.lock.yaml is not a lock file `tollgate mcp-tools --write` wrote (not a regular file, not YAML, or not its shape).",
   "init-path-outside": "A folder tollgate init would write into is a symlink that leads outside the target folder.",
-  "alerts-unrouted": "synth (warning): alerts of a severity reach no receiver in an environment; Alertmanager sends them to the null receiver.",
+  "alerts-unrouted":
+    "synth (warning): alerts of a severity reach no receiver in an environment; Alertmanager sends them to the null receiver.",
   "shard-empty": "synth (warning): a Prometheus shard of the exporter path gets no service to probe.",
 } as const;
 
@@ -77,7 +86,10 @@ export interface Diagnostic {
 export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
   return diags.sort(
     (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code) ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.col - b.col ||
+      a.code.localeCompare(b.code) ||
       a.message.localeCompare(b.message),
   );
 }

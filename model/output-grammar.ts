@@ -11,13 +11,19 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** `\n`, `\t` or `U+001B`: how the message names the character (the value itself is never echoed). */
 function describeChar(c: string): string {
-  const named: Record<string, string> = { "\n": "a newline (\\n)", "\r": "a carriage return (\\r)", "\t": "a tab (\\t)" };
+  const named: Record<string, string> = {
+    "\n": "a newline (\\n)",
+    "\r": "a carriage return (\\r)",
+    "\t": "a tab (\\t)",
+  };
   return named[c] ?? `the control character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 export function controlCharacterProblem(v: string): string | undefined {
   const m = CONTROL.exec(v);
-  return m ? `contains ${describeChar(m[0])} at character ${m.index + 1}; it is written into one line of generated config (a crontab line, a URL or path)` : undefined;
+  return m
+    ? `contains ${describeChar(m[0])} at character ${m.index + 1}; it is written into one line of generated config (a crontab line, a URL or path)`
+    : undefined;
 }
 
 /** A zod refinement: the located diagnostic `control-character`. */
@@ -27,7 +33,10 @@ export function refuseControlCharacters(v: string, ctx: z.RefinementCtx<string>)
     ctx.addIssue({
       code: "custom",
       message: problem,
-      params: { diagnostic: "control-character", hint: "Write the value on one line without control characters; a newline in a crontab value would start a new cron job." },
+      params: {
+        diagnostic: "control-character",
+        hint: "Write the value on one line without control characters; a newline in a crontab value would start a new cron job.",
+      },
       input: v,
     });
   }
@@ -38,7 +47,15 @@ export function refuseControlCharacters(v: string, ctx: z.RefinementCtx<string>)
  * and in the crontab a relative path would depend on the cron user's home (and `-` on `cd`'s history).
  */
 export function requireAbsolutePath(v: string, ctx: z.RefinementCtx<string>): void {
-  if (!v.startsWith("/")) ctx.addIssue({ code: "custom", message: "must be an absolute path (starting with /)", params: { hint: "Kubernetes mounts and working directories are absolute, and cron would resolve a relative path from the cron user's home." }, input: v });
+  if (!v.startsWith("/"))
+    ctx.addIssue({
+      code: "custom",
+      message: "must be an absolute path (starting with /)",
+      params: {
+        hint: "Kubernetes mounts and working directories are absolute, and cron would resolve a relative path from the cron user's home.",
+      },
+      input: v,
+    });
 }
 
 /**
@@ -47,7 +64,16 @@ export function requireAbsolutePath(v: string, ctx: z.RefinementCtx<string>): vo
  */
 export function refuseBadPercentEscapes(v: string, ctx: z.RefinementCtx<string>): void {
   const bad = /%(?![0-9A-Fa-f]{2})/.exec(v);
-  if (bad) ctx.addIssue({ code: "custom", message: `has a % at character ${bad.index + 1} that does not start a %XX escape`, params: { diagnostic: "invalid-url", hint: "Write a literal % as %25: Alertmanager and Prometheus refuse a URL with a bare %." }, input: v });
+  if (bad)
+    ctx.addIssue({
+      code: "custom",
+      message: `has a % at character ${bad.index + 1} that does not start a %XX escape`,
+      params: {
+        diagnostic: "invalid-url",
+        hint: "Write a literal % as %25: Alertmanager and Prometheus refuse a URL with a bare %.",
+      },
+      input: v,
+    });
 }
 
 /** The same rules as JSON Schema patterns, so editors and ajv agree with `validate` (tools/json-schema.ts). */

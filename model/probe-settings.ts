@@ -21,11 +21,19 @@ export interface ProbeSettings {
   values: string[];
 }
 
-export function probeSettings(model: Model, env: string, service: string, environment: NodeJS.ProcessEnv, timeoutOverrideMs?: number): ProbeSettings {
+export function probeSettings(
+  model: Model,
+  env: string,
+  service: string,
+  environment: NodeJS.ProcessEnv,
+  timeoutOverrideMs?: number,
+): ProbeSettings {
   const s = model.services.get(service)!;
   const hc = s.healthCheck ?? {};
   const envTimeout = model.environments.get(env)?.probe?.timeout;
-  const timeoutMs = timeoutOverrideMs ?? (hc.timeout ? durationMs(hc.timeout) : envTimeout ? durationMs(envTimeout) : DEFAULT_PROBE_TIMEOUT_MS);
+  const timeoutMs =
+    timeoutOverrideMs ??
+    (hc.timeout ? durationMs(hc.timeout) : envTimeout ? durationMs(envTimeout) : DEFAULT_PROBE_TIMEOUT_MS);
   const missing: string[] = [];
   const values: string[] = [];
   const read = (fromEnv: string): string | undefined => {
@@ -49,7 +57,8 @@ export function probeSettings(model: Model, env: string, service: string, enviro
   if (o) {
     const clientId = read(o.clientId.fromEnv);
     const clientSecret = read(o.clientSecret.fromEnv);
-    if (clientId !== undefined && clientSecret !== undefined) oauth = { tokenUrl: o.tokenUrl, clientId, clientSecret, ...(o.scope ? { scope: o.scope } : {}) };
+    if (clientId !== undefined && clientSecret !== undefined)
+      oauth = { tokenUrl: o.tokenUrl, clientId, clientSecret, ...(o.scope ? { scope: o.scope } : {}) };
   }
   return { timeoutMs, headers, serverEnv, ...(oauth ? { oauth } : {}), missing, values };
 }

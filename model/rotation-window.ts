@@ -9,5 +9,7 @@ export const DEFAULT_ROTATION_WINDOW_DAYS = 14;
 
 export function rotationWindowDays(config: Pick<ProjectConfigT, "policies">): number {
   const setting = config.policies?.["secret-rotation-due-soon"];
-  return typeof setting === "object" && typeof setting.options?.windowDays === "number" ? setting.options.windowDays : DEFAULT_ROTATION_WINDOW_DAYS;
+  return typeof setting === "object" && typeof setting.options?.windowDays === "number"
+    ? setting.options.windowDays
+    : DEFAULT_ROTATION_WINDOW_DAYS;
 }

@@ -25,7 +25,10 @@ export const ALERT_NAME = "^[A-Za-z][A-Za-z0-9_-]{0,127}$";
 const serviceName = z.string().regex(new RegExp(SERVICE_NAME));
 const secretName = z.string().regex(new RegExp(SECRET_NAME));
 const envName = z.string().regex(new RegExp(ENV_NAME));
-const duration = describe(z.string().regex(new RegExp(DURATION_PATTERN)), "A duration such as 500ms, 30s, 5m, 24h, 90d, or compound, largest unit first: 1m30s, 1h30m.");
+const duration = describe(
+  z.string().regex(new RegExp(DURATION_PATTERN)),
+  "A duration such as 500ms, 30s, 5m, 24h, 90d, or compound, largest unit first: 1m30s, 1h30m.",
+);
 /**
  * Durations that become timers. Node fires a timer over 2^31-1 ms (24.8 days) after 1 ms, so
  * `timeout: 25d` would time out at once: refused at validation (`duration-too-long`).
@@ -33,21 +36,46 @@ const duration = describe(z.string().regex(new RegExp(DURATION_PATTERN)), "A dur
 const timerDuration = (maxMs: number, what: string, hint: string) =>
   duration.superRefine((v, ctx) => {
     if (new RegExp(DURATION_PATTERN).test(v) && durationMs(v) > maxMs) {
-      ctx.addIssue({ code: "custom", message: `${v} is longer than ${what}`, params: { diagnostic: "duration-too-long", hint }, input: v });
+      ctx.addIssue({
+        code: "custom",
+        message: `${v} is longer than ${what}`,
+        params: { diagnostic: "duration-too-long", hint },
+        input: v,
+      });
     }
   });
 /** A probe's per-attempt timeout: at most 10 minutes (the limit of `--timeout` too). */
-const probeTimeout = timerDuration(600_000, "a probe timeout may be (10m)", "Use at most 10m; a probe waits this long per attempt (the whole run is bounded by tollgate probe --deadline).");
+const probeTimeout = timerDuration(
+  600_000,
+  "a probe timeout may be (10m)",
+  "Use at most 10m; a probe waits this long per attempt (the whole run is bounded by tollgate probe --deadline).",
+);
 /** Delays that clients turn into timers. */
-const delay = timerDuration(2_147_483_647, "a timer can hold (24d)", "Use at most 24d: longer timers overflow and fire at once.");
+const delay = timerDuration(
+  2_147_483_647,
+  "a timer can hold (24d)",
+  "Use at most 24d: longer timers overflow and fire at once.",
+);
 /** A regular expression as the probe compiles it (`new RegExp(text)`). */
-const regex = z.string().min(1).max(500).superRefine((v, ctx) => {
-  try {
-    new RegExp(v);
-  } catch (e) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "")})`, params: { diagnostic: "invalid-regex", hint: "Write a JavaScript regular expression; escape a literal ( [ { . * + ? with a backslash." }, input: v });
-  }
-});
+const regex = z
+  .string()
+  .min(1)
+  .max(500)
+  .superRefine((v, ctx) => {
+    try {
+      new RegExp(v);
+    } catch (e) {
+      ctx.addIssue({
+        code: "custom",
+        message: `not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "")})`,
+        params: {
+          diagnostic: "invalid-regex",
+          hint: "Write a JavaScript regular expression; escape a literal ( [ { . * + ? with a backslash.",
+        },
+        input: v,
+      });
+    }
+  });
 const date = describe(z.iso.date(), "A calendar date, YYYY-MM-DD (UTC).");
 /**
  * Values written into one line of a generated file (a crontab line, a URL or path in Alertmanager
@@ -59,11 +87,18 @@ const text = z.string().min(1).max(4000);
 const positive = z.number().positive();
 const count = z.number().int().nonnegative();
 /** host:port as Prometheus, Alertmanager and Kubernetes read it: a DNS name, IPv4 or [IPv6], and a port 1-65535. */
-export const HOST_PORT = "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]{2,45}\\]):(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$";
-const hostPort = z.string().max(300).regex(new RegExp(HOST_PORT), "must be host:port (a DNS name, IPv4 or [IPv6], and a port from 1 to 65535)");
+export const HOST_PORT =
+  "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]{2,45}\\]):(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$";
+const hostPort = z
+  .string()
+  .max(300)
+  .regex(new RegExp(HOST_PORT), "must be host:port (a DNS name, IPv4 or [IPv6], and a port from 1 to 65535)");
 /** Longest exporter scrape interval: longer ones leave gaps past Prometheus' 5m lookback, so series go stale between scrapes. */
 export const MAX_SCRAPE_INTERVAL_MS = 120_000;
-const envVar = describe(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), "The name of an environment variable (never its value).");
+const envVar = describe(
+  z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
+  "The name of an environment variable (never its value).",
+);
 
 // ---------------------------------------------------------------- environments
 
@@ -74,17 +109,26 @@ export const MonitoringOverrides = z.strictObject({
   groupInterval: duration.optional(),
   repeatInterval: duration.optional(),
   alertmanager: describe(hostPort.optional(), "host:port of Alertmanager (default localhost:9093)."),
-  nodeExporter: describe(hostPort.optional(), "host:port of the node_exporter serving the probe textfile (default localhost:9100)."),
+  nodeExporter: describe(
+    hostPort.optional(),
+    "host:port of the node_exporter serving the probe textfile (default localhost:9100).",
+  ),
   blackboxExporter: describe(hostPort.optional(), "host:port of blackbox_exporter (default localhost:9115)."),
 });
 
 export const Environment = z.strictObject({
   description: text.optional(),
-  production: describe(z.boolean().default(false), "This environment is production (mirroring and paging rules apply)."),
+  production: describe(
+    z.boolean().default(false),
+    "This environment is production (mirroring and paging rules apply).",
+  ),
   deployed: describe(z.boolean(), "The environment's infrastructure exists and serves traffic."),
   probe: z
     .strictObject({
-      schedule: describe(singleLine(z.string().min(1).max(200)).optional(), "Cron schedule of the probe job; defaults to every minute."),
+      schedule: describe(
+        singleLine(z.string().min(1).max(200)).optional(),
+        "Cron schedule of the probe job; defaults to every minute.",
+      ),
       timeout: probeTimeout.optional(),
       concurrency: z.number().int().min(1).max(1000).optional(),
       staleAfter: describe(
@@ -94,16 +138,27 @@ export const Environment = z.strictObject({
       exporter: describe(
         z
           .strictObject({
-            address: describe(hostPort.optional(), "host:port where Prometheus reaches `tollgate serve` (default 127.0.0.1:9469)."),
+            address: describe(
+              hostPort.optional(),
+              "host:port where Prometheus reaches `tollgate serve` (default 127.0.0.1:9469).",
+            ),
             scrapeInterval: describe(
-              duration.refine((v) => !new RegExp(DURATION_PATTERN).test(v) || durationMs(v) <= MAX_SCRAPE_INTERVAL_MS, "must be at most 2m: longer scrape intervals make the probe series go stale between scrapes (Prometheus looks back 5m)").optional(),
+              duration
+                .refine(
+                  (v) => !new RegExp(DURATION_PATTERN).test(v) || durationMs(v) <= MAX_SCRAPE_INTERVAL_MS,
+                  "must be at most 2m: longer scrape intervals make the probe series go stale between scrapes (Prometheus looks back 5m)",
+                )
+                .optional(),
               "How often Prometheus probes each service through the exporter (default: the period of `schedule`, at most 2m).",
             ),
           })
           .optional(),
         "Probe through the `tollgate serve` exporter, scraped by Prometheus, instead of the cron probe job (docs/probes.md).",
       ),
-      shards: describe(z.number().int().min(1).max(256).optional(), "Prometheus servers that split this environment's exporter targets (hashmod); implies the exporter. `synth --shards` overrides it."),
+      shards: describe(
+        z.number().int().min(1).max(256).optional(),
+        "Prometheus servers that split this environment's exporter targets (hashmod); implies the exporter. `synth --shards` overrides it.",
+      ),
     })
     .optional(),
   monitoring: MonitoringOverrides.optional(),
@@ -113,9 +168,21 @@ export const Environment = z.strictObject({
         workdir: absolutePath(z.string().min(1).max(500)).optional(),
         textfileDir: absolutePath(z.string().min(1).max(500)).optional(),
         stateDir: absolutePath(z.string().min(1).max(500)).optional(),
-        image: describe(singleLine(z.string().min(1).max(500)).optional(), "Container image of the CronJobs and the exporter Deployment (default ghcr.io/tollgate/tollgate:<version>, built from the repository's Dockerfile; docs/synth.md)."),
-        namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
-        command: describe(z.array(singleLine(z.string().min(1).max(500))).min(1).optional(), "How cron invokes tollgate (default: [tollgate])."),
+        image: describe(
+          singleLine(z.string().min(1).max(500)).optional(),
+          "Container image of the CronJobs and the exporter Deployment (default ghcr.io/tollgate/tollgate:<version>, built from the repository's Dockerfile; docs/synth.md).",
+        ),
+        namespace: z
+          .string()
+          .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/)
+          .optional(),
+        command: describe(
+          z
+            .array(singleLine(z.string().min(1).max(500)))
+            .min(1)
+            .optional(),
+          "How cron invokes tollgate (default: [tollgate]).",
+        ),
       })
       .optional(),
     "Where the generated cron jobs run: working directory with the manifests, node_exporter textfile folder, image.",
@@ -152,22 +219,38 @@ export const HttpExpect = z.strictObject({
   status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]).optional(),
   maxLatencyMs: positive.optional(),
   json: z
-    .array(z.strictObject({ path: z.string().min(1).max(200), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
+    .array(
+      z.strictObject({
+        path: z.string().min(1).max(200),
+        equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+      }),
+    )
     .optional(),
   bodyMatches: regex.optional(),
 });
 
 export const McpCheck = z.strictObject({
-  transport: describe(z.enum(["streamable-http", "stdio", "sse"]), "sse is the legacy HTTP+SSE transport (2024-11-05 servers); declare it explicitly."),
-  minProtocol: describe(z.enum(["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"]).optional(), "Oldest protocol revision accepted; a server on an older one fails at the protocol stage."),
-  env: describe(z.record(envVar, z.strictObject({ fromEnv: envVar })).optional(), "stdio: variables for the server, each taken by name from the probing process's environment (never a literal value)."),
+  transport: describe(
+    z.enum(["streamable-http", "stdio", "sse"]),
+    "sse is the legacy HTTP+SSE transport (2024-11-05 servers); declare it explicitly.",
+  ),
+  minProtocol: describe(
+    z.enum(["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"]).optional(),
+    "Oldest protocol revision accepted; a server on an older one fails at the protocol stage.",
+  ),
+  env: describe(
+    z.record(envVar, z.strictObject({ fromEnv: envVar })).optional(),
+    "stdio: variables for the server, each taken by name from the probing process's environment (never a literal value).",
+  ),
   oauth: describe(
-    z.strictObject({
-      tokenUrl: describe(url, "OAuth 2.1 token endpoint (https, or http on loopback)."),
-      clientId: z.strictObject({ fromEnv: envVar }),
-      clientSecret: z.strictObject({ fromEnv: envVar }),
-      scope: z.string().min(1).max(500).optional(),
-    }).optional(),
+    z
+      .strictObject({
+        tokenUrl: describe(url, "OAuth 2.1 token endpoint (https, or http on loopback)."),
+        clientId: z.strictObject({ fromEnv: envVar }),
+        clientSecret: z.strictObject({ fromEnv: envVar }),
+        scope: z.string().min(1).max(500).optional(),
+      })
+      .optional(),
     "Client credentials grant: the probe gets a bearer token from tokenUrl before connecting.",
   ),
   requiredTools: z.array(z.string().min(1).max(200)).default([]),
@@ -189,8 +272,13 @@ export const HealthCheck = z.strictObject({
   headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.strictObject({ fromEnv: envVar })).optional(),
   maxRedirects: z.number().int().min(0).max(10).optional(),
   maxBodyBytes: z.number().int().min(1).max(100_000_000).optional(),
-  retries: describe(z.number().int().min(1).max(10).optional(), "Total attempts per probe (default 3), with exponential backoff and full jitter."),
-  tls: z.strictObject({ caFile: describe(z.string().min(1).max(500), "PEM file of a CA to trust (e.g. a private CA).") }).optional(),
+  retries: describe(
+    z.number().int().min(1).max(10).optional(),
+    "Total attempts per probe (default 3), with exponential backoff and full jitter.",
+  ),
+  tls: z
+    .strictObject({ caFile: describe(z.string().min(1).max(500), "PEM file of a CA to trust (e.g. a private CA).") })
+    .optional(),
   mcp: McpCheck.optional(),
 });
 
@@ -217,7 +305,10 @@ export const Service = z.strictObject({
 // ---------------------------------------------------------------- secrets
 
 export const SecretPlacement = z.strictObject({
-  ref: describe(z.string().min(1).max(500), "Where the value is stored (vault path, platform secret name). Never the value."),
+  ref: describe(
+    z.string().min(1).max(500),
+    "Where the value is stored (vault path, platform secret name). Never the value.",
+  ),
   lastRotated: date.optional(),
 });
 
@@ -252,7 +343,13 @@ export const Api = z.strictObject({
     notes: text.optional(),
   }),
   client: z.strictObject({
-    budget: z.strictObject({ requests: window.optional(), tokens: window.optional(), concurrency: z.number().int().positive().optional() }).optional(),
+    budget: z
+      .strictObject({
+        requests: window.optional(),
+        tokens: window.optional(),
+        concurrency: z.number().int().positive().optional(),
+      })
+      .optional(),
     retry: z
       .strictObject({
         maxAttempts: z.number().int().min(1).max(100),
@@ -264,12 +361,32 @@ export const Api = z.strictObject({
       .optional(),
     circuitBreaker: z.strictObject({ failureThreshold: z.number().int().positive(), reset: delay }).optional(),
     metrics: z.boolean().default(false),
-    idempotent: describe(z.boolean().optional(), "Every call to this API may be repeated safely, so @tollgate/client retries POSTs too (otherwise only with an idempotency key)."),
-    replicas: describe(z.number().int().positive().max(10_000).optional(), "Processes that share the provider limit; without a shared Redis budget each takes budget ÷ replicas."),
-    timeout: describe(delay.optional(), "Deadline per call in @tollgate/client, waits and retries included (default 60s)."),
+    idempotent: describe(
+      z.boolean().optional(),
+      "Every call to this API may be repeated safely, so @tollgate/client retries POSTs too (otherwise only with an idempotency key).",
+    ),
+    replicas: describe(
+      z.number().int().positive().max(10_000).optional(),
+      "Processes that share the provider limit; without a shared Redis budget each takes budget ÷ replicas.",
+    ),
+    timeout: describe(
+      delay.optional(),
+      "Deadline per call in @tollgate/client, waits and retries included (default 60s).",
+    ),
     metricsEndpoint: describe(
       // No userinfo: the URL is written into prometheus.yml and probe output, so it must not carry a credential.
-      z.record(envName, z.string().max(2048).regex(/^https?:\/\/[^\s/?#@]+(?:[/?][^\s#]*)?$/, "must be an http(s) URL without credentials, e.g. https://app.example.internal/metrics")).optional(),
+      z
+        .record(
+          envName,
+          z
+            .string()
+            .max(2048)
+            .regex(
+              /^https?:\/\/[^\s/?#@]+(?:[/?][^\s#]*)?$/,
+              "must be an http(s) URL without credentials, e.g. https://app.example.internal/metrics",
+            ),
+        )
+        .optional(),
       "Per environment: the URL where the app serves its Prometheus metrics (@tollgate/client's tollgate_client_* series). synth scrapes it and adds per-API panels and the metered cost alert; probe checks the series are there.",
     ),
   }),
@@ -299,72 +416,137 @@ export const WebhookSignature = z
     header: describe(z.string().min(1).max(200).optional(), "hmac-sha256 only (required there): the signature header."),
     secret: secretName,
     encoding: describe(z.enum(["hex", "base64"]).optional(), "hmac-sha256 only; default hex."),
-    prefix: describe(z.string().max(50).optional(), "hmac-sha256 only: text before the signature, such as sha256=; default none."),
-    timestampHeader: describe(z.string().min(1).max(200).optional(), "hmac-sha256 only: the header with the signed Unix timestamp."),
-    signedPayload: describe(z.enum(["body", "timestamp.body"]).optional(), "hmac-sha256 only: what the HMAC covers; default body."),
+    prefix: describe(
+      z.string().max(50).optional(),
+      "hmac-sha256 only: text before the signature, such as sha256=; default none.",
+    ),
+    timestampHeader: describe(
+      z.string().min(1).max(200).optional(),
+      "hmac-sha256 only: the header with the signed Unix timestamp.",
+    ),
+    signedPayload: describe(
+      z.enum(["body", "timestamp.body"]).optional(),
+      "hmac-sha256 only: what the HMAC covers; default body.",
+    ),
     /** Environment variable holding the signing secret for security probes. */
     probeSecretEnv: envVar.optional(),
   })
   .superRefine((sig, ctx) => {
     if (sig.scheme === "hmac-sha256" && sig.header === undefined) {
-      ctx.addIssue({ code: "custom", path: ["header"], message: "hmac-sha256 needs the signature header", params: { diagnostic: "missing-field", hint: "Add header: (e.g. X-Signature), or use a provider profile such as scheme: github." }, input: sig });
+      ctx.addIssue({
+        code: "custom",
+        path: ["header"],
+        message: "hmac-sha256 needs the signature header",
+        params: {
+          diagnostic: "missing-field",
+          hint: "Add header: (e.g. X-Signature), or use a provider profile such as scheme: github.",
+        },
+        input: sig,
+      });
     }
     if (sig.scheme === "hmac-sha256" || sig.scheme === "none") return;
     for (const field of PROFILE_FIXED)
       if (sig[field] !== undefined)
-        ctx.addIssue({ code: "custom", path: [field], message: `\`${field}\` is fixed by the ${sig.scheme} profile`, params: { diagnostic: "signature-fixed-by-profile", hint: `Remove ${field}: the ${sig.scheme} profile sets it; use scheme: hmac-sha256 to spell out a custom format.` }, input: sig[field] });
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `\`${field}\` is fixed by the ${sig.scheme} profile`,
+          params: {
+            diagnostic: "signature-fixed-by-profile",
+            hint: `Remove ${field}: the ${sig.scheme} profile sets it; use scheme: hmac-sha256 to spell out a custom format.`,
+          },
+          input: sig[field],
+        });
   })
   // The same two rules for editors and ajv (JSON Schema carries no zod refinement).
   .meta({
     allOf: [
-      { if: { properties: { scheme: { const: "hmac-sha256" } }, required: ["scheme"] }, then: { required: ["header"] } },
-      { if: { properties: { scheme: { enum: PROFILE_SCHEMES } }, required: ["scheme"] }, then: { not: { anyOf: PROFILE_FIXED.map((f) => ({ required: [f] })) } } },
+      {
+        if: { properties: { scheme: { const: "hmac-sha256" } }, required: ["scheme"] },
+        then: { required: ["header"] },
+      },
+      {
+        if: { properties: { scheme: { enum: PROFILE_SCHEMES } }, required: ["scheme"] },
+        then: { not: { anyOf: PROFILE_FIXED.map((f) => ({ required: [f] })) } },
+      },
     ],
   });
 
-export const Webhook = z.strictObject({
-  service: serviceName,
-  signature: WebhookSignature.optional(),
-  timestampTolerance: describe(duration.optional(), "Largest accepted distance of a signed timestamp from now, both directions (default: the profile's, 5m)."),
-  idempotency: z
-    .strictObject({
-      store: serviceName,
-      keyHeader: describe(z.string().min(1).max(200).optional(), "hmac-sha256 only: the delivery-id header (a profile fixes it)."),
-      ttl: duration,
-    })
-    .optional(),
-  rateLimits: z.strictObject({ perSource: z.array(window).min(1) }).optional(),
-  ipAllowlist: z.strictObject({ enabled: z.boolean(), cidrs: z.array(z.string().min(3).max(64)).default([]) }).optional(),
-  tls: z.strictObject({ minVersion: z.enum(["1.0", "1.1", "1.2", "1.3"]) }).optional(),
-  auditLog: z.strictObject({ retentionDays: z.number().int().nonnegative() }).optional(),
-  probe: z
-    .strictObject({
-      path: z.string().max(500).optional(),
-      headers: describe(
-        z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/), z.string().max(500)).optional(),
-        "Fixed extra headers sent with every probe request (X-GitHub-Event, X-Shopify-Topic, …). Never credentials: a secret-looking value is refused.",
-      ),
-      rejectStatus: z.array(z.number().int().min(100).max(599)).default([400, 401, 403, 409]),
-      acceptStatus: z.array(z.number().int().min(100).max(599)).default([200, 202, 204]),
-      duplicates: describe(
-        z.enum(["reject", "acknowledge"]).default("reject"),
-        "acknowledge: a duplicate is answered 2xx with Idempotent-Replayed: true and not processed again.",
-      ),
-    })
-    .superRefine((p, ctx) => {
-      for (const [name, value] of Object.entries(p.headers ?? {}))
-        if (CREDENTIAL_HEADERS.test(name) || looksLikeSecretValue(value))
-          ctx.addIssue({ code: "custom", path: ["headers", name], message: `probe header ${name} looks like a credential; its value is not shown`, params: { diagnostic: "secret-value", hint: "Probe headers are fixed, public values (event names, topics); credentials come from healthCheck.headers' fromEnv." }, input: "" });
-    })
-    .optional(),
-}).superRefine((w, ctx) => {
-  const scheme = w.signature?.scheme;
-  if (scheme && scheme !== "hmac-sha256" && scheme !== "none" && w.idempotency?.keyHeader !== undefined)
-    ctx.addIssue({ code: "custom", path: ["idempotency", "keyHeader"], message: `\`keyHeader\` is fixed by the ${scheme} profile`, params: { diagnostic: "signature-fixed-by-profile", hint: `Remove keyHeader: the ${scheme} profile says where the delivery id is.` }, input: w.idempotency.keyHeader });
-}).meta({
-  if: { properties: { signature: { properties: { scheme: { enum: PROFILE_SCHEMES } }, required: ["scheme"] } }, required: ["signature"] },
-  then: { properties: { idempotency: { not: { required: ["keyHeader"] } } } },
-});
+export const Webhook = z
+  .strictObject({
+    service: serviceName,
+    signature: WebhookSignature.optional(),
+    timestampTolerance: describe(
+      duration.optional(),
+      "Largest accepted distance of a signed timestamp from now, both directions (default: the profile's, 5m).",
+    ),
+    idempotency: z
+      .strictObject({
+        store: serviceName,
+        keyHeader: describe(
+          z.string().min(1).max(200).optional(),
+          "hmac-sha256 only: the delivery-id header (a profile fixes it).",
+        ),
+        ttl: duration,
+      })
+      .optional(),
+    rateLimits: z.strictObject({ perSource: z.array(window).min(1) }).optional(),
+    ipAllowlist: z
+      .strictObject({ enabled: z.boolean(), cidrs: z.array(z.string().min(3).max(64)).default([]) })
+      .optional(),
+    tls: z.strictObject({ minVersion: z.enum(["1.0", "1.1", "1.2", "1.3"]) }).optional(),
+    auditLog: z.strictObject({ retentionDays: z.number().int().nonnegative() }).optional(),
+    probe: z
+      .strictObject({
+        path: z.string().max(500).optional(),
+        headers: describe(
+          z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/), z.string().max(500)).optional(),
+          "Fixed extra headers sent with every probe request (X-GitHub-Event, X-Shopify-Topic, …). Never credentials: a secret-looking value is refused.",
+        ),
+        rejectStatus: z.array(z.number().int().min(100).max(599)).default([400, 401, 403, 409]),
+        acceptStatus: z.array(z.number().int().min(100).max(599)).default([200, 202, 204]),
+        duplicates: describe(
+          z.enum(["reject", "acknowledge"]).default("reject"),
+          "acknowledge: a duplicate is answered 2xx with Idempotent-Replayed: true and not processed again.",
+        ),
+      })
+      .superRefine((p, ctx) => {
+        for (const [name, value] of Object.entries(p.headers ?? {}))
+          if (CREDENTIAL_HEADERS.test(name) || looksLikeSecretValue(value))
+            ctx.addIssue({
+              code: "custom",
+              path: ["headers", name],
+              message: `probe header ${name} looks like a credential; its value is not shown`,
+              params: {
+                diagnostic: "secret-value",
+                hint: "Probe headers are fixed, public values (event names, topics); credentials come from healthCheck.headers' fromEnv.",
+              },
+              input: "",
+            });
+      })
+      .optional(),
+  })
+  .superRefine((w, ctx) => {
+    const scheme = w.signature?.scheme;
+    if (scheme && scheme !== "hmac-sha256" && scheme !== "none" && w.idempotency?.keyHeader !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["idempotency", "keyHeader"],
+        message: `\`keyHeader\` is fixed by the ${scheme} profile`,
+        params: {
+          diagnostic: "signature-fixed-by-profile",
+          hint: `Remove keyHeader: the ${scheme} profile says where the delivery id is.`,
+        },
+        input: w.idempotency.keyHeader,
+      });
+  })
+  .meta({
+    if: {
+      properties: { signature: { properties: { scheme: { enum: PROFILE_SCHEMES } }, required: ["scheme"] } },
+      required: ["signature"],
+    },
+    then: { properties: { idempotency: { not: { required: ["keyHeader"] } } } },
+  });
 
 // ---------------------------------------------------------------- alerting
 
@@ -404,7 +586,10 @@ export const Alert = z.strictObject({
     .strictObject({
       kinds: z.array(z.enum(["mcp", "http-api", "webhook", "infra"])).optional(),
       services: z.array(serviceName).optional(),
-      optional: describe(z.enum(["include", "exclude", "only"]).default("include"), "Whether optional services are covered."),
+      optional: describe(
+        z.enum(["include", "exclude", "only"]).default("include"),
+        "Whether optional services are covered.",
+      ),
     })
     .optional(),
   runbook: url.optional(),
@@ -438,7 +623,10 @@ const policySetting = z.union([
 
 export const ProjectConfig = z.strictObject({
   organization: z.string().min(1).max(200).optional(),
-  manifests: describe(z.array(z.string().min(1).max(500)).default(["manifests", "secrets-manifest"]), "Folders (relative to the root) that hold manifest YAML."),
+  manifests: describe(
+    z.array(z.string().min(1).max(500)).default(["manifests", "secrets-manifest"]),
+    "Folders (relative to the root) that hold manifest YAML.",
+  ),
   waivers: z.string().min(1).max(500).optional(),
   customPolicies: describe(z.string().min(1).max(500).optional(), "Folder of custom policy modules (.js/.mjs)."),
   policies: z.record(z.string().regex(/^[a-z0-9-]+$/), policySetting).default({}),
@@ -462,7 +650,10 @@ export const ProjectConfig = z.strictObject({
       maxFileBytes: z.number().int().positive().optional(),
       maxDepth: z.number().int().positive().max(1000).optional(),
       maxWaiverDays: z.number().int().positive().optional(),
-      customPolicyTimeoutMs: describe(z.number().int().positive().max(600_000), "Time limit for each custom policy's check, in milliseconds (default 5000).").optional(),
+      customPolicyTimeoutMs: describe(
+        z.number().int().positive().max(600_000),
+        "Time limit for each custom policy's check, in milliseconds (default 5000).",
+      ).optional(),
     })
     .optional(),
 });

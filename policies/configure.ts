@@ -17,7 +17,11 @@ export interface Configured {
   options: unknown;
 }
 
-export function configure(project: Pick<Project, "config" | "configLocation">, policies: readonly Policy[], diagnostics: Diagnostic[]): Configured[] {
+export function configure(
+  project: Pick<Project, "config" | "configLocation">,
+  policies: readonly Policy[],
+  diagnostics: Diagnostic[],
+): Configured[] {
   const settings = project.config.policies;
   const where = (path: (string | number)[]): Location =>
     project.configLocation ? locateIn(project.configLocation, path) : { file: "tollgate.yaml", line: 1, col: 1 };
@@ -25,7 +29,13 @@ export function configure(project: Pick<Project, "config" | "configLocation">, p
   for (const id of Object.keys(settings)) {
     if (!ids.has(id)) {
       const loc = where(["policies", id]);
-      diagnostics.push({ code: "unknown-policy", severity: "error", message: `no policy named \`${id}\``, hint: didYouMean(id, ids) ?? "Run `tollgate policies` to list policy ids.", ...loc });
+      diagnostics.push({
+        code: "unknown-policy",
+        severity: "error",
+        message: `no policy named \`${id}\``,
+        hint: didYouMean(id, ids) ?? "Run `tollgate policies` to list policy ids.",
+        ...loc,
+      });
     }
   }
   const out: Configured[] = [];
@@ -46,7 +56,13 @@ export function configure(project: Pick<Project, "config" | "configLocation">, p
         // An unknown option is located at its own key, not at the mapping that holds it.
         const key = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [issue.keys[0]] : [];
         const loc = where(["policies", policy.id, "options", ...(issue.path as (string | number)[]), ...key]);
-        diagnostics.push({ code: "invalid-policy-options", severity: "error", message: `${policy.id}: ${issue.path.join(".") || "options"}: ${issue.message}`, hint: `Check the policy's options: ${policyDocsUrl(policy) ?? docsUrl("custom-policies.md")}`, ...loc });
+        diagnostics.push({
+          code: "invalid-policy-options",
+          severity: "error",
+          message: `${policy.id}: ${issue.path.join(".") || "options"}: ${issue.message}`,
+          hint: `Check the policy's options: ${policyDocsUrl(policy) ?? docsUrl("custom-policies.md")}`,
+          ...loc,
+        });
       }
       continue;
     }
@@ -54,4 +70,3 @@ export function configure(project: Pick<Project, "config" | "configLocation">, p
   }
   return out;
 }
-

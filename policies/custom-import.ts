@@ -17,7 +17,9 @@ export const loadTimeoutMs = (checkTimeoutMs: number): number => Math.max(15_000
 /** The custom-policy worker script (under the test runner this file is TypeScript: use the compiled copy). */
 export function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith(".ts") ? path.resolve(path.dirname(here), "../dist/policies/custom-worker.js") : path.join(path.dirname(here), "custom-worker.js");
+  return here.endsWith(".ts")
+    ? path.resolve(path.dirname(here), "../dist/policies/custom-worker.js")
+    : path.join(path.dirname(here), "custom-worker.js");
 }
 
 export interface ImportedModule {
@@ -28,7 +30,12 @@ export interface ImportedModule {
 
 /** A TypeScript module that esbuild cannot transpile or bundle, at the place it names (absolute file). */
 export class TranspileError extends Error {
-  constructor(message: string, readonly file: string, readonly line: number, readonly col: number) {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+  ) {
     super(message);
   }
 }
@@ -56,7 +63,12 @@ const nativeImports: Plugin = {
     b.onResolve({ filter: /.*/ }, async (args) => {
       if (args.kind === "entry-point" || args.pluginData === SELF) return undefined;
       if (isBuiltin(args.path)) return { path: args.path, external: true };
-      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: SELF });
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: SELF,
+      });
       if (r.errors.length > 0) return { errors: r.errors };
       if (r.external) return { path: r.path, external: true };
       if (isTypeScript(r.path) && !r.path.split(path.sep).includes("node_modules")) return { path: r.path };
@@ -92,10 +104,17 @@ export async function transpile(file: string): Promise<string> {
       plugins: [nativeImports],
     });
   } catch (e) {
-    const first = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+    const first = (
+      e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }
+    ).errors?.[0];
     if (!first) throw e;
     const at = first.location;
-    throw new TranspileError(first.text, at ? path.resolve(path.dirname(file), at.file) : file, at?.line ?? 1, (at?.column ?? 0) + 1);
+    throw new TranspileError(
+      first.text,
+      at ? path.resolve(path.dirname(file), at.file) : file,
+      at?.line ?? 1,
+      (at?.column ?? 0) + 1,
+    );
   }
   return result.outputFiles[0]!.text;
 }

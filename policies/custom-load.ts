@@ -11,7 +11,16 @@ export interface LoadedExport {
   ok: boolean;
   /** ok false: why the export is not a valid policy. */
   message?: string;
-  meta?: { id: string; title: string; category: string; severity: "error" | "warning" | "note"; rationale: string; remediation: string; docsUrl?: string; scorecard?: { id: string; category: string; categoryTitle?: string } };
+  meta?: {
+    id: string;
+    title: string;
+    category: string;
+    severity: "error" | "warning" | "note";
+    rationale: string;
+    remediation: string;
+    docsUrl?: string;
+    scorecard?: { id: string; category: string; categoryTitle?: string };
+  };
   options?: { ok: true; data: unknown } | { ok: false; issues: { path: (string | number)[]; message: string }[] };
 }
 
@@ -23,7 +32,12 @@ export type LoadOutcome =
   | { kind: "failed"; reason: string };
 
 /** `code`: a TypeScript module already transpiled (custom-import.ts transpile), imported as it is. */
-export function loadInWorker(file: string, settings: Record<string, unknown>, checkTimeoutMs: number, code?: string): Promise<LoadOutcome> {
+export function loadInWorker(
+  file: string,
+  settings: Record<string, unknown>,
+  checkTimeoutMs: number,
+  code?: string,
+): Promise<LoadOutcome> {
   return new Promise((resolve) => {
     let worker: Worker | undefined;
     let settled = false;
@@ -35,9 +49,14 @@ export function loadInWorker(file: string, settings: Record<string, unknown>, ch
       void worker?.terminate();
       resolve(o);
     };
-    const timer = setTimeout(() => finish({ kind: "failed", reason: `its import did not settle within ${limit} ms` }), limit);
+    const timer = setTimeout(
+      () => finish({ kind: "failed", reason: `its import did not settle within ${limit} ms` }),
+      limit,
+    );
     try {
-      worker = new Worker(workerFile(), { workerData: { mode: "load", file, settings, ...(code !== undefined ? { code } : {}) } });
+      worker = new Worker(workerFile(), {
+        workerData: { mode: "load", file, settings, ...(code !== undefined ? { code } : {}) },
+      });
     } catch (e) {
       finish({ kind: "failed", reason: `its worker could not start (${(e as Error).message.split("\n")[0]})` });
       return;
@@ -47,7 +66,17 @@ export function loadInWorker(file: string, settings: Record<string, unknown>, ch
       else if (m.type === "import-error") finish({ kind: "import-error", message: m.message ?? "unknown error" });
       else finish({ kind: "failed", reason: m.message ?? "unknown error" });
     });
-    worker.on("error", (e) => finish({ kind: "failed", reason: `its worker crashed: ${(e?.message ?? String(e)).split("\n")[0]!.slice(0, 500)}` }));
-    worker.on("exit", (code) => finish({ kind: "failed", reason: `its import ended the worker (exit code ${code}) before the module finished loading` }));
+    worker.on("error", (e) =>
+      finish({
+        kind: "failed",
+        reason: `its worker crashed: ${(e?.message ?? String(e)).split("\n")[0]!.slice(0, 500)}`,
+      }),
+    );
+    worker.on("exit", (code) =>
+      finish({
+        kind: "failed",
+        reason: `its import ended the worker (exit code ${code}) before the module finished loading`,
+      }),
+    );
   });
 }

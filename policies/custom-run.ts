@@ -25,9 +25,18 @@ interface Configured {
 
 function validFinding(f: unknown): f is FindingInput {
   const x = f as FindingInput;
-  return !!x && typeof x.subject === "string" && typeof x.message === "string" && !!x.at && SECTIONS.has(x.at.section) && typeof x.at.name === "string" &&
-    (x.at.path === undefined || (Array.isArray(x.at.path) && x.at.path.every((p) => typeof p === "string" || typeof p === "number"))) &&
-    (x.key === undefined || typeof x.key === "string") && (x.date === undefined || typeof x.date === "string");
+  return (
+    !!x &&
+    typeof x.subject === "string" &&
+    typeof x.message === "string" &&
+    !!x.at &&
+    SECTIONS.has(x.at.section) &&
+    typeof x.at.name === "string" &&
+    (x.at.path === undefined ||
+      (Array.isArray(x.at.path) && x.at.path.every((p) => typeof p === "string" || typeof p === "number"))) &&
+    (x.key === undefined || typeof x.key === "string") &&
+    (x.date === undefined || typeof x.date === "string")
+  );
 }
 
 type Outcome = { ok: true; findings: FindingInput[] } | { ok: false; reason: string };
@@ -46,9 +55,14 @@ function runOne(file: string, code: string | undefined, id: string, ctx: unknown
       resolve(o);
     };
     try {
-      worker = new Worker(workerFile(), { workerData: { mode: "check", file, id, ctx, ...(code !== undefined ? { code } : {}) } });
+      worker = new Worker(workerFile(), {
+        workerData: { mode: "check", file, id, ctx, ...(code !== undefined ? { code } : {}) },
+      });
     } catch (e) {
-      finish({ ok: false, reason: `its context could not be passed to a worker (${(e as Error).message.split("\n")[0]})` });
+      finish({
+        ok: false,
+        reason: `its context could not be passed to a worker (${(e as Error).message.split("\n")[0]})`,
+      });
       return;
     }
     const loadMs = loadTimeoutMs(timeoutMs);
@@ -56,7 +70,11 @@ function runOne(file: string, code: string | undefined, id: string, ctx: unknown
     worker.on("message", (m: { type: string; finding?: unknown; message?: string }) => {
       if (m.type === "ready") {
         clearTimeout(timer);
-        timer = setTimeout(() => finish({ ok: false, reason: `check did not finish within ${timeoutMs} ms (limits.customPolicyTimeoutMs)` }), timeoutMs);
+        timer = setTimeout(
+          () =>
+            finish({ ok: false, reason: `check did not finish within ${timeoutMs} ms (limits.customPolicyTimeoutMs)` }),
+          timeoutMs,
+        );
       } else if (m.type === "finding") {
         if (validFinding(m.finding)) findings.push(m.finding);
         else finish({ ok: false, reason: "reported a finding without subject, message and at: { section, name }" });
@@ -64,12 +82,18 @@ function runOne(file: string, code: string | undefined, id: string, ctx: unknown
       else if (m.type === "error") finish({ ok: false, reason: m.message ?? "unknown error" });
     });
     worker.on("error", (e) => finish({ ok: false, reason: (e?.message ?? String(e)).split("\n")[0]! }));
-    worker.on("exit", (code) => finish({ ok: false, reason: `its worker exited (code ${code}) before the check finished` }));
+    worker.on("exit", (code) =>
+      finish({ ok: false, reason: `its worker exited (code ${code}) before the check finished` }),
+    );
   });
 }
 
 export async function runCustomChecks(
-  model: Model, configured: readonly Configured[], now: string, env: string | undefined, timeoutMs = DEFAULT_CUSTOM_POLICY_TIMEOUT_MS,
+  model: Model,
+  configured: readonly Configured[],
+  now: string,
+  env: string | undefined,
+  timeoutMs = DEFAULT_CUSTOM_POLICY_TIMEOUT_MS,
   /** Called after each custom policy's run (the progress line: these are the slow ones). */
   onRun?: () => void,
 ): Promise<{ configured: Configured[]; diagnostics: Diagnostic[] }> {
@@ -83,11 +107,21 @@ export async function runCustomChecks(
       out.push(c);
       continue;
     }
-    const result = await runOne(source.file, source.code, c.policy.id, { model, options: c.options, now, environments, production }, timeoutMs);
+    const result = await runOne(
+      source.file,
+      source.code,
+      c.policy.id,
+      { model, options: c.options, now, environments, production },
+      timeoutMs,
+    );
     onRun?.();
     if (!result.ok) {
       diagnostics.push({
-        code: "custom-policy-failed", severity: "error", file: source.display, line: 1, col: 1,
+        code: "custom-policy-failed",
+        severity: "error",
+        file: source.display,
+        line: 1,
+        col: 1,
         message: `custom policy \`${c.policy.id}\` (${source.display}) failed: ${result.reason}`,
         // Node 20 cannot run a .ts file itself: "run it with node" only fits JavaScript.
         hint: `Fix the policy's check (${source.file.endsWith(".ts") ? "test it " : "run it with node, or "}with runPolicyCase from tollgate's testing API); its findings are not used.`,

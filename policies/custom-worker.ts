@@ -29,7 +29,10 @@ const job = workerData as Job;
 function describe(e: unknown, limit = 500): string {
   let text: string;
   try {
-    text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : `threw ${typeof e === "string" ? e : String(JSON.stringify(e) ?? e)}`;
+    text =
+      e instanceof Error
+        ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}`
+        : `threw ${typeof e === "string" ? e : String(JSON.stringify(e) ?? e)}`;
   } catch {
     text = "threw a value that cannot be shown";
   }
@@ -53,7 +56,10 @@ const Shape = z.object({
   severity: z.enum(["error", "warning", "note"]),
   rationale: z.string().min(1),
   remediation: z.string().min(1),
-  docsUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  docsUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
   scorecard: z.object({ id: z.string(), category: z.string(), categoryTitle: z.string().optional() }).optional(),
   check: z.custom((v) => typeof v === "function", "check must be a function"),
 });
@@ -65,12 +71,22 @@ function rawOptions(setting: unknown): unknown {
 
 function describeExport(p: unknown): unknown {
   const parsed = Shape.safeParse(p);
-  if (!parsed.success) return { ok: false, message: `export is not a valid policy: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: `export is not a valid policy: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+    };
   const { check: _check, ...meta } = parsed.data;
   const schema = (p as { options?: unknown }).options ?? z.strictObject({});
-  if (typeof (schema as { safeParse?: unknown }).safeParse !== "function") return { ok: false, message: "export is not a valid policy: options must be a zod schema" };
+  if (typeof (schema as { safeParse?: unknown }).safeParse !== "function")
+    return { ok: false, message: "export is not a valid policy: options must be a zod schema" };
   const r = (schema as z.ZodType).safeParse(rawOptions(job.settings?.[meta.id]));
-  const options = r.success ? { ok: true, data: r.data } : { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.filter((x) => typeof x !== "symbol"), message: i.message })) };
+  const options = r.success
+    ? { ok: true, data: r.data }
+    : {
+        ok: false,
+        issues: r.error.issues.map((i) => ({ path: i.path.filter((x) => typeof x !== "symbol"), message: i.message })),
+      };
   return { ok: true, meta, options };
 }
 
@@ -101,7 +117,9 @@ async function check(): Promise<void> {
   }
   post({ type: "ready" });
   try {
-    await (policy.check as (ctx: unknown, report: (f: unknown) => void) => unknown)(job.ctx, (finding) => post({ type: "finding", finding }));
+    await (policy.check as (ctx: unknown, report: (f: unknown) => void) => unknown)(job.ctx, (finding) =>
+      post({ type: "finding", finding }),
+    );
     post({ type: "done" });
   } catch (e) {
     post({ type: "error", message: describe(e) });

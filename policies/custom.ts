@@ -29,9 +29,12 @@ const notHere: Policy["check"] = () => {
  * same paths, or the parsed value.
  */
 function replayOptions(result: NonNullable<LoadedExport["options"]>): Policy["options"] {
-  return z.unknown().superRefine((_v, ctx) => {
-    if (!result.ok) for (const i of result.issues) ctx.addIssue({ code: "custom", message: i.message, path: i.path });
-  }).transform(() => (result.ok ? result.data : undefined)) as unknown as Policy["options"];
+  return z
+    .unknown()
+    .superRefine((_v, ctx) => {
+      if (!result.ok) for (const i of result.issues) ctx.addIssue({ code: "custom", message: i.message, path: i.path });
+    })
+    .transform(() => (result.ok ? result.data : undefined)) as unknown as Policy["options"];
 }
 
 export interface LoadSettings {
@@ -41,18 +44,41 @@ export interface LoadSettings {
   timeoutMs?: number | undefined;
 }
 
-export async function loadCustomPolicies(root: string, folder: string | undefined, builtinIds: Set<string>, displayBase = process.cwd(), settings: LoadSettings = {}): Promise<{ policies: Policy[]; diagnostics: Diagnostic[] }> {
+export async function loadCustomPolicies(
+  root: string,
+  folder: string | undefined,
+  builtinIds: Set<string>,
+  displayBase = process.cwd(),
+  settings: LoadSettings = {},
+): Promise<{ policies: Policy[]; diagnostics: Diagnostic[] }> {
   const policies: Policy[] = [];
   const diagnostics: Diagnostic[] = [];
   if (!folder) return { policies, diagnostics };
   const dir = path.resolve(root, folder);
   const rel = (f: string) => path.relative(displayBase, f).split(path.sep).join("/");
-  const bad = (file: string, message: string, hint: string) => diagnostics.push({ code: "custom-policy-invalid", severity: "error", message, hint, file: rel(file), line: 1, col: 1 });
+  const bad = (file: string, message: string, hint: string) =>
+    diagnostics.push({
+      code: "custom-policy-invalid",
+      severity: "error",
+      message,
+      hint,
+      file: rel(file),
+      line: 1,
+      col: 1,
+    });
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => /\.(m?js|ts)$/.test(n) && !n.endsWith(".d.ts") && !n.startsWith(".") && !/\.test\.(m?js|ts)$/.test(n)).sort();
+    names = (await readdir(dir))
+      .filter(
+        (n) => /\.(m?js|ts)$/.test(n) && !n.endsWith(".d.ts") && !n.startsWith(".") && !/\.test\.(m?js|ts)$/.test(n),
+      )
+      .sort();
   } catch {
-    bad(dir, `custom policy folder ${folder} does not exist`, "Create it, or remove customPolicies from tollgate.yaml.");
+    bad(
+      dir,
+      `custom policy folder ${folder} does not exist`,
+      "Create it, or remove customPolicies from tollgate.yaml.",
+    );
     return { policies, diagnostics };
   }
   const seen = new Set(builtinIds);
@@ -62,7 +88,15 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
     // The folder lies inside the root, but an entry may be a link out of it: never import that.
     const real = await realpath(file).catch(() => undefined);
     if (!real || (real !== rootReal && !real.startsWith(`${rootReal}${path.sep}`))) {
-      diagnostics.push({ code: "path-outside-root", severity: "error", message: `custom policy module ${name} ${real ? "resolves outside the project root" : "cannot be resolved"}; it is not loaded`, hint: "Keep custom policy modules as regular files inside the project.", file: rel(file), line: 1, col: 1 });
+      diagnostics.push({
+        code: "path-outside-root",
+        severity: "error",
+        message: `custom policy module ${name} ${real ? "resolves outside the project root" : "cannot be resolved"}; it is not loaded`,
+        hint: "Keep custom policy modules as regular files inside the project.",
+        file: rel(file),
+        line: 1,
+        col: 1,
+      });
       continue;
     }
     let code: string | undefined;
@@ -73,18 +107,39 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
         if (!(e instanceof TranspileError)) throw e;
         // esbuild could not compile or resolve it: at the place it names.
         const message = `could not load custom policy module ${rel(file)}: ${await withoutSecrets(e.message.split("\n")[0]!)}`;
-        diagnostics.push({ code: "custom-policy-invalid", severity: "error", message, hint: loadHint(rel(file)), file: rel(e.file), line: e.line, col: e.col });
+        diagnostics.push({
+          code: "custom-policy-invalid",
+          severity: "error",
+          message,
+          hint: loadHint(rel(file)),
+          file: rel(e.file),
+          line: e.line,
+          col: e.col,
+        });
         continue;
       }
     }
-    const outcome = await loadInWorker(file, settings.policies ?? {}, settings.timeoutMs ?? DEFAULT_CUSTOM_POLICY_TIMEOUT_MS, code);
+    const outcome = await loadInWorker(
+      file,
+      settings.policies ?? {},
+      settings.timeoutMs ?? DEFAULT_CUSTOM_POLICY_TIMEOUT_MS,
+      code,
+    );
     if (outcome.kind === "import-error") {
-      bad(file, `could not load custom policy module: ${await withoutSecrets(outcome.message.split("\n")[0]!)}`, loadHint(rel(file)));
+      bad(
+        file,
+        `could not load custom policy module: ${await withoutSecrets(outcome.message.split("\n")[0]!)}`,
+        loadHint(rel(file)),
+      );
       continue;
     }
     if (outcome.kind === "failed") {
       diagnostics.push({
-        code: "custom-policy-failed", severity: "error", file: rel(file), line: 1, col: 1,
+        code: "custom-policy-failed",
+        severity: "error",
+        file: rel(file),
+        line: 1,
+        col: 1,
         message: `custom policy module ${rel(file)} failed while loading: ${(await withoutSecrets(outcome.reason)).slice(0, 500)}`,
         hint: `A policy module must finish importing on its own (no top-level await that never settles, no process.exit)${file.endsWith(".ts") ? "" : "; run it with node"}.`,
       });
@@ -92,7 +147,11 @@ export async function loadCustomPolicies(root: string, folder: string | undefine
     }
     for (const e of outcome.exports) {
       if (!e.ok || !e.meta || !e.options) {
-        bad(file, e.message ?? "export is not a valid policy", "Export definePolicy({ id, title, category, severity, rationale, remediation, check }).");
+        bad(
+          file,
+          e.message ?? "export is not a valid policy",
+          "Export definePolicy({ id, title, category, severity, rationale, remediation, check }).",
+        );
         continue;
       }
       const { meta, options } = e;

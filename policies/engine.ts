@@ -42,11 +42,24 @@ export interface Report {
 }
 
 /** The report for input that could not be evaluated: no score, only the diagnostics. */
-export function inputErrorReport(diagnostics: readonly Diagnostic[], opts: { now: string; env?: string; version?: string }): Report {
+export function inputErrorReport(
+  diagnostics: readonly Diagnostic[],
+  opts: { now: string; env?: string; version?: string },
+): Report {
   return {
-    tool: { name: "tollgate", version: opts.version ?? "0.0.0" }, now: opts.now, env: opts.env ?? null,
-    score: { percent: null }, scorecards: [], findings: [], rules: [],
-    summary: { errors: diagnostics.filter((d) => d.severity === "error").length, warnings: diagnostics.filter((d) => d.severity === "warning").length, notes: 0, waived: 0 },
+    tool: { name: "tollgate", version: opts.version ?? "0.0.0" },
+    now: opts.now,
+    env: opts.env ?? null,
+    score: { percent: null },
+    scorecards: [],
+    findings: [],
+    rules: [],
+    summary: {
+      errors: diagnostics.filter((d) => d.severity === "error").length,
+      warnings: diagnostics.filter((d) => d.severity === "warning").length,
+      notes: 0,
+      waived: 0,
+    },
     diagnostics: [...diagnostics],
   };
 }
@@ -80,20 +93,35 @@ function locate(project: Project, at: Anchor): Location {
 }
 
 /** Runs the configured policies over a model. Pure apart from the source-map lookup. */
-export function runPolicies(model: Model, configured: readonly Configured[], now: string, env: string | undefined, locateAt: (a: Anchor) => Location, evidence?: ProbeEvidence): Finding[] {
+export function runPolicies(
+  model: Model,
+  configured: readonly Configured[],
+  now: string,
+  env: string | undefined,
+  locateAt: (a: Anchor) => Location,
+  evidence?: ProbeEvidence,
+): Finding[] {
   const environments = env ? [env] : [...model.environments.keys()];
   const production = [...model.environments].find(([, e]) => e.production)?.[0];
   const findings: Finding[] = [];
   for (const { policy, severity, options } of configured) {
-    policy.check({ model, options, now, environments, production, ...(evidence ? { evidence } : {}) }, (f: FindingInput) => {
-      // Built in one shape, `date` last when present (a spread made a temporary object per finding).
-      const finding: Finding = {
-        ruleId: policy.id, severity, message: f.message, subject: f.subject, location: locateAt(f.at),
-        fingerprint: fingerprint(policy.id, f.subject, f.key ?? ""), waived: false,
-      };
-      if (f.date) finding.date = f.date;
-      findings.push(finding);
-    });
+    policy.check(
+      { model, options, now, environments, production, ...(evidence ? { evidence } : {}) },
+      (f: FindingInput) => {
+        // Built in one shape, `date` last when present (a spread made a temporary object per finding).
+        const finding: Finding = {
+          ruleId: policy.id,
+          severity,
+          message: f.message,
+          subject: f.subject,
+          location: locateAt(f.at),
+          fingerprint: fingerprint(policy.id, f.subject, f.key ?? ""),
+          waived: false,
+        };
+        if (f.date) finding.date = f.date;
+        findings.push(finding);
+      },
+    );
   }
   return findings;
 }
@@ -101,8 +129,12 @@ export function runPolicies(model: Model, configured: readonly Configured[], now
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.col - b.location.col ||
-      a.ruleId.localeCompare(b.ruleId) || a.subject.localeCompare(b.subject) || a.fingerprint.localeCompare(b.fingerprint),
+      a.location.file.localeCompare(b.location.file) ||
+      a.location.line - b.location.line ||
+      a.location.col - b.location.col ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.subject.localeCompare(b.subject) ||
+      a.fingerprint.localeCompare(b.fingerprint),
   );
 }
 
@@ -114,10 +146,24 @@ export async function evaluate(project: Project, options: EvaluateOptions = {}):
   // Built-in checks are fast; the custom ones (each in a worker) are what a user waits for.
   let ran = 0;
   options.progress?.("running policies", 0, toRun.length);
-  const contained = await runCustomChecks(project.model, toRun, project.now, options.env, project.config.limits?.customPolicyTimeoutMs, () => options.progress?.("running policies", ++ran, toRun.length));
+  const contained = await runCustomChecks(
+    project.model,
+    toRun,
+    project.now,
+    options.env,
+    project.config.limits?.customPolicyTimeoutMs,
+    () => options.progress?.("running policies", ++ran, toRun.length),
+  );
   diagnostics.push(...contained.diagnostics);
   const configured = contained.configured;
-  const findings = runPolicies(project.model, configured, project.now, options.env, (a) => locate(project, a), options.evidence);
+  const findings = runPolicies(
+    project.model,
+    configured,
+    project.now,
+    options.env,
+    (a) => locate(project, a),
+    options.evidence,
+  );
   options.progress?.("running policies", toRun.length, toRun.length);
   const maxDays = project.config.limits?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
   findings.push(...applyWaivers(findings, project.waivers, project.now, maxDays, fingerprint));
@@ -126,14 +172,35 @@ export async function evaluate(project: Project, options: EvaluateOptions = {}):
   sortFindings(findings);
 
   const enabled = new Set(configured.map((c) => c.policy.id));
-  const { percent, scorecards } = score(scorecardDefs(policies), findings, enabled, project.config.scoring?.weights ?? {}, project.model);
+  const { percent, scorecards } = score(
+    scorecardDefs(policies),
+    findings,
+    enabled,
+    project.config.scoring?.weights ?? {},
+    project.model,
+  );
   const live = findings.filter((f) => !f.waived);
   const rules: RuleMeta[] = [
     ...policies.map((p) => ({
-      id: p.id, title: p.title, category: p.category, rationale: p.rationale, remediation: p.remediation, ...docsOf(p),
-      severity: configured.find((c) => c.policy.id === p.id)?.severity ?? p.severity, enabled: enabled.has(p.id),
+      id: p.id,
+      title: p.title,
+      category: p.category,
+      rationale: p.rationale,
+      remediation: p.remediation,
+      ...docsOf(p),
+      severity: configured.find((c) => c.policy.id === p.id)?.severity ?? p.severity,
+      enabled: enabled.has(p.id),
     })),
-    ...Object.entries(WAIVER_RULES).map(([id, r]) => ({ id, title: r.title, category: "waivers", severity: r.severity as PolicySeverity, rationale: r.rationale, remediation: r.remediation, ...docsOf({ id }), enabled: true })),
+    ...Object.entries(WAIVER_RULES).map(([id, r]) => ({
+      id,
+      title: r.title,
+      category: "waivers",
+      severity: r.severity as PolicySeverity,
+      rationale: r.rationale,
+      remediation: r.remediation,
+      ...docsOf({ id }),
+      enabled: true,
+    })),
   ];
   return {
     diagnostics,

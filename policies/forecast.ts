@@ -17,7 +17,12 @@ export interface ForecastItem {
   message: string;
 }
 
-export function forecast(project: Project, days: number, windowDays: number, env?: string): { items: ForecastItem[]; overdueNow: number } {
+export function forecast(
+  project: Project,
+  days: number,
+  windowDays: number,
+  env?: string,
+): { items: ForecastItem[]; overdueNow: number } {
   const { model, now } = project;
   const end = addDays(now, days);
   const items: ForecastItem[] = [];
@@ -31,16 +36,35 @@ export function forecast(project: Project, days: number, windowDays: number, env
       const enters = addDays(due, -windowDays);
       const overdue = addDays(due, 1);
       if (due < now) overdueNow++;
-      if (enters > now && enters <= end) items.push({ date: enters, kind: "rotation-due", subject, message: `enters its ${windowDays}-day rotation window (due ${due})` });
-      if (overdue > now && overdue <= end) items.push({ date: overdue, kind: "rotation-overdue", subject, message: `becomes overdue (was due ${due}, every ${s.rotationDays} days)` });
+      if (enters > now && enters <= end)
+        items.push({
+          date: enters,
+          kind: "rotation-due",
+          subject,
+          message: `enters its ${windowDays}-day rotation window (due ${due})`,
+        });
+      if (overdue > now && overdue <= end)
+        items.push({
+          date: overdue,
+          kind: "rotation-overdue",
+          subject,
+          message: `becomes overdue (was due ${due}, every ${s.rotationDays} days)`,
+        });
     }
   }
   const ids = waiverSubjects(project.waivers);
   project.waivers.forEach((w, i) => {
     if (w.expires >= now && w.expires <= end)
-      items.push({ date: w.expires, kind: "waiver-expires", subject: ids[i]!.subject, message: `waiver expires (owner ${w.owner}${w.ticket ? `, ${w.ticket}` : ""})` });
+      items.push({
+        date: w.expires,
+        kind: "waiver-expires",
+        subject: ids[i]!.subject,
+        message: `waiver expires (owner ${w.owner}${w.ticket ? `, ${w.ticket}` : ""})`,
+      });
   });
-  items.sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
+  items.sort(
+    (a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject),
+  );
   return { items, overdueNow };
 }
 
@@ -48,9 +72,24 @@ export function forecast(project: Project, days: number, windowDays: number, env
 export async function forecastMetrics(project: Project, env: string | undefined): Promise<string> {
   const { model, now } = project;
   const registry = new Registry();
-  const due = new Gauge({ name: METRICS.rotationDueDays, help: "Days until the secret's rotation is due (negative when overdue).", labelNames: ["env", "secret", "service"], registers: [registry] });
-  const cost = new Gauge({ name: METRICS.projectedCost, help: "Projected monthly spend from declared volume and unit price.", labelNames: ["env", "service"], registers: [registry] });
-  const budget = new Gauge({ name: METRICS.budget, help: "Declared monthly budget.", labelNames: ["env", "service"], registers: [registry] });
+  const due = new Gauge({
+    name: METRICS.rotationDueDays,
+    help: "Days until the secret's rotation is due (negative when overdue).",
+    labelNames: ["env", "secret", "service"],
+    registers: [registry],
+  });
+  const cost = new Gauge({
+    name: METRICS.projectedCost,
+    help: "Projected monthly spend from declared volume and unit price.",
+    labelNames: ["env", "service"],
+    registers: [registry],
+  });
+  const budget = new Gauge({
+    name: METRICS.budget,
+    help: "Declared monthly budget.",
+    labelNames: ["env", "service"],
+    registers: [registry],
+  });
   for (const [name, s] of model.secrets) {
     if (!s.rotationDays) continue;
     for (const [e, p] of Object.entries(s.environments)) {

@@ -26,7 +26,11 @@ export function perSecond(w: { limit: number; per: string }): number {
 type SecretField = "owner" | "runbook" | "readers" | "verification";
 
 /** A secrets policy that requires one field on every secret (missing, or an empty list). */
-export function requireSecretField(meta: Omit<Policy<Record<string, never>>, "category" | "severity" | "options" | "check">, field: SecretField, message: string): Policy<Record<string, never>> {
+export function requireSecretField(
+  meta: Omit<Policy<Record<string, never>>, "category" | "severity" | "options" | "check">,
+  field: SecretField,
+  message: string,
+): Policy<Record<string, never>> {
   return {
     ...meta,
     category: "secrets",
@@ -35,7 +39,8 @@ export function requireSecretField(meta: Omit<Policy<Record<string, never>>, "ca
     check({ model }, report) {
       for (const [name, s] of model.secrets) {
         const v = s[field];
-        if (v === undefined || (Array.isArray(v) && v.length === 0)) report({ subject: secretSubject(name), message, at: { section: "secrets", name, path: [field] } });
+        if (v === undefined || (Array.isArray(v) && v.length === 0))
+          report({ subject: secretSubject(name), message, at: { section: "secrets", name, path: [field] } });
       }
     },
   };

@@ -24,7 +24,8 @@ export interface FixItem {
   deadline?: string;
 }
 
-const keyOf = (f: { ruleId: string; subject: string; message: string }) => `${f.ruleId}\u0000${f.subject}\u0000${f.message}`;
+const keyOf = (f: { ruleId: string; subject: string; message: string }) =>
+  `${f.ruleId}\u0000${f.subject}\u0000${f.message}`;
 
 /** Every failing category with what it is worth, best first (points, then deadline, then scorecard order). */
 export function fixItems(report: Pick<Report, "scorecards" | "findings">): FixItem[] {
@@ -32,15 +33,27 @@ export function fixItems(report: Pick<Report, "scorecards" | "findings">): FixIt
   const sumW = scored.reduce((a, s) => a + s.weight, 0);
   if (sumW === 0) return [];
   const byKey = new Map<string, Finding[]>();
-  for (const f of report.findings) if (!f.waived && f.severity === "error") byKey.set(keyOf(f), [...(byKey.get(keyOf(f)) ?? []), f]);
+  for (const f of report.findings)
+    if (!f.waived && f.severity === "error") byKey.set(keyOf(f), [...(byKey.get(keyOf(f)) ?? []), f]);
   const items: FixItem[] = [];
   for (const s of scored) {
     for (const c of s.categories) {
       if (c.status !== "fail") continue;
       const keys = new Set(c.findings.filter((f) => !f.waived && f.severity === "error").map(keyOf));
       const findings = report.findings.filter((f) => keys.has(keyOf(f)) && byKey.has(keyOf(f)));
-      const dates = findings.map((f) => f.date).filter((d): d is string => !!d).sort();
-      items.push({ scorecard: s.id, scorecardTitle: s.title, category: c.id, title: c.title, points: (100 * s.weight) / sumW / s.total, findings, ...(dates[0] ? { deadline: dates[0] } : {}) });
+      const dates = findings
+        .map((f) => f.date)
+        .filter((d): d is string => !!d)
+        .sort();
+      items.push({
+        scorecard: s.id,
+        scorecardTitle: s.title,
+        category: c.id,
+        title: c.title,
+        points: (100 * s.weight) / sumW / s.total,
+        findings,
+        ...(dates[0] ? { deadline: dates[0] } : {}),
+      });
     }
   }
   // Stable: equal points and deadlines keep the scorecards' own order.
@@ -71,14 +84,19 @@ export function sortedFindings(report: Pick<Report, "scorecards" | "findings">, 
   const impact = findingImpacts(report);
   const byImpact = (a: Finding, b: Finding) => round(impact.get(b)!) - round(impact.get(a)!);
   const byDate = (a: Finding, b: Finding) => compareDates(a.date, b.date);
-  return [...report.findings].sort(sort === "impact" ? (a, b) => byImpact(a, b) || byDate(a, b) : (a, b) => byDate(a, b) || byImpact(a, b));
+  return [...report.findings].sort(
+    sort === "impact" ? (a, b) => byImpact(a, b) || byDate(a, b) : (a, b) => byDate(a, b) || byImpact(a, b),
+  );
 }
 
 /** How many failing categories a "Fix first" list shows. */
 export const FIX_FIRST = 5;
 
 /** A category's findings in a few words: `3 × client-no-retry: api/chatwoot, api/openai, …`. */
-export function describeFindings(findings: readonly Finding[], max = 3): { rules: string[]; subjects: string[]; more: number } {
+export function describeFindings(
+  findings: readonly Finding[],
+  max = 3,
+): { rules: string[]; subjects: string[]; more: number } {
   const rules = [...new Set(findings.map((f) => f.ruleId))];
   const subjects = [...new Set(findings.map((f) => f.subject))];
   return { rules, subjects: subjects.slice(0, max), more: Math.max(0, subjects.length - max) };

@@ -9,12 +9,30 @@ export const BEGIN = "<!-- BEGIN GENERATED POLICY REFERENCE: npm run build && np
 export const END = "<!-- END GENERATED POLICY REFERENCE -->";
 
 const entry = (id: string, title: string, category: string, severity: string, rationale: string, remediation: string) =>
-  [`### \`${id}\``, "", `**${title}** — category \`${category}\`, default severity \`${severity}\`.`, "", rationale, "", `**How to fix:** ${remediation}`, ""].join("\n");
+  [
+    `### \`${id}\``,
+    "",
+    `**${title}** — category \`${category}\`, default severity \`${severity}\`.`,
+    "",
+    rationale,
+    "",
+    `**How to fix:** ${remediation}`,
+    "",
+  ].join("\n");
 
 export function renderPolicyReference(): string {
-  const parts = [BEGIN, "", "## Policy reference", "", "One section per policy id; findings link here (`docs/policies.md#<id>`).", ""];
-  for (const p of BUILTIN_POLICIES) parts.push(entry(p.id, p.title, p.category, p.severity, p.rationale, p.remediation));
-  for (const [id, r] of Object.entries(WAIVER_RULES)) parts.push(entry(id, r.title, "waivers", r.severity, r.rationale, r.remediation));
+  const parts = [
+    BEGIN,
+    "",
+    "## Policy reference",
+    "",
+    "One section per policy id; findings link here (`docs/policies.md#<id>`).",
+    "",
+  ];
+  for (const p of BUILTIN_POLICIES)
+    parts.push(entry(p.id, p.title, p.category, p.severity, p.rationale, p.remediation));
+  for (const [id, r] of Object.entries(WAIVER_RULES))
+    parts.push(entry(id, r.title, "waivers", r.severity, r.rationale, r.remediation));
   parts.push(END);
   return parts.join("\n");
 }

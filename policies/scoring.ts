@@ -42,7 +42,11 @@ export const SCORECARDS: readonly ScorecardDecl[] = [
     id: "secrets",
     title: "Secrets production readiness",
     categories: [
-      { id: "inventory", title: "Secrets inventoried", applies: (m) => hasSecrets(m) || [...m.services.values()].some((s) => (s.secrets ?? []).length > 0) },
+      {
+        id: "inventory",
+        title: "Secrets inventoried",
+        applies: (m) => hasSecrets(m) || [...m.services.values()].some((s) => (s.secrets ?? []).length > 0),
+      },
       { id: "rotation", title: "Rotation procedures", applies: hasSecrets },
       { id: "incident-response", title: "Incident response playbook", applies: hasSecrets },
       { id: "access-control", title: "Access control", applies: hasSecrets },
@@ -60,7 +64,11 @@ export const SCORECARDS: readonly ScorecardDecl[] = [
       { id: "retries", title: "Retries with capped, jittered exponential backoff", applies: hasApis },
       { id: "circuit-breaker", title: "Circuit breakers", applies: hasApis },
       { id: "observability", title: "Client metrics", applies: hasApis },
-      { id: "cost", title: "Projected cost within budget", applies: (m) => [...m.apis.values()].some((a) => a.cost?.monthlyBudgetUsd !== undefined) },
+      {
+        id: "cost",
+        title: "Projected cost within budget",
+        applies: (m) => [...m.apis.values()].some((a) => a.cost?.monthlyBudgetUsd !== undefined),
+      },
     ],
   },
   {
@@ -81,7 +89,11 @@ export const SCORECARDS: readonly ScorecardDecl[] = [
       { id: "health-checks", title: "Every service probed", applies: hasServices },
       { id: "alert-coverage", title: "Every service alerted on", applies: hasServices },
       { id: "paging", title: "Critical alerts page", applies: (m) => any(m.alerts) },
-      { id: "channels", title: "Receivers provisioned", applies: (m) => [...m.channels.values()].some((c) => c.secret !== undefined) },
+      {
+        id: "channels",
+        title: "Receivers provisioned",
+        applies: (m) => [...m.channels.values()].some((c) => c.secret !== undefined),
+      },
     ],
   },
 ];
@@ -129,11 +141,17 @@ export const CUSTOM_SCORECARD = { id: "custom", title: "Custom policies" } as co
  * an error it reports always shows in a scorecard and in --explain.
  */
 export function scorecardDefs(policies: readonly Policy[]): ScorecardDef[] {
-  const defs: ScorecardDef[] = SCORECARDS.map((s) => ({ ...s, categories: s.categories.map((c) => ({ ...c, rules: [] })) }));
+  const defs: ScorecardDef[] = SCORECARDS.map((s) => ({
+    ...s,
+    categories: s.categories.map((c) => ({ ...c, rules: [] })),
+  }));
   for (const p of policies) {
     const at = p.scorecard ?? { id: CUSTOM_SCORECARD.id, category: p.category };
     let card = defs.find((d) => d.id === at.id);
-    if (!card) defs.push((card = { id: at.id, title: at.id === CUSTOM_SCORECARD.id ? CUSTOM_SCORECARD.title : at.id, categories: [] }));
+    if (!card)
+      defs.push(
+        (card = { id: at.id, title: at.id === CUSTOM_SCORECARD.id ? CUSTOM_SCORECARD.title : at.id, categories: [] }),
+      );
     let cat = card.categories.find((c) => c.id === at.category);
     if (!cat) card.categories.push((cat = { id: at.category, title: at.categoryTitle ?? at.category, rules: [] }));
     if (!cat.rules.includes(p.id)) cat.rules.push(p.id);
@@ -146,29 +164,57 @@ export function scorecardDefs(policies: readonly Policy[]): ScorecardDef[] {
  * × 100, rounded once. Scorecard percentages are rounded for display only and never fed back in.
  * null (n/a) when no scorecard is applicable.
  */
-export function overallPercent(scorecards: readonly Pick<ScorecardResult, "passed" | "total" | "weight">[]): number | null {
+export function overallPercent(
+  scorecards: readonly Pick<ScorecardResult, "passed" | "total" | "weight">[],
+): number | null {
   const weighted = scorecards.filter((s) => s.total > 0 && s.weight > 0);
   const sumW = weighted.reduce((a, s) => a + s.weight, 0);
   if (sumW === 0) return null;
   return Math.round((weighted.reduce((a, s) => a + s.weight * (s.passed / s.total), 0) / sumW) * 100);
 }
 
-export function score(defs: readonly ScorecardDef[], findings: readonly Finding[], enabled: ReadonlySet<string>, weights: Record<string, number> = {}, model?: Model): { percent: number | null; scorecards: ScorecardResult[] } {
+export function score(
+  defs: readonly ScorecardDef[],
+  findings: readonly Finding[],
+  enabled: ReadonlySet<string>,
+  weights: Record<string, number> = {},
+  model?: Model,
+): { percent: number | null; scorecards: ScorecardResult[] } {
   const scorecards = defs.map((def): ScorecardResult => {
     const categories = def.categories
       .filter((c) => c.rules.some((r) => enabled.has(r)))
       .map((c): CategoryResult => {
         const fs = findings.filter((f) => c.rules.includes(f.ruleId));
-        const refs = fs.map((f) => ({ ruleId: f.ruleId, subject: f.subject, severity: f.severity, waived: f.waived, message: f.message }));
+        const refs = fs.map((f) => ({
+          ruleId: f.ruleId,
+          subject: f.subject,
+          severity: f.severity,
+          waived: f.waived,
+          message: f.message,
+        }));
         // A finding always makes its category applicable (a custom policy may judge what the default predicate does not).
         const applicable = fs.length > 0 || !model || !c.applies || c.applies(model);
-        const status: CategoryStatus = !applicable ? "n/a" : fs.some((f) => !f.waived && f.severity === "error") ? "fail" : "pass";
+        const status: CategoryStatus = !applicable
+          ? "n/a"
+          : fs.some((f) => !f.waived && f.severity === "error")
+            ? "fail"
+            : "pass";
         return { id: c.id, title: c.title, status, passed: status === "pass", findings: refs };
       });
     const passed = categories.filter((c) => c.status === "pass").length;
     const total = categories.filter((c) => c.status !== "n/a").length;
     const status: CategoryStatus = total === 0 ? "n/a" : passed === total ? "pass" : "fail";
-    return { id: def.id, title: def.title, status, percent: total === 0 ? null : Math.round((passed / total) * 100), passed, total, notApplicable: categories.length - total, weight: weights[def.id] ?? 1, categories };
+    return {
+      id: def.id,
+      title: def.title,
+      status,
+      percent: total === 0 ? null : Math.round((passed / total) * 100),
+      passed,
+      total,
+      notApplicable: categories.length - total,
+      weight: weights[def.id] ?? 1,
+      categories,
+    };
   });
   return { percent: overallPercent(scorecards), scorecards };
 }

@@ -51,11 +51,24 @@ export function runPolicyCase(policy: Policy, c: Omit<PolicyCase, "expect" | "na
   const environments = c.env ? [c.env] : [...model.environments.keys()];
   const production = [...model.environments].find(([, e]) => e.production)?.[0];
   const findings: CaseFinding[] = [];
-  const evidence = c.evidence && { env: c.evidence.env, now: c.evidence.now, clientMetrics: new Map(Object.entries(c.evidence.clientMetrics)) };
-  policy.check({ model, options, now: c.now ?? "2026-11-24", environments, production, ...(evidence ? { evidence } : {}) }, (f) => {
-    const path = [f.at.section, f.at.name, ...(f.at.path ?? [])];
-    findings.push({ ruleId: policy.id, subject: f.subject, message: f.message, path, ...(src ? { line: src.locate(path).line } : {}) });
-  });
+  const evidence = c.evidence && {
+    env: c.evidence.env,
+    now: c.evidence.now,
+    clientMetrics: new Map(Object.entries(c.evidence.clientMetrics)),
+  };
+  policy.check(
+    { model, options, now: c.now ?? "2026-11-24", environments, production, ...(evidence ? { evidence } : {}) },
+    (f) => {
+      const path = [f.at.section, f.at.name, ...(f.at.path ?? [])];
+      findings.push({
+        ruleId: policy.id,
+        subject: f.subject,
+        message: f.message,
+        path,
+        ...(src ? { line: src.locate(path).line } : {}),
+      });
+    },
+  );
   return { findings: sortCaseFindings(findings) };
 }
 
@@ -68,6 +81,14 @@ export function sortCaseFindings(findings: readonly CaseFinding[]): CaseFinding[
 /** True when the findings are exactly the expected ones: same fields, same values, same count. */
 export function matchesCase(result: CaseResult, expected: readonly CaseFinding[]): boolean {
   const canon = (list: readonly CaseFinding[]) =>
-    JSON.stringify(sortCaseFindings(list).map((f) => ({ ruleId: f.ruleId, subject: f.subject, message: f.message, path: f.path, line: f.line })));
+    JSON.stringify(
+      sortCaseFindings(list).map((f) => ({
+        ruleId: f.ruleId,
+        subject: f.subject,
+        message: f.message,
+        path: f.path,
+        line: f.line,
+      })),
+    );
   return canon(result.findings) === canon(expected);
 }

@@ -28,7 +28,8 @@ export function secretForms(value: string): string[] {
   forms.add(b64);
   forms.add(b64.replace(/=+$/, ""));
   forms.add(Buffer.from(value, "utf8").toString("base64url"));
-  if (/[\r\n]/.test(value)) for (const line of value.split(/\r?\n/)) if (line.trim().length >= 16) forms.add(line.trim());
+  if (/[\r\n]/.test(value))
+    for (const line of value.split(/\r?\n/)) if (line.trim().length >= 16) forms.add(line.trim());
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
 

@@ -63,7 +63,19 @@ function* standalone40(content: string): Iterable<Match> {
 
 /** `\s` of JavaScript regular expressions, by code unit. */
 export function isRegExpSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /**
@@ -122,7 +134,10 @@ export const SUPPLEMENTARY_PATTERNS: readonly SupplementaryPattern[] = [
     // AWS secret access key after its label. secretlint's aws rule ends the value with \b, so a key
     // ending in "/", "+" or "=" slips through; the label may be snake, kebab or camel case.
     rule: "tollgate/aws-secret-access-key",
-    re: new RegExp(String.raw`(?:aws)?[_-]?secret[_-]?access[_-]?key["']?\s*(?::|=>|=)\s*["']?([${B64}]{40})(?![${B64}])`, "gi"),
+    re: new RegExp(
+      String.raw`(?:aws)?[_-]?secret[_-]?access[_-]?key["']?\s*(?::|=>|=)\s*["']?([${B64}]{40})(?![${B64}])`,
+      "gi",
+    ),
   },
   {
     // An unlabelled AWS secret access key: exactly 40 base64 characters standing alone, with
@@ -144,9 +159,15 @@ const EMBEDDED: readonly SupplementaryPattern[] = [
   { rule: "tollgate/github-token", re: /(github_pat_[A-Za-z0-9_]{22,})/g },
   { rule: "tollgate/openai", re: /(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{32,})/g },
   // A Telegram bot token (`<bot id>:<35 characters>`), in an API URL (`…/bot<token>/sendMessage`) or alone.
-  { rule: "tollgate/telegram-bot-token", re: /(?<![A-Za-z0-9_-])(?:bot)?([0-9]{5,12}:[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/g },
+  {
+    rule: "tollgate/telegram-bot-token",
+    re: /(?<![A-Za-z0-9_-])(?:bot)?([0-9]{5,12}:[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/g,
+  },
   // A Discord webhook URL: the token after the id is the credential (discord.com, discordapp.com, ptb., canary.).
-  { rule: "tollgate/discord-webhook", re: /discord(?:app)?\.com\/api(?:\/v[0-9]+)?\/webhooks\/[0-9]{5,30}\/([A-Za-z0-9_-]{40,100})/g },
+  {
+    rule: "tollgate/discord-webhook",
+    re: /discord(?:app)?\.com\/api(?:\/v[0-9]+)?\/webhooks\/[0-9]{5,30}\/([A-Za-z0-9_-]{40,100})/g,
+  },
 ];
 
 /** Every PEM private-key block (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted), whatever its length. */
@@ -167,7 +188,12 @@ const URL_CREDENTIALS: SupplementaryPattern = {
   find: (content) => inTokens(content, URL_CREDENTIALS.re, "://", "@"),
 };
 
-export const ALL_PATTERNS: readonly SupplementaryPattern[] = [...SUPPLEMENTARY_PATTERNS, ...EMBEDDED, PRIVATE_KEY, URL_CREDENTIALS];
+export const ALL_PATTERNS: readonly SupplementaryPattern[] = [
+  ...SUPPLEMENTARY_PATTERNS,
+  ...EMBEDDED,
+  PRIVATE_KEY,
+  URL_CREDENTIALS,
+];
 
 export interface PatternHit {
   start: number;

@@ -47,10 +47,16 @@ async function secretlint(content: string, filePath: string): Promise<SecretHit[
     source: { filePath: "input.yaml", content, ext: ".yaml", contentType: "text" },
     options: { config: CONFIG as any, maskSecrets: true, noPhysicFilePath: true },
   });
-  return result.messages
-    // AWS account ids (12 digits after `account:`) are identifiers, not credentials.
-    .filter((m) => m.messageId !== "AWSAccountID")
-    .map((m) => ({ start: m.range[0], end: m.range[1], rule: m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/") }));
+  return (
+    result.messages
+      // AWS account ids (12 digits after `account:`) are identifiers, not credentials.
+      .filter((m) => m.messageId !== "AWSAccountID")
+      .map((m) => ({
+        start: m.range[0],
+        end: m.range[1],
+        rule: m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"),
+      }))
+  );
 }
 
 /** Every `#` that starts a YAML comment, blanked: same length, so offsets stay true. */
@@ -129,7 +135,8 @@ export async function scanDocument(content: string, filePath: string, doc: Docum
       stack.push(node.value, node.key);
     } else if (isScalar(node) && typeof node.value === "string" && node.range) {
       const [from, to] = node.range;
-      if (!decodesToItsText(content, from, to, node.type, node.value)) scalars.push({ start: from, end: to, value: node.value });
+      if (!decodesToItsText(content, from, to, node.type, node.value))
+        scalars.push({ start: from, end: to, value: node.value });
     }
   }
   return scanDecoded(content, filePath, scalars);
@@ -143,14 +150,24 @@ export interface DecodedScalar {
 }
 
 /** Whether a scalar's value is its source text (quotes aside): then the text scan already covers it. */
-export function decodesToItsText(content: string, from: number, to: number, type: string | undefined, value: string): boolean {
+export function decodesToItsText(
+  content: string,
+  from: number,
+  to: number,
+  type: string | undefined,
+  value: string,
+): boolean {
   let text = content.slice(from, to);
   if (type === "QUOTE_DOUBLE" || type === "QUOTE_SINGLE") text = text.slice(1, -1);
   return text === value;
 }
 
 /** The text scan plus a scan of the decoded scalars (in document order); shared by both parse paths. */
-export async function scanDecoded(content: string, filePath: string, decoded: readonly DecodedScalar[]): Promise<FileScan> {
+export async function scanDecoded(
+  content: string,
+  filePath: string,
+  decoded: readonly DecodedScalar[],
+): Promise<FileScan> {
   const hits = await scanText(content, filePath);
   const values = hits.flatMap((h) => [content.slice(h.start, h.end), ...(h.decoded ? [h.decoded] : [])]);
   if (decoded.length === 0) return { hits, values };
@@ -177,7 +194,23 @@ export async function scanDecoded(content: string, filePath: string, decoded: re
 
 /** Keys whose values look like credentials when they are long, dense and not a path or URL. */
 export const VALUE_LIKE_KEYS = new Set([
-  "value", "token", "password", "passwd", "apikey", "api_key", "key", "secretvalue", "credential", "credentials",
-  "privatekey", "private_key", "auth", "authorization", "bearer", "ref", "routingkey", "webhookurl", "clientsecret",
+  "value",
+  "token",
+  "password",
+  "passwd",
+  "apikey",
+  "api_key",
+  "key",
+  "secretvalue",
+  "credential",
+  "credentials",
+  "privatekey",
+  "private_key",
+  "auth",
+  "authorization",
+  "bearer",
+  "ref",
+  "routingkey",
+  "webhookurl",
+  "clientsecret",
 ]);
-

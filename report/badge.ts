@@ -3,8 +3,10 @@ import type { Report } from "../policies/engine.js";
 import { formatPercent } from "./format.js";
 
 /** Approximate advance widths of Verdana 11px, enough to size the two halves without a font. */
-const WIDE = /[mwMW%]/, NARROW = /[iljtfI.:, ]/;
-const textWidth = (s: string) => [...s].reduce((w, c) => w + (WIDE.test(c) ? 10 : NARROW.test(c) ? 4 : /[0-9]/.test(c) ? 7 : 6.5), 0);
+const WIDE = /[mwMW%]/,
+  NARROW = /[iljtfI.:, ]/;
+const textWidth = (s: string) =>
+  [...s].reduce((w, c) => w + (WIDE.test(c) ? 10 : NARROW.test(c) ? 4 : /[0-9]/.test(c) ? 7 : 6.5), 0);
 
 export function badgeColor(percent: number | null, gate?: { passed: boolean }): string {
   // A failing gate is red whatever the percentage: a green badge must never sit on a red build.
@@ -15,9 +17,12 @@ export function badgeColor(percent: number | null, gate?: { passed: boolean }): 
 
 export function renderBadge(report: Pick<Report, "score">, label = "readiness", gate?: { passed: boolean }): string {
   const value = formatPercent(report.score.percent);
-  const lw = Math.round(textWidth(label) + 12), vw = Math.round(textWidth(value) + 12), w = lw + vw;
+  const lw = Math.round(textWidth(label) + 12),
+    vw = Math.round(textWidth(value) + 12),
+    w = lw + vw;
   const color = badgeColor(report.score.percent, gate);
-  const text = (x: number, s: string) => `<text x="${x * 10}" y="150" fill="#010101" fill-opacity=".3" transform="scale(.1)" textLength="${(textWidth(s)) * 10}">${s}</text><text x="${x * 10}" y="140" transform="scale(.1)" fill="#fff" textLength="${(textWidth(s)) * 10}">${s}</text>`;
+  const text = (x: number, s: string) =>
+    `<text x="${x * 10}" y="150" fill="#010101" fill-opacity=".3" transform="scale(.1)" textLength="${textWidth(s) * 10}">${s}</text><text x="${x * 10}" y="140" transform="scale(.1)" fill="#fff" textLength="${textWidth(s) * 10}">${s}</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${label}: ${value}">
 <title>${label}: ${value}</title>
 <linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>

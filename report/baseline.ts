@@ -33,11 +33,17 @@ export function compare(current: Report, base: Pick<Report, "findings" | "score"
       newFindings.push(f);
     }
   }
-  const fixed = [...baseLive.values()].filter((f) => !curKeys.has(f.fingerprint)).map((f) => ({ ...f, baselineState: "absent" as const }));
+  const fixed = [...baseLive.values()]
+    .filter((f) => !curKeys.has(f.fingerprint))
+    .map((f) => ({ ...f, baselineState: "absent" as const }));
   return {
-    base: { percent: base.score.percent, scorecards: Object.fromEntries(base.scorecards.map((s) => [s.id, s.percent])) },
+    base: {
+      percent: base.score.percent,
+      scorecards: Object.fromEntries(base.scorecards.map((s) => [s.id, s.percent])),
+    },
     // An n/a score on either side has no drop to measure.
-    delta: current.score.percent === null || base.score.percent === null ? 0 : current.score.percent - base.score.percent,
+    delta:
+      current.score.percent === null || base.score.percent === null ? 0 : current.score.percent - base.score.percent,
     newFindings,
     fixed,
     unchanged,

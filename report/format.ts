@@ -9,7 +9,10 @@ export const formatPercent = (percent: number | null): string => (percent === nu
  * `\uXXXX`. Line endings are left to each format's own encoding (table cells, workflow commands).
  */
 export const escapeControls = (s: string): string =>
-  s.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  s.replace(
+    /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 
 /** How to fix one rule: its remediation and, when known, where it is documented. */
 export interface Fix {

@@ -9,10 +9,17 @@ const CMD = { error: "error", warning: "warning", note: "notice" } as const;
 export function renderGithub(report: Report): string {
   const lines = report.findings
     .filter((f) => !f.waived)
-    .map((f) => `::${CMD[f.severity]} file=${escProp(f.location.file)},line=${f.location.line},col=${f.location.col},title=${escProp(`${f.ruleId}`)}::${escData(`${f.subject}: ${f.message}`)}`);
+    .map(
+      (f) =>
+        `::${CMD[f.severity]} file=${escProp(f.location.file)},line=${f.location.line},col=${f.location.col},title=${escProp(`${f.ruleId}`)}::${escData(`${f.subject}: ${f.message}`)}`,
+    );
   for (const d of report.diagnostics ?? [])
-    lines.push(`::${CMD[d.severity]} ${d.file.startsWith("<") ? "" : `file=${escProp(d.file)},line=${d.line},col=${d.col},`}title=${escProp(d.code)}::${escData(`${d.message} (hint: ${d.hint})`)}`);
+    lines.push(
+      `::${CMD[d.severity]} ${d.file.startsWith("<") ? "" : `file=${escProp(d.file)},line=${d.line},col=${d.col},`}title=${escProp(d.code)}::${escData(`${d.message} (hint: ${d.hint})`)}`,
+    );
   if (report.diagnostics?.length) return `${lines.join("\n")}\n`;
-  lines.push(`::notice title=tollgate readiness::${escData(`${formatPercent(report.score.percent)} (${report.scorecards.map((s) => `${s.id} ${s.percent === null ? "n/a" : `${s.passed}/${s.total}`}`).join(", ")})`)}`);
+  lines.push(
+    `::notice title=tollgate readiness::${escData(`${formatPercent(report.score.percent)} (${report.scorecards.map((s) => `${s.id} ${s.percent === null ? "n/a" : `${s.passed}/${s.total}`}`).join(", ")})`)}`,
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -25,22 +25,35 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
   const cwd = opts.cwd ?? process.cwd();
   const srcRoot = path.resolve(opts.srcRoot ?? cwd);
   const rootUri = pathToFileURL(srcRoot).href.replace(/\/?$/, "/");
-  const uri = (file: string) => path.relative(srcRoot, path.resolve(cwd, file)).split(path.sep).map(encodeURIComponent).join("/");
+  const uri = (file: string) =>
+    path.relative(srcRoot, path.resolve(cwd, file)).split(path.sep).map(encodeURIComponent).join("/");
   const physical = (file: string, line: number, col: number) =>
-    isPseudo(file) ? {} : { physicalLocation: { artifactLocation: { uri: uri(file), uriBaseId: "SRCROOT" }, region: { startLine: Math.max(1, line), startColumn: Math.max(1, col) } } };
+    isPseudo(file)
+      ? {}
+      : {
+          physicalLocation: {
+            artifactLocation: { uri: uri(file), uriBaseId: "SRCROOT" },
+            region: { startLine: Math.max(1, line), startColumn: Math.max(1, col) },
+          },
+        };
 
   const diagnostics: Diagnostic[] = report.diagnostics ?? [];
   const rules = [
-    ...report.rules.filter((r) => r.enabled).map((r) => ({
-      id: r.id,
-      name: pascal(r.id),
-      shortDescription: { text: r.title },
-      fullDescription: { text: r.rationale },
-      help: { text: `${r.rationale}\n\nRemediation: ${r.remediation}`, markdown: `${r.rationale}\n\n**Remediation:** ${r.remediation}` },
-      ...(r.docs ? { helpUri: r.docs } : {}),
-      defaultConfiguration: { level: LEVEL[r.severity] },
-      properties: { category: r.category, tags: [r.category] },
-    })),
+    ...report.rules
+      .filter((r) => r.enabled)
+      .map((r) => ({
+        id: r.id,
+        name: pascal(r.id),
+        shortDescription: { text: r.title },
+        fullDescription: { text: r.rationale },
+        help: {
+          text: `${r.rationale}\n\nRemediation: ${r.remediation}`,
+          markdown: `${r.rationale}\n\n**Remediation:** ${r.remediation}`,
+        },
+        ...(r.docs ? { helpUri: r.docs } : {}),
+        defaultConfiguration: { level: LEVEL[r.severity] },
+        properties: { category: r.category, tags: [r.category] },
+      })),
     ...[...new Set(diagnostics.map((d) => d.code))].sort().map((code) => ({
       id: code,
       name: pascal(code),
@@ -58,16 +71,34 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
       ...ruleRef(d.code),
       level: LEVEL[d.severity],
       message: { text: `${d.message} (hint: ${d.hint})` },
-      locations: [{ ...physical(d.file, d.line, d.col), ...(isPseudo(d.file) ? { logicalLocations: [{ name: d.file, kind: "module" }] } : {}) }],
+      locations: [
+        {
+          ...physical(d.file, d.line, d.col),
+          ...(isPseudo(d.file) ? { logicalLocations: [{ name: d.file, kind: "module" }] } : {}),
+        },
+      ],
     })),
     ...report.findings.map((f) => ({
       ...ruleRef(f.ruleId),
       level: LEVEL[f.severity],
       message: { text: `${f.subject}: ${f.message}` },
-      locations: [{ ...physical(f.location.file, f.location.line, f.location.col), logicalLocations: [{ name: f.subject, kind: "resource" }] }],
+      locations: [
+        {
+          ...physical(f.location.file, f.location.line, f.location.col),
+          logicalLocations: [{ name: f.subject, kind: "resource" }],
+        },
+      ],
       partialFingerprints: { "tollgate/v1": f.fingerprint },
       ...(f.waived
-        ? { suppressions: [{ kind: "external", status: "accepted", justification: `${f.waiver!.reason} (owner ${f.waiver!.owner}, expires ${f.waiver!.expires}${f.waiver!.ticket ? `, ${f.waiver!.ticket}` : ""})` }] }
+        ? {
+            suppressions: [
+              {
+                kind: "external",
+                status: "accepted",
+                justification: `${f.waiver!.reason} (owner ${f.waiver!.owner}, expires ${f.waiver!.expires}${f.waiver!.ticket ? `, ${f.waiver!.ticket}` : ""})`,
+              },
+            ],
+          }
         : {}),
       ...(f.baselineState ? { baselineState: f.baselineState } : {}),
       properties: { subject: f.subject },

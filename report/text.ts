@@ -31,7 +31,8 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   const remedy = new Map(report.rules.map((r) => [r.id, r.remediation]));
   let file = "";
   const impact = opts.sort && opts.sort !== "file" ? findingImpacts(report) : undefined;
-  if (impact && shown.length) lines.push(pc.underline(`Findings by ${opts.sort === "impact" ? "what fixing them gives the score" : "deadline"}`));
+  if (impact && shown.length)
+    lines.push(pc.underline(`Findings by ${opts.sort === "impact" ? "what fixing them gives the score" : "deadline"}`));
   for (const f of shown) {
     if (impact) {
       const points = impact.get(f) ?? 0;
@@ -44,23 +45,38 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
       if (lines.length) lines.push("");
       lines.push(pc.underline(esc(file)));
     }
-    const state = f.waived ? pc.dim(` (waived until ${esc(f.waiver!.expires)}: ${esc(f.waiver!.reason)})`) : f.baselineState === "new" ? pc.magenta(" (new)") : "";
+    const state = f.waived
+      ? pc.dim(` (waived until ${esc(f.waiver!.expires)}: ${esc(f.waiver!.reason)})`)
+      : f.baselineState === "new"
+        ? pc.magenta(" (new)")
+        : "";
     const text = `  ${`${f.location.line}:${f.location.col}`.padEnd(8)}${sev(f.severity.padEnd(7))} ${pc.dim(esc(f.ruleId))}  ${esc(f.subject)}: ${esc(f.message)}${state}`;
     lines.push(f.waived ? pc.dim(text) : text);
   }
-  const fixes = fixesFor(report, shown.filter((f) => !f.waived));
+  const fixes = fixesFor(
+    report,
+    shown.filter((f) => !f.waived),
+  );
   if (fixes.length) {
     lines.push("", pc.bold("How to fix"));
-    for (const x of fixes) lines.push(`  ${pc.dim(esc(x.ruleId))}  ${esc(x.remediation)}${x.docs ? `\n    ${pc.dim(esc(x.docs))}` : ""}`);
+    for (const x of fixes)
+      lines.push(`  ${pc.dim(esc(x.ruleId))}  ${esc(x.remediation)}${x.docs ? `\n    ${pc.dim(esc(x.docs))}` : ""}`);
   }
   if (lines.length) lines.push("");
-  lines.push(pc.bold(`Readiness ${pct(report.score.percent)}${report.env ? ` (${report.env})` : ""} as of ${report.now}`));
+  lines.push(
+    pc.bold(`Readiness ${pct(report.score.percent)}${report.env ? ` (${report.env})` : ""} as of ${report.now}`),
+  );
   for (const s of report.scorecards) {
     const na = s.notApplicable ? pc.dim(`  (${s.notApplicable} n/a)`) : "";
-    if (s.percent === null) lines.push(`  ${esc(s.title).padEnd(40)} ${pc.dim("n/a".padStart(7))}  ${pc.dim("n/a".padStart(4))}${pc.dim("  (nothing to judge)")}`);
+    if (s.percent === null)
+      lines.push(
+        `  ${esc(s.title).padEnd(40)} ${pc.dim("n/a".padStart(7))}  ${pc.dim("n/a".padStart(4))}${pc.dim("  (nothing to judge)")}`,
+      );
     else {
       const bar = s.passed === s.total ? pc.green : s.passed === 0 ? pc.red : pc.yellow;
-      lines.push(`  ${esc(s.title).padEnd(40)} ${bar(`${s.passed} of ${s.total}`.padStart(7))}  ${bar(`${s.percent}%`.padStart(4))}${na}`);
+      lines.push(
+        `  ${esc(s.title).padEnd(40)} ${bar(`${s.passed} of ${s.total}`.padStart(7))}  ${bar(`${s.percent}%`.padStart(4))}${na}`,
+      );
     }
     if (opts.explain) {
       for (const c of s.categories) {
@@ -70,22 +86,34 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
         }
         const deciding = c.findings.filter((f) => !f.waived && f.severity === "error");
         const advisory = c.findings.filter((f) => f.waived || f.severity !== "error");
-        lines.push(`    ${c.passed ? pc.green("✔") : pc.red("✖")} ${esc(c.title)}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`);
+        lines.push(
+          `    ${c.passed ? pc.green("✔") : pc.red("✖")} ${esc(c.title)}${c.passed ? "" : pc.dim(` — failed by ${deciding.length} finding${deciding.length === 1 ? "" : "s"}`)}`,
+        );
         for (const f of deciding) {
           lines.push(`        ${pc.red("•")} ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}`);
           if (remedy.has(f.ruleId)) lines.push(pc.dim(`          fix: ${esc(remedy.get(f.ruleId)!)}`));
         }
-        for (const f of advisory) lines.push(pc.dim(`        ◦ ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`));
+        for (const f of advisory)
+          lines.push(
+            pc.dim(
+              `        ◦ ${esc(f.ruleId)} ${esc(f.subject)}: ${esc(f.message)}${f.waived ? " (waived)" : ` (${f.severity}, not scored)`}`,
+            ),
+          );
       }
     }
   }
   const c = opts.comparison;
   if (c) {
     const d = c.delta > 0 ? pc.green(`+${c.delta}`) : c.delta < 0 ? pc.red(String(c.delta)) : "±0";
-    lines.push(`  compared with base: ${pct(c.base.percent)} → ${pct(report.score.percent)} (${d}); ${c.newFindings.length} new, ${c.fixed.length} fixed, ${c.unchanged.length} unchanged`);
+    lines.push(
+      `  compared with base: ${pct(c.base.percent)} → ${pct(report.score.percent)} (${d}); ${c.newFindings.length} new, ${c.fixed.length} fixed, ${c.unchanged.length} unchanged`,
+    );
   }
   const { errors, warnings, notes, waived } = report.summary;
-  lines.push(`${errors ? pc.red("✖") : pc.green("✔")} ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${notes} note${notes === 1 ? "" : "s"}, ${waived} waived`);
-  if (!opts.explain && !opts.quiet) lines.push(pc.dim("  (run with --explain to see which findings decided each category)"));
+  lines.push(
+    `${errors ? pc.red("✖") : pc.green("✔")} ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${notes} note${notes === 1 ? "" : "s"}, ${waived} waived`,
+  );
+  if (!opts.explain && !opts.quiet)
+    lines.push(pc.dim("  (run with --explain to see which findings decided each category)"));
   return `${lines.join("\n")}\n`;
 }

@@ -21,13 +21,30 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const OUT_DIR = path.join(ROOT, "dist", "bundle");
 
-const ENTRIES = { "main": "dist/cli/main.js", "parse-worker": "dist/load/parse/parse-worker.js", "custom-worker": "dist/policies/custom-worker.js" };
+const ENTRIES = {
+  main: "dist/cli/main.js",
+  "parse-worker": "dist/load/parse/parse-worker.js",
+  "custom-worker": "dist/policies/custom-worker.js",
+};
 
 /** Packages copied into the bundle (with their own dependencies): the hot path of check/validate. */
 /** @tollgate/webhooks (the workspace package): the schema reads its profile table on every run, so it is copied in too. */
-export const INLINE = new Set(["commander", "picocolors", "zod", "yaml", "@secretlint/core", "@secretlint/secretlint-rule-preset-recommend", "croner", "@tollgate/webhooks"]);
+export const INLINE = new Set([
+  "commander",
+  "picocolors",
+  "zod",
+  "yaml",
+  "@secretlint/core",
+  "@secretlint/secretlint-rule-preset-recommend",
+  "croner",
+  "@tollgate/webhooks",
+]);
 
-const packageOf = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageOf = (specifier) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 /** Bare imports from Tollgate's own code stay external unless INLINE names them; inside an inlined package, everything is inlined. */
 const externals = {
@@ -53,7 +70,8 @@ const quietSecretlintProfiler = {
     b.onResolve({ filter: /^@secretlint\/profiler$/ }, () => ({ path: "secretlint-profiler", namespace: "tollgate" }));
     b.onLoad({ filter: /.*/, namespace: "tollgate" }, () => ({
       loader: "js",
-      contents: "export const secretLintProfiler = { mark() {}, async getEntries() { return []; }, async getMeasures() { return []; } };",
+      contents:
+        "export const secretLintProfiler = { mark() {}, async getEntries() { return []; }, async getMeasures() { return []; } };",
     }));
   },
 };
@@ -66,15 +84,26 @@ const quietSecretlintProfiler = {
  * Any other form of zod import is left alone (correct, only bigger); test/package/bundle.test.ts
  * checks the locales stay out.
  */
-const ZOD_CLASSIC = path.join(path.dirname(createRequire(import.meta.url).resolve("zod/package.json")), "v4", "classic", "external.js");
+const ZOD_CLASSIC = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("zod/package.json")),
+  "v4",
+  "classic",
+  "external.js",
+);
 const shakeableZod = {
   name: "tollgate-shakeable-zod",
   setup(b) {
-    const ownDist = new RegExp(`^${(path.join(ROOT, "dist") + path.sep).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*\\.js$`);
+    const ownDist = new RegExp(
+      `^${(path.join(ROOT, "dist") + path.sep).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*\\.js$`,
+    );
     b.onLoad({ filter: ownDist }, async (args) => {
       const source = await readFile(args.path, "utf8");
       if (!source.includes('import { z } from "zod";')) return undefined;
-      return { contents: source.replaceAll('import { z } from "zod";', `import * as z from ${JSON.stringify(ZOD_CLASSIC)};`), loader: "js", resolveDir: path.dirname(args.path) };
+      return {
+        contents: source.replaceAll('import { z } from "zod";', `import * as z from ${JSON.stringify(ZOD_CLASSIC)};`),
+        loader: "js",
+        resolveDir: path.dirname(args.path),
+      };
     });
   },
 };
@@ -98,7 +127,9 @@ export function bundleOptions({ write = true } = {}) {
     logLevel: "warning",
     plugins: [shakeableZod, quietSecretlintProfiler, externals],
     // Inlined CommonJS packages call require() for Node's built-ins; ESM has no require of its own.
-    banner: { js: 'import{createRequire as __tollgateRequire}from"node:module";const require=__tollgateRequire(import.meta.url);' },
+    banner: {
+      js: 'import{createRequire as __tollgateRequire}from"node:module";const require=__tollgateRequire(import.meta.url);',
+    },
   };
 }
 

@@ -25,12 +25,19 @@ const CADENCE_MS = 2_000;
 
 const say = (m) => process.stdout.write(`${m}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 function tool(name) {
   const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
-  if (!found) throw new Error(`${name} is not installed: apt-get install prometheus prometheus-alertmanager prometheus-blackbox-exporter`);
+  if (!found)
+    throw new Error(
+      `${name} is not installed: apt-get install prometheus prometheus-alertmanager prometheus-blackbox-exporter`,
+    );
   return found;
 }
 function editYaml(file, edit) {
@@ -51,11 +58,19 @@ function stop(code = 0) {
     probing = false;
     await probeLoop.catch(() => undefined);
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
-    await Promise.all(children.map((c) => new Promise((r) => {
-      if (c.exitCode !== null || c.signalCode !== null) return r();
-      const t = setTimeout(() => c.kill("SIGKILL"), 10_000);
-      c.once("exit", () => { clearTimeout(t); r(); });
-    })));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((r) => {
+            if (c.exitCode !== null || c.signalCode !== null) return r();
+            const t = setTimeout(() => c.kill("SIGKILL"), 10_000);
+            c.once("exit", () => {
+              clearTimeout(t);
+              r();
+            });
+          }),
+      ),
+    );
     await standIns?.close();
     rmSync(dir, { recursive: true, force: true });
     say(`tollgate demo stopped; removed ${dir}`);
@@ -71,7 +86,12 @@ function start(name, cmd, args, cwd) {
   const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  child.once("exit", (code, signal) => { if (probing) { say(`${name} exited early (${code ?? signal}); see ${dir}/logs/${name}.log`); void stop(1); } });
+  child.once("exit", (code, signal) => {
+    if (probing) {
+      say(`${name} exited early (${code ?? signal}); see ${dir}/logs/${name}.log`);
+      void stop(1);
+    }
+  });
   children.push(child);
   return child;
 }
@@ -91,7 +111,12 @@ try {
   writeFileSync(path.join(dir, "pagerduty-key"), "demo-routing-key\n");
 
   const ports = FREE ? Object.fromEntries(Object.keys(FIXED_PORTS).map((k) => [k, 0])) : FIXED_PORTS;
-  standIns = await startStandIns({ ports, textfileDir: path.join(dir, "textfile"), hookSecret: HOOK_SECRET, log: (m) => say(`  [stand-ins] ${m}`) });
+  standIns = await startStandIns({
+    ports,
+    textfileDir: path.join(dir, "textfile"),
+    hookSecret: HOOK_SECRET,
+    log: (m) => say(`  [stand-ins] ${m}`),
+  });
   const p = standIns.ports;
   const prom = FREE ? await freePort() : 19090;
   const am = FREE ? await freePort() : 19093;
@@ -101,27 +126,70 @@ try {
   editYaml(path.join(org, "manifests/services.yaml"), (doc) => {
     doc.setIn(["services", "api", "endpoints", "local", "url"], `http://127.0.0.1:${p.api}/health`);
     doc.setIn(["services", "payments", "endpoints", "local", "url"], `http://127.0.0.1:${p.payments}/health`);
-    doc.setIn(["services", "rag-mcp", "endpoints", "local"], doc.createNode({ url: `http://127.0.0.1:${p.rag}/mcp`, health: `http://127.0.0.1:${p.rag}/health` }));
+    doc.setIn(
+      ["services", "rag-mcp", "endpoints", "local"],
+      doc.createNode({ url: `http://127.0.0.1:${p.rag}/mcp`, health: `http://127.0.0.1:${p.rag}/health` }),
+    );
     doc.setIn(["services", "hook", "endpoints", "local", "url"], `http://127.0.0.1:${p.hook}/webhook`);
   });
   editYaml(path.join(org, "manifests/environments.yaml"), (doc) => {
     doc.setIn(["environments", "local", "monitoring", "alertmanager"], `127.0.0.1:${am}`);
     doc.setIn(["environments", "local", "monitoring", "nodeExporter"], `127.0.0.1:${p.exporter}`);
     doc.setIn(["environments", "local", "monitoring", "blackboxExporter"], `127.0.0.1:${blackbox}`);
-    doc.setIn(["environments", "local", "runtime"], doc.createNode({ workdir: org, textfileDir: path.join(dir, "textfile"), stateDir: path.join(dir, "state"), command: [process.execPath, BIN] }));
-    doc.setIn(["environments", "local", "channels", "pagerduty-oncall"], doc.createNode({ url: `http://127.0.0.1:${p.pagerduty}/pagerduty`, credentialsFile: path.join(dir, "pagerduty-key") }));
-    doc.setIn(["environments", "local", "channels", "slack-platform"], doc.createNode({ url: `http://127.0.0.1:${p.slack}/slack` }));
+    doc.setIn(
+      ["environments", "local", "runtime"],
+      doc.createNode({
+        workdir: org,
+        textfileDir: path.join(dir, "textfile"),
+        stateDir: path.join(dir, "state"),
+        command: [process.execPath, BIN],
+      }),
+    );
+    doc.setIn(
+      ["environments", "local", "channels", "pagerduty-oncall"],
+      doc.createNode({
+        url: `http://127.0.0.1:${p.pagerduty}/pagerduty`,
+        credentialsFile: path.join(dir, "pagerduty-key"),
+      }),
+    );
+    doc.setIn(
+      ["environments", "local", "channels", "slack-platform"],
+      doc.createNode({ url: `http://127.0.0.1:${p.slack}/slack` }),
+    );
   });
 
   const out = path.join(dir, "out");
-  const synth = spawnSync(process.execPath, [BIN, "synth", "--root", org, "--env", "local", "--out", out], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const synth = spawnSync(process.execPath, [BIN, "synth", "--root", org, "--env", "local", "--out", out], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stdout}${synth.stderr}`);
   const config = path.join(out, "config/local");
 
-  start("prometheus", tool("prometheus"), ["--config.file=prometheus.yml", `--storage.tsdb.path=${dir}/prom-data`, `--web.listen-address=127.0.0.1:${prom}`], path.join(config, "prometheus"));
-  start("alertmanager", tool("prometheus-alertmanager"), ["--config.file=alertmanager.yml", `--storage.path=${dir}/am-data`, `--web.listen-address=127.0.0.1:${am}`, "--cluster.listen-address="], path.join(config, "alertmanager"));
+  start(
+    "prometheus",
+    tool("prometheus"),
+    ["--config.file=prometheus.yml", `--storage.tsdb.path=${dir}/prom-data`, `--web.listen-address=127.0.0.1:${prom}`],
+    path.join(config, "prometheus"),
+  );
+  start(
+    "alertmanager",
+    tool("prometheus-alertmanager"),
+    [
+      "--config.file=alertmanager.yml",
+      `--storage.path=${dir}/am-data`,
+      `--web.listen-address=127.0.0.1:${am}`,
+      "--cluster.listen-address=",
+    ],
+    path.join(config, "alertmanager"),
+  );
   if (readFileSync(path.join(config, "prometheus/prometheus.yml"), "utf8").includes("tollgate-blackbox")) {
-    start("blackbox", tool("prometheus-blackbox-exporter"), ["--config.file=blackbox.yml", `--web.listen-address=127.0.0.1:${blackbox}`], path.join(config, "blackbox"));
+    start(
+      "blackbox",
+      tool("prometheus-blackbox-exporter"),
+      ["--config.file=blackbox.yml", `--web.listen-address=127.0.0.1:${blackbox}`],
+      path.join(config, "blackbox"),
+    );
     await waitReady("blackbox exporter", `http://127.0.0.1:${blackbox}/metrics`);
   }
   await waitReady("prometheus", `http://127.0.0.1:${prom}/-/ready`);
@@ -132,7 +200,11 @@ try {
   const command = crontab[crontab.findIndex((l) => l.startsWith("# probe:")) + 2].replace(/^(\S+ ){5}/, "");
   probeLoop = (async () => {
     while (probing) {
-      const child = spawn("/bin/sh", ["-c", command], { cwd: "/", env: { PATH: process.env.PATH, TOLLGATE_TEST_HOOK_SECRET: HOOK_SECRET }, stdio: "ignore" });
+      const child = spawn("/bin/sh", ["-c", command], {
+        cwd: "/",
+        env: { PATH: process.env.PATH, TOLLGATE_TEST_HOOK_SECRET: HOOK_SECRET },
+        stdio: "ignore",
+      });
       await new Promise((r) => child.once("close", r));
       for (let waited = 0; probing && waited < CADENCE_MS; waited += 100) await sleep(100);
     }

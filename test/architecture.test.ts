@@ -53,13 +53,20 @@ function sourceFiles(): string[] {
 
 const stageOf = (file: string) => (file.includes("/") ? file.split("/")[0]! : ".");
 
-interface Import { from: string; spec: string; target?: string }
+interface Import {
+  from: string;
+  spec: string;
+  target?: string;
+}
 function importsOf(file: string): Import[] {
   const text = readFileSync(path.join(REPO, file), "utf8");
   return [...text.matchAll(SPECIFIER)].map((m) => {
     const spec = m[1]!;
     if (!spec.startsWith(".")) return { from: file, spec };
-    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, ".ts").replace(/\.mjs$/, ".mts");
+    const resolved = path.posix
+      .normalize(path.posix.join(path.posix.dirname(file), spec))
+      .replace(/\.js$/, ".ts")
+      .replace(/\.mjs$/, ".mts");
     return { from: file, spec, target: resolved };
   });
 }
@@ -71,7 +78,11 @@ describe("architecture: one-way data flow", () => {
   it("reads a realistic number of files and imports (the walk found the source)", () => {
     expect(files.length).toBeGreaterThan(150);
     expect(all.filter((i) => i.target).length).toBeGreaterThan(400);
-    for (const stage of STAGES.filter((s) => s !== "packages")) expect(files.some((f) => stageOf(f) === stage), stage).toBe(true);
+    for (const stage of STAGES.filter((s) => s !== "packages"))
+      expect(
+        files.some((f) => stageOf(f) === stage),
+        stage,
+      ).toBe(true);
   });
 
   it("every cross-stage import follows the table or a named exception", () => {
@@ -87,12 +98,18 @@ describe("architecture: one-way data flow", () => {
   });
 
   it("every exception is still needed", () => {
-    for (const e of EXCEPTIONS) expect(all.some((i) => i.from === e.from && i.target && stageOf(i.target) === e.to), `${e.from} → ${e.to}`).toBe(true);
+    for (const e of EXCEPTIONS)
+      expect(
+        all.some((i) => i.from === e.from && i.target && stageOf(i.target) === e.to),
+        `${e.from} → ${e.to}`,
+      ).toBe(true);
   });
 
   it("every relative import names a file that exists", () => {
     const known = new Set(files);
-    const missing = all.filter((i) => i.target && !known.has(i.target) && !i.target.endsWith(".json")).map((i) => `${i.from}: ${i.spec}`);
+    const missing = all
+      .filter((i) => i.target && !known.has(i.target) && !i.target.endsWith(".json"))
+      .map((i) => `${i.from}: ${i.spec}`);
     expect(missing).toEqual([]);
   });
 
@@ -117,7 +134,9 @@ describe("architecture: one-way data flow", () => {
   });
 
   it("cdktf and its constructs are imported only in infra/", () => {
-    const outside = all.filter((i) => /^(cdktf|constructs|@cdktf\/)/.test(i.spec) && stageOf(i.from) !== "infra").map((i) => `${i.from}: ${i.spec}`);
+    const outside = all
+      .filter((i) => /^(cdktf|constructs|@cdktf\/)/.test(i.spec) && stageOf(i.from) !== "infra")
+      .map((i) => `${i.from}: ${i.spec}`);
     expect(outside).toEqual([]);
   });
 
@@ -125,13 +144,20 @@ describe("architecture: one-way data flow", () => {
     const cliSide = /^(cdktf|constructs|@cdktf\/|yaml$|@modelcontextprotocol\/|commander$|tollgate$)/;
     const bad = all
       .filter((i) => stageOf(i.from) === "packages")
-      .filter((i) => cliSide.test(i.spec) || (i.target && i.target.split("/").slice(0, 2).join("/") !== i.from.split("/").slice(0, 2).join("/")))
+      .filter(
+        (i) =>
+          cliSide.test(i.spec) ||
+          (i.target && i.target.split("/").slice(0, 2).join("/") !== i.from.split("/").slice(0, 2).join("/")),
+      )
       .map((i) => `${i.from}: ${i.spec}`);
     expect(bad).toEqual([]);
     for (const pkg of readdirSync(path.join(REPO, "packages"))) {
       const manifest = JSON.parse(readFileSync(path.join(REPO, "packages", pkg, "package.json"), "utf8"));
       const deps = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
-      expect(deps.filter((d) => cliSide.test(d)), pkg).toEqual([]);
+      expect(
+        deps.filter((d) => cliSide.test(d)),
+        pkg,
+      ).toEqual([]);
     }
   });
 });

@@ -10,7 +10,13 @@ export const BEGIN = "<!-- BEGIN GENERATED FIELD TABLES: npm run build && npm ru
 export const END = "<!-- END GENERATED FIELD TABLES -->";
 
 type Json = Record<string, any>;
-interface Row { field: string; type: string; required: boolean; default?: unknown; description: string }
+interface Row {
+  field: string;
+  type: string;
+  required: boolean;
+  default?: unknown;
+  description: string;
+}
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const isRecord = (s: Json) => s.type === "object" && !s.properties && typeof s.additionalProperties === "object";
@@ -51,9 +57,16 @@ function rows(s: Json, prefix: string, out: Row[]): Row[] {
   const required = new Set<string>(s.required ?? []);
   for (const [key, child] of Object.entries<Json>(s.properties ?? {})) {
     const field = `${prefix}${key}`;
-    out.push({ field, type: typeOf(child), required: required.has(key), ...(child.default !== undefined ? { default: child.default } : {}), description: describeField(child) });
+    out.push({
+      field,
+      type: typeOf(child),
+      required: required.has(key),
+      ...(child.default !== undefined ? { default: child.default } : {}),
+      description: describeField(child),
+    });
     if (isObject(child)) rows(child, `${field}.`, out);
-    else if (isRecord(child) && isObject(child.additionalProperties)) rows(child.additionalProperties, `${field}.<name>.`, out);
+    else if (isRecord(child) && isObject(child.additionalProperties))
+      rows(child.additionalProperties, `${field}.<name>.`, out);
     else if (child.type === "array" && child.items && isObject(child.items)) rows(child.items, `${field}[].`, out);
   }
   return out;
@@ -61,12 +74,20 @@ function rows(s: Json, prefix: string, out: Row[]): Row[] {
 
 function table(rs: Row[]): string {
   const lines = ["| field | type | required | default | description |", "|---|---|---|---|---|"];
-  for (const r of rs) lines.push(`| \`${cell(r.field)}\` | ${cell(r.type)} | ${r.required ? "yes" : "no"} | ${r.default === undefined ? "" : `\`${cell(JSON.stringify(r.default))}\``} | ${cell(r.description)} |`);
+  for (const r of rs)
+    lines.push(
+      `| \`${cell(r.field)}\` | ${cell(r.type)} | ${r.required ? "yes" : "no"} | ${r.default === undefined ? "" : `\`${cell(JSON.stringify(r.default))}\``} | ${cell(r.description)} |`,
+    );
   return lines.join("\n");
 }
 
 export function renderFieldTables(): string {
-  const parts: string[] = [BEGIN, "", "Generated from the zod schema (`model/schema.ts`). *required* is relative to the enclosing object; `<name>` stands for a map key. Durations are described above.", ""];
+  const parts: string[] = [
+    BEGIN,
+    "",
+    "Generated from the zod schema (`model/schema.ts`). *required* is relative to the enclosing object; `<name>` stands for a map key. Durations are described above.",
+    "",
+  ];
   const manifest = jsonSchemaFor("manifest.schema.json") as Json;
   for (const [section, s] of Object.entries<Json>(manifest.properties)) {
     parts.push(`### \`${section}.<name>\``, "", table(rows(s.additionalProperties, "", [])), "");

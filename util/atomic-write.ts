@@ -51,9 +51,17 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     const target = await resolveTarget(path.resolve(file));
     const kind = FD_PATH.test(path.resolve(file)) ? "fifo" : pathKind(await statOrUndefined(target));
     const strategy = writeStrategy(kind);
-    if (strategy === "refuse") throw new UsageError(`cannot write ${file}: it is a ${kind === "directory" ? "folder" : kind.replace("-", " ")}`, "Name a file to write.", "output-unwritable");
+    if (strategy === "refuse")
+      throw new UsageError(
+        `cannot write ${file}: it is a ${kind === "directory" ? "folder" : kind.replace("-", " ")}`,
+        "Name a file to write.",
+        "output-unwritable",
+      );
     // A descriptor path is appended to: stdout redirected to a file must not be truncated.
-    if (strategy === "in-place") await writeFile(FD_PATH.test(path.resolve(file)) ? file : target, content, { flag: FD_PATH.test(path.resolve(file)) ? "a" : "w" });
+    if (strategy === "in-place")
+      await writeFile(FD_PATH.test(path.resolve(file)) ? file : target, content, {
+        flag: FD_PATH.test(path.resolve(file)) ? "a" : "w",
+      });
     else await renameInto(target, content);
   } catch (e) {
     throw asUsageError(file, e);
@@ -79,7 +87,10 @@ async function resolveTarget(abs: string): Promise<string> {
 
 async function renameInto(target: string, content: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
   try {
     await writeFile(tmp, content, { flag: "wx" });
     await rename(tmp, target);
@@ -115,5 +126,9 @@ function asUsageError(file: string, e: unknown): unknown {
   if (e instanceof UsageError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (typeof code !== "string") return e;
-  return new UsageError(`cannot write ${file}: ${REASONS[code] ?? code}`, "Check the path, or write somewhere you may write.", "output-unwritable");
+  return new UsageError(
+    `cannot write ${file}: ${REASONS[code] ?? code}`,
+    "Check the path, or write somewhere you may write.",
+    "output-unwritable",
+  );
 }

@@ -5,7 +5,19 @@
  * (an `out.old-*` with no `out`) or removed (`out.tmp-*`) by the next run; SIGINT/SIGTERM clean up.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
 import { lstat, readdir, realpath, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "./usage-error.js";
@@ -24,14 +36,22 @@ export interface Protected {
 export async function checkOutDir(outDir: string, protect: Protected = {}): Promise<void> {
   const out = path.resolve(outDir);
   const real = await realOrLexical(out);
-  const refuse = (why: string) => new UsageError(`refusing --out ${outDir}: ${why}`, "Write the output to its own folder, such as cdktf.out.", "output-unwritable");
+  const refuse = (why: string) =>
+    new UsageError(
+      `refusing --out ${outDir}: ${why}`,
+      "Write the output to its own folder, such as cdktf.out.",
+      "output-unwritable",
+    );
   for (const p of [...(protect.root ? [protect.root] : []), ...(protect.manifests ?? [])]) {
     const rp = await realOrLexical(path.resolve(p));
-    if (real === rp) throw refuse(`it is ${p === protect.root ? "the project root" : `the manifest folder ${shown(p)}`}`);
-    if (isInside(rp, real)) throw refuse(`it contains ${p === protect.root ? "the project root" : `the manifest folder ${shown(p)}`}`);
+    if (real === rp)
+      throw refuse(`it is ${p === protect.root ? "the project root" : `the manifest folder ${shown(p)}`}`);
+    if (isInside(rp, real))
+      throw refuse(`it contains ${p === protect.root ? "the project root" : `the manifest folder ${shown(p)}`}`);
   }
   for (const m of protect.manifests ?? []) {
-    if (isInside(real, await realOrLexical(path.resolve(m)))) throw refuse(`it lies inside the manifest folder ${shown(m)} (its YAML would be read as manifests)`);
+    if (isInside(real, await realOrLexical(path.resolve(m))))
+      throw refuse(`it lies inside the manifest folder ${shown(m)} (its YAML would be read as manifests)`);
   }
   let s: Stats;
   try {
@@ -39,13 +59,23 @@ export async function checkOutDir(outDir: string, protect: Protected = {}): Prom
   } catch {
     return; // missing: created
   }
-  if (s.isSymbolicLink()) throw new UsageError(`refusing --out ${outDir}: it is a symlink`, "Pass the real folder.", "output-unwritable");
-  if (!s.isDirectory()) throw new UsageError(`refusing --out ${outDir}: it is not a folder`, "Name a folder; synth writes a folder of stacks and config.", "output-unwritable");
+  if (s.isSymbolicLink())
+    throw new UsageError(`refusing --out ${outDir}: it is a symlink`, "Pass the real folder.", "output-unwritable");
+  if (!s.isDirectory())
+    throw new UsageError(
+      `refusing --out ${outDir}: it is not a folder`,
+      "Name a folder; synth writes a folder of stacks and config.",
+      "output-unwritable",
+    );
   const entries = await readdir(out).catch(() => {
     throw refuse("the folder cannot be read");
   });
   if (entries.length > 0 && !entries.includes(MARKER)) {
-    throw new UsageError(`refusing --out ${outDir}: the folder is not empty and was not created by tollgate synth (no ${MARKER})`, "Choose an empty or new folder, or delete this one yourself.", "output-unwritable");
+    throw new UsageError(
+      `refusing --out ${outDir}: the folder is not empty and was not created by tollgate synth (no ${MARKER})`,
+      "Choose an empty or new folder, or delete this one yourself.",
+      "output-unwritable",
+    );
   }
 }
 
@@ -101,25 +131,41 @@ export function lockOutDirSync(out: string): void {
       // Only a small regular file can be a lock Tollgate wrote: a committed link, folder, FIFO or
       // device there is never read, followed or removed.
       const st = lstatSync(lock, { throwIfNoEntry: false });
-      if (st && (!st.isFile() || st.size > 64)) throw new UsageError(`${lock} is not a lock file Tollgate wrote (it is ${st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : st.isFile() ? "a large file" : "a special file"})`, `Remove ${lock} or choose another --out.`, "output-unwritable");
+      if (st && (!st.isFile() || st.size > 64))
+        throw new UsageError(
+          `${lock} is not a lock file Tollgate wrote (it is ${st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : st.isFile() ? "a large file" : "a special file"})`,
+          `Remove ${lock} or choose another --out.`,
+          "output-unwritable",
+        );
       let pid = NaN;
       try {
         pid = Number(readFileSync(lock, "utf8").trim());
       } catch {
         /* vanished: retry */
       }
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new UsageError(`another synth is writing ${out} (process ${pid})`, `Wait for it to finish; if no synth runs, delete ${lock}.`, "output-unwritable");
+      if (Number.isInteger(pid) && pid > 0 && alive(pid))
+        throw new UsageError(
+          `another synth is writing ${out} (process ${pid})`,
+          `Wait for it to finish; if no synth runs, delete ${lock}.`,
+          "output-unwritable",
+        );
       rmSync(lock, { force: true });
     }
   }
-  throw new UsageError(`another synth is writing ${out}`, `Wait for it to finish; if no synth runs, delete ${lock}.`, "output-unwritable");
+  throw new UsageError(
+    `another synth is writing ${out}`,
+    `Wait for it to finish; if no synth runs, delete ${lock}.`,
+    "output-unwritable",
+  );
 }
 
 /** Under the lock: brings back `out` if a killed swap left only `out.old-*`, removes the rest. */
 export async function recoverLeftovers(out: string): Promise<void> {
   const dir = path.dirname(out);
   const base = path.basename(out);
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(base) && LEFTOVER.test(n.slice(base.length))).sort();
+  const names = (await readdir(dir).catch(() => [] as string[]))
+    .filter((n) => n.startsWith(base) && LEFTOVER.test(n.slice(base.length)))
+    .sort();
   const olds = names.filter((n) => n.slice(base.length).startsWith(".old-"));
   if (!existsSync(out) && olds.length > 0) {
     const back = olds.pop()!;
@@ -206,5 +252,7 @@ export async function beginOutDir(outDir: string, protect: Protected = {}): Prom
 /** Synchronous leftovers check used by tests and docs: names next to out that a run left. */
 export function leftoversOf(out: string): string[] {
   const base = path.basename(out);
-  return readdirSync(path.dirname(out)).filter((n) => n === `${base}.lock` || (n.startsWith(base) && LEFTOVER.test(n.slice(base.length))));
+  return readdirSync(path.dirname(out)).filter(
+    (n) => n === `${base}.lock` || (n.startsWith(base) && LEFTOVER.test(n.slice(base.length))),
+  );
 }

@@ -14,7 +14,8 @@ export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "tollgate") return (cached = dir);
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "tollgate")
+      return (cached = dir);
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error("tollgate's package.json was not found above its own modules");
     dir = parent;

@@ -38,7 +38,10 @@ export interface ProgressOptions {
 const SILENT: Progress = { update() {}, done() {} };
 
 /** Whether progress would be drawn on this stream at all (TTY, not CI, not quiet). */
-export function progressEnabled(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): boolean {
+export function progressEnabled(
+  stream: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   return verbosity !== "quiet" && stream.isTTY === true && !env.CI && env.TERM !== "dumb";
 }
 

@@ -15,5 +15,12 @@ export const DOCS_BASE_URL = `${PROJECT_URL}/blob/v${version()}/docs`;
 
 /** A link to a documentation page, optionally to one heading (GitHub's anchor rules: lower case, dashes). */
 export function docsUrl(page: string, anchor?: string): string {
-  return `${DOCS_BASE_URL}/${page}${anchor ? `#${anchor.toLowerCase().replace(/[^a-z0-9_ -]/g, "").replace(/ /g, "-")}` : ""}`;
+  return `${DOCS_BASE_URL}/${page}${
+    anchor
+      ? `#${anchor
+          .toLowerCase()
+          .replace(/[^a-z0-9_ -]/g, "")
+          .replace(/ /g, "-")}`
+      : ""
+  }`;
 }

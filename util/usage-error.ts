@@ -5,7 +5,11 @@
 import type { Diagnostic, DiagnosticCode } from "../model/diagnostics.js";
 
 export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string, readonly code: DiagnosticCode = "invalid-option") {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly code: DiagnosticCode = "invalid-option",
+  ) {
     super(message);
   }
 }
@@ -19,5 +23,9 @@ export function commandLineDiagnostic(code: DiagnosticCode, message: string, hin
 
 /** A UsageError as a diagnostic; `command` names the subcommand for the default hint. */
 export function usageDiagnostic(e: UsageError, command?: string): Diagnostic {
-  return commandLineDiagnostic(e.code, e.message, e.hint ?? `Run tollgate ${command ? `${command} ` : ""}--help for the options.`);
+  return commandLineDiagnostic(
+    e.code,
+    e.message,
+    e.hint ?? `Run tollgate ${command ? `${command} ` : ""}--help for the options.`,
+  );
 }

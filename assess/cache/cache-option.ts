@@ -16,22 +16,25 @@ export interface CacheFlags {
   cacheLocation?: string;
 }
 
-
-
 /** The cache folder to use, or undefined when caching is off. */
 export async function resolveCache(o: CacheFlags): Promise<{ dir: string } | undefined> {
   const root = path.resolve(o.root);
   const dir = path.resolve(root, o.cacheLocation ?? DEFAULT_CACHE_LOCATION);
   const hint = `Name a folder inside the project root, e.g. ${DEFAULT_CACHE_LOCATION}.`;
-  if (o.cacheLocation !== undefined && (!inside(dir, root) || !inside(await realOfExisting(dir), await realOfExisting(root)))) {
+  if (
+    o.cacheLocation !== undefined &&
+    (!inside(dir, root) || !inside(await realOfExisting(dir), await realOfExisting(root)))
+  ) {
     throw new UsageError(`--cache-location ${o.cacheLocation}: the cache folder must be inside the project root`, hint);
   }
   if (o.cache !== true) return undefined;
-  if (!inside(await realOfExisting(dir), await realOfExisting(root))) throw new UsageError("the cache folder resolves outside the project root (a symbolic link?)", hint);
+  if (!inside(await realOfExisting(dir), await realOfExisting(root)))
+    throw new UsageError("the cache folder resolves outside the project root (a symbolic link?)", hint);
   return { dir };
 }
 
 /** `TOLLGATE_CACHE_STATS=1`: one line on stderr saying what the cache did (tests and benchmarks read it). */
 export function reportCacheStats(stats: CacheStats | undefined): void {
-  if (stats && process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write(`tollgate: cache: ${stats.hits} hits, ${stats.misses} misses, ${stats.writes} writes\n`);
+  if (stats && process.env.TOLLGATE_CACHE_STATS === "1")
+    process.stderr.write(`tollgate: cache: ${stats.hits} hits, ${stats.misses} misses, ${stats.writes} writes\n`);
 }

@@ -14,7 +14,11 @@ export function planOfConfigBytes(bytes: Buffer): Plan | undefined {
     const text = bytes[0] === 0 ? "" : bytes.toString("utf8");
     const parsed = ProjectConfig.safeParse(text.trim() === "" ? {} : parse(text));
     if (!parsed.success) return undefined;
-    return { manifests: parsed.data.manifests, waivers: parsed.data.waivers, customPolicies: parsed.data.customPolicies };
+    return {
+      manifests: parsed.data.manifests,
+      waivers: parsed.data.waivers,
+      customPolicies: parsed.data.customPolicies,
+    };
   } catch {
     return undefined;
   }

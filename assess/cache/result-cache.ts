@@ -30,7 +30,6 @@ const ENTRY = /^(plan-)?[0-9a-f]{64}\.json$/;
 const HEADER = '{"tollgate":"result-cache"';
 const TMP = /^\.(plan-)?[0-9a-f]{64}\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
 
-
 const sha256 = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex");
 
 /** What was read before the run: handed to get() and store(). */
@@ -51,7 +50,10 @@ export interface Stored<T> {
 
 export class ResultCache {
   readonly folder: string;
-  constructor(readonly cacheDir: string, readonly version: string) {
+  constructor(
+    readonly cacheDir: string,
+    readonly version: string,
+  ) {
     this.folder = path.join(cacheDir, "results");
   }
 
@@ -65,7 +67,9 @@ export class ResultCache {
 
   /** The entry's key: format, version, the options that change the result, and the inputs' digest. */
   key(parts: Record<string, string>, digest: string): string {
-    return sha256(JSON.stringify(["tollgate-result", RESULT_FORMAT, this.version, Object.entries(parts).sort(), digest]));
+    return sha256(
+      JSON.stringify(["tollgate-result", RESULT_FORMAT, this.version, Object.entries(parts).sort(), digest]),
+    );
   }
 
   /** Hashes every input under `root` (when a cold run has recorded what to read for this config). */
@@ -76,7 +80,8 @@ export class ResultCache {
     let plan = (await this.read(this.planFile(config.hash), `plan ${config.hash}`))?.value as Plan | undefined;
     // A config seen for the first time: read its plan now, before the loader reads any input, so a
     // file changed or deleted during this cold run is caught by comparing digests in store().
-    if (!plan || !Array.isArray(plan.manifests)) plan = (await import("./config-plan.js")).planOfConfigBytes(config.bytes);
+    if (!plan || !Array.isArray(plan.manifests))
+      plan = (await import("./config-plan.js")).planOfConfigBytes(config.bytes);
     try {
       if (plan) {
         state.before = await digestInputs(root, displayBase, plan, config, this.cacheDir);
@@ -96,7 +101,12 @@ export class ResultCache {
   }
 
   /** Adds an entry for inputs that were just hashed and found unchanged (outputs rendered from a stored result). */
-  async add(state: Lookup, parts: Record<string, string>, value: unknown, blobs: (string | Buffer)[] = []): Promise<boolean> {
+  async add(
+    state: Lookup,
+    parts: Record<string, string>,
+    value: unknown,
+    blobs: (string | Buffer)[] = [],
+  ): Promise<boolean> {
     if (!state.before) return false;
     try {
       const key = this.key(parts, state.before.digest);
@@ -115,7 +125,13 @@ export class ResultCache {
    * change after the loader read a file, which is well after `startedAt` (a change before it is
    * read by both the loader and the digest). `--base` extracts its tree just before: still earlier.
    */
-  async store(root: string, displayBase: string, state: Lookup, plan: Plan, variants: { parts: Record<string, string>; value: unknown; blobs?: (string | Buffer)[] }[]): Promise<boolean> {
+  async store(
+    root: string,
+    displayBase: string,
+    state: Lookup,
+    plan: Plan,
+    variants: { parts: Record<string, string>; value: unknown; blobs?: (string | Buffer)[] }[],
+  ): Promise<boolean> {
     try {
       const config = await readConfig(root);
       if (config.hash !== state.configHash) return false;
@@ -144,10 +160,20 @@ export class ResultCache {
     const parts = [JSON.stringify(value), ...blobs];
     const hash = createHash("sha256");
     for (const p of parts) hash.update(p);
-    const header = JSON.stringify({ tollgate: "result-cache", format: RESULT_FORMAT, version: this.version, key, parts: parts.map((p) => (typeof p === "string" ? Buffer.byteLength(p) : p.length)), sha256: hash.digest("hex") });
+    const header = JSON.stringify({
+      tollgate: "result-cache",
+      format: RESULT_FORMAT,
+      version: this.version,
+      key,
+      parts: parts.map((p) => (typeof p === "string" ? Buffer.byteLength(p) : p.length)),
+      sha256: hash.digest("hex"),
+    });
     await mkdir(path.dirname(file), { recursive: true });
     if (!(await this.ownFolder())) throw new Error("the results folder is a link");
-    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    const tmp = path.join(
+      path.dirname(file),
+      `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+    );
     try {
       const fh = await open(tmp, "wx");
       try {
@@ -184,10 +210,18 @@ export class ResultCache {
       if (nl < 0) return undefined;
       const header = JSON.parse(buf.subarray(0, nl).toString("utf8"));
       const body = buf.subarray(nl + 1);
-      if (header?.tollgate !== "result-cache" || header.format !== RESULT_FORMAT || header.version !== this.version || header.key !== key) return undefined;
+      if (
+        header?.tollgate !== "result-cache" ||
+        header.format !== RESULT_FORMAT ||
+        header.version !== this.version ||
+        header.key !== key
+      )
+        return undefined;
       const lengths = header.parts;
-      if (!Array.isArray(lengths) || lengths.length < 1 || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
-      if (lengths.reduce((a: number, b: number) => a + b, 0) !== body.length || header.sha256 !== sha256(body)) return undefined;
+      if (!Array.isArray(lengths) || lengths.length < 1 || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0))
+        return undefined;
+      if (lengths.reduce((a: number, b: number) => a + b, 0) !== body.length || header.sha256 !== sha256(body))
+        return undefined;
       const parts: Buffer[] = [];
       let at = 0;
       for (const n of lengths as number[]) parts.push(body.subarray(at, (at += n)));
@@ -217,7 +251,8 @@ export class ResultCache {
     let bytes = 0;
     for (const [i, f] of files.entries()) {
       bytes += f.size;
-      if ((i >= MAX_ENTRIES || (i > 0 && bytes > MAX_BYTES)) && (await written(f.file))) await rm(f.file, { force: true });
+      if ((i >= MAX_ENTRIES || (i > 0 && bytes > MAX_BYTES)) && (await written(f.file)))
+        await rm(f.file, { force: true });
     }
   }
 }
@@ -233,4 +268,6 @@ export function storable(diagnostics: readonly { code: string }[]): boolean {
 }
 
 const samePlan = (a: Plan | undefined, b: Plan): boolean =>
-  a !== undefined && JSON.stringify([a.manifests, a.waivers ?? null, a.customPolicies ?? null]) === JSON.stringify([b.manifests, b.waivers ?? null, b.customPolicies ?? null]);
+  a !== undefined &&
+  JSON.stringify([a.manifests, a.waivers ?? null, a.customPolicies ?? null]) ===
+    JSON.stringify([b.manifests, b.waivers ?? null, b.customPolicies ?? null]);

@@ -48,7 +48,10 @@ export interface InputDigest {
  * where the loader only reports "not a regular file". Hashed in chunks, so a folder of huge files
  * (which the loader refuses as too large) cannot exhaust memory here first.
  */
-async function readRegular(file: string, keep = false): Promise<{ bytes?: Buffer; sha256?: string; what: string; changedMs: number }> {
+async function readRegular(
+  file: string,
+  keep = false,
+): Promise<{ bytes?: Buffer; sha256?: string; what: string; changedMs: number }> {
   let fh;
   try {
     fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -67,7 +70,8 @@ async function readRegular(file: string, keep = false): Promise<{ bytes?: Buffer
       const h = createHash("sha256");
       const chunk = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(1, s.size)));
       let total = 0;
-      for (let n; (n = (await fh.read(chunk, 0, chunk.length, null)).bytesRead) > 0; total += n) h.update(chunk.subarray(0, n));
+      for (let n; (n = (await fh.read(chunk, 0, chunk.length, null)).bytesRead) > 0; total += n)
+        h.update(chunk.subarray(0, n));
       return { sha256: h.digest("hex"), what: String(total), changedMs };
     } catch (e) {
       return { what: `unreadable ${(e as NodeJS.ErrnoException)?.code ?? ""} ${s.size}`, changedMs };
@@ -89,7 +93,13 @@ export async function readConfig(root: string): Promise<{ bytes: Buffer; hash: s
  * The digest of everything the run reads under `root`. `displayBase` is where diagnostics' paths
  * are relative to; `skip` (the cache folder) is never hashed.
  */
-export async function digestInputs(root: string, displayBase: string, plan: Plan, config: { bytes: Buffer }, skip: string): Promise<InputDigest> {
+export async function digestInputs(
+  root: string,
+  displayBase: string,
+  plan: Plan,
+  config: { bytes: Buffer },
+  skip: string,
+): Promise<InputDigest> {
   const absRoot = path.resolve(root);
   const realRoot = await realpath(absRoot).catch(() => absRoot);
   const h = createHash("sha256");
@@ -98,7 +108,14 @@ export async function digestInputs(root: string, displayBase: string, plan: Plan
   // Paths in the result are relative to the display base: the same project seen from elsewhere is another result.
   part("display", path.resolve(displayBase) === absRoot ? "" : `${path.resolve(displayBase)}\u0000${absRoot}`);
   const notes: string[] = [];
-  const reader: PathReader = { root: absRoot, realRoot, displayBase, maxBytes: 0, maxDepth: 0, out: { add: (code, loc, message) => notes.push(`${code} ${loc.file}:${loc.line}:${loc.col} ${message}`) } };
+  const reader: PathReader = {
+    root: absRoot,
+    realRoot,
+    displayBase,
+    maxBytes: 0,
+    maxDepth: 0,
+    out: { add: (code, loc, message) => notes.push(`${code} ${loc.file}:${loc.line}:${loc.col} ${message}`) },
+  };
   const loc = { file: CONFIG_FILE, line: 1, col: 1 };
 
   part("config", await linkOf(path.join(absRoot, CONFIG_FILE), realRoot));
@@ -158,7 +175,15 @@ const MAX_TREE_DEPTH = 64;
  * A linked folder is walked like a real one (a policy's `./lib/x.js` imports through it), each real
  * folder once, so a link loop ends.
  */
-async function hashTree(h: Hash, top: string, dir: string, realRoot: string, skip: string, depth: number, walked: Set<string>): Promise<number> {
+async function hashTree(
+  h: Hash,
+  top: string,
+  dir: string,
+  realRoot: string,
+  skip: string,
+  depth: number,
+  walked: Set<string>,
+): Promise<number> {
   let entries: Dirent[];
   try {
     const real = await realpath(dir);

@@ -20,7 +20,9 @@ export interface ClientMetricsEvidence {
 }
 
 const MAX_BODY = 8 * 1024 * 1024;
-const NAMES = new Set<string>(Object.values(CLIENT_METRICS).flatMap((n) => [n, `${n}_bucket`, `${n}_sum`, `${n}_count`]));
+const NAMES = new Set<string>(
+  Object.values(CLIENT_METRICS).flatMap((n) => [n, `${n}_bucket`, `${n}_sum`, `${n}_count`]),
+);
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\}\s/;
 const API_LABEL = /(?:^|,)\s*api="((?:[^"\\]|\\.)*)"/;
 
@@ -37,7 +39,11 @@ export function clientApisIn(exposition: string): Set<string> {
 }
 
 /** Every API of the environment with a declared endpoint (or those of `services`); each endpoint is fetched once. */
-export async function probeClientMetrics(model: Model, env: string, o: { timeoutMs: number; services?: readonly string[]; agents?: AgentPool; signal?: AbortSignal }): Promise<ClientMetricsEvidence[]> {
+export async function probeClientMetrics(
+  model: Model,
+  env: string,
+  o: { timeoutMs: number; services?: readonly string[]; agents?: AgentPool; signal?: AbortSignal },
+): Promise<ClientMetricsEvidence[]> {
   const byEndpoint = new Map<string, string[]>();
   for (const [name, a] of model.apis) {
     if (o.services && !o.services.includes(a.service)) continue;
@@ -47,21 +53,40 @@ export async function probeClientMetrics(model: Model, env: string, o: { timeout
     if (ep !== undefined && !reservedHost(ep)) byEndpoint.set(ep, [...(byEndpoint.get(ep) ?? []), name]);
   }
   const out: ClientMetricsEvidence[] = [];
-  await Promise.all([...byEndpoint].map(async ([endpoint, apis]) => {
-    let found: Set<string> | undefined;
-    let failure = "";
-    try {
-      const res = await request({ url: endpoint, deadline: Date.now() + o.timeoutMs, maxRedirects: 2, maxBodyBytes: MAX_BODY, headers: { accept: "text/plain;version=0.0.4" }, ...(o.agents ? { agents: o.agents } : {}), ...(o.signal ? { signal: o.signal } : {}) });
-      if (res.status !== 200) failure = `metrics endpoint answered HTTP ${res.status}`;
-      else found = clientApisIn(res.body);
-    } catch (e) {
-      if (!(e instanceof HttpError) && !(e instanceof TypeError)) throw e;
-      failure = `metrics endpoint not read: ${e.message}`;
-    }
-    for (const api of apis) {
-      const present = !!found?.has(api);
-      out.push({ api, endpoint, present, detail: found ? (present ? `${CLIENT_METRICS.requests} and the other client series carry api="${api}"` : `no tollgate_client_* series with api="${api}" at the endpoint`) : failure });
-    }
-  }));
+  await Promise.all(
+    [...byEndpoint].map(async ([endpoint, apis]) => {
+      let found: Set<string> | undefined;
+      let failure = "";
+      try {
+        const res = await request({
+          url: endpoint,
+          deadline: Date.now() + o.timeoutMs,
+          maxRedirects: 2,
+          maxBodyBytes: MAX_BODY,
+          headers: { accept: "text/plain;version=0.0.4" },
+          ...(o.agents ? { agents: o.agents } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+        if (res.status !== 200) failure = `metrics endpoint answered HTTP ${res.status}`;
+        else found = clientApisIn(res.body);
+      } catch (e) {
+        if (!(e instanceof HttpError) && !(e instanceof TypeError)) throw e;
+        failure = `metrics endpoint not read: ${e.message}`;
+      }
+      for (const api of apis) {
+        const present = !!found?.has(api);
+        out.push({
+          api,
+          endpoint,
+          present,
+          detail: found
+            ? present
+              ? `${CLIENT_METRICS.requests} and the other client series carry api="${api}"`
+              : `no tollgate_client_* series with api="${api}" at the endpoint`
+            : failure,
+        });
+      }
+    }),
+  );
   return out.sort((a, b) => (a.api < b.api ? -1 : a.api > b.api ? 1 : 0));
 }

@@ -28,7 +28,9 @@ export class AgentPool {
     let a = this.agents.get(key);
     if (!a) {
       const common = { keepAlive: true, maxSockets: this.maxSockets, scheduling: "lifo" as const };
-      a = isHttps ? new https.Agent({ ...common, minVersion: "TLSv1.2", ...(caFile ? { ca: readFileSync(caFile) } : {}) }) : new http.Agent(common);
+      a = isHttps
+        ? new https.Agent({ ...common, minVersion: "TLSv1.2", ...(caFile ? { ca: readFileSync(caFile) } : {}) })
+        : new http.Agent(common);
       this.agents.set(key, a);
     }
     return a;
@@ -63,7 +65,10 @@ export interface HttpResponse {
 }
 
 export class HttpError extends Error {
-  constructor(readonly kind: "timeout" | "connect" | "tls" | "redirect" | "body" | "http" | "reserved" | "aborted", message: string) {
+  constructor(
+    readonly kind: "timeout" | "connect" | "tls" | "redirect" | "body" | "http" | "reserved" | "aborted",
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -71,7 +76,8 @@ export class HttpError extends Error {
 /** A DNS lookup that refuses reserved names: a second guard under the checks made before connecting. */
 const guardedLookup = ((hostname: string, options: dns.LookupOptions, callback: (...args: any[]) => void) => {
   const reserved = reservedHostname(hostname);
-  if (reserved) return process.nextTick(() => callback(Object.assign(new Error(reservedMessage(reserved)), { code: "ERESERVED" })));
+  if (reserved)
+    return process.nextTick(() => callback(Object.assign(new Error(reservedMessage(reserved)), { code: "ERESERVED" })));
   return dns.lookup(hostname, options, callback as any);
 }) as unknown as LookupFunction;
 
@@ -86,14 +92,34 @@ function once(req: HttpRequest, url: URL, headers: Record<string, string>): Prom
     const options: https.RequestOptions = {
       method: req.method ?? "GET",
       lookup: guardedLookup,
-      headers: { "user-agent": "tollgate-probe", accept: "*/*", ...headers, ...(req.body !== undefined ? { "content-length": Buffer.byteLength(req.body).toString() } : {}) },
+      headers: {
+        "user-agent": "tollgate-probe",
+        accept: "*/*",
+        ...headers,
+        ...(req.body !== undefined ? { "content-length": Buffer.byteLength(req.body).toString() } : {}),
+      },
       ...(req.agents
         ? { agent: req.agents.get(isHttps, req.caFile) }
-        : { agent: false as const, ...(isHttps ? { minVersion: "TLSv1.2" as const, ...(req.caFile ? { ca: readFileSync(req.caFile) } : {}) } : {}) }),
+        : {
+            agent: false as const,
+            ...(isHttps
+              ? { minVersion: "TLSv1.2" as const, ...(req.caFile ? { ca: readFileSync(req.caFile) } : {}) }
+              : {}),
+          }),
     };
     let settled = false;
-    const finish = (fn: () => void) => { if (!settled) { settled = true; clearTimeout(timer); req.signal?.removeEventListener("abort", onAbort); fn(); } };
-    const onAbort = () => { r.destroy(); finish(() => reject(new HttpError("aborted", "run deadline reached"))); };
+    const finish = (fn: () => void) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        req.signal?.removeEventListener("abort", onAbort);
+        fn();
+      }
+    };
+    const onAbort = () => {
+      r.destroy();
+      finish(() => reject(new HttpError("aborted", "run deadline reached")));
+    };
     const r = (isHttps ? https : http).request(url, options, (res) => {
       const tlsVersion = isHttps ? ((res.socket as TLSSocket).getProtocol?.() ?? undefined) : undefined;
       const chunks: Buffer[] = [];
@@ -107,12 +133,25 @@ function once(req: HttpRequest, url: URL, headers: Record<string, string>): Prom
         }
         chunks.push(c);
       });
-      res.on("end", () => finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8"), ...(tlsVersion ? { tlsVersion } : {}), redirects: 0, url: url.href })));
+      res.on("end", () =>
+        finish(() =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+            ...(tlsVersion ? { tlsVersion } : {}),
+            redirects: 0,
+            url: url.href,
+          }),
+        ),
+      );
       res.on("error", (e) => finish(() => reject(new HttpError("http", e.message))));
     });
     const timer = setTimeout(() => {
       r.destroy();
-      finish(() => reject(new HttpError("timeout", `no complete answer within ${Math.max(0, Math.round(remaining))} ms`)));
+      finish(() =>
+        reject(new HttpError("timeout", `no complete answer within ${Math.max(0, Math.round(remaining))} ms`)),
+      );
     }, remaining);
     req.signal?.addEventListener("abort", onAbort, { once: true });
     r.on("error", (e: NodeJS.ErrnoException) => {
@@ -131,7 +170,8 @@ function sameOrigin(a: URL, b: URL): boolean {
 
 /** Why a redirect target may not be followed, or undefined when it may. */
 function refuseTarget(target: URL): string | undefined {
-  if (target.protocol !== "http:" && target.protocol !== "https:") return `redirect to a ${target.protocol.replace(/:$/, "")}: URL refused (http and https only)`;
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    return `redirect to a ${target.protocol.replace(/:$/, "")}: URL refused (http and https only)`;
   if (target.username || target.password) return "redirect to a URL with credentials refused";
   const reserved = reservedHost(target);
   if (reserved) return `redirect refused: ${reservedMessage(reserved)}`;

@@ -10,16 +10,31 @@ import { mcpTransport, type McpTransportKind, type TransportOptions } from "./mc
 /** Most tools/list pages read; a server that pages forever cannot hold a probe. */
 export const MAX_TOOL_PAGES = 64;
 
-export function mcpConnection(endpoint: { url?: string; command?: string[] }, kind: McpTransportKind, o: TransportOptions, name: string) {
+export function mcpConnection(
+  endpoint: { url?: string; command?: string[] },
+  kind: McpTransportKind,
+  o: TransportOptions,
+  name: string,
+) {
   const { transport, guard } = mcpTransport(endpoint, kind, o);
   // Legacy SSE servers predate server/discover: the plain 2025 lifecycle, no probe request.
-  const client = new Client({ name, version: "1" }, { capabilities: {}, versionNegotiation: { mode: kind === "sse" ? "legacy" : "auto" }, listMaxPages: MAX_TOOL_PAGES });
+  const client = new Client(
+    { name, version: "1" },
+    {
+      capabilities: {},
+      versionNegotiation: { mode: kind === "sse" ? "legacy" : "auto" },
+      listMaxPages: MAX_TOOL_PAGES,
+    },
+  );
   return { transport, guard, client };
 }
 
 /** The negotiated revision and era once connected. */
 export function revisionOf(client: Client): { revision: string; era: "modern" | "legacy" } {
-  return { revision: client.getNegotiatedProtocolVersion() ?? "unknown", era: client.getProtocolEra() === "modern" ? "modern" : "legacy" };
+  return {
+    revision: client.getNegotiatedProtocolVersion() ?? "unknown",
+    era: client.getProtocolEra() === "modern" ? "modern" : "legacy",
+  };
 }
 
 /** Every page of tools/list: without a cursor the SDK follows nextCursor (bounded by listMaxPages). */

@@ -25,12 +25,28 @@ export async function clientCredentialsToken(c: ClientCredentials, signal?: Abor
   if (reserved) throw new Error(reservedMessage(reserved));
   assertSecureTokenEndpoint(url);
   const issuer = url.origin;
-  const provider = new ClientCredentialsProvider({ clientId: c.clientId, clientSecret: c.clientSecret, expectedIssuer: issuer, ...(c.scope ? { scope: c.scope } : {}) });
-  const metadata = { issuer, authorization_endpoint: url.href, token_endpoint: url.href, response_types_supported: ["token"], grant_types_supported: ["client_credentials"], token_endpoint_auth_methods_supported: ["client_secret_basic"] };
+  const provider = new ClientCredentialsProvider({
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    expectedIssuer: issuer,
+    ...(c.scope ? { scope: c.scope } : {}),
+  });
+  const metadata = {
+    issuer,
+    authorization_endpoint: url.href,
+    token_endpoint: url.href,
+    response_types_supported: ["token"],
+    grant_types_supported: ["client_credentials"],
+    token_endpoint_auth_methods_supported: ["client_secret_basic"],
+  };
   const guard: { tooLarge?: string } = {};
   const fetchFn = guardedFetch(url, { headers: {}, maxBytes: TOKEN_MAX_BYTES, ...(signal ? { signal } : {}) }, guard);
   try {
-    const tokens = await fetchToken(provider, issuer, { metadata, fetchFn: fetchFn as never, ...(c.scope ? { scope: c.scope } : {}) });
+    const tokens = await fetchToken(provider, issuer, {
+      metadata,
+      fetchFn: fetchFn as never,
+      ...(c.scope ? { scope: c.scope } : {}),
+    });
     if (!tokens.access_token) throw new Error("the token endpoint returned no access_token");
     return tokens.access_token;
   } catch (e) {

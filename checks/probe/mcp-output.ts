@@ -30,6 +30,8 @@ export function checkStructuredContent(outputSchema: unknown, structured: unknow
   // ajv keeps every compiled schema; a long-running exporter must not.
   validator().removeSchema(outputSchema as object);
   if (ok) return undefined;
-  const errors = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
+  const errors = (validate.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
   return `structuredContent does not match its outputSchema: ${errors.join("; ")}`;
 }

@@ -40,14 +40,16 @@ export function guardedFetch(declared: URL, o: TransportOptions, guard: Transpor
     const url = new URL(String(input instanceof Request ? input.url : input));
     const reserved = reservedHost(url);
     if (reserved) throw new Error(reservedMessage(reserved));
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${url.protocol} URLs are not contacted`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new Error(`${url.protocol} URLs are not contacted`);
     const headers = new Headers(init?.headers);
     if (!sameOrigin(url, declared)) {
       const names: string[] = [];
       headers.forEach((_v, h) => names.push(h));
       for (const h of names) if (configured.has(h) || h === "authorization" || h === "cookie") headers.delete(h);
     }
-    const signal = o.signal && init?.signal ? AbortSignal.any([o.signal, init.signal]) : (o.signal ?? init?.signal ?? undefined);
+    const signal =
+      o.signal && init?.signal ? AbortSignal.any([o.signal, init.signal]) : (o.signal ?? init?.signal ?? undefined);
     // The SDK asks for manual redirects and follows same-origin ones itself; never let fetch follow others.
     const res = await fetch(url, { ...init, headers, redirect: "manual", ...(signal ? { signal } : {}) });
     if (!res.body || [101, 103, 204, 205, 304].includes(res.status)) return res;
@@ -68,7 +70,11 @@ export function guardedFetch(declared: URL, o: TransportOptions, guard: Transpor
         else controller.enqueue(chunk);
       },
     });
-    return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
+    return new Response(res.body.pipeThrough(counter), {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
   };
 }
 
@@ -82,7 +88,11 @@ function tail(stream: NodeJS.ReadableStream | null, keep: number): () => string 
     kept = Buffer.concat([kept, chunk]);
     if (kept.length > keep) kept = kept.subarray(kept.length - keep);
   });
-  return () => kept.toString("utf8").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim();
+  return () =>
+    kept
+      .toString("utf8")
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
+      .trim();
 }
 
 /** How long ending a session may take; a server that ignores the DELETE cannot hold a probe. */
@@ -98,7 +108,9 @@ export async function endSession(client: { close: () => Promise<void> }, transpo
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       transport.terminateSession().catch(() => undefined),
-      new Promise<void>((r) => { timer = setTimeout(r, END_SESSION_MS); }),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, END_SESSION_MS);
+      }),
     ]);
     clearTimeout(timer);
   }
@@ -107,20 +119,34 @@ export async function endSession(client: { close: () => Promise<void> }, transpo
 
 export type McpTransportKind = "streamable-http" | "sse" | "stdio";
 
-export function mcpTransport(endpoint: { url?: string; command?: string[] }, kind: McpTransportKind, o: TransportOptions): { transport: Transport; guard: TransportGuard } {
+export function mcpTransport(
+  endpoint: { url?: string; command?: string[] },
+  kind: McpTransportKind,
+  o: TransportOptions,
+): { transport: Transport; guard: TransportGuard } {
   const guard: TransportGuard = {};
   if (kind === "stdio") {
     // The SDK's own class (not a subclass), so the era probe runs on a throw-away sibling process;
     // maxBufferSize caps one message on standard output.
-    const transport = new StdioClientTransport({ command: endpoint.command![0]!, args: endpoint.command!.slice(1), env: o.env ?? {}, stderr: "pipe", maxBufferSize: o.maxBytes });
+    const transport = new StdioClientTransport({
+      command: endpoint.command![0]!,
+      args: endpoint.command!.slice(1),
+      env: o.env ?? {},
+      stderr: "pipe",
+      maxBufferSize: o.maxBytes,
+    });
     guard.stderr = tail(transport.stderr as NodeJS.ReadableStream | null, STDERR_KEEP_BYTES);
     // Set before connect: the client chains a handler it finds, so this sees the overflow error.
     transport.onerror = (e) => {
-      if (/ReadBuffer exceeded/.test(e.message) && !guard.tooLarge) guard.tooLarge = `MCP server wrote a message over ${o.maxBytes} bytes on standard output`;
+      if (/ReadBuffer exceeded/.test(e.message) && !guard.tooLarge)
+        guard.tooLarge = `MCP server wrote a message over ${o.maxBytes} bytes on standard output`;
     };
     return { transport, guard };
   }
   const url = new URL(endpoint.url!);
   const options = { requestInit: { headers: o.headers }, fetch: guardedFetch(url, o, guard) };
-  return { transport: kind === "sse" ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options), guard };
+  return {
+    transport: kind === "sse" ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options),
+    guard,
+  };
 }

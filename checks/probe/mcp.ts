@@ -23,7 +23,9 @@ export const MAX_SCHEMA_DEPTH = 256;
 export class SchemaTooDeepError extends Error {
   readonly code = "mcp-schema-too-deep";
   constructor() {
-    super(`mcp-schema-too-deep: a tool schema nests deeper than ${MAX_SCHEMA_DEPTH} levels; it cannot be read, hashed or compared`);
+    super(
+      `mcp-schema-too-deep: a tool schema nests deeper than ${MAX_SCHEMA_DEPTH} levels; it cannot be read, hashed or compared`,
+    );
   }
 }
 
@@ -45,13 +47,18 @@ export function canonicalJson(value: unknown, depth = 0): string {
   if (depth > MAX_SCHEMA_DEPTH) throw new SchemaTooDeepError();
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, depth + 1)).join(",")}]`;
   if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k], depth + 1)}`).join(",")}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k], depth + 1)}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value);
 }
 
 export function schemaHash(schema: unknown): string {
-  return createHash("sha256").update(canonicalJson(schema ?? {})).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson(schema ?? {}))
+    .digest("hex");
 }
 
 function isNetworkError(e: unknown): boolean {
@@ -71,8 +78,20 @@ export interface McpProbeExtras {
 }
 
 /** Connects like the probe does and returns each tool as listed (for pinning and the lock file). */
-export async function listTools(endpoint: { url?: string; command?: string[] }, kind: McpTransportKind, headers: Record<string, string>, timeoutMs: number, maxBytes = MCP_MAX_RESPONSE_BYTES, serverEnv: Record<string, string> = {}) {
-  const { transport, guard, client } = mcpConnection(endpoint, kind, { headers, maxBytes, env: serverEnv }, "tollgate-mcp-tools");
+export async function listTools(
+  endpoint: { url?: string; command?: string[] },
+  kind: McpTransportKind,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  maxBytes = MCP_MAX_RESPONSE_BYTES,
+  serverEnv: Record<string, string> = {},
+) {
+  const { transport, guard, client } = mcpConnection(
+    endpoint,
+    kind,
+    { headers, maxBytes, env: serverEnv },
+    "tollgate-mcp-tools",
+  );
   try {
     await client.connect(transport, { timeout: timeoutMs });
     return { ...revisionOf(client), tools: await listToolsBounded(client, timeoutMs) };
@@ -83,7 +102,12 @@ export async function listTools(endpoint: { url?: string; command?: string[] }, 
   }
 }
 
-export async function probeMcp(endpoint: { url?: string; health?: string; command?: string[] }, service: ServiceT, env: ProbeEnv, extras: McpProbeExtras = {}): Promise<Outcome> {
+export async function probeMcp(
+  endpoint: { url?: string; health?: string; command?: string[] },
+  service: ServiceT,
+  env: ProbeEnv,
+  extras: McpProbeExtras = {},
+): Promise<Outcome> {
   const mcp = service.healthCheck!.mcp!;
   const started = Date.now();
   const deadline = started + env.timeoutMs;
@@ -94,17 +118,37 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
   let guard: { tooLarge?: string; stderr?: () => string } = {};
   // A response over the byte cap surfaces as whatever the SDK makes of the aborted body: name the cause.
   const fail = (stage: Stage, step: string, detail: string): never => {
-    throw new ProbeFailure({ stage: guard.tooLarge ? "response-too-large" : stage, latencyMs: Date.now() - started, detail: `${passed.length ? `${passed.join(", ")} → ` : ""}${step} ✗: ${guard.tooLarge ?? detail}`, mcp: info });
+    throw new ProbeFailure({
+      stage: guard.tooLarge ? "response-too-large" : stage,
+      latencyMs: Date.now() - started,
+      detail: `${passed.length ? `${passed.join(", ")} → ` : ""}${step} ✗: ${guard.tooLarge ?? detail}`,
+      mcp: info,
+    });
   };
 
   let healthNote = "";
   if (endpoint.health) {
     try {
-      const h = await probeHttp(endpoint.health, { ...service, healthCheck: { ...service.healthCheck, expect: { ...(service.healthCheck?.expect?.status !== undefined ? { status: service.healthCheck.expect.status } : {}) } } }, { ...env, timeoutMs: left() });
+      const h = await probeHttp(
+        endpoint.health,
+        {
+          ...service,
+          healthCheck: {
+            ...service.healthCheck,
+            expect: {
+              ...(service.healthCheck?.expect?.status !== undefined
+                ? { status: service.healthCheck.expect.status }
+                : {}),
+            },
+          },
+        },
+        { ...env, timeoutMs: left() },
+      );
       healthNote = `health ${h.latencyMs} ms; `;
       passed.push(`health ${h.latencyMs} ms ✓`);
     } catch (e) {
-      if (e instanceof ProbeFailure) fail(e.outcome.stage === "timeout" ? "timeout" : "health", "health", e.outcome.detail);
+      if (e instanceof ProbeFailure)
+        fail(e.outcome.stage === "timeout" ? "timeout" : "health", "health", e.outcome.detail);
       throw e;
     }
   }
@@ -113,19 +157,37 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
   if (extras.oauth) {
     try {
       const bounded = AbortSignal.timeout(left());
-      const token = await clientCredentialsToken(extras.oauth, env.signal ? AbortSignal.any([env.signal, bounded]) : bounded);
+      const token = await clientCredentialsToken(
+        extras.oauth,
+        env.signal ? AbortSignal.any([env.signal, bounded]) : bounded,
+      );
       extras.redact?.(token);
       headers = { ...headers, Authorization: `Bearer ${token}` };
     } catch (e) {
-      fail("auth", "oauth token", `token request to ${new URL(extras.oauth.tokenUrl).host} failed: ${(e as Error).message}`);
+      fail(
+        "auth",
+        "oauth token",
+        `token request to ${new URL(extras.oauth.tokenUrl).host} failed: ${(e as Error).message}`,
+      );
     }
     passed.push("oauth token ✓");
   }
 
   const maxBytes = service.healthCheck?.maxBodyBytes ?? MCP_MAX_RESPONSE_BYTES;
-  const { transport, guard: capped, client } = mcpConnection(endpoint, mcp.transport, { headers, maxBytes, env: extras.serverEnv ?? {}, ...(env.signal ? { signal: env.signal } : {}) }, "tollgate-probe");
+  const {
+    transport,
+    guard: capped,
+    client,
+  } = mcpConnection(
+    endpoint,
+    mcp.transport,
+    { headers, maxBytes, env: extras.serverEnv ?? {}, ...(env.signal ? { signal: env.signal } : {}) },
+    "tollgate-probe",
+  );
   guard = capped;
-  const stop = () => { void endSession(client, transport); };
+  const stop = () => {
+    void endSession(client, transport);
+  };
   const timer = setTimeout(stop, left());
   env.signal?.addEventListener("abort", stop, { once: true });
   try {
@@ -142,7 +204,8 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     const { revision, era } = revisionOf(client);
     info.revision = revision;
     passed.push(`${era === "modern" ? "discover" : "initialize"} ✓ (${revision})`);
-    if (belowMinimum(revision, mcp.minProtocol)) fail("protocol", "protocol revision", `server speaks ${revision}, below the declared minimum ${mcp.minProtocol}`);
+    if (belowMinimum(revision, mcp.minProtocol))
+      fail("protocol", "protocol revision", `server speaks ${revision}, below the declared minimum ${mcp.minProtocol}`);
     if (era === "legacy") {
       try {
         await client.ping({ timeout: left() });
@@ -161,7 +224,12 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
     passed.push("tools/list ✓");
     const names = new Set(tools!.map((t) => t.name));
     const missing = mcp.requiredTools.filter((t) => !names.has(t));
-    if (missing.length) fail("tools-missing", "required tools", `required tool${missing.length === 1 ? "" : "s"} missing: ${missing.join(", ")}`);
+    if (missing.length)
+      fail(
+        "tools-missing",
+        "required tools",
+        `required tool${missing.length === 1 ? "" : "s"} missing: ${missing.join(", ")}`,
+      );
     for (const [tool, expected] of Object.entries(mcp.toolSchemas ?? {})) {
       const t = tools!.find((x) => x.name === tool);
       if (!t) continue;
@@ -172,7 +240,12 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
         if (e instanceof SchemaTooDeepError) fail("drift", "tool schemas", `input schema of ${tool}: ${e.message}`);
         throw e;
       }
-      if (actual! !== expected) fail("drift", "tool schemas", `input schema of ${tool} changed (sha256 ${actual!.slice(0, 12)}…, manifest ${expected.slice(0, 12)}…)`);
+      if (actual! !== expected)
+        fail(
+          "drift",
+          "tool schemas",
+          `input schema of ${tool} changed (sha256 ${actual!.slice(0, 12)}…, manifest ${expected.slice(0, 12)}…)`,
+        );
     }
     let driftNote = "";
     if (extras.lock) {
@@ -185,9 +258,16 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
       info.drift = driftCounts(changes!);
       info.changes = changes!;
       const breaking = changes!.filter((c) => c.class === "breaking");
-      if (breaking.length) fail("drift", "drift", `breaking change${breaking.length === 1 ? "" : "s"} against the lock file: ${breaking.map((c) => `${c.tool}: ${c.detail}`).join("; ")}`);
+      if (breaking.length)
+        fail(
+          "drift",
+          "drift",
+          `breaking change${breaking.length === 1 ? "" : "s"} against the lock file: ${breaking.map((c) => `${c.tool}: ${c.detail}`).join("; ")}`,
+        );
       const others = changes!.filter((c) => c.class !== "breaking");
-      driftNote = others.length ? `; drift ${info.drift.warning} warning, ${info.drift.info} info: ${others.map((c) => `${c.tool}: ${c.detail}`).join("; ")}` : "; matches the lock file";
+      driftNote = others.length
+        ? `; drift ${info.drift.warning} warning, ${info.drift.info} info: ${others.map((c) => `${c.tool}: ${c.detail}`).join("; ")}`
+        : "; matches the lock file";
       passed.push("drift ✓");
     }
     if (mcp.smoke) {
@@ -197,20 +277,32 @@ export async function probeMcp(endpoint: { url?: string; health?: string; comman
       } catch (e) {
         // A server that initializes and lists its tools but hangs in a tool call is a broken tool,
         // not a down server: the tool stage failed, so McpToolFailing fires (not only ServiceDown).
-        if (Date.now() >= deadline) fail("tool-error", "tool call", `${mcp.smoke.tool} did not answer within ${env.timeoutMs} ms (timeout)`);
+        if (Date.now() >= deadline)
+          fail("tool-error", "tool call", `${mcp.smoke.tool} did not answer within ${env.timeoutMs} ms (timeout)`);
         // The SDK checks structuredContent against the outputSchema itself; name the stage the same way.
-        if (/output schema|structured content/i.test((e as Error).message)) fail("tool-error", "tool output", `${mcp.smoke.tool}: ${(e as Error).message}`);
+        if (/output schema|structured content/i.test((e as Error).message))
+          fail("tool-error", "tool output", `${mcp.smoke.tool}: ${(e as Error).message}`);
         fail("tool-error", "tool call", `${mcp.smoke.tool} failed: ${(e as Error).message}`);
       }
       if (result!.isError) {
-        const text = Array.isArray(result!.content) ? result!.content.map((c: any) => (c?.type === "text" ? c.text : "")).join(" ").trim() : "";
+        const text = Array.isArray(result!.content)
+          ? result!.content
+              .map((c: any) => (c?.type === "text" ? c.text : ""))
+              .join(" ")
+              .trim()
+          : "";
         fail("tool-error", "tool call", `${mcp.smoke.tool} returned an error${text ? `: ${text.slice(0, 4000)}` : ""}`);
       }
       const tool = tools!.find((t) => t.name === mcp.smoke!.tool);
       const bad = checkStructuredContent(tool?.outputSchema, result!.structuredContent);
       if (bad) fail("tool-error", "tool output", `${mcp.smoke.tool}: ${bad}`);
     }
-    return { stage: "ok", latencyMs: Date.now() - started, mcp: info, detail: `${healthNote}${revision}; ${plural(names.size, "tool")}${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}${driftNote}` };
+    return {
+      stage: "ok",
+      latencyMs: Date.now() - started,
+      mcp: info,
+      detail: `${healthNote}${revision}; ${plural(names.size, "tool")}${mcp.smoke ? `, ${mcp.smoke.tool} ok` : "; no smoke call: tools not exercised"}${driftNote}`,
+    };
   } finally {
     clearTimeout(timer);
     env.signal?.removeEventListener("abort", stop);

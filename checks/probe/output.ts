@@ -25,33 +25,68 @@ export function summary(results: ProbeResult[]) {
   };
 }
 
-export function renderJson(now: string, env: string, all: ProbeResult[], redactor?: Redactor, clientMetrics: ClientMetricsEvidence[] = []): string {
+export function renderJson(
+  now: string,
+  env: string,
+  all: ProbeResult[],
+  redactor?: Redactor,
+  clientMetrics: ClientMetricsEvidence[] = [],
+): string {
   const results = clean(all, redactor);
   const evidence = redactor ? redactor.redactDeep(clientMetrics) : clientMetrics;
-  return `${JSON.stringify({
-    now, env, summary: summary(results),
-    // Only when an API declares its metrics endpoint here: `check --probe-results` decides client-no-metrics by it.
-    ...(evidence.length ? { clientMetrics: evidence } : {}),
-    results: results.map((r) => ({
-      service: r.service, kind: r.kind, status: r.status, stage: r.stage, latencyMs: r.latencyMs, attempts: r.attempts, detail: r.detail,
-      optional: r.optional, ...(r.history ? { history: r.history } : {}), ...(r.mcp ? { mcp: r.mcp } : {}),
-    })),
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      now,
+      env,
+      summary: summary(results),
+      // Only when an API declares its metrics endpoint here: `check --probe-results` decides client-no-metrics by it.
+      ...(evidence.length ? { clientMetrics: evidence } : {}),
+      results: results.map((r) => ({
+        service: r.service,
+        kind: r.kind,
+        status: r.status,
+        stage: r.stage,
+        latencyMs: r.latencyMs,
+        attempts: r.attempts,
+        detail: r.detail,
+        optional: r.optional,
+        ...(r.history ? { history: r.history } : {}),
+        ...(r.mcp ? { mcp: r.mcp } : {}),
+      })),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
-export function renderText(env: string, all: ProbeResult[], pc: ReturnType<typeof picocolors.createColors> = picocolors, redactor?: Redactor): string {
+export function renderText(
+  env: string,
+  all: ProbeResult[],
+  pc: ReturnType<typeof picocolors.createColors> = picocolors,
+  redactor?: Redactor,
+): string {
   const results = clean(all, redactor);
   const rows = results.map((r) => [
-    escapeTerminal(r.service) + (r.optional ? " (optional)" : ""), r.kind, r.status, r.stage, r.status === "skipped" || r.status === "not-probeable" ? "-" : `${r.latencyMs} ms`,
-    escapeTerminal(r.detail) + (r.history ? ` [${r.history.failures}/${r.history.runs} failed recently${r.history.flapping ? ", flapping" : ""}${r.history.p95 !== null ? `, p95 ${r.history.p95} ms` : ""}]` : ""),
+    escapeTerminal(r.service) + (r.optional ? " (optional)" : ""),
+    r.kind,
+    r.status,
+    r.stage,
+    r.status === "skipped" || r.status === "not-probeable" ? "-" : `${r.latencyMs} ms`,
+    escapeTerminal(r.detail) +
+      (r.history
+        ? ` [${r.history.failures}/${r.history.runs} failed recently${r.history.flapping ? ", flapping" : ""}${r.history.p95 !== null ? `, p95 ${r.history.p95} ms` : ""}]`
+        : ""),
   ]);
   const head = ["SERVICE", "KIND", "STATUS", "STAGE", "LATENCY", "DETAIL"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const color = (s: string) => (s === "healthy" ? pc.green(s) : s === "unhealthy" ? pc.red(s) : pc.yellow(s));
-  const line = (cells: string[], isHead = false) => cells.map((c, i) => {
-    const padded = i === cells.length - 1 ? c : c.padEnd(widths[i]!);
-    return isHead ? pc.bold(padded) : i === 2 ? color(c) + " ".repeat(widths[i]! - c.length) : padded;
-  }).join("  ");
+  const line = (cells: string[], isHead = false) =>
+    cells
+      .map((c, i) => {
+        const padded = i === cells.length - 1 ? c : c.padEnd(widths[i]!);
+        return isHead ? pc.bold(padded) : i === 2 ? color(c) + " ".repeat(widths[i]! - c.length) : padded;
+      })
+      .join("  ");
   const s = summary(results);
   return `${[line(head, true), ...rows.map((r) => line(r))].join("\n")}\n${env}: ${s.healthy} healthy, ${s.unhealthy} unhealthy, ${s.skipped} skipped${s.deadline ? `, ${s.deadline} past the deadline` : ""}${s.notProbeable ? `, ${s.notProbeable} not probeable (reserved address)` : ""} of ${s.total}\n`;
 }
@@ -59,7 +94,12 @@ export function renderText(env: string, all: ProbeResult[], pc: ReturnType<typeo
 /** The text table's tail: one line per API with a declared metrics endpoint. */
 export function renderClientMetricsText(env: string, evidence: ClientMetricsEvidence[], redactor?: Redactor): string {
   const list = redactor ? redactor.redactDeep(evidence) : evidence;
-  return list.map((e) => `${env}: ${escapeTerminal(e.api)} client metrics ${e.present ? "present" : "missing"}: ${escapeTerminal(e.detail)}\n`).join("");
+  return list
+    .map(
+      (e) =>
+        `${env}: ${escapeTerminal(e.api)} client metrics ${e.present ? "present" : "missing"}: ${escapeTerminal(e.detail)}\n`,
+    )
+    .join("");
 }
 
 /**
@@ -67,25 +107,48 @@ export function renderClientMetricsText(env: string, evidence: ClientMetricsEvid
  * node_exporter serves an old file forever, so only this tells a dead job from a healthy one. The
  * exporter's per-service answers leave it out (Prometheus' own `up` says when scrapes stop).
  */
-export async function renderPrometheus(env: string, all: ProbeResult[], redactor?: Redactor, finishedAt?: number, clientMetrics: ClientMetricsEvidence[] = []): Promise<string> {
+export async function renderPrometheus(
+  env: string,
+  all: ProbeResult[],
+  redactor?: Redactor,
+  finishedAt?: number,
+  clientMetrics: ClientMetricsEvidence[] = [],
+): Promise<string> {
   const results = clean(all, redactor);
   const registry = new Registry();
   if (clientMetrics.length) {
-    const present = new Gauge({ name: METRICS.clientMetricsPresent, help: "1 when the app's declared metrics endpoint has @tollgate/client's series for the API.", labelNames: ["env", "api"], registers: [registry] });
+    const present = new Gauge({
+      name: METRICS.clientMetricsPresent,
+      help: "1 when the app's declared metrics endpoint has @tollgate/client's series for the API.",
+      labelNames: ["env", "api"],
+      registers: [registry],
+    });
     for (const e of clientMetrics) present.set({ env, api: e.api }, e.present ? 1 : 0);
   }
   const labelNames = ["env", "service", "kind"] as const;
-  const g = (name: string, help: string, extra: string[] = []) => new Gauge({ name, help, labelNames: [...labelNames, ...extra], registers: [registry] });
+  const g = (name: string, help: string, extra: string[] = []) =>
+    new Gauge({ name, help, labelNames: [...labelNames, ...extra], registers: [registry] });
   const success = g(METRICS.success, "1 when the service passed every probe stage in the last run.");
   const duration = g(METRICS.duration, "Duration of the last probe of the service, in seconds.");
   const attempts = g(METRICS.attempts, "Attempts the last probe took (retries included).");
   const failed = g(METRICS.failedStage, "1 for the stage at which the last probe failed.", ["stage"]);
   const skipped = g(METRICS.skipped, "1 when the probe was skipped because a parent service is down.");
   const limited = g(METRICS.rateLimited, "1 when the service answered 429 Too Many Requests.");
-  const protocol = g(METRICS.mcpProtocol, "1 for the MCP protocol revision the server negotiated in the last probe.", ["revision"]);
-  const drift = g(METRICS.mcpDrift, "Tool changes against the lock file in the last probe, by class (breaking, warning, info).", ["class"]);
+  const protocol = g(METRICS.mcpProtocol, "1 for the MCP protocol revision the server negotiated in the last probe.", [
+    "revision",
+  ]);
+  const drift = g(
+    METRICS.mcpDrift,
+    "Tool changes against the lock file in the last probe, by class (breaking, warning, info).",
+    ["class"],
+  );
   if (finishedAt !== undefined) {
-    new Gauge({ name: METRICS.lastRun, help: "Unix time at which the last probe run of the environment finished.", labelNames: ["env"], registers: [registry] }).set({ env }, Math.floor(finishedAt / 1000));
+    new Gauge({
+      name: METRICS.lastRun,
+      help: "Unix time at which the last probe run of the environment finished.",
+      labelNames: ["env"],
+      registers: [registry],
+    }).set({ env }, Math.floor(finishedAt / 1000));
   }
   for (const r of results) {
     // Nothing was measured: no series, so no alert fires for a placeholder address.

@@ -52,7 +52,9 @@ export function probeRedactor(model: Model, environment: NodeJS.ProcessEnv): Red
     for (const { fromEnv } of Object.values(s.healthCheck?.mcp?.env ?? {})) r.add(environment[fromEnv]);
     if (s.healthCheck?.mcp?.oauth) r.add(environment[s.healthCheck.mcp.oauth.clientSecret.fromEnv]);
   }
-  for (const w of model.webhooks.values()) if (w.signature && w.signature.scheme !== "none" && w.signature.probeSecretEnv) r.add(environment[w.signature.probeSecretEnv]);
+  for (const w of model.webhooks.values())
+    if (w.signature && w.signature.scheme !== "none" && w.signature.probeSecretEnv)
+      r.add(environment[w.signature.probeSecretEnv]);
   return r;
 }
 

@@ -9,7 +9,10 @@ const RESERVED_DOMAINS = ["example.com", "example.net", "example.org"];
 
 /** Lower-cased, without trailing dots and IPv6 brackets. */
 export function normaliseHost(hostname: string): string {
-  return hostname.toLowerCase().replace(/\.+$/, "").replace(/^\[(.*)\]$/, "$1");
+  return hostname
+    .toLowerCase()
+    .replace(/\.+$/, "")
+    .replace(/^\[(.*)\]$/, "$1");
 }
 
 /** The normalised host name when it is reserved, else undefined. */

@@ -47,7 +47,8 @@ async function readBounded(file: string): Promise<string> {
   const refuse = (st: { isFile(): boolean; isDirectory(): boolean; size: number }) => {
     if (st.isDirectory()) throw new StateFileError(`state file ${file} is a directory`);
     if (!st.isFile()) throw new StateFileError(`state file ${file} is not a regular file (a FIFO, socket or device)`);
-    if (st.size > STATE_MAX_BYTES) throw new StateFileError(`state file ${file} is larger than ${STATE_MAX_BYTES} bytes`);
+    if (st.size > STATE_MAX_BYTES)
+      throw new StateFileError(`state file ${file} is larger than ${STATE_MAX_BYTES} bytes`);
   };
   refuse(await stat(file));
   const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -60,7 +61,8 @@ async function readBounded(file: string): Promise<string> {
       if (bytesRead === 0) break;
       chunks.push(buffer.subarray(0, bytesRead));
       length += bytesRead;
-      if (length > STATE_MAX_BYTES) throw new StateFileError(`state file ${file} is larger than ${STATE_MAX_BYTES} bytes`);
+      if (length > STATE_MAX_BYTES)
+        throw new StateFileError(`state file ${file} is larger than ${STATE_MAX_BYTES} bytes`);
     }
     return Buffer.concat(chunks).toString("utf8");
   } finally {
@@ -68,7 +70,11 @@ async function readBounded(file: string): Promise<string> {
   }
 }
 
-export async function loadState(file: string, env: string, window: number): Promise<{ state: ProbeState; warning?: string }> {
+export async function loadState(
+  file: string,
+  env: string,
+  window: number,
+): Promise<{ state: ProbeState; warning?: string }> {
   let text: string;
   try {
     text = await readBounded(file);
@@ -84,17 +90,45 @@ export async function loadState(file: string, env: string, window: number): Prom
     return { state: freshState(env, window), warning: `state file ${file} is not valid JSON; starting fresh` };
   }
   const valid =
-    data && data.tool === STATE_TOOL && data.version === STATE_VERSION && typeof data.services === "object" && data.services !== null &&
-    Object.values(data.services).every((l) => Array.isArray(l) && (l as any[]).every((e) => typeof e?.ok === "boolean" && typeof e?.latencyMs === "number" && typeof e?.at === "string"));
-  if (!valid) return { state: freshState(env, window), warning: `state file ${file} was not written by this version of tollgate probe; starting fresh` };
-  if (data.env !== env) return { state: freshState(env, window), warning: `state file ${file} belongs to environment ${data.env}, not ${env}; starting fresh` };
-  return { state: { ...data, window, services: Object.assign(Object.create(null), data.services), webhookDeliveries: validMemory(data.webhookDeliveries) } };
+    data &&
+    data.tool === STATE_TOOL &&
+    data.version === STATE_VERSION &&
+    typeof data.services === "object" &&
+    data.services !== null &&
+    Object.values(data.services).every(
+      (l) =>
+        Array.isArray(l) &&
+        (l as any[]).every(
+          (e) => typeof e?.ok === "boolean" && typeof e?.latencyMs === "number" && typeof e?.at === "string",
+        ),
+    );
+  if (!valid)
+    return {
+      state: freshState(env, window),
+      warning: `state file ${file} was not written by this version of tollgate probe; starting fresh`,
+    };
+  if (data.env !== env)
+    return {
+      state: freshState(env, window),
+      warning: `state file ${file} belongs to environment ${data.env}, not ${env}; starting fresh`,
+    };
+  return {
+    state: {
+      ...data,
+      window,
+      services: Object.assign(Object.create(null), data.services),
+      webhookDeliveries: validMemory(data.webhookDeliveries),
+    },
+  };
 }
 
 export function record(state: ProbeState, results: ProbeResult[], at: string): void {
   for (const r of results) {
     if (r.status === "skipped" || r.status === "deadline" || r.status === "not-probeable") continue;
-    const list = [...(state.services[r.service] ?? []), { at, ok: r.status === "healthy", latencyMs: r.latencyMs, stage: r.stage }];
+    const list = [
+      ...(state.services[r.service] ?? []),
+      { at, ok: r.status === "healthy", latencyMs: r.latencyMs, stage: r.stage },
+    ];
     state.services[r.service] = list.slice(-state.window);
   }
 }

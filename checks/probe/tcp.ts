@@ -10,10 +10,16 @@ export function probeTcp(url: string, timeoutMs: number, signal?: AbortSignal): 
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: u.hostname, port });
     let buffer = "";
-    const done = (fn: () => void) => { clearTimeout(timer); signal?.removeEventListener("abort", onAbort); socket.destroy(); fn(); };
+    const done = (fn: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      socket.destroy();
+      fn();
+    };
     const onAbort = () => fail("deadline", "run deadline reached");
     signal?.addEventListener("abort", onAbort, { once: true });
-    const fail = (stage: "connect" | "timeout" | "http" | "deadline", detail: string) => done(() => reject(new ProbeFailure({ stage, latencyMs: Date.now() - started, detail })));
+    const fail = (stage: "connect" | "timeout" | "http" | "deadline", detail: string) =>
+      done(() => reject(new ProbeFailure({ stage, latencyMs: Date.now() - started, detail })));
     const timer = setTimeout(() => fail("timeout", `no answer within ${timeoutMs} ms`), timeoutMs);
     socket.on("error", (e: NodeJS.ErrnoException) => fail("connect", `${e.code ?? "error"}: ${e.message}`));
     socket.on("connect", () => {
@@ -23,7 +29,8 @@ export function probeTcp(url: string, timeoutMs: number, signal?: AbortSignal): 
     socket.on("data", (d) => {
       buffer += d.toString("utf8");
       if (!buffer.includes("\r\n")) return;
-      if (buffer.startsWith("+PONG")) done(() => resolve({ stage: "ok", latencyMs: Date.now() - started, detail: "redis PONG" }));
+      if (buffer.startsWith("+PONG"))
+        done(() => resolve({ stage: "ok", latencyMs: Date.now() - started, detail: "redis PONG" }));
       else fail("http", `redis answered ${JSON.stringify(buffer.split("\r\n")[0]!.slice(0, 80))}`);
     });
   });

@@ -1,13 +1,36 @@
 /** Probe results: what the text table, JSON and Prometheus outputs render. */
-export type ProbeStatus = "healthy" | "unhealthy" | "skipped"
+export type ProbeStatus =
+  | "healthy"
+  | "unhealthy"
+  | "skipped"
   | "deadline" // not finished (or not started) when the run's --deadline passed
   | "not-probeable"; // its endpoint is a reserved name (.example, ...): nothing to contact, nothing measured
 
 /** Where a probe stopped. "ok" when it got through every stage. */
 export type Stage =
-  | "ok" | "config" | "connect" | "tls" | "timeout" | "http" | "status" | "latency" | "body" | "redirect"
-  | "health" | "auth" | "initialize" | "protocol" | "ping" | "tools-missing" | "drift" | "tool-error" | "webhook-security" | "dependency" | "breaker"
-  | "response-too-large" | "deadline";
+  | "ok"
+  | "config"
+  | "connect"
+  | "tls"
+  | "timeout"
+  | "http"
+  | "status"
+  | "latency"
+  | "body"
+  | "redirect"
+  | "health"
+  | "auth"
+  | "initialize"
+  | "protocol"
+  | "ping"
+  | "tools-missing"
+  | "drift"
+  | "tool-error"
+  | "webhook-security"
+  | "dependency"
+  | "breaker"
+  | "response-too-large"
+  | "deadline";
 
 export interface ProbeResult {
   service: string;

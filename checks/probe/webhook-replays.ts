@@ -27,7 +27,12 @@ export function replayCandidate(kept: readonly KeptDelivery[], nowMs: number, tt
 }
 
 /** The list to store after this run: expired ones dropped, this run's first delivery added when due. */
-export function keepDelivery(kept: readonly KeptDelivery[], d: KeptDelivery, nowMs: number, ttlMs: number): KeptDelivery[] {
+export function keepDelivery(
+  kept: readonly KeptDelivery[],
+  d: KeptDelivery,
+  nowMs: number,
+  ttlMs: number,
+): KeptDelivery[] {
   const live = kept.filter((k) => nowMs - k.at < ttlMs).sort((a, b) => a.at - b.at);
   const newest = live.at(-1);
   if (!newest || nowMs - newest.at >= ttlMs / KEEP_PER_TTL) live.push(d);
@@ -40,8 +45,15 @@ export function validMemory(x: unknown): WebhookMemory {
   if (!x || typeof x !== "object") return out;
   for (const [service, list] of Object.entries(x)) {
     if (!Array.isArray(list)) continue;
-    out[service] = list.filter((k): k is KeptDelivery =>
-      !!k && typeof k.at === "number" && typeof k.body === "string" && !!k.headers && typeof k.headers === "object" && Object.values(k.headers).every((v) => typeof v === "string"));
+    out[service] = list.filter(
+      (k): k is KeptDelivery =>
+        !!k &&
+        typeof k.at === "number" &&
+        typeof k.body === "string" &&
+        !!k.headers &&
+        typeof k.headers === "object" &&
+        Object.values(k.headers).every((v) => typeof v === "string"),
+    );
   }
   return out;
 }

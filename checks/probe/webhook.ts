@@ -28,7 +28,11 @@ export function probeTarget(url: string, w: WebhookT): string {
     target = undefined;
   }
   if (!target || target.origin !== base.origin) {
-    throw new ProbeFailure({ stage: "config", latencyMs: 0, detail: `probe.path ${JSON.stringify(path)} must be an absolute path on ${base.origin} (start with a single /)` });
+    throw new ProbeFailure({
+      stage: "config",
+      latencyMs: 0,
+      detail: `probe.path ${JSON.stringify(path)} must be an absolute path on ${base.origin} (start with a single /)`,
+    });
   }
   return target.href;
 }
@@ -39,18 +43,36 @@ export interface ReplayMemory {
   save(next: KeptDelivery[]): void;
 }
 
-export async function probeWebhook(url: string, w: WebhookT, secret: string, timeoutMs: number, signal?: AbortSignal, memory?: ReplayMemory): Promise<Outcome> {
+export async function probeWebhook(
+  url: string,
+  w: WebhookT,
+  secret: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  memory?: ReplayMemory,
+): Promise<Outcome> {
   const profile = profileFor(w)!;
   // A secret that decodes to no key signs what anyone can sign: nothing the receiver does then proves anything.
   const problem = secretProblem(profile, secret);
-  if (problem) throw new ProbeFailure({ stage: "config", latencyMs: 0, detail: `the probe's signing secret (${w.signature!.probeSecretEnv ?? "probeSecretEnv"}) ${problem}` });
+  if (problem)
+    throw new ProbeFailure({
+      stage: "config",
+      latencyMs: 0,
+      detail: `the probe's signing secret (${w.signature!.probeSecretEnv ?? "probeSecretEnv"}) ${problem}`,
+    });
   const reject = w.probe?.rejectStatus ?? [400, 401, 403, 409];
   const accept = w.probe?.acceptStatus ?? [200, 202, 204];
   const acknowledge = w.probe?.duplicates === "acknowledge";
   const target = probeTarget(url, w);
   const deadline = Date.now() + timeoutMs;
-  const tolerance = w.timestampTolerance ? durationSeconds(w.timestampTolerance) : profile.toleranceSeconds ?? 300;
-  const { before, first, after } = buildCases({ profile, secret, nowSec: Math.floor(Date.now() / 1000), toleranceSec: tolerance, extraHeaders: w.probe?.headers ?? {} });
+  const tolerance = w.timestampTolerance ? durationSeconds(w.timestampTolerance) : (profile.toleranceSeconds ?? 300);
+  const { before, first, after } = buildCases({
+    profile,
+    secret,
+    nowSec: Math.floor(Date.now() / 1000),
+    toleranceSec: tolerance,
+    extraHeaders: w.probe?.headers ?? {},
+  });
   // Per-request latencies: the recorded latency is the first valid delivery's (what a real
   // delivery experiences), or the last request's when it was never sent.
   let lastMs = 0;
@@ -59,9 +81,21 @@ export async function probeWebhook(url: string, w: WebhookT, secret: string, tim
   const send = async (r: ProbeRequest) => {
     const sent = Date.now();
     try {
-      const res = await request({ url: target, method: "POST", headers: r.headers, body: r.body, deadline, maxRedirects: 0, maxBodyBytes: 65_536, ...(signal ? { signal } : {}) });
+      const res = await request({
+        url: target,
+        method: "POST",
+        headers: r.headers,
+        body: r.body,
+        deadline,
+        maxRedirects: 0,
+        maxBodyBytes: 65_536,
+        ...(signal ? { signal } : {}),
+      });
       lastMs = Date.now() - sent;
-      return { status: res.status, replayed: String(res.headers[REPLAYED_HEADER.toLowerCase()] ?? "").toLowerCase() === "true" };
+      return {
+        status: res.status,
+        replayed: String(res.headers[REPLAYED_HEADER.toLowerCase()] ?? "").toLowerCase() === "true",
+      };
     } catch (e) {
       return { status: failFromHttpError(e, sent), replayed: false };
     }
@@ -71,17 +105,27 @@ export async function probeWebhook(url: string, w: WebhookT, secret: string, tim
   let lateReplayed: string | undefined;
   const judge = async (c: ProbeCase) => {
     const { status, replayed } = await send(c.req);
-    const ok = c.expect === "reject" ? reject.includes(status)
-      : c.expect === "accept" ? accept.includes(status)
-      : reject.includes(status) || (acknowledge && accept.includes(status) && replayed);
-    if (!ok) missing.push(`${c.control}: HTTP ${status}${c.expect === "duplicate" && acknowledge && accept.includes(status) ? ` without ${REPLAYED_HEADER}: true` : ""}`);
+    const ok =
+      c.expect === "reject"
+        ? reject.includes(status)
+        : c.expect === "accept"
+          ? accept.includes(status)
+          : reject.includes(status) || (acknowledge && accept.includes(status) && replayed);
+    if (!ok)
+      missing.push(
+        `${c.control}: HTTP ${status}${c.expect === "duplicate" && acknowledge && accept.includes(status) ? ` without ${REPLAYED_HEADER}: true` : ""}`,
+      );
   };
 
   for (const c of before) await judge(c);
   const firstStatus = (await send(first)).status;
   validMs = lastMs;
   if (!accept.includes(firstStatus)) {
-    throw new ProbeFailure({ stage: "webhook-security", latencyMs: latency(), detail: `a validly signed fresh ${profile.provider} delivery was refused (HTTP ${firstStatus}); check the signing secret, the scheme and probe.headers${missing.length ? `; also missing: ${missing.join("; ")}` : ""}` });
+    throw new ProbeFailure({
+      stage: "webhook-security",
+      latencyMs: latency(),
+      detail: `a validly signed fresh ${profile.provider} delivery was refused (HTTP ${firstStatus}); check the signing secret, the scheme and probe.headers${missing.length ? `; also missing: ${missing.join("; ")}` : ""}`,
+    });
   }
   for (const c of after) await judge(c);
   // Across runs: a delivery kept from an earlier run, still inside the declared TTL, must stay a duplicate.
@@ -91,13 +135,27 @@ export async function probeWebhook(url: string, w: WebhookT, secret: string, tim
     const late = replayCandidate(memory.kept, nowMs, ttlMs);
     if (late) {
       const before = missing.length;
-      await judge({ name: "late replay", expect: "duplicate", control: `idempotency TTL (a delivery the probe first sent ${formatAge(nowMs - late.at)} ago, inside the declared ttl ${w.idempotency!.ttl}, was processed again)`, req: { headers: late.headers, body: late.body } });
+      await judge({
+        name: "late replay",
+        expect: "duplicate",
+        control: `idempotency TTL (a delivery the probe first sent ${formatAge(nowMs - late.at)} ago, inside the declared ttl ${w.idempotency!.ttl}, was processed again)`,
+        req: { headers: late.headers, body: late.body },
+      });
       if (missing.length === before) lateReplayed = formatAge(nowMs - late.at);
     }
     memory.save(keepDelivery(memory.kept, { at: nowMs, headers: first.headers, body: first.body }, nowMs, ttlMs));
   }
-  if (missing.length) throw new ProbeFailure({ stage: "webhook-security", latencyMs: latency(), detail: `missing controls: ${missing.join("; ")}` });
+  if (missing.length)
+    throw new ProbeFailure({
+      stage: "webhook-security",
+      latencyMs: latency(),
+      detail: `missing controls: ${missing.join("; ")}`,
+    });
   const refused = before.map((c) => c.name).concat(after.filter((c) => c.expect === "duplicate").map((c) => c.name));
   const accepted = after.filter((c) => c.expect === "accept").map((c) => c.name);
-  return { stage: "ok", latencyMs: latency(), detail: `${profile.provider}: refused ${refused.join(", ")}${acknowledge ? " (or acknowledged duplicates)" : ""}${lateReplayed ? `, a ${lateReplayed} old delivery` : ""}; accepted ${accepted.join(", ")}; accepted a valid one in ${latency()} ms` };
+  return {
+    stage: "ok",
+    latencyMs: latency(),
+    detail: `${profile.provider}: refused ${refused.join(", ")}${acknowledge ? " (or acknowledged duplicates)" : ""}${lateReplayed ? `, a ${lateReplayed} old delivery` : ""}; accepted ${accepted.join(", ")}; accepted a valid one in ${latency()} ms`,
+  };
 }

@@ -35,7 +35,9 @@ export interface LoadedConfig {
   mcpLock?: McpLock;
 }
 
-export type LoadOutcome = { ok: true; config: LoadedConfig } | { ok: false; diagnostics: Diagnostic[]; message?: string };
+export type LoadOutcome =
+  | { ok: true; config: LoadedConfig }
+  | { ok: false; diagnostics: Diagnostic[]; message?: string };
 
 export interface ProbeAnswer {
   code: number;
@@ -119,7 +121,16 @@ export class Exporter {
     const redactor = probeRedactor(model, this.opts.environment);
     const lock = await readMcpLock(project.root);
     if (lock.diagnostics.length) return { ok: false, diagnostics: lock.diagnostics };
-    return { ok: true, config: { model, env, services: new Set(selectServices(model, env)), redactor, ...(lock.lock ? { mcpLock: lock.lock } : {}) } };
+    return {
+      ok: true,
+      config: {
+        model,
+        env,
+        services: new Set(selectServices(model, env)),
+        redactor,
+        ...(lock.lock ? { mcpLock: lock.lock } : {}),
+      },
+    };
   }
 
   /**
@@ -129,20 +140,37 @@ export class Exporter {
    * takes a request out of the queue; `gone` (the client alone) also cancels its running probe:
    * at shutdown a probe in flight finishes.
    */
-  async probe(name: string | undefined, budgetMs: number, signal?: AbortSignal, gone?: AbortSignal): Promise<ProbeAnswer> {
+  async probe(
+    name: string | undefined,
+    budgetMs: number,
+    signal?: AbortSignal,
+    gone?: AbortSignal,
+  ): Promise<ProbeAnswer> {
     const answer = (code: number, body: string, contentType = TEXT): ProbeAnswer => ({ code, contentType, body });
-    const unknown = (cfg: LoadedConfig) => answer(400, `unknown service ${JSON.stringify((name ?? "").slice(0, 200))}: /probe?service=NAME takes the name of a service declared in the manifests with an endpoint in ${cfg.env}\n`);
+    const unknown = (cfg: LoadedConfig) =>
+      answer(
+        400,
+        `unknown service ${JSON.stringify((name ?? "").slice(0, 200))}: /probe?service=NAME takes the name of a service declared in the manifests with an endpoint in ${cfg.env}\n`,
+      );
     const cfg0 = this.current;
     if (!cfg0) return answer(503, "manifests not loaded\n");
     if (!name || !cfg0.services.has(name)) return unknown(cfg0);
     const deadline = Date.now() + budgetMs;
     if (this.limiter.full) {
       this.metrics.rejected.inc({ reason: "queue-full" });
-      return answer(503, `every probe slot is busy and ${this.limiter.maxQueue} requests are waiting (--max-concurrent ${this.limiter.limit})\n`);
+      return answer(
+        503,
+        `every probe slot is busy and ${this.limiter.maxQueue} requests are waiting (--max-concurrent ${this.limiter.limit})\n`,
+      );
     }
     if (!(await this.limiter.acquire(budgetMs, signal))) {
-      this.metrics.rejected.inc({ reason: gone?.aborted ? "client-gone" : signal?.aborted ? "shutting-down" : "queue-timeout" });
-      return answer(503, `no free probe slot within the scrape budget (${budgetMs} ms; --max-concurrent ${this.limiter.limit})\n`);
+      this.metrics.rejected.inc({
+        reason: gone?.aborted ? "client-gone" : signal?.aborted ? "shutting-down" : "queue-timeout",
+      });
+      return answer(
+        503,
+        `no free probe slot within the scrape budget (${budgetMs} ms; --max-concurrent ${this.limiter.limit})\n`,
+      );
     }
     try {
       // Taken after the wait: a probe that starts after a reload uses the new manifests.
@@ -150,15 +178,30 @@ export class Exporter {
       if (!cfg.services.has(name)) return unknown(cfg);
       const started = performance.now();
       const { results } = await runProbes(cfg.model, {
-        env: cfg.env, services: [name], concurrency: 1, environment: this.opts.environment, redactor: cfg.redactor, agents: this.agents, ...(cfg.mcpLock ? { mcpLock: cfg.mcpLock } : {}),
-        deadlineMs: Math.max(1, deadline - Date.now()), ...(gone ? { signal: gone } : {}),
+        env: cfg.env,
+        services: [name],
+        concurrency: 1,
+        environment: this.opts.environment,
+        redactor: cfg.redactor,
+        agents: this.agents,
+        ...(cfg.mcpLock ? { mcpLock: cfg.mcpLock } : {}),
+        deadlineMs: Math.max(1, deadline - Date.now()),
+        ...(gone ? { signal: gone } : {}),
       });
       const r = results[0]!;
       this.metrics.duration.observe({ status: r.status }, (performance.now() - started) / 1000);
       if (r.status !== "healthy" && r.status !== "not-probeable") this.metrics.errors.inc({ stage: r.stage });
       // The service's APIs with a declared client metrics endpoint are proven in the same scrape.
-      const clientMetrics = await probeClientMetrics(cfg.model, cfg.env, { services: [name], timeoutMs: Math.max(1, deadline - Date.now()), agents: this.agents });
-      return answer(200, await renderPrometheus(cfg.env, results, cfg.redactor, undefined, clientMetrics), this.metrics.registry.contentType);
+      const clientMetrics = await probeClientMetrics(cfg.model, cfg.env, {
+        services: [name],
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        agents: this.agents,
+      });
+      return answer(
+        200,
+        await renderPrometheus(cfg.env, results, cfg.redactor, undefined, clientMetrics),
+        this.metrics.registry.contentType,
+      );
     } finally {
       this.limiter.release();
     }
@@ -166,5 +209,8 @@ export class Exporter {
 }
 
 export function describeFailure(outcome: Extract<LoadOutcome, { ok: false }>): string {
-  return [...(outcome.message ? [escapeTerminal(outcome.message)] : []), ...outcome.diagnostics.map(formatDiagnostic)].join("\n");
+  return [
+    ...(outcome.message ? [escapeTerminal(outcome.message)] : []),
+    ...outcome.diagnostics.map(formatDiagnostic),
+  ].join("\n");
 }

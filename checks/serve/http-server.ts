@@ -32,17 +32,26 @@ export interface ServerHooks {
 
 const TEXT = "text/plain; charset=utf-8";
 
-export function createExporterServer(exporter: Exporter, hooks: ServerHooks): { server: http.Server; sockets: Set<Socket> } {
+export function createExporterServer(
+  exporter: Exporter,
+  hooks: ServerHooks,
+): { server: http.Server; sockets: Set<Socket> } {
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const send = (code: number, body: string, contentType = TEXT, headers: Record<string, string> = {}) => {
-      res.writeHead(code, { "content-type": contentType, "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
+      res.writeHead(code, {
+        "content-type": contentType,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        ...headers,
+      });
       res.end(req.method === "HEAD" ? undefined : body);
     };
     handle(exporter, hooks, req, res, send).catch((e: unknown) => {
       // Never a stack trace and never a secret: the message goes through the run's redactor.
       const message = (e as Error)?.message ?? String(e);
-      if (!res.headersSent) send(500, `internal error: ${exporter.config?.redactor.redact(message) ?? "unavailable"}\n`);
+      if (!res.headersSent)
+        send(500, `internal error: ${exporter.config?.redactor.redact(message) ?? "unavailable"}\n`);
       else res.destroy();
     });
   });
@@ -55,7 +64,13 @@ export function createExporterServer(exporter: Exporter, hooks: ServerHooks): { 
 
 type Send = (code: number, body: string, contentType?: string, headers?: Record<string, string>) => void;
 
-async function handle(exporter: Exporter, hooks: ServerHooks, req: http.IncomingMessage, res: http.ServerResponse, send: Send): Promise<void> {
+async function handle(
+  exporter: Exporter,
+  hooks: ServerHooks,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  send: Send,
+): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? "/", "http://exporter.invalid");
@@ -69,14 +84,20 @@ async function handle(exporter: Exporter, hooks: ServerHooks, req: http.Incoming
       // Not HEAD: a request that cannot carry the answer does not start a probe.
       if (req.method !== "GET") return only("GET");
       const answer = send;
-      send = (code, ...rest) => { exporter.metrics.requests.inc({ code: String(code) }); answer(code, ...rest); };
+      send = (code, ...rest) => {
+        exporter.metrics.requests.inc({ code: String(code) });
+        answer(code, ...rest);
+      };
       const names = url.searchParams.getAll("service");
       if (names.length > 1) return send(400, "give one service per request: /probe?service=NAME\n");
       const budget = probeBudgetMs(req.headers["x-prometheus-scrape-timeout-seconds"] as string | undefined);
-      if (budget === undefined) return send(400, "X-Prometheus-Scrape-Timeout-Seconds must be a positive number of seconds\n");
+      if (budget === undefined)
+        return send(400, "X-Prometheus-Scrape-Timeout-Seconds must be a positive number of seconds\n");
       // The client leaving (its socket closed before the answer) cancels the probe or its place in the queue.
       const gone = new AbortController();
-      res.on("close", () => { if (!res.writableFinished) gone.abort(); });
+      res.on("close", () => {
+        if (!res.writableFinished) gone.abort();
+      });
       const a = await exporter.probe(names[0], budget, AbortSignal.any([hooks.shutdown, gone.signal]), gone.signal);
       if (gone.signal.aborted) return; // nobody to answer (and no 503 counted for it)
       return send(a.code, a.body, a.contentType);
@@ -89,17 +110,23 @@ async function handle(exporter: Exporter, hooks: ServerHooks, req: http.Incoming
       return send(200, "Tollgate exporter is Healthy.\n");
     case "/-/ready":
       if (!read) return only("GET");
-      return hooks.shutdown.aborted || !exporter.config ? send(503, "Tollgate exporter is not ready.\n") : send(200, "Tollgate exporter is Ready.\n");
+      return hooks.shutdown.aborted || !exporter.config
+        ? send(503, "Tollgate exporter is not ready.\n")
+        : send(200, "Tollgate exporter is Ready.\n");
     case "/-/reload": {
       if (req.method !== "POST" && req.method !== "PUT") return only("POST");
       const error = await hooks.reload();
-      return error === undefined ? send(200, "reloaded\n") : send(500, `reload failed; the previous manifests are still served:\n${error}\n`);
+      return error === undefined
+        ? send(200, "reloaded\n")
+        : send(500, `reload failed; the previous manifests are still served:\n${error}\n`);
     }
     case "/":
       if (!read) return only("GET");
-      return send(200, `Tollgate exporter (env ${exporter.config?.env ?? "?"})\n\nGET /probe?service=NAME\nGET /metrics\nGET /-/healthy\nGET /-/ready\nPOST /-/reload\n`);
+      return send(
+        200,
+        `Tollgate exporter (env ${exporter.config?.env ?? "?"})\n\nGET /probe?service=NAME\nGET /metrics\nGET /-/healthy\nGET /-/ready\nPOST /-/reload\n`,
+      );
     default:
       return send(404, "not found\n");
   }
 }
-

@@ -9,7 +9,10 @@ export class Limiter {
   private active = 0;
   private readonly waiting: { grant: () => void }[] = [];
 
-  constructor(readonly limit: number, readonly maxQueue = Number.POSITIVE_INFINITY) {}
+  constructor(
+    readonly limit: number,
+    readonly maxQueue = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** No free slot and no room left in the queue. */
   get full(): boolean {

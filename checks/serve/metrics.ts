@@ -20,7 +20,11 @@ export const EXPORTER_METRICS = {
 } as const;
 
 /** prom-client's default metrics that are gauges with a counter's `_total` name. */
-export const REDUNDANT_TOTALS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"] as const;
+export const REDUNDANT_TOTALS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+] as const;
 
 export type ExporterMetrics = ReturnType<typeof createExporterMetrics>;
 
@@ -34,20 +38,65 @@ export function createExporterMetrics(limiter: Limiter) {
   const m = EXPORTER_METRICS;
   const metrics = {
     registry,
-    inFlight: new Gauge({ name: m.inFlight, help: "Probes running now.", registers, collect() { this.set(limiter.inFlight); } }),
-    queued: new Gauge({ name: m.queued, help: "Probe requests waiting for a free slot (--max-concurrent).", registers, collect() { this.set(limiter.queued); } }),
+    inFlight: new Gauge({
+      name: m.inFlight,
+      help: "Probes running now.",
+      registers,
+      collect() {
+        this.set(limiter.inFlight);
+      },
+    }),
+    queued: new Gauge({
+      name: m.queued,
+      help: "Probe requests waiting for a free slot (--max-concurrent).",
+      registers,
+      collect() {
+        this.set(limiter.queued);
+      },
+    }),
     maxConcurrent: new Gauge({ name: m.maxConcurrent, help: "The --max-concurrent limit.", registers }),
     duration: new Histogram({
-      name: m.duration, help: "Time to run one service's probe, queueing excluded, by result.", labelNames: ["status"], registers,
+      name: m.duration,
+      help: "Time to run one service's probe, queueing excluded, by result.",
+      labelNames: ["status"],
+      registers,
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     }),
-    errors: new Counter({ name: m.errors, help: "Probes that did not pass, by the stage at which they stopped.", labelNames: ["stage"], registers }),
-    requests: new Counter({ name: m.requests, help: "Requests to /probe by HTTP status code.", labelNames: ["code"], registers }),
-    rejected: new Counter({ name: m.rejected, help: "Probe requests answered 503 without probing, or dropped from the queue because their client left (client-gone), by reason.", labelNames: ["reason"], registers }),
-    reloads: new Counter({ name: m.reloads, help: "Manifest reloads (SIGHUP or POST /-/reload) by result.", labelNames: ["result"], registers }),
-    reloadOk: new Gauge({ name: m.reloadOk, help: "1 when the last reload succeeded (0: the previous manifests are still served).", registers }),
+    errors: new Counter({
+      name: m.errors,
+      help: "Probes that did not pass, by the stage at which they stopped.",
+      labelNames: ["stage"],
+      registers,
+    }),
+    requests: new Counter({
+      name: m.requests,
+      help: "Requests to /probe by HTTP status code.",
+      labelNames: ["code"],
+      registers,
+    }),
+    rejected: new Counter({
+      name: m.rejected,
+      help: "Probe requests answered 503 without probing, or dropped from the queue because their client left (client-gone), by reason.",
+      labelNames: ["reason"],
+      registers,
+    }),
+    reloads: new Counter({
+      name: m.reloads,
+      help: "Manifest reloads (SIGHUP or POST /-/reload) by result.",
+      labelNames: ["result"],
+      registers,
+    }),
+    reloadOk: new Gauge({
+      name: m.reloadOk,
+      help: "1 when the last reload succeeded (0: the previous manifests are still served).",
+      registers,
+    }),
     reloadTime: new Gauge({ name: m.reloadTime, help: "Unix time of the last successful manifest load.", registers }),
-    services: new Gauge({ name: m.services, help: "Services the loaded manifests let /probe probe in the environment.", registers }),
+    services: new Gauge({
+      name: m.services,
+      help: "Services the loaded manifests let /probe probe in the environment.",
+      registers,
+    }),
   };
   metrics.maxConcurrent.set(limiter.limit);
   for (const result of ["success", "failure"]) metrics.reloads.inc({ result }, 0);

@@ -12,5 +12,11 @@ interface DeclaredProvider {
 
 export function providerSpec(p: DeclaredProvider): ProviderSpec {
   const win = (w?: { limit: number; per: string }) => (w ? { limit: w.limit, perMs: durationMs(w.per) } : null);
-  return { model: p.model, requests: win(p.requests), tokens: win(p.tokens), concurrency: p.concurrency ?? null, costPoints: p.costPoints ?? null };
+  return {
+    model: p.model,
+    requests: win(p.requests),
+    tokens: win(p.tokens),
+    concurrency: p.concurrency ?? null,
+    costPoints: p.costPoints ?? null,
+  };
 }

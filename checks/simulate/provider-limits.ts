@@ -59,9 +59,20 @@ export class RequestWindow {
       return { ok: true, limit, remaining: Math.floor(limit - this.log.length), resetMs };
     }
     this.log = this.log.filter((t) => t > now - perMs);
-    if (this.log.length >= limit) return { ok: false, limit, remaining: 0, resetMs: Math.max(1, (this.log[this.log.length - Math.floor(limit)] ?? now) + perMs - now) };
+    if (this.log.length >= limit)
+      return {
+        ok: false,
+        limit,
+        remaining: 0,
+        resetMs: Math.max(1, (this.log[this.log.length - Math.floor(limit)] ?? now) + perMs - now),
+      };
     this.log.push(now);
-    return { ok: true, limit, remaining: Math.floor(limit - this.log.length), resetMs: Math.max(1, (this.log[0] as number) + perMs - now) };
+    return {
+      ok: true,
+      limit,
+      remaining: Math.floor(limit - this.log.length),
+      resetMs: Math.max(1, (this.log[0] as number) + perMs - now),
+    };
   }
 }
 
@@ -83,10 +94,20 @@ export class TokenWindow {
           break;
         }
       }
-      return { ok: false, limit: this.w.limit, remaining: Math.max(0, Math.floor(this.w.limit - this.log.reduce((s, e) => s + e.n, 0))), resetMs };
+      return {
+        ok: false,
+        limit: this.w.limit,
+        remaining: Math.max(0, Math.floor(this.w.limit - this.log.reduce((s, e) => s + e.n, 0))),
+        resetMs,
+      };
     }
     this.log.push({ at: now, n, id });
-    return { ok: true, limit: this.w.limit, remaining: Math.floor(this.w.limit - used - n), resetMs: Math.max(1, (this.log[0] as { at: number }).at + this.w.perMs - now) };
+    return {
+      ok: true,
+      limit: this.w.limit,
+      remaining: Math.floor(this.w.limit - used - n),
+      resetMs: Math.max(1, (this.log[0] as { at: number }).at + this.w.perMs - now),
+    };
   }
 
   correct(id: number, n: number): void {
@@ -128,6 +149,8 @@ export function estimateTokens(body: Record<string, unknown> | null): number {
   if (!body) return 0;
   const prompt = body.messages ?? body.input ?? body.prompt;
   const promptTokens = prompt === undefined ? 0 : Math.ceil(JSON.stringify(prompt).length / 4);
-  const max = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens].find((v) => typeof v === "number" && v >= 0) as number | undefined;
+  const max = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens].find(
+    (v) => typeof v === "number" && v >= 0,
+  ) as number | undefined;
   return promptTokens + (max ?? 0);
 }

@@ -59,7 +59,16 @@ export async function startSimulator(o: SimulatorOptions): Promise<Simulator> {
   const random = o.random ?? Math.random;
   const flavor = o.flavor ?? guessFlavor(o.api);
   const answer = makeFlavor(flavor, o.provider, now());
-  const stats: SimulatorStats = { received: 0, arrivals: [], admitted: [], rateLimited: 0, throttled: 0, failed: 0, inFlight: 0, maxInFlight: 0 };
+  const stats: SimulatorStats = {
+    received: 0,
+    arrivals: [],
+    admitted: [],
+    rateLimited: 0,
+    throttled: 0,
+    failed: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+  };
   let id = 0;
   const server = createServer(async (req, res) => {
     stats.received++;
@@ -80,8 +89,15 @@ export async function startSimulator(o: SimulatorOptions): Promise<Simulator> {
       if (limit !== null && stats.inFlight > limit) a = concurrencyAnswer(flavor, limit);
       else {
         const at = now();
-        a = answer({ method: req.method ?? "GET", path: new URL(req.url ?? "/", "http://x").pathname, json, now: at, id: ++id });
-        if (!a.limited && random() < (o.failureRate ?? 0)) a = { status: 503, headers: {}, body: { error: "simulated provider failure" } };
+        a = answer({
+          method: req.method ?? "GET",
+          path: new URL(req.url ?? "/", "http://x").pathname,
+          json,
+          now: at,
+          id: ++id,
+        });
+        if (!a.limited && random() < (o.failureRate ?? 0))
+          a = { status: 503, headers: {}, body: { error: "simulated provider failure" } };
         if (a.status === 200 && !a.limited) stats.admitted.push(at);
       }
     } catch {

@@ -18,7 +18,10 @@ export interface CommentTarget {
 }
 
 export class GitHubApiError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -34,7 +37,8 @@ export function apiBase(apiUrl: string): URL {
     throw new GitHubApiError(`GITHUB_API_URL is not a URL: ${JSON.stringify(apiUrl)}`);
   }
   if (url.username || url.password) throw new GitHubApiError("GITHUB_API_URL must not carry credentials");
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) throw new GitHubApiError(`GITHUB_API_URL must be https (got ${url.protocol})`);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname)))
+    throw new GitHubApiError(`GITHUB_API_URL must be https (got ${url.protocol})`);
   return url;
 }
 
@@ -76,28 +80,44 @@ async function call(t: CommentTarget, method: string, pathAndQuery: string, body
     } catch {
       /* not JSON */
     }
-    throw new GitHubApiError(`${method} ${url.pathname}: HTTP ${res.status}${message ? ` ${message.slice(0, 200)}` : ""}`, res.status);
+    throw new GitHubApiError(
+      `${method} ${url.pathname}: HTTP ${res.status}${message ? ` ${message.slice(0, 200)}` : ""}`,
+      res.status,
+    );
   }
   return text ? JSON.parse(text) : undefined;
 }
 
 const repoPath = (t: CommentTarget) => {
   const [owner, name, ...rest] = t.repository.split("/");
-  if (!owner || !name || rest.length) throw new GitHubApiError(`GITHUB_REPOSITORY must be owner/name (got ${JSON.stringify(t.repository)})`);
+  if (!owner || !name || rest.length)
+    throw new GitHubApiError(`GITHUB_REPOSITORY must be owner/name (got ${JSON.stringify(t.repository)})`);
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 };
 
-interface ListedComment { id: number; body?: string; html_url?: string; user?: { type?: string }; author_association?: string }
+interface ListedComment {
+  id: number;
+  body?: string;
+  html_url?: string;
+  user?: { type?: string };
+  author_association?: string;
+}
 
 /** Anyone can post a comment that starts with the marker: only a bot's or a writer's is tollgate's. */
 const WRITERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 const isOurs = (c: ListedComment) =>
-  typeof c.body === "string" && c.body.startsWith(MARKER) && (c.user?.type === "Bot" || WRITERS.has(c.author_association ?? ""));
+  typeof c.body === "string" &&
+  c.body.startsWith(MARKER) &&
+  (c.user?.type === "Bot" || WRITERS.has(c.author_association ?? ""));
 
 /** The id of tollgate's comment (marker, by a bot or a writer), if any (pages of 100, at most 50 pages). */
 export async function findComment(t: CommentTarget): Promise<{ id: number; html_url?: string } | undefined> {
   for (let page = 1; page <= 50; page++) {
-    const list = (await call(t, "GET", `${repoPath(t)}/issues/${t.issue}/comments?per_page=100&page=${page}`)) as ListedComment[];
+    const list = (await call(
+      t,
+      "GET",
+      `${repoPath(t)}/issues/${t.issue}/comments?per_page=100&page=${page}`,
+    )) as ListedComment[];
     if (!Array.isArray(list)) throw new GitHubApiError("listing comments did not return a list");
     const mine = list.find(isOurs);
     if (mine) return mine;
@@ -107,7 +127,10 @@ export async function findComment(t: CommentTarget): Promise<{ id: number; html_
 }
 
 /** Updates tollgate's comment, or creates it; returns what was done and the comment's URL. */
-export async function upsertComment(t: CommentTarget, body: string): Promise<{ action: "created" | "updated"; url?: string }> {
+export async function upsertComment(
+  t: CommentTarget,
+  body: string,
+): Promise<{ action: "created" | "updated"; url?: string }> {
   const existing = await findComment(t);
   if (existing) {
     const c = await call(t, "PATCH", `${repoPath(t)}/issues/comments/${existing.id}`, { body });

@@ -47,7 +47,14 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     comment: bool(env, "comment", true),
     sarif: bool(env, "sarif", true),
   };
-  for (const [key, name] of [["env", "env"], ["base", "base"], ["now", "now"], ["failOn", "fail-on"], ["minScore", "min-score"], ["maxDrop", "max-drop"]] as const) {
+  for (const [key, name] of [
+    ["env", "env"],
+    ["base", "base"],
+    ["now", "now"],
+    ["failOn", "fail-on"],
+    ["minScore", "min-score"],
+    ["maxDrop", "max-drop"],
+  ] as const) {
     const v = opt(name);
     if (v !== undefined) o[key] = v;
   }
@@ -69,11 +76,28 @@ export async function readPullRequest(env: NodeJS.ProcessEnv): Promise<PullReque
 }
 
 /** The check command line: annotations on standard output, Markdown (and SARIF) to files. */
-export function checkArgs(o: ActionInputs, base: string | undefined, files: { markdown: string; json: string; sarif?: string }): string[] {
-  const args = ["check", "--root", o.root, "--format", "github", "--format", `markdown=${files.markdown}`, "--format", `json=${files.json}`];
+export function checkArgs(
+  o: ActionInputs,
+  base: string | undefined,
+  files: { markdown: string; json: string; sarif?: string },
+): string[] {
+  const args = [
+    "check",
+    "--root",
+    o.root,
+    "--format",
+    "github",
+    "--format",
+    `markdown=${files.markdown}`,
+    "--format",
+    `json=${files.json}`,
+  ];
   if (files.sarif) args.push("--format", `sarif=${files.sarif}`);
   for (const f of o.formats) {
-    if (!f.includes("=")) throw new Error(`input formats: ${JSON.stringify(f)} needs a file (FMT=FILE); standard output carries the annotations`);
+    if (!f.includes("="))
+      throw new Error(
+        `input formats: ${JSON.stringify(f)} needs a file (FMT=FILE); standard output carries the annotations`,
+      );
     args.push("--format", f);
   }
   if (o.env) args.push("--env", o.env);

@@ -18,11 +18,14 @@ const exec = promisify(execFile);
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "tollgate.js");
 
 // Workflow commands: a message on one line, so a newline cannot start a command of its own.
-const command = (kind: "warning" | "error" | "notice", message: string) => process.stdout.write(`::${kind}::${message.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A")}\n`);
+const command = (kind: "warning" | "error" | "notice", message: string) =>
+  process.stdout.write(`::${kind}::${message.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A")}\n`);
 
 async function setOutputs(env: NodeJS.ProcessEnv, values: Record<string, string | undefined>): Promise<void> {
   if (!env.GITHUB_OUTPUT) return;
-  const lines = Object.entries(values).filter(([, v]) => v !== undefined && !/[\r\n]/.test(v)).map(([k, v]) => `${k}=${v}\n`);
+  const lines = Object.entries(values)
+    .filter(([, v]) => v !== undefined && !/[\r\n]/.test(v))
+    .map(([k, v]) => `${k}=${v}\n`);
   await appendFile(env.GITHUB_OUTPUT, lines.join(""));
 }
 
@@ -40,7 +43,10 @@ function runCheck(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const bin = env.TOLLGATE_BIN || BIN;
     // The token is for the comment only: check never sees it.
     const { GITHUB_TOKEN: _t, INPUT_GITHUB_TOKEN: _i, ...childEnv } = env;
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "inherit", "inherit"], env: { ...childEnv, GITHUB_ACTIONS: "true" } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...childEnv, GITHUB_ACTIONS: "true" },
+    });
     child.on("error", reject);
     child.on("close", (code) => resolve(code ?? 2));
   });
@@ -52,12 +58,21 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
   const base = inputs.base ?? pr?.baseSha;
   if (base && !inputs.base && pr) await ensureCommit(inputs.root, base);
   const dir = await mkdtemp(path.join(env.RUNNER_TEMP || tmpdir(), "tollgate-action-"));
-  const files = { markdown: path.join(dir, "tollgate.md"), json: path.join(dir, "tollgate.json"), ...(inputs.sarif ? { sarif: path.join(dir, "tollgate.sarif") } : {}) };
+  const files = {
+    markdown: path.join(dir, "tollgate.md"),
+    json: path.join(dir, "tollgate.json"),
+    ...(inputs.sarif ? { sarif: path.join(dir, "tollgate.sarif") } : {}),
+  };
   const code = await runCheck(checkArgs(inputs, base, files), env);
 
   const markdown = await readFile(files.markdown, "utf8").catch(() => undefined);
-  const report = await readFile(files.json, "utf8").then((t) => JSON.parse(t), () => undefined);
-  const text = markdown ?? `## Tollgate: not run\n\n\`tollgate check\` exited with code ${code} before writing a report; see the job log.\n`;
+  const report = await readFile(files.json, "utf8").then(
+    (t) => JSON.parse(t),
+    () => undefined,
+  );
+  const text =
+    markdown ??
+    `## Tollgate: not run\n\n\`tollgate check\` exited with code ${code} before writing a report; see the job log.\n`;
   if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, `${text.replace(/\n*$/, "\n")}`);
 
   let commentUrl: string | undefined;
@@ -66,9 +81,17 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     if (!token) command("warning", "tollgate: no GITHUB_TOKEN, so no PR comment (pass github-token)");
     else {
       try {
-        const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : "";
+        const runUrl =
+          env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+            ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+            : "";
         const done = await upsertComment(
-          { apiUrl: env.GITHUB_API_URL || "https://api.github.com", token, repository: env.GITHUB_REPOSITORY ?? "", issue: pr.number },
+          {
+            apiUrl: env.GITHUB_API_URL || "https://api.github.com",
+            token,
+            repository: env.GITHUB_REPOSITORY ?? "",
+            issue: pr.number,
+          },
           commentBody(text, runUrl ? `<sub>[tollgate run](${runUrl})</sub>` : ""),
         );
         commentUrl = done.url;

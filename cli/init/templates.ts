@@ -60,20 +60,25 @@ const SCHEMA_LINE = /^(# yaml-language-server: \$schema=)(\S+)$/m;
 export async function initFiles(opts: TemplateOptions): Promise<InitFile[]> {
   const root = packageRoot();
   const starter = path.join(root, "examples", "starter");
-  const sources = opts.example === "starter"
-    ? (await listFiles(starter)).map((rel) => ({ rel, abs: path.join(starter, rel) }))
-    : [
-        ...(await Promise.all(REFERENCE.map((entry) => listFiles(root, entry)))).flat().map((rel) => ({ rel, abs: path.join(root, rel) })),
-        { rel: WORKFLOW, abs: path.join(starter, WORKFLOW) },
-      ];
+  const sources =
+    opts.example === "starter"
+      ? (await listFiles(starter)).map((rel) => ({ rel, abs: path.join(starter, rel) }))
+      : [
+          ...(await Promise.all(REFERENCE.map((entry) => listFiles(root, entry))))
+            .flat()
+            .map((rel) => ({ rel, abs: path.join(root, rel) })),
+          { rel: WORKFLOW, abs: path.join(starter, WORKFLOW) },
+        ];
   const schemas = schemasFolder(opts.dir);
   const files: InitFile[] = [];
   for (const { rel, abs } of sources) {
     let content = await readFile(abs, "utf8");
     content = pointSchema(content, path.dirname(path.join(opts.dir, rel)), schemas);
     if (opts.example === "starter") content = content.replace(/(lastRotated: )\d{4}-\d{2}-\d{2}/g, `$1${opts.now}`);
-    if (opts.org !== undefined && rel === "tollgate.yaml") content = content.replace(/^organization: .*$/m, `organization: ${orgScalar(opts.org)}`);
-    if (opts.workflowRoot !== undefined && rel === WORKFLOW) content = content.replace(/^(\s+root: )\.$/m, `$1${JSON.stringify(opts.workflowRoot)}`);
+    if (opts.org !== undefined && rel === "tollgate.yaml")
+      content = content.replace(/^organization: .*$/m, `organization: ${orgScalar(opts.org)}`);
+    if (opts.workflowRoot !== undefined && rel === WORKFLOW)
+      content = content.replace(/^(\s+root: )\.$/m, `$1${JSON.stringify(opts.workflowRoot)}`);
     files.push({ path: rel, content });
   }
   files.push({ ...GITIGNORE });
@@ -87,15 +92,22 @@ export async function initFiles(opts: TemplateOptions): Promise<InitFile[]> {
  */
 export function schemasFolder(dir: string): string {
   for (let d = dir; ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, "node_modules", "tollgate", "package.json"))) return path.join(d, "node_modules", "tollgate", "schemas");
+    if (existsSync(path.join(d, "node_modules", "tollgate", "package.json")))
+      return path.join(d, "node_modules", "tollgate", "schemas");
     if (path.dirname(d) === d) return path.join(dir, "node_modules", "tollgate", "schemas");
   }
 }
 
 /** Rewrites the `# yaml-language-server: $schema=` line to the same schema file under `schemas`. */
 export function pointSchema(content: string, fileDir: string, schemas: string): string {
-  return content.replace(SCHEMA_LINE, (_, prefix: string, current: string) =>
-    `${prefix}${path.relative(fileDir, path.join(schemas, path.basename(current))).split(path.sep).join("/")}`);
+  return content.replace(
+    SCHEMA_LINE,
+    (_, prefix: string, current: string) =>
+      `${prefix}${path
+        .relative(fileDir, path.join(schemas, path.basename(current)))
+        .split(path.sep)
+        .join("/")}`,
+  );
 }
 
 /** The organization as a YAML scalar: plain when that reads back the same, quoted otherwise. */

@@ -26,11 +26,26 @@ const at = (file: string) => ({ severity: "error" as const, file, line: 1, col: 
 export async function planProblems(plan: InitPlan): Promise<Diagnostic[]> {
   const dirStat = await statOrUndefined(plan.dir, stat);
   if (dirStat && !dirStat.isDirectory()) {
-    return [{ code: "init-not-a-folder", ...at(plan.display(plan.dir)), message: "the target exists and is not a folder", hint: "Name a new or existing folder: tollgate init DIR." }];
+    return [
+      {
+        code: "init-not-a-folder",
+        ...at(plan.display(plan.dir)),
+        message: "the target exists and is not a folder",
+        hint: "Name a new or existing folder: tollgate init DIR.",
+      },
+    ];
   }
   if (!dirStat) {
     const broken = await brokenAncestor(plan.dir);
-    if (broken) return [{ code: "init-not-a-folder", ...at(plan.display(broken)), message: "is a dangling (or looping) symlink; init cannot create the target folder through it", hint: "Point the link at a folder, remove it, or name another folder: tollgate init DIR." }];
+    if (broken)
+      return [
+        {
+          code: "init-not-a-folder",
+          ...at(plan.display(broken)),
+          message: "is a dangling (or looping) symlink; init cannot create the target folder through it",
+          hint: "Point the link at a folder, remove it, or name another folder: tollgate init DIR.",
+        },
+      ];
   }
   const realDir = dirStat ? await realpath(plan.dir) : plan.dir;
   const problems: Diagnostic[] = [];
@@ -46,19 +61,34 @@ export async function planProblems(plan: InitPlan): Promise<Diagnostic[]> {
       if (reported.has(current)) break;
       const shown = plan.display(current);
       if (last) {
-        problems.push({ code: "init-file-exists", ...at(shown), message: "already exists; init writes nothing over an existing file", hint: "Move or remove it, or run init in another folder (every existing file is listed)." });
+        problems.push({
+          code: "init-file-exists",
+          ...at(shown),
+          message: "already exists; init writes nothing over an existing file",
+          hint: "Move or remove it, or run init in another folder (every existing file is listed).",
+        });
         reported.add(current);
         break;
       }
       const s = await statOrUndefined(current, stat);
       if (!s?.isDirectory()) {
-        problems.push({ code: "init-not-a-folder", ...at(shown), message: `init needs a folder here to write ${f.path}`, hint: "Move or remove it, or run init in another folder." });
+        problems.push({
+          code: "init-not-a-folder",
+          ...at(shown),
+          message: `init needs a folder here to write ${f.path}`,
+          hint: "Move or remove it, or run init in another folder.",
+        });
         reported.add(current);
         break;
       }
       const real = await realpath(current);
       if (real !== realDir && !real.startsWith(realDir + path.sep)) {
-        problems.push({ code: "init-path-outside", ...at(shown), message: `is a symlink to ${real}, outside the target folder`, hint: "init writes only inside the folder it was given; remove the symlink or choose another folder." });
+        problems.push({
+          code: "init-path-outside",
+          ...at(shown),
+          message: `is a symlink to ${real}, outside the target folder`,
+          hint: "init writes only inside the folder it was given; remove the symlink or choose another folder.",
+        });
         reported.add(current);
         break;
       }
@@ -79,7 +109,10 @@ export async function writePlan(plan: InitPlan): Promise<void> {
   } catch (e) {
     await Promise.all(written.map((abs) => rm(abs, { force: true })));
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    throw new UsageError(`${plan.display((e as { dest?: string }).dest ?? plan.dir)} appeared while init was writing; nothing written`, "Run init again once nothing else writes to the folder.");
+    throw new UsageError(
+      `${plan.display((e as { dest?: string }).dest ?? plan.dir)} appeared while init was writing; nothing written`,
+      "Run init again once nothing else writes to the folder.",
+    );
   }
 }
 
@@ -90,7 +123,10 @@ export async function writePlan(plan: InitPlan): Promise<void> {
  */
 async function createNew(abs: string, content: string): Promise<void> {
   await mkdir(path.dirname(abs), { recursive: true });
-  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = path.join(
+    path.dirname(abs),
+    `.${path.basename(abs)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
   await writeFile(tmp, content, { flag: "wx" });
   try {
     await link(tmp, abs);

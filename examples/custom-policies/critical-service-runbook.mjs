@@ -15,7 +15,11 @@ export default definePolicy({
   check({ model, options }, report) {
     for (const [name, service] of model.services) {
       if (options.tiers.includes(service.tier) && !service.runbook) {
-        report({ subject: `service/${name}`, message: `${service.tier} service has no runbook`, at: { section: "services", name, path: ["tier"] } });
+        report({
+          subject: `service/${name}`,
+          message: `${service.tier} service has no runbook`,
+          at: { section: "services", name, path: ["tier"] },
+        });
       }
     }
   },

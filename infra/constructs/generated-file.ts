@@ -28,11 +28,19 @@ export class GeneratedFile extends Construct {
     super(scope, id);
     this.absolutePath = path.join(props.stagingDir, props.relativePath);
     const mode = props.relativePath.endsWith(".sh") ? 0o755 : 0o644;
-    const written = writeContent(this.absolutePath, props.content, mode, () => fileWritten(this, props.relativePath, false));
+    const written = writeContent(this.absolutePath, props.content, mode, () =>
+      fileWritten(this, props.relativePath, false),
+    );
     this.sha256 = written.sha256;
     // The hash cdktf would compute by reading the file back (MD5 of its bytes), computed while writing.
-    this.asset = new TerraformAsset(this, "asset", { path: this.absolutePath, type: AssetType.FILE, assetHash: written.assetHash });
-    new Resource(this, "file", { triggers: { kind: props.kind, file: props.relativePath, asset: this.asset.path, sha256: this.sha256 } });
+    this.asset = new TerraformAsset(this, "asset", {
+      path: this.absolutePath,
+      type: AssetType.FILE,
+      assetHash: written.assetHash,
+    });
+    new Resource(this, "file", {
+      triggers: { kind: props.kind, file: props.relativePath, asset: this.asset.path, sha256: this.sha256 },
+    });
     fileWritten(this, props.relativePath, true);
   }
 }

@@ -26,11 +26,26 @@ export class HealthCheckSchedule extends Construct {
     super(scope, id);
     for (const job of jobs(ctx)) {
       new Resource(this, `job-${job.name}`, {
-        triggers: { schedule: terraformLiteral(job.schedule), description: terraformLiteral(describeSchedule(job.schedule)), command: terraformLiteral(commandLine(ctx, job)), workdir: terraformLiteral(ctx.workdir) },
+        triggers: {
+          schedule: terraformLiteral(job.schedule),
+          description: terraformLiteral(describeSchedule(job.schedule)),
+          command: terraformLiteral(commandLine(ctx, job)),
+          workdir: terraformLiteral(ctx.workdir),
+        },
       });
     }
-    new GeneratedFile(this, "crontab", { stagingDir, relativePath: "cron/crontab", content: crontab(ctx), kind: "crontab" });
-    new GeneratedFile(this, "cronjobs", { stagingDir, relativePath: "kubernetes/cronjobs.yaml", content: kubernetesCronJobs(ctx), kind: "kubernetes-cronjobs" });
+    new GeneratedFile(this, "crontab", {
+      stagingDir,
+      relativePath: "cron/crontab",
+      content: crontab(ctx),
+      kind: "crontab",
+    });
+    new GeneratedFile(this, "cronjobs", {
+      stagingDir,
+      relativePath: "kubernetes/cronjobs.yaml",
+      content: kubernetesCronJobs(ctx),
+      kind: "kubernetes-cronjobs",
+    });
   }
 }
 
@@ -40,8 +55,18 @@ export class AlertRules extends Construct {
   constructor(scope: Construct, id: string, { ctx, stagingDir }: EnvProps) {
     super(scope, id);
     this.alertCount = alertsFor(ctx).length;
-    new GeneratedFile(this, "rules", { stagingDir, relativePath: "prometheus/rules.yml", content: rulesFile(ctx), kind: "prometheus-rules" });
-    new GeneratedFile(this, "rule-tests", { stagingDir, relativePath: "prometheus/rules.test.yml", content: ruleTestsFile(ctx, "rules.yml"), kind: "promtool-tests" });
+    new GeneratedFile(this, "rules", {
+      stagingDir,
+      relativePath: "prometheus/rules.yml",
+      content: rulesFile(ctx),
+      kind: "prometheus-rules",
+    });
+    new GeneratedFile(this, "rule-tests", {
+      stagingDir,
+      relativePath: "prometheus/rules.test.yml",
+      content: ruleTestsFile(ctx, "rules.yml"),
+      kind: "promtool-tests",
+    });
   }
 }
 
@@ -49,9 +74,24 @@ export class AlertRules extends Construct {
 export class AlertRouting extends Construct {
   constructor(scope: Construct, id: string, { ctx, stagingDir }: EnvProps) {
     super(scope, id);
-    new GeneratedFile(this, "config", { stagingDir, relativePath: "alertmanager/alertmanager.yml", content: alertmanagerConfig(ctx), kind: "alertmanager-config" });
-    new GeneratedFile(this, "route-tests", { stagingDir, relativePath: "alertmanager/route-tests.json", content: `${JSON.stringify(routeExpectations(ctx), null, 2)}\n`, kind: "amtool-route-tests" });
-    new GeneratedFile(this, "route-test-script", { stagingDir, relativePath: "alertmanager/route-tests.sh", content: routeTestScript(ctx), kind: "amtool-route-tests" });
+    new GeneratedFile(this, "config", {
+      stagingDir,
+      relativePath: "alertmanager/alertmanager.yml",
+      content: alertmanagerConfig(ctx),
+      kind: "alertmanager-config",
+    });
+    new GeneratedFile(this, "route-tests", {
+      stagingDir,
+      relativePath: "alertmanager/route-tests.json",
+      content: `${JSON.stringify(routeExpectations(ctx), null, 2)}\n`,
+      kind: "amtool-route-tests",
+    });
+    new GeneratedFile(this, "route-test-script", {
+      stagingDir,
+      relativePath: "alertmanager/route-tests.sh",
+      content: routeTestScript(ctx),
+      kind: "amtool-route-tests",
+    });
   }
 }
 
@@ -59,8 +99,18 @@ export class AlertRouting extends Construct {
 export class ProbeTargets extends Construct {
   constructor(scope: Construct, id: string, { ctx, stagingDir }: EnvProps) {
     super(scope, id);
-    new GeneratedFile(this, "prometheus", { stagingDir, relativePath: "prometheus/prometheus.yml", content: prometheusConfig(ctx, "rules.yml"), kind: "prometheus-config" });
-    new GeneratedFile(this, "blackbox", { stagingDir, relativePath: "blackbox/blackbox.yml", content: blackboxConfig(ctx), kind: "blackbox-config" });
+    new GeneratedFile(this, "prometheus", {
+      stagingDir,
+      relativePath: "prometheus/prometheus.yml",
+      content: prometheusConfig(ctx, "rules.yml"),
+      kind: "prometheus-config",
+    });
+    new GeneratedFile(this, "blackbox", {
+      stagingDir,
+      relativePath: "blackbox/blackbox.yml",
+      content: blackboxConfig(ctx),
+      kind: "blackbox-config",
+    });
   }
 }
 
@@ -68,7 +118,12 @@ export class ProbeTargets extends Construct {
 export class ClientPolicies extends Construct {
   constructor(scope: Construct, id: string, { ctx, stagingDir }: EnvProps) {
     super(scope, id);
-    new GeneratedFile(this, "summary", { stagingDir, relativePath: "client-policies.json", content: clientPolicies(ctx), kind: "client-policies" });
+    new GeneratedFile(this, "summary", {
+      stagingDir,
+      relativePath: "client-policies.json",
+      content: clientPolicies(ctx),
+      kind: "client-policies",
+    });
   }
 }
 
@@ -76,8 +131,23 @@ export class ClientPolicies extends Construct {
 export class GrafanaDashboards extends Construct {
   constructor(scope: Construct, id: string, { ctx, stagingDir }: EnvProps) {
     super(scope, id);
-    new GeneratedFile(this, "dashboard", { stagingDir, relativePath: GRAFANA_PATHS.dashboard(ctx.env), content: dashboardChunks(streamedDashboardSpec(ctx)), kind: "grafana-dashboard" });
-    new GeneratedFile(this, "dashboard-provider", { stagingDir, relativePath: GRAFANA_PATHS.dashboards, content: dashboardProvisioning(ctx), kind: "grafana-provisioning" });
-    new GeneratedFile(this, "datasource", { stagingDir, relativePath: GRAFANA_PATHS.datasources, content: datasourceProvisioning(ctx), kind: "grafana-provisioning" });
+    new GeneratedFile(this, "dashboard", {
+      stagingDir,
+      relativePath: GRAFANA_PATHS.dashboard(ctx.env),
+      content: dashboardChunks(streamedDashboardSpec(ctx)),
+      kind: "grafana-dashboard",
+    });
+    new GeneratedFile(this, "dashboard-provider", {
+      stagingDir,
+      relativePath: GRAFANA_PATHS.dashboards,
+      content: dashboardProvisioning(ctx),
+      kind: "grafana-provisioning",
+    });
+    new GeneratedFile(this, "datasource", {
+      stagingDir,
+      relativePath: GRAFANA_PATHS.datasources,
+      content: datasourceProvisioning(ctx),
+      kind: "grafana-provisioning",
+    });
   }
 }

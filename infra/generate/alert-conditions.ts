@@ -42,10 +42,17 @@ interface ConditionSpec {
   /** undefined: nothing in this environment to judge, so no rule. */
   build(i: ConditionInput, t: number): Built | undefined;
   /** One case that fires and one that stays quiet; `series(metric, value, extra labels)` adds the sample's labels; a value with `x` is a whole promtool series (`0+50x90`). */
-  cases(series: (metric: string, v: number | string, extra?: Labels) => Case["series"][number], t: number, built: Pick<Built, "sample" | "variant">): [Case, Case];
+  cases(
+    series: (metric: string, v: number | string, extra?: Labels) => Case["series"][number],
+    t: number,
+    built: Pick<Built, "sample" | "variant">,
+  ): [Case, Case];
 }
 
-export const sel = (labels: Labels) => `{${Object.entries(labels).map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`)).join(",")}}`;
+export const sel = (labels: Labels) =>
+  `{${Object.entries(labels)
+    .map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`))
+    .join(",")}}`;
 const svcSel = (env: string, list: string[]) => ({ env, service: `~${list.join("|")}` });
 const first = (i: ConditionInput) => i.services[0];
 const onFirst = (i: ConditionInput, expr: string, summary: string): Built | undefined => {
@@ -66,11 +73,19 @@ export function meteredSpend(env: string, apis: string[]): string {
   const projected = `sum by (env, api) (rate(${s}[1d])) * ${MONTH_SECONDS}`;
   return `label_replace((${spent} > ${projected}) or ${projected}, "service", "$1", "api", "(.+)")`;
 }
-const pair = (fire: Case["series"], quiet: Case["series"]): [Case, Case] => [{ series: fire, fires: true }, { series: quiet, fires: false }];
+const pair = (fire: Case["series"], quiet: Case["series"]): [Case, Case] => [
+  { series: fire, fires: true },
+  { series: quiet, fires: false },
+];
 
 export const ALERT_CONDITIONS: Record<Condition, ConditionSpec> = {
   "probe-failing": {
-    build: (i) => onFirst(i, `${METRICS.success}${sel(svcSel(i.env, i.services))} == 0`, `{{ $labels.service }} is failing its probe in ${i.env}`),
+    build: (i) =>
+      onFirst(
+        i,
+        `${METRICS.success}${sel(svcSel(i.env, i.services))} == 0`,
+        `{{ $labels.service }} is failing its probe in ${i.env}`,
+      ),
     cases: (s) => pair([s(METRICS.success, 0)], [s(METRICS.success, 1)]),
   },
   "mcp-tool-failing": {
@@ -87,17 +102,32 @@ export const ALERT_CONDITIONS: Record<Condition, ConditionSpec> = {
   },
   "latency-p95-above": {
     defaultThreshold: 1000,
-    build: (i, t) => onFirst(i, `${RECORDED.latency("p95")}${sel(svcSel(i.env, i.services))} > ${t / 1000}`, `{{ $labels.service }} P95 probe latency is above ${t} ms in ${i.env}`),
+    build: (i, t) =>
+      onFirst(
+        i,
+        `${RECORDED.latency("p95")}${sel(svcSel(i.env, i.services))} > ${t / 1000}`,
+        `{{ $labels.service }} P95 probe latency is above ${t} ms in ${i.env}`,
+      ),
     cases: (s, t) => pair([s(METRICS.duration, (t * 2) / 1000)], [s(METRICS.duration, t / 2 / 1000)]),
   },
   "success-rate-below": {
     defaultThreshold: 0.99,
-    build: (i, t) => onFirst(i, `${RECORDED.successRatio("1h")}${sel(svcSel(i.env, i.services))} < ${t}`, `{{ $labels.service }} probe success rate is below ${t * 100}% in ${i.env}`),
+    build: (i, t) =>
+      onFirst(
+        i,
+        `${RECORDED.successRatio("1h")}${sel(svcSel(i.env, i.services))} < ${t}`,
+        `{{ $labels.service }} probe success rate is below ${t * 100}% in ${i.env}`,
+      ),
     cases: (s) => pair([s(METRICS.success, 0)], [s(METRICS.success, 1)]),
   },
   "rate-limited-ratio-above": {
     defaultThreshold: 0.05,
-    build: (i, t) => onFirst(i, `${RECORDED.rateLimitedRatio}${sel(svcSel(i.env, i.services))} > ${t}`, `{{ $labels.service }} is rate limited (429) in more than ${t * 100}% of probes in ${i.env}`),
+    build: (i, t) =>
+      onFirst(
+        i,
+        `${RECORDED.rateLimitedRatio}${sel(svcSel(i.env, i.services))} > ${t}`,
+        `{{ $labels.service }} is rate limited (429) in more than ${t * 100}% of probes in ${i.env}`,
+      ),
     cases: (s) => pair([s(METRICS.rateLimited, 1)], [s(METRICS.rateLimited, 0)]),
   },
   "cost-over-budget": {
@@ -124,7 +154,10 @@ export const ALERT_CONDITIONS: Record<Condition, ConditionSpec> = {
             [s(METRICS.budget, 750), s(CLIENT_METRICS.spendUsd, "0+50x90", { api: sample.service! })],
             [s(METRICS.budget, 750), s(CLIENT_METRICS.spendUsd, "0+0.5x90", { api: sample.service! })],
           )
-        : pair([s(METRICS.projectedCost, 900), s(METRICS.budget, 750)], [s(METRICS.projectedCost, 600), s(METRICS.budget, 750)]),
+        : pair(
+            [s(METRICS.projectedCost, 900), s(METRICS.budget, 750)],
+            [s(METRICS.projectedCost, 600), s(METRICS.budget, 750)],
+          ),
   },
   "secret-rotation-due": {
     defaultThreshold: DEFAULT_ROTATION_WINDOW_DAYS,

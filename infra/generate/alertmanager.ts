@@ -16,19 +16,50 @@ const SEVERITIES = ["critical", "warning", "info"] as const;
 function receiver(name: string, c: ChannelT): Record<string, unknown> {
   switch (c.type) {
     case "pagerduty":
-      return { name, pagerduty_configs: [{ ...(c.credentialsFile ? { routing_key_file: c.credentialsFile } : {}), ...(c.url ? { url: c.url } : {}), send_resolved: true }] };
+      return {
+        name,
+        pagerduty_configs: [
+          {
+            ...(c.credentialsFile ? { routing_key_file: c.credentialsFile } : {}),
+            ...(c.url ? { url: c.url } : {}),
+            send_resolved: true,
+          },
+        ],
+      };
     case "slack":
-      return { name, slack_configs: [{ ...(c.url ? { api_url: c.url } : c.credentialsFile ? { api_url_file: c.credentialsFile } : {}), ...(c.slackChannel ? { channel: goTemplateLiteral(c.slackChannel) } : {}), send_resolved: true, title: '{{ .CommonLabels.alertname }} ({{ .CommonLabels.env }})', text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}" }] };
+      return {
+        name,
+        slack_configs: [
+          {
+            ...(c.url ? { api_url: c.url } : c.credentialsFile ? { api_url_file: c.credentialsFile } : {}),
+            ...(c.slackChannel ? { channel: goTemplateLiteral(c.slackChannel) } : {}),
+            send_resolved: true,
+            title: "{{ .CommonLabels.alertname }} ({{ .CommonLabels.env }})",
+            text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}",
+          },
+        ],
+      };
     case "email":
       return {
         name,
         email_configs: (c.to ?? []).map((to) => ({
-          to: goTemplateLiteral(to), ...(c.from ? { from: goTemplateLiteral(c.from) } : {}), ...(c.smarthost ? { smarthost: c.smarthost } : {}),
-          ...(c.credentialsFile && c.from ? { auth_username: c.from, auth_password_file: c.credentialsFile } : {}), send_resolved: true,
+          to: goTemplateLiteral(to),
+          ...(c.from ? { from: goTemplateLiteral(c.from) } : {}),
+          ...(c.smarthost ? { smarthost: c.smarthost } : {}),
+          ...(c.credentialsFile && c.from ? { auth_username: c.from, auth_password_file: c.credentialsFile } : {}),
+          send_resolved: true,
         })),
       };
     case "webhook":
-      return { name, webhook_configs: [{ ...(c.url ? { url: c.url } : c.credentialsFile ? { url_file: c.credentialsFile } : {}), send_resolved: true }] };
+      return {
+        name,
+        webhook_configs: [
+          {
+            ...(c.url ? { url: c.url } : c.credentialsFile ? { url_file: c.credentialsFile } : {}),
+            send_resolved: true,
+          },
+        ],
+      };
   }
 }
 
@@ -39,7 +70,8 @@ function childrenOf(ctx: EnvContext): Map<string, string[]> {
   let children = childrenCache.get(ctx.model.services);
   if (!children) {
     children = new Map();
-    for (const [n, s] of ctx.model.services) for (const p of s.dependsOn) (children.get(p) ?? children.set(p, []).get(p)!).push(n);
+    for (const [n, s] of ctx.model.services)
+      for (const p of s.dependsOn) (children.get(p) ?? children.set(p, []).get(p)!).push(n);
     childrenCache.set(ctx.model.services, children);
   }
   return children;
@@ -97,7 +129,9 @@ function toolInhibitRules(ctx: EnvContext, down: string[]): Record<string, unkno
   for (const name of model.alerts.keys()) {
     const m = effectiveAlert(model, name, env);
     if (m?.condition !== "mcp-tool-failing") continue;
-    const mcp = new Set(coveredServices(model, m).filter((s) => present.has(s) && model.services.get(s)!.kind === "mcp"));
+    const mcp = new Set(
+      coveredServices(model, m).filter((s) => present.has(s) && model.services.get(s)!.kind === "mcp"),
+    );
     const targets: string[] = [];
     const services = new Set<string>();
     for (const d of down) {
@@ -110,7 +144,11 @@ function toolInhibitRules(ctx: EnvContext, down: string[]): Record<string, unkno
     if (targets.length === 0) continue;
     rules.push({
       source_matchers: [`alertname="${name}"`, `env="${env}"`],
-      target_matchers: [`alertname=~"${targets.join("|")}"`, `env="${env}"`, `service=~"${[...services].sort().join("|")}"`],
+      target_matchers: [
+        `alertname=~"${targets.join("|")}"`,
+        `env="${env}"`,
+        `service=~"${[...services].sort().join("|")}"`,
+      ],
       equal: ["env", "service"],
     });
   }
@@ -118,7 +156,9 @@ function toolInhibitRules(ctx: EnvContext, down: string[]): Record<string, unkno
 }
 
 export function inhibitRules(ctx: EnvContext): Record<string, unknown>[] {
-  const down = [...ctx.model.alerts.keys()].filter((a) => effectiveAlert(ctx.model, a, ctx.env)?.condition === "probe-failing");
+  const down = [...ctx.model.alerts.keys()].filter(
+    (a) => effectiveAlert(ctx.model, a, ctx.env)?.condition === "probe-failing",
+  );
   if (down.length === 0) return [];
   return [...dependencyInhibitRules(ctx, down), ...toolInhibitRules(ctx, down)];
 }
@@ -127,7 +167,8 @@ export function alertmanagerConfig(ctx: EnvContext): string {
   const { model, env } = ctx;
   const routes: Record<string, unknown>[] = [];
   for (const sev of SEVERITIES)
-    for (const [name] of receiversFor(model, env, sev)) routes.push({ matchers: [`env="${env}"`, `severity="${sev}"`], receiver: name, continue: true });
+    for (const [name] of receiversFor(model, env, sev))
+      routes.push({ matchers: [`env="${env}"`, `severity="${sev}"`], receiver: name, continue: true });
   const receivers: Record<string, unknown>[] = [{ name: NULL_RECEIVER }];
   for (const name of model.channels.keys()) {
     const c = effectiveChannel(model, name, env);
@@ -156,18 +197,34 @@ export interface RouteExpectation {
 /** Each severity that some alert uses must reach exactly the channels declared for it. */
 export function routeExpectations(ctx: EnvContext): RouteExpectation[] {
   // critical: the built-in staleness alert (and ReadinessScoreDropped's warning) exist in every environment.
-  const used = new Set(["critical", "warning", ...[...ctx.model.alerts.keys()].map((a) => effectiveAlert(ctx.model, a, ctx.env)?.severity).filter(Boolean)]);
+  const used = new Set([
+    "critical",
+    "warning",
+    ...[...ctx.model.alerts.keys()].map((a) => effectiveAlert(ctx.model, a, ctx.env)?.severity).filter(Boolean),
+  ]);
   return SEVERITIES.filter((s) => used.has(s)).map((severity) => {
     const names = receiversFor(ctx.model, ctx.env, severity).map(([n]) => n);
-    return { labels: { alertname: "TollgateRouteTest", env: ctx.env, severity }, receivers: names.length ? names : [NULL_RECEIVER] };
+    return {
+      labels: { alertname: "TollgateRouteTest", env: ctx.env, severity },
+      receivers: names.length ? names : [NULL_RECEIVER],
+    };
   });
 }
 
 export function routeTestScript(ctx: EnvContext): string {
-  const lines = ["#!/bin/sh", `# Generated by tollgate synth: checks that each severity in ${ctx.env} reaches its declared receivers.`, "set -eu", 'cd "$(dirname "$0")"'];
+  const lines = [
+    "#!/bin/sh",
+    `# Generated by tollgate synth: checks that each severity in ${ctx.env} reaches its declared receivers.`,
+    "set -eu",
+    'cd "$(dirname "$0")"',
+  ];
   for (const e of routeExpectations(ctx)) {
-    const labels = Object.entries(e.labels).map(([k, v]) => `${k}=${v}`).join(" ");
-    lines.push(`amtool config routes test --config.file=alertmanager.yml --verify.receivers=${e.receivers.join(",")} ${labels}`);
+    const labels = Object.entries(e.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+    lines.push(
+      `amtool config routes test --config.file=alertmanager.yml --verify.receivers=${e.receivers.join(",")} ${labels}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

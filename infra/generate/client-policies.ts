@@ -13,12 +13,32 @@ export function apiClientPolicy(a: Api): Record<string, unknown> {
   const win = (w?: { limit: number; per: string }) => (w ? { limit: w.limit, perMs: durationMs(w.per) } : null);
   return {
     service: a.service,
-    provider: { model: a.provider.model, requests: win(a.provider.requests), tokens: win(a.provider.tokens), concurrency: a.provider.concurrency ?? null, costPoints: a.provider.costPoints ?? null },
-    budget: { requests: win(a.client.budget?.requests), tokens: win(a.client.budget?.tokens), concurrency: a.client.budget?.concurrency ?? null },
-    retry: r ? { maxAttempts: r.maxAttempts, backoff: r.backoff, jitter: r.jitter, baseDelayMs: r.baseDelay ? durationMs(r.baseDelay) : null, maxDelayMs: r.maxDelay ? durationMs(r.maxDelay) : null } : null,
+    provider: {
+      model: a.provider.model,
+      requests: win(a.provider.requests),
+      tokens: win(a.provider.tokens),
+      concurrency: a.provider.concurrency ?? null,
+      costPoints: a.provider.costPoints ?? null,
+    },
+    budget: {
+      requests: win(a.client.budget?.requests),
+      tokens: win(a.client.budget?.tokens),
+      concurrency: a.client.budget?.concurrency ?? null,
+    },
+    retry: r
+      ? {
+          maxAttempts: r.maxAttempts,
+          backoff: r.backoff,
+          jitter: r.jitter,
+          baseDelayMs: r.baseDelay ? durationMs(r.baseDelay) : null,
+          maxDelayMs: r.maxDelay ? durationMs(r.maxDelay) : null,
+        }
+      : null,
     circuitBreaker: b ? { failureThreshold: b.failureThreshold, resetMs: durationMs(b.reset) } : null,
     metrics: a.client.metrics,
-    cost: a.cost ? { unit: a.cost.unit, unitPriceUsd: a.cost.unitPriceUsd, monthlyBudgetUsd: a.cost.monthlyBudgetUsd ?? null } : null,
+    cost: a.cost
+      ? { unit: a.cost.unit, unitPriceUsd: a.cost.unitPriceUsd, monthlyBudgetUsd: a.cost.monthlyBudgetUsd ?? null }
+      : null,
     idempotent: a.client.idempotent ?? false,
     replicas: a.client.replicas ?? 1,
     timeoutMs: a.client.timeout ? durationMs(a.client.timeout) : null,

@@ -57,14 +57,20 @@ export function envContext(model: Model, env: string, version: string, opts: { s
     nodeExporter: m.nodeExporter ?? "localhost:9100",
     blackboxExporter: m.blackboxExporter ?? "localhost:9115",
     exporter,
-    staleAfter: e.probe?.staleAfter ?? formatDuration(3 * (exporter ? durationMs(exporter.scrapeInterval) : schedulePeriodMs(e.probe?.schedule ?? "* * * * *"))),
+    staleAfter:
+      e.probe?.staleAfter ??
+      formatDuration(
+        3 * (exporter ? durationMs(exporter.scrapeInterval) : schedulePeriodMs(e.probe?.schedule ?? "* * * * *")),
+      ),
   };
 }
 
 /** Services that have something to probe in this environment. */
 export function servicesIn(ctx: EnvContext): string[] {
-  return [...ctx.model.services].filter(([, s]) => {
-    const ep = s.endpoints[ctx.env];
-    return !!(ep && (ep.url || ep.health || ep.command));
-  }).map(([n]) => n);
+  return [...ctx.model.services]
+    .filter(([, s]) => {
+      const ep = s.endpoints[ctx.env];
+      return !!(ep && (ep.url || ep.health || ep.command));
+    })
+    .map(([n]) => n);
 }

@@ -13,18 +13,42 @@ interface Destination {
 }
 
 const DESTINATIONS: Destination[] = [
-  { pattern: /^cron\/crontab$/, where: (c) => `the crontab of the user that runs tollgate in ${c.workdir} (crontab cron/crontab)` },
-  { pattern: /^kubernetes\/cronjobs\.yaml$/, where: (c) => `kubectl apply -f (namespace ${c.namespace}; image ${c.image})` },
-  { pattern: /^kubernetes\/exporter\.yaml$/, where: (c) => `kubectl apply -f (namespace ${c.namespace}; image ${c.image})` },
-  { pattern: /^prometheus\/prometheus\.yml$/, where: () => "Prometheus --config.file, cron path (with rules.yml beside it)" },
-  { pattern: /^prometheus\/exporter\.yml$/, where: () => "Prometheus --config.file, exporter path (with rules.yml and exporter-rules.yml beside it)" },
-  { pattern: /^prometheus\/shard-\d+-of-\d+\.yml$/, where: () => "--config.file of that shard's Prometheus (with rules.yml and exporter-rules.yml beside it)" },
+  {
+    pattern: /^cron\/crontab$/,
+    where: (c) => `the crontab of the user that runs tollgate in ${c.workdir} (crontab cron/crontab)`,
+  },
+  {
+    pattern: /^kubernetes\/cronjobs\.yaml$/,
+    where: (c) => `kubectl apply -f (namespace ${c.namespace}; image ${c.image})`,
+  },
+  {
+    pattern: /^kubernetes\/exporter\.yaml$/,
+    where: (c) => `kubectl apply -f (namespace ${c.namespace}; image ${c.image})`,
+  },
+  {
+    pattern: /^prometheus\/prometheus\.yml$/,
+    where: () => "Prometheus --config.file, cron path (with rules.yml beside it)",
+  },
+  {
+    pattern: /^prometheus\/exporter\.yml$/,
+    where: () => "Prometheus --config.file, exporter path (with rules.yml and exporter-rules.yml beside it)",
+  },
+  {
+    pattern: /^prometheus\/shard-\d+-of-\d+\.yml$/,
+    where: () => "--config.file of that shard's Prometheus (with rules.yml and exporter-rules.yml beside it)",
+  },
   { pattern: /^prometheus\/(rules|exporter-rules)\.yml$/, where: () => "beside Prometheus' config (its rule_files)" },
   { pattern: /\.test\.yml$/, where: () => "CI: promtool test rules (not deployed)" },
-  { pattern: /^alertmanager\/alertmanager\.yml$/, where: () => "Alertmanager --config.file (credentials stay in the *_file paths it names)" },
+  {
+    pattern: /^alertmanager\/alertmanager\.yml$/,
+    where: () => "Alertmanager --config.file (credentials stay in the *_file paths it names)",
+  },
   { pattern: /^alertmanager\/route-tests\.(json|sh)$/, where: () => "CI: amtool routing checks (not deployed)" },
   { pattern: /^blackbox\/blackbox\.yml$/, where: () => "blackbox_exporter --config.file" },
-  { pattern: /^client-policies\.json$/, where: () => "the application clients' configuration (retry, breaker, budget per API)" },
+  {
+    pattern: /^client-policies\.json$/,
+    where: () => "the application clients' configuration (retry, breaker, budget per API)",
+  },
   { pattern: /^grafana\/dashboards\//, where: (c) => `/var/lib/grafana/dashboards/tollgate-${c.env}/` },
   { pattern: /^grafana\/provisioning\/dashboards\.yaml$/, where: () => "/etc/grafana/provisioning/dashboards/" },
   { pattern: /^grafana\/provisioning\/datasources\.yaml$/, where: () => "/etc/grafana/provisioning/datasources/" },

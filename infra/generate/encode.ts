@@ -7,7 +7,24 @@
 
 const PLAIN = /^[A-Za-z0-9_./=:@,-]+$/;
 /** Words the shell reads as syntax in command position. */
-const RESERVED = new Set(["!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while"]);
+const RESERVED = new Set([
+  "!",
+  "{",
+  "}",
+  "case",
+  "do",
+  "done",
+  "elif",
+  "else",
+  "esac",
+  "fi",
+  "for",
+  "if",
+  "in",
+  "then",
+  "until",
+  "while",
+]);
 
 /**
  * One word for `sh -c` as cron runs it. Cron reads the line before the shell: an unescaped `%`

@@ -34,7 +34,15 @@ export function exporterSettings(e: EnvironmentT, shardsOverride?: number): Expo
   const shards = shardsOverride ?? p?.shards;
   if (!p?.exporter && shards === undefined) return undefined;
   const address = p?.exporter?.address ?? DEFAULT_EXPORTER_ADDRESS;
-  const intervalMs = p?.exporter?.scrapeInterval ? durationMs(p.exporter.scrapeInterval) : Math.min(schedulePeriodMs(p?.schedule ?? "* * * * *"), MAX_SCRAPE_INTERVAL_MS);
+  const intervalMs = p?.exporter?.scrapeInterval
+    ? durationMs(p.exporter.scrapeInterval)
+    : Math.min(schedulePeriodMs(p?.schedule ?? "* * * * *"), MAX_SCRAPE_INTERVAL_MS);
   const port = Number(/:(\d+)$/.exec(address)?.[1] ?? 9469);
-  return { address, port, scrapeInterval: formatDuration(intervalMs), scrapeTimeout: formatDuration(scrapeTimeoutMs(intervalMs)), shards: shards ?? 1 };
+  return {
+    address,
+    port,
+    scrapeInterval: formatDuration(intervalMs),
+    scrapeTimeout: formatDuration(scrapeTimeoutMs(intervalMs)),
+    shards: shards ?? 1,
+  };
 }

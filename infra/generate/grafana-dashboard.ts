@@ -18,7 +18,10 @@ function dashboardHeader(spec: Omit<DashboardSpec, "rows">): dashboard.Dashboard
     .label("Tier")
     .description("Service tier from the manifests")
     .values(spec.tiers.map((t) => `${t.text} : ${t.value}`).join(","))
-    .options([{ ...ALL, selected: true }, ...spec.tiers.map((t) => ({ text: t.text, value: t.value, selected: false }))])
+    .options([
+      { ...ALL, selected: true },
+      ...spec.tiers.map((t) => ({ text: t.text, value: t.value, selected: false })),
+    ])
     .current({ ...ALL, selected: true })
     .includeAll(true)
     .allValue(ALL_VALUE)
@@ -35,18 +38,29 @@ function dashboardHeader(spec: Omit<DashboardSpec, "rows">): dashboard.Dashboard
     // so choosing a tier filters every panel (a ".*" here would ignore the tier).
     .includeAll(true)
     .multi(true);
-  return new dashboard.DashboardBuilder(spec.title)
-    .uid(spec.uid)
-    .description(spec.description)
-    .tags(spec.tags)
-    .timezone("utc")
-    .time({ from: "now-6h", to: "now" })
-    .refresh("1m")
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    // Grafana's own annotations (alert state changes): every dashboard carries this built-in query.
-    .annotation(new dashboard.AnnotationQueryBuilder().name("Annotations & Alerts").builtIn(1).type("dashboard").datasource({ type: "grafana", uid: "-- Grafana --" }).enable(true).hide(true).iconColor("rgba(0, 211, 255, 1)"))
-    .withVariable(tier)
-    .withVariable(service);
+  return (
+    new dashboard.DashboardBuilder(spec.title)
+      .uid(spec.uid)
+      .description(spec.description)
+      .tags(spec.tags)
+      .timezone("utc")
+      .time({ from: "now-6h", to: "now" })
+      .refresh("1m")
+      .tooltip(dashboard.DashboardCursorSync.Crosshair)
+      // Grafana's own annotations (alert state changes): every dashboard carries this built-in query.
+      .annotation(
+        new dashboard.AnnotationQueryBuilder()
+          .name("Annotations & Alerts")
+          .builtIn(1)
+          .type("dashboard")
+          .datasource({ type: "grafana", uid: "-- Grafana --" })
+          .enable(true)
+          .hide(true)
+          .iconColor("rgba(0, 211, 255, 1)"),
+      )
+      .withVariable(tier)
+      .withVariable(service)
+  );
 }
 
 /** Adds one row and its panels; ids continue from `id`, the builder places them on the grid. */

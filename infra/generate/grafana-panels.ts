@@ -14,7 +14,11 @@ import type { PanelSpec, QuerySpec } from "./grafana-queries.js";
 type AnyPanel = bargauge.PanelBuilder | stat.PanelBuilder | table.PanelBuilder | timeseries.PanelBuilder;
 
 function target(q: QuerySpec, i: number, ds: dashboard.DataSourceRef, asTable: boolean): prometheus.DataqueryBuilder {
-  const b = new prometheus.DataqueryBuilder().refId(String.fromCharCode(65 + i)).datasource(ds).expr(q.expr).legendFormat(q.legend);
+  const b = new prometheus.DataqueryBuilder()
+    .refId(String.fromCharCode(65 + i))
+    .datasource(ds)
+    .expr(q.expr)
+    .legendFormat(q.legend);
   if (asTable) b.format(prometheus.PromQueryFormat.Table);
   return q.instant ? b.instant() : b.range();
 }
@@ -27,13 +31,28 @@ function valueMappings(spec: PanelSpec): dashboard.ValueMapping[] {
 }
 
 function base<T extends AnyPanel>(b: T, spec: PanelSpec, id: number, ds: dashboard.DataSourceRef): T {
-  b.id(id).title(spec.title).description(spec.description).datasource(ds).span(spec.width).height(spec.height).unit(spec.unit);
+  b.id(id)
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(ds)
+    .span(spec.width)
+    .height(spec.height)
+    .unit(spec.unit);
   if (spec.min !== undefined) b.min(spec.min);
   if (spec.max !== undefined) b.max(spec.max);
-  b.thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(spec.steps.map((s) => ({ value: s.value, color: s.color }))));
+  b.thresholds(
+    new dashboard.ThresholdsConfigBuilder()
+      .mode(dashboard.ThresholdsMode.Absolute)
+      .steps(spec.steps.map((s) => ({ value: s.value, color: s.color }))),
+  );
   const mappings = valueMappings(spec);
   if (mappings.length) b.mappings(mappings);
-  if (spec.links?.length) b.links(spec.links.map((l) => new dashboard.DashboardLinkBuilder(l.title).type(dashboard.DashboardLinkType.Link).url(l.url).targetBlank(true)));
+  if (spec.links?.length)
+    b.links(
+      spec.links.map((l) =>
+        new dashboard.DashboardLinkBuilder(l.title).type(dashboard.DashboardLinkType.Link).url(l.url).targetBlank(true),
+      ),
+    );
   spec.queries.forEach((q, i) => b.withTarget(target(q, i, ds, spec.kind === "table")));
   return b;
 }
@@ -52,7 +71,10 @@ export function panel(spec: PanelSpec, id: number, ds: dashboard.DataSourceRef):
     case "table":
       return base(new table.PanelBuilder(), spec, id, ds)
         .withTransformation({ id: "merge", options: {} })
-        .withTransformation({ id: "organize", options: { excludeByName: { Time: true, __name__: true, job: true, instance: true, tollgate_env: true } } })
+        .withTransformation({
+          id: "organize",
+          options: { excludeByName: { Time: true, __name__: true, job: true, instance: true, tollgate_env: true } },
+        })
         .cellHeight(common.TableCellHeight.Sm);
     case "bargauge":
       return base(new bargauge.PanelBuilder(), spec, id, ds)
@@ -65,8 +87,15 @@ export function panel(spec: PanelSpec, id: number, ds: dashboard.DataSourceRef):
         .lineWidth(1)
         .fillOpacity(10)
         .spanNulls(false)
-        .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).calcs([]));
-      if (spec.drawThresholds) b.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+        .legend(
+          new common.VizLegendOptionsBuilder()
+            .showLegend(true)
+            .displayMode(common.LegendDisplayMode.List)
+            .placement(common.LegendPlacement.Bottom)
+            .calcs([]),
+        );
+      if (spec.drawThresholds)
+        b.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
       return b;
     }
   }

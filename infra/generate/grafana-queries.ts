@@ -62,11 +62,17 @@ const hash = (...parts: string[]) => createHash("sha256").update(parts.join("\u0
 /** Stable uids from organization and environment, so re-provisioning updates in place. */
 export function grafanaUids(ctx: EnvContext): { dashboard: string; datasource: string; folder: string } {
   const h = hash("tollgate", ctx.model.organization ?? "", ctx.env);
-  return { dashboard: `tollgate-${h.slice(0, 16)}`, datasource: `tollgate-prom-${h.slice(16, 28)}`, folder: `tollgate-folder-${hash("tollgate", ctx.model.organization ?? "").slice(0, 12)}` };
+  return {
+    dashboard: `tollgate-${h.slice(0, 16)}`,
+    datasource: `tollgate-prom-${h.slice(16, 28)}`,
+    folder: `tollgate-folder-${hash("tollgate", ctx.model.organization ?? "").slice(0, 12)}`,
+  };
 }
 
 export const sel = (labels: Record<string, string>): string =>
-  `{${Object.entries(labels).map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`)).join(",")}}`;
+  `{${Object.entries(labels)
+    .map(([k, v]) => (v.startsWith("~") ? `${k}=~"${v.slice(1)}"` : `${k}="${v}"`))
+    .join(",")}}`;
 
 export const range = (expr: string, legend: string): QuerySpec => ({ expr, legend, instant: false });
 export const instant = (expr: string, legend: string): QuerySpec => ({ expr, legend, instant: true });
@@ -105,14 +111,23 @@ function alertsOn(ctx: EnvContext, condition: AlertT["condition"], service?: str
 }
 
 /** The strictest threshold among the alerts of a condition covering a service (the default when unset). */
-export function thresholdFor(ctx: EnvContext, condition: AlertT["condition"], service?: string, pick: "min" | "max" = "min"): number | undefined {
+export function thresholdFor(
+  ctx: EnvContext,
+  condition: AlertT["condition"],
+  service?: string,
+  pick: "min" | "max" = "min",
+): number | undefined {
   const ts = alertsOn(ctx, condition, service).map((a) => thresholdOf(a));
   if (ts.length === 0) return undefined;
   return pick === "min" ? Math.min(...ts) : Math.max(...ts);
 }
 
 /** Runbook links: the service's own, then those of the alert rules of these conditions that cover it. */
-export function runbooksFor(ctx: EnvContext, service: string | undefined, conditions: AlertT["condition"][]): { title: string; url: string }[] {
+export function runbooksFor(
+  ctx: EnvContext,
+  service: string | undefined,
+  conditions: AlertT["condition"][],
+): { title: string; url: string }[] {
   const links = new Map<string, string>();
   const s = service ? ctx.model.services.get(service) : undefined;
   if (s?.runbook) links.set(s.runbook, `Runbook: ${service}`);

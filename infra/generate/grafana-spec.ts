@@ -28,7 +28,9 @@ export function streamedDashboardSpec(ctx: EnvContext): StreamedDashboardSpec {
     byTier.set(t, [...(byTier.get(t) ?? []), n]);
   }
   const order = ["critical", "high", "medium", "low"];
-  const tiers = [...byTier].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])).map(([t, ns]) => ({ text: t, value: ns.join("|") }));
+  const tiers = [...byTier]
+    .sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))
+    .map(([t, ns]) => ({ text: t, value: ns.join("|") }));
   const cost = costRow(ctx);
   const org = ctx.model.organization ?? "Tollgate";
   return {

@@ -107,7 +107,10 @@ function panelText(built: unknown): string {
 /** The template if both encodings agree on it, else null (the shape is left to the SDK). */
 function agreed(make: (e: Encoding) => Template): Template | null {
   const [a, b] = ENCODINGS.map(make) as [Template, Template];
-  const same = a.slots.length === b.slots.length && a.slots.every((x, i) => x === b.slots[i]) && a.parts.every((x, i) => x === b.parts[i]);
+  const same =
+    a.slots.length === b.slots.length &&
+    a.slots.every((x, i) => x === b.slots[i]) &&
+    a.parts.every((x, i) => x === b.parts[i]);
   return same ? a : null;
 }
 

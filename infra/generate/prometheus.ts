@@ -30,8 +30,14 @@ const TREND_WINDOWS = ["1h", "24h", "7d", "30d"] as const;
 export function recordingRules(ctx: EnvContext) {
   const env = { env: ctx.env };
   return [
-    ...TREND_WINDOWS.map((w) => ({ record: RECORDED.successRatio(w), expr: `avg_over_time(${METRICS.success}${sel(env)}[${w}])` })),
-    ...(["p50", "p95", "p99"] as const).map((q) => ({ record: RECORDED.latency(q), expr: `quantile_over_time(0.${q.slice(1)}, ${METRICS.duration}${sel(env)}[1h])` })),
+    ...TREND_WINDOWS.map((w) => ({
+      record: RECORDED.successRatio(w),
+      expr: `avg_over_time(${METRICS.success}${sel(env)}[${w}])`,
+    })),
+    ...(["p50", "p95", "p99"] as const).map((q) => ({
+      record: RECORDED.latency(q),
+      expr: `quantile_over_time(0.${q.slice(1)}, ${METRICS.duration}${sel(env)}[1h])`,
+    })),
     { record: RECORDED.rateLimitedRatio, expr: `avg_over_time(${METRICS.rateLimited}${sel(env)}[1h])` },
   ];
 }
@@ -59,12 +65,35 @@ function generateAlerts(ctx: EnvContext): GeneratedAlert[] {
     const metered = new Set(meteredApis(model, env));
     const apis = costed.filter((n) => !metered.has(n));
     const kindOf = (s: string) => model.services.get(s)!.kind;
-    const built = ALERT_CONDITIONS[a.condition].build({ env, threshold: a.threshold, services, apis, meteredApis: costed.filter((n) => metered.has(n)), kindOf, secret }, thresholdOf(a));
+    const built = ALERT_CONDITIONS[a.condition].build(
+      {
+        env,
+        threshold: a.threshold,
+        services,
+        apis,
+        meteredApis: costed.filter((n) => metered.has(n)),
+        kindOf,
+        secret,
+      },
+      thresholdOf(a),
+    );
     if (!built) continue;
     const { expr, sample, summary, variant } = built;
     // Annotations are Go templates: text from the manifests is made literal (encode.ts), so it reads as written.
-    const annotations: Record<string, string> = { summary, ...(a.description ? { description: goTemplateLiteral(a.description.trim()) } : {}), ...(a.runbook ? { runbook_url: goTemplateLiteral(a.runbook) } : {}) };
-    out.push({ name, alert: a, expr, labels: { severity: a.severity, env }, annotations, sample, ...(variant ? { variant } : {}) });
+    const annotations: Record<string, string> = {
+      summary,
+      ...(a.description ? { description: goTemplateLiteral(a.description.trim()) } : {}),
+      ...(a.runbook ? { runbook_url: goTemplateLiteral(a.runbook) } : {}),
+    };
+    out.push({
+      name,
+      alert: a,
+      expr,
+      labels: { severity: a.severity, env },
+      annotations,
+      sample,
+      ...(variant ? { variant } : {}),
+    });
   }
   return out;
 }
@@ -84,7 +113,13 @@ export function rulesFile(ctx: EnvContext): string {
         name: `tollgate-alerts-${ctx.env}`,
         interval: ctx.evaluationInterval,
         rules: [
-          ...alertsFor(ctx).map((g) => ({ alert: g.name, expr: g.expr, for: g.alert.for, labels: g.labels, annotations: g.annotations })),
+          ...alertsFor(ctx).map((g) => ({
+            alert: g.name,
+            expr: g.expr,
+            for: g.alert.for,
+            labels: g.labels,
+            annotations: g.annotations,
+          })),
           readinessRule(ctx),
           // The exporter path's staleness alert lives in exporter-rules.yml: this file is loaded there too.
           ...(ctx.exporter ? [] : stalenessRules(ctx)),
@@ -97,11 +132,16 @@ export function rulesFile(ctx: EnvContext): string {
 
 /** Renders the two actions these templates hold (`{{ $labels.x }}` and the literal `{{ "{{" }}`) as Prometheus would, for test expectations. */
 function render(template: string, labels: Record<string, string>): string {
-  return template.replace(/\{\{ \$labels\.([a-z_]+) \}\}|\{\{ "\{\{" \}\}/g, (m, k: string | undefined) => (k === undefined ? "{{" : labels[k] ?? ""));
+  return template.replace(/\{\{ \$labels\.([a-z_]+) \}\}|\{\{ "\{\{" \}\}/g, (m, k: string | undefined) =>
+    k === undefined ? "{{" : (labels[k] ?? ""),
+  );
 }
 
 function cases(g: GeneratedAlert): [Case, Case] {
-  const series = (metric: string, v: number | string, extra: Record<string, string> = {}) => ({ series: `${metric}${sel({ ...g.sample, ...extra })}`, values: typeof v === "string" && v.includes("x") ? v : `${v}x90` });
+  const series = (metric: string, v: number | string, extra: Record<string, string> = {}) => ({
+    series: `${metric}${sel({ ...g.sample, ...extra })}`,
+    values: typeof v === "string" && v.includes("x") ? v : `${v}x90`,
+  });
   return ALERT_CONDITIONS[g.alert.condition].cases(series, thresholdOf(g.alert), g);
 }
 
@@ -119,13 +159,24 @@ export function ruleTestsFile(ctx: EnvContext, rulesFileName: string): string {
           eval_time: evalTime,
           alertname: g.name,
           exp_alerts: c.fires
-            ? [{ exp_labels: { ...g.sample, ...g.labels }, exp_annotations: Object.fromEntries(Object.entries(g.annotations).map(([k, v]) => [k, render(v, g.sample)])) }]
+            ? [
+                {
+                  exp_labels: { ...g.sample, ...g.labels },
+                  exp_annotations: Object.fromEntries(
+                    Object.entries(g.annotations).map(([k, v]) => [k, render(v, g.sample)]),
+                  ),
+                },
+              ]
             : [],
         },
       ],
     }));
   });
-  const doc = { rule_files: [rulesFileName], evaluation_interval: "1m", tests: [...tests, ...readinessRuleTests(ctx), ...(ctx.exporter ? [] : stalenessRuleTests(ctx))] };
+  const doc = {
+    rule_files: [rulesFileName],
+    evaluation_interval: "1m",
+    tests: [...tests, ...readinessRuleTests(ctx), ...(ctx.exporter ? [] : stalenessRuleTests(ctx))],
+  };
   return `# Generated by tollgate synth: run with  promtool test rules ${rulesFileName.replace(/\.yml$/, ".test.yml")}\n${yamlText(doc)}`;
 }
 
@@ -148,7 +199,9 @@ export function blackboxConfig(ctx: EnvContext): string {
         follow_redirects: (s.healthCheck?.maxRedirects ?? 5) > 0,
         fail_if_not_ssl: target.startsWith("https://"),
         tls_config: { min_version: "TLS12" },
-        ...(s.healthCheck?.expect?.bodyMatches ? { fail_if_body_not_matches_regexp: [s.healthCheck.expect.bodyMatches] } : {}),
+        ...(s.healthCheck?.expect?.bodyMatches
+          ? { fail_if_body_not_matches_regexp: [s.healthCheck.expect.bodyMatches] }
+          : {}),
       },
     };
   }
@@ -160,7 +213,8 @@ export function blackboxTargets(ctx: EnvContext): { module: string; target: stri
   for (const name of servicesIn(ctx)) {
     const ep = ctx.model.services.get(name)!.endpoints[ctx.env]!;
     const target = ep.health ?? ep.url;
-    if (target && /^https?:\/\//.test(target)) out.push({ module: `tollgate_${name.replace(/-/g, "_")}`, target, service: name });
+    if (target && /^https?:\/\//.test(target))
+      out.push({ module: `tollgate_${name.replace(/-/g, "_")}`, target, service: name });
   }
   return out;
 }
@@ -173,13 +227,20 @@ export function clientJob(ctx: EnvContext): object[] {
   const urls = clientMetricsEndpoints(ctx.model, ctx.env);
   if (urls.length === 0) return [];
   const raws = new Map(urls.map((u) => [u.href, rawOf(ctx, u)]));
-  return [{
-    job_name: "tollgate-client",
-    static_configs: urls.map((u) => ({
-      targets: [u.host],
-      labels: { env: ctx.env, __scheme__: u.protocol.slice(0, -1), __metrics_path__: rawPath(raws.get(u.href)!), ...Object.fromEntries([...u.searchParams].map(([k, v]) => [`__param_${k}`, v])) },
-    })),
-  }];
+  return [
+    {
+      job_name: "tollgate-client",
+      static_configs: urls.map((u) => ({
+        targets: [u.host],
+        labels: {
+          env: ctx.env,
+          __scheme__: u.protocol.slice(0, -1),
+          __metrics_path__: rawPath(raws.get(u.href)!),
+          ...Object.fromEntries([...u.searchParams].map(([k, v]) => [`__param_${k}`, v])),
+        },
+      })),
+    },
+  ];
 }
 
 /** The endpoint as the manifest wrote it (URL parsing percent-encodes what Prometheus encodes itself). */
@@ -202,7 +263,10 @@ export function blackboxJob(ctx: EnvContext, bb: ReturnType<typeof blackboxTarge
   return {
     job_name: "tollgate-blackbox",
     metrics_path: "/probe",
-    static_configs: bb.map((t) => ({ targets: [t.target], labels: { module: t.module, service: t.service, env: ctx.env } })),
+    static_configs: bb.map((t) => ({
+      targets: [t.target],
+      labels: { module: t.module, service: t.service, env: ctx.env },
+    })),
     relabel_configs: [
       { source_labels: ["__address__"], target_label: "__param_target" },
       { source_labels: ["module"], target_label: "__param_module" },
@@ -216,7 +280,11 @@ export function blackboxJob(ctx: EnvContext, bb: ReturnType<typeof blackboxTarge
 export function prometheusConfig(ctx: EnvContext, rulesFileName: string): string {
   const bb = blackboxTargets(ctx);
   const doc = {
-    global: { scrape_interval: ctx.scrapeInterval, evaluation_interval: ctx.evaluationInterval, external_labels: { tollgate_env: ctx.env } },
+    global: {
+      scrape_interval: ctx.scrapeInterval,
+      evaluation_interval: ctx.evaluationInterval,
+      external_labels: { tollgate_env: ctx.env },
+    },
     rule_files: [rulesFileName],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [ctx.alertmanager] }] }] },
     scrape_configs: [

@@ -29,7 +29,16 @@ export function readinessRuleTests(ctx: EnvContext) {
     name: `${READINESS_ALERT} ${name}`,
     interval: "10m",
     input_series: series(values),
-    alert_rule_test: [{ eval_time: "25h", alertname: READINESS_ALERT, exp_alerts: fires ? [{ exp_labels: { ...rule.labels }, exp_annotations: rule.annotations }] : [] }],
+    alert_rule_test: [
+      {
+        eval_time: "25h",
+        alertname: READINESS_ALERT,
+        exp_alerts: fires ? [{ exp_labels: { ...rule.labels }, exp_annotations: rule.annotations }] : [],
+      },
+    ],
   });
-  return [test("fires after the score drops", "90x144 70x12", true), test("stays quiet while the score holds", "80x156", false)];
+  return [
+    test("fires after the score drops", "90x144 70x12", true),
+    test("stays quiet while the score holds", "80x156", false),
+  ];
 }

@@ -56,7 +56,12 @@ export function stalenessRuleTests(ctx: EnvContext) {
   return [
     test("fires when runs stop completing", STALE_ALERT, last(runs(1)), true),
     test("stays quiet while runs complete", STALE_ALERT, last(runs(samples)), false),
-    test("fires when no run has ever reported", MISSING_ALERT, [{ series: `up{job="tollgate-probe"}`, values: `1x${samples}` }], true),
+    test(
+      "fires when no run has ever reported",
+      MISSING_ALERT,
+      [{ series: `up{job="tollgate-probe"}`, values: `1x${samples}` }],
+      true,
+    ),
     test("stays quiet once runs report", MISSING_ALERT, last(runs(samples)), false),
   ];
 }
@@ -81,13 +86,34 @@ export function staleTestKit(ctx: EnvContext, rules: Rule[]) {
   const evalAt = formatDuration(evalSeconds * 1000);
   const samples = Math.ceil(evalSeconds / step) + 2;
   /** `absent()` adds its selector's equality labels (job on the exporter path): `extra`. */
-  const test = (name: string, alertname: string, series: { series: string; values: string }[], fires: boolean, extra: Record<string, string> = {}) => {
+  const test = (
+    name: string,
+    alertname: string,
+    series: { series: string; values: string }[],
+    fires: boolean,
+    extra: Record<string, string> = {},
+  ) => {
     const rule = rules.find((r) => r.alert === alertname)!;
     return {
       name: `${alertname} ${name}`,
       interval: `${step}s`,
       input_series: series,
-      alert_rule_test: [{ eval_time: evalAt, alertname, exp_alerts: fires ? [{ exp_labels: { ...extra, ...rule.labels }, exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, goTemplateRendered(v)])) }] : [] }],
+      alert_rule_test: [
+        {
+          eval_time: evalAt,
+          alertname,
+          exp_alerts: fires
+            ? [
+                {
+                  exp_labels: { ...extra, ...rule.labels },
+                  exp_annotations: Object.fromEntries(
+                    Object.entries(rule.annotations).map(([k, v]) => [k, goTemplateRendered(v)]),
+                  ),
+                },
+              ]
+            : [],
+        },
+      ],
     };
   };
   return { test, samples, step };

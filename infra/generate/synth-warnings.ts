@@ -21,7 +21,10 @@ export interface SynthWarning {
 
 /** Alert names per severity in the environment: the manifests' and the built-in ones. */
 function alertsBySeverity(ctx: EnvContext): Map<string, string[]> {
-  const by = new Map<string, string[]>([["critical", [STALE_ALERT]], ["warning", [READINESS_ALERT]]]);
+  const by = new Map<string, string[]>([
+    ["critical", [STALE_ALERT]],
+    ["warning", [READINESS_ALERT]],
+  ]);
   for (const name of ctx.model.alerts.keys()) {
     const a = effectiveAlert(ctx.model, name, ctx.env);
     if (a) (by.get(a.severity) ?? by.set(a.severity, []).get(a.severity)!).push(name);

@@ -29,7 +29,8 @@ function probe(cache: Map<Scalar, string>, v: Scalar, doc: unknown, prefix: stri
   if (Object.is(v, -0)) throw new Fallback();
   let r = cache.get(v);
   if (r !== undefined) return r;
-  if (typeof v === "string" && (v.includes("\n") || v.includes("\r") || /^(?:%|---|\.\.\.)/.test(v))) throw new Fallback();
+  if (typeof v === "string" && (v.includes("\n") || v.includes("\r") || /^(?:%|---|\.\.\.)/.test(v)))
+    throw new Fallback();
   const text = stringify(doc, OPTIONS);
   if (!text.startsWith(prefix) || !text.endsWith(suffix)) throw new Fallback();
   r = text.slice(prefix.length, text.length - suffix.length);

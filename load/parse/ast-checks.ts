@@ -21,7 +21,12 @@ export function checkAliases(src: DocumentSource, out: FileOutput): boolean {
     Node(_key, node) {
       if (isAlias(node)) {
         if (!anchors.has(node.source)) {
-          out.add("yaml-undefined-alias", locateOffset(src, node.range?.[0] ?? 0), `alias \`*${node.source.slice(0, 64)}\` names no anchor defined before it`, "Define the anchor (&name) before using the alias, or write the value out.");
+          out.add(
+            "yaml-undefined-alias",
+            locateOffset(src, node.range?.[0] ?? 0),
+            `alias \`*${node.source.slice(0, 64)}\` names no anchor defined before it`,
+            "Define the anchor (&name) before using the alias, or write the value out.",
+          );
           ok = false;
         }
       } else if (node.anchor) anchors.add(node.anchor);
@@ -34,17 +39,29 @@ export function checkAliases(src: DocumentSource, out: FileOutput): boolean {
 /** One linear pass over the AST (aliases are not expanded): depth, forbidden keys, value-like secrets. */
 export function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): boolean {
   let ok = true;
-  const stack: Array<{ node: unknown; depth: number; key: string | undefined }> = [{ node: src.doc.contents, depth: 1, key: undefined }];
+  const stack: Array<{ node: unknown; depth: number; key: string | undefined }> = [
+    { node: src.doc.contents, depth: 1, key: undefined },
+  ];
   while (stack.length > 0) {
     const { node, depth, key } = stack.pop()!;
     if (depth > r.maxDepth) {
       const offset = (node as Node)?.range?.[0] ?? 0;
-      out.add("nesting-too-deep", locateOffset(src, offset), `nesting is deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
+      out.add(
+        "nesting-too-deep",
+        locateOffset(src, offset),
+        `nesting is deeper than ${r.maxDepth} levels`,
+        "Manifests are shallow; flatten this structure.",
+      );
       return false;
     }
     const tag = (node as Node | undefined)?.tag;
     if (tag !== undefined && !CORE_TAGS.has(tag)) {
-      out.add("yaml-unsupported-tag", locateOffset(src, (node as Node).range?.[0] ?? 0), `tag \`${tag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`, "Remove the tag; manifests use plain mappings, lists and scalars.");
+      out.add(
+        "yaml-unsupported-tag",
+        locateOffset(src, (node as Node).range?.[0] ?? 0),
+        `tag \`${tag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`,
+        "Remove the tag; manifests use plain mappings, lists and scalars.",
+      );
       ok = false;
       continue;
     }
@@ -56,7 +73,12 @@ export function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): 
         // Keys are checked for tags here; values below when popped.
         const keyTag = (pair.key as Node | null)?.tag;
         if (keyTag !== undefined && !CORE_TAGS.has(keyTag)) {
-          out.add("yaml-unsupported-tag", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `tag \`${keyTag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`, "Remove the tag; manifests use plain mappings, lists and scalars.");
+          out.add(
+            "yaml-unsupported-tag",
+            locateOffset(src, (pair.key as Node).range?.[0] ?? 0),
+            `tag \`${keyTag.replace(/^tag:yaml\.org,2002:/, "!!").slice(0, 64)}\` is not supported`,
+            "Remove the tag; manifests use plain mappings, lists and scalars.",
+          );
           ok = false;
         }
         const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -65,12 +87,22 @@ export function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): 
           if (first !== undefined) {
             // Reported once, here; the first entry is kept so the rest of the file still loads.
             const firstAt = locateOffset(src, first);
-            out.add("yaml-duplicate-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `key \`${k.slice(0, 64)}\` repeats the one at line ${firstAt.line}; the first is kept, this one ignored`, "Remove or rename one of the two entries; most other tools would silently take the second.");
+            out.add(
+              "yaml-duplicate-key",
+              locateOffset(src, (pair.key as Node).range?.[0] ?? 0),
+              `key \`${k.slice(0, 64)}\` repeats the one at line ${firstAt.line}; the first is kept, this one ignored`,
+              "Remove or rename one of the two entries; most other tools would silently take the second.",
+            );
             dropped.add(pair);
           } else seen.set(k, (pair.key as Node).range?.[0] ?? 0);
         }
         if (k !== undefined && FORBIDDEN_KEYS.has(k)) {
-          out.add("forbidden-key", locateOffset(src, (pair.key as Node).range?.[0] ?? 0), `key \`${k}\` is not allowed`, "Rename the key; it could alter object prototypes in tools that read this file.");
+          out.add(
+            "forbidden-key",
+            locateOffset(src, (pair.key as Node).range?.[0] ?? 0),
+            `key \`${k}\` is not allowed`,
+            "Rename the key; it could alter object prototypes in tools that read this file.",
+          );
           ok = false;
         }
         stack.push({ node: pair.value, depth: depth + 1, key: k });
@@ -82,7 +114,12 @@ export function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): 
     } else if (isScalar(node) && typeof node.value === "string" && key !== undefined) {
       if (VALUE_LIKE_KEYS.has(key.toLowerCase()) && looksLikeSecretValue(node.value)) {
         out.rememberSecret(node.value);
-        out.add("secret-value", locateOffset(src, node.range?.[0] ?? 0), `field \`${key}\` holds what looks like a secret value (high entropy); it is not shown`, "Reference the secret by name or store path; never paste its value.");
+        out.add(
+          "secret-value",
+          locateOffset(src, node.range?.[0] ?? 0),
+          `field \`${key}\` holds what looks like a secret value (high entropy); it is not shown`,
+          "Reference the secret by name or store path; never paste its value.",
+        );
       }
     } else if (isAlias(node)) {
       // aliases are resolved (and counted) by toJS
@@ -90,4 +127,3 @@ export function walkAst(r: ReaderConfig, src: DocumentSource, out: FileOutput): 
   }
   return ok;
 }
-

@@ -60,7 +60,14 @@ export function extent(s: string, lineEnd: number, parent: number): number {
  * Parses `s[lineStart..end)` with the part before `p` blanked. Returns the one pair (a map entry at
  * p) or item (a sequence item whose dash is at p) as yaml parsed it.
  */
-export function parseFragment(s: string, lineStart: number, p: number, end: number, item: boolean, maxDepth: number): { key?: Node; value: Node | null } {
+export function parseFragment(
+  s: string,
+  lineStart: number,
+  p: number,
+  end: number,
+  item: boolean,
+  maxDepth: number,
+): { key?: Node; value: Node | null } {
   // Deep nesting exhausts yaml's recursion (V8 may then abort instead of throwing): the full path
   // refuses it before yaml sees it, so decline the file and let it.
   if (deeperThan(s, p, end, maxDepth)) throw DECLINE;
@@ -101,20 +108,28 @@ export function fragmentKey(h: FragmentHost, node: Node | undefined, base: numbe
   const key = node.value;
   if (key.length > 1000 || FORBIDDEN_KEYS.has(key)) throw DECLINE;
   const at = node.range[0] + base;
-  if (!decodesToItsText(h.s, at, node.range[1] + base, node.type, key)) h.decoded.push({ start: at, end: node.range[1] + base, value: key });
+  if (!decodesToItsText(h.s, at, node.range[1] + base, node.type, key))
+    h.decoded.push({ start: at, end: node.range[1] + base, value: key });
   return key;
 }
 
 /** Records an entry's key when the position index cannot read it back from the text up to `:`. */
 export function noteKey(h: FragmentHost, entry: number, offset: number, key: string): void {
-  if (key.includes(":") || h.s.indexOf(":", offset) !== offset + key.length || !h.s.startsWith(key, offset)) h.keys.set(entry, key);
+  if (key.includes(":") || h.s.indexOf(":", offset) !== offset + key.length || !h.s.startsWith(key, offset))
+    h.keys.set(entry, key);
 }
 
 /** Result of graft(): the value's position header, or -1 for a scalar or alias. */
 export let graftNode = -1;
 
 /** Converts a yaml node of a fragment into a plain value, adding its positions to the records. */
-export function graft(h: FragmentHost, node: Node | null, depth: number, key: string | undefined, base: number): unknown {
+export function graft(
+  h: FragmentHost,
+  node: Node | null,
+  depth: number,
+  key: string | undefined,
+  base: number,
+): unknown {
   graftNode = -1;
   if (node === null) return null;
   if (isAlias(node)) return h.alias(node.source);
@@ -124,8 +139,10 @@ export function graft(h: FragmentHost, node: Node | null, depth: number, key: st
     if (typeof v !== "string") return v;
     const at = node.range[0] + base;
     const type = node.type;
-    if ((type === "BLOCK_LITERAL" || type === "BLOCK_FOLDED") && /^[|>][0-9-]*\+/.test(h.s.slice(at, at + 3))) throw DECLINE;
-    if (!decodesToItsText(h.s, at, node.range[1] + base, type, v)) h.decoded.push({ start: at, end: node.range[1] + base, value: v });
+    if ((type === "BLOCK_LITERAL" || type === "BLOCK_FOLDED") && /^[|>][0-9-]*\+/.test(h.s.slice(at, at + 3)))
+      throw DECLINE;
+    if (!decodesToItsText(h.s, at, node.range[1] + base, type, v))
+      h.decoded.push({ start: at, end: node.range[1] + base, value: v });
     return h.string(key, v, at);
   }
   if (depth >= h.maxDepth) throw DECLINE;

@@ -75,7 +75,21 @@ export function blockScalar(s: string, p: number, lineEnd: number, parent: numbe
   return { value, end: Math.min(lastLine + 1, s.length), lastLine };
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", n: "\n", t: "\t", r: "\r", "0": "\0", b: "\b", f: "\f", v: "\v", e: "\x1b", a: "\x07", " ": " " };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  "0": "\0",
+  b: "\b",
+  f: "\f",
+  v: "\v",
+  e: "\x1b",
+  a: "\x07",
+  " ": " ",
+};
 const HEX = { x: 2, u: 4, U: 8 } as Record<string, number>;
 
 /**
@@ -153,7 +167,13 @@ export function quoted(s: string, p: number, parent: number): Scalar | undefined
 const ODD_FIRST = new Set([..."&*!|>%@`,[]{}#?:-'\""].map((c) => c.charCodeAt(0)));
 
 /** Continuation lines of a plain scalar whose first line is s[p..firstEnd): folded as yaml does. */
-export function multiPlain(s: string, p: number, firstEnd: number, lineEnd: number, parent: number): Scalar | undefined {
+export function multiPlain(
+  s: string,
+  p: number,
+  firstEnd: number,
+  lineEnd: number,
+  parent: number,
+): Scalar | undefined {
   let value = s.slice(p, firstEnd);
   let end = firstEnd;
   let lastLine = lineEnd;
@@ -174,7 +194,8 @@ export function multiPlain(s: string, p: number, firstEnd: number, lineEnd: numb
     let t = e;
     while (t > r && s.charCodeAt(t - 1) === 32) t--;
     const text = s.slice(r, t);
-    if (text.includes(": ") || text.endsWith(":") || text.includes(" #") || text.startsWith("- ") || text === "-") return undefined;
+    if (text.includes(": ") || text.endsWith(":") || text.includes(" #") || text.startsWith("- ") || text === "-")
+      return undefined;
     value += breaks > 0 ? "\n".repeat(breaks) : " ";
     value += text;
     breaks = 0;

@@ -16,10 +16,26 @@
  * anchors, the pending key), whose parts share that state; split, they would pass it around.
  */
 import { Schema, type Node } from "yaml";
-import { DECLINE, Decline, extent, FRAGMENT, fragmentKey, graft, graftNode, noteKey, parseFragment, type FragmentHost } from "./fast-yaml-fragment.js";
+import {
+  DECLINE,
+  Decline,
+  extent,
+  FRAGMENT,
+  fragmentKey,
+  graft,
+  graftNode,
+  noteKey,
+  parseFragment,
+  type FragmentHost,
+} from "./fast-yaml-fragment.js";
 import { blockScalar, multiPlain, quoted, type Scalar } from "./fast-yaml-scalars.js";
 import { MAP, PosBuilder, SEQ } from "./position-index.js";
-import { decodesToItsText, looksLikeSecretValue, VALUE_LIKE_KEYS, type DecodedScalar } from "../../redact/secret-scan.js";
+import {
+  decodesToItsText,
+  looksLikeSecretValue,
+  VALUE_LIKE_KEYS,
+  type DecodedScalar,
+} from "../../redact/secret-scan.js";
 
 export interface ValueLikeString {
   key: string;
@@ -48,7 +64,9 @@ const ANCHOR_CHAR = /[A-Za-z0-9_-]/;
 
 // yaml's own tags, with private copies of their patterns: sharing the RegExp objects changed when V8
 // compiles them to native code, which then happened inside yaml's deepest recursion on hostile input.
-const SCALAR_TAGS = new Schema({ schema: "core" }).tags.filter((t) => t.default === true && !t.collection && t.test).map((t) => ({ ...t, test: new RegExp(t.test!.source, t.test!.flags) }));
+const SCALAR_TAGS = new Schema({ schema: "core" }).tags
+  .filter((t) => t.default === true && !t.collection && t.test)
+  .map((t) => ({ ...t, test: new RegExp(t.test!.source, t.test!.flags) }));
 const RESOLVE_OPTIONS = { intAsBigInt: false } as any;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** Keys the fast path accepts: what manifests use. Anything else (quoted, spaced, odd) is declined. */
@@ -64,12 +82,31 @@ const ODD_START = new Set([..."&*!|>%@`,]}#?:-'\"[{\\"].map((c) => c.charCodeAt(
 function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
   // Only these first characters can match null, bool, int or float: a fast exit for names and text.
-  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70)) return s;
+  if (
+    !(
+      (c >= 48 && c <= 57) ||
+      c === 43 ||
+      c === 45 ||
+      c === 46 ||
+      c === 126 ||
+      c === 110 ||
+      c === 78 ||
+      c === 116 ||
+      c === 84 ||
+      c === 102 ||
+      c === 70
+    )
+  )
+    return s;
   for (const tag of SCALAR_TAGS) {
     if (tag.test!.test(s)) {
-      const res = (tag as any).resolve(s, () => {
-        throw DECLINE;
-      }, RESOLVE_OPTIONS);
+      const res = (tag as any).resolve(
+        s,
+        () => {
+          throw DECLINE;
+        },
+        RESOLVE_OPTIONS,
+      );
       return res !== null && typeof res === "object" && "value" in res ? (res as { value: unknown }).value : res;
     }
   }
@@ -117,7 +154,10 @@ class Parser implements FragmentHost {
   private root: Frame | undefined;
   private rootOffset = 0;
 
-  constructor(readonly s: string, readonly maxDepth: number) {
+  constructor(
+    readonly s: string,
+    readonly maxDepth: number,
+  ) {
     // About one key or item per 20 bytes of a manifest, 3 ints each (grows when needed).
     this.b = new PosBuilder(Math.ceil(s.length / 6));
   }
@@ -139,7 +179,16 @@ class Parser implements FragmentHost {
       starts.push(start);
     }
     if (!this.root) throw DECLINE;
-    return { data: this.root.map!, tree: this.b.finish(), root: this.root.pos, rootOffset: this.rootOffset, lineStarts: Uint32Array.from(starts), strings: this.strings, decoded: this.decoded, keys: this.keys };
+    return {
+      data: this.root.map!,
+      tree: this.b.finish(),
+      root: this.root.pos,
+      rootOffset: this.rootOffset,
+      lineStarts: Uint32Array.from(starts),
+      strings: this.strings,
+      decoded: this.decoded,
+      keys: this.keys,
+    };
   }
 
   private line(start: number): void {
@@ -304,7 +353,8 @@ class Parser implements FragmentHost {
     if (c === 124 || c === 62) r = blockScalar(s, p, this.lineEnd, parent);
     else if (quote) r = quoted(s, p, parent);
     // A comment after the first line ends a plain scalar: then the next line is yaml's to judge.
-    else if (cont && !ODD_START.has(c) && c !== 91 && c !== 123 && s.slice(this.vEnd, this.lineEnd).trim() === "") r = multiPlain(s, p, this.vEnd, this.lineEnd, parent);
+    else if (cont && !ODD_START.has(c) && c !== 91 && c !== 123 && s.slice(this.vEnd, this.lineEnd).trim() === "")
+      r = multiPlain(s, p, this.vEnd, this.lineEnd, parent);
     if (!r) return false;
     const first = this.lineEnd;
     this.lineEnd = r.lastLine;
@@ -318,7 +368,8 @@ class Parser implements FragmentHost {
     }
     const value = quote ? r.value : c === 124 || c === 62 ? r.value : resolvePlain(r.value);
     if (typeof value === "string") {
-      if (!decodesToItsText(s, p, r.end, c === 34 ? "QUOTE_DOUBLE" : c === 39 ? "QUOTE_SINGLE" : undefined, value)) this.decoded.push({ start: p, end: r.end, value });
+      if (!decodesToItsText(s, p, r.end, c === 34 ? "QUOTE_DOUBLE" : c === 39 ? "QUOTE_SINGLE" : undefined, value))
+        this.decoded.push({ start: p, end: r.end, value });
       this.string(key, value, p);
     }
     this.vValue = value;
@@ -358,9 +409,17 @@ class Parser implements FragmentHost {
   }
 
   /** Adds a key to a mapping and its position; returns the position entry. */
-  private addKey(frame: { map?: Record<string, unknown> | undefined; pos: number }, key: string, offset: number, value: unknown, node: number, plain = true): number {
+  private addKey(
+    frame: { map?: Record<string, unknown> | undefined; pos: number },
+    key: string,
+    offset: number,
+    value: unknown,
+    node: number,
+    plain = true,
+  ): number {
     const map = frame.map!;
-    if (key.length > 1000 || FORBIDDEN_KEYS.has(key) || Object.hasOwn(map, key) || (plain && resolvePlain(key) !== key)) throw DECLINE;
+    if (key.length > 1000 || FORBIDDEN_KEYS.has(key) || Object.hasOwn(map, key) || (plain && resolvePlain(key) !== key))
+      throw DECLINE;
     map[key] = value;
     return this.b.add(frame.pos, offset, node);
   }
@@ -513,7 +572,12 @@ class Parser implements FragmentHost {
       while (r < e && s.charCodeAt(r) === 32) r++;
       const c = s.charCodeAt(r);
       // Blank or comment lines, or too little indentation: yaml decides (a closing bracket may sit at the parent's).
-      if (r === e || c === 35 || (r - start <= this.flowParent && !(r - start === this.flowClose && (c === 93 || c === 125)))) throw FRAGMENT;
+      if (
+        r === e ||
+        c === 35 ||
+        (r - start <= this.flowParent && !(r - start === this.flowClose && (c === 93 || c === 125)))
+      )
+        throw FRAGMENT;
       this.lineEnd = e;
       p = r;
     }

@@ -37,7 +37,12 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     if (l.isSymbolicLink()) {
       const target = await realpath(abs);
       if (target !== r.realRoot && !target.startsWith(r.realRoot + path.sep)) {
-        out.add("file-outside-root", top, "symlink points outside the project root", "Copy the file into the project instead of linking to it.");
+        out.add(
+          "file-outside-root",
+          top,
+          "symlink points outside the project root",
+          "Copy the file into the project instead of linking to it.",
+        );
         return undefined;
       }
     }
@@ -48,18 +53,33 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
   }
   if (!info.isFile()) {
     // A FIFO or device would block or never end; a folder cannot be parsed.
-    out.add("file-unreadable", top, `not a regular file (${info.isDirectory() ? "a folder" : "a device, FIFO or socket"})`, "Name a YAML file.");
+    out.add(
+      "file-unreadable",
+      top,
+      `not a regular file (${info.isDirectory() ? "a folder" : "a device, FIFO or socket"})`,
+      "Name a YAML file.",
+    );
     return undefined;
   }
   if (info.size > r.maxBytes) {
-    out.add("file-too-large", top, `file is ${info.size} bytes, over the ${r.maxBytes}-byte limit`, "Split it into several files, or raise limits.maxFileBytes in tollgate.yaml.");
+    out.add(
+      "file-too-large",
+      top,
+      `file is ${info.size} bytes, over the ${r.maxBytes}-byte limit`,
+      "Split it into several files, or raise limits.maxFileBytes in tollgate.yaml.",
+    );
     return undefined;
   }
   let bytes: Uint8Array;
   try {
     bytes = await readFile(abs);
   } catch (e) {
-    out.add("file-unreadable", top, `file could not be read (${readFailure(e)})`, "Make it readable by the user running tollgate.");
+    out.add(
+      "file-unreadable",
+      top,
+      `file could not be read (${readFailure(e)})`,
+      "Make it readable by the user running tollgate.",
+    );
     return undefined;
   }
   const cache = r.cache ? cacheFor(r.cache) : undefined;
@@ -73,7 +93,14 @@ export async function parseFile(r: ReaderConfig, abs: string, out: FileOutput): 
     return undefined;
   }
   if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
-  return parseText(r, file, content, out, "auto", knownClean ? "known-clean" : cache && key ? () => cache.put(key) : undefined);
+  return parseText(
+    r,
+    file,
+    content,
+    out,
+    "auto",
+    knownClean ? "known-clean" : cache && key ? () => cache.put(key) : undefined,
+  );
 }
 
 /** Offset where flow brackets or block sequence dashes on one line nest deeper than `limit`, else -1. */
@@ -105,7 +132,12 @@ function warmYaml(): void {
   if (warmed) return;
   warmed = true;
   // Several times: V8 compiles a regular expression to native code on its second use.
-  for (let i = 0; i < 3; i++) parseDocument("a: [b, 'c', \"d\", { e: 1.5 }]\nf:\n  - &g h # i\n  - *g\n  - !!str j\n  - |\n    k\nl: >-\n  m\n", { lineCounter: new LineCounter(), strict: true, uniqueKeys: false }).toJS();
+  for (let i = 0; i < 3; i++)
+    parseDocument("a: [b, 'c', \"d\", { e: 1.5 }]\nf:\n  - &g h # i\n  - *g\n  - !!str j\n  - |\n    k\nl: >-\n  m\n", {
+      lineCounter: new LineCounter(),
+      strict: true,
+      uniqueKeys: false,
+    }).toJS();
 }
 
 const caches = new Map<string, ParseCache>();
@@ -125,7 +157,14 @@ const VALUE_LIKE_HINT = "Reference the secret by name or store path; never paste
  * yaml Document. `mode` forces one path (the differential tests compare them). `clean` is the
  * cache: "known-clean" skips the secret scan; a function is called when the file had nothing to report.
  */
-export async function parseText(r: ReaderConfig, file: string, content: string, out: FileOutput, mode: "auto" | "full" = "auto", clean?: "known-clean" | (() => Promise<void>)): Promise<ParsedFile | undefined> {
+export async function parseText(
+  r: ReaderConfig,
+  file: string,
+  content: string,
+  out: FileOutput,
+  mode: "auto" | "full" = "auto",
+  clean?: "known-clean" | (() => Promise<void>),
+): Promise<ParsedFile | undefined> {
   const fast = mode === "auto" ? fastParse(content, r.maxDepth) : undefined;
   if (fast) {
     const src = new IndexedSource(file, content, fast.tree, fast.root, fast.rootOffset, fast.lineStarts, fast.keys);
@@ -135,10 +174,21 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
     // block scalars, folding: only the fragments yaml parsed have any), exactly as the full path scans.
     const { hits, values } = await scanDecoded(content, file, fast.decoded);
     for (const v of values) out.rememberSecret(v);
-    for (const h of hits) out.add("secret-value", src.locateOffset(h.start), `a secret value is pasted here (detected by ${h.rule}); it is not shown`, SECRET_HINT);
+    for (const h of hits)
+      out.add(
+        "secret-value",
+        src.locateOffset(h.start),
+        `a secret value is pasted here (detected by ${h.rule}); it is not shown`,
+        SECRET_HINT,
+      );
     for (const v of fast.strings) {
       out.rememberSecret(v.value);
-      out.add("secret-value", src.locateOffset(v.offset), `field \`${v.key}\` holds what looks like a secret value (high entropy); it is not shown`, VALUE_LIKE_HINT);
+      out.add(
+        "secret-value",
+        src.locateOffset(v.offset),
+        `field \`${v.key}\` holds what looks like a secret value (high entropy); it is not shown`,
+        VALUE_LIKE_HINT,
+      );
     }
     // Only a file with nothing to report may be cached: a secret-scan finding keeps it out.
     if (typeof clean === "function" && hits.length === 0 && fast.strings.length === 0) await clean();
@@ -152,41 +202,72 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
     const before = content.lastIndexOf("\n", extreme - 1);
     let line = 1;
     for (let i = content.indexOf("\n"); i !== -1 && i < extreme; i = content.indexOf("\n", i + 1)) line++;
-    out.add("nesting-too-deep", { file, line, col: extreme - before }, `nesting is far deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
+    out.add(
+      "nesting-too-deep",
+      { file, line, col: extreme - before },
+      `nesting is far deeper than ${r.maxDepth} levels`,
+      "Manifests are shallow; flatten this structure.",
+    );
     return undefined;
   }
   warmYaml();
   const lineCounter = new LineCounter();
   // Duplicate keys are found in walkAst with a Set per mapping (linear); yaml's own check compares
   // every pair of keys, which dominates on large files.
-  const doc = parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false });
+  const doc = parseDocument(content, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: false,
+    strict: true,
+    keepSourceTokens: false,
+  });
   const src = new DocumentSource(file, doc, lineCounter);
 
   const scan = await scanDocument(content, file, doc);
   for (const v of scan.values) out.rememberSecret(v);
   for (const hit of scan.hits) {
-    out.add("secret-value", locateOffset(src, hit.start), `a secret value is pasted here (detected by ${hit.rule}); it is not shown`, SECRET_HINT);
+    out.add(
+      "secret-value",
+      locateOffset(src, hit.start),
+      `a secret value is pasted here (detected by ${hit.rule}); it is not shown`,
+      SECRET_HINT,
+    );
   }
 
   let fatal = false;
   // A parser that ran out of stack leaves errors (one per level, follow-up syntax errors) that depend
   // on how deep the caller's own stack was (a test runner, a worker): report the nesting once then.
-  const outOfStack = (e: { code: string; message: string }) => e.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(e.message);
+  const outOfStack = (e: { code: string; message: string }) =>
+    e.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(e.message);
   const exhausted = doc.errors.find(outOfStack);
   for (const e of exhausted ? [exhausted] : doc.errors) {
     fatal = true;
     if (outOfStack(e)) {
       // The parser itself ran out of stack: only extreme nesting does that.
-      out.add("nesting-too-deep", locateOffset(src, e.pos[0]), `nesting is far deeper than ${r.maxDepth} levels`, "Manifests are shallow; flatten this structure.");
+      out.add(
+        "nesting-too-deep",
+        locateOffset(src, e.pos[0]),
+        `nesting is far deeper than ${r.maxDepth} levels`,
+        "Manifests are shallow; flatten this structure.",
+      );
       continue;
     }
     const code: DiagnosticCode =
-      e.code === "DUPLICATE_KEY" ? "yaml-duplicate-key" : e.code === "TAB_AS_INDENT" ? "yaml-tab-indent" : e.code === "MULTIPLE_DOCS" ? "yaml-multiple-documents" : "yaml-syntax";
+      e.code === "DUPLICATE_KEY"
+        ? "yaml-duplicate-key"
+        : e.code === "TAB_AS_INDENT"
+          ? "yaml-tab-indent"
+          : e.code === "MULTIPLE_DOCS"
+            ? "yaml-multiple-documents"
+            : "yaml-syntax";
     const hint =
-      code === "yaml-duplicate-key" ? "Remove or rename one of the two entries; the second would silently win in most tools."
-      : code === "yaml-tab-indent" ? "Indent with spaces; YAML forbids tabs for indentation."
-      : code === "yaml-multiple-documents" ? "Keep one document per file; split the rest into their own files."
-      : "Fix the YAML syntax at this position.";
+      code === "yaml-duplicate-key"
+        ? "Remove or rename one of the two entries; the second would silently win in most tools."
+        : code === "yaml-tab-indent"
+          ? "Indent with spaces; YAML forbids tabs for indentation."
+          : code === "yaml-multiple-documents"
+            ? "Keep one document per file; split the rest into their own files."
+            : "Fix the YAML syntax at this position.";
     const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+.*$/, "");
     out.add(code, locateOffset(src, e.pos[0]), message, hint);
   }
@@ -204,7 +285,12 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
     data = doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIASES });
   } catch (e) {
     if (e instanceof ReferenceError || (e as Error)?.message?.includes("alias")) {
-      out.add("yaml-alias-limit", top, "too many alias expansions (possible alias bomb)", "Write the values out instead of nesting aliases.");
+      out.add(
+        "yaml-alias-limit",
+        top,
+        "too many alias expansions (possible alias bomb)",
+        "Write the values out instead of nesting aliases.",
+      );
       return undefined;
     }
     throw e;
@@ -214,6 +300,9 @@ export async function parseText(r: ReaderConfig, file: string, content: string, 
 
 function readFailure(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
-  return code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a folder" : code ?? "unknown error";
+  return code === "EACCES" || code === "EPERM"
+    ? "permission denied"
+    : code === "EISDIR"
+      ? "it is a folder"
+      : (code ?? "unknown error");
 }
-

@@ -17,4 +17,3 @@ export interface FileOutput {
   add(code: DiagnosticCode, loc: Location, message: string, hint?: string, severity?: Severity): void;
   rememberSecret(value: string): void;
 }
-

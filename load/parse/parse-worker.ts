@@ -19,7 +19,15 @@ class ListOutput implements FileOutput {
   readonly diagnostics: Diagnostic[] = [];
   readonly secrets: string[] = [];
   add(code: DiagnosticCode, loc: Location, message: string, hint?: string, severity: Severity = "error"): void {
-    this.diagnostics.push({ code, severity, message, hint: hint ?? `${DIAGNOSTIC_CODES[code]} See ${docsUrl("diagnostics.md", code)}`, file: loc.file, line: loc.line, col: loc.col });
+    this.diagnostics.push({
+      code,
+      severity,
+      message,
+      hint: hint ?? `${DIAGNOSTIC_CODES[code]} See ${docsUrl("diagnostics.md", code)}`,
+      file: loc.file,
+      line: loc.line,
+      col: loc.col,
+    });
   }
   rememberSecret(value: string): void {
     this.secrets.push(value);
@@ -42,6 +50,13 @@ for (const { id, abs } of files) {
   const out = new ListOutput();
   const parsed = await parseFile(config, abs, out);
   if (parsed) docs.set(id, parsed.src);
-  port.postMessage({ type: "file", id, ok: !!parsed, data: parsed?.data, diagnostics: out.diagnostics, secrets: out.secrets });
+  port.postMessage({
+    type: "file",
+    id,
+    ok: !!parsed,
+    data: parsed?.data,
+    diagnostics: out.diagnostics,
+    secrets: out.secrets,
+  });
 }
 port.postMessage({ type: "done", cache: config.cache ? cacheFor(config.cache).stats : undefined });

@@ -17,7 +17,12 @@ export default definePolicy({
         const a = effectiveAlert(model, name, env);
         if (!a || a.severity !== "critical") continue;
         const paging = receiversFor(model, env, "critical").some(([, c]) => c.type === "pagerduty");
-        if (!paging) report({ subject: `alert/${name}@${env}`, message: `critical alert reaches no enabled PagerDuty channel in ${env}`, at: { section: "alerts", name, path: ["severity"] } });
+        if (!paging)
+          report({
+            subject: `alert/${name}@${env}`,
+            message: `critical alert reaches no enabled PagerDuty channel in ${env}`,
+            at: { section: "alerts", name, path: ["severity"] },
+          });
       }
     }
   },

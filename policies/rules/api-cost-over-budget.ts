@@ -12,7 +12,8 @@ export default definePolicy({
   scorecard: { id: "rate-limits", category: "cost" },
   category: "rate-limits",
   severity: "error",
-  rationale: "Usage-priced APIs fail financially before they fail technically; the projection should stay under the budget.",
+  rationale:
+    "Usage-priced APIs fail financially before they fail technically; the projection should stay under the budget.",
   remediation: "Reduce volume (caching, smaller models) or raise monthlyBudgetUsd with sign-off.",
   options: noOptions,
   check({ model }, report) {
@@ -20,7 +21,11 @@ export default definePolicy({
       if (!a.cost || a.cost.monthlyBudgetUsd === undefined) continue;
       const projected = projectedMonthlyCost(a.cost);
       if (projected > a.cost.monthlyBudgetUsd)
-        report({ subject: `api/${name}`, message: `projected $${projected.toFixed(2)}/month exceeds the $${a.cost.monthlyBudgetUsd.toFixed(2)} budget`, at: { section: "apis", name, path: ["cost", "monthlyBudgetUsd"] } });
+        report({
+          subject: `api/${name}`,
+          message: `projected $${projected.toFixed(2)}/month exceeds the $${a.cost.monthlyBudgetUsd.toFixed(2)} budget`,
+          at: { section: "apis", name, path: ["cost", "monthlyBudgetUsd"] },
+        });
     }
   },
 });

@@ -18,7 +18,11 @@ export default definePolicy({
       for (const env of environments) {
         if (!channelEnabled(model, name, env)) continue;
         if (!secret?.environments[env])
-          report({ subject: `channel/${name}@${env}`, message: `secret ${c.secret} is not present in ${env}`, at: { section: "channels", name, path: ["secret"] } });
+          report({
+            subject: `channel/${name}@${env}`,
+            message: `secret ${c.secret} is not present in ${env}`,
+            at: { section: "channels", name, path: ["secret"] },
+          });
       }
     }
   },

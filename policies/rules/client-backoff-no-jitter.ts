@@ -14,8 +14,20 @@ export default definePolicy({
     for (const [name, a] of model.apis) {
       const r = a.client.retry;
       if (!r) continue;
-      if (r.jitter === "none") report({ subject: `api/${name}`, key: "jitter", message: "retries back off without jitter", at: { section: "apis", name, path: ["client", "retry", "jitter"] } });
-      if (r.backoff !== "exponential") report({ subject: `api/${name}`, key: "backoff", message: `backoff is ${r.backoff}, not exponential`, at: { section: "apis", name, path: ["client", "retry", "backoff"] } });
+      if (r.jitter === "none")
+        report({
+          subject: `api/${name}`,
+          key: "jitter",
+          message: "retries back off without jitter",
+          at: { section: "apis", name, path: ["client", "retry", "jitter"] },
+        });
+      if (r.backoff !== "exponential")
+        report({
+          subject: `api/${name}`,
+          key: "backoff",
+          message: `backoff is ${r.backoff}, not exponential`,
+          at: { section: "apis", name, path: ["client", "retry", "backoff"] },
+        });
     }
   },
 });

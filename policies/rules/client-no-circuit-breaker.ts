@@ -7,15 +7,25 @@ export default definePolicy({
   scorecard: { id: "rate-limits", category: "circuit-breaker" },
   category: "rate-limits",
   severity: "error",
-  rationale: "Without a breaker a failing provider ties up every worker in timeouts; the breaker fails fast and lets it recover.",
+  rationale:
+    "Without a breaker a failing provider ties up every worker in timeouts; the breaker fails fast and lets it recover.",
   remediation: "Add client.circuitBreaker (team policy: open after 5 consecutive failures).",
   options: z.strictObject({ maxFailureThreshold: z.number().int().min(1).default(5) }),
   check({ model, options }, report) {
     for (const [name, a] of model.apis) {
       const b = a.client.circuitBreaker;
-      if (!b) report({ subject: `api/${name}`, message: "no circuit breaker", at: { section: "apis", name, path: ["client"] } });
+      if (!b)
+        report({
+          subject: `api/${name}`,
+          message: "no circuit breaker",
+          at: { section: "apis", name, path: ["client"] },
+        });
       else if (b.failureThreshold > options.maxFailureThreshold)
-        report({ subject: `api/${name}`, message: `breaker opens only after ${b.failureThreshold} failures (at most ${options.maxFailureThreshold})`, at: { section: "apis", name, path: ["client", "circuitBreaker", "failureThreshold"] } });
+        report({
+          subject: `api/${name}`,
+          message: `breaker opens only after ${b.failureThreshold} failures (at most ${options.maxFailureThreshold})`,
+          at: { section: "apis", name, path: ["client", "circuitBreaker", "failureThreshold"] },
+        });
     }
   },
 });

@@ -7,11 +7,13 @@ export default definePolicy({
   scorecard: { id: "rate-limits", category: "retries" },
   category: "rate-limits",
   severity: "error",
-  rationale: "Transient 429s and 5xx answers are normal for external APIs; a client without retries surfaces every one as a user-facing failure.",
+  rationale:
+    "Transient 429s and 5xx answers are normal for external APIs; a client without retries surfaces every one as a user-facing failure.",
   remediation: "Add client.retry with exponential backoff, full jitter and at most 3 attempts.",
   options: noOptions,
   check({ model }, report) {
     for (const [name, a] of model.apis)
-      if (!a.client.retry) report({ subject: `api/${name}`, message: "no retry policy", at: { section: "apis", name, path: ["client"] } });
+      if (!a.client.retry)
+        report({ subject: `api/${name}`, message: "no retry policy", at: { section: "apis", name, path: ["client"] } });
   },
 });

@@ -13,10 +13,19 @@ export default definePolicy({
   check({ model, production }, report) {
     if (!production) {
       // An estate without production is not production-ready: the category fails, it is not n/a.
-      report({ subject: "estate/production", message: "no environment is marked production: true", at: { section: "environments", name: model.environments.keys().next().value ?? "" } });
+      report({
+        subject: "estate/production",
+        message: "no environment is marked production: true",
+        at: { section: "environments", name: model.environments.keys().next().value ?? "" },
+      });
       return;
     }
     const env = model.environments.get(production);
-    if (env && !env.deployed) report({ subject: `environment/${production}`, message: `${production} is marked deployed: false`, at: { section: "environments", name: production, path: ["deployed"] } });
+    if (env && !env.deployed)
+      report({
+        subject: `environment/${production}`,
+        message: `${production} is marked deployed: false`,
+        at: { section: "environments", name: production, path: ["deployed"] },
+      });
   },
 });

@@ -7,7 +7,8 @@ export default definePolicy({
   scorecard: { id: "secrets", category: "production-mirroring" },
   category: "secrets",
   severity: "warning",
-  rationale: "Environments drift apart when a secret exists in staging only; production mirroring should be a decision, not an accident.",
+  rationale:
+    "Environments drift apart when a secret exists in staging only; production mirroring should be a decision, not an accident.",
   remediation: "Add the production placement, or document why production does not need it.",
   options: noOptions,
   check({ model, production, environments }, report) {
@@ -17,7 +18,11 @@ export default definePolicy({
       if (s.requiredInProduction || s.environments[production]) continue;
       const elsewhere = Object.keys(s.environments).filter((e) => e !== production);
       if (elsewhere.length > 0)
-        report({ subject: secretSubject(name, production), message: `present in ${elsewhere.join(", ")} but not in ${production}`, at: { section: "secrets", name, path: ["environments"] } });
+        report({
+          subject: secretSubject(name, production),
+          message: `present in ${elsewhere.join(", ")} but not in ${production}`,
+          at: { section: "secrets", name, path: ["environments"] },
+        });
     }
   },
 });

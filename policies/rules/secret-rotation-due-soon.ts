@@ -21,7 +21,12 @@ export default definePolicy({
         const due = dueDate(p.lastRotated, s.rotationDays);
         const left = daysBetween(now, due);
         if (left >= 0 && left <= options.windowDays) {
-          report({ subject: secretSubject(name, env), date: due, message: `rotation due ${due}, in ${left} day${left === 1 ? "" : "s"}`, at: { section: "secrets", name, path: ["environments", env, "lastRotated"] } });
+          report({
+            subject: secretSubject(name, env),
+            date: due,
+            message: `rotation due ${due}, in ${left} day${left === 1 ? "" : "s"}`,
+            at: { section: "secrets", name, path: ["environments", env, "lastRotated"] },
+          });
         }
       }
     }

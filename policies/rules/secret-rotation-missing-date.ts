@@ -13,6 +13,11 @@ export default definePolicy({
   check({ model, environments }, report) {
     for (const [name, s] of model.secrets)
       for (const [env, p] of placements(s, environments))
-        if (!p.lastRotated) report({ subject: secretSubject(name, env), message: "no lastRotated date", at: { section: "secrets", name, path: ["environments", env] } });
+        if (!p.lastRotated)
+          report({
+            subject: secretSubject(name, env),
+            message: "no lastRotated date",
+            at: { section: "secrets", name, path: ["environments", env] },
+          });
   },
 });

@@ -17,7 +17,12 @@ export default definePolicy({
         if (!p.lastRotated) continue;
         const due = dueDate(p.lastRotated, s.rotationDays);
         if (due < now) {
-          report({ subject: secretSubject(name, env), date: due, message: `rotation was due ${due} (every ${s.rotationDays} days, last ${p.lastRotated})`, at: { section: "secrets", name, path: ["environments", env, "lastRotated"] } });
+          report({
+            subject: secretSubject(name, env),
+            date: due,
+            message: `rotation was due ${due} (every ${s.rotationDays} days, last ${p.lastRotated})`,
+            at: { section: "secrets", name, path: ["environments", env, "lastRotated"] },
+          });
         }
       }
     }

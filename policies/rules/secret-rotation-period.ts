@@ -8,15 +8,24 @@ export default definePolicy({
   scorecard: { id: "secrets", category: "rotation" },
   category: "secrets",
   severity: "error",
-  rationale: "Every secret needs a rotation schedule, neither so short that it is ignored nor so long that it is meaningless.",
+  rationale:
+    "Every secret needs a rotation schedule, neither so short that it is ignored nor so long that it is meaningless.",
   remediation: "Set rotationDays within the allowed range.",
-  options: z.strictObject({ minDays: z.number().int().min(1).default(30), maxDays: z.number().int().min(1).default(365) }),
+  options: z.strictObject({
+    minDays: z.number().int().min(1).default(30),
+    maxDays: z.number().int().min(1).default(365),
+  }),
   check({ model, options }, report) {
     for (const [name, s] of model.secrets) {
       const at = { section: "secrets" as const, name, path: ["rotationDays"] };
-      if (s.rotationDays === undefined) report({ subject: secretSubject(name), message: "no rotation period (rotationDays)", at });
+      if (s.rotationDays === undefined)
+        report({ subject: secretSubject(name), message: "no rotation period (rotationDays)", at });
       else if (s.rotationDays < options.minDays || s.rotationDays > options.maxDays)
-        report({ subject: secretSubject(name), message: `rotation period ${s.rotationDays} days is outside ${options.minDays}–${options.maxDays}`, at });
+        report({
+          subject: secretSubject(name),
+          message: `rotation period ${s.rotationDays} days is outside ${options.minDays}–${options.maxDays}`,
+          at,
+        });
     }
   },
 });

@@ -16,7 +16,12 @@ export default definePolicy({
       s.secrets.forEach((name, i) => {
         if (!model.secrets.has(name)) {
           const hint = didYouMean(name, model.secrets.keys());
-          report({ subject: `service/${svc}`, key: name, message: `uses secret ${name}, which is not declared${hint ? ` (${hint})` : ""}`, at: { section: "services", name: svc, path: ["secrets", i] } });
+          report({
+            subject: `service/${svc}`,
+            key: name,
+            message: `uses secret ${name}, which is not declared${hint ? ` (${hint})` : ""}`,
+            at: { section: "services", name: svc, path: ["secrets", i] },
+          });
         }
       });
   },

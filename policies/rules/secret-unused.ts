@@ -16,6 +16,11 @@ export default definePolicy({
     for (const w of model.webhooks.values()) if (w.signature) used.add(w.signature.secret);
     for (const c of model.channels.values()) if (c.secret) used.add(c.secret);
     for (const name of model.secrets.keys())
-      if (!used.has(name)) report({ subject: secretSubject(name), message: "declared but no service, webhook or channel uses it", at: { section: "secrets", name } });
+      if (!used.has(name))
+        report({
+          subject: secretSubject(name),
+          message: "declared but no service, webhook or channel uses it",
+          at: { section: "secrets", name },
+        });
   },
 });

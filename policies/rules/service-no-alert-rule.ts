@@ -11,13 +11,21 @@ export default definePolicy({
   scorecard: { id: "monitoring", category: "alert-coverage" },
   category: "monitoring",
   severity: "warning",
-  rationale: "Probing without alerting tells nobody when the service fails. Only rules that fire on a failing probe count: latency, cost or tool-stage alerts stay silent when the service is down.",
+  rationale:
+    "Probing without alerting tells nobody when the service fails. Only rules that fire on a failing probe count: latency, cost or tool-stage alerts stay silent when the service is down.",
   remediation: "Add a probe-failing (or success-rate-below) alert rule whose appliesTo covers the service.",
   options: noOptions,
   check({ model }, report) {
     for (const [name, s] of model.services) {
-      const covered = [...model.alerts.values()].some((a) => FAILURE_CONDITIONS.has(a.condition) && alertCovers(a, name, s));
-      if (!covered) report({ subject: `service/${name}`, message: "no probe-failing or success-rate-below alert rule covers this service", at: { section: "services", name } });
+      const covered = [...model.alerts.values()].some(
+        (a) => FAILURE_CONDITIONS.has(a.condition) && alertCovers(a, name, s),
+      );
+      if (!covered)
+        report({
+          subject: `service/${name}`,
+          message: "no probe-failing or success-rate-below alert rule covers this service",
+          at: { section: "services", name },
+        });
     }
   },
 });

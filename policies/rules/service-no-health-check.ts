@@ -19,7 +19,11 @@ export default definePolicy({
       for (const env of environments) {
         const e = s.endpoints[env];
         if (!e || (!e.url && !e.health && !e.command))
-          report({ subject: `service/${name}@${env}`, message: `no endpoint to probe in ${env}`, at: { section: "services", name, path: ["endpoints"] } });
+          report({
+            subject: `service/${name}@${env}`,
+            message: `no endpoint to probe in ${env}`,
+            at: { section: "services", name, path: ["endpoints"] },
+          });
       }
     }
   },

@@ -12,9 +12,14 @@ export default definePolicy({
   options: z.strictObject({ minDays: z.number().int().min(1).default(90) }),
   check({ model, options }, report) {
     for (const [name, w] of model.webhooks) {
-      if (!w.auditLog) report({ subject: `webhook/${name}`, message: "no audit log", at: { section: "webhooks", name } });
+      if (!w.auditLog)
+        report({ subject: `webhook/${name}`, message: "no audit log", at: { section: "webhooks", name } });
       else if (w.auditLog.retentionDays < options.minDays)
-        report({ subject: `webhook/${name}`, message: `audit log kept ${w.auditLog.retentionDays} days, under ${options.minDays}`, at: { section: "webhooks", name, path: ["auditLog", "retentionDays"] } });
+        report({
+          subject: `webhook/${name}`,
+          message: `audit log kept ${w.auditLog.retentionDays} days, under ${options.minDays}`,
+          at: { section: "webhooks", name, path: ["auditLog", "retentionDays"] },
+        });
     }
   },
 });

@@ -13,9 +13,14 @@ export default definePolicy({
   options: z.strictObject({ minTtlSeconds: z.number().int().min(1).default(86_400) }),
   check({ model, options }, report) {
     for (const [name, w] of model.webhooks) {
-      if (!w.idempotency) report({ subject: `webhook/${name}`, message: "no idempotency store", at: { section: "webhooks", name } });
+      if (!w.idempotency)
+        report({ subject: `webhook/${name}`, message: "no idempotency store", at: { section: "webhooks", name } });
       else if (durationSeconds(w.idempotency.ttl) < options.minTtlSeconds)
-        report({ subject: `webhook/${name}`, message: `idempotency keys kept ${w.idempotency.ttl}, under ${options.minTtlSeconds / 3600}h`, at: { section: "webhooks", name, path: ["idempotency", "ttl"] } });
+        report({
+          subject: `webhook/${name}`,
+          message: `idempotency keys kept ${w.idempotency.ttl}, under ${options.minTtlSeconds / 3600}h`,
+          at: { section: "webhooks", name, path: ["idempotency", "ttl"] },
+        });
     }
   },
 });

@@ -14,9 +14,17 @@ export default definePolicy({
     const declared = new Set([...model.webhooks.values()].map((w) => w.service));
     for (const [name, s] of model.services)
       if (s.kind === "webhook" && !declared.has(name))
-        report({ subject: `service/${name}`, message: "webhook endpoint has no security controls declared in webhooks:", at: { section: "services", name, path: ["kind"] } });
+        report({
+          subject: `service/${name}`,
+          message: "webhook endpoint has no security controls declared in webhooks:",
+          at: { section: "services", name, path: ["kind"] },
+        });
     for (const [name, w] of model.webhooks)
       if (!w.signature || w.signature.scheme === "none")
-        report({ subject: `webhook/${name}`, message: "no HMAC signature verification", at: { section: "webhooks", name, path: w.signature ? ["signature", "scheme"] : [] } });
+        report({
+          subject: `webhook/${name}`,
+          message: "no HMAC signature verification",
+          at: { section: "webhooks", name, path: w.signature ? ["signature", "scheme"] : [] },
+        });
   },
 });

@@ -12,6 +12,7 @@ export default definePolicy({
   options: noOptions,
   check({ model }, report) {
     for (const [name, w] of model.webhooks)
-      if (!w.rateLimits || w.rateLimits.perSource.length === 0) report({ subject: `webhook/${name}`, message: "no per-source rate limit", at: { section: "webhooks", name } });
+      if (!w.rateLimits || w.rateLimits.perSource.length === 0)
+        report({ subject: `webhook/${name}`, message: "no per-source rate limit", at: { section: "webhooks", name } });
   },
 });

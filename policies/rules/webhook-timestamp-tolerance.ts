@@ -19,9 +19,18 @@ export default definePolicy({
       // GitHub and Shopify sign no timestamp: there is no window to set, idempotency is the replay guard.
       if (profile && !profile.timestamp) continue;
       const seconds = w.timestampTolerance ? durationSeconds(w.timestampTolerance) : profile?.toleranceSeconds;
-      if (seconds === undefined) report({ subject: `webhook/${name}`, message: "no timestamp tolerance (replay window unbounded)", at: { section: "webhooks", name } });
+      if (seconds === undefined)
+        report({
+          subject: `webhook/${name}`,
+          message: "no timestamp tolerance (replay window unbounded)",
+          at: { section: "webhooks", name },
+        });
       else if (seconds > options.maxSeconds)
-        report({ subject: `webhook/${name}`, message: `timestamp tolerance ${w.timestampTolerance} is above ${options.maxSeconds}s`, at: { section: "webhooks", name, path: ["timestampTolerance"] } });
+        report({
+          subject: `webhook/${name}`,
+          message: `timestamp tolerance ${w.timestampTolerance} is above ${options.maxSeconds}s`,
+          at: { section: "webhooks", name, path: ["timestampTolerance"] },
+        });
     }
   },
 });

@@ -12,8 +12,18 @@ export default definePolicy({
   options: noOptions,
   check({ model }, report) {
     for (const [name, w] of model.webhooks) {
-      if (!w.tls) report({ subject: `webhook/${name}`, message: "no minimum TLS version declared", at: { section: "webhooks", name } });
-      else if (w.tls.minVersion < "1.2") report({ subject: `webhook/${name}`, message: `minimum TLS version ${w.tls.minVersion} is below 1.2`, at: { section: "webhooks", name, path: ["tls", "minVersion"] } });
+      if (!w.tls)
+        report({
+          subject: `webhook/${name}`,
+          message: "no minimum TLS version declared",
+          at: { section: "webhooks", name },
+        });
+      else if (w.tls.minVersion < "1.2")
+        report({
+          subject: `webhook/${name}`,
+          message: `minimum TLS version ${w.tls.minVersion} is below 1.2`,
+          at: { section: "webhooks", name, path: ["tls", "minVersion"] },
+        });
     }
   },
 });

@@ -1,6 +1,13 @@
 /** HTML escaping for every string that reaches the report: manifest text is data, never markup. */
 
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+  "`": "&#96;",
+};
 
 /** Escapes text for element content and quoted attribute values alike. */
 export function esc(value: unknown): string {

@@ -4,12 +4,17 @@ import type { Finding } from "../../policies/types.js";
 import type { Comparison } from "../baseline.js";
 import { anchorId, html, token, type Html } from "./escape.js";
 
-type Row = Pick<Finding, "ruleId" | "severity" | "subject" | "message" | "location"> & Partial<Pick<Finding, "waived" | "waiver" | "baselineState">>;
+type Row = Pick<Finding, "ruleId" | "severity" | "subject" | "message" | "location"> &
+  Partial<Pick<Finding, "waived" | "waiver" | "baselineState">>;
 
 const SEV_ORDER = { error: 0, warning: 1, note: 2 } as const;
 
 function findingRow(f: Row): Html {
-  const state = f.waived ? html`<span class="badge waived">waived until ${f.waiver?.expires ?? "?"} (${f.waiver?.owner ?? ""})</span>` : f.baselineState === "new" ? html`<span class="badge new">new</span>` : "";
+  const state = f.waived
+    ? html`<span class="badge waived">waived until ${f.waiver?.expires ?? "?"} (${f.waiver?.owner ?? ""})</span>`
+    : f.baselineState === "new"
+      ? html`<span class="badge new">new</span>`
+      : "";
   return html`<tr class="finding sev-row-${token(f.severity)}${f.waived ? " is-waived" : ""}" data-testid="finding"><td><span class="badge sev-${token(f.severity)}">${f.severity}</span></td><td><code>${f.subject}</code></td><td>${f.message} ${state}</td><td class="loc"><code>${f.location.file}:${f.location.line}:${f.location.col}</code></td></tr>`;
 }
 
@@ -30,8 +35,12 @@ ${table(fs.map(findingRow), `Findings of ${ruleId}`)}
 export function findingsSection(report: Report): Html {
   const rules = new Map(report.rules.map((r) => [r.id, r]));
   const cardOf = new Map<string, string>();
-  for (const s of report.scorecards) for (const c of s.categories) for (const f of c.findings) cardOf.set(f.ruleId, s.id);
-  const groups = [...report.scorecards.map((s) => ({ id: s.id, title: s.title })), { id: "other", title: "Other findings (waivers file, unscored policies)" }];
+  for (const s of report.scorecards)
+    for (const c of s.categories) for (const f of c.findings) cardOf.set(f.ruleId, s.id);
+  const groups = [
+    ...report.scorecards.map((s) => ({ id: s.id, title: s.title })),
+    { id: "other", title: "Other findings (waivers file, unscored policies)" },
+  ];
   const blocks = groups.map((g) => {
     const fs = report.findings.filter((f) => (cardOf.get(f.ruleId) ?? "other") === g.id);
     if (fs.length === 0 && g.id === "other") return html``;
@@ -41,7 +50,9 @@ export function findingsSection(report: Report): Html {
       if (list) list.push(f);
       else byRule.set(f.ruleId, [f]);
     }
-    const ordered = [...byRule].sort(([a, fa], [b, fb]) => (SEV_ORDER[fa[0]!.severity] ?? 3) - (SEV_ORDER[fb[0]!.severity] ?? 3) || a.localeCompare(b));
+    const ordered = [...byRule].sort(
+      ([a, fa], [b, fb]) => (SEV_ORDER[fa[0]!.severity] ?? 3) - (SEV_ORDER[fb[0]!.severity] ?? 3) || a.localeCompare(b),
+    );
     const live = fs.filter((f) => !f.waived).length;
     return html`<section class="finding-group" data-testid="finding-group" aria-labelledby="${anchorId("findings", g.id)}">
 <h3 id="${anchorId("findings", g.id)}">${g.title} <span class="muted">(${live} open${fs.length !== live ? `, ${fs.length - live} waived` : ""})</span></h3>

@@ -40,10 +40,22 @@ export function serviceOf(model: Model, subject: string): string | undefined {
   return model.webhooks.get(name!)?.service;
 }
 
-export function buildGraph(model: Model, findings: readonly Finding[], health?: ReadonlyMap<string, string>): ServiceGraph {
+export function buildGraph(
+  model: Model,
+  findings: readonly Finding[],
+  health?: ReadonlyMap<string, string>,
+): ServiceGraph {
   const nodes = new Map<string, GraphNode>();
   for (const [name, s] of model.services) {
-    nodes.set(name, { service: name, kind: s.kind, tier: s.tier, errors: 0, warnings: 0, notes: 0, ...(health ? { health: toHealth(health.get(name)) } : {}) });
+    nodes.set(name, {
+      service: name,
+      kind: s.kind,
+      tier: s.tier,
+      errors: 0,
+      warnings: 0,
+      notes: 0,
+      ...(health ? { health: toHealth(health.get(name)) } : {}),
+    });
   }
   for (const f of findings) {
     if (f.waived) continue;
@@ -72,7 +84,11 @@ const PEN: Record<Health, { color: string; style: string }> = {
 };
 
 /** A double-quoted DOT string: only backslash and quote are special; newlines become \n. */
-const dotText = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\r\n]+/g, " ");
+const dotText = (s: string) =>
+  s
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/[\r\n]+/g, " ");
 const dotString = (s: string) => `"${dotText(s)}"`;
 
 export function toDot(graph: ServiceGraph): string {
@@ -88,7 +104,10 @@ export function toDot(graph: ServiceGraph): string {
   for (const n of graph.nodes) {
     const sev = severityOf(n);
     const pen = PEN[n.health ?? "not-probed"];
-    const counts = n.errors || n.warnings ? `${n.errors} error${n.errors === 1 ? "" : "s"}, ${n.warnings} warning${n.warnings === 1 ? "" : "s"}` : "no findings";
+    const counts =
+      n.errors || n.warnings
+        ? `${n.errors} error${n.errors === 1 ? "" : "s"}, ${n.warnings} warning${n.warnings === 1 ? "" : "s"}`
+        : "no findings";
     const label = [n.service, counts, ...(n.health ? [n.health] : [])].map(dotText).join("\\n");
     const style = ["rounded", "filled", ...(n.health && pen.style !== "solid" ? [pen.style] : [])].join(",");
     const attrs = [
@@ -111,7 +130,11 @@ export function toDot(graph: ServiceGraph): string {
 /** Lays the graph out with Graphviz and returns inline-ready SVG (no XML prolog, no comments). */
 export async function renderGraphSvg(graph: ServiceGraph): Promise<ServiceGraph> {
   if (graph.nodes.length === 0) return { ...graph, omitted: "The manifests declare no services." };
-  if (graph.nodes.length > MAX_GRAPH_NODES) return { ...graph, omitted: `${graph.nodes.length} services are more than a drawing can show (limit ${MAX_GRAPH_NODES}); see the list below.` };
+  if (graph.nodes.length > MAX_GRAPH_NODES)
+    return {
+      ...graph,
+      omitted: `${graph.nodes.length} services are more than a drawing can show (limit ${MAX_GRAPH_NODES}); see the list below.`,
+    };
   const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
   const gv = await Graphviz.load();
   const svg = gv.dot(toDot(graph));
@@ -125,6 +148,7 @@ function inlineSvg(svg: string): string {
     .replace(/<!--[\s\S]*?-->/g, "")
     .trim();
   // Label text is escaped by Graphviz; this is a second line of defence for the inline document.
-  if (/<script|<foreignObject|\son[a-z]+\s*=|javascript:/i.test(body.replace(/>[^<]*</g, "><"))) throw new Error("graph SVG contains active content");
+  if (/<script|<foreignObject|\son[a-z]+\s*=|javascript:/i.test(body.replace(/>[^<]*</g, "><")))
+    throw new Error("graph SVG contains active content");
   return body.replace(/^<svg /, '<svg role="img" aria-labelledby="graph-title" focusable="false" ');
 }

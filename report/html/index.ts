@@ -35,7 +35,11 @@ export function renderHtml(report: Report, input: HtmlInput, comparison?: Compar
   const toc = [
     ...(comparison ? [["changes-title", "This change"]] : []),
     ...(fixItems(report).length ? [["fix-first-title", "Fix first"]] : []),
-    ["scorecards-title", "Scorecards"], ["findings-title", "Findings"], ["waivers-title", "Waivers"], ["forecast-title", "Forecast"], ["graph-title", "Dependency graph"],
+    ["scorecards-title", "Scorecards"],
+    ["findings-title", "Findings"],
+    ["waivers-title", "Waivers"],
+    ["forecast-title", "Forecast"],
+    ["graph-title", "Dependency graph"],
   ];
   const page = html`<!DOCTYPE html>
 <html lang="en">

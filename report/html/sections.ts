@@ -18,16 +18,25 @@ export interface WaiverView {
 }
 
 /** Whatever status string the category carries (pass / fail / n/a …), else derived from `passed`. */
-export const categoryStatus = (c: CategoryResult): string => (c as CategoryResult & { status?: string }).status ?? (c.passed ? "pass" : "fail");
+export const categoryStatus = (c: CategoryResult): string =>
+  (c as CategoryResult & { status?: string }).status ?? (c.passed ? "pass" : "fail");
 
-export const scoreClass = (percent: number | null) => (percent === null ? "na" : percent >= 90 ? "good" : percent >= 70 ? "fair" : "poor");
+export const scoreClass = (percent: number | null) =>
+  percent === null ? "na" : percent >= 90 ? "good" : percent >= 70 ? "fair" : "poor";
 import { formatPercent as pct } from "../format.js";
 import { plural } from "../../util/plural.js";
 
 export function scoreSection(report: Report, organization: string | undefined, comparison?: Comparison): Html {
   const p = report.score.percent;
-  const r = 52, c = 2 * Math.PI * r;
-  const delta = comparison ? (comparison.delta > 0 ? `+${comparison.delta}` : comparison.delta < 0 ? String(comparison.delta) : "±0") : "";
+  const r = 52,
+    c = 2 * Math.PI * r;
+  const delta = comparison
+    ? comparison.delta > 0
+      ? `+${comparison.delta}`
+      : comparison.delta < 0
+        ? String(comparison.delta)
+        : "±0"
+    : "";
   const { errors, warnings, notes, waived } = report.summary;
   return html`<section aria-labelledby="score-title" class="score-section">
 <div class="gauge ${scoreClass(p)}">
@@ -70,7 +79,9 @@ ${waivers.length ? html`<div class="scroll"><table><caption class="sr-only">Acce
 
 export function graphSection(graph: ServiceGraph, probe?: { env: string; now: string }): Html {
   const legend = html`<ul class="legend"><li><span class="swatch fill-error"></span>has errors</li><li><span class="swatch fill-warning"></span>warnings only</li><li><span class="swatch fill-clean"></span>no findings</li>${probe ? html`<li><span class="swatch pen-healthy"></span>healthy</li><li><span class="swatch pen-unhealthy"></span>unhealthy</li><li><span class="swatch pen-skipped"></span>skipped (dashed)</li><li><span class="swatch pen-not-probed"></span>not probed (dotted)</li>` : ""}</ul>`;
-  const caption = probe ? html`Live health from the probe of <code>${probe.env}</code> on ${probe.now}.` : html`Pass <code>--probe-results FILE</code> (from <code>tollgate probe --format json</code>) to outline nodes by live health.`;
+  const caption = probe
+    ? html`Live health from the probe of <code>${probe.env}</code> on ${probe.now}.`
+    : html`Pass <code>--probe-results FILE</code> (from <code>tollgate probe --format json</code>) to outline nodes by live health.`;
   const list = graph.nodes.map((n) => {
     const deps = graph.edges.filter(([from]) => from === n.service).map(([, to]) => to);
     return html`<tr class="sev-row-${severityOf(n)}"><td><code>${n.service}</code></td><td>${n.kind}</td><td>${n.tier}</td><td>${n.errors}</td><td>${n.warnings}</td>${probe ? html`<td>${n.health ?? ""}</td>` : ""}<td>${deps.length ? deps.join(", ") : "—"}</td></tr>`;

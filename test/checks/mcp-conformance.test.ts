@@ -16,26 +16,54 @@ const require = createRequire(import.meta.url);
 const CLI = path.join(path.dirname(require.resolve("@modelcontextprotocol/conformance/package.json")), "dist/index.js");
 const HELPERS = path.join(REPO, "test/helpers");
 let dir: string;
-beforeAll(async () => { dir = await tempDir("tollgate-conformance-"); });
-afterAll(async () => { await removeDir(dir); });
+beforeAll(async () => {
+  dir = await tempDir("tollgate-conformance-");
+});
+afterAll(async () => {
+  await removeDir(dir);
+});
 
 function conformance(args: string[]): Promise<{ code: number; out: string }> {
-  const node = [`--import=${path.join(HELPERS, "bind-localhost.mjs")}`, `--import=${path.join(HELPERS, "conformance-node20.mjs")}`];
+  const node = [
+    `--import=${path.join(HELPERS, "bind-localhost.mjs")}`,
+    `--import=${path.join(HELPERS, "conformance-node20.mjs")}`,
+  ];
   return new Promise((resolve) => {
-    execFile(process.execPath, [...node, CLI, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: dir }, timeout: 120_000 }, (e, stdout, stderr) => {
-      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      [...node, CLI, ...args],
+      { cwd: dir, env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: dir }, timeout: 120_000 },
+      (e, stdout, stderr) => {
+        resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+      },
+    );
   });
 }
 
 describe("MCP conformance, client scenarios (2025-11-25)", () => {
-  it.each(["initialize", "tools_call"])("%s passes with no expected failures", async (scenario) => {
-    const baseline = path.join(dir, "expected-failures.yaml");
-    await writeFile(baseline, "client: []\n");
-    const command = `${process.execPath} ${path.join(HELPERS, "conformance-client.mjs")}`;
-    const r = await conformance(["client", "--command", command, "--scenario", scenario, "--spec-version", "2025-11-25", "--expected-failures", baseline, "--output-dir", path.join(dir, scenario)]);
-    expect(r.out).toMatch(/Passed: (\d+)\/\1, 0 failed/);
-    expect(r.out).toContain("OVERALL: PASSED");
-    expect(r.code, r.out).toBe(0);
-  }, 180_000);
+  it.each(["initialize", "tools_call"])(
+    "%s passes with no expected failures",
+    async (scenario) => {
+      const baseline = path.join(dir, "expected-failures.yaml");
+      await writeFile(baseline, "client: []\n");
+      const command = `${process.execPath} ${path.join(HELPERS, "conformance-client.mjs")}`;
+      const r = await conformance([
+        "client",
+        "--command",
+        command,
+        "--scenario",
+        scenario,
+        "--spec-version",
+        "2025-11-25",
+        "--expected-failures",
+        baseline,
+        "--output-dir",
+        path.join(dir, scenario),
+      ]);
+      expect(r.out).toMatch(/Passed: (\d+)\/\1, 0 failed/);
+      expect(r.out).toContain("OVERALL: PASSED");
+      expect(r.code, r.out).toBe(0);
+    },
+    180_000,
+  );
 });

@@ -19,10 +19,27 @@ afterAll(async () => {
 });
 
 const ENVS = { local: { deployed: true }, production: { production: true, deployed: false } };
-const manifest = (url: string) => stringify({
-  environments: ENVS,
-  services: { rag: { kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${url}/mcp` } }, healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "streamable-http", requiredTools: ["query_support"], smoke: { tool: "query_support", arguments: { query: "q" } } } } } },
-});
+const manifest = (url: string) =>
+  stringify({
+    environments: ENVS,
+    services: {
+      rag: {
+        kind: "mcp",
+        owner: "t",
+        tier: "high",
+        endpoints: { local: { url: `${url}/mcp` } },
+        healthCheck: {
+          timeout: "30s",
+          retries: 1,
+          mcp: {
+            transport: "streamable-http",
+            requiredTools: ["query_support"],
+            smoke: { tool: "query_support", arguments: { query: "q" } },
+          },
+        },
+      },
+    },
+  });
 
 async function project(url: string): Promise<string> {
   const root = await writeProject({ "manifests/org.yaml": manifest(url) });
@@ -57,14 +74,22 @@ describe("mcp-tools --write and drift in tollgate probe", () => {
     const warn = await runCli(["probe", "--root", root, "--env", "local", "--format", "prometheus"]);
     expect(warn.code, warn.stderr).toBe(0);
     expect(warn.stdout).toContain('tollgate_mcp_drift_changes{env="local",service="rag",kind="mcp",class="warning"} 1');
-    expect(warn.stdout).toContain('tollgate_mcp_protocol_info{env="local",service="rag",kind="mcp",revision="2026-07-28"} 1');
+    expect(warn.stdout).toContain(
+      'tollgate_mcp_protocol_info{env="local",service="rag",kind="mcp",revision="2026-07-28"} 1',
+    );
 
     await writeFile(path.join(root, "manifests/org.yaml"), manifest(tenant.url));
     const broken = await runCli(["probe", "--root", root, "--env", "local", "--format", "json"]);
     expect(broken.code).toBe(1);
     const result = JSON.parse(broken.stdout).results[0];
-    expect(result).toMatchObject({ status: "unhealthy", stage: "drift", mcp: { revision: "2026-07-28", drift: { breaking: 1 } } });
-    expect(result.mcp.changes).toEqual([{ tool: "query_support", class: "breaking", code: "required-added", detail: "new required argument tenant" }]);
+    expect(result).toMatchObject({
+      status: "unhealthy",
+      stage: "drift",
+      mcp: { revision: "2026-07-28", drift: { breaking: 1 } },
+    });
+    expect(result.mcp.changes).toEqual([
+      { tool: "query_support", class: "breaking", code: "required-added", detail: "new required argument tenant" },
+    ]);
   }, 120_000);
 
   it("a lock file Tollgate did not write is not overwritten, and an invalid one is an input error", async () => {

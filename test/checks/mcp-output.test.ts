@@ -2,7 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { checkStructuredContent } from "../../checks/probe/mcp-output.js";
 
-const SCHEMA = { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", properties: { answer: { type: "string" }, n: { type: "integer", minimum: 0 } }, required: ["answer"], "x-vendor": true };
+const SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  properties: { answer: { type: "string" }, n: { type: "integer", minimum: 0 } },
+  required: ["answer"],
+  "x-vendor": true,
+};
 
 describe("checkStructuredContent", () => {
   it.each([
@@ -20,6 +26,8 @@ describe("checkStructuredContent", () => {
   });
 
   it("a schema ajv cannot compile is reported, not thrown", () => {
-    expect(checkStructuredContent({ type: "object", properties: { a: { pattern: "(" } } }, { a: "x" })).toMatch(/cannot be compiled/);
+    expect(checkStructuredContent({ type: "object", properties: { a: { pattern: "(" } } }, { a: "x" })).toMatch(
+      /cannot be compiled/,
+    );
   });
 });

@@ -18,13 +18,29 @@ beforeAll(async () => {
     "manifests/org.yaml": stringify({
       environments: { production: { production: true, deployed: true } },
       services: {
-        hook: { kind: "webhook", owner: "t", tier: "high", secrets: ["HOOK_SECRET"], endpoints: { production: { url: `${receiver.url}/hook` } }, healthCheck: { timeout: "30s", retries: 1 } },
+        hook: {
+          kind: "webhook",
+          owner: "t",
+          tier: "high",
+          secrets: ["HOOK_SECRET"],
+          endpoints: { production: { url: `${receiver.url}/hook` } },
+          healthCheck: { timeout: "30s", retries: 1 },
+        },
       },
       secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
       webhooks: {
         hook: {
           service: "hook",
-          signature: { scheme: "hmac-sha256", header: "X-Signature", secret: "HOOK_SECRET", encoding: "hex", prefix: "sha256=", timestampHeader: "X-Timestamp", signedPayload: "timestamp.body", probeSecretEnv: "TG_HOOK_SECRET" },
+          signature: {
+            scheme: "hmac-sha256",
+            header: "X-Signature",
+            secret: "HOOK_SECRET",
+            encoding: "hex",
+            prefix: "sha256=",
+            timestampHeader: "X-Timestamp",
+            signedPayload: "timestamp.body",
+            probeSecretEnv: "TG_HOOK_SECRET",
+          },
           timestampTolerance: "5m",
           idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" },
         },
@@ -37,7 +53,10 @@ afterAll(async () => {
   await removeDir(root);
 });
 
-const probe = (...extra: string[]) => runCli(["probe", "--root", root, "--env", "production", "--format", "json", ...extra], { env: { TG_HOOK_SECRET: secret } });
+const probe = (...extra: string[]) =>
+  runCli(["probe", "--root", root, "--env", "production", "--format", "json", ...extra], {
+    env: { TG_HOOK_SECRET: secret },
+  });
 const posts = () => receiver.paths.filter((p) => p.startsWith("POST ")).length;
 
 describe("tollgate probe --allow-production", () => {

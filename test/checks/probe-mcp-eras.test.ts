@@ -16,7 +16,9 @@ import { startMcp } from "../helpers/mcp-servers.js";
 import { startModernMcp } from "../helpers/mcp-modern.js";
 
 const closers: (() => Promise<void>)[] = [];
-afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
 async function keep<T extends { close: () => Promise<void> }>(p: Promise<T>): Promise<T> {
   const r = await p;
   closers.push(r.close);
@@ -24,13 +26,34 @@ async function keep<T extends { close: () => Promise<void> }>(p: Promise<T>): Pr
 }
 
 const service = (url: string, mcp: Record<string, unknown> = {}) => ({
-  kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${url}/mcp` } },
-  healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "streamable-http", requiredTools: ["query_support"], smoke: { tool: "query_support", arguments: { query: "reset password" } }, ...mcp } },
+  kind: "mcp",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url: `${url}/mcp` } },
+  healthCheck: {
+    timeout: "30s",
+    retries: 1,
+    mcp: {
+      transport: "streamable-http",
+      requiredTools: ["query_support"],
+      smoke: { tool: "query_support", arguments: { query: "reset password" } },
+      ...mcp,
+    },
+  },
 });
 
-async function probe(services: Record<string, unknown>, extra: Partial<RunOptions> = {}): Promise<Record<string, ProbeResult>> {
+async function probe(
+  services: Record<string, unknown>,
+  extra: Partial<RunOptions> = {},
+): Promise<Record<string, ProbeResult>> {
   const model = buildModel({ environments: { local: { deployed: true } }, services } as any);
-  const { results } = await runProbes(model, { env: "local", concurrency: 4, environment: {}, baseDelayMs: 10, ...extra });
+  const { results } = await runProbes(model, {
+    env: "local",
+    concurrency: 4,
+    environment: {},
+    baseDelayMs: 10,
+    ...extra,
+  });
   return Object.fromEntries(results.map((r) => [r.service, r]));
 }
 
@@ -46,8 +69,12 @@ describe("protocol eras", () => {
     expect(modern.methods.has("initialize")).toBe(false);
     expect(modern.methods.has("ping")).toBe(false);
     const prom = await renderPrometheus("local", Object.values(r));
-    expect(prom).toContain('tollgate_mcp_protocol_info{env="local",service="modern",kind="mcp",revision="2026-07-28"} 1');
-    expect(prom).toContain('tollgate_mcp_protocol_info{env="local",service="legacy",kind="mcp",revision="2025-11-25"} 1');
+    expect(prom).toContain(
+      'tollgate_mcp_protocol_info{env="local",service="modern",kind="mcp",revision="2026-07-28"} 1',
+    );
+    expect(prom).toContain(
+      'tollgate_mcp_protocol_info{env="local",service="legacy",kind="mcp",revision="2025-11-25"} 1',
+    );
   }, 60_000);
 
   it("a server that speaks both eras negotiates the newest", async () => {
@@ -59,7 +86,10 @@ describe("protocol eras", () => {
   it("minProtocol: a 2025 server fails at the protocol stage when 2026-07-28 is the minimum; a modern one passes", async () => {
     const modern = await keep(startModernMcp());
     const legacy = await keep(startMcp({ mode: "stateful-json" }));
-    const r = await probe({ modern: service(modern.url, { minProtocol: "2026-07-28" }), legacy: service(legacy.url, { minProtocol: "2026-07-28" }) });
+    const r = await probe({
+      modern: service(modern.url, { minProtocol: "2026-07-28" }),
+      legacy: service(legacy.url, { minProtocol: "2026-07-28" }),
+    });
     expect(r.modern).toMatchObject({ status: "healthy" });
     expect(r.legacy).toMatchObject({ status: "unhealthy", stage: "protocol", mcp: { revision: "2025-11-25" } });
     expect(r.legacy!.detail).toContain("server speaks 2025-11-25, below the declared minimum 2026-07-28");
@@ -82,7 +112,9 @@ describe("tools/list is read in full", () => {
 describe("drift against the lock file", () => {
   it("benign changes pass with warnings and info reported; breaking ones fail at drift", async () => {
     const original = await keep(startModernMcp({ extraTools: 1 }));
-    const lock = { rag: snapshotTools((await listTools({ url: `${original.url}/mcp` }, "streamable-http", {}, 30_000)).tools) };
+    const lock = {
+      rag: snapshotTools((await listTools({ url: `${original.url}/mcp` }, "streamable-http", {}, 30_000)).tools),
+    };
     const reworded = await keep(startModernMcp({ reworded: true, extraTools: 2 }));
     const tenant = await keep(startModernMcp({ requireTenant: true, extraTools: 1 }));
     const destructive = await keep(startModernMcp({ destructive: true, extraTools: 1 }));
@@ -97,19 +129,30 @@ describe("drift against the lock file", () => {
     expect(prom).toContain('tollgate_mcp_drift_changes{env="local",service="rag",kind="mcp",class="warning"} 1');
     expect(prom).toContain('tollgate_mcp_drift_changes{env="local",service="rag",kind="mcp",class="breaking"} 0');
 
-    const broken = await probe({ tenant: service(tenant.url), destructive: service(destructive.url) }, { mcpLock: { tenant: lock.rag, destructive: lock.rag } });
+    const broken = await probe(
+      { tenant: service(tenant.url), destructive: service(destructive.url) },
+      { mcpLock: { tenant: lock.rag, destructive: lock.rag } },
+    );
     expect(broken.tenant).toMatchObject({ status: "unhealthy", stage: "drift" });
-    expect(broken.tenant!.detail).toContain("→ drift ✗: breaking change against the lock file: query_support: new required argument tenant");
+    expect(broken.tenant!.detail).toContain(
+      "→ drift ✗: breaking change against the lock file: query_support: new required argument tenant",
+    );
     expect(broken.destructive).toMatchObject({ status: "unhealthy", stage: "drift" });
     expect(broken.destructive!.detail).toContain("query_support: destructiveHint turned on");
   }, 60_000);
 });
 
 describe("the smoke call's structuredContent", () => {
-  const OUTPUT = { type: "object", properties: { answer: { type: "string" }, sources: { type: "integer" } }, required: ["answer", "sources"] };
+  const OUTPUT = {
+    type: "object",
+    properties: { answer: { type: "string" }, sources: { type: "integer" } },
+    required: ["answer", "sources"],
+  };
   it("passes when it matches the tool's outputSchema and fails at the tool stage when it does not", async () => {
     const good = await keep(startMcp({ declareOutput: OUTPUT, structured: { answer: "reset link", sources: 2 } }));
-    const wrongType = await keep(startMcp({ declareOutput: OUTPUT, structured: { answer: "reset link", sources: "two" } }));
+    const wrongType = await keep(
+      startMcp({ declareOutput: OUTPUT, structured: { answer: "reset link", sources: "two" } }),
+    );
     const missing = await keep(startMcp({ declareOutput: OUTPUT }));
     const r = await probe({ good: service(good.url), wrong: service(wrongType.url), missing: service(missing.url) });
     expect(r.good).toMatchObject({ status: "healthy" });

@@ -12,7 +12,9 @@ import { startHttp } from "../helpers/listen.js";
 import { startModernMcp } from "../helpers/mcp-modern.js";
 
 const closers: (() => Promise<void>)[] = [];
-afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
 
 // Built at run time, never literals a scanner would take for real credentials.
 const CLIENT = ["tg", "client"].join("-");
@@ -34,7 +36,14 @@ async function tokenEndpoint() {
         res.end(JSON.stringify({ error: "invalid_client" }));
         return;
       }
-      res.end(JSON.stringify({ access_token: TOKEN, token_type: "Bearer", expires_in: 300, scope: params.get("scope") ?? "" }));
+      res.end(
+        JSON.stringify({
+          access_token: TOKEN,
+          token_type: "Bearer",
+          expires_in: 300,
+          scope: params.get("scope") ?? "",
+        }),
+      );
     });
   });
   closers.push(s.close);
@@ -42,11 +51,31 @@ async function tokenEndpoint() {
 }
 
 const service = (mcpUrl: string, tokenUrl: string) => ({
-  kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${mcpUrl}/mcp` } },
-  healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "streamable-http", requiredTools: ["query_support"], smoke: { tool: "query_support", arguments: { query: "q" } }, oauth: { tokenUrl: `${tokenUrl}/oauth/token`, clientId: { fromEnv: "TG_MCP_CLIENT" }, clientSecret: { fromEnv: "TG_MCP_SECRET" }, scope: "mcp:tools" } } },
+  kind: "mcp",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url: `${mcpUrl}/mcp` } },
+  healthCheck: {
+    timeout: "30s",
+    retries: 1,
+    mcp: {
+      transport: "streamable-http",
+      requiredTools: ["query_support"],
+      smoke: { tool: "query_support", arguments: { query: "q" } },
+      oauth: {
+        tokenUrl: `${tokenUrl}/oauth/token`,
+        clientId: { fromEnv: "TG_MCP_CLIENT" },
+        clientSecret: { fromEnv: "TG_MCP_SECRET" },
+        scope: "mcp:tools",
+      },
+    },
+  },
 });
 
-async function probe(services: Record<string, unknown>, environment: Record<string, string>): Promise<{ results: Record<string, ProbeResult>; redactor: Redactor }> {
+async function probe(
+  services: Record<string, unknown>,
+  environment: Record<string, string>,
+): Promise<{ results: Record<string, ProbeResult>; redactor: Redactor }> {
   const model = buildModel({ environments: { local: { deployed: true } }, services } as any);
   const redactor = new Redactor();
   const { results } = await runProbes(model, { env: "local", concurrency: 2, environment, baseDelayMs: 10, redactor });
@@ -58,17 +87,25 @@ describe("OAuth client credentials", () => {
     const auth = await tokenEndpoint();
     const mcp = await startModernMcp({ bearer: TOKEN });
     closers.push(mcp.close);
-    const { results, redactor } = await probe({ rag: service(mcp.url, auth.url) }, { TG_MCP_CLIENT: CLIENT, TG_MCP_SECRET: SECRET });
+    const { results, redactor } = await probe(
+      { rag: service(mcp.url, auth.url) },
+      { TG_MCP_CLIENT: CLIENT, TG_MCP_SECRET: SECRET },
+    );
     expect(results.rag).toMatchObject({ status: "healthy", stage: "ok", mcp: { revision: "2026-07-28" } });
     expect(auth.requests).toHaveLength(1);
     expect(new URLSearchParams(auth.requests[0]!.body).get("scope")).toBe("mcp:tools");
     // The secret went to the token endpoint only in the Basic header, never in the body.
     expect(auth.requests[0]!.body).not.toContain(SECRET);
-    const out = renderText("local", Object.values(results), undefined, redactor) + renderJson("2026-11-24", "local", Object.values(results), redactor);
+    const out =
+      renderText("local", Object.values(results), undefined, redactor) +
+      renderJson("2026-11-24", "local", Object.values(results), redactor);
     expect(out).not.toContain(TOKEN);
     expect(out).not.toContain(SECRET);
 
-    const wrong = await probe({ rag: service(mcp.url, auth.url) }, { TG_MCP_CLIENT: CLIENT, TG_MCP_SECRET: "not-the-secret" });
+    const wrong = await probe(
+      { rag: service(mcp.url, auth.url) },
+      { TG_MCP_CLIENT: CLIENT, TG_MCP_SECRET: "not-the-secret" },
+    );
     expect(wrong.results.rag).toMatchObject({ status: "unhealthy", stage: "auth" });
     expect(wrong.results.rag!.detail).toMatch(/^oauth token ✗: token request to 127\.0\.0\.1:\d+ failed: /);
   }, 60_000);
@@ -76,10 +113,21 @@ describe("OAuth client credentials", () => {
   it("without the token the server refuses the probe; unset credentials are a configuration error", async () => {
     const mcp = await startModernMcp({ bearer: TOKEN });
     closers.push(mcp.close);
-    const plain = { ...service(mcp.url, "http://127.0.0.1:9"), healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "streamable-http", requiredTools: ["query_support"] } } };
+    const plain = {
+      ...service(mcp.url, "http://127.0.0.1:9"),
+      healthCheck: {
+        timeout: "30s",
+        retries: 1,
+        mcp: { transport: "streamable-http", requiredTools: ["query_support"] },
+      },
+    };
     const { results } = await probe({ plain, unset: service(mcp.url, "http://127.0.0.1:9") }, {});
     expect(results.plain!.status).toBe("unhealthy");
     expect(results.plain!.detail).toMatch(/401|authoriz/i);
-    expect(results.unset).toMatchObject({ status: "unhealthy", stage: "config", detail: "environment variables not set: TG_MCP_CLIENT, TG_MCP_SECRET" });
+    expect(results.unset).toMatchObject({
+      status: "unhealthy",
+      stage: "config",
+      detail: "environment variables not set: TG_MCP_CLIENT, TG_MCP_SECRET",
+    });
   }, 60_000);
 });

@@ -11,12 +11,25 @@ import type { ProbeResult } from "../../checks/probe/types.js";
 import { startMcp, type McpMode } from "../helpers/mcp-servers.js";
 
 const closers: (() => Promise<void>)[] = [];
-afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
 
 const TOOLS = ["query_support", "refresh_index", "insight_report"];
 const service = (base: string, tools = TOOLS) => ({
-  kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${base}/mcp` } },
-  healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "streamable-http", requiredTools: tools, smoke: { tool: "query_support", arguments: { query: "q" } } } },
+  kind: "mcp",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url: `${base}/mcp` } },
+  healthCheck: {
+    timeout: "30s",
+    retries: 1,
+    mcp: {
+      transport: "streamable-http",
+      requiredTools: tools,
+      smoke: { tool: "query_support", arguments: { query: "q" } },
+    },
+  },
 });
 
 async function probeOnce(services: Record<string, unknown>): Promise<ProbeResult[]> {
@@ -37,19 +50,23 @@ describe("MCP probes leave no session open", () => {
     expect(s.openSessions()).toBe(0);
   }, 600_000);
 
-  it.each<McpMode>(["stateful-json", "stateful-sse"])("%s: a probe that fails after initialize still ends its session", async (mode) => {
-    const s = await startMcp({ mode, broken: true });
-    closers.push(s.close);
-    for (let i = 0; i < 20; i++) {
-      const results = await probeOnce({ missing: service(s.url, [...TOOLS, "not_there"]), failing: service(s.url) });
-      const missing = results.find((r) => r.service === "missing");
-      const failing = results.find((r) => r.service === "failing");
-      expect(missing).toMatchObject({ status: "unhealthy", stage: "tools-missing" });
-      expect(failing).toMatchObject({ status: "unhealthy", stage: "tool-error" });
-    }
-    expect(s.sessionsOpened()).toBe(40);
-    expect(s.openSessions()).toBe(0);
-  }, 300_000);
+  it.each<McpMode>(["stateful-json", "stateful-sse"])(
+    "%s: a probe that fails after initialize still ends its session",
+    async (mode) => {
+      const s = await startMcp({ mode, broken: true });
+      closers.push(s.close);
+      for (let i = 0; i < 20; i++) {
+        const results = await probeOnce({ missing: service(s.url, [...TOOLS, "not_there"]), failing: service(s.url) });
+        const missing = results.find((r) => r.service === "missing");
+        const failing = results.find((r) => r.service === "failing");
+        expect(missing).toMatchObject({ status: "unhealthy", stage: "tools-missing" });
+        expect(failing).toMatchObject({ status: "unhealthy", stage: "tool-error" });
+      }
+      expect(s.sessionsOpened()).toBe(40);
+      expect(s.openSessions()).toBe(0);
+    },
+    300_000,
+  );
 
   it("a stateless server (no session id) probes healthy and is sent no DELETE it cannot answer", async () => {
     const s = await startMcp({ mode: "stateless-json" });

@@ -12,7 +12,9 @@ import type { ProbeResult } from "../../checks/probe/types.js";
 import { startMcp, type Running } from "../helpers/servers.js";
 
 const closers: (() => Promise<void>)[] = [];
-afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
 async function keep<T extends Running>(p: Promise<T>): Promise<T> {
   const r = await p;
   closers.push(r.close);
@@ -21,11 +23,26 @@ async function keep<T extends Running>(p: Promise<T>): Promise<T> {
 
 const TOOLS = ["query_support", "refresh_index", "insight_report"];
 const mcp = (base: string, timeout: string, mcpCheck: Record<string, unknown> = {}) => ({
-  kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${base}/mcp`, health: `${base}/health` } },
-  healthCheck: { timeout, retries: 1, mcp: { transport: "streamable-http", requiredTools: TOOLS, smoke: { tool: "query_support", arguments: { query: "reset password" } }, ...mcpCheck } },
+  kind: "mcp",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url: `${base}/mcp`, health: `${base}/health` } },
+  healthCheck: {
+    timeout,
+    retries: 1,
+    mcp: {
+      transport: "streamable-http",
+      requiredTools: TOOLS,
+      smoke: { tool: "query_support", arguments: { query: "reset password" } },
+      ...mcpCheck,
+    },
+  },
 });
 
-async function probe(services: Record<string, unknown>, environment: Record<string, string> = {}): Promise<ProbeResult[]> {
+async function probe(
+  services: Record<string, unknown>,
+  environment: Record<string, string> = {},
+): Promise<ProbeResult[]> {
   const model = buildModel({ environments: { local: { deployed: true } }, services } as any);
   return (await runProbes(model, { env: "local", concurrency: 4, environment, baseDelayMs: 10 })).results;
 }

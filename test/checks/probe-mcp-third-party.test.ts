@@ -17,13 +17,21 @@ import { removeDir, tempDir } from "../helpers/project.js";
 import { freePort, waitFor } from "../helpers/wait.js";
 
 const require = createRequire(import.meta.url);
-const EVERYTHING = path.join(path.dirname(require.resolve("@modelcontextprotocol/server-everything/package.json")), "dist/index.js");
-const MEMORY = path.join(path.dirname(require.resolve("@modelcontextprotocol/server-memory/package.json")), "dist/index.js");
+const EVERYTHING = path.join(
+  path.dirname(require.resolve("@modelcontextprotocol/server-everything/package.json")),
+  "dist/index.js",
+);
+const MEMORY = path.join(
+  path.dirname(require.resolve("@modelcontextprotocol/server-memory/package.json")),
+  "dist/index.js",
+);
 const BIND_LOCALHOST = path.join(path.dirname(fileURLToPath(import.meta.url)), "../helpers/bind-localhost.mjs");
 
 const procs: ChildProcess[] = [];
 let dir: string;
-beforeAll(async () => { dir = await tempDir("tollgate-mcp-npm-"); });
+beforeAll(async () => {
+  dir = await tempDir("tollgate-mcp-npm-");
+});
 afterAll(async () => {
   for (const p of procs) p.kill();
   await removeDir(dir);
@@ -32,18 +40,35 @@ afterAll(async () => {
 /** server-everything over an HTTP transport on a free 127.0.0.1 port; resolves once it listens. */
 async function everythingHttp(transport: "streamableHttp" | "sse"): Promise<string> {
   const port = await freePort();
-  const p = spawn(process.execPath, ["--import", BIND_LOCALHOST, EVERYTHING, transport], { env: { PATH: process.env.PATH ?? "", PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] });
+  const p = spawn(process.execPath, ["--import", BIND_LOCALHOST, EVERYTHING, transport], {
+    env: { PATH: process.env.PATH ?? "", PORT: String(port) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   procs.push(p);
   let err = "";
   p.stderr!.on("data", (c) => (err += c));
-  await waitFor(`server-everything ${transport} listening`, () => /(listening|running) on port/i.test(err), 60_000, 100);
+  await waitFor(
+    `server-everything ${transport} listening`,
+    () => /(listening|running) on port/i.test(err),
+    60_000,
+    100,
+  );
   return `http://127.0.0.1:${port}`;
 }
 
 const SMOKE = { tool: "get-structured-content", arguments: { location: "Chicago" } };
-const svc = (endpoint: Record<string, unknown>, mcp: Record<string, unknown>) => ({ kind: "mcp", owner: "t", tier: "high", endpoints: { local: endpoint }, healthCheck: { timeout: "60s", retries: 1, mcp } });
+const svc = (endpoint: Record<string, unknown>, mcp: Record<string, unknown>) => ({
+  kind: "mcp",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: endpoint },
+  healthCheck: { timeout: "60s", retries: 1, mcp },
+});
 
-async function probe(services: Record<string, unknown>, environment: Record<string, string> = {}): Promise<Record<string, ProbeResult>> {
+async function probe(
+  services: Record<string, unknown>,
+  environment: Record<string, string> = {},
+): Promise<Record<string, ProbeResult>> {
   const model = buildModel({ environments: { local: { deployed: true } }, services } as any);
   const { results } = await runProbes(model, { env: "local", concurrency: 3, environment, baseDelayMs: 10 });
   return Object.fromEntries(results.map((r) => [r.service, r]));
@@ -54,7 +79,10 @@ describe("server-everything", () => {
     const http = await everythingHttp("streamableHttp");
     const sse = await everythingHttp("sse");
     const r = await probe({
-      stdio: svc({ command: [process.execPath, EVERYTHING, "stdio"] }, { transport: "stdio", requiredTools: ["echo", "get-sum"], smoke: SMOKE }),
+      stdio: svc(
+        { command: [process.execPath, EVERYTHING, "stdio"] },
+        { transport: "stdio", requiredTools: ["echo", "get-sum"], smoke: SMOKE },
+      ),
       http: svc({ url: `${http}/mcp` }, { transport: "streamable-http", requiredTools: ["echo"], smoke: SMOKE }),
       sse: svc({ url: `${sse}/sse` }, { transport: "sse", requiredTools: ["echo"], smoke: SMOKE }),
     });
@@ -68,9 +96,22 @@ describe("server-everything", () => {
   it("broken variants fail at the right stage: a missing tool, a failing call, a revision below the minimum", async () => {
     const http = await everythingHttp("streamableHttp");
     const r = await probe({
-      missing: svc({ url: `${http}/mcp` }, { transport: "streamable-http", requiredTools: ["echo", "not-a-tool"], smoke: SMOKE }),
-      failing: svc({ url: `${http}/mcp` }, { transport: "streamable-http", requiredTools: ["echo"], smoke: { tool: "get-structured-content", arguments: { location: "Atlantis" } } }),
-      old: svc({ url: `${http}/mcp` }, { transport: "streamable-http", requiredTools: ["echo"], minProtocol: "2026-07-28" }),
+      missing: svc(
+        { url: `${http}/mcp` },
+        { transport: "streamable-http", requiredTools: ["echo", "not-a-tool"], smoke: SMOKE },
+      ),
+      failing: svc(
+        { url: `${http}/mcp` },
+        {
+          transport: "streamable-http",
+          requiredTools: ["echo"],
+          smoke: { tool: "get-structured-content", arguments: { location: "Atlantis" } },
+        },
+      ),
+      old: svc(
+        { url: `${http}/mcp` },
+        { transport: "streamable-http", requiredTools: ["echo"], minProtocol: "2026-07-28" },
+      ),
     });
     expect(r.missing).toMatchObject({ status: "unhealthy", stage: "tools-missing" });
     expect(r.failing).toMatchObject({ status: "unhealthy", stage: "tool-error" });
@@ -83,9 +124,29 @@ describe("server-memory over stdio", () => {
     const good = path.join(dir, "memory.jsonl");
     const corrupt = path.join(dir, "corrupt.jsonl");
     writeFileSync(corrupt, "{not json\n");
-    const memory = (fromEnv: string, smoke: Record<string, unknown>) => svc({ command: [process.execPath, MEMORY] }, { transport: "stdio", requiredTools: ["read_graph", "create_entities"], env: { MEMORY_FILE_PATH: { fromEnv } }, smoke });
-    const create = { tool: "create_entities", arguments: { entities: [{ name: "tollgate-probe", entityType: "probe", observations: ["written by the probe"] }] } };
-    const r = await probe({ writes: memory("TG_MEMORY_GOOD", create), corrupt: memory("TG_MEMORY_CORRUPT", { tool: "read_graph", arguments: {} }) }, { TG_MEMORY_GOOD: good, TG_MEMORY_CORRUPT: corrupt });
+    const memory = (fromEnv: string, smoke: Record<string, unknown>) =>
+      svc(
+        { command: [process.execPath, MEMORY] },
+        {
+          transport: "stdio",
+          requiredTools: ["read_graph", "create_entities"],
+          env: { MEMORY_FILE_PATH: { fromEnv } },
+          smoke,
+        },
+      );
+    const create = {
+      tool: "create_entities",
+      arguments: {
+        entities: [{ name: "tollgate-probe", entityType: "probe", observations: ["written by the probe"] }],
+      },
+    };
+    const r = await probe(
+      {
+        writes: memory("TG_MEMORY_GOOD", create),
+        corrupt: memory("TG_MEMORY_CORRUPT", { tool: "read_graph", arguments: {} }),
+      },
+      { TG_MEMORY_GOOD: good, TG_MEMORY_CORRUPT: corrupt },
+    );
     expect(r.writes).toMatchObject({ status: "healthy", stage: "ok" });
     // The server wrote where the variable told it to: the value reached the process.
     expect(existsSync(good)).toBe(true);
@@ -93,7 +154,11 @@ describe("server-memory over stdio", () => {
     expect(r.corrupt).toMatchObject({ status: "unhealthy", stage: "tool-error" });
     // An unset variable is a configuration error before anything is spawned.
     const unset = await probe({ unset: memory("TG_MEMORY_UNSET", create) });
-    expect(unset.unset).toMatchObject({ status: "unhealthy", stage: "config", detail: "environment variable not set: TG_MEMORY_UNSET" });
+    expect(unset.unset).toMatchObject({
+      status: "unhealthy",
+      stage: "config",
+      detail: "environment variable not set: TG_MEMORY_UNSET",
+    });
   }, 180_000);
 });
 
@@ -101,7 +166,15 @@ describe("a stdio server that dies at start", () => {
   it("shows the end of its standard error, bounded, with the secret it echoed redacted", async () => {
     const token = ["tg", "Sx4", "Kq8", "Lm2", "Zp7"].join("");
     const script = `process.stderr.write("x".repeat(20000) + "\\nfatal: cannot reach the index with key " + process.env.API_KEY + "\\n"); process.exit(3)`;
-    const r = await probe({ dead: svc({ command: [process.execPath, "-e", script] }, { transport: "stdio", requiredTools: [], env: { API_KEY: { fromEnv: "TG_DEAD_KEY" } } }) }, { TG_DEAD_KEY: token });
+    const r = await probe(
+      {
+        dead: svc(
+          { command: [process.execPath, "-e", script] },
+          { transport: "stdio", requiredTools: [], env: { API_KEY: { fromEnv: "TG_DEAD_KEY" } } },
+        ),
+      },
+      { TG_DEAD_KEY: token },
+    );
     expect(r.dead!.status).toBe("unhealthy");
     expect(r.dead!.detail).toContain("server stderr:");
     expect(r.dead!.detail).toContain("fatal: cannot reach the index with key [REDACTED]");

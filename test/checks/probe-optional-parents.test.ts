@@ -10,7 +10,14 @@ import { removeDir, runCli, writeProject } from "../helpers/project.js";
 import { startBehaviours, type Running } from "../helpers/servers.js";
 
 const ENVS = { local: { deployed: true } };
-const http = (url: string, extra: Record<string, unknown> = {}) => ({ kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url } }, healthCheck: { timeout: "5s", retries: 1 }, ...extra });
+const http = (url: string, extra: Record<string, unknown> = {}) => ({
+  kind: "http-api",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url } },
+  healthCheck: { timeout: "5s", retries: 1 },
+  ...extra,
+});
 
 let b: Running & { hits: Map<string, number> };
 let root: string;
@@ -38,9 +45,16 @@ afterAll(async () => {
 });
 
 const run = async (services: string[]) => {
-  const r = await runCli(["probe", "--root", root, "--env", "local", "--format", "json", ...services.flatMap((s) => ["--service", s])], { timeoutMs: 120_000 });
+  const r = await runCli(
+    ["probe", "--root", root, "--env", "local", "--format", "json", ...services.flatMap((s) => ["--service", s])],
+    { timeoutMs: 120_000 },
+  );
   const out = JSON.parse(r.stdout);
-  return { code: r.code, stderr: r.stderr, by: Object.fromEntries(out.results.map((x: any) => [x.service, x])) as Record<string, any> };
+  return {
+    code: r.code,
+    stderr: r.stderr,
+    by: Object.fromEntries(out.results.map((x: any) => [x.service, x])) as Record<string, any>,
+  };
 };
 
 describe("an optional parent that is down", () => {
@@ -48,7 +62,11 @@ describe("an optional parent that is down", () => {
     const before = b.hits.get("/healthy") ?? 0;
     const r = await run(["cache", "api", "worker"]);
     expect(r.by.cache).toMatchObject({ status: "unhealthy", optional: true });
-    expect(r.by.api).toMatchObject({ status: "healthy", stage: "ok", detail: "HTTP 200 (optional parent down: cache)" });
+    expect(r.by.api).toMatchObject({
+      status: "healthy",
+      stage: "ok",
+      detail: "HTTP 200 (optional parent down: cache)",
+    });
     expect(r.by.worker).toMatchObject({ status: "healthy", stage: "ok" });
     expect((b.hits.get("/healthy") ?? 0) - before).toBe(2);
     expect(r.code, r.stderr).toBe(0);

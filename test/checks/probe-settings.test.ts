@@ -12,13 +12,19 @@ import { removeDir, runCli, writeProject } from "../helpers/project.js";
 import { startMcp, type McpRunning } from "../helpers/mcp-servers.js";
 
 const mcpService = (url: string, healthCheck: Record<string, unknown> = {}) => ({
-  kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url } },
+  kind: "mcp",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url } },
   healthCheck: { retries: 1, mcp: { transport: "streamable-http", requiredTools: ["query_support"] }, ...healthCheck },
 });
 
 describe("probeSettings: the timeout's precedence", () => {
   const model = (hc: string | undefined, envTimeout: string | undefined) =>
-    buildModel({ environments: { local: { deployed: true, ...(envTimeout ? { probe: { timeout: envTimeout } } : {}) } }, services: { s: mcpService("http://127.0.0.1:1/mcp", hc ? { timeout: hc } : {}) } } as any);
+    buildModel({
+      environments: { local: { deployed: true, ...(envTimeout ? { probe: { timeout: envTimeout } } : {}) } },
+      services: { s: mcpService("http://127.0.0.1:1/mcp", hc ? { timeout: hc } : {}) },
+    } as any);
   it.each([
     ["--timeout wins over both", 500, "3s", "7s", 500],
     ["the service's healthCheck.timeout", undefined, "3s", "7s", 3000],
@@ -29,7 +35,14 @@ describe("probeSettings: the timeout's precedence", () => {
   });
 
   it("reads header and server variables by name, and lists the unset ones", () => {
-    const m = buildModel({ environments: { local: { deployed: true } }, services: { s: mcpService("http://127.0.0.1:1/mcp", { headers: { Authorization: { fromEnv: "A" }, "X-Other": { fromEnv: "B" } } }) } } as any);
+    const m = buildModel({
+      environments: { local: { deployed: true } },
+      services: {
+        s: mcpService("http://127.0.0.1:1/mcp", {
+          headers: { Authorization: { fromEnv: "A" }, "X-Other": { fromEnv: "B" } },
+        }),
+      },
+    } as any);
     const got = probeSettings(m, "local", "s", { A: "token-a" });
     expect(got).toMatchObject({ headers: { Authorization: "token-a" }, missing: ["B"], values: ["token-a"] });
   });
@@ -49,14 +62,19 @@ describe("probe and mcp-tools agree on an unset header variable", () => {
     const root = await writeProject({
       "manifests/org.yaml": stringify({
         environments: { local: { deployed: true, probe: { timeout: "30s" } } },
-        services: { rag: mcpService(`${server.url}/mcp`, { headers: { Authorization: { fromEnv: "TG_UNSET_TOKEN" } } }) },
+        services: {
+          rag: mcpService(`${server.url}/mcp`, { headers: { Authorization: { fromEnv: "TG_UNSET_TOKEN" } } }),
+        },
       }),
     });
     dirs.push(root);
     const env = { TG_UNSET_TOKEN: undefined };
     const probe = await runCli(["probe", "--root", root, "--env", "local", "--format", "json"], { env });
     expect(probe.code, probe.stderr).toBe(1);
-    expect(JSON.parse(probe.stdout).results[0]).toMatchObject({ stage: "config", detail: "environment variable not set: TG_UNSET_TOKEN" });
+    expect(JSON.parse(probe.stdout).results[0]).toMatchObject({
+      stage: "config",
+      detail: "environment variable not set: TG_UNSET_TOKEN",
+    });
     const tools = await runCli(["mcp-tools", "--root", root, "--env", "local"], { env });
     expect(tools.code, tools.stderr).toBe(1);
     expect(tools.stdout).toContain("could not list tools: environment variable not set: TG_UNSET_TOKEN");

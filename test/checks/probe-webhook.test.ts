@@ -11,19 +11,51 @@ import { startWebhookReceiver, type HookOptions, type Running } from "../helpers
 
 const secret = `whsec-${"Pw3z".repeat(8)}`;
 const closers: (() => Promise<void>)[] = [];
-afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
 async function receiver(o: Partial<HookOptions> = {}) {
   const r = await startWebhookReceiver({ secret, strict: true, ...o });
   closers.push(r.close);
   return r;
 }
 
-async function probe(url: string, probeSettings: Record<string, unknown> | undefined, timeout = "10s"): Promise<ProbeResult> {
+async function probe(
+  url: string,
+  probeSettings: Record<string, unknown> | undefined,
+  timeout = "10s",
+): Promise<ProbeResult> {
   const model = buildModel({
     environments: { local: { deployed: true } },
-    services: { hook: { kind: "webhook", owner: "t", tier: "high", secrets: ["HOOK_SECRET"], endpoints: { local: { url } }, healthCheck: { timeout, retries: 1 } } },
+    services: {
+      hook: {
+        kind: "webhook",
+        owner: "t",
+        tier: "high",
+        secrets: ["HOOK_SECRET"],
+        endpoints: { local: { url } },
+        healthCheck: { timeout, retries: 1 },
+      },
+    },
     secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
-    webhooks: { hook: { service: "hook", signature: { scheme: "hmac-sha256", header: "X-Signature", secret: "HOOK_SECRET", encoding: "hex", prefix: "sha256=", timestampHeader: "X-Timestamp", signedPayload: "timestamp.body", probeSecretEnv: "TG_HOOK_SECRET" }, timestampTolerance: "5m", idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" }, ...(probeSettings ? { probe: probeSettings } : {}) } },
+    webhooks: {
+      hook: {
+        service: "hook",
+        signature: {
+          scheme: "hmac-sha256",
+          header: "X-Signature",
+          secret: "HOOK_SECRET",
+          encoding: "hex",
+          prefix: "sha256=",
+          timestampHeader: "X-Timestamp",
+          signedPayload: "timestamp.body",
+          probeSecretEnv: "TG_HOOK_SECRET",
+        },
+        timestampTolerance: "5m",
+        idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" },
+        ...(probeSettings ? { probe: probeSettings } : {}),
+      },
+    },
   } as any);
   const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret } });
   return results[0]!;

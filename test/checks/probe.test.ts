@@ -14,7 +14,15 @@ import { runProbes } from "../../checks/probe/runner.js";
 import { schemaHash } from "../../checks/probe/mcp.js";
 import type { ProbeResult } from "../../checks/probe/types.js";
 import { removeDir, runCli, tempDir, writeProject } from "../helpers/project.js";
-import { selfSignedCert, startBehaviours, startHttp, startHttps, startMcp, startWebhookReceiver, type Running } from "../helpers/servers.js";
+import {
+  selfSignedCert,
+  startBehaviours,
+  startHttp,
+  startHttps,
+  startMcp,
+  startWebhookReceiver,
+  type Running,
+} from "../helpers/servers.js";
 
 const closers: (() => Promise<void>)[] = [];
 const dirs: string[] = [];
@@ -32,26 +40,58 @@ async function keep<T extends Running>(p: Promise<T>): Promise<T> {
 }
 
 const ENVS = { local: { deployed: true }, production: { production: true, deployed: false } };
-const http = (url: string, healthCheck: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url } }, healthCheck: { timeout: "30s", ...healthCheck }, ...extra });
+const http = (url: string, healthCheck: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  kind: "http-api",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url } },
+  healthCheck: { timeout: "30s", ...healthCheck },
+  ...extra,
+});
 
-async function probe(services: Record<string, unknown>, opts: { env?: Record<string, string>; extra?: Record<string, unknown>; timeoutMs?: number } = {}): Promise<Record<string, ProbeResult>> {
+async function probe(
+  services: Record<string, unknown>,
+  opts: { env?: Record<string, string>; extra?: Record<string, unknown>; timeoutMs?: number } = {},
+): Promise<Record<string, ProbeResult>> {
   const model = buildModel({ environments: ENVS, services, ...(opts.extra ?? {}) } as any);
-  const { results } = await runProbes(model, { env: "local", concurrency: 8, environment: opts.env ?? {}, baseDelayMs: 10, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  const { results } = await runProbes(model, {
+    env: "local",
+    concurrency: 8,
+    environment: opts.env ?? {},
+    baseDelayMs: 10,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
   return Object.fromEntries(results.map((r) => [r.service, r]));
 }
 
 describe("HTTP probes", () => {
   let b: Running & { hits: Map<string, number> };
-  beforeAll(async () => { b = await keep(startBehaviours()); });
+  beforeAll(async () => {
+    b = await keep(startBehaviours());
+  });
 
   it("healthy: status, latency, JSON field and body conditions", async () => {
     const r = await probe({
-      ok: http(`${b.url}/healthy`, { expect: { status: 200, maxLatencyMs: 30000, json: [{ path: "checks.db", equals: "up" }], bodyMatches: "\"status\":\"ok\"" } }),
-      "wrong-field": http(`${b.url}/healthy`, { expect: { json: [{ path: "checks.db", equals: "down" }] }, retries: 1 }),
+      ok: http(`${b.url}/healthy`, {
+        expect: {
+          status: 200,
+          maxLatencyMs: 30000,
+          json: [{ path: "checks.db", equals: "up" }],
+          bodyMatches: '"status":"ok"',
+        },
+      }),
+      "wrong-field": http(`${b.url}/healthy`, {
+        expect: { json: [{ path: "checks.db", equals: "down" }] },
+        retries: 1,
+      }),
       "wrong-body": http(`${b.url}/healthy`, { expect: { bodyMatches: "maintenance" }, retries: 1 }),
     });
     expect(r.ok).toMatchObject({ status: "healthy", stage: "ok", attempts: 1 });
-    expect(r["wrong-field"]).toMatchObject({ status: "unhealthy", stage: "body", detail: 'checks.db is "up", expected "down"' });
+    expect(r["wrong-field"]).toMatchObject({
+      status: "unhealthy",
+      stage: "body",
+      detail: 'checks.db is "up", expected "down"',
+    });
     expect(r["wrong-body"]).toMatchObject({ status: "unhealthy", stage: "body" });
   });
 
@@ -80,13 +120,25 @@ describe("HTTP probes", () => {
     // their connections only close) because the probe gave up at its timeout and hung up.
     const open = new Set<string>();
     const closed: string[] = [];
-    const s = await keep(startHttp((req, res) => {
-      const p = req.url!;
-      open.add(p);
-      res.on("close", () => { open.delete(p); closed.push(p); });
-      if (p === "/drip") { res.write("a"); const t = setInterval(() => res.write("a"), 100); res.on("close", () => clearInterval(t)); }
-    }));
-    const r = await probe({ hang: http(`${s.url}/hang`, { timeout: "300ms", retries: 1 }), drip: http(`${s.url}/drip`, { timeout: "300ms", retries: 1 }) });
+    const s = await keep(
+      startHttp((req, res) => {
+        const p = req.url!;
+        open.add(p);
+        res.on("close", () => {
+          open.delete(p);
+          closed.push(p);
+        });
+        if (p === "/drip") {
+          res.write("a");
+          const t = setInterval(() => res.write("a"), 100);
+          res.on("close", () => clearInterval(t));
+        }
+      }),
+    );
+    const r = await probe({
+      hang: http(`${s.url}/hang`, { timeout: "300ms", retries: 1 }),
+      drip: http(`${s.url}/drip`, { timeout: "300ms", retries: 1 }),
+    });
     expect(r.hang).toMatchObject({ status: "unhealthy", stage: "timeout", attempts: 1 });
     expect(r.drip).toMatchObject({ status: "unhealthy", stage: "timeout", attempts: 1 });
     await until(() => open.size === 0);
@@ -111,13 +163,28 @@ describe("HTTP probes", () => {
 
   it("header values come from the environment variables named in the manifest and are never printed", async () => {
     const token = `Bearer tg-${"x7Qk".repeat(6)}`;
-    const r = await probe({ h: http(`${b.url}/headers`, { headers: { Authorization: { fromEnv: "TG_TEST_AUTH" } }, expect: { json: [{ path: "auth", equals: "nope" }] }, retries: 1 }) }, { env: { TG_TEST_AUTH: token } });
+    const r = await probe(
+      {
+        h: http(`${b.url}/headers`, {
+          headers: { Authorization: { fromEnv: "TG_TEST_AUTH" } },
+          expect: { json: [{ path: "auth", equals: "nope" }] },
+          retries: 1,
+        }),
+      },
+      { env: { TG_TEST_AUTH: token } },
+    );
     // The server echoed the header, the body check failed, and the detail still hides the value.
     expect(r.h!.stage).toBe("body");
     expect(r.h!.detail).not.toContain(token);
     expect(r.h!.detail).toContain("[REDACTED]");
-    const missing = await probe({ h: http(`${b.url}/headers`, { headers: { Authorization: { fromEnv: "TG_TEST_UNSET" } } }) });
-    expect(missing.h).toMatchObject({ status: "unhealthy", stage: "config", detail: "environment variable not set: TG_TEST_UNSET" });
+    const missing = await probe({
+      h: http(`${b.url}/headers`, { headers: { Authorization: { fromEnv: "TG_TEST_UNSET" } } }),
+    });
+    expect(missing.h).toMatchObject({
+      status: "unhealthy",
+      stage: "config",
+      detail: "environment variable not set: TG_TEST_UNSET",
+    });
   });
 
   it("connection refused is a connect failure", async () => {
@@ -136,7 +203,10 @@ describe("TLS", () => {
 
   it("a self-signed certificate is not trusted unless its CA is configured; then TLS 1.2+ passes", async () => {
     const s = await keep(startHttps(tls));
-    const r = await probe({ untrusted: http(`${s.url}/`, { retries: 1 }), trusted: http(`${s.url}/`, { tls: { caFile: tls.certFile } }) });
+    const r = await probe({
+      untrusted: http(`${s.url}/`, { retries: 1 }),
+      trusted: http(`${s.url}/`, { tls: { caFile: tls.certFile } }),
+    });
     expect(r.untrusted).toMatchObject({ status: "unhealthy", stage: "tls" });
     expect(r.untrusted!.detail).toMatch(/self.signed|certificate/i);
     expect(r.trusted).toMatchObject({ status: "healthy" });
@@ -144,7 +214,9 @@ describe("TLS", () => {
   });
 
   it("a server limited to TLS 1.0/1.1 fails at the TLS stage", async () => {
-    const s = await keep(startHttps(tls, { minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" }));
+    const s = await keep(
+      startHttps(tls, { minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" }),
+    );
     const r = await probe({ old: http(`${s.url}/`, { tls: { caFile: tls.certFile }, retries: 1 }) });
     expect(r.old).toMatchObject({ status: "unhealthy", stage: "tls" });
   });
@@ -152,8 +224,21 @@ describe("TLS", () => {
 
 describe("MCP probes (real SDK server)", () => {
   const mcp = (base: string, mcpCheck: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
-    kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${base}/mcp`, health: `${base}/health` } },
-    healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "streamable-http", requiredTools: ["query_support", "refresh_index", "insight_report"], smoke: { tool: "query_support", arguments: { query: "reset password" } }, ...mcpCheck } }, ...extra,
+    kind: "mcp",
+    owner: "t",
+    tier: "high",
+    endpoints: { local: { url: `${base}/mcp`, health: `${base}/health` } },
+    healthCheck: {
+      timeout: "30s",
+      retries: 1,
+      mcp: {
+        transport: "streamable-http",
+        requiredTools: ["query_support", "refresh_index", "insight_report"],
+        smoke: { tool: "query_support", arguments: { query: "reset password" } },
+        ...mcpCheck,
+      },
+    },
+    ...extra,
   });
 
   it("healthy server: health, initialize, ping, tools, smoke call", async () => {
@@ -187,7 +272,10 @@ describe("MCP probes (real SDK server)", () => {
     const pinned = schemaHash((await c.listTools()).tools.find((t) => t.name === "query_support")!.inputSchema);
     await c.close();
     const changed = await keep(startMcp({ changedSchema: true }));
-    const r = await probe({ same: mcp(good.url, { toolSchemas: { query_support: pinned } }), drifted: mcp(changed.url, { toolSchemas: { query_support: pinned } }) });
+    const r = await probe({
+      same: mcp(good.url, { toolSchemas: { query_support: pinned } }),
+      drifted: mcp(changed.url, { toolSchemas: { query_support: pinned } }),
+    });
     expect(r.same).toMatchObject({ status: "healthy" });
     expect(r.drifted).toMatchObject({ status: "unhealthy", stage: "drift" });
   });
@@ -195,7 +283,12 @@ describe("MCP probes (real SDK server)", () => {
   it("a closed port fails at connect; a non-MCP endpoint fails at initialize", async () => {
     const dead = await startHttp((_q, s) => s.end());
     await dead.close();
-    const notMcp = await keep(startHttp((req, res) => { res.statusCode = req.url === "/health" ? 200 : 404; res.end("nope"); }));
+    const notMcp = await keep(
+      startHttp((req, res) => {
+        res.statusCode = req.url === "/health" ? 200 : 404;
+        res.end("nope");
+      }),
+    );
     const r = await probe({ dead: mcp(dead.url), wrong: mcp(notMcp.url) });
     expect(r.dead).toMatchObject({ status: "unhealthy", stage: "health" });
     const noHealth = await probe({ dead: { ...mcp(dead.url), endpoints: { local: { url: `${dead.url}/mcp` } } } });
@@ -208,14 +301,29 @@ describe("MCP probes (real SDK server)", () => {
     dirs.push(dir);
     const script = path.join(dir, "server.mjs");
     const sdk = path.resolve("node_modules/@modelcontextprotocol/sdk/dist/esm");
-    await writeFile(script, [
-      `import { McpServer } from ${JSON.stringify(`${sdk}/server/mcp.js`)};`,
-      `import { StdioServerTransport } from ${JSON.stringify(`${sdk}/server/stdio.js`)};`,
-      "const s = new McpServer({ name: 'stdio-stand-in', version: '1' });",
-      "s.registerTool('query_support', { description: 'q' }, async () => ({ content: [{ type: 'text', text: 'ok' }] }));",
-      "await s.connect(new StdioServerTransport());",
-    ].join("\n"));
-    const r = await probe({ local: { kind: "mcp", owner: "t", tier: "low", endpoints: { local: { command: [process.execPath, script] } }, healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "stdio", requiredTools: ["query_support"], smoke: { tool: "query_support" } } } } });
+    await writeFile(
+      script,
+      [
+        `import { McpServer } from ${JSON.stringify(`${sdk}/server/mcp.js`)};`,
+        `import { StdioServerTransport } from ${JSON.stringify(`${sdk}/server/stdio.js`)};`,
+        "const s = new McpServer({ name: 'stdio-stand-in', version: '1' });",
+        "s.registerTool('query_support', { description: 'q' }, async () => ({ content: [{ type: 'text', text: 'ok' }] }));",
+        "await s.connect(new StdioServerTransport());",
+      ].join("\n"),
+    );
+    const r = await probe({
+      local: {
+        kind: "mcp",
+        owner: "t",
+        tier: "low",
+        endpoints: { local: { command: [process.execPath, script] } },
+        healthCheck: {
+          timeout: "30s",
+          retries: 1,
+          mcp: { transport: "stdio", requiredTools: ["query_support"], smoke: { tool: "query_support" } },
+        },
+      },
+    });
     expect(r.local).toMatchObject({ status: "healthy", stage: "ok" });
   });
 });
@@ -223,10 +331,35 @@ describe("MCP probes (real SDK server)", () => {
 describe("webhook-security probes", () => {
   const secret = `whsec-${"Qa9x".repeat(8)}`;
   const hook = (url: string) => ({
-    services: { hook: { kind: "webhook", owner: "t", tier: "high", secrets: ["HOOK_SECRET"], endpoints: { local: { url: `${url}/webhook` }, production: { url: `${url}/webhook` } }, healthCheck: { timeout: "30s", retries: 1 } } },
+    services: {
+      hook: {
+        kind: "webhook",
+        owner: "t",
+        tier: "high",
+        secrets: ["HOOK_SECRET"],
+        endpoints: { local: { url: `${url}/webhook` }, production: { url: `${url}/webhook` } },
+        healthCheck: { timeout: "30s", retries: 1 },
+      },
+    },
     extra: {
       secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: true } },
-      webhooks: { hook: { service: "hook", signature: { scheme: "hmac-sha256", header: "X-Signature", secret: "HOOK_SECRET", encoding: "hex", prefix: "sha256=", timestampHeader: "X-Timestamp", signedPayload: "timestamp.body", probeSecretEnv: "TG_HOOK_SECRET" }, timestampTolerance: "5m", idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" } } },
+      webhooks: {
+        hook: {
+          service: "hook",
+          signature: {
+            scheme: "hmac-sha256",
+            header: "X-Signature",
+            secret: "HOOK_SECRET",
+            encoding: "hex",
+            prefix: "sha256=",
+            timestampHeader: "X-Timestamp",
+            signedPayload: "timestamp.body",
+            probeSecretEnv: "TG_HOOK_SECRET",
+          },
+          timestampTolerance: "5m",
+          idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" },
+        },
+      },
     },
   });
 
@@ -244,7 +377,16 @@ describe("webhook-security probes", () => {
     const { services, extra } = hook(s.url);
     const r = await probe(services, { extra, env: { TG_HOOK_SECRET: secret } });
     expect(r.hook).toMatchObject({ status: "unhealthy", stage: "webhook-security" });
-    for (const control of ["unsigned request accepted", "wrong signature accepted", "tampered body accepted", "timestamp window", "future-timestamp check", "delivery id required", "replay protection"]) expect(r.hook!.detail).toContain(control);
+    for (const control of [
+      "unsigned request accepted",
+      "wrong signature accepted",
+      "tampered body accepted",
+      "timestamp window",
+      "future-timestamp check",
+      "delivery id required",
+      "replay protection",
+    ])
+      expect(r.hook!.detail).toContain(control);
     expect(r.hook!.detail).not.toContain(secret);
   });
 
@@ -258,14 +400,27 @@ describe("webhook-security probes", () => {
   it("is not sent to production unless --allow-production", async () => {
     const s = await keep(startWebhookReceiver({ secret, strict: false }));
     const { services, extra } = hook(s.url);
-    const model = buildModel({ environments: { local: { deployed: true }, production: { production: true, deployed: true } }, services, ...extra } as any);
-    const { results } = await runProbes(model, { env: "production", concurrency: 1, environment: { TG_HOOK_SECRET: secret } });
+    const model = buildModel({
+      environments: { local: { deployed: true }, production: { production: true, deployed: true } },
+      services,
+      ...extra,
+    } as any);
+    const { results } = await runProbes(model, {
+      env: "production",
+      concurrency: 1,
+      environment: { TG_HOOK_SECRET: secret },
+    });
     // Only a plain GET health check reached the receiver; the security probes were held back.
     expect(results[0]).toMatchObject({ status: "healthy", stage: "ok" });
     expect(results[0]!.detail).toContain("security probes skipped in production (--allow-production)");
     expect(s.accepted()).toBe(1);
     const before = s.accepted();
-    const allowed = await runProbes(model, { env: "production", concurrency: 1, environment: { TG_HOOK_SECRET: secret }, allowProduction: true });
+    const allowed = await runProbes(model, {
+      env: "production",
+      concurrency: 1,
+      environment: { TG_HOOK_SECRET: secret },
+      allowProduction: true,
+    });
     expect(allowed.results[0]).toMatchObject({ status: "unhealthy", stage: "webhook-security" });
     expect(s.accepted()).toBeGreaterThan(before);
   });
@@ -292,16 +447,27 @@ describe("dependencies, optional services, concurrency", () => {
     let most = 0;
     let held: (() => void)[] = [];
     let quiet: NodeJS.Timeout | undefined;
-    const release = () => { const batch = held; held = []; for (const go of batch) go(); };
-    const s = await keep(startHttp((_req, res) => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      held.push(() => { inFlight--; res.end("ok"); });
-      clearTimeout(quiet);
-      if (inFlight > 4) release();
-      else quiet = setTimeout(release, 2000);
-    }));
-    const services = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`svc-${i}`, http(`${s.url}/${i}`, { timeout: "60s", retries: 1 })]));
+    const release = () => {
+      const batch = held;
+      held = [];
+      for (const go of batch) go();
+    };
+    const s = await keep(
+      startHttp((_req, res) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        held.push(() => {
+          inFlight--;
+          res.end("ok");
+        });
+        clearTimeout(quiet);
+        if (inFlight > 4) release();
+        else quiet = setTimeout(release, 2000);
+      }),
+    );
+    const services = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [`svc-${i}`, http(`${s.url}/${i}`, { timeout: "60s", retries: 1 })]),
+    );
     const model = buildModel({ environments: ENVS, services } as any);
     const { results } = await runProbes(model, { env: "local", concurrency: 4, environment: {} });
     expect(results.map((x) => x.status)).toEqual(Array(8).fill("healthy"));
@@ -330,12 +496,28 @@ describe("tollgate probe CLI", () => {
   const token = `tok-${"Zq81".repeat(8)}`;
 
   it("exit 1 when a required service is unhealthy; optional ones never fail the run", async () => {
-    const all = await runCli(["probe", "--root", root, "--env", "local", "--format", "json"], { env: { TG_CLI_TOKEN: token } });
+    const all = await runCli(["probe", "--root", root, "--env", "local", "--format", "json"], {
+      env: { TG_CLI_TOKEN: token },
+    });
     expect(all.code).toBe(1);
     const out = JSON.parse(all.stdout);
     expect(out).toMatchObject({ env: "local", summary: { healthy: 2, unhealthy: 2, skipped: 0, total: 4 } });
-    expect(Object.keys(out.results[0])).toEqual(expect.arrayContaining(["service", "kind", "status", "stage", "latencyMs", "attempts", "detail"]));
-    const optionalOnly = await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--service", "extra", "--format", "json"]);
+    expect(Object.keys(out.results[0])).toEqual(
+      expect.arrayContaining(["service", "kind", "status", "stage", "latencyMs", "attempts", "detail"]),
+    );
+    const optionalOnly = await runCli([
+      "probe",
+      "--root",
+      root,
+      "--env",
+      "local",
+      "--service",
+      "api",
+      "--service",
+      "extra",
+      "--format",
+      "json",
+    ]);
     expect(optionalOnly.code).toBe(0);
   });
 
@@ -343,30 +525,103 @@ describe("tollgate probe CLI", () => {
     const text = await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--service", "broken"]);
     expect(text.stdout.split("\n")[0]).toMatch(/^SERVICE\s+KIND\s+STATUS\s+STAGE\s+LATENCY\s+DETAIL$/);
     expect(text.stdout).toMatch(/^broken\s+http-api\s+unhealthy\s+status\s+\d+ ms\s+HTTP 500$/m);
-    const prom = await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--service", "broken", "--format", "prometheus"]);
+    const prom = await runCli([
+      "probe",
+      "--root",
+      root,
+      "--env",
+      "local",
+      "--service",
+      "api",
+      "--service",
+      "broken",
+      "--format",
+      "prometheus",
+    ]);
     expect(prom.stdout).toContain('tollgate_probe_success{env="local",service="api",kind="http-api"} 1');
     expect(prom.stdout).toContain('tollgate_probe_success{env="local",service="broken",kind="http-api"} 0');
-    expect(prom.stdout).toContain('tollgate_probe_failed_stage{env="local",service="broken",kind="http-api",stage="status"} 1');
+    expect(prom.stdout).toContain(
+      'tollgate_probe_failed_stage{env="local",service="broken",kind="http-api",stage="status"} 1',
+    );
     expect(prom.stdout).toMatch(/# TYPE tollgate_probe_duration_seconds gauge/);
   });
 
   it("state: flapping, success rate and percentiles over the window; corrupt state is a warning", async () => {
     const state = path.join(root, "state.json");
-    for (let i = 0; i < 3; i++) await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--state", state, "--format", "json"]);
-    const out = JSON.parse((await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--state", state, "--format", "json"])).stdout);
+    for (let i = 0; i < 3; i++)
+      await runCli([
+        "probe",
+        "--root",
+        root,
+        "--env",
+        "local",
+        "--service",
+        "api",
+        "--state",
+        state,
+        "--format",
+        "json",
+      ]);
+    const out = JSON.parse(
+      (
+        await runCli([
+          "probe",
+          "--root",
+          root,
+          "--env",
+          "local",
+          "--service",
+          "api",
+          "--state",
+          state,
+          "--format",
+          "json",
+        ])
+      ).stdout,
+    );
     expect(out.results[0].history).toMatchObject({ runs: 4, failures: 0, successRate: 1, flapping: false });
     expect(out.results[0].history.p95).toEqual(expect.any(Number));
     const saved = JSON.parse(await readFile(state, "utf8"));
     saved.services.api.splice(1, 0, { at: "x", ok: false, latencyMs: 1, stage: "status" });
     await writeFile(state, JSON.stringify(saved));
-    const flap = JSON.parse((await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--state", state, "--format", "json"])).stdout);
+    const flap = JSON.parse(
+      (
+        await runCli([
+          "probe",
+          "--root",
+          root,
+          "--env",
+          "local",
+          "--service",
+          "api",
+          "--state",
+          state,
+          "--format",
+          "json",
+        ])
+      ).stdout,
+    );
     expect(flap.results[0].history).toMatchObject({ runs: 6, failures: 1, flapping: true });
     await writeFile(state, "{not json");
-    const r = await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--state", state, "--format", "json"]);
+    const r = await runCli([
+      "probe",
+      "--root",
+      root,
+      "--env",
+      "local",
+      "--service",
+      "api",
+      "--state",
+      state,
+      "--format",
+      "json",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("is not valid JSON; starting fresh");
     await writeFile(state, JSON.stringify({ tool: "something-else", services: [] }));
-    expect((await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--state", state])).stderr).toContain("starting fresh");
+    expect(
+      (await runCli(["probe", "--root", root, "--env", "local", "--service", "api", "--state", state])).stderr,
+    ).toContain("starting fresh");
   });
 
   it("never prints secrets: every format, with a header value that the server echoes", async () => {
@@ -375,15 +630,24 @@ describe("tollgate probe CLI", () => {
     const echoRoot = await writeProject({
       "manifests/org.yaml": stringify({
         environments: ENVS,
-        services: { echo: http(`${b.url}/headers`, { headers: { Authorization: { fromEnv: "TG_CLI_TOKEN" } }, expect: { json: [{ path: "auth", equals: "something else" }] } }) },
+        services: {
+          echo: http(`${b.url}/headers`, {
+            headers: { Authorization: { fromEnv: "TG_CLI_TOKEN" } },
+            expect: { json: [{ path: "auth", equals: "something else" }] },
+          }),
+        },
       }),
     });
     dirs.push(echoRoot);
-    const json = await runCli(["probe", "--root", echoRoot, "--env", "local", "--format", "json"], { env: { TG_CLI_TOKEN: token } });
+    const json = await runCli(["probe", "--root", echoRoot, "--env", "local", "--format", "json"], {
+      env: { TG_CLI_TOKEN: token },
+    });
     expect(JSON.parse(json.stdout).results[0]).toMatchObject({ status: "unhealthy", stage: "body" });
     expect(JSON.parse(json.stdout).results[0].detail).toBe(`auth is "[REDACTED]", expected "something else"`);
     for (const format of ["text", "json", "prometheus"]) {
-      const r = await runCli(["probe", "--root", echoRoot, "--env", "local", "--format", format], { env: { TG_CLI_TOKEN: token } });
+      const r = await runCli(["probe", "--root", echoRoot, "--env", "local", "--format", format], {
+        env: { TG_CLI_TOKEN: token },
+      });
       expect(r.stdout + r.stderr).not.toContain(token);
       if (format !== "prometheus") expect(r.stdout + r.stderr).toContain("something else");
     }
@@ -399,12 +663,20 @@ describe("tollgate probe CLI", () => {
 
 describe("reserved hostnames", () => {
   it("the reference organization's .example endpoints are refused without any lookup, reported as not probeable (exit 0)", async () => {
-    const r = await runCli(["probe", "--env", "staging", "--format", "json", "--service", "openai", "--service", "redis"], { env: { OPENAI_AUTH_HEADER: "x" } });
+    const r = await runCli(
+      ["probe", "--env", "staging", "--format", "json", "--service", "openai", "--service", "redis"],
+      { env: { OPENAI_AUTH_HEADER: "x" } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.results.map((x: any) => [x.service, x.status, x.stage, x.attempts])).toEqual([["openai", "not-probeable", "config", 0], ["redis", "not-probeable", "config", 0]]);
+    expect(out.results.map((x: any) => [x.service, x.status, x.stage, x.attempts])).toEqual([
+      ["openai", "not-probeable", "config", 0],
+      ["redis", "not-probeable", "config", 0],
+    ]);
     expect(out.summary).toMatchObject({ healthy: 0, unhealthy: 0, notProbeable: 2, total: 2 });
-    expect(out.results[0].detail).toBe("api.openai.example is a reserved documentation hostname (RFC 2606); not probed");
+    expect(out.results[0].detail).toBe(
+      "api.openai.example is a reserved documentation hostname (RFC 2606); not probed",
+    );
   });
 });
 
@@ -412,10 +684,23 @@ describe("tollgate mcp-tools", () => {
   it("prints hashes that, pinned in the manifest, make the probe pass, and catch drift when the schema changes", async () => {
     const good = await keep(startMcp());
     const base = (url: string, toolSchemas?: Record<string, string>) => ({
-      kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${url}/mcp` } },
-      healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "streamable-http", requiredTools: ["query_support"], ...(toolSchemas ? { toolSchemas } : {}) } },
+      kind: "mcp",
+      owner: "t",
+      tier: "high",
+      endpoints: { local: { url: `${url}/mcp` } },
+      healthCheck: {
+        timeout: "30s",
+        retries: 1,
+        mcp: {
+          transport: "streamable-http",
+          requiredTools: ["query_support"],
+          ...(toolSchemas ? { toolSchemas } : {}),
+        },
+      },
     });
-    const root = await writeProject({ "manifests/org.yaml": stringify({ environments: ENVS, services: { rag: base(good.url) } }) });
+    const root = await writeProject({
+      "manifests/org.yaml": stringify({ environments: ENVS, services: { rag: base(good.url) } }),
+    });
     dirs.push(root);
     const r = await runCli(["mcp-tools", "--root", root, "--env", "local"]);
     expect(r.code, r.stderr).toBe(0);

@@ -14,7 +14,15 @@ import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js"
 import { startHttp, startMcp, type Running } from "../helpers/servers.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 
-const MCP = ["shopify-dev-mcp", "supabase-mcp", "github-mcp", "context7-mcp", "google-analytics-mcp", "fly-mcp", "llamaindex-rag-mcp"];
+const MCP = [
+  "shopify-dev-mcp",
+  "supabase-mcp",
+  "github-mcp",
+  "context7-mcp",
+  "google-analytics-mcp",
+  "fly-mcp",
+  "llamaindex-rag-mcp",
+];
 const servers: Running[] = [];
 let root: string;
 let project: Project;
@@ -33,13 +41,18 @@ beforeAll(async () => {
     }
     const s = await startMcp({ tools, broken: name === "llamaindex-rag-mcp" });
     servers.push(s);
-    endpoints[name] = name === "llamaindex-rag-mcp" ? { url: `${s.url}/mcp`, health: `${s.url}/health` } : { url: `${s.url}/mcp` };
+    endpoints[name] =
+      name === "llamaindex-rag-mcp" ? { url: `${s.url}/mcp`, health: `${s.url}/health` } : { url: `${s.url}/mcp` };
   }
   await editYaml(path.join(root, "manifests/environments.yaml"), (doc) => {
-    doc.setIn(["environments", "local"], doc.createNode({ description: "stand-ins on 127.0.0.1", deployed: true, probe: { timeout: "30s" } }));
+    doc.setIn(
+      ["environments", "local"],
+      doc.createNode({ description: "stand-ins on 127.0.0.1", deployed: true, probe: { timeout: "30s" } }),
+    );
   });
   await editYaml(path.join(root, "manifests/services/mcp.yaml"), (doc) => {
-    for (const [name, ep] of Object.entries(endpoints)) doc.setIn(["services", name, "endpoints", "local"], doc.createNode(ep));
+    for (const [name, ep] of Object.entries(endpoints))
+      doc.setIn(["services", name, "endpoints", "local"], doc.createNode(ep));
   });
 });
 afterAll(async () => {
@@ -53,8 +66,13 @@ describe("HotDash MCP servers on local stand-ins", () => {
     const out = JSON.parse(r.stdout);
     const by = Object.fromEntries(out.results.map((x: any) => [x.service, x]));
     expect(Object.keys(by).sort()).toEqual([...MCP].sort());
-    const healthy = out.results.filter((x: any) => x.status === "healthy").map((x: any) => x.service).sort();
-    expect(healthy).toEqual(["context7-mcp", "github-mcp", "google-analytics-mcp", "shopify-dev-mcp", "supabase-mcp"].sort());
+    const healthy = out.results
+      .filter((x: any) => x.status === "healthy")
+      .map((x: any) => x.service)
+      .sort();
+    expect(healthy).toEqual(
+      ["context7-mcp", "github-mcp", "google-analytics-mcp", "shopify-dev-mcp", "supabase-mcp"].sort(),
+    );
     expect(by["fly-mcp"]).toMatchObject({ status: "unhealthy", stage: "connect", optional: true });
     expect(by["llamaindex-rag-mcp"]).toMatchObject({ status: "unhealthy", stage: "tool-error" });
     expect(by["llamaindex-rag-mcp"].detail).toContain("query_support returned an error");
@@ -69,8 +87,20 @@ describe("HotDash MCP servers on local stand-ins", () => {
     const model = buildModel({
       environments: { local: { deployed: true } },
       services: {
-        shallow: { kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url: `${rag.url}/health` } }, healthCheck: { timeout: "30s", retries: 1 } },
-        deep: { kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${rag.url}/mcp`, health: `${rag.url}/health` } }, healthCheck: { timeout: "30s", retries: 1, mcp: declared.healthCheck!.mcp } },
+        shallow: {
+          kind: "http-api",
+          owner: "t",
+          tier: "high",
+          endpoints: { local: { url: `${rag.url}/health` } },
+          healthCheck: { timeout: "30s", retries: 1 },
+        },
+        deep: {
+          kind: "mcp",
+          owner: "t",
+          tier: "high",
+          endpoints: { local: { url: `${rag.url}/mcp`, health: `${rag.url}/health` } },
+          healthCheck: { timeout: "30s", retries: 1, mcp: declared.healthCheck!.mcp },
+        },
       },
     } as any);
     const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: {} });
@@ -80,9 +110,25 @@ describe("HotDash MCP servers on local stand-ins", () => {
   });
 
   it("with the RAG server excluded, the optional fly-mcp alone does not fail the run", async () => {
-    const args = ["probe", "--root", root, "--env", "local", "--format", "json", ...MCP.filter((m) => m !== "llamaindex-rag-mcp").flatMap((m) => ["--service", m])];
+    const args = [
+      "probe",
+      "--root",
+      root,
+      "--env",
+      "local",
+      "--format",
+      "json",
+      ...MCP.filter((m) => m !== "llamaindex-rag-mcp").flatMap((m) => ["--service", m]),
+    ];
     const r = await runCli(args, { cwd: root });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).summary).toEqual({ healthy: 5, unhealthy: 1, skipped: 0, deadline: 0, notProbeable: 0, total: 6 });
+    expect(JSON.parse(r.stdout).summary).toEqual({
+      healthy: 5,
+      unhealthy: 1,
+      skipped: 0,
+      deadline: 0,
+      notProbeable: 0,
+      total: 6,
+    });
   });
 });

@@ -20,8 +20,15 @@ afterAll(async () => {
   await Promise.all(dirs.map(removeDir));
 });
 
-const http = (url: string) => ({ kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url } }, healthCheck: { timeout: "60s", retries: 1 } });
-const manifest = (services: Record<string, unknown>) => stringify({ environments: { local: { deployed: true } }, services });
+const http = (url: string) => ({
+  kind: "http-api",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url } },
+  healthCheck: { timeout: "60s", retries: 1 },
+});
+const manifest = (services: Record<string, unknown>) =>
+  stringify({ environments: { local: { deployed: true } }, services });
 
 /** Counts hits per path; requests to /hold wait until release(). */
 async function server() {
@@ -34,14 +41,27 @@ async function server() {
     else res.end("ok");
   });
   closers.push(s.close);
-  return { ...s, hits: (p: string) => hits.get(p) ?? 0, held: () => held.length, release: () => { for (const r of held.splice(0)) r.end("ok"); } };
+  return {
+    ...s,
+    hits: (p: string) => hits.get(p) ?? 0,
+    held: () => held.length,
+    release: () => {
+      for (const r of held.splice(0)) r.end("ok");
+    },
+  };
 }
 
-async function serveProject(services: Record<string, unknown>, args: string[] = []): Promise<Served & { file: string }> {
+async function serveProject(
+  services: Record<string, unknown>,
+  args: string[] = [],
+): Promise<Served & { file: string }> {
   const root = await writeProject({ "manifests/org.yaml": manifest(services) });
   dirs.push(root);
   const s = await startServe(root, args);
-  closers.push(async () => { s.kill("SIGKILL"); await s.exited; });
+  closers.push(async () => {
+    s.kill("SIGKILL");
+    await s.exited;
+  });
   return { ...s, file: path.join(root, "manifests", "org.yaml") };
 }
 
@@ -89,7 +109,12 @@ describe("a reload with invalid manifests", () => {
     expect(r.status).toBe(500);
     expect(text).toMatch(/org\.yaml:\d+:\d+ /);
     srv.kill("SIGHUP");
-    await waitFor("the failed SIGHUP reload is logged", () => srv.stderr().split("reload failed").length === 3, 60_000, 20);
+    await waitFor(
+      "the failed SIGHUP reload is logged",
+      () => srv.stderr().split("reload failed").length === 3,
+      60_000,
+      20,
+    );
     const m = await (await fetch(`${srv.url}/metrics`)).text();
     expect(sample(m, "tollgate_exporter_config_last_reload_successful")).toBe(0);
     expect(sample(m, "tollgate_exporter_reloads_total", { result: "failure" })).toBe(2);
@@ -117,11 +142,19 @@ describe("a reload with a secret value pasted into a manifest", () => {
 describe("SIGTERM", () => {
   it("stops taking requests, answers queued scrapes 503, lets the probe in flight finish and exits 0", async () => {
     const s = await server();
-    const srv = await serveProject({ api: http(`${s.url}/hold`), other: http(`${s.url}/other`) }, ["--max-concurrent", "1"]);
+    const srv = await serveProject({ api: http(`${s.url}/hold`), other: http(`${s.url}/other`) }, [
+      "--max-concurrent",
+      "1",
+    ]);
     const inFlight = scrape(srv.url, "api", 120);
     await waitFor("the probe is in flight", () => s.held() === 1, 60_000, 20);
     const queued = scrape(srv.url, "other", 120);
-    await waitFor("a scrape queued", async () => sample(await (await fetch(`${srv.url}/metrics`)).text(), "tollgate_exporter_probes_queued") === 1, 60_000, 20);
+    await waitFor(
+      "a scrape queued",
+      async () => sample(await (await fetch(`${srv.url}/metrics`)).text(), "tollgate_exporter_probes_queued") === 1,
+      60_000,
+      20,
+    );
     srv.kill("SIGTERM");
     await waitFor("shutdown started", () => srv.stderr().includes("SIGTERM: finishing 1 in-flight"), 60_000, 20);
     expect((await queued).status).toBe(503);
@@ -144,7 +177,17 @@ describe("command line", () => {
   it("binds to loopback by default and rejects a malformed --listen with exit 2", async () => {
     const help = await runCli(["serve", "--help"]);
     expect(help.stdout).toContain('(default: "127.0.0.1:9469")');
-    for (const endpoint of ["/probe?service=NAME", "/metrics", "/-/healthy", "/-/ready", "POST /-/reload", "SIGHUP", "Exit codes:", "2  invalid input"]) expect(help.stdout).toContain(endpoint);
+    for (const endpoint of [
+      "/probe?service=NAME",
+      "/metrics",
+      "/-/healthy",
+      "/-/ready",
+      "POST /-/reload",
+      "SIGHUP",
+      "Exit codes:",
+      "2  invalid input",
+    ])
+      expect(help.stdout).toContain(endpoint);
     for (const bad of ["9469", "127.0.0.1", "[localhost]:9469", "127.0.0.1:99999"]) {
       const r = await runCli(["serve", "--listen", bad, "--root", "/nonexistent"]);
       expect(r.code, bad).toBe(2);

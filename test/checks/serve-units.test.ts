@@ -19,7 +19,8 @@ describe("parseListen", () => {
     expect(parseListen("127.0.0.1:9469")).toEqual({ host: "127.0.0.1", port: 9469 });
     expect(parseListen("[::1]:0")).toEqual({ host: "::1", port: 0 });
     expect(parseListen("localhost:80")).toEqual({ host: "localhost", port: 80 });
-    for (const bad of [":9469", "9469", "[::1]", "[nope]:1", "a:b:1", "host:65536"]) expect(() => parseListen(bad), bad).toThrow(/--listen/);
+    for (const bad of [":9469", "9469", "[::1]", "[nope]:1", "a:b:1", "host:65536"])
+      expect(() => parseListen(bad), bad).toThrow(/--listen/);
   });
 });
 
@@ -28,8 +29,12 @@ describe("Limiter", () => {
     const l = new Limiter(1);
     expect(await l.acquire(10)).toBe(true);
     const order: string[] = [];
-    const a = l.acquire(60_000).then((ok) => { order.push(`a ${ok}`); });
-    const b = l.acquire(60_000).then((ok) => { order.push(`b ${ok}`); });
+    const a = l.acquire(60_000).then((ok) => {
+      order.push(`a ${ok}`);
+    });
+    const b = l.acquire(60_000).then((ok) => {
+      order.push(`b ${ok}`);
+    });
     const stop = new AbortController();
     const c = l.acquire(60_000, stop.signal);
     expect(l.queued).toBe(3);

@@ -17,8 +17,16 @@ describe("provider windows", () => {
   });
 
   it("sliding and fixed windows differ at the boundary", () => {
-    expect(admitted(new RequestWindow({ limit: 2, perMs: 1000 }, "sliding-window", 0), [900, 900, 1100])).toEqual([true, true, false]);
-    expect(admitted(new RequestWindow({ limit: 2, perMs: 1000 }, "fixed-window", 0), [900, 900, 1100])).toEqual([true, true, true]);
+    expect(admitted(new RequestWindow({ limit: 2, perMs: 1000 }, "sliding-window", 0), [900, 900, 1100])).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(admitted(new RequestWindow({ limit: 2, perMs: 1000 }, "fixed-window", 0), [900, 900, 1100])).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it("tokens: charged at admission, corrected from usage, freed as the window slides", () => {

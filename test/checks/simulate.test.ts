@@ -4,8 +4,14 @@ import { ApiError, type ApiPolicy, createApiFetch } from "@tollgate/client";
 import { describe, expect, it } from "vitest";
 import { BIN, REPO, runCli } from "../helpers/project.js";
 
-function startCli(args: string[]): Promise<{ url: string; stop: () => Promise<{ code: number | null; stderr: string }> }> {
-  const child = spawn(process.execPath, [BIN, "simulate", ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+function startCli(
+  args: string[],
+): Promise<{ url: string; stop: () => Promise<{ code: number | null; stderr: string }> }> {
+  const child = spawn(process.execPath, [BIN, "simulate", ...args], {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
@@ -14,7 +20,8 @@ function startCli(args: string[]): Promise<{ url: string; stop: () => Promise<{ 
     child.stdout.on("data", (d) => {
       stdout += d;
       const line = stdout.split("\n")[0];
-      if (stdout.includes("\n") && line) resolve({
+      if (stdout.includes("\n") && line)
+        resolve({
           url: line,
           stop: async () => {
             child.kill("SIGTERM");
@@ -30,7 +37,8 @@ describe("tollgate simulate", () => {
   it("--help documents the options", async () => {
     const r = await runCli(["simulate", "--help"]);
     expect(r.code).toBe(0);
-    for (const o of ["--api <name>", "--listen <host:port>", "--failure-rate <x>", "--flavor <name>"]) expect(r.stdout).toContain(o);
+    for (const o of ["--api <name>", "--listen <host:port>", "--failure-rate <x>", "--flavor <name>"])
+      expect(r.stdout).toContain(o);
   });
 
   it.each([
@@ -47,7 +55,18 @@ describe("tollgate simulate", () => {
   it("answers as OpenAI: the request over the provider's 400 a minute gets 429 with x-ratelimit headers", async () => {
     const sim = await startCli(["--api", "openai"]);
     const statuses = await Promise.all(
-      Array.from({ length: 401 }, () => fetch(`${sim.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: 1 }) }).then(async (r) => ({ status: r.status, remaining: r.headers.get("x-ratelimit-remaining-requests"), reset: r.headers.get("x-ratelimit-reset-requests"), body: (await r.json()) as { error?: { code?: string } } }))),
+      Array.from({ length: 401 }, () =>
+        fetch(`${sim.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: 1 }),
+        }).then(async (r) => ({
+          status: r.status,
+          remaining: r.headers.get("x-ratelimit-remaining-requests"),
+          reset: r.headers.get("x-ratelimit-reset-requests"),
+          body: (await r.json()) as { error?: { code?: string } },
+        })),
+      ),
     );
     const limited = statuses.filter((s) => s.status === 429);
     expect(limited.length).toBe(1);
@@ -68,7 +87,13 @@ describe("tollgate simulate", () => {
     };
     const f = createApiFetch({ policy, api: "chatwoot" });
     const codes: string[] = [];
-    for (let i = 0; i < 5; i++) codes.push(await f(`${sim.url}/api/v1/conversations`).then(() => "ok", (e: ApiError) => (e instanceof ApiError ? e.code : "other")));
+    for (let i = 0; i < 5; i++)
+      codes.push(
+        await f(`${sim.url}/api/v1/conversations`).then(
+          () => "ok",
+          (e: ApiError) => (e instanceof ApiError ? e.code : "other"),
+        ),
+      );
     expect(codes).toEqual(["provider-error", "provider-error", "provider-error", "circuit-open", "circuit-open"]);
     const { code, stderr } = await sim.stop();
     expect(code).toBe(0);

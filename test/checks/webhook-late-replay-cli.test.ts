@@ -19,7 +19,12 @@ afterAll(async () => {
 it("the second run replays the first run's delivery; an early-expiring receiver is caught, and no secret is stored", async () => {
   const secret = secretFor("github");
   const good = await startLibReceiver({ scheme: "github", secret, requireHeaders: ["X-GitHub-Event"] });
-  const forgetful = await startLibReceiver({ scheme: "github", secret, requireHeaders: ["X-GitHub-Event"], weakness: "short-ttl" });
+  const forgetful = await startLibReceiver({
+    scheme: "github",
+    secret,
+    requireHeaders: ["X-GitHub-Event"],
+    weakness: "short-ttl",
+  });
   closers.push(good.close, forgetful.close);
   const manifest = (url: string) => `environments:
   local: { deployed: true }
@@ -35,11 +40,17 @@ webhooks:
     idempotency: { store: redis, ttl: 24h }
     probe: { headers: { X-GitHub-Event: ${PROVIDER_HEADERS.github!["X-GitHub-Event"]} } }
 `;
-  for (const [r, expectCaught] of [[good, false], [forgetful, true]] as const) {
+  for (const [r, expectCaught] of [
+    [good, false],
+    [forgetful, true],
+  ] as const) {
     const root = await writeProject({ "manifests/hook.yaml": manifest(r.url) });
     dirs.push(root);
     const state = path.join(root, "state.json");
-    const run = () => runCli(["probe", "--root", root, "--env", "local", "--state", state, "--format", "json"], { env: { TG_HOOK_SECRET: secret } });
+    const run = () =>
+      runCli(["probe", "--root", root, "--env", "local", "--state", state, "--format", "json"], {
+        env: { TG_HOOK_SECRET: secret },
+      });
     const first = await run();
     expect(first.code, first.stderr).toBe(0);
     const stored = readFileSync(state, "utf8");
@@ -50,7 +61,9 @@ webhooks:
     const result = JSON.parse(second.stdout).results[0];
     if (expectCaught) {
       expect(second.code).toBe(1);
-      expect(result.detail).toMatch(/idempotency TTL \(a delivery the probe first sent \d+s ago, inside the declared ttl 24h, was processed again\)/);
+      expect(result.detail).toMatch(
+        /idempotency TTL \(a delivery the probe first sent \d+s ago, inside the declared ttl 24h, was processed again\)/,
+      );
     } else {
       expect(second.code, result.detail).toBe(0);
       expect(result.detail).toMatch(/, a \d+s old delivery;/);

@@ -8,7 +8,11 @@ import { removeDir, tempDir } from "../helpers/project.js";
 
 const H = 3_600_000;
 const TTL = 24 * H;
-const at = (hoursAgo: number, now = 100 * H): KeptDelivery => ({ at: now - hoursAgo * H, headers: { "x-id": String(hoursAgo) }, body: "{}" });
+const at = (hoursAgo: number, now = 100 * H): KeptDelivery => ({
+  at: now - hoursAgo * H,
+  headers: { "x-id": String(hoursAgo) },
+  body: "{}",
+});
 
 describe("replayCandidate", () => {
   it.each([
@@ -17,7 +21,13 @@ describe("replayCandidate", () => {
     [[], undefined],
     [[23.99], undefined], // inside the last minute of the TTL: too close to call
   ] as [number[], number | undefined][])("kept %j hours ago → replays the one %s hours old", (ages, expected) => {
-    expect(replayCandidate(ages.map((a) => at(a)), 100 * H, TTL)?.headers["x-id"]).toBe(expected === undefined ? undefined : String(expected));
+    expect(
+      replayCandidate(
+        ages.map((a) => at(a)),
+        100 * H,
+        TTL,
+      )?.headers["x-id"],
+    ).toBe(expected === undefined ? undefined : String(expected));
   });
 });
 
@@ -30,7 +40,8 @@ describe("keepDelivery", () => {
 
   it("every-minute runs for two days keep at most 25 deliveries", () => {
     let kept: KeptDelivery[] = [];
-    for (let m = 0; m < 48 * 60; m++) kept = keepDelivery(kept, { at: m * 60_000, headers: {}, body: "" }, m * 60_000, TTL);
+    for (let m = 0; m < 48 * 60; m++)
+      kept = keepDelivery(kept, { at: m * 60_000, headers: {}, body: "" }, m * 60_000, TTL);
     expect(kept.length).toBeLessThanOrEqual(25);
     expect(kept.length).toBeGreaterThanOrEqual(23);
   });
@@ -38,14 +49,26 @@ describe("keepDelivery", () => {
 
 describe("state files", () => {
   const dirs: string[] = [];
-  afterAll(async () => { await Promise.all(dirs.map(removeDir)); });
+  afterAll(async () => {
+    await Promise.all(dirs.map(removeDir));
+  });
 
   it("keep well-formed kept deliveries and drop the rest", async () => {
     const dir = await tempDir();
     dirs.push(dir);
     const file = path.join(dir, "state.json");
     const good = { at: 5, headers: { a: "b" }, body: "{}" };
-    await writeFile(file, JSON.stringify({ tool: "tollgate-probe-state", version: 1, env: "local", window: 10, services: {}, webhookDeliveries: { hook: [good, { at: "x" }, { at: 1, headers: { a: 1 }, body: "" }], other: "nope" } }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        tool: "tollgate-probe-state",
+        version: 1,
+        env: "local",
+        window: 10,
+        services: {},
+        webhookDeliveries: { hook: [good, { at: "x" }, { at: 1, headers: { a: 1 }, body: "" }], other: "nope" },
+      }),
+    );
     const { state, warning } = await loadState(file, "local", 10);
     expect(warning).toBeUndefined();
     expect(state.webhookDeliveries).toEqual({ hook: [good] });

@@ -22,7 +22,7 @@ const readme = await readFile(path.join(REPO, "README.md"), "utf8");
 /** The README's "Adopt it" section: its sh commands and its TypeScript policy. */
 function adoptSection(): { commands: string[]; policy: string } {
   const start = readme.indexOf("\n## Adopt it\n");
-  expect(start, "README has an \"Adopt it\" section").toBeGreaterThan(0);
+  expect(start, 'README has an "Adopt it" section').toBeGreaterThan(0);
   const body = readme.slice(start, readme.indexOf("\n## ", start + 5));
   const sh = /```sh\n([\s\S]*?)```/.exec(body)?.[1];
   const ts = /```ts\n([\s\S]*?)```/.exec(body)?.[1];
@@ -58,13 +58,19 @@ let tarball = "";
 async function newRepo(name: string): Promise<string> {
   const dir = path.join(tmp, name);
   await mkdir(dir);
-  expect((await sh("git init -q && git config user.email t@example.invalid && git config user.name t", dir)).code).toBe(0);
-  await writeFile(path.join(dir, "package.json"), `${JSON.stringify({ name: "estate", version: "1.0.0", private: true }, null, 2)}\n`);
+  expect((await sh("git init -q && git config user.email t@example.invalid && git config user.name t", dir)).code).toBe(
+    0,
+  );
+  await writeFile(
+    path.join(dir, "package.json"),
+    `${JSON.stringify({ name: "estate", version: "1.0.0", private: true }, null, 2)}\n`,
+  );
   return dir;
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(REPO, "dist", "index.d.ts"))) throw new Error("dist/ is not built with typings: run `npm run build` (npm test does)");
+  if (!existsSync(path.join(REPO, "dist", "index.d.ts")))
+    throw new Error("dist/ is not built with typings: run `npm run build` (npm test does)");
   tmp = await tempDir("tollgate-adopt-");
   // --ignore-scripts: prepare would rebuild dist/ while other tests may read it; npm test built it.
   const packed = await sh(`npm pack --ignore-scripts --pack-destination '${tmp}'`, REPO);
@@ -78,7 +84,9 @@ afterAll(async () => {
 });
 
 /** The README's install line: this repository's git tag for the package's version, plus the type-check tools. */
-const INSTALL = new RegExp(`^npm install --save-dev github:tollgate-dev/tollgate#v${pkg.version.replace(/\./g, "\\.")} typescript @types/node$`);
+const INSTALL = new RegExp(
+  `^npm install --save-dev github:tollgate-dev/tollgate#v${pkg.version.replace(/\./g, "\\.")} typescript @types/node$`,
+);
 
 /**
  * Runs the section's commands in `repo`. With TypeScript: verbatim, TypeScript being the newest one
@@ -109,96 +117,144 @@ async function adopt(repo: string, withTypeScript: boolean): Promise<{ line: str
 for (const withTypeScript of [true, false]) {
   describe(`Adopt it (README), against the packed tarball, ${withTypeScript ? "with TypeScript 7" : "without TypeScript"}`, () => {
     let repo = "";
-    it("runs every command of the README section in a new git repository", async () => {
-      repo = await newRepo(withTypeScript ? "estate" : "estate-no-ts");
-      const results = await adopt(repo, withTypeScript);
-      const byLine = (prefix: string, nth = 0) => results.filter((r) => r.line.startsWith(prefix))[nth]!.ran;
+    it(
+      "runs every command of the README section in a new git repository",
+      async () => {
+        repo = await newRepo(withTypeScript ? "estate" : "estate-no-ts");
+        const results = await adopt(repo, withTypeScript);
+        const byLine = (prefix: string, nth = 0) => results.filter((r) => r.line.startsWith(prefix))[nth]!.ran;
 
-      const installed = byLine("npm install");
-      expect(installed.code, installed.out).toBe(0);
-      expect(existsSync(path.join(repo, "node_modules", "tollgate", "dist", "index.d.ts"))).toBe(true);
-      if (withTypeScript) {
-        const ts = JSON.parse(await readFile(path.join(repo, "node_modules", "typescript", "package.json"), "utf8")) as { version: string };
-        expect(ts.version).toMatch(/^7\./);
-      } else {
-        // Not even through another package: the policy below must load with no compiler at all.
-        expect(existsSync(path.join(repo, "node_modules", "typescript"))).toBe(false);
-      }
+        const installed = byLine("npm install");
+        expect(installed.code, installed.out).toBe(0);
+        expect(existsSync(path.join(repo, "node_modules", "tollgate", "dist", "index.d.ts"))).toBe(true);
+        if (withTypeScript) {
+          const ts = JSON.parse(
+            await readFile(path.join(repo, "node_modules", "typescript", "package.json"), "utf8"),
+          ) as { version: string };
+          expect(ts.version).toMatch(/^7\./);
+        } else {
+          // Not even through another package: the policy below must load with no compiler at all.
+          expect(existsSync(path.join(repo, "node_modules", "typescript"))).toBe(false);
+        }
 
-      const init = byLine("npx tollgate init");
-      expect(init.code, init.out).toBe(0);
-      for (const f of [".github/workflows/tollgate.yml", "manifests/environments.yaml", "manifests/services.yaml", "secrets-manifest/secrets.yaml", "tollgate.yaml", "waivers.yaml"]) {
-        expect(init.out).toContain(`  ${f}\n`);
-      }
-      expect(await readFile(path.join(repo, "tollgate.yaml"), "utf8")).toMatch(/^organization: Acme$/m);
-      // The $schema lines resolve from the adopter's files into the installed package.
-      for (const [file, schema] of [["tollgate.yaml", "config"], ["manifests/services.yaml", "manifest"], ["waivers.yaml", "waivers"]] as const) {
-        const ref = /^# yaml-language-server: \$schema=(\S+)$/m.exec(await readFile(path.join(repo, file), "utf8"))?.[1];
-        expect(ref).toMatch(new RegExp(`node_modules/tollgate/schemas/${schema}\\.schema\\.json$`));
-        expect(existsSync(path.resolve(repo, path.dirname(file), ref!)), `${file} → ${ref}`).toBe(true);
-      }
+        const init = byLine("npx tollgate init");
+        expect(init.code, init.out).toBe(0);
+        for (const f of [
+          ".github/workflows/tollgate.yml",
+          "manifests/environments.yaml",
+          "manifests/services.yaml",
+          "secrets-manifest/secrets.yaml",
+          "tollgate.yaml",
+          "waivers.yaml",
+        ]) {
+          expect(init.out).toContain(`  ${f}\n`);
+        }
+        expect(await readFile(path.join(repo, "tollgate.yaml"), "utf8")).toMatch(/^organization: Acme$/m);
+        // The $schema lines resolve from the adopter's files into the installed package.
+        for (const [file, schema] of [
+          ["tollgate.yaml", "config"],
+          ["manifests/services.yaml", "manifest"],
+          ["waivers.yaml", "waivers"],
+        ] as const) {
+          const ref = /^# yaml-language-server: \$schema=(\S+)$/m.exec(
+            await readFile(path.join(repo, file), "utf8"),
+          )?.[1];
+          expect(ref).toMatch(new RegExp(`node_modules/tollgate/schemas/${schema}\\.schema\\.json$`));
+          expect(existsSync(path.resolve(repo, path.dirname(file), ref!)), `${file} → ${ref}`).toBe(true);
+        }
 
-      const validate = byLine("npx tollgate validate");
-      expect(validate.out).toContain("3 files valid: 2 environments, 1 service, 1 secret");
-      expect(validate.code).toBe(0);
+        const validate = byLine("npx tollgate validate");
+        expect(validate.out).toContain("3 files valid: 2 environments, 1 service, 1 secret");
+        expect(validate.code).toBe(0);
 
-      const first = byLine("npx tollgate check", 0);
-      expect(first.code, first.out).toBe(1);
-      expect(first.out).toContain("secret-missing-in-production  secret/WEB_APP_API_KEY@production: required in production but not present in production");
-      expect(first.out).toContain("production-not-deployed  environment/production: production is marked deployed: false");
-      expect(first.out).toContain("service-no-alert-rule  service/web-app");
-      expect(first.out).toContain("gate failed: 2 error findings");
-      expect(first.out).not.toContain("critical-service-runbook");
+        const first = byLine("npx tollgate check", 0);
+        expect(first.code, first.out).toBe(1);
+        expect(first.out).toContain(
+          "secret-missing-in-production  secret/WEB_APP_API_KEY@production: required in production but not present in production",
+        );
+        expect(first.out).toContain(
+          "production-not-deployed  environment/production: production is marked deployed: false",
+        );
+        expect(first.out).toContain("service-no-alert-rule  service/web-app");
+        expect(first.out).toContain("gate failed: 2 error findings");
+        expect(first.out).not.toContain("critical-service-runbook");
 
-      if (withTypeScript) {
-        const tsc = byLine("npx tsc");
-        expect(tsc.out).toBe("");
-        expect(tsc.code).toBe(0);
-      } else expect(results.some((r) => r.line.startsWith("npx tsc"))).toBe(false);
+        if (withTypeScript) {
+          const tsc = byLine("npx tsc");
+          expect(tsc.out).toBe("");
+          expect(tsc.code).toBe(0);
+        } else expect(results.some((r) => r.line.startsWith("npx tsc"))).toBe(false);
 
-      const second = byLine("npx tollgate check", 1);
-      expect(second.code, second.out).toBe(1);
-      expect(second.out).toContain("critical-service-runbook  service/web-app: critical service has no runbook");
-      expect(second.out).toContain("gate failed: 3 error findings");
-      // Transpiled in memory: the policy folder holds only what the user wrote.
-      expect(await readdir(path.join(repo, "policies-local"))).toEqual(["critical-service-runbook.ts"]);
-    }, LONG);
+        const second = byLine("npx tollgate check", 1);
+        expect(second.code, second.out).toBe(1);
+        expect(second.out).toContain("critical-service-runbook  service/web-app: critical service has no runbook");
+        expect(second.out).toContain("gate failed: 3 error findings");
+        // Transpiled in memory: the policy folder holds only what the user wrote.
+        expect(await readdir(path.join(repo, "policies-local"))).toEqual(["critical-service-runbook.ts"]);
+      },
+      LONG,
+    );
 
     if (withTypeScript) {
-      it("type-checks an ES module consumer of the library surface with tsc --strict, and rejects a wrong one", async () => {
-        const consumer = path.join(repo, "consumer");
-        await mkdir(consumer, { recursive: true });
-        await writeFile(path.join(consumer, "package.json"), '{ "type": "module" }\n');
-        await writeFile(path.join(consumer, "use.ts"), CONSUMER);
-        await writeFile(path.join(consumer, "wrong.ts"), WRONG);
-        const flags = "--noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext --types node";
-        // One tsc run over both files (loading the package's typings dominates): every error must be
-        // in wrong.ts, so use.ts — and the installed .d.ts files — type-check cleanly.
-        const both = await sh(`npx tsc ${flags} consumer/use.ts consumer/wrong.ts`, repo);
-        expect(both.code).not.toBe(0);
-        const errors = both.out.split("\n").filter((l) => /error TS\d+/.test(l));
-        expect(errors.length, both.out).toBe(2);
-        expect(errors.every((l) => l.startsWith("consumer/wrong.ts(")), both.out).toBe(true);
-        expect(both.out).toMatch(/wrong\.ts\(\d+,\d+\): error TS2322/); // severity "fatal" is not a PolicySeverity
-        expect(both.out).toMatch(/wrong\.ts\(\d+,\d+\): error TS2339: Property 'nope' does not exist/);
-      }, LONG);
+      it(
+        "type-checks an ES module consumer of the library surface with tsc --strict, and rejects a wrong one",
+        async () => {
+          const consumer = path.join(repo, "consumer");
+          await mkdir(consumer, { recursive: true });
+          await writeFile(path.join(consumer, "package.json"), '{ "type": "module" }\n');
+          await writeFile(path.join(consumer, "use.ts"), CONSUMER);
+          await writeFile(path.join(consumer, "wrong.ts"), WRONG);
+          const flags = "--noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext --types node";
+          // One tsc run over both files (loading the package's typings dominates): every error must be
+          // in wrong.ts, so use.ts — and the installed .d.ts files — type-check cleanly.
+          const both = await sh(`npx tsc ${flags} consumer/use.ts consumer/wrong.ts`, repo);
+          expect(both.code).not.toBe(0);
+          const errors = both.out.split("\n").filter((l) => /error TS\d+/.test(l));
+          expect(errors.length, both.out).toBe(2);
+          expect(
+            errors.every((l) => l.startsWith("consumer/wrong.ts(")),
+            both.out,
+          ).toBe(true);
+          expect(both.out).toMatch(/wrong\.ts\(\d+,\d+\): error TS2322/); // severity "fatal" is not a PolicySeverity
+          expect(both.out).toMatch(/wrong\.ts\(\d+,\d+\): error TS2339: Property 'nope' does not exist/);
+        },
+        LONG,
+      );
 
-      it("importing tollgate loads no cdktf; the schemas are exported", async () => {
-        const script = [
-          'import { createRequire } from "node:module";',
-          'const t = await import("tollgate");',
-          'const schema = (await import("tollgate/schemas/manifest.schema.json", { with: { type: "json" } })).default;',
-          "const cached = Object.keys(createRequire(import.meta.url).cache);",
-          'console.log(JSON.stringify({ cdktf: cached.filter((k) => k.includes("/node_modules/cdktf/")).length, exports: Object.keys(t).sort(), id: schema.$id }));',
-        ].join("\n");
-        await writeFile(path.join(repo, "probe-import.mjs"), script);
-        const r = await sh("node probe-import.mjs", repo);
-        expect(r.code, r.out).toBe(0);
-        const seen = JSON.parse(r.out) as { cdktf: number; exports: string[]; id: string };
-        expect(seen.cdktf).toBe(0);
-        expect(seen.exports).toEqual(expect.arrayContaining(["loadProject", "definePolicy", "evaluate", "runPolicyCase", "synthesize", "runProbes", "renderSarif", "REPORTERS", "z"]));
-        expect(seen.id).toBe("https://raw.githubusercontent.com/tollgate-dev/tollgate/main/schemas/manifest.schema.json");
-      }, LONG);
+      it(
+        "importing tollgate loads no cdktf; the schemas are exported",
+        async () => {
+          const script = [
+            'import { createRequire } from "node:module";',
+            'const t = await import("tollgate");',
+            'const schema = (await import("tollgate/schemas/manifest.schema.json", { with: { type: "json" } })).default;',
+            "const cached = Object.keys(createRequire(import.meta.url).cache);",
+            'console.log(JSON.stringify({ cdktf: cached.filter((k) => k.includes("/node_modules/cdktf/")).length, exports: Object.keys(t).sort(), id: schema.$id }));',
+          ].join("\n");
+          await writeFile(path.join(repo, "probe-import.mjs"), script);
+          const r = await sh("node probe-import.mjs", repo);
+          expect(r.code, r.out).toBe(0);
+          const seen = JSON.parse(r.out) as { cdktf: number; exports: string[]; id: string };
+          expect(seen.cdktf).toBe(0);
+          expect(seen.exports).toEqual(
+            expect.arrayContaining([
+              "loadProject",
+              "definePolicy",
+              "evaluate",
+              "runPolicyCase",
+              "synthesize",
+              "runProbes",
+              "renderSarif",
+              "REPORTERS",
+              "z",
+            ]),
+          );
+          expect(seen.id).toBe(
+            "https://raw.githubusercontent.com/tollgate-dev/tollgate/main/schemas/manifest.schema.json",
+          );
+        },
+        LONG,
+      );
     }
   });
 }

@@ -31,12 +31,43 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
     const prometheus = requireTool("prometheus");
     // The app: its own registry with the client's series, as @tollgate/client registers them.
     const registry = new Registry();
-    const requests = new Counter({ name: CLIENT_METRICS.requests, help: "h", labelNames: ["api", "status_class"], registers: [registry] });
-    const duration = new Histogram({ name: CLIENT_METRICS.duration, help: "h", labelNames: ["api"], buckets: [0.05, 0.1, 0.5, 1, 5], registers: [registry] });
-    const retries = new Counter({ name: CLIENT_METRICS.retries, help: "h", labelNames: ["api"], registers: [registry] });
-    const waits = new Counter({ name: CLIENT_METRICS.throttleWaits, help: "h", labelNames: ["api"], registers: [registry] });
-    const waitSeconds = new Counter({ name: CLIENT_METRICS.throttleWaitSeconds, help: "h", labelNames: ["api"], registers: [registry] });
-    const circuit = new Gauge({ name: CLIENT_METRICS.circuitState, help: "h", labelNames: ["api"], registers: [registry] });
+    const requests = new Counter({
+      name: CLIENT_METRICS.requests,
+      help: "h",
+      labelNames: ["api", "status_class"],
+      registers: [registry],
+    });
+    const duration = new Histogram({
+      name: CLIENT_METRICS.duration,
+      help: "h",
+      labelNames: ["api"],
+      buckets: [0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    });
+    const retries = new Counter({
+      name: CLIENT_METRICS.retries,
+      help: "h",
+      labelNames: ["api"],
+      registers: [registry],
+    });
+    const waits = new Counter({
+      name: CLIENT_METRICS.throttleWaits,
+      help: "h",
+      labelNames: ["api"],
+      registers: [registry],
+    });
+    const waitSeconds = new Counter({
+      name: CLIENT_METRICS.throttleWaitSeconds,
+      help: "h",
+      labelNames: ["api"],
+      registers: [registry],
+    });
+    const circuit = new Gauge({
+      name: CLIENT_METRICS.circuitState,
+      help: "h",
+      labelNames: ["api"],
+      registers: [registry],
+    });
     const spend = new Counter({ name: CLIENT_METRICS.spendUsd, help: "h", labelNames: ["api"], registers: [registry] });
     circuit.set({ api: "openai" }, 0);
     let n = 0;
@@ -45,7 +76,10 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
       requests.inc({ api: "openai", status_class: n % 10 === 0 ? "4xx" : "2xx" });
       duration.observe({ api: "openai" }, 0.04 + (n % 7) * 0.05);
       if (n % 10 === 0) retries.inc({ api: "openai" });
-      if (n % 5 === 0) { waits.inc({ api: "openai" }); waitSeconds.inc({ api: "openai" }, 0.2); }
+      if (n % 5 === 0) {
+        waits.inc({ api: "openai" });
+        waitSeconds.inc({ api: "openai" }, 0.2);
+      }
       spend.inc({ api: "openai" }, 0.01);
     }, 100);
     app = createServer(async (req, res) => {
@@ -61,7 +95,10 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
       // Same app, but it has no client for chatwoot: the probe finds no series for it.
       doc.setIn(["apis", "chatwoot", "client", "metricsEndpoint"], doc.createNode({ staging: endpoint }));
       // A placeholder on a reserved name: never contacted, no evidence.
-      doc.setIn(["apis", "google-analytics", "client", "metricsEndpoint"], doc.createNode({ staging: "https://app.hotdash.example/metrics" }));
+      doc.setIn(
+        ["apis", "google-analytics", "client", "metricsEndpoint"],
+        doc.createNode({ staging: "https://app.hotdash.example/metrics" }),
+      );
     });
     await editYaml(path.join(dir, "manifests/environments.yaml"), (doc) => {
       doc.setIn(["environments", "staging", "monitoring", "scrapeInterval"], "1s");
@@ -73,7 +110,15 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
     config = path.join(out, "config/staging");
     const promPort = await freePort();
     promUrl = `http://127.0.0.1:${promPort}`;
-    prom = spawn(prometheus, ["--config.file=prometheus.yml", `--storage.tsdb.path=${dir}/prom-data`, `--web.listen-address=127.0.0.1:${promPort}`], { cwd: path.join(config, "prometheus"), stdio: "ignore" });
+    prom = spawn(
+      prometheus,
+      [
+        "--config.file=prometheus.yml",
+        `--storage.tsdb.path=${dir}/prom-data`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      { cwd: path.join(config, "prometheus"), stdio: "ignore" },
+    );
     startedAt = Date.now() / 1000;
   }, 180_000);
 
@@ -98,18 +143,30 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
     const next = dash.panels.findIndex((p: any, i: number) => i > start && p.type === "row");
     const panels = dash.panels.slice(start + 1, next < 0 ? undefined : next);
     expect(panels.map((p: any) => p.title)).toEqual([
-      "openai: client latency P50 / P95 / P99", "openai: client success and 4xx ratios", "openai: client retries and throttle waits",
-      "openai: circuit breaker", "openai: metered spend against the monthly budget",
+      "openai: client latency P50 / P95 / P99",
+      "openai: client success and 4xx ratios",
+      "openai: client retries and throttle waits",
+      "openai: circuit breaker",
+      "openai: metered spend against the monthly budget",
     ]);
-    const queries = panels.flatMap((p: any) => p.targets.map((t: any) => ({ panel: p.title, expr: t.expr as string, instant: !!t.instant })));
+    const queries = panels.flatMap((p: any) =>
+      p.targets.map((t: any) => ({ panel: p.title, expr: t.expr as string, instant: !!t.instant })),
+    );
     expect(queries.length).toBe(12);
     for (const q of queries) {
-      const data = await waitFor(`${q.panel}: ${q.expr}`, async () => {
-        const end = Date.now() / 1000;
-        const body = q.instant ? await api(`/api/v1/query?query=${encodeURIComponent(q.expr)}`) : await api(`/api/v1/query_range?query=${encodeURIComponent(q.expr)}&start=${startedAt}&end=${end}&step=1`);
-        if (body?.status === "error") throw new Error(`${q.expr}: ${body.error}`);
-        return body?.data?.result?.length > 0 ? body.data.result : undefined;
-      }, 120_000, 1000);
+      const data = await waitFor(
+        `${q.panel}: ${q.expr}`,
+        async () => {
+          const end = Date.now() / 1000;
+          const body = q.instant
+            ? await api(`/api/v1/query?query=${encodeURIComponent(q.expr)}`)
+            : await api(`/api/v1/query_range?query=${encodeURIComponent(q.expr)}&start=${startedAt}&end=${end}&step=1`);
+          if (body?.status === "error") throw new Error(`${q.expr}: ${body.error}`);
+          return body?.data?.result?.length > 0 ? body.data.result : undefined;
+        },
+        120_000,
+        1000,
+      );
       expect(data.length, q.expr).toBeGreaterThan(0);
     }
   }, 300_000);
@@ -129,20 +186,40 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
     expect(p.stdout).toContain('tollgate_client_metrics_present{env="staging",api="chatwoot"} 0');
 
     // Without evidence the boolean decides (every reference client says metrics: false) ...
-    const claimed = await runCli(["check", "--env", "staging", "--now", NOW, "--format", "json", "--no-cache"], { cwd: dir });
+    const claimed = await runCli(["check", "--env", "staging", "--now", NOW, "--format", "json", "--no-cache"], {
+      cwd: dir,
+    });
     const noMetrics = (out: string) => JSON.parse(out).findings.filter((f: any) => f.ruleId === "client-no-metrics");
-    expect(noMetrics(claimed.stdout).map((f: any) => f.subject).sort()).toEqual(["api/chatwoot", "api/google-analytics", "api/openai", "api/shopify-admin"]);
+    expect(
+      noMetrics(claimed.stdout)
+        .map((f: any) => f.subject)
+        .sort(),
+    ).toEqual(["api/chatwoot", "api/google-analytics", "api/openai", "api/shopify-admin"]);
     // ... with it, what the probe saw: openai is measured, chatwoot is not; google-analytics (no evidence) keeps its boolean.
-    const proven = await runCli(["check", "--env", "staging", "--now", NOW, "--format", "json", "--no-cache", "--probe-results", file], { cwd: dir });
+    const proven = await runCli(
+      ["check", "--env", "staging", "--now", NOW, "--format", "json", "--no-cache", "--probe-results", file],
+      { cwd: dir },
+    );
     const found = noMetrics(proven.stdout);
-    expect(found.map((f: any) => f.subject).sort()).toEqual(["api/chatwoot", "api/google-analytics", "api/shopify-admin"]);
-    expect(found.find((f: any) => f.subject === "api/chatwoot").message).toContain("no client metrics at the declared endpoint in staging");
-    expect(found.find((f: any) => f.subject === "api/google-analytics").message).toBe("no request/latency/error metrics");
+    expect(found.map((f: any) => f.subject).sort()).toEqual([
+      "api/chatwoot",
+      "api/google-analytics",
+      "api/shopify-admin",
+    ]);
+    expect(found.find((f: any) => f.subject === "api/chatwoot").message).toContain(
+      "no client metrics at the declared endpoint in staging",
+    );
+    expect(found.find((f: any) => f.subject === "api/google-analytics").message).toBe(
+      "no request/latency/error metrics",
+    );
     // The evidence is part of the result cache's key: a cached evidence-less result is not replayed for it.
     const cache = ["--cache", "--cache-location", path.join(dir, "cache")];
     const first = await runCli(["check", "--env", "staging", "--now", NOW, "--format", "json", ...cache], { cwd: dir });
     expect(noMetrics(first.stdout).map((f: any) => f.subject)).toContain("api/openai");
-    const second = await runCli(["check", "--env", "staging", "--now", NOW, "--format", "json", ...cache, "--probe-results", file], { cwd: dir });
+    const second = await runCli(
+      ["check", "--env", "staging", "--now", NOW, "--format", "json", ...cache, "--probe-results", file],
+      { cwd: dir },
+    );
     expect(noMetrics(second.stdout).map((f: any) => f.subject)).not.toContain("api/openai");
   }, 180_000);
 
@@ -153,7 +230,9 @@ describe("client metrics: scraped by Prometheus, proven by the probe, judged by 
       expect(openai.status).toBe(200);
       expect(sample(openai.body, "tollgate_client_metrics_present", { env: "staging", api: "openai" })).toBe(1);
       // Only the scraped service's APIs are judged in its answer.
-      expect(sample(openai.body, "tollgate_client_metrics_present", { env: "staging", api: "chatwoot" })).toBeUndefined();
+      expect(
+        sample(openai.body, "tollgate_client_metrics_present", { env: "staging", api: "chatwoot" }),
+      ).toBeUndefined();
       const chatwoot = await scrape(served.url, "chatwoot", 20);
       expect(sample(chatwoot.body, "tollgate_client_metrics_present", { env: "staging", api: "chatwoot" })).toBe(0);
     } finally {

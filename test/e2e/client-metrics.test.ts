@@ -45,11 +45,28 @@ beforeAll(async () => {
 
   // Traffic: OpenAI through the SDK (2xx, tokens, spend, throttle waits), a failing provider (5xx, retries, breaker).
   const openaiSim = await startSimulator({ api: "openai", provider: openaiPolicy.provider });
-  const failing = await startSimulator({ api: "chatwoot", provider: { model: "sliding-window", requests: null, tokens: null, concurrency: null }, flavor: "generic", failureRate: 1 });
+  const failing = await startSimulator({
+    api: "chatwoot",
+    provider: { model: "sliding-window", requests: null, tokens: null, concurrency: null },
+    flavor: "generic",
+    failureRate: 1,
+  });
   sims.push(openaiSim, failing);
-  const tight: ApiPolicy = { ...openaiPolicy, budget: { requests: { limit: 5, perMs: 1000 }, tokens: null, concurrency: null } };
-  const client = new OpenAI({ apiKey: "sk-simulated", baseURL: `${openaiSim.url}/v1`, maxRetries: 0, fetch: createApiFetch({ policy: tight, api: "openai", registry }) });
-  await Promise.all(Array.from({ length: 8 }, () => client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: 5 })));
+  const tight: ApiPolicy = {
+    ...openaiPolicy,
+    budget: { requests: { limit: 5, perMs: 1000 }, tokens: null, concurrency: null },
+  };
+  const client = new OpenAI({
+    apiKey: "sk-simulated",
+    baseURL: `${openaiSim.url}/v1`,
+    maxRetries: 0,
+    fetch: createApiFetch({ policy: tight, api: "openai", registry }),
+  });
+  await Promise.all(
+    Array.from({ length: 8 }, () =>
+      client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: 5 }),
+    ),
+  );
   const chatwoot: ApiPolicy = {
     provider: { model: "sliding-window", requests: null, tokens: null, concurrency: null },
     budget: { requests: null, tokens: null, concurrency: null },
@@ -66,8 +83,15 @@ beforeAll(async () => {
   const appPort = await freePort();
   await new Promise<void>((r) => app.listen(appPort, "127.0.0.1", () => r()));
   const promPort = await freePort();
-  await writeFile(path.join(dir, "prometheus.yml"), `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ["127.0.0.1:${appPort}"]\n`);
-  prom = spawn(prometheus, ["--config.file=prometheus.yml", `--storage.tsdb.path=${dir}/data`, `--web.listen-address=127.0.0.1:${promPort}`], { cwd: dir, stdio: "ignore" });
+  await writeFile(
+    path.join(dir, "prometheus.yml"),
+    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ["127.0.0.1:${appPort}"]\n`,
+  );
+  prom = spawn(
+    prometheus,
+    ["--config.file=prometheus.yml", `--storage.tsdb.path=${dir}/data`, `--web.listen-address=127.0.0.1:${promPort}`],
+    { cwd: dir, stdio: "ignore" },
+  );
   promUrl = `http://127.0.0.1:${promPort}`;
 });
 
@@ -85,7 +109,8 @@ afterAll(async () => {
 async function query(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const r = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`).catch(() => null);
   if (!r?.ok) return [];
-  return ((await r.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
+  return ((await r.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } })
+    .data.result;
 }
 
 describe("client metrics", () => {
@@ -97,7 +122,10 @@ describe("client metrics", () => {
   });
 
   it("real Prometheus scrapes every series with the dashboard's names and the traffic's values", async () => {
-    const ok = await waitFor("Prometheus scraped the app", async () => (await query('tollgate_client_requests_total{api="openai",status_class="2xx"}')).length > 0);
+    const ok = await waitFor(
+      "Prometheus scraped the app",
+      async () => (await query('tollgate_client_requests_total{api="openai",status_class="2xx"}')).length > 0,
+    );
     expect(ok).toBe(true);
     for (const name of NAMES) expect((await query(name)).length, name).toBeGreaterThan(0);
     const value = async (q: string) => Number((await query(q))[0]?.value[1]);
@@ -109,7 +137,16 @@ describe("client metrics", () => {
     expect(await value('tollgate_client_throttle_waits_total{api="openai"}')).toBeGreaterThan(0);
     expect(await value('tollgate_client_tokens_total{api="openai",kind="completion"}')).toBe(40);
     expect(await value('tollgate_client_spend_usd_total{api="openai"}')).toBeGreaterThan(0);
-    const p95 = await waitFor("two scrapes for a rate", async () => (await query("histogram_quantile(0.95, sum by (le, api) (rate(tollgate_client_request_duration_seconds_bucket[1m])))")).length > 0 || undefined, 60_000);
+    const p95 = await waitFor(
+      "two scrapes for a rate",
+      async () =>
+        (
+          await query(
+            "histogram_quantile(0.95, sum by (le, api) (rate(tollgate_client_request_duration_seconds_bucket[1m])))",
+          )
+        ).length > 0 || undefined,
+      60_000,
+    );
     expect(p95).toBe(true);
   });
 });

@@ -8,12 +8,22 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "../helpers/project.js";
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("npm run demo", () => {
   it("serves probes through Prometheus and the blackbox exporter with no alert, then SIGTERM stops every child and removes its folder", async () => {
-    const demo = spawn(process.execPath, [path.join(REPO, "scripts/demo.mjs"), "--free-ports"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    const demo = spawn(process.execPath, [path.join(REPO, "scripts/demo.mjs"), "--free-ports"], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     demo.stdout!.on("data", (d) => (out += d));
     demo.stderr!.on("data", (d) => (out += d));
@@ -30,7 +40,9 @@ describe("npm run demo", () => {
       expect(pids.length).toBe(4); // the demo, prometheus, alertmanager, blackbox exporter
       expect(existsSync(path.join(dir, "out/config/local/prometheus/prometheus.yml"))).toBe(true);
 
-      const query = async (q: string) => ((await (await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as any).data.result as any[];
+      const query = async (q: string) =>
+        ((await (await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as any).data
+          .result as any[];
       while ((await query("tollgate_probe_success == 1")).length < 4) await sleep(500);
       while ((await query('probe_success{job="tollgate-blackbox"} == 1')).length < 4) await sleep(500);
       // A fresh start: nothing carried over from an earlier run.

@@ -17,22 +17,39 @@ export const getJson = async (url: string) => (await fetch(url)).json() as Promi
  * Copies test/fixtures/orgs/local to dir/org and points its local environment at the stand-ins
  * (per-environment overrides only), Alertmanager on amPort and the PagerDuty key in dir.
  */
-export async function prepareLocalOrg(dir: string, p: Record<string, number>, amPort: number, runtime: Record<string, unknown>): Promise<string> {
+export async function prepareLocalOrg(
+  dir: string,
+  p: Record<string, number>,
+  amPort: number,
+  runtime: Record<string, unknown>,
+): Promise<string> {
   const org = path.join(dir, "org");
   await cp(path.join(REPO, "test/fixtures/orgs/local"), org, { recursive: true });
   writeFileSync(path.join(dir, "pagerduty-key"), "e2e-routing-key\n");
   await editYaml(path.join(org, "manifests/services.yaml"), (doc) => {
     doc.setIn(["services", "api", "endpoints", "local", "url"], `http://127.0.0.1:${p.api}/health`);
     doc.setIn(["services", "payments", "endpoints", "local", "url"], `http://127.0.0.1:${p.payments}/health`);
-    doc.setIn(["services", "rag-mcp", "endpoints", "local"], doc.createNode({ url: `http://127.0.0.1:${p.rag}/mcp`, health: `http://127.0.0.1:${p.rag}/health` }));
+    doc.setIn(
+      ["services", "rag-mcp", "endpoints", "local"],
+      doc.createNode({ url: `http://127.0.0.1:${p.rag}/mcp`, health: `http://127.0.0.1:${p.rag}/health` }),
+    );
     doc.setIn(["services", "hook", "endpoints", "local", "url"], `http://127.0.0.1:${p.hook}/webhook`);
   });
   await editYaml(path.join(org, "manifests/environments.yaml"), (doc) => {
     doc.setIn(["environments", "local", "monitoring", "alertmanager"], `127.0.0.1:${amPort}`);
     doc.setIn(["environments", "local", "monitoring", "nodeExporter"], `127.0.0.1:${p.exporter}`);
     doc.setIn(["environments", "local", "runtime"], doc.createNode(runtime));
-    doc.setIn(["environments", "local", "channels", "pagerduty-oncall"], doc.createNode({ url: `http://127.0.0.1:${p.pagerduty}/pagerduty`, credentialsFile: path.join(dir, "pagerduty-key") }));
-    doc.setIn(["environments", "local", "channels", "slack-platform"], doc.createNode({ url: `http://127.0.0.1:${p.slack}/slack` }));
+    doc.setIn(
+      ["environments", "local", "channels", "pagerduty-oncall"],
+      doc.createNode({
+        url: `http://127.0.0.1:${p.pagerduty}/pagerduty`,
+        credentialsFile: path.join(dir, "pagerduty-key"),
+      }),
+    );
+    doc.setIn(
+      ["environments", "local", "channels", "slack-platform"],
+      doc.createNode({ url: `http://127.0.0.1:${p.slack}/slack` }),
+    );
   });
   return org;
 }
@@ -55,21 +72,65 @@ export class Procs {
 
   /** Prometheus on the given config file (relative to cwd), its own storage, on 127.0.0.1:port. */
   prometheus(name: string, bin: string, configFile: string, cwd: string, port: number): ChildProcess {
-    return this.start(name, bin, [`--config.file=${configFile}`, `--storage.tsdb.path=${this.dir}/${name}-data`, `--web.listen-address=127.0.0.1:${port}`], cwd);
+    return this.start(
+      name,
+      bin,
+      [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${this.dir}/${name}-data`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      cwd,
+    );
   }
 
   alertmanager(bin: string, cwd: string, port: number): ChildProcess {
-    return this.start("alertmanager", bin, ["--config.file=alertmanager.yml", `--storage.path=${this.dir}/am-data`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address="], cwd);
+    return this.start(
+      "alertmanager",
+      bin,
+      [
+        "--config.file=alertmanager.yml",
+        `--storage.path=${this.dir}/am-data`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--cluster.listen-address=",
+      ],
+      cwd,
+    );
   }
 
   async stopAll(): Promise<void> {
     for (const p of this.list) p.kill("SIGTERM");
-    await Promise.all(this.list.map((p) => new Promise((r) => { if (p.exitCode !== null || p.signalCode !== null) r(null); else { const t = setTimeout(() => p.kill("SIGKILL"), 5_000); p.on("exit", () => { clearTimeout(t); r(null); }); } })));
+    await Promise.all(
+      this.list.map(
+        (p) =>
+          new Promise((r) => {
+            if (p.exitCode !== null || p.signalCode !== null) r(null);
+            else {
+              const t = setTimeout(() => p.kill("SIGKILL"), 5_000);
+              p.on("exit", () => {
+                clearTimeout(t);
+                r(null);
+              });
+            }
+          }),
+      ),
+    );
   }
 
   /** The last lines of each named log, for a failed run. */
   tails(names: string[]): string {
-    return names.map((f) => { try { return `--- ${f} (tail)\n${readFileSync(path.join(this.dir, "logs", `${f}.log`), "utf8").split("\n").slice(-15).join("\n")}\n`; } catch { return ""; } }).join("");
+    return names
+      .map((f) => {
+        try {
+          return `--- ${f} (tail)\n${readFileSync(path.join(this.dir, "logs", `${f}.log`), "utf8")
+            .split("\n")
+            .slice(-15)
+            .join("\n")}\n`;
+        } catch {
+          return "";
+        }
+      })
+      .join("");
   }
 }
 

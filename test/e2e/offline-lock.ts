@@ -43,11 +43,20 @@ function tarballUrl(name: string, version: string): string {
 }
 
 /** Writes package.json and package-lock.json into `project` for tollgate (the tarball) plus the named dev tools. */
-export async function writeOfflineLock(repoRoot: string, project: string, tarball: string, tools: Tool[]): Promise<void> {
-  const lock = JSON.parse(await readFile(path.join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
+export async function writeOfflineLock(
+  repoRoot: string,
+  project: string,
+  tarball: string,
+  tools: Tool[],
+): Promise<void> {
+  const lock = JSON.parse(await readFile(path.join(repoRoot, "package-lock.json"), "utf8")) as {
+    packages: Record<string, LockEntry>;
+  };
   const pkg = JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")) as RepoPackage;
   const spec = `file:${path.relative(project, tarball)}`;
-  const integrity = `sha512-${createHash("sha512").update(await readFile(tarball)).digest("base64")}`;
+  const integrity = `sha512-${createHash("sha512")
+    .update(await readFile(tarball))
+    .digest("base64")}`;
   const devDependencies: Record<string, string> = { tollgate: spec };
   // Lock folders of aliased tools, by the name the adopter installs them under.
   const renamed = new Map<string, string>();
@@ -83,13 +92,24 @@ export async function writeOfflineLock(repoRoot: string, project: string, tarbal
   for (const d of Object.keys(pkg.dependencies)) if (!bundled.includes(d)) visit(d, "");
   for (const t of tools) visit(typeof t === "string" ? t : t.from, "");
   const rename = (key: string): string => {
-    for (const [from, to] of renamed) if (key === from || key.startsWith(`${from}/`)) return to + key.slice(from.length);
+    for (const [from, to] of renamed)
+      if (key === from || key.startsWith(`${from}/`)) return to + key.slice(from.length);
     return key;
   };
 
   const packages: Record<string, unknown> = {
     "": { name: "estate", version: "1.0.0", devDependencies },
-    "node_modules/tollgate": { version: pkg.version, resolved: spec, integrity, dev: true, license: pkg.license, dependencies: pkg.dependencies, ...(pkg.bundleDependencies ? { bundleDependencies: pkg.bundleDependencies } : {}), bin: pkg.bin, engines: pkg.engines },
+    "node_modules/tollgate": {
+      version: pkg.version,
+      resolved: spec,
+      integrity,
+      dev: true,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      ...(pkg.bundleDependencies ? { bundleDependencies: pkg.bundleDependencies } : {}),
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
   };
   for (const name of bundled) {
     // The workspace's own entry (packages/<dir>) describes the package; in the adopter's tree it sits inside tollgate.
@@ -103,9 +123,23 @@ export async function writeOfflineLock(repoRoot: string, project: string, tarbal
     if (packages[to]) throw new Error(`${key} and another package both install at ${to}`);
     // An alias installed under its real name is no alias any more.
     if (to !== key && entry.name === path.posix.basename(to)) delete entry.name;
-    packages[to] = { ...entry, ...(entry.resolved || entry.link ? {} : { resolved: tarballUrl(String(entry.name ?? key.slice(key.lastIndexOf("node_modules/") + 13)), entry.version!) }), dev: true };
+    packages[to] = {
+      ...entry,
+      ...(entry.resolved || entry.link
+        ? {}
+        : {
+            resolved: tarballUrl(
+              String(entry.name ?? key.slice(key.lastIndexOf("node_modules/") + 13)),
+              entry.version!,
+            ),
+          }),
+      dev: true,
+    };
   }
   const manifest = JSON.parse(await readFile(path.join(project, "package.json"), "utf8")) as Record<string, unknown>;
   await writeFile(path.join(project, "package.json"), `${JSON.stringify({ ...manifest, devDependencies }, null, 2)}\n`);
-  await writeFile(path.join(project, "package-lock.json"), `${JSON.stringify({ name: "estate", version: "1.0.0", lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);
+  await writeFile(
+    path.join(project, "package-lock.json"),
+    `${JSON.stringify({ name: "estate", version: "1.0.0", lockfileVersion: 3, requires: true, packages }, null, 2)}\n`,
+  );
 }

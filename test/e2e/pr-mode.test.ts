@@ -15,8 +15,17 @@ import { NOW, REPO, copyReferenceOrg, removeDir, runCli, tempDir } from "../help
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.example", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.example" };
-const gitIn = (dir: string) => (...args: string[]) => execFileSync("git", ["-C", dir, ...args], { env: gitEnv }).toString();
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@t.example",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@t.example",
+};
+const gitIn =
+  (dir: string) =>
+  (...args: string[]) =>
+    execFileSync("git", ["-C", dir, ...args], { env: gitEnv }).toString();
 
 /** The reference organization with the shipped example custom policies (and a TypeScript one), committed. */
 async function estate(): Promise<{ root: string; git: (...a: string[]) => string }> {
@@ -27,17 +36,23 @@ async function estate(): Promise<{ root: string; git: (...a: string[]) => string
   await symlink(REPO, path.join(root, "node_modules/tollgate"));
   await writeFile(path.join(root, ".gitignore"), "node_modules/\n.tollgate/\n");
   await cp(path.join(REPO, "examples/custom-policies"), path.join(root, "policies-local"), { recursive: true });
-  await writeFile(path.join(root, "policies-local/owner-prefix.ts"), [
-    'import { definePolicy, z } from "tollgate";',
-    "export default definePolicy({",
-    '  id: "owner-prefix", title: "Secrets owned by commerce", category: "secrets", severity: "warning",',
-    '  rationale: "Commerce holds the keys.", remediation: "Hand the secret to team-commerce.", options: z.strictObject({}),',
-    "  check({ model }, report) {",
-    '    for (const [name, s] of model.secrets) if (s.owner !== "team-commerce") report({ subject: `secret/${name}`, message: `owned by ${s.owner}`, at: { section: "secrets", name, path: ["owner"] } });',
-    "  },",
-    "});",
-  ].join("\n"));
-  await writeFile(path.join(root, "tollgate.yaml"), `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: policies-local\n`);
+  await writeFile(
+    path.join(root, "policies-local/owner-prefix.ts"),
+    [
+      'import { definePolicy, z } from "tollgate";',
+      "export default definePolicy({",
+      '  id: "owner-prefix", title: "Secrets owned by commerce", category: "secrets", severity: "warning",',
+      '  rationale: "Commerce holds the keys.", remediation: "Hand the secret to team-commerce.", options: z.strictObject({}),',
+      "  check({ model }, report) {",
+      '    for (const [name, s] of model.secrets) if (s.owner !== "team-commerce") report({ subject: `secret/${name}`, message: `owned by ${s.owner}`, at: { section: "secrets", name, path: ["owner"] } });',
+      "  },",
+      "});",
+    ].join("\n"),
+  );
+  await writeFile(
+    path.join(root, "tollgate.yaml"),
+    `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: policies-local\n`,
+  );
   const git = gitIn(root);
   git("init", "-q", "-b", "main");
   git("add", "-A");
@@ -50,16 +65,28 @@ describe("PR mode with custom policies", () => {
     const { root, git } = await estate();
     const plain = await runCli(["check", "--now", NOW, "--format", "json"], { cwd: root });
     expect(plain.code, plain.stderr).toBe(1);
-    const ruleIds = new Set((JSON.parse(plain.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId));
+    const ruleIds = new Set(
+      (JSON.parse(plain.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId),
+    );
     // The custom policies do report on this estate, so "0 new" means the base found them too.
     expect(ruleIds.has("critical-service-runbook") && ruleIds.has("owner-prefix")).toBe(true);
 
-    const r = await runCli(["check", "--base", "HEAD", "--fail-on-new", "--now", NOW, "--format", "json"], { cwd: root });
+    const r = await runCli(["check", "--base", "HEAD", "--fail-on-new", "--now", NOW, "--format", "json"], {
+      cwd: root,
+    });
     expect(r.stderr).not.toContain("empty base");
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { findings: { waived?: boolean }[]; comparison?: { new: number; fixed: unknown[]; unchanged: number; delta: number } };
+    const report = JSON.parse(r.stdout) as {
+      findings: { waived?: boolean }[];
+      comparison?: { new: number; fixed: unknown[]; unchanged: number; delta: number };
+    };
     expect(report.comparison, r.stdout.slice(0, 500)).toBeDefined();
-    expect(report.comparison).toMatchObject({ new: 0, fixed: [], delta: 0, unchanged: report.findings.filter((f) => !f.waived).length });
+    expect(report.comparison).toMatchObject({
+      new: 0,
+      fixed: [],
+      delta: 0,
+      unchanged: report.findings.filter((f) => !f.waived).length,
+    });
     expect(existsSync(path.join(root, ".tollgate")), "the base's folder is removed").toBe(false);
     expect(git("status", "--porcelain")).toBe("");
   });
@@ -69,7 +96,13 @@ describe("PR mode with custom policies", () => {
     // The base commit's policy module is broken; the working tree (the PR) fixes it.
     const policy = path.join(root, "policies-local/owner-prefix.ts");
     const good = await readFile(policy, "utf8");
-    await writeFile(policy, good.replace('from "tollgate";', 'from "tollgate";\nimport { nope } from "./missing-helper.js";\nexport const helper = nope;'));
+    await writeFile(
+      policy,
+      good.replace(
+        'from "tollgate";',
+        'from "tollgate";\nimport { nope } from "./missing-helper.js";\nexport const helper = nope;',
+      ),
+    );
     git("commit", "-qam", "broken base");
     const base = git("rev-parse", "HEAD").trim();
     await writeFile(policy, good);
@@ -79,8 +112,12 @@ describe("PR mode with custom policies", () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).not.toContain("empty base");
     const lines = r.stderr.split("\n");
-    expect(lines).toContain(`<command line>:1:1 base-invalid --base ${base}: the project at ${base} does not load (1 problem below, files as at that ref)`);
-    expect(lines).toContain(`${base}:policies-local/owner-prefix.ts:2:22 custom-policy-invalid could not load custom policy module policies-local/owner-prefix.ts: Could not resolve "./missing-helper.js"`);
+    expect(lines).toContain(
+      `<command line>:1:1 base-invalid --base ${base}: the project at ${base} does not load (1 problem below, files as at that ref)`,
+    );
+    expect(lines).toContain(
+      `${base}:policies-local/owner-prefix.ts:2:22 custom-policy-invalid could not load custom policy module policies-local/owner-prefix.ts: Could not resolve "./missing-helper.js"`,
+    );
     expect(existsSync(path.join(root, ".tollgate"))).toBe(false);
   });
 
@@ -88,13 +125,19 @@ describe("PR mode with custom policies", () => {
     const { root, git } = await estate();
     git("rm", "-q", "--cached", "tollgate.yaml");
     git("commit", "-qm", "before tollgate");
-    const r = await runCli(["check", "--base", "HEAD", "--fail-on-new", "--now", NOW, "--format", "json"], { cwd: root });
+    const r = await runCli(["check", "--base", "HEAD", "--fail-on-new", "--now", NOW, "--format", "json"], {
+      cwd: root,
+    });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain("tollgate: HEAD has no tollgate.yaml; comparing against an empty base");
     const report = JSON.parse(r.stdout) as { findings: { waived?: boolean }[]; comparison: { new: number } };
     expect(report.findings.length).toBeGreaterThan(0);
     // Every finding is new (waived ones are not counted as new).
-    expect(report.comparison).toMatchObject({ new: report.findings.filter((f) => !f.waived).length, unchanged: 0, fixed: [] });
+    expect(report.comparison).toMatchObject({
+      new: report.findings.filter((f) => !f.waived).length,
+      unchanged: 0,
+      fixed: [],
+    });
   });
 
   it("a .tollgate that is a link is refused (exit 2), never written through", async () => {

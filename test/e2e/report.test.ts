@@ -37,7 +37,23 @@ describe("the HTML report in Chromium", () => {
   /** `tollgate check` writes the HTML report and, alongside, the JSON report to compare against. */
   async function report(name: string, root: string, extra: string[] = []) {
     const file = path.join(dir, `${name}.html`);
-    const r = await runCli(["check", "--root", root, "--now", NOW, "--fail-on", "never", "--format", `html=${file}`, "--format", "json", ...extra], { timeoutMs: 240_000 });
+    const r = await runCli(
+      [
+        "check",
+        "--root",
+        root,
+        "--now",
+        NOW,
+        "--fail-on",
+        "never",
+        "--format",
+        `html=${file}`,
+        "--format",
+        "json",
+        ...extra,
+      ],
+      { timeoutMs: 240_000 },
+    );
     if (r.code !== 0) throw new Error(`check failed (${r.code}): ${r.stderr}`);
     const json = JSON.parse(r.stdout);
     return { file, json };
@@ -50,23 +66,49 @@ describe("the HTML report in Chromium", () => {
 
     const large = path.join(dir, "large-org");
     generate(large, { services: 200, secrets: 400, seed: 3, now: NOW, style: "plain" });
-    reports.large = { ...(await report("large", large)), services: Array.from({ length: 200 }, (_, i) => `svc-${String(i).padStart(6, "0")}`) };
+    reports.large = {
+      ...(await report("large", large)),
+      services: Array.from({ length: 200 }, (_, i) => `svc-${String(i).padStart(6, "0")}`),
+    };
 
     // Hostile strings in the waivers file, and live health from a probe run, on a copy of the reference org.
     const hostile = await copyReferenceOrg();
     await editYaml(path.join(hostile, "waivers.yaml"), (doc) => {
-      doc.setIn(["waivers", 0, "reason"], `<script>window.__pwned = "reason"</script><img src=x onerror="window.__pwned='img'">`);
+      doc.setIn(
+        ["waivers", 0, "reason"],
+        `<script>window.__pwned = "reason"</script><img src=x onerror="window.__pwned='img'">`,
+      );
       doc.setIn(["waivers", 0, "owner"], `"><svg onload="window.__pwned='owner'">`);
     });
     const probe = path.join(dir, "probe.json");
-    await writeFile(probe, JSON.stringify({ now: NOW, env: "staging", results: [{ service: "redis", status: "healthy" }, { service: "chatwoot", status: "unhealthy" }, { service: "chatwoot-webhooks", status: "skipped" }] }));
+    await writeFile(
+      probe,
+      JSON.stringify({
+        now: NOW,
+        env: "staging",
+        results: [
+          { service: "redis", status: "healthy" },
+          { service: "chatwoot", status: "unhealthy" },
+          { service: "chatwoot-webhooks", status: "skipped" },
+        ],
+      }),
+    );
     reports.hostile = { ...(await report("hostile", hostile, ["--probe-results", probe])), services: [] };
     await removeDir(hostile);
 
     context = await chromium.launchPersistentContext(path.join(dir, "user-data"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       viewport: { width: 1280, height: 900 },
       timeout: 120_000,
     });
@@ -81,7 +123,9 @@ describe("the HTML report in Chromium", () => {
     const page = await context.newPage();
     const consoleErrors: string[] = [];
     const blocked: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") consoleErrors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") consoleErrors.push(m.text());
+    });
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
     await page.route("**/*", (route) => {
       const url = route.request().url();
@@ -97,15 +141,23 @@ describe("the HTML report in Chromium", () => {
     // Evaluated through the DevTools protocol: the page's CSP (script hashes only) still holds for the page itself.
     await page.evaluate(AXE);
     const result: any = await page.evaluate(() => (window as any).axe.run(document, { resultTypes: ["violations"] }));
-    return result.violations.filter((v: any) => v.impact === "serious" || v.impact === "critical").map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+    return result.violations
+      .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+      .map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
   }
 
   async function assertKeyElements(page: Page, json: any) {
     expect(await page.locator('[data-testid="overall-score"]').textContent()).toBe(`${json.score.percent}%`);
-    expect(await page.locator('[data-testid="scorecard"] h3').allTextContents()).toEqual(json.scorecards.map((s: any) => s.title));
-    const statuses = await page.locator('[data-testid="category"]').evaluateAll((els) => els.map((e) => [e.getAttribute("data-status"), e.querySelector(".status")!.textContent]));
+    expect(await page.locator('[data-testid="scorecard"] h3').allTextContents()).toEqual(
+      json.scorecards.map((s: any) => s.title),
+    );
+    const statuses = await page
+      .locator('[data-testid="category"]')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute("data-status"), e.querySelector(".status")!.textContent]));
     const expected = (c: any) => c.status ?? (c.passed ? "pass" : "fail");
-    expect(statuses).toEqual(json.scorecards.flatMap((s: any) => s.categories.map((c: any) => [expected(c), expected(c)])));
+    expect(statuses).toEqual(
+      json.scorecards.flatMap((s: any) => s.categories.map((c: any) => [expected(c), expected(c)])),
+    );
     expect(await page.locator('[data-testid="finding"]').count()).toBe(json.findings.length);
     expect(await page.locator('[data-testid="forecast-timeline"] g.tl-item').count()).toBeGreaterThan(0);
   }
@@ -119,7 +171,7 @@ describe("the HTML report in Chromium", () => {
     for (const s of reports.reference!.services) expect(nodes).toContain(s);
     expect(await page.locator('figure[data-testid="graph"] svg g.edge').count()).toBe(7);
     // The one inline script runs under the CSP: filtering hides non-matching findings.
-    const before = await page.locator('tr.finding:visible').count();
+    const before = await page.locator("tr.finding:visible").count();
     await page.fill("#filter", "OPENAI_API_KEY");
     await expect.poll(() => page.locator("tr.finding:visible").count()).toBeLessThan(before);
     expect(await page.locator("#filter-count").textContent()).toMatch(/^\d+ matching findings$/);

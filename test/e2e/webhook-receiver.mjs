@@ -14,7 +14,9 @@ const verifier = createVerifier({
   audit: (line) => process.stderr.write(`${line}\n`),
 });
 const server = http.createServer(nodeListener(verifier, (event) => process.stdout.write(`processed ${event.id}\n`)));
-server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => process.stdout.write(`listening ${server.address().port}\n`));
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () =>
+  process.stdout.write(`listening ${server.address().port}\n`),
+);
 process.on("SIGTERM", () => {
   server.close();
   server.closeAllConnections();

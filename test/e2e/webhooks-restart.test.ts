@@ -16,14 +16,19 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "webhook-
 const secret = secretFor("standard-webhooks");
 let redis: RedisServer;
 const running = new Set<ChildProcess>();
-beforeAll(async () => { redis = await startRedis(); });
+beforeAll(async () => {
+  redis = await startRedis();
+});
 afterAll(async () => {
   for (const p of running) p.kill("SIGKILL");
   await redis?.stop();
 });
 
 async function start(store: "redis" | "memory") {
-  const proc = spawn(process.execPath, [SCRIPT], { env: { ...process.env, STORE: store, REDIS_URL: redis.url, WEBHOOK_SECRET: secret }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [SCRIPT], {
+    env: { ...process.env, STORE: store, REDIS_URL: redis.url, WEBHOOK_SECRET: secret },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   running.add(proc);
   let out = "";
   proc.stdout!.on("data", (c) => (out += c));
@@ -42,8 +47,14 @@ async function start(store: "redis" | "memory") {
 }
 
 const body = JSON.stringify({ type: "order.created", order: 1042 });
-const delivery = () => signedHeaders(PROFILES["standard-webhooks"], [secret], { body, timestamp: Math.floor(Date.now() / 1000), id: `msg_${Date.now()}` });
-const post = (url: string, headers: Record<string, string>) => fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+const delivery = () =>
+  signedHeaders(PROFILES["standard-webhooks"], [secret], {
+    body,
+    timestamp: Math.floor(Date.now() / 1000),
+    id: `msg_${Date.now()}`,
+  });
+const post = (url: string, headers: Record<string, string>) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 
 it("with Redis: a replay after a restart is refused, and the restarted receiver passes the probe", async () => {
   const headers = delivery();

@@ -26,7 +26,10 @@ export function freshBundle(): Promise<FreshBundle> {
     for (const f of result.outputFiles ?? []) files.set(path.relative(OUT_DIR, f.path), f.contents);
     const inputs = new Map<string, string[]>();
     for (const [out, meta] of Object.entries(result.metafile.outputs)) {
-      inputs.set(path.relative(OUT_DIR, path.resolve(options.absWorkingDir ?? process.cwd(), out)), Object.keys(meta.inputs));
+      inputs.set(
+        path.relative(OUT_DIR, path.resolve(options.absWorkingDir ?? process.cwd(), out)),
+        Object.keys(meta.inputs),
+      );
     }
     return { files, inputs };
   })();

@@ -9,10 +9,26 @@ const { buildModel } = await import(pathToFileURL(path.join(dist, "model/build.j
 const { runProbes } = await import(pathToFileURL(path.join(dist, "checks/probe/runner.js")).href);
 const url = process.argv[process.argv.length - 1];
 // tools_call's server has add_numbers: the smoke call exercises it.
-const mcp = process.env.MCP_CONFORMANCE_SCENARIO === "tools_call"
-  ? { transport: "streamable-http", requiredTools: ["add_numbers"], smoke: { tool: "add_numbers", arguments: { a: 2, b: 3 } } }
-  : { transport: "streamable-http", requiredTools: [] };
-const model = buildModel({ environments: { local: { deployed: true } }, services: { s: { kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url } }, healthCheck: { timeout: "20s", retries: 1, mcp } } } });
+const mcp =
+  process.env.MCP_CONFORMANCE_SCENARIO === "tools_call"
+    ? {
+        transport: "streamable-http",
+        requiredTools: ["add_numbers"],
+        smoke: { tool: "add_numbers", arguments: { a: 2, b: 3 } },
+      }
+    : { transport: "streamable-http", requiredTools: [] };
+const model = buildModel({
+  environments: { local: { deployed: true } },
+  services: {
+    s: {
+      kind: "mcp",
+      owner: "t",
+      tier: "high",
+      endpoints: { local: { url } },
+      healthCheck: { timeout: "20s", retries: 1, mcp },
+    },
+  },
+});
 const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: {}, baseDelayMs: 10 });
 process.stderr.write(`${JSON.stringify(results[0])}\n`);
 process.exit(results[0].status === "healthy" ? 0 : 1);

@@ -5,11 +5,14 @@
 // port at once, listen on 127.0.0.1 and are awaited (an address with a host is bound async).
 import { register } from "node:module";
 
-register("data:text/javascript," + encodeURIComponent(`
+register(
+  "data:text/javascript," +
+    encodeURIComponent(`
 export async function load(url, context, next) {
   const r = await next(url, context);
   if (!url.includes("@modelcontextprotocol/conformance/dist/index.js")) return r;
   const src = String(r.source).replace(/^#!.*\\n/, "").replace("globSync as o,", "")
     .replaceAll("this.httpServer=this.app.listen(0),", "this.httpServer=this.app.listen(0,'127.0.0.1'),await new Promise(r=>this.httpServer.listening?r():this.httpServer.once('listening',r)),");
   return { ...r, source: "const o=()=>{throw new Error('fs.globSync needs Node 22')};" + src };
-}`));
+}`),
+);

@@ -17,7 +17,15 @@ export class Out implements FileOutput {
   readonly diagnostics: Diagnostic[] = [];
   readonly secrets: string[] = [];
   add(code: Diagnostic["code"], loc: Location, message: string, hint?: string): void {
-    this.diagnostics.push({ code, severity: "error", message, hint: hint ?? "", file: loc.file, line: loc.line, col: loc.col });
+    this.diagnostics.push({
+      code,
+      severity: "error",
+      message,
+      hint: hint ?? "",
+      file: loc.file,
+      line: loc.line,
+      col: loc.col,
+    });
   }
   rememberSecret(v: string): void {
     this.secrets.push(v);
@@ -25,7 +33,11 @@ export class Out implements FileOutput {
 }
 
 /** Every path into the value, plus a missing child under each (locate falls back to the ancestor). */
-export function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+export function paths(
+  v: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(prefix, [...prefix, "no-such-key"], [...prefix, 99], [...prefix, "0"], [...prefix, ""]);
   if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
   else if (v && typeof v === "object") {
@@ -38,7 +50,8 @@ export function paths(v: unknown, prefix: (string | number)[] = [], out: (string
   return out;
 }
 
-const sortD = (ds: Diagnostic[]) => [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
+const sortD = (ds: Diagnostic[]) =>
+  [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
 
 /** Returns whether the fast path took the text; if it did, asserts both paths agree exactly. */
 export async function agree(text: string): Promise<boolean> {
@@ -64,4 +77,3 @@ export function yamlFiles(dir: string, out: string[] = []): string[] {
   }
   return out;
 }
-

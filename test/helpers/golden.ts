@@ -13,5 +13,8 @@ export function expectGolden(actual: string, name: string): void {
     writeFileSync(file, actual);
     return;
   }
-  expect(actual, `differs from test/golden/${name}; if the change is intended, run \`npm run golden\` and review the diff`).toBe(readFileSync(file, "utf8"));
+  expect(
+    actual,
+    `differs from test/golden/${name}; if the change is intended, run \`npm run golden\` and review the diff`,
+  ).toBe(readFileSync(file, "utf8"));
 }

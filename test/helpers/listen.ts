@@ -11,14 +11,21 @@ export interface Running {
 
 export function listen(server: http.Server | https.Server, scheme = "http"): Promise<Running> {
   const sockets = new Set<import("node:net").Socket>();
-  server.on("connection", (s) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const port = (server.address() as AddressInfo).port;
       resolve({
         url: `${scheme}://127.0.0.1:${port}`,
         port,
-        close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
       });
     });
   });
@@ -27,4 +34,3 @@ export function listen(server: http.Server | https.Server, scheme = "http"): Pro
 export function startHttp(handler: http.RequestListener): Promise<Running> {
   return listen(http.createServer(handler));
 }
-

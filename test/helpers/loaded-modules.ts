@@ -32,19 +32,29 @@ export async function filesLoadedBy(args: string[], o: LoadRun): Promise<Loaded>
   const dir = await tempDir("tollgate-lazy-");
   o.dirs.push(dir);
   const log = path.join(dir, "resolved.txt");
-  writeFileSync(path.join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";
+  writeFileSync(
+    path.join(dir, "hooks.mjs"),
+    `import { appendFileSync } from "node:fs";
 export async function resolve(specifier, context, next) { const r = await next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }
-`);
+`,
+  );
   // CommonJS requires made from CommonJS modules bypass the ESM hooks: read require.cache at exit too.
   // Worker threads inherit --import and run this again, so it only appends (the log starts empty here).
   writeFileSync(log, "");
-  writeFileSync(path.join(dir, "record.mjs"), `import { register, createRequire } from "node:module";
+  writeFileSync(
+    path.join(dir, "record.mjs"),
+    `import { register, createRequire } from "node:module";
 import { appendFileSync } from "node:fs";
 register(${JSON.stringify(pathToFileURL(path.join(dir, "hooks.mjs")).href)});
 const require = createRequire(import.meta.url);
 process.on("exit", () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join("\\n") + "\\n"));
-`);
-  const r = spawnSync(process.execPath, ["--import", pathToFileURL(path.join(dir, "record.mjs")).href, BIN, ...args], { cwd: o.cwd ?? REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...o.env } });
+`,
+  );
+  const r = spawnSync(process.execPath, ["--import", pathToFileURL(path.join(dir, "record.mjs")).href, BIN, ...args], {
+    cwd: o.cwd ?? REPO,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ...o.env },
+  });
   expect(r.status, r.stderr).not.toBeNull();
   return { status: r.status, stderr: r.stderr, files: readFileSync(log, "utf8").split("\n").filter(Boolean) };
 }

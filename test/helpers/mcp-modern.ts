@@ -25,14 +25,29 @@ export interface ModernBehaviour {
 function factory(b: ModernBehaviour) {
   return () => {
     const server = new McpServer({ name: "modern-stand-in", version: "2.0.0" });
-    server.registerTool("query_support", {
-      description: b.reworded ? "Answers questions about support articles" : "answers support questions",
-      inputSchema: z.object({ query: z.string(), ...(b.requireTenant ? { tenant: z.string() } : {}), topK: z.number().optional() }),
-      outputSchema: z.object({ answer: z.string(), sources: z.number() }),
-      annotations: { readOnlyHint: !b.destructive, ...(b.destructive ? { destructiveHint: true } : {}) },
-    }, async ({ query }) => ({ content: [{ type: "text", text: `answer to ${query}` }], structuredContent: { answer: `answer to ${query}`, sources: 2 } }));
+    server.registerTool(
+      "query_support",
+      {
+        description: b.reworded ? "Answers questions about support articles" : "answers support questions",
+        inputSchema: z.object({
+          query: z.string(),
+          ...(b.requireTenant ? { tenant: z.string() } : {}),
+          topK: z.number().optional(),
+        }),
+        outputSchema: z.object({ answer: z.string(), sources: z.number() }),
+        annotations: { readOnlyHint: !b.destructive, ...(b.destructive ? { destructiveHint: true } : {}) },
+      },
+      async ({ query }) => ({
+        content: [{ type: "text", text: `answer to ${query}` }],
+        structuredContent: { answer: `answer to ${query}`, sources: 2 },
+      }),
+    );
     for (let i = 0; i < (b.extraTools ?? 0); i++) {
-      server.registerTool(`extra_${String(i).padStart(3, "0")}`, { description: "extra", inputSchema: z.object({}) }, async () => ({ content: [{ type: "text", text: "ok" }] }));
+      server.registerTool(
+        `extra_${String(i).padStart(3, "0")}`,
+        { description: "extra", inputSchema: z.object({}) },
+        async () => ({ content: [{ type: "text", text: "ok" }] }),
+      );
     }
     return server;
   };
@@ -54,10 +69,18 @@ export async function startModernMcp(b: ModernBehaviour = {}): Promise<Running &
     try {
       const m = JSON.parse(body.toString("utf8")).method;
       if (typeof m === "string") methods.set(m, (methods.get(m) ?? 0) + 1);
-    } catch { /* not JSON: the handler answers it */ }
+    } catch {
+      /* not JSON: the handler answers it */
+    }
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const answer = await handler.fetch(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, ...(req.method === "GET" || req.method === "HEAD" ? {} : { body }) }));
+    const answer = await handler.fetch(
+      new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method,
+        headers,
+        ...(req.method === "GET" || req.method === "HEAD" ? {} : { body }),
+      }),
+    );
     res.writeHead(answer.status, Object.fromEntries(answer.headers));
     if (answer.body) for await (const c of answer.body as unknown as AsyncIterable<Uint8Array>) res.write(c);
     res.end();

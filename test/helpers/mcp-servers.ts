@@ -36,23 +36,37 @@ function buildServer(b: McpBehaviour): McpServer {
   const server = new McpServer({ name: "stand-in", version: "1.0.0" });
   for (const name of b.tools ?? ["query_support", "refresh_index", "insight_report"]) {
     const inputSchema: Record<string, z.ZodType> =
-      name === "query_support" ? { query: z.string(), ...(b.changedSchema ? { tenant: z.string() } : {}), topK: z.number().optional() } : { note: z.string().optional() };
+      name === "query_support"
+        ? { query: z.string(), ...(b.changedSchema ? { tenant: z.string() } : {}), topK: z.number().optional() }
+        : { note: z.string().optional() };
     server.registerTool(name, { description: `${name} stand-in`, inputSchema }, async () => {
       if (b.broken) throw new Error("ModuleNotFoundError: No module named 'llama_index.vector_stores'");
       if (b.hang) await new Promise<never>(() => undefined);
       if (b.errorText !== undefined) return { isError: true, content: [{ type: "text", text: b.errorText }] };
-      return { content: [{ type: "text", text: `${name}: ok` }], ...(name === "query_support" && b.structured ? { structuredContent: b.structured } : {}) };
+      return {
+        content: [{ type: "text", text: `${name}: ok` }],
+        ...(name === "query_support" && b.structured ? { structuredContent: b.structured } : {}),
+      };
     });
   }
   if (b.pageSize || b.declareOutput) {
     // The SDK's own tools/list answer, cut into pages: a cursor is the index of the page's first tool.
-    const handlers = (server.server as unknown as { _requestHandlers: Map<string, (r: any, x: unknown) => Promise<{ tools: unknown[] }>> })._requestHandlers;
+    const handlers = (
+      server.server as unknown as {
+        _requestHandlers: Map<string, (r: any, x: unknown) => Promise<{ tools: unknown[] }>>;
+      }
+    )._requestHandlers;
     const all = handlers.get("tools/list")!;
     const size = b.pageSize ?? 1000;
     handlers.set("tools/list", async (request, extra) => {
-      const tools = (await all(request, extra)).tools.map((t: any) => (t.name === "query_support" && b.declareOutput ? { ...t, outputSchema: b.declareOutput } : t));
+      const tools = (await all(request, extra)).tools.map((t: any) =>
+        t.name === "query_support" && b.declareOutput ? { ...t, outputSchema: b.declareOutput } : t,
+      );
       const start = Number(request.params?.cursor ?? 0);
-      return { tools: tools.slice(start, start + size), ...(start + size < tools.length ? { nextCursor: String(start + size) } : {}) };
+      return {
+        tools: tools.slice(start, start + size),
+        ...(start + size < tools.length ? { nextCursor: String(start + size) } : {}),
+      };
     });
   }
   return server;
@@ -78,11 +92,18 @@ export async function startMcp(b: McpBehaviour = {}): Promise<McpRunning> {
       setTimeout(() => res.end(JSON.stringify({ status: "ok" })), 5);
       return;
     }
-    if (p !== "/mcp") { res.statusCode = 404; res.end(); return; }
+    if (p !== "/mcp") {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
     if (mode === "stateless-json") {
       const server = buildServer(b);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      res.on("close", () => { void transport.close(); void server.close(); });
+      res.on("close", () => {
+        void transport.close();
+        void server.close();
+      });
       await server.connect(transport);
       await transport.handleRequest(req, res);
       return;
@@ -90,7 +111,11 @@ export async function startMcp(b: McpBehaviour = {}): Promise<McpRunning> {
     const id = req.headers["mcp-session-id"];
     if (typeof id === "string") {
       const known = sessions.get(id);
-      if (!known) { res.statusCode = 404; res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32001, message: "Session not found" }, id: null })); return; }
+      if (!known) {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32001, message: "Session not found" }, id: null }));
+        return;
+      }
       await known.transport.handleRequest(req, res);
       return;
     }
@@ -98,8 +123,14 @@ export async function startMcp(b: McpBehaviour = {}): Promise<McpRunning> {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: mode === "stateful-json",
-      onsessioninitialized: (sid) => { opened++; sessions.set(sid, { transport, server }); },
-      onsessionclosed: (sid) => { sessions.delete(sid); void server.close(); },
+      onsessioninitialized: (sid) => {
+        opened++;
+        sessions.set(sid, { transport, server });
+      },
+      onsessionclosed: (sid) => {
+        sessions.delete(sid);
+        void server.close();
+      },
     });
     await server.connect(transport);
     await transport.handleRequest(req, res);

@@ -42,13 +42,23 @@ export interface CliResult {
 }
 
 /** Runs the real compiled CLI as a user would, with colour off. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; withoutDacOverride?: boolean } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    withoutDacOverride?: boolean;
+  } = {},
+): Promise<CliResult> {
   // undefined removes a variable (e.g. NO_COLOR, which counts as set even when empty).
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "", ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((resolve, reject) => {
     // Root without the capabilities that let it read any file: a chmod 000 folder is unreadable again.
-    const [cmd, pre] = options.withoutDacOverride ? ["setpriv", ["--bounding-set=-dac_override,-dac_read_search", process.execPath]] : [process.execPath, []];
+    const [cmd, pre] = options.withoutDacOverride
+      ? ["setpriv", ["--bounding-set=-dac_override,-dac_read_search", process.execPath]]
+      : [process.execPath, []];
     const child = spawn(cmd, [...pre, BIN, ...args], {
       cwd: options.cwd ?? REPO,
       env: env as NodeJS.ProcessEnv,

@@ -27,7 +27,12 @@ export interface ProviderLib {
    * Verifies with the provider's code. `window: false` skips the library's timestamp window (to
    * build deliberately weakened receivers); returns the signed timestamp where there is one.
    */
-  verify(secret: string, body: string, headers: Headers, opts: { window: boolean; nowMs?: number }): Verified | Promise<Verified>;
+  verify(
+    secret: string,
+    body: string,
+    headers: Headers,
+    opts: { window: boolean; nowMs?: number },
+  ): Verified | Promise<Verified>;
 }
 
 const lower = (h: Headers) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
@@ -44,7 +49,11 @@ const attempt = (fn: () => unknown): boolean => {
 function standardLike(Cls: typeof StandardWebhook | typeof SvixWebhook, prefix: "webhook" | "svix"): ProviderLib {
   return {
     sign(secret, body, timestamp, id) {
-      return { [`${prefix}-id`]: id, [`${prefix}-timestamp`]: String(timestamp), [`${prefix}-signature`]: new Cls(secret).sign(id, new Date(timestamp * 1000), body) };
+      return {
+        [`${prefix}-id`]: id,
+        [`${prefix}-timestamp`]: String(timestamp),
+        [`${prefix}-signature`]: new Cls(secret).sign(id, new Date(timestamp * 1000), body),
+      };
     },
     verify(secret, body, headers, { window }) {
       const h = lower(headers);
@@ -61,12 +70,17 @@ function standardLike(Cls: typeof StandardWebhook | typeof SvixWebhook, prefix: 
 
 export const PROVIDER_LIBS: Record<ProfileScheme, ProviderLib> = {
   stripe: {
-    sign: (secret, body, timestamp) => ({ "Stripe-Signature": stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp }) }),
+    sign: (secret, body, timestamp) => ({
+      "Stripe-Signature": stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp }),
+    }),
     verify(secret, body, headers, { window }) {
       const header = lower(headers)["stripe-signature"] ?? "";
       const ts = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
       // Tolerance 0 is Stripe's own switch for "no timestamp check".
-      return { ok: attempt(() => stripe.webhooks.constructEvent(body, header, secret, window ? 300 : 0)), timestamp: ts };
+      return {
+        ok: attempt(() => stripe.webhooks.constructEvent(body, header, secret, window ? 300 : 0)),
+        timestamp: ts,
+      };
     },
   },
   "standard-webhooks": standardLike(StandardWebhook, "webhook"),
@@ -80,20 +94,39 @@ export const PROVIDER_LIBS: Record<ProfileScheme, ProviderLib> = {
       const h = lower(headers);
       const ts = Number(h["x-slack-request-timestamp"]);
       // Bolt always checks staleness; "now" at the request's own timestamp switches that off.
-      const now = window ? nowMs ?? Date.now() : ts * 1000;
-      return { ok: attempt(() => verifySlackRequest({ signingSecret: secret, body, headers: { "x-slack-signature": h["x-slack-signature"] ?? "", "x-slack-request-timestamp": ts }, nowMilliseconds: now })), timestamp: ts };
+      const now = window ? (nowMs ?? Date.now()) : ts * 1000;
+      return {
+        ok: attempt(() =>
+          verifySlackRequest({
+            signingSecret: secret,
+            body,
+            headers: { "x-slack-signature": h["x-slack-signature"] ?? "", "x-slack-request-timestamp": ts },
+            nowMilliseconds: now,
+          }),
+        ),
+        timestamp: ts,
+      };
     },
   },
   github: {
-    sign: async (secret, body, _t, id) => ({ "X-GitHub-Delivery": id, "X-GitHub-Event": "ping", "X-Hub-Signature-256": await octokitSign(secret, body) }),
-    verify: async (secret, body, headers) => ({ ok: await octokitVerify(secret, body, lower(headers)["x-hub-signature-256"] ?? "").catch(() => false) }),
+    sign: async (secret, body, _t, id) => ({
+      "X-GitHub-Delivery": id,
+      "X-GitHub-Event": "ping",
+      "X-Hub-Signature-256": await octokitSign(secret, body),
+    }),
+    verify: async (secret, body, headers) => ({
+      ok: await octokitVerify(secret, body, lower(headers)["x-hub-signature-256"] ?? "").catch(() => false),
+    }),
   },
   shopify: {
-    sign: (secret, body, _t, id) => ({ "X-Shopify-Webhook-Id": id, "X-Shopify-Topic": "orders/create", "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body, "utf8").digest("base64") }),
+    sign: (secret, body, _t, id) => ({
+      "X-Shopify-Webhook-Id": id,
+      "X-Shopify-Topic": "orders/create",
+      "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body, "utf8").digest("base64"),
+    }),
     verify(secret, body, headers) {
       const sent = lower(headers)["x-shopify-hmac-sha256"] ?? "";
       return { ok: safeEq(createHmac("sha256", secret).update(body, "utf8").digest("base64"), sent) };
     },
   },
 };
-

@@ -19,24 +19,51 @@ export async function startRedis(): Promise<RedisServer> {
   const bin = requireTool("redis-server");
   const dir = mkdtempSync(path.join(tmpdir(), "tollgate-redis-"));
   const port = await freePort();
-  const proc = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--protected-mode", "yes"], { stdio: "ignore" });
+  const proc = spawn(
+    bin,
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--protected-mode",
+      "yes",
+    ],
+    { stdio: "ignore" },
+  );
   const clients: Redis[] = [];
   const client = () => {
     const c = new Redis({ host: "127.0.0.1", port, lazyConnect: false, maxRetriesPerRequest: 2 });
     clients.push(c);
     return c;
   };
-  const probe = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis({
+    host: "127.0.0.1",
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on("error", () => {}); // refused until the server listens: waitFor retries
-  await waitFor("redis-server to answer PING", async () => {
-    try {
-      if (probe.status !== "ready") await probe.connect();
-      return (await probe.ping()) === "PONG";
-    } catch {
-      probe.disconnect();
-      return false;
-    }
-  }, 60_000);
+  await waitFor(
+    "redis-server to answer PING",
+    async () => {
+      try {
+        if (probe.status !== "ready") await probe.connect();
+        return (await probe.ping()) === "PONG";
+      } catch {
+        probe.disconnect();
+        return false;
+      }
+    },
+    60_000,
+  );
   probe.disconnect();
   return {
     url: `redis://127.0.0.1:${port}`,

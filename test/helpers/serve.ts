@@ -13,7 +13,9 @@ export interface Served {
 
 export async function startServe(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
   const proc = spawn(process.execPath, [BIN, "serve", "--root", root, "--listen", "127.0.0.1:0", ...args], {
-    cwd: REPO, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"],
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let err = "";
   let out = "";
@@ -24,15 +26,34 @@ export async function startServe(root: string, args: string[] = [], env: Record<
     proc.stderr!.on("data", (d) => {
       err += d;
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
     });
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`serve exited ${code} before listening:\n${err}${out}`)); });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited ${code} before listening:\n${err}${out}`));
+    });
   });
-  return { url, proc, stderr: () => err, exited, kill: (signal = "SIGTERM") => { if (proc.exitCode === null) proc.kill(signal); } };
+  return {
+    url,
+    proc,
+    stderr: () => err,
+    exited,
+    kill: (signal = "SIGTERM") => {
+      if (proc.exitCode === null) proc.kill(signal);
+    },
+  };
 }
 
 /** GET /probe?service=NAME (raw query when `query` is given), with an optional scrape timeout header. */
-export async function scrape(base: string, service: string, timeoutSeconds?: number, query?: string): Promise<{ status: number; body: string }> {
+export async function scrape(
+  base: string,
+  service: string,
+  timeoutSeconds?: number,
+  query?: string,
+): Promise<{ status: number; body: string }> {
   const res = await fetch(`${base}/probe?${query ?? `service=${encodeURIComponent(service)}`}`, {
     headers: timeoutSeconds === undefined ? {} : { "X-Prometheus-Scrape-Timeout-Seconds": String(timeoutSeconds) },
   });

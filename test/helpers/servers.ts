@@ -21,18 +21,58 @@ export async function startBehaviours(): Promise<Running & { hits: Map<string, n
     hits.set(p, (hits.get(p) ?? 0) + 1);
     const n = hits.get(p)!;
     switch (p) {
-      case "/healthy": res.setHeader("content-type", "application/json"); res.end(JSON.stringify({ status: "ok", checks: { db: "up" } })); return;
-      case "/slow": setTimeout(() => res.end("ok"), 300); return;
-      case "/flaky": if (n <= 2) { res.statusCode = 503; res.end("warming up"); } else res.end("ok"); return;
-      case "/error": res.statusCode = 500; res.end("boom"); return;
-      case "/limited": res.statusCode = 429; res.end("slow down"); return;
-      case "/hang": return; // never answers
-      case "/drip": res.write("a"); { const t = setInterval(() => { if (!res.destroyed) res.write("a"); else clearInterval(t); }, 100); res.on("close", () => clearInterval(t)); } return;
-      case "/huge": res.end(Buffer.alloc(2_000_000, 97)); return;
-      case "/loop": res.statusCode = 302; res.setHeader("location", "/loop"); res.end(); return;
-      case "/redirect-once": res.statusCode = 302; res.setHeader("location", "/healthy"); res.end(); return;
-      case "/headers": res.end(JSON.stringify({ auth: req.headers.authorization ?? null })); return;
-      default: res.statusCode = 404; res.end();
+      case "/healthy":
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ status: "ok", checks: { db: "up" } }));
+        return;
+      case "/slow":
+        setTimeout(() => res.end("ok"), 300);
+        return;
+      case "/flaky":
+        if (n <= 2) {
+          res.statusCode = 503;
+          res.end("warming up");
+        } else res.end("ok");
+        return;
+      case "/error":
+        res.statusCode = 500;
+        res.end("boom");
+        return;
+      case "/limited":
+        res.statusCode = 429;
+        res.end("slow down");
+        return;
+      case "/hang":
+        return; // never answers
+      case "/drip":
+        res.write("a");
+        {
+          const t = setInterval(() => {
+            if (!res.destroyed) res.write("a");
+            else clearInterval(t);
+          }, 100);
+          res.on("close", () => clearInterval(t));
+        }
+        return;
+      case "/huge":
+        res.end(Buffer.alloc(2_000_000, 97));
+        return;
+      case "/loop":
+        res.statusCode = 302;
+        res.setHeader("location", "/loop");
+        res.end();
+        return;
+      case "/redirect-once":
+        res.statusCode = 302;
+        res.setHeader("location", "/healthy");
+        res.end();
+        return;
+      case "/headers":
+        res.end(JSON.stringify({ auth: req.headers.authorization ?? null }));
+        return;
+      default:
+        res.statusCode = 404;
+        res.end();
     }
   });
   return { ...running, hits };
@@ -43,12 +83,39 @@ export async function startBehaviours(): Promise<Running & { hits: Map<string, n
  * folder of the caller's, which removes it with its other temporary folders.
  */
 export function selfSignedCert(dir: string): { key: string; cert: string; certFile: string } {
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-  return { key: readFileSync(`${dir}/key.pem`, "utf8"), cert: readFileSync(`${dir}/cert.pem`, "utf8"), certFile: `${dir}/cert.pem` };
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${dir}/key.pem`,
+      "-out",
+      `${dir}/cert.pem`,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
+  return {
+    key: readFileSync(`${dir}/key.pem`, "utf8"),
+    cert: readFileSync(`${dir}/cert.pem`, "utf8"),
+    certFile: `${dir}/cert.pem`,
+  };
 }
 
 export function startHttps(tls: { key: string; cert: string }, options: https.ServerOptions = {}): Promise<Running> {
-  return listen(https.createServer({ ...tls, ...options }, (_req, res) => res.end("ok")), "https");
+  return listen(
+    https.createServer({ ...tls, ...options }, (_req, res) => res.end("ok")),
+    "https",
+  );
 }
 
 export { startMcp, type McpBehaviour, type McpMode } from "./mcp-servers.js";
@@ -62,7 +129,9 @@ export interface HookOptions {
 }
 
 /** A webhook receiver. Strict: HMAC over "timestamp.body", timestamp window, delivery id required, replay store keyed on the signature. Lax: accepts anything. */
-export async function startWebhookReceiver(o: HookOptions): Promise<Running & { accepted: () => number; paths: string[] }> {
+export async function startWebhookReceiver(
+  o: HookOptions,
+): Promise<Running & { accepted: () => number; paths: string[] }> {
   const seen = new Set<string>();
   const paths: string[] = [];
   let accepted = 0;
@@ -71,7 +140,13 @@ export async function startWebhookReceiver(o: HookOptions): Promise<Running & { 
     paths.push(`${req.method} ${req.url}`);
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      const answer = (code: number) => { if (code < 300) accepted++; setTimeout(() => { res.statusCode = code; res.end(); }, o.delayFor?.(code) ?? 0); };
+      const answer = (code: number) => {
+        if (code < 300) accepted++;
+        setTimeout(() => {
+          res.statusCode = code;
+          res.end();
+        }, o.delayFor?.(code) ?? 0);
+      };
       if (!o.strict) return answer(200);
       const ts = String(req.headers["x-timestamp"] ?? "");
       const sig = String(req.headers["x-signature"] ?? "");

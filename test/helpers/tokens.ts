@@ -7,7 +7,11 @@ export const pick = (seed: number, alphabet: string, n: number): string => {
   let out = "";
   let x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     out += alphabet[x % alphabet.length];
   }
   return out;
@@ -19,7 +23,15 @@ const B64 = `${ALNUM}+/`;
 export function syntheticTokens(seed = 7): Record<string, string> {
   return {
     github: ["gh", "p_", pick(seed, ALNUM, 36)].join(""),
-    slack: ["xo", "xb-", pick(seed + 1, "0123456789", 12), "-", pick(seed + 2, "0123456789", 13), "-", pick(seed + 3, ALNUM, 24)].join(""),
+    slack: [
+      "xo",
+      "xb-",
+      pick(seed + 1, "0123456789", 12),
+      "-",
+      pick(seed + 2, "0123456789", 13),
+      "-",
+      pick(seed + 3, ALNUM, 24),
+    ].join(""),
     shopify: ["shp", "at_", pick(seed + 4, HEX, 32)].join(""),
     openai: ["s", "k-", pick(seed + 5, ALNUM, 20), "T3Blbk", "FJ", pick(seed + 6, ALNUM, 20)].join(""),
   };

@@ -6,7 +6,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 
 export function requireTool(name: string): string {
   const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
-  if (!found) throw new Error(`${name} is not installed: run 'apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter chromium openssl git' (see .ci/run)`);
+  if (!found)
+    throw new Error(
+      `${name} is not installed: run 'apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter chromium openssl git' (see .ci/run)`,
+    );
   return found;
 }
 

@@ -13,8 +13,16 @@ import { PROVIDER_LIBS, type Headers } from "./provider-libs.js";
 import { startHttp, type Running } from "./servers.js";
 
 export type Weakness =
-  | "no-signature" | "reserialised" | "no-window" | "abs-doubled" | "no-future" | "no-idempotency"
-  | "short-ttl" | "unsigned-id-key" | "missing-id-accepted" | "first-signature-only";
+  | "no-signature"
+  | "reserialised"
+  | "no-window"
+  | "abs-doubled"
+  | "no-future"
+  | "no-idempotency"
+  | "short-ttl"
+  | "unsigned-id-key"
+  | "missing-id-accepted"
+  | "first-signature-only";
 
 const TOLERANCE = 300;
 const DAY_MS = 86_400_000;
@@ -62,7 +70,8 @@ export async function startLibReceiver(o: LibReceiverOptions): Promise<LibReceiv
     const h = { ...headers };
     if (w === "first-signature-only" && h[sigHeader]) h[sigHeader] = h[sigHeader]!.split(" ")[0]!;
     const idHeader = p.id && "header" in p.id ? p.id.header.toLowerCase() : undefined;
-    if (w === "missing-id-accepted" && idHeader && p.id && "signed" in p.id && p.id.signed && h[idHeader] === undefined) h[idHeader] = "";
+    if (w === "missing-id-accepted" && idHeader && p.id && "signed" in p.id && p.id.signed && h[idHeader] === undefined)
+      h[idHeader] = "";
     let body = raw;
     if (w === "reserialised") {
       try {
@@ -74,7 +83,12 @@ export async function startLibReceiver(o: LibReceiverOptions): Promise<LibReceiv
     if (w !== "no-signature") {
       // The library's own window, except where a weakness replaces it (or, for a Standard Webhooks
       // id left empty, where the library refuses before it could be weakened).
-      const libWindow = !(w === "no-window" || w === "abs-doubled" || w === "no-future" || (w === "missing-id-accepted" && h[idHeader ?? ""] === ""));
+      const libWindow = !(
+        w === "no-window" ||
+        w === "abs-doubled" ||
+        w === "no-future" ||
+        (w === "missing-id-accepted" && h[idHeader ?? ""] === "")
+      );
       const v = await lib.verify(o.secret, body, h, { window: libWindow });
       if (!v.ok) return { status: 401 };
       if (p.timestamp && v.timestamp !== undefined) {
@@ -102,11 +116,16 @@ export async function startLibReceiver(o: LibReceiverOptions): Promise<LibReceiv
     } else if (idHeader && p.id && "signed" in p.id) {
       const id = headers[idHeader];
       if (!id && w !== "missing-id-accepted") return { status: 400 };
-      key = p.id.signed ? `id:${id ?? ""}` : w === "unsigned-id-key" ? `id:${id}` : `body:${createHash("sha256").update(raw).digest("hex")}`;
+      key = p.id.signed
+        ? `id:${id ?? ""}`
+        : w === "unsigned-id-key"
+          ? `id:${id}`
+          : `body:${createHash("sha256").update(raw).digest("hex")}`;
     }
     if (w !== "no-idempotency" && key !== undefined) {
       const until = seen.get(key);
-      if (until !== undefined && until > now()) return o.duplicates === "acknowledge" ? { status: 200, replayed: true } : { status: 409 };
+      if (until !== undefined && until > now())
+        return o.duplicates === "acknowledge" ? { status: 200, replayed: true } : { status: 409 };
       seen.set(key, now() + ttl);
     }
     processed++;
@@ -117,7 +136,9 @@ export async function startLibReceiver(o: LibReceiverOptions): Promise<LibReceiv
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)]),
+      );
       handle(Buffer.concat(chunks).toString("utf8"), headers).then(
         (a) => {
           res.writeHead(a.status, a.replayed ? { "Idempotent-Replayed": "true" } : {});
@@ -145,16 +166,44 @@ export function secretFor(scheme: ProfileScheme): string {
   return randomBytes(20).toString("hex");
 }
 
-export async function probeReceiver(url: string, scheme: ProfileScheme | "hmac-sha256", secret: string, probe: Record<string, unknown> = {}, signature: Record<string, unknown> = {}, webhook: Record<string, unknown> = {}, webhookMemory?: WebhookMemory): Promise<ProbeResult> {
+export async function probeReceiver(
+  url: string,
+  scheme: ProfileScheme | "hmac-sha256",
+  secret: string,
+  probe: Record<string, unknown> = {},
+  signature: Record<string, unknown> = {},
+  webhook: Record<string, unknown> = {},
+  webhookMemory?: WebhookMemory,
+): Promise<ProbeResult> {
   const model = buildModel({
     environments: { local: { deployed: true } },
     services: {
-      hook: { kind: "webhook", owner: "t", tier: "high", secrets: ["HOOK_SECRET"], endpoints: { local: { url } }, healthCheck: { timeout: "30s", retries: 1 } },
+      hook: {
+        kind: "webhook",
+        owner: "t",
+        tier: "high",
+        secrets: ["HOOK_SECRET"],
+        endpoints: { local: { url } },
+        healthCheck: { timeout: "30s", retries: 1 },
+      },
       store: { kind: "infra", owner: "t", tier: "high", endpoints: {} },
     },
     secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
-    webhooks: { hook: { service: "hook", signature: { scheme, secret: "HOOK_SECRET", probeSecretEnv: "TG_HOOK_SECRET", ...signature }, idempotency: { store: "store", ttl: "24h" }, ...webhook, probe: { headers: PROVIDER_HEADERS[scheme as ProfileScheme] ?? {}, ...probe } } },
+    webhooks: {
+      hook: {
+        service: "hook",
+        signature: { scheme, secret: "HOOK_SECRET", probeSecretEnv: "TG_HOOK_SECRET", ...signature },
+        idempotency: { store: "store", ttl: "24h" },
+        ...webhook,
+        probe: { headers: PROVIDER_HEADERS[scheme as ProfileScheme] ?? {}, ...probe },
+      },
+    },
   } as any);
-  const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret }, ...(webhookMemory ? { webhookMemory } : {}) });
+  const { results } = await runProbes(model, {
+    env: "local",
+    concurrency: 1,
+    environment: { TG_HOOK_SECRET: secret },
+    ...(webhookMemory ? { webhookMemory } : {}),
+  });
   return results[0]!;
 }

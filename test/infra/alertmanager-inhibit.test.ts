@@ -16,26 +16,39 @@ import { removeDir, tempDir } from "../helpers/project.js";
 import { startHttp } from "../helpers/servers.js";
 import { requireTool, run } from "../helpers/tools.js";
 
-const svc = (kind: string, extra: Record<string, unknown> = {}) => ({ kind, owner: "t", tier: "high", endpoints: { local: { url: "http://127.0.0.1:9/x" } }, healthCheck: { timeout: "1s" }, ...extra });
+const svc = (kind: string, extra: Record<string, unknown> = {}) => ({
+  kind,
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url: "http://127.0.0.1:9/x" } },
+  healthCheck: { timeout: "1s" },
+  ...extra,
+});
 const ALERTS = {
   ServiceDown: { condition: "probe-failing", severity: "critical", appliesTo: { optional: "exclude" } },
   OptionalServiceDown: { condition: "probe-failing", severity: "warning", appliesTo: { optional: "only" } },
   McpToolFailing: { condition: "mcp-tool-failing", severity: "critical", appliesTo: { kinds: ["mcp"] } },
 };
-const model = (alerts: Record<string, unknown> = ALERTS, sinkUrl = "http://127.0.0.1:9/sink") => buildModel({
-  environments: { local: { deployed: true, monitoring: { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" } } },
-  services: {
-    api: svc("http-api"),
-    rag: svc("mcp", { dependsOn: ["api"] }),
-    cache: svc("infra", { optional: true }),
-    worker: svc("http-api", { dependsOn: ["cache"] }),
-    queue: svc("infra"),
-    relay: svc("http-api", { optional: true, dependsOn: ["queue"] }),
-    mailer: svc("http-api", { dependsOn: ["relay"] }),
-  },
-  alerts,
-  channels: { pager: { type: "webhook", severities: ["critical"], url: sinkUrl }, chat: { type: "webhook", severities: ["warning"], url: sinkUrl.replace(/sink$/, "chat") } },
-} as any);
+const model = (alerts: Record<string, unknown> = ALERTS, sinkUrl = "http://127.0.0.1:9/sink") =>
+  buildModel({
+    environments: {
+      local: { deployed: true, monitoring: { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" } },
+    },
+    services: {
+      api: svc("http-api"),
+      rag: svc("mcp", { dependsOn: ["api"] }),
+      cache: svc("infra", { optional: true }),
+      worker: svc("http-api", { dependsOn: ["cache"] }),
+      queue: svc("infra"),
+      relay: svc("http-api", { optional: true, dependsOn: ["queue"] }),
+      mailer: svc("http-api", { dependsOn: ["relay"] }),
+    },
+    alerts,
+    channels: {
+      pager: { type: "webhook", severities: ["critical"], url: sinkUrl },
+      chat: { type: "webhook", severities: ["warning"], url: sinkUrl.replace(/sink$/, "chat") },
+    },
+  } as any);
 
 describe("generated inhibit rules", () => {
   it("McpToolFailing silences the probe-failing alerts of the same MCP service, never a page by a warning", () => {
@@ -46,7 +59,13 @@ describe("generated inhibit rules", () => {
       equal: ["env", "service"],
     });
     // A warning-level tool alert must not swallow the critical ServiceDown page.
-    const warn = inhibitRules(envContext(model({ ...ALERTS, McpToolFailing: { ...ALERTS.McpToolFailing, severity: "warning" } }), "local", "test"));
+    const warn = inhibitRules(
+      envContext(
+        model({ ...ALERTS, McpToolFailing: { ...ALERTS.McpToolFailing, severity: "warning" } }),
+        "local",
+        "test",
+      ),
+    );
     expect(warn.some((r: any) => r.source_matchers[0] === 'alertname="McpToolFailing"')).toBe(false);
   });
 
@@ -88,7 +107,10 @@ describe("a real Alertmanager on the generated config", () => {
     const sink = await startHttp((req, res) => {
       let body = "";
       req.on("data", (c) => (body += c));
-      req.on("end", () => { received.push({ path: req.url, ...JSON.parse(body) }); res.end(); });
+      req.on("end", () => {
+        received.push({ path: req.url, ...JSON.parse(body) });
+        res.end();
+      });
     });
     closers.push(sink.close);
     dir = await tempDir("tollgate-am-");
@@ -99,8 +121,21 @@ describe("a real Alertmanager on the generated config", () => {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    am = spawn(requireTool("prometheus-alertmanager"), ["--config.file=alertmanager.yml", `--storage.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address="], { cwd: dir, stdio: "ignore" });
-    const until = async <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> => {
+    am = spawn(
+      requireTool("prometheus-alertmanager"),
+      [
+        "--config.file=alertmanager.yml",
+        `--storage.path=${dir}/data`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--cluster.listen-address=",
+      ],
+      { cwd: dir, stdio: "ignore" },
+    );
+    const until = async <T>(
+      what: string,
+      fn: () => Promise<T | undefined> | T | undefined,
+      ms = 60_000,
+    ): Promise<T> => {
       const end = Date.now() + ms;
       for (;;) {
         const v = await fn();
@@ -111,11 +146,26 @@ describe("a real Alertmanager on the generated config", () => {
     };
     await until("alertmanager ready", async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok);
 
-    const labels = (alertname: string) => ({ alertname, env: "local", service: "rag", kind: "mcp", severity: "critical" });
-    const post = await fetch(`${url}/api/v2/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([{ labels: labels("ServiceDown") }, { labels: { ...labels("McpToolFailing"), stage: "tool-error" } }]) });
+    const labels = (alertname: string) => ({
+      alertname,
+      env: "local",
+      service: "rag",
+      kind: "mcp",
+      severity: "critical",
+    });
+    const post = await fetch(`${url}/api/v2/alerts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        { labels: labels("ServiceDown") },
+        { labels: { ...labels("McpToolFailing"), stage: "tool-error" } },
+      ]),
+    });
     expect(post.ok).toBe(true);
 
-    await until("McpToolFailing paged", () => received.some((m) => m.path === "/sink" && m.commonLabels?.alertname === "McpToolFailing"));
+    await until("McpToolFailing paged", () =>
+      received.some((m) => m.path === "/sink" && m.commonLabels?.alertname === "McpToolFailing"),
+    );
     const serviceDown = await until("ServiceDown suppressed", async () => {
       const alerts = (await (await fetch(`${url}/api/v2/alerts?filter=alertname%3D%22ServiceDown%22`)).json()) as any[];
       return alerts.find((a) => a.status.state === "suppressed" && a.status.inhibitedBy.length > 0);
@@ -123,10 +173,16 @@ describe("a real Alertmanager on the generated config", () => {
     expect(serviceDown.labels).toMatchObject({ service: "rag" });
     // Instead of waiting a while: a later alert of another service, posted only now, is delivered
     // after its own group_wait, so ServiceDown's group (due earlier) has been flushed by then.
-    const later = await fetch(`${url}/api/v2/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([{ labels: { ...labels("ServiceDown"), service: "later" } }]) });
+    const later = await fetch(`${url}/api/v2/alerts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([{ labels: { ...labels("ServiceDown"), service: "later" } }]),
+    });
     expect(later.ok).toBe(true);
     await until("the later alert delivered", () => received.some((m) => m.commonLabels?.service === "later"));
-    expect(received.filter((m) => m.commonLabels?.alertname === "ServiceDown" && m.commonLabels?.service === "rag")).toEqual([]);
+    expect(
+      received.filter((m) => m.commonLabels?.alertname === "ServiceDown" && m.commonLabels?.service === "rag"),
+    ).toEqual([]);
     expect(received.filter((m) => m.commonLabels?.alertname === "McpToolFailing").length).toBe(1);
   }, 120_000);
 });

@@ -26,7 +26,10 @@ describe("synth with a declared client metrics endpoint", () => {
     await editYaml(path.join(dir, "manifests/apis.yaml"), (doc) => {
       doc.setIn(["apis", "openai", "client", "metricsEndpoint"], doc.createNode({ staging: ENDPOINT }));
       // A second costed API without an endpoint: it stays on the declared-volume projection.
-      doc.setIn(["apis", "chatwoot", "cost"], doc.createNode({ unit: "request", monthlyVolume: 100000, unitPriceUsd: 0.001, monthlyBudgetUsd: 50 }));
+      doc.setIn(
+        ["apis", "chatwoot", "cost"],
+        doc.createNode({ unit: "request", monthlyVolume: 100000, unitPriceUsd: 0.001, monthlyBudgetUsd: 50 }),
+      );
     });
     const out = path.join(dir, "cdktf.out");
     const r = await runCli(["synth", "--env", "staging", "--now", NOW, "--out", out], { cwd: dir });
@@ -38,7 +41,17 @@ describe("synth with a declared client metrics endpoint", () => {
   it("scrapes the declared endpoint with the env label, path, scheme and query", () => {
     const prom = parse(readFileSync(path.join(config, "prometheus/prometheus.yml"), "utf8"));
     const job = prom.scrape_configs.find((j: any) => j.job_name === "tollgate-client");
-    expect(job.static_configs).toEqual([{ targets: ["127.0.0.1:9464"], labels: { env: "staging", __scheme__: "http", __metrics_path__: "/internal/metrics", __param_format: "prometheus" } }]);
+    expect(job.static_configs).toEqual([
+      {
+        targets: ["127.0.0.1:9464"],
+        labels: {
+          env: "staging",
+          __scheme__: "http",
+          __metrics_path__: "/internal/metrics",
+          __param_format: "prometheus",
+        },
+      },
+    ]);
     const r = run(requireTool("promtool"), ["check", "config", "prometheus.yml"], path.join(config, "prometheus"));
     expect(r.code, r.out).toBe(0);
   });
@@ -51,8 +64,15 @@ describe("synth with a declared client metrics endpoint", () => {
     expect(cost.expr).not.toContain('service=~"chatwoot|openai"');
     const tests = parse(readFileSync(path.join(config, "prometheus/rules.test.yml"), "utf8"));
     const cases = tests.tests.filter((t: any) => t.name.startsWith("ApiCostOverBudget"));
-    expect(cases.map((t: any) => t.name)).toEqual(["ApiCostOverBudget fires (cost-over-budget)", "ApiCostOverBudget stays quiet (cost-over-budget)"]);
-    expect(cases[0].alert_rule_test[0].exp_alerts[0].exp_labels).toEqual({ env: "staging", service: "openai", severity: "warning" });
+    expect(cases.map((t: any) => t.name)).toEqual([
+      "ApiCostOverBudget fires (cost-over-budget)",
+      "ApiCostOverBudget stays quiet (cost-over-budget)",
+    ]);
+    expect(cases[0].alert_rule_test[0].exp_alerts[0].exp_labels).toEqual({
+      env: "staging",
+      service: "openai",
+      severity: "warning",
+    });
     const promtool = requireTool("promtool");
     const r = run(promtool, ["test", "rules", "rules.test.yml"], path.join(config, "prometheus"));
     expect(r.code, r.out).toBe(0);
@@ -63,7 +83,13 @@ describe("synth with a declared client metrics endpoint", () => {
     const dash = JSON.parse(readFileSync(path.join(config, "grafana/dashboards/tollgate-staging.json"), "utf8"));
     const titles: string[] = dash.panels.map((p: any) => p.title);
     expect(titles).toContain("openai client (@tollgate/client)");
-    for (const t of ["client latency P50 / P95 / P99", "client success and 4xx ratios", "client retries and throttle waits", "circuit breaker", "metered spend against the monthly budget"])
+    for (const t of [
+      "client latency P50 / P95 / P99",
+      "client success and 4xx ratios",
+      "client retries and throttle waits",
+      "circuit breaker",
+      "metered spend against the monthly budget",
+    ])
       expect(titles).toContain(`openai: ${t}`);
     expect(titles.some((t) => t.startsWith("chatwoot client"))).toBe(false);
     const spend = dash.panels.find((p: any) => p.title === "openai: metered spend against the monthly budget");
@@ -75,7 +101,8 @@ describe("synth with a declared client metrics endpoint", () => {
     const r = await runCli(["synth", "--env", "staging", "--now", NOW, "--out", out, "--shards", "2"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const prom = path.join(out, "config/staging/prometheus");
-    const jobs = (file: string) => parse(readFileSync(path.join(prom, file), "utf8")).scrape_configs.map((j: any) => j.job_name);
+    const jobs = (file: string) =>
+      parse(readFileSync(path.join(prom, file), "utf8")).scrape_configs.map((j: any) => j.job_name);
     expect(jobs("shard-0-of-2.yml")).toContain("tollgate-client");
     expect(jobs("shard-1-of-2.yml")).not.toContain("tollgate-client");
     for (const f of ["shard-0-of-2.yml", "shard-1-of-2.yml"]) {

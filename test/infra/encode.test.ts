@@ -17,7 +17,41 @@ import { requireTool, run } from "../helpers/tools.js";
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-const AWKWARD = ["", "%", "%%", "a%b", "\\%", "a\\%b", "\\", "'", "''", "it's", '"', "$(id)", "`id`", "${HOME}", "a b", "~", "*", "?", "[a]", "#x", "a;b", "a&&b", "a|b", "!", "{", "if", "X=1", "-", "--x", "\\'%'\\", "50%off%", "{{ }}", "é😀"];
+const AWKWARD = [
+  "",
+  "%",
+  "%%",
+  "a%b",
+  "\\%",
+  "a\\%b",
+  "\\",
+  "'",
+  "''",
+  "it's",
+  '"',
+  "$(id)",
+  "`id`",
+  "${HOME}",
+  "a b",
+  "~",
+  "*",
+  "?",
+  "[a]",
+  "#x",
+  "a;b",
+  "a&&b",
+  "a|b",
+  "!",
+  "{",
+  "if",
+  "X=1",
+  "-",
+  "--x",
+  "\\'%'\\",
+  "50%off%",
+  "{{ }}",
+  "é😀",
+];
 
 /** What /bin/sh makes of `printf '%s\0' WORDS` after cron has read the line. */
 function throughCronAndShell(words: string[]): string[] {
@@ -37,9 +71,12 @@ describe("crontab words", () => {
 
   it("random strings without control characters do too", () => {
     const word = fc.string({ unit: fc.constantFrom(..."ab%\\'\"$`{} ;&|*?#~=!-\u00e9"), maxLength: 12 });
-    fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), (words) => {
-      expect(throughCronAndShell(words)).toEqual(words);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), (words) => {
+        expect(throughCronAndShell(words)).toEqual(words);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("no % is left bare for cron, and none follows a backslash that cron would take as the escape", () => {
@@ -57,9 +94,51 @@ describe("Go template literals", () => {
   it("promtool renders each annotation as the text was written", async () => {
     const dir = await tempDir("tollgate-encode-");
     dirs.push(dir);
-    const texts = ["{{ }}", "{{ $labels.service }}", "a {{{ b }}} c", "{{{{", "}} {{- x -}} {{/* c */}}", "{", "{{", "ends with {", "$value {{ .Value }}", "plain"];
-    const rules = { groups: [{ name: "g", rules: [{ alert: "A", expr: "up == 0", annotations: Object.fromEntries(texts.map((t, i) => [`a${i}`, goTemplateLiteral(t)])) }] }] };
-    const tests = { rule_files: ["rules.yml"], evaluation_interval: "1m", tests: [{ interval: "1m", input_series: [{ series: 'up{job="x"}', values: "0x5" }], alert_rule_test: [{ eval_time: "2m", alertname: "A", exp_alerts: [{ exp_labels: { job: "x" }, exp_annotations: Object.fromEntries(texts.map((t, i) => [`a${i}`, t])) }] }] }] };
+    const texts = [
+      "{{ }}",
+      "{{ $labels.service }}",
+      "a {{{ b }}} c",
+      "{{{{",
+      "}} {{- x -}} {{/* c */}}",
+      "{",
+      "{{",
+      "ends with {",
+      "$value {{ .Value }}",
+      "plain",
+    ];
+    const rules = {
+      groups: [
+        {
+          name: "g",
+          rules: [
+            {
+              alert: "A",
+              expr: "up == 0",
+              annotations: Object.fromEntries(texts.map((t, i) => [`a${i}`, goTemplateLiteral(t)])),
+            },
+          ],
+        },
+      ],
+    };
+    const tests = {
+      rule_files: ["rules.yml"],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [{ series: 'up{job="x"}', values: "0x5" }],
+          alert_rule_test: [
+            {
+              eval_time: "2m",
+              alertname: "A",
+              exp_alerts: [
+                { exp_labels: { job: "x" }, exp_annotations: Object.fromEntries(texts.map((t, i) => [`a${i}`, t])) },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     writeFileSync(path.join(dir, "rules.yml"), JSON.stringify(rules));
     writeFileSync(path.join(dir, "rules.test.yml"), JSON.stringify(tests));
     const promtool = requireTool("promtool");
@@ -68,15 +147,33 @@ describe("Go template literals", () => {
     r = run(promtool, ["test", "rules", "rules.test.yml"], dir);
     expect(r.code, r.out).toBe(0);
     // And unescaped, the same texts break the group: the encoding is what makes it pass.
-    writeFileSync(path.join(dir, "raw.yml"), JSON.stringify({ groups: [{ name: "g", rules: [{ alert: "A", expr: "up == 0", annotations: { a: "{{ }}" } }] }] }));
+    writeFileSync(
+      path.join(dir, "raw.yml"),
+      JSON.stringify({
+        groups: [{ name: "g", rules: [{ alert: "A", expr: "up == 0", annotations: { a: "{{ }}" } }] }],
+      }),
+    );
     expect(run(promtool, ["check", "rules", "raw.yml"], dir).code).not.toBe(0);
   });
 });
 
 describe("Terraform literals", () => {
   it("Terraform reads each string back as written, with no expression left in it", () => {
-    for (const t of ["${file(\"/etc/passwd\")}", "%{ if true }x%{ endif }", "$${", "%%{", "$$${x}", "$", "%", "${", "a$b%c{d}", "plain"]) {
-      expect(terraformString(t).expression || terraformString(t).text !== t, t).toBe(t.includes("${") || t.includes("%{"));
+    for (const t of [
+      '${file("/etc/passwd")}',
+      "%{ if true }x%{ endif }",
+      "$${",
+      "%%{",
+      "$$${x}",
+      "$",
+      "%",
+      "${",
+      "a$b%c{d}",
+      "plain",
+    ]) {
+      expect(terraformString(t).expression || terraformString(t).text !== t, t).toBe(
+        t.includes("${") || t.includes("%{"),
+      );
       expect(terraformString(terraformLiteral(t)), t).toEqual({ text: t, expression: false });
     }
   });

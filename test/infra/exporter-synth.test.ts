@@ -17,7 +17,15 @@ import { expectGolden } from "../helpers/golden.js";
 import { requireTool, run } from "../helpers/tools.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 
-type Relabel = { source_labels?: string[]; target_label?: string; regex?: string; replacement?: string; modulus?: number; action?: string; separator?: string };
+type Relabel = {
+  source_labels?: string[];
+  target_label?: string;
+  regex?: string;
+  replacement?: string;
+  modulus?: number;
+  action?: string;
+  separator?: string;
+};
 
 /** Prometheus' relabelling for the actions the generated configs use (replace, hashmod, keep). */
 function relabel(labels: Record<string, string>, rules: Relabel[]): Record<string, string> | undefined {
@@ -45,11 +53,16 @@ function relabel(labels: Record<string, string>, rules: Relabel[]): Record<strin
 }
 
 /** The services a scrape job keeps after relabelling, and where it sends each scrape. */
-function targetsOf(job: { static_configs: { targets: string[] }[]; relabel_configs: Relabel[] }): { service: string; address: string; instance: string }[] {
-  return job.static_configs.flatMap((sc) => sc.targets).flatMap((t) => {
-    const l = relabel({ __address__: t }, job.relabel_configs);
-    return l ? [{ service: l.__param_service!, address: l.__address__!, instance: l.instance! }] : [];
-  });
+function targetsOf(job: {
+  static_configs: { targets: string[] }[];
+  relabel_configs: Relabel[];
+}): { service: string; address: string; instance: string }[] {
+  return job.static_configs
+    .flatMap((sc) => sc.targets)
+    .flatMap((t) => {
+      const l = relabel({ __address__: t }, job.relabel_configs);
+      return l ? [{ service: l.__param_service!, address: l.__address__!, instance: l.instance! }] : [];
+    });
 }
 
 describe("Prometheus' hashmod, as computed here", () => {
@@ -82,7 +95,9 @@ describe("shards split a large estate: disjoint, complete, roughly even", () => 
 
   it.each([2, 3, 7, 16])("%i shards", (n) => {
     const all = [...ctx.model.services.keys()];
-    const sets = Array.from({ length: n }, (_, index) => targetsOf(exporterScrapeJob(ctx, { ...ctx.exporter!, shards: n }, { index, count: n }) as never));
+    const sets = Array.from({ length: n }, (_, index) =>
+      targetsOf(exporterScrapeJob(ctx, { ...ctx.exporter!, shards: n }, { index, count: n }) as never),
+    );
     const seen = new Map<string, number>();
     sets.forEach((targets, i) => {
       for (const t of targets) {
@@ -105,7 +120,19 @@ describe("tollgate synth --shards on the local fixture organization", () => {
     dir = await tempDir("tollgate-shards-");
     const org = path.join(dir, "org");
     await cp(path.join(REPO, "test/fixtures/orgs/local"), org, { recursive: true });
-    const r = await runCli(["synth", "--root", org, "--env", "local", "--now", NOW, "--out", path.join(dir, "out"), "--shards", "2"]);
+    const r = await runCli([
+      "synth",
+      "--root",
+      org,
+      "--env",
+      "local",
+      "--now",
+      NOW,
+      "--out",
+      path.join(dir, "out"),
+      "--shards",
+      "2",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     config = path.join(dir, "out/config/local");
   }, 120_000);
@@ -132,20 +159,43 @@ describe("tollgate synth --shards on the local fixture organization", () => {
   });
 
   it("the shards' targets, computed from the generated relabelling, are disjoint and cover every probed service", () => {
-    const jobs = [0, 1].map((i) => (parse(read(`prometheus/shard-${i}-of-2.yml`)).scrape_configs as any[]).find((j) => j.job_name === "tollgate-probe"));
-    const sets = jobs.map((j) => targetsOf(j).map((t) => t.service).sort());
+    const jobs = [0, 1].map((i) =>
+      (parse(read(`prometheus/shard-${i}-of-2.yml`)).scrape_configs as any[]).find(
+        (j) => j.job_name === "tollgate-probe",
+      ),
+    );
+    const sets = jobs.map((j) =>
+      targetsOf(j)
+        .map((t) => t.service)
+        .sort(),
+    );
     expect(sets[0]!.filter((s) => sets[1]!.includes(s))).toEqual([]);
     expect([...sets[0]!, ...sets[1]!].sort()).toEqual(["api", "hook", "payments", "rag-mcp"]);
     expect(sets.every((s) => s.length > 0)).toBe(true);
-    const unsharded = (parse(read("prometheus/exporter.yml")).scrape_configs as any[]).find((j) => j.job_name === "tollgate-probe");
-    expect(targetsOf(unsharded).map((t) => t.service).sort()).toEqual(["api", "hook", "payments", "rag-mcp"]);
+    const unsharded = (parse(read("prometheus/exporter.yml")).scrape_configs as any[]).find(
+      (j) => j.job_name === "tollgate-probe",
+    );
+    expect(
+      targetsOf(unsharded)
+        .map((t) => t.service)
+        .sort(),
+    ).toEqual(["api", "hook", "payments", "rag-mcp"]);
   });
 
   it("each shard has its own external label, the same rules, and only shard 0 scrapes what is not per service", () => {
     const shards = [0, 1].map((i) => parse(read(`prometheus/shard-${i}-of-2.yml`)));
-    expect(shards.map((s) => s.global.external_labels)).toEqual([{ tollgate_env: "local", shard: "0" }, { tollgate_env: "local", shard: "1" }]);
-    expect(shards.map((s) => s.rule_files)).toEqual([["rules.yml", "exporter-rules.yml"], ["rules.yml", "exporter-rules.yml"]]);
-    expect(shards.map((s) => s.scrape_configs.map((j: any) => j.job_name))).toEqual([["tollgate-probe", "tollgate-exporter", "tollgate-textfile", "tollgate-blackbox"], ["tollgate-probe"]]);
+    expect(shards.map((s) => s.global.external_labels)).toEqual([
+      { tollgate_env: "local", shard: "0" },
+      { tollgate_env: "local", shard: "1" },
+    ]);
+    expect(shards.map((s) => s.rule_files)).toEqual([
+      ["rules.yml", "exporter-rules.yml"],
+      ["rules.yml", "exporter-rules.yml"],
+    ]);
+    expect(shards.map((s) => s.scrape_configs.map((j: any) => j.job_name))).toEqual([
+      ["tollgate-probe", "tollgate-exporter", "tollgate-textfile", "tollgate-blackbox"],
+      ["tollgate-probe"],
+    ]);
     const job = shards[0].scrape_configs[0];
     // The fixture probes every minute: scraped every minute, timing out before the next scrape.
     expect([job.scrape_interval, job.scrape_timeout, job.metrics_path]).toEqual(["1m", "54s", "/probe"]);
@@ -154,7 +204,9 @@ describe("tollgate synth --shards on the local fixture organization", () => {
   it("Prometheus schedules the probes: the crontab keeps readiness and forecast, not the probe job", () => {
     const crontab = read("cron/crontab");
     expect(crontab).not.toMatch(/ probe --env/);
-    expect(crontab).toMatch(/^# Probes run in tollgate serve, scheduled by Prometheus .*\n#   TOLLGATE_TEST_HOOK_SECRET$/m);
+    expect(crontab).toMatch(
+      /^# Probes run in tollgate serve, scheduled by Prometheus .*\n#   TOLLGATE_TEST_HOOK_SECRET$/m,
+    );
     expect(crontab).toMatch(/ check --env local/);
     expect(crontab).toMatch(/ forecast --env local/);
     expect(read("kubernetes/cronjobs.yaml")).not.toContain("tollgate-probe-local");
@@ -179,7 +231,13 @@ describe("tollgate synth --shards on the local fixture organization", () => {
   });
 
   it("new output matches its golden files", () => {
-    for (const f of ["prometheus/exporter-rules.yml", "prometheus/exporter.yml", "prometheus/shard-0-of-2.yml", "prometheus/shard-1-of-2.yml", "kubernetes/exporter.yaml"]) {
+    for (const f of [
+      "prometheus/exporter-rules.yml",
+      "prometheus/exporter.yml",
+      "prometheus/shard-0-of-2.yml",
+      "prometheus/shard-1-of-2.yml",
+      "kubernetes/exporter.yaml",
+    ]) {
       expectGolden(read(f), `exporter-local/${f.replace("/", "-")}`);
     }
   });
@@ -189,7 +247,19 @@ describe("synth --shards input errors", () => {
   it.each(["0", "abc", "1.5", "257"])("--shards %s is a usage error (exit 2)", async (v) => {
     const dir = await tempDir("tollgate-shards-bad-");
     try {
-      const r = await runCli(["synth", "--root", path.join(REPO, "test/fixtures/orgs/local"), "--env", "local", "--now", NOW, "--out", path.join(dir, "out"), "--shards", v]);
+      const r = await runCli([
+        "synth",
+        "--root",
+        path.join(REPO, "test/fixtures/orgs/local"),
+        "--env",
+        "local",
+        "--now",
+        NOW,
+        "--out",
+        path.join(dir, "out"),
+        "--shards",
+        v,
+      ]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("--shards must be a whole number from 1 to 256");
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -203,15 +273,32 @@ describe("synth --shards input errors", () => {
     try {
       const org = path.join(dir, "org");
       await cp(path.join(REPO, "test/fixtures/orgs/local"), org, { recursive: true });
-      await editYaml(path.join(org, "manifests/environments.yaml"), (doc) => doc.setIn(["environments", "local", "probe", "shards"], 3));
+      await editYaml(path.join(org, "manifests/environments.yaml"), (doc) =>
+        doc.setIn(["environments", "local", "probe", "shards"], 3),
+      );
       const r = await runCli(["synth", "--root", org, "--env", "local", "--now", NOW, "--out", path.join(dir, "out")]);
       expect(r.code, r.stderr).toBe(0);
       const prom = path.join(dir, "out/config/local/prometheus");
-      for (const i of [0, 1, 2]) expect(parse(readFileSync(path.join(prom, `shard-${i}-of-3.yml`), "utf8")).global.external_labels.shard).toBe(String(i));
+      for (const i of [0, 1, 2])
+        expect(parse(readFileSync(path.join(prom, `shard-${i}-of-3.yml`), "utf8")).global.external_labels.shard).toBe(
+          String(i),
+        );
       // Without probe.exporter/shards: the cron path as before.
-      const plain = await runCli(["synth", "--root", path.join(REPO, "test/fixtures/orgs/local"), "--env", "local", "--now", NOW, "--out", path.join(dir, "plain")]);
+      const plain = await runCli([
+        "synth",
+        "--root",
+        path.join(REPO, "test/fixtures/orgs/local"),
+        "--env",
+        "local",
+        "--now",
+        NOW,
+        "--out",
+        path.join(dir, "plain"),
+      ]);
       expect(plain.code, plain.stderr).toBe(0);
-      expect(readFileSync(path.join(dir, "plain/config/local/cron/crontab"), "utf8")).toMatch(/ probe --env local --format prometheus/);
+      expect(readFileSync(path.join(dir, "plain/config/local/cron/crontab"), "utf8")).toMatch(
+        / probe --env local --format prometheus/,
+      );
       expect(() => readFileSync(path.join(dir, "plain/config/local/prometheus/exporter.yml"))).toThrow();
     } finally {
       await removeDir(dir);

@@ -20,9 +20,42 @@ import { NOW, REPO, removeDir, tempDir } from "../helpers/project.js";
 const sdk = (spec: DashboardSpec) => `${JSON.stringify(buildDashboard(spec), null, 2)}\n`;
 const streamed = (spec: DashboardSpec) => [...dashboardChunks(spec)].join("");
 
-const awkward = fc.constantFrom("", "…", "—", "é", "😀", "\ud800", "\u0000", "\u0001", "\u00010\u0001", "\\u0001", "9876500000001", '"q"', "a\\b", "a\nb", "\t", "</script>", "$service", "{{service}}", "1", "0", "null", "__proto__");
-const text = fc.oneof(awkward, fc.string({ maxLength: 10 }), fc.string({ unit: "grapheme", maxLength: 5 }), fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/));
-const num = fc.oneof(fc.constant(0), fc.constant(1), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -5, max: 2000 }));
+const awkward = fc.constantFrom(
+  "",
+  "…",
+  "—",
+  "é",
+  "😀",
+  "\ud800",
+  "\u0000",
+  "\u0001",
+  "\u00010\u0001",
+  "\\u0001",
+  "9876500000001",
+  '"q"',
+  "a\\b",
+  "a\nb",
+  "\t",
+  "</script>",
+  "$service",
+  "{{service}}",
+  "1",
+  "0",
+  "null",
+  "__proto__",
+);
+const text = fc.oneof(
+  awkward,
+  fc.string({ maxLength: 10 }),
+  fc.string({ unit: "grapheme", maxLength: 5 }),
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/),
+);
+const num = fc.oneof(
+  fc.constant(0),
+  fc.constant(1),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer({ min: -5, max: 2000 }),
+);
 const color = fc.constantFrom("red", "green", "orange", "#00ff00");
 const panelSpec: fc.Arbitrary<PanelSpec> = fc.record(
   {
@@ -35,9 +68,17 @@ const panelSpec: fc.Arbitrary<PanelSpec> = fc.record(
     height: fc.integer({ min: 1, max: 12 }),
     min: num,
     max: num,
-    steps: fc.tuple(color, fc.array(fc.record({ value: num, color }), { maxLength: 3 })).map(([c, rest]) => [{ value: null, color: c }, ...rest]),
+    steps: fc
+      .tuple(color, fc.array(fc.record({ value: num, color }), { maxLength: 3 }))
+      .map(([c, rest]) => [{ value: null, color: c }, ...rest]),
     drawThresholds: fc.boolean(),
-    mappings: fc.constantFrom([{ value: "1", text: "UP", color: "green" }, { value: "0", text: "DOWN", color: "red" }], [{ value: "x", text: "é", color: "red" }]),
+    mappings: fc.constantFrom(
+      [
+        { value: "1", text: "UP", color: "green" },
+        { value: "0", text: "DOWN", color: "red" },
+      ],
+      [{ value: "x", text: "é", color: "red" }],
+    ),
     links: fc.array(fc.record({ title: text, url: text }), { maxLength: 3 }),
   },
   { requiredKeys: ["kind", "title", "description", "queries", "unit", "width", "height", "steps"] },
@@ -59,31 +100,73 @@ afterAll(async () => Promise.all(dirs.map(removeDir)));
 
 describe("dashboards rendered from panel templates", () => {
   it("equal the SDK's dashboard on random specs", () => {
-    fc.assert(fc.property(dashboard, (spec) => {
-      expect(streamed(spec)).toBe(sdk(spec));
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(dashboard, (spec) => {
+        expect(streamed(spec)).toBe(sdk(spec));
+      }),
+      { numRuns: 1500 },
+    );
   });
 
   it("equal the SDK's dashboard when many panels share a template but not their values", () => {
     // The same shapes over and over with different strings and thresholds: every panel after the
     // first of its shape comes from the template.
-    fc.assert(fc.property(fc.array(rowSpec, { minLength: 20, maxLength: 60 }), (rows) => {
-      const spec: DashboardSpec = { uid: "u", title: "t", description: "d", tags: [], datasourceUid: "ds", tiers: [], serviceVariableQuery: "q", rows };
-      expect(streamed(spec)).toBe(sdk(spec));
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.array(rowSpec, { minLength: 20, maxLength: 60 }), (rows) => {
+        const spec: DashboardSpec = {
+          uid: "u",
+          title: "t",
+          description: "d",
+          tags: [],
+          datasourceUid: "ds",
+          tiers: [],
+          serviceVariableQuery: "q",
+          rows,
+        };
+        expect(streamed(spec)).toBe(sdk(spec));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("equal the SDK's dashboard when constant text looks like a template's sentinels (that shape falls back to the SDK)", () => {
-    const p = (title: string): PanelSpec => ({ kind: "stat", title, description: "d", unit: "none", width: 6, height: 4, queries: [{ expr: "up", legend: "\u00010\u0001", instant: true }], steps: [{ value: null, color: "red" }, { value: 1, color: "green" }] });
+    const p = (title: string): PanelSpec => ({
+      kind: "stat",
+      title,
+      description: "d",
+      unit: "none",
+      width: 6,
+      height: 4,
+      queries: [{ expr: "up", legend: "\u00010\u0001", instant: true }],
+      steps: [
+        { value: null, color: "red" },
+        { value: 1, color: "green" },
+      ],
+    });
     for (const datasourceUid of ["9876500000001", "8765400000002", "\u00011\u0001", "\u00022\u0002", "ds"]) {
-      const rows = [{ title: "first", panels: [p("a")] }, ...["b", "c", "\u00013\u0001", "9876500000004"].map((t) => ({ title: t, panels: [p(t), p(`${t}2`)] }))];
-      const spec: DashboardSpec = { uid: "u", title: "t", description: "d", tags: [], datasourceUid, tiers: [], serviceVariableQuery: "q", rows };
+      const rows = [
+        { title: "first", panels: [p("a")] },
+        ...["b", "c", "\u00013\u0001", "9876500000004"].map((t) => ({ title: t, panels: [p(t), p(`${t}2`)] })),
+      ];
+      const spec: DashboardSpec = {
+        uid: "u",
+        title: "t",
+        description: "d",
+        tags: [],
+        datasourceUid,
+        tiers: [],
+        serviceVariableQuery: "q",
+        rows,
+      };
       expect(streamed(spec)).toBe(sdk(spec));
     }
   });
 
   it("equal the SDK's dashboard on generated organizations (every service kind, alerts, runbooks, APIs with costs)", async () => {
-    for (const [services, seed] of [[400, 11], [250, 29]] as const) {
+    for (const [services, seed] of [
+      [400, 11],
+      [250, 29],
+    ] as const) {
       const root = path.join(await tempDir("tollgate-grafana-template-"), "org");
       dirs.push(path.dirname(root));
       generate(root, { services, secrets: services, seed, now: NOW, style: "plain" });

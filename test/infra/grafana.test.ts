@@ -35,7 +35,17 @@ const exposed = (text: string) => [...text.matchAll(/^# TYPE (\S+) /gm)].map((m)
 /** What Tollgate writes and records, read from its real outputs, plus Prometheus' ALERTS series. */
 async function knownMetrics(p: Project, ctx: EnvContext): Promise<Set<string>> {
   const probe = await probeMetrics(ctx.env, [
-    { service: "a", kind: "mcp", optional: false, status: "unhealthy", stage: "tool-error", latencyMs: 5, attempts: 1, detail: "x", rateLimited: true },
+    {
+      service: "a",
+      kind: "mcp",
+      optional: false,
+      status: "unhealthy",
+      stage: "tool-error",
+      latencyMs: 5,
+      attempts: 1,
+      detail: "x",
+      rateLimited: true,
+    },
   ]);
   const { report } = await assess(p.root, { now: NOW, env: ctx.env });
   return new Set([
@@ -55,21 +65,30 @@ function metricNames(expr: string): string[] {
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ")
     .replace(/\[[^\]]*\]/g, " ");
   const keywords = new Set(["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring"]);
-  return [...stripped.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\()?/g)].filter((m) => !m[2] && !keywords.has(m[1]!)).map((m) => m[1]!);
+  return [...stripped.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\()?/g)]
+    .filter((m) => !m[2] && !keywords.has(m[1]!))
+    .map((m) => m[1]!);
 }
 
 function panelsOf(dashboard: any): any[] {
-  return dashboard.panels.flatMap((p: any) => (p.type === "row" ? p.panels ?? [] : [p]));
+  return dashboard.panels.flatMap((p: any) => (p.type === "row" ? (p.panels ?? []) : [p]));
 }
 
 describe("the Grafana dashboard synth writes", async () => {
   const ref = await project();
   const local = await project(LOCAL_ORG);
-  const envs: [string, Project, string][] = [["staging", ref, "staging"], ["production", ref, "production"], ["local fixture", local, "local"]];
+  const envs: [string, Project, string][] = [
+    ["staging", ref, "staging"],
+    ["production", ref, "production"],
+    ["local fixture", local, "local"],
+  ];
 
   it("the metric-name extractor finds the series a query reads (so the next test can fail)", () => {
     expect(metricNames('count(up{job="x"} == 1) or vector(0)')).toEqual(["up"]);
-    expect(metricNames('a:b:c_1h{env="s",service=~"$service"} / on(env, service) budget_usd{env="s"}')).toEqual(["a:b:c_1h", "budget_usd"]);
+    expect(metricNames('a:b:c_1h{env="s",service=~"$service"} / on(env, service) budget_usd{env="s"}')).toEqual([
+      "a:b:c_1h",
+      "budget_usd",
+    ]);
     expect(metricNames('sum by (alertname, service) (ALERTS{alertstate="firing"})')).toEqual(["ALERTS"]);
   });
 
@@ -93,7 +112,14 @@ describe("the Grafana dashboard synth writes", async () => {
       }
     }
     // The overview reads the readiness gauges of `check --format prometheus` and the forecast's.
-    for (const m of ["tollgate_readiness_score_percent", "tollgate_readiness_category_passed", "tollgate_secret_rotation_due_days", "ALERTS", "tollgate:probe_duration_seconds:p99_1h"]) expect(used).toContain(m);
+    for (const m of [
+      "tollgate_readiness_score_percent",
+      "tollgate_readiness_category_passed",
+      "tollgate_secret_rotation_due_days",
+      "ALERTS",
+      "tollgate:probe_duration_seconds:p99_1h",
+    ])
+      expect(used).toContain(m);
   });
 
   it("a query on a metric Tollgate does not write would be caught", async () => {
@@ -111,9 +137,13 @@ describe("the Grafana dashboard synth writes", async () => {
     expect(lat.fieldConfig.defaults.custom.thresholdsStyle.mode).toBe("dashed");
     expect(lat.targets.map((t: any) => t.legendFormat)).toEqual(["P50", "P95", "P99"]);
     expect(find(staging, "chatwoot: success ratio").fieldConfig.defaults.thresholds.steps[1].value).toBe(0.95); // SuccessRateLow
-    expect(find(staging, "chatwoot: rate-limited (429) ratio").fieldConfig.defaults.thresholds.steps[1].value).toBe(0.05);
+    expect(find(staging, "chatwoot: rate-limited (429) ratio").fieldConfig.defaults.thresholds.steps[1].value).toBe(
+      0.05,
+    );
     const localDash = JSON.parse(dashboardJson(envContext(local.model, "local", "test")));
-    expect(find(localDash, "hook: probe latency P50 / P95 / P99").fieldConfig.defaults.thresholds.steps[1].value).toBe(5); // local override: 5 s
+    expect(find(localDash, "hook: probe latency P50 / P95 / P99").fieldConfig.defaults.thresholds.steps[1].value).toBe(
+      5,
+    ); // local override: 5 s
     expect(find(localDash, "rag-mcp: failing MCP stage")).toBeDefined();
     expect(find(localDash, "hook: webhook security probe").options.reduceOptions.calcs).toEqual(["lastNotNull"]);
     expect(find(localDash, "api: rate-limited (429) ratio")).toBeUndefined(); // no API declared for it
@@ -139,7 +169,9 @@ describe("the Grafana dashboard synth writes", async () => {
     const a = grafanaUids(envContext(ref.model, "staging", "test"));
     expect(grafanaUids(envContext(ref.model, "staging", "other-version"))).toEqual(a);
     expect(grafanaUids(envContext(ref.model, "production", "test")).dashboard).not.toBe(a.dashboard);
-    expect(grafanaUids(envContext({ ...ref.model, organization: "Other" }, "staging", "test")).dashboard).not.toBe(a.dashboard);
+    expect(grafanaUids(envContext({ ...ref.model, organization: "Other" }, "staging", "test")).dashboard).not.toBe(
+      a.dashboard,
+    );
     for (const uid of Object.values(a)) expect(uid.length).toBeLessThanOrEqual(40);
     expect(JSON.parse(dashboardJson(envContext(ref.model, "staging", "test"))).uid).toBe(a.dashboard);
   });
@@ -147,9 +179,17 @@ describe("the Grafana dashboard synth writes", async () => {
   it("provisioning: the datasource uid is the one the panels use; the provider loads from a fixed folder", () => {
     const ctx = envContext(ref.model, "staging", "test");
     const ds = parse(datasourceProvisioning(ctx));
-    expect(ds.datasources[0]).toMatchObject({ type: "prometheus", uid: grafanaUids(ctx).datasource, jsonData: { timeInterval: "30s" } });
+    expect(ds.datasources[0]).toMatchObject({
+      type: "prometheus",
+      uid: grafanaUids(ctx).datasource,
+      jsonData: { timeInterval: "30s" },
+    });
     const prov = parse(dashboardProvisioning(ctx));
-    expect(prov.providers[0]).toMatchObject({ type: "file", allowUiUpdates: false, options: { path: "/var/lib/grafana/dashboards/tollgate-staging" } });
+    expect(prov.providers[0]).toMatchObject({
+      type: "file",
+      allowUiUpdates: false,
+      options: { path: "/var/lib/grafana/dashboards/tollgate-staging" },
+    });
   });
 
   it("the staging dashboard matches its golden file and is byte-identical across builds", () => {

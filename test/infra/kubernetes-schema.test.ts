@@ -29,15 +29,40 @@ function kubernetesFiles(root: string): string[] {
 beforeAll(async () => {
   dir = await tempDir("tollgate-k8s-");
   const runs = [
-    ["synth", "--root", REPO, "--now", NOW, "--all", "--force", "--reason", "schema test", "--out", path.join(dir, "reference")],
-    ["synth", "--root", LOCAL_ORG, "--now", NOW, "--env", "local", "--shards", "2", "--out", path.join(dir, "exporter")],
+    [
+      "synth",
+      "--root",
+      REPO,
+      "--now",
+      NOW,
+      "--all",
+      "--force",
+      "--reason",
+      "schema test",
+      "--out",
+      path.join(dir, "reference"),
+    ],
+    [
+      "synth",
+      "--root",
+      LOCAL_ORG,
+      "--now",
+      NOW,
+      "--env",
+      "local",
+      "--shards",
+      "2",
+      "--out",
+      path.join(dir, "exporter"),
+    ],
   ];
   for (const args of runs) {
     const r = await runCli(args);
     expect(r.code, r.stderr).toBe(0);
   }
   for (const file of kubernetesFiles(dir))
-    for (const d of parseAllDocuments(readFileSync(file, "utf8"))) if (d.contents) objects.push({ file: path.relative(dir, file), doc: d.toJS() });
+    for (const d of parseAllDocuments(readFileSync(file, "utf8")))
+      if (d.contents) objects.push({ file: path.relative(dir, file), doc: d.toJS() });
 }, 300_000);
 afterAll(() => removeDir(dir));
 
@@ -51,7 +76,12 @@ describe("synthesized Kubernetes objects against the Kubernetes OpenAPI schema",
     const errors: string[] = [];
     for (const { file, doc } of objects) {
       const [group, version] = doc.apiVersion.includes("/") ? doc.apiVersion.split("/") : [undefined, doc.apiVersion];
-      const mod = (await import(`kubernetes-models/${group ? `${group}/` : ""}${version}/${doc.kind}`)) as Record<string, new (o: unknown) => { validate(): void }>;
+      const mod = (await import(`kubernetes-models/${group ? `${group}/` : ""}${version}/${doc.kind}`)) as Record<
+        string,
+        new (
+          o: unknown,
+        ) => { validate(): void }
+      >;
       try {
         new mod[doc.kind]!(doc).validate();
       } catch (e) {

@@ -12,7 +12,18 @@ import * as loaded from "../helpers/loaded-modules.js";
 import { BUNDLE_FILE } from "../helpers/loaded-modules.js";
 import { NOW, removeDir, tempDir } from "../helpers/project.js";
 
-const HEAVY = ["esbuild", "cdktf", "@cdktf/", "constructs", "@modelcontextprotocol/sdk", "prom-client", "@hpcc-js/wasm-graphviz", "ajv", "@grafana/grafana-foundation-sdk", "cronstrue"];
+const HEAVY = [
+  "esbuild",
+  "cdktf",
+  "@cdktf/",
+  "constructs",
+  "@modelcontextprotocol/sdk",
+  "prom-client",
+  "@hpcc-js/wasm-graphviz",
+  "ajv",
+  "@grafana/grafana-foundation-sdk",
+  "cronstrue",
+];
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -30,7 +41,8 @@ async function packagesLoadedBy(args: string[]): Promise<Set<string>> {
   return packages;
 }
 
-const heavyIn = (packages: Set<string>) => [...packages].filter((p) => HEAVY.some((h) => (h.endsWith("/") ? p.startsWith(h) : p === h)));
+const heavyIn = (packages: Set<string>) =>
+  [...packages].filter((p) => HEAVY.some((h) => (h.endsWith("/") ? p.startsWith(h) : p === h)));
 
 describe("lazy loading keeps check and validate lean", () => {
   it("the CLI runs the bundle, not tsc's module tree", async () => {
@@ -42,7 +54,11 @@ describe("lazy loading keeps check and validate lean", () => {
   }, 120_000);
 
   it("check and validate load none of cdktf, the MCP SDK, prom-client, Graphviz, ajv, the Grafana SDK or cronstrue", async () => {
-    for (const args of [["check", "--now", NOW], ["check", "--now", NOW, "--format", "json"], ["validate", "--now", NOW]]) {
+    for (const args of [
+      ["check", "--now", NOW],
+      ["check", "--now", NOW, "--format", "json"],
+      ["validate", "--now", NOW],
+    ]) {
       const loaded = await packagesLoadedBy(args);
       expect(loaded.has("yaml"), `${args.join(" ")} loads its parser`).toBe(true);
       expect(heavyIn(loaded), args.join(" ")).toEqual([]);
@@ -53,14 +69,22 @@ describe("lazy loading keeps check and validate lean", () => {
     const out = path.join(await tempDir("tollgate-lazy-out-"), "out");
     dirs.push(path.dirname(out));
     const loaded = await packagesLoadedBy(["synth", "--env", "staging", "--now", NOW, "--out", out]);
-    expect(heavyIn(loaded)).toEqual(expect.arrayContaining(["cdktf", "constructs", "@grafana/grafana-foundation-sdk", "cronstrue"]));
+    expect(heavyIn(loaded)).toEqual(
+      expect.arrayContaining(["cdktf", "constructs", "@grafana/grafana-foundation-sdk", "cronstrue"]),
+    );
   }, 120_000);
 
   it("check loads only the reporter of the format asked for", async () => {
-    const reporters = (lines: string[]) => new Set(lines.map((l) => l.match(/(?:^|\/)dist\/report\/(.+?)\.js$/)?.[1]).filter((m): m is string => !!m && m !== "registry" && m !== "format"));
+    const reporters = (lines: string[]) =>
+      new Set(
+        lines
+          .map((l) => l.match(/(?:^|\/)dist\/report\/(.+?)\.js$/)?.[1])
+          .filter((m): m is string => !!m && m !== "registry" && m !== "format"),
+      );
     const text = reporters(await modulesLoadedBy(["check", "--now", NOW]));
     expect(text.has("text")).toBe(true);
-    for (const other of ["sarif", "junit", "markdown", "gitlab", "github", "badge", "html/index", "prometheus"]) expect(text.has(other), other).toBe(false);
+    for (const other of ["sarif", "junit", "markdown", "gitlab", "github", "badge", "html/index", "prometheus"])
+      expect(text.has(other), other).toBe(false);
     const sarif = reporters(await modulesLoadedBy(["check", "--now", NOW, "--format", "sarif"]));
     expect(sarif.has("sarif")).toBe(true);
     expect(sarif.has("html/index")).toBe(false);

@@ -45,11 +45,14 @@ describe("streamed synthesis output", () => {
 
   it("the file sink writes strings and byte chunks in order, hashing exactly the bytes cdktf would read back", async () => {
     const dir = await tmp();
-    const parts = ["{\n", Buffer.from('  "a": "é…",\n'), "  ", "\"b\": ", Buffer.from("1\n"), "}\n"];
+    const parts = ["{\n", Buffer.from('  "a": "é…",\n'), "  ", '"b": ', Buffer.from("1\n"), "}\n"];
     const expected = Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
     const chunked = writeContent(path.join(dir, "x/chunked.json"), parts, 0o644);
     const whole = writeContent(path.join(dir, "y/whole.json"), expected.toString("utf8"), 0o644);
-    for (const [w, f] of [[chunked, "x/chunked.json"], [whole, "y/whole.json"]] as const) {
+    for (const [w, f] of [
+      [chunked, "x/chunked.json"],
+      [whole, "y/whole.json"],
+    ] as const) {
       expect(readFileSync(path.join(dir, f)).equals(expected)).toBe(true);
       expect(w.sha256).toBe(createHash("sha256").update(expected).digest("hex"));
       expect(w.assetHash).toBe(hashPath(path.join(dir, f)));
@@ -63,7 +66,12 @@ describe("synth progress", () => {
     const updates: [number, number | undefined, string | undefined][] = [];
     const recorder = { update: (d: number, t?: number, n?: string) => void updates.push([d, t, n]), done() {} };
     const { project } = await loadProject(REPO, { now: NOW });
-    await synthesize(project!.model, { envs: ["staging", "production"], outDir: path.join(await tmp(), "out"), version: "test", progress: recorder });
+    await synthesize(project!.model, {
+      envs: ["staging", "production"],
+      outDir: path.join(await tmp(), "out"),
+      version: "test",
+      progress: recorder,
+    });
     expect(updates).toContainEqual([0, 2, "staging: grafana/dashboards/tollgate-staging.json"]);
     expect(updates).toContainEqual([1, 2, "production: prometheus/rules.yml"]);
     expect(updates.at(-1)).toEqual([2, 2, "writing Terraform configuration"]);
@@ -74,9 +82,18 @@ describe("synth progress", () => {
     let clock = Date.now();
     const now = vi.spyOn(Date, "now").mockImplementation(() => (clock += 200));
     try {
-      const stream = { isTTY: true, columns: 200, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
+      const stream = {
+        isTTY: true,
+        columns: 200,
+        write: (s: string) => (writes.push(s), true),
+      } as unknown as NodeJS.WriteStream;
       const progress = createProgress("tollgate synth", { stream, afterMs: 0, env: {} });
-      await synthesize(project!.model, { envs: ["staging"], outDir: path.join(await tmp(), "out"), version: "test", progress });
+      await synthesize(project!.model, {
+        envs: ["staging"],
+        outDir: path.join(await tmp(), "out"),
+        version: "test",
+        progress,
+      });
       progress.done();
     } finally {
       now.mockRestore();

@@ -26,10 +26,12 @@ async function tmp(): Promise<string> {
   return d;
 }
 function files(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = path.join(dir, n);
-    return statSync(p).isDirectory() ? files(p, base) : [path.relative(base, p)];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((n) => {
+      const p = path.join(dir, n);
+      return statSync(p).isDirectory() ? files(p, base) : [path.relative(base, p)];
+    })
+    .sort();
 }
 
 const LOCAL_ORG = path.join(REPO, "test/fixtures/orgs/local");
@@ -52,11 +54,25 @@ function checkWithRealTools(configDir: string): void {
   expect(r.code, r.out).toBe(0);
   r = run(blackbox, ["--config.check", "--config.file=blackbox.yml"], path.join(configDir, "blackbox"));
   expect(r.code, r.out).toBe(0);
-  const expectations = JSON.parse(readFileSync(path.join(am, "route-tests.json"), "utf8")) as { labels: Record<string, string>; receivers: string[] }[];
+  const expectations = JSON.parse(readFileSync(path.join(am, "route-tests.json"), "utf8")) as {
+    labels: Record<string, string>;
+    receivers: string[];
+  }[];
   expect(expectations.length).toBeGreaterThan(0);
   for (const e of expectations) {
     const labels = Object.entries(e.labels).map(([k, v]) => `${k}=${v}`);
-    r = run(amtool, ["config", "routes", "test", "--config.file=alertmanager.yml", `--verify.receivers=${e.receivers.join(",")}`, ...labels], am);
+    r = run(
+      amtool,
+      [
+        "config",
+        "routes",
+        "test",
+        "--config.file=alertmanager.yml",
+        `--verify.receivers=${e.receivers.join(",")}`,
+        ...labels,
+      ],
+      am,
+    );
     expect(r.code, `${labels.join(" ")} → ${e.receivers}: ${r.out}`).toBe(0);
   }
 }
@@ -82,10 +98,23 @@ describe("tollgate synth on the reference organization", () => {
   });
 
   it("produces production with --force --reason and records the reason in the stack", async () => {
-    const r = await runCli(["synth", "--all", "--now", NOW, "--out", out, "--force", "--reason", "launch rehearsal PLAT-9"]);
+    const r = await runCli([
+      "synth",
+      "--all",
+      "--now",
+      NOW,
+      "--out",
+      out,
+      "--force",
+      "--reason",
+      "launch rehearsal PLAT-9",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const tf = JSON.parse(readFileSync(path.join(out, "stacks/production/cdk.tf.json"), "utf8"));
-    expect(tf.resource.null_resource["production-gate-override"].triggers).toMatchObject({ reason: "launch rehearsal PLAT-9", failing: "secrets/production-mirroring, secrets/production-deployed" });
+    expect(tf.resource.null_resource["production-gate-override"].triggers).toMatchObject({
+      reason: "launch rehearsal PLAT-9",
+      failing: "secrets/production-mirroring, secrets/production-deployed",
+    });
     expect(tf.output.production_gate_override.value).toBe("launch rehearsal PLAT-9");
     const staging = JSON.parse(readFileSync(path.join(out, "stacks/staging/cdk.tf.json"), "utf8"));
     expect(staging.resource.null_resource["production-gate-override"]).toBeUndefined();
@@ -97,7 +126,9 @@ describe("tollgate synth on the reference organization", () => {
 
   it("production probes every 60 seconds, staging every five minutes, with schedules described", () => {
     const prod = readFileSync(path.join(out, "config/production/cron/crontab"), "utf8");
-    expect(prod).toMatch(/^# Every minute\n\* \* \* \* \* cd \/srv\/tollgate && tollgate probe --env production --format prometheus/m);
+    expect(prod).toMatch(
+      /^# Every minute\n\* \* \* \* \* cd \/srv\/tollgate && tollgate probe --env production --format prometheus/m,
+    );
     const staging = readFileSync(path.join(out, "config/staging/cron/crontab"), "utf8");
     expect(staging).toMatch(/^# Every 5 minutes\n\*\/5 \* \* \* \* .* probe --env staging/m);
   });
@@ -119,19 +150,41 @@ describe("tollgate synth on the reference organization", () => {
     expect(am).not.toMatch(/routing_key:|api_url:|auth_password:/);
     const routes = JSON.parse(readFileSync(path.join(out, "config/production/alertmanager/route-tests.json"), "utf8"));
     expect(routes).toEqual([
-      { labels: { alertname: "TollgateRouteTest", env: "production", severity: "critical" }, receivers: ["pagerduty-oncall"] },
-      { labels: { alertname: "TollgateRouteTest", env: "production", severity: "warning" }, receivers: ["email-platform", "slack-platform"] },
+      {
+        labels: { alertname: "TollgateRouteTest", env: "production", severity: "critical" },
+        receivers: ["pagerduty-oncall"],
+      },
+      {
+        labels: { alertname: "TollgateRouteTest", env: "production", severity: "warning" },
+        receivers: ["email-platform", "slack-platform"],
+      },
     ]);
     // Dependency-aware: when supabase is down, the services on top of it are inhibited.
-    expect(am).toMatch(/service="supabase"\n\s+target_matchers:\n\s+- env="production"\n\s+- service=~"llamaindex-rag-mcp\|supabase-mcp"/);
+    expect(am).toMatch(
+      /service="supabase"\n\s+target_matchers:\n\s+- env="production"\n\s+- service=~"llamaindex-rag-mcp\|supabase-mcp"/,
+    );
   });
 
   it("the client-policy summary carries retry, breaker and budget per API", () => {
     const cp = JSON.parse(readFileSync(path.join(out, "config/production/client-policies.json"), "utf8"));
-    expect(cp.apis["shopify-admin"].retry).toMatchObject({ maxAttempts: 3, backoff: "exponential", jitter: "full", baseDelayMs: 500 });
-    expect(cp.apis.openai).toMatchObject({ retry: null, circuitBreaker: null, budget: { tokens: { limit: 30000, perMs: 60000 } } });
+    expect(cp.apis["shopify-admin"].retry).toMatchObject({
+      maxAttempts: 3,
+      backoff: "exponential",
+      jitter: "full",
+      baseDelayMs: 500,
+    });
+    expect(cp.apis.openai).toMatchObject({
+      retry: null,
+      circuitBreaker: null,
+      budget: { tokens: { limit: 30000, perMs: 60000 } },
+    });
     // What @tollgate/client needs beyond the budget: cost for spend, cost points, idempotency, replicas, deadline.
-    expect(cp.apis.openai).toMatchObject({ cost: { unit: "1k-tokens", unitPriceUsd: 0.002, monthlyBudgetUsd: 750 }, idempotent: false, replicas: 1, timeoutMs: null });
+    expect(cp.apis.openai).toMatchObject({
+      cost: { unit: "1k-tokens", unitPriceUsd: 0.002, monthlyBudgetUsd: 750 },
+      idempotent: false,
+      replicas: 1,
+      timeoutMs: null,
+    });
     expect(cp.apis["shopify-admin"].provider.costPoints).toEqual({ bucket: 1000, restorePerSecond: 50 });
   });
 
@@ -139,7 +192,10 @@ describe("tollgate synth on the reference organization", () => {
     const actual = readFileSync(path.join(out, "stacks/staging/cdk.tf.json"), "utf8");
     expectGolden(actual, "staging.cdk.tf.json");
     const tf = JSON.parse(actual);
-    expect(tf.resource.null_resource["health-check-schedule_job-probe_2D7B3A8F"] ?? Object.values(tf.resource.null_resource).find((r: any) => r.triggers.schedule === "*/5 * * * *")).toBeDefined();
+    expect(
+      tf.resource.null_resource["health-check-schedule_job-probe_2D7B3A8F"] ??
+        Object.values(tf.resource.null_resource).find((r: any) => r.triggers.schedule === "*/5 * * * *"),
+    ).toBeDefined();
     const assets = Object.values(tf.resource.null_resource).filter((r: any) => r.triggers.sha256);
     expect(assets.length).toBe(13);
     for (const a of assets as any[]) expect(existsSync(path.join(out, "stacks/staging", a.triggers.asset))).toBe(true);
@@ -159,12 +215,17 @@ describe("tollgate synth on the reference organization", () => {
 describe("the real tools reject broken config (so their passing means something)", () => {
   it("promtool, amtool and the blackbox exporter each fail on a broken file", async () => {
     const dir = await tmp();
-    await writeFile(path.join(dir, "rules.yml"), "groups:\n  - name: g\n    rules:\n      - alert: X\n        expr: up ==\n");
+    await writeFile(
+      path.join(dir, "rules.yml"),
+      "groups:\n  - name: g\n    rules:\n      - alert: X\n        expr: up ==\n",
+    );
     await writeFile(path.join(dir, "am.yml"), "route: { receiver: missing }\nreceivers: []\n");
     await writeFile(path.join(dir, "bb.yml"), "modules:\n  m: { prober: http, http: { valid_status_codes: nope } }\n");
     expect(run(requireTool("promtool"), ["check", "rules", "rules.yml"], dir).code).not.toBe(0);
     expect(run(requireTool("amtool"), ["check-config", "am.yml"], dir).code).not.toBe(0);
-    expect(run(requireTool("prometheus-blackbox-exporter"), ["--config.check", "--config.file=bb.yml"], dir).code).not.toBe(0);
+    expect(
+      run(requireTool("prometheus-blackbox-exporter"), ["--config.check", "--config.file=bb.yml"], dir).code,
+    ).not.toBe(0);
   });
 });
 
@@ -186,7 +247,9 @@ describe("synth properties", () => {
     const { project } = await loadProject(REPO, { now: NOW });
     await synthesize(project.model, { envs: ["staging"], outDir: out, version: "test" });
     const before = files(out);
-    await expect(synthesize(project.model, { envs: ["staging", "no-such-env"], outDir: out, version: "test" })).rejects.toThrow();
+    await expect(
+      synthesize(project.model, { envs: ["staging", "no-such-env"], outDir: out, version: "test" }),
+    ).rejects.toThrow();
     expect(files(out)).toEqual(before);
     expect(readdirSync(parent)).toEqual(["out"]);
   });
@@ -195,11 +258,19 @@ describe("synth properties", () => {
     const out = path.join(await tmp(), "cli.out");
     const { spawnSync } = await import("node:child_process");
     const app = JSON.parse(readFileSync(path.join(REPO, "cdktf.json"), "utf8")).app as string;
-    const r = spawnSync("sh", ["-c", app], { cwd: REPO, env: { ...process.env, CDKTF_OUTDIR: out, TOLLGATE_ENV: "staging", TOLLGATE_NOW: NOW }, encoding: "utf8" });
+    const r = spawnSync("sh", ["-c", app], {
+      cwd: REPO,
+      env: { ...process.env, CDKTF_OUTDIR: out, TOLLGATE_ENV: "staging", TOLLGATE_NOW: NOW },
+      encoding: "utf8",
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(path.join(out, "stacks/staging/cdk.tf.json"))).toBe(true);
     expect(existsSync(path.join(out, ".tollgate-synth"))).toBe(true);
-    const refused = spawnSync("sh", ["-c", app], { cwd: REPO, env: { ...process.env, CDKTF_OUTDIR: out, TOLLGATE_ENV: "production", TOLLGATE_NOW: NOW }, encoding: "utf8" });
+    const refused = spawnSync("sh", ["-c", app], {
+      cwd: REPO,
+      env: { ...process.env, CDKTF_OUTDIR: out, TOLLGATE_ENV: "production", TOLLGATE_NOW: NOW },
+      encoding: "utf8",
+    });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("readiness gate fails");
   });
@@ -222,7 +293,9 @@ function synthScope(fn: Parameters<typeof Testing.synthScope>[0]): string {
   try {
     return Testing.synthScope(fn);
   } finally {
-    for (const n of readdirSync(tmpdir())) if (n.startsWith("cdktf.outdir.") && !before.has(n)) rmSync(path.join(tmpdir(), n), { recursive: true, force: true });
+    for (const n of readdirSync(tmpdir()))
+      if (n.startsWith("cdktf.outdir.") && !before.has(n))
+        rmSync(path.join(tmpdir(), n), { recursive: true, force: true });
   }
 }
 
@@ -235,18 +308,36 @@ describe("constructs (cdktf Testing)", async () => {
     const synthesized = synthScope((scope) => new HealthCheckSchedule(scope, "schedule", { ctx, stagingDir }));
     const probe = jobs(ctx)[0]!;
     expect(Testing.toHaveResource(synthesized, Resource.tfResourceType)).toBe(true);
-    expect(Testing.toHaveResourceWithProperties(synthesized, Resource.tfResourceType, { triggers: { schedule: "* * * * *", description: "Every minute", command: commandLine(ctx, probe), workdir: "/srv/tollgate" } })).toBe(true);
-    expect(Testing.toHaveResourceWithProperties(synthesized, Resource.tfResourceType, { triggers: { schedule: "*/5 * * * *" } })).toBe(false);
+    expect(
+      Testing.toHaveResourceWithProperties(synthesized, Resource.tfResourceType, {
+        triggers: {
+          schedule: "* * * * *",
+          description: "Every minute",
+          command: commandLine(ctx, probe),
+          workdir: "/srv/tollgate",
+        },
+      }),
+    ).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(synthesized, Resource.tfResourceType, {
+        triggers: { schedule: "*/5 * * * *" },
+      }),
+    ).toBe(false);
     const parsed = JSON.parse(synthesized);
     const jobResources = Object.values(parsed.resource.null_resource).filter((r: any) => r.triggers.command);
-    expect((jobResources as any[]).map((j) => j.triggers.command.split(" ")[1])).toEqual(["probe", "check", "forecast"]);
+    expect((jobResources as any[]).map((j) => j.triggers.command.split(" ")[1])).toEqual([
+      "probe",
+      "check",
+      "forecast",
+    ]);
   });
 
   it("AlertRules: the rules file's hash is a trigger, so a changed threshold changes the plan", async () => {
     const stagingDir = await tmp();
     const hashOf = (c: typeof ctx) => {
       const s = JSON.parse(synthScope((scope) => new AlertRules(scope, "rules", { ctx: c, stagingDir })));
-      return (Object.values(s.resource.null_resource) as any[]).find((r) => r.triggers.kind === "prometheus-rules").triggers.sha256;
+      return (Object.values(s.resource.null_resource) as any[]).find((r) => r.triggers.kind === "prometheus-rules")
+        .triggers.sha256;
     };
     const before = hashOf(ctx);
     const alerts = new Map(ctx.model.alerts);

@@ -66,10 +66,16 @@ describe("tollgate init", () => {
     const config = await readFile(path.join(dir, "tollgate.yaml"), "utf8");
     expect(config).toMatch(/^organization: "Acme: Inc"$/m);
     expect(config).toMatch(/^# yaml-language-server: \$schema=node_modules\/tollgate\/schemas\/config\.schema\.json$/m);
-    expect(await readFile(path.join(dir, "manifests", "services.yaml"), "utf8")).toContain("$schema=../node_modules/tollgate/schemas/manifest.schema.json");
-    expect(await readFile(path.join(dir, "secrets-manifest", "secrets.yaml"), "utf8")).toContain("lastRotated: 2026-11-24");
+    expect(await readFile(path.join(dir, "manifests", "services.yaml"), "utf8")).toContain(
+      "$schema=../node_modules/tollgate/schemas/manifest.schema.json",
+    );
+    expect(await readFile(path.join(dir, "secrets-manifest", "secrets.yaml"), "utf8")).toContain(
+      "lastRotated: 2026-11-24",
+    );
     // `git add .` (init's next step) must not stage what npm and tollgate create.
-    const ignored = (await readFile(path.join(dir, ".gitignore"), "utf8")).split("\n").filter((l) => l && !l.startsWith("#"));
+    const ignored = (await readFile(path.join(dir, ".gitignore"), "utf8"))
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"));
     expect(ignored).toEqual(["node_modules/", "cdktf.out/", "dist/"]);
     const workflow = await readFile(path.join(dir, ".github", "workflows", "tollgate.yml"), "utf8");
     expect(workflow).toContain("uses: tollgate-dev/tollgate@main");
@@ -84,19 +90,27 @@ describe("tollgate init", () => {
     expect(validate.code).toBe(0);
     const check = await runCli(["check", "--now", "2026-11-24"], { cwd: dir });
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain("secret-missing-in-production  secret/WEB_APP_API_KEY@production: required in production but not present in production");
-    expect(check.stdout).toContain("production-not-deployed  environment/production: production is marked deployed: false");
+    expect(check.stdout).toContain(
+      "secret-missing-in-production  secret/WEB_APP_API_KEY@production: required in production but not present in production",
+    );
+    expect(check.stdout).toContain(
+      "production-not-deployed  environment/production: production is marked deployed: false",
+    );
     expect(check.stdout).toContain("service-no-alert-rule  service/web-app");
     // A fresh secret is not overdue: lastRotated is the day of init.
     expect(check.stdout).not.toContain("secret-rotation-overdue");
     // The starter's .example service is a placeholder: reported as not probeable, never contacted, not a failure.
     const probe = await runCli(["probe", "--format", "json", "--now", "2026-11-24"], { cwd: dir });
     expect(probe.code, probe.stderr).toBe(0);
-    expect(JSON.parse(probe.stdout).results).toEqual([expect.objectContaining({ service: "web-app", status: "not-probeable", stage: "config", attempts: 0 })]);
+    expect(JSON.parse(probe.stdout).results).toEqual([
+      expect.objectContaining({ service: "web-app", status: "not-probeable", stage: "config", attempts: 0 }),
+    ]);
     const text = await runCli(["probe", "--now", "2026-11-24"], { cwd: dir });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/web-app .* not-probeable .*reserved documentation hostname/);
-    expect(text.stdout).toContain("staging: 0 healthy, 0 unhealthy, 0 skipped, 1 not probeable (reserved address) of 1");
+    expect(text.stdout).toContain(
+      "staging: 0 healthy, 0 unhealthy, 0 skipped, 1 not probeable (reserved address) of 1",
+    );
   });
 
   it("in a subfolder of a repository: $schema via the nearest node_modules/tollgate, the workflow's root names the subfolder", async () => {
@@ -107,9 +121,15 @@ describe("tollgate init", () => {
     const r = await runCli(["init", "ops/estate", "--now", "2026-11-24"], { cwd: repo });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("npx tollgate validate --root ops/estate");
-    expect(await readFile(path.join(repo, "ops/estate/manifests/environments.yaml"), "utf8")).toContain("$schema=../../../node_modules/tollgate/schemas/manifest.schema.json");
-    expect(await readFile(path.join(repo, "ops/estate/.github/workflows/tollgate.yml"), "utf8")).toMatch(/^ {10}root: "ops\/estate"$/m);
-    expect(r.stdout).toContain("note: ops/estate is inside the git repository .: GitHub runs workflows only from its root, so move");
+    expect(await readFile(path.join(repo, "ops/estate/manifests/environments.yaml"), "utf8")).toContain(
+      "$schema=../../../node_modules/tollgate/schemas/manifest.schema.json",
+    );
+    expect(await readFile(path.join(repo, "ops/estate/.github/workflows/tollgate.yml"), "utf8")).toMatch(
+      /^ {10}root: "ops\/estate"$/m,
+    );
+    expect(r.stdout).toContain(
+      "note: ops/estate is inside the git repository .: GitHub runs workflows only from its root, so move",
+    );
   });
 
   it("keeps an existing .gitignore as it is (or a dangling link there) and writes the rest", async () => {
@@ -168,10 +188,20 @@ describe("tollgate init", () => {
     expect(r.code).toBe(0);
     const dir = path.join(parent, "new", "estate");
     const files = await filesUnder(dir);
-    expect(files).toEqual(expect.arrayContaining(["tollgate.yaml", "waivers.yaml", "manifests/environments.yaml", "secrets-manifest/openai.yaml", ".github/workflows/tollgate.yml"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "tollgate.yaml",
+        "waivers.yaml",
+        "manifests/environments.yaml",
+        "secrets-manifest/openai.yaml",
+        ".github/workflows/tollgate.yml",
+      ]),
+    );
     expect(files.filter((f) => f.startsWith("manifests/") || f.startsWith("secrets-manifest/")).length).toBe(15);
     expect(await readFile(path.join(dir, "tollgate.yaml"), "utf8")).toMatch(/^organization: HotDash$/m);
-    expect(await readFile(path.join(dir, "manifests", "services", "apis.yaml"), "utf8")).toContain("$schema=../../node_modules/tollgate/schemas/manifest.schema.json");
+    expect(await readFile(path.join(dir, "manifests", "services", "apis.yaml"), "utf8")).toContain(
+      "$schema=../../node_modules/tollgate/schemas/manifest.schema.json",
+    );
     const v = await runCli(["validate", "--root", dir, "--now", "2026-11-24"]);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain("15 files valid: 2 environments, 16 services, 15 secrets");

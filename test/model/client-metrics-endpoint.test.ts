@@ -21,18 +21,28 @@ const located = (stderr: string) => stderr.split("\n").filter((l) => /^manifests
 
 describe("client.metricsEndpoint", () => {
   it("refuses a URL with credentials or another scheme, every problem at once, never echoing the credential", async () => {
-    const dir = await withEndpoints({ staging: "https://scraper:hunter2@app.hotdash.example/metrics" }, { staging: "ftp://app.hotdash.example/metrics" });
+    const dir = await withEndpoints(
+      { staging: "https://scraper:hunter2@app.hotdash.example/metrics" },
+      { staging: "ftp://app.hotdash.example/metrics" },
+    );
     const r = await runCli(["validate"], { cwd: dir });
     expect(r.code).toBe(2);
     const lines = located(r.stdout + r.stderr);
-    expect(lines.filter((l) => l.includes("invalid-value `staging` does not match the expected format")).length).toBe(2);
+    expect(lines.filter((l) => l.includes("invalid-value `staging` does not match the expected format")).length).toBe(
+      2,
+    );
     expect(r.stderr + r.stdout).not.toContain("hunter2");
   });
 
   it("names only declared environments", async () => {
-    const dir = await withEndpoints({ staging: "https://app.hotdash.example/metrics", qa: "https://app.hotdash.example/metrics" });
+    const dir = await withEndpoints({
+      staging: "https://app.hotdash.example/metrics",
+      qa: "https://app.hotdash.example/metrics",
+    });
     const r = await runCli(["validate"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(located(r.stdout + r.stderr).some((l) => l.includes("unresolved-reference environment `qa` is not declared"))).toBe(true);
+    expect(
+      located(r.stdout + r.stderr).some((l) => l.includes("unresolved-reference environment `qa` is not declared")),
+    ).toBe(true);
   });
 });

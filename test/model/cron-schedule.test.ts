@@ -8,7 +8,14 @@ import { Cron } from "croner";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NOW, removeDir, runCli, writeProject } from "../helpers/project.js";
-import { describeSchedule, parseSchedule, probeDeadlineMs, probeJobDeadlineSeconds, schedulePeriodMs, validateSchedule } from "../../model/cron.js";
+import {
+  describeSchedule,
+  parseSchedule,
+  probeDeadlineMs,
+  probeJobDeadlineSeconds,
+  schedulePeriodMs,
+  validateSchedule,
+} from "../../model/cron.js";
 
 const REFUSED: [string, RegExp][] = [
   ["0 0 * * 7", /day of week `7`: 7 is not accepted by Kubernetes; Sunday is 0/],
@@ -75,28 +82,39 @@ function fires(schedule: string, d: Date): boolean {
 }
 
 const num = (lo: number, hi: number) => fc.integer({ min: lo, max: hi });
-const part = (lo: number, hi: number) => fc.oneof(
-  num(lo, hi).map(String),
-  fc.tuple(num(lo, hi), num(lo, hi), num(1, 7)).map(([a, b, s]) => `${Math.min(a, b)}-${Math.max(a, b)}/${s}`),
-  fc.tuple(num(lo, hi), num(lo, hi)).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
-);
-const field = (lo: number, hi: number, star = true) => fc.oneof(
-  ...(star ? [fc.constant("*"), num(1, 9).map((s) => `*/${s}`)] : []),
-  fc.array(part(lo, hi), { minLength: 1, maxLength: 3 }).map((a) => a.join(",")),
-);
-const schedule = fc.tuple(field(0, 59), field(0, 23), field(1, 28), fc.constant("*"), field(0, 6)).map((f) => f.join(" "));
+const part = (lo: number, hi: number) =>
+  fc.oneof(
+    num(lo, hi).map(String),
+    fc.tuple(num(lo, hi), num(lo, hi), num(1, 7)).map(([a, b, s]) => `${Math.min(a, b)}-${Math.max(a, b)}/${s}`),
+    fc.tuple(num(lo, hi), num(lo, hi)).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+  );
+const field = (lo: number, hi: number, star = true) =>
+  fc.oneof(
+    ...(star ? [fc.constant("*"), num(1, 9).map((s) => `*/${s}`)] : []),
+    fc.array(part(lo, hi), { minLength: 1, maxLength: 3 }).map((a) => a.join(",")),
+  );
+const schedule = fc
+  .tuple(field(0, 59), field(0, 23), field(1, 28), fc.constant("*"), field(0, 6))
+  .map((f) => f.join(" "));
 
 describe("what croner computes is what cron runs", () => {
   it("every accepted random schedule: croner's next runs are exactly the minutes cron's rule selects", () => {
-    fc.assert(fc.property(schedule, (s) => {
-      fc.pre(validateSchedule(s) === undefined);
-      const from = new Date("2026-03-01T00:00:00Z");
-      const until = from.getTime() + 8 * 86_400_000;
-      const expected: number[] = [];
-      for (let t = from.getTime() + 60_000; t <= until && expected.length < 25; t += 60_000) if (fires(s, new Date(t))) expected.push(t);
-      const got = new Cron(s, { paused: true, timezone: "Etc/UTC" }).nextRuns(25, from).map((d) => d.getTime()).filter((t) => t <= until);
-      expect(got).toEqual(expected.filter((t) => t <= (got.length === 25 ? got[24]! : until)));
-    }), { numRuns: 150, seed: 28 });
+    fc.assert(
+      fc.property(schedule, (s) => {
+        fc.pre(validateSchedule(s) === undefined);
+        const from = new Date("2026-03-01T00:00:00Z");
+        const until = from.getTime() + 8 * 86_400_000;
+        const expected: number[] = [];
+        for (let t = from.getTime() + 60_000; t <= until && expected.length < 25; t += 60_000)
+          if (fires(s, new Date(t))) expected.push(t);
+        const got = new Cron(s, { paused: true, timezone: "Etc/UTC" })
+          .nextRuns(25, from)
+          .map((d) => d.getTime())
+          .filter((t) => t <= until);
+        expect(got).toEqual(expected.filter((t) => t <= (got.length === 25 ? got[24]! : until)));
+      }),
+      { numRuns: 150, seed: 28 },
+    );
   });
 });
 
@@ -124,10 +142,10 @@ describe("validate reports schedule problems at the field's line", () => {
         "  staging:",
         "    deployed: true",
         "    probe:",
-        "      schedule: \"0 9 * * 1#1\"",
+        '      schedule: "0 9 * * 1#1"',
         "  local:",
         "    deployed: true",
-        "    probe: { schedule: \"*/5 * * * *\", staleAfter: 1m }",
+        '    probe: { schedule: "*/5 * * * *", staleAfter: 1m }',
         "",
       ].join("\n"),
     });
@@ -136,7 +154,9 @@ describe("validate reports schedule problems at the field's line", () => {
       expect(r.code).toBe(2);
       const out = r.stdout + r.stderr;
       expect(out).toMatch(/envs\.yaml:5:\d+ invalid-value probe\.schedule cannot be deployed: day of week `1#1`/);
-      expect(out).toMatch(/envs\.yaml:8:\d+ invalid-value probe\.staleAfter \(1m\) is shorter than one interval between probe runs \(300 s\)/);
+      expect(out).toMatch(
+        /envs\.yaml:8:\d+ invalid-value probe\.staleAfter \(1m\) is shorter than one interval between probe runs \(300 s\)/,
+      );
       expect(out).toContain("Use five fields that both Debian cron and Kubernetes read the same way");
     } finally {
       await removeDir(root);

@@ -50,7 +50,10 @@ describe("broken and hostile manifests", () => {
     const { diagnostics, ok } = await loadProject(dir, { now: NOW, displayBase: dir });
     expect(ok).toBe(false);
     const mine = diagnostics.filter((d) => d.code === code && d.file === `manifests/${file}`);
-    expect(mine.map((d) => `${d.line}:${d.col}`), JSON.stringify(diagnostics, null, 1)).toContain(`${line}:${col}`);
+    expect(
+      mine.map((d) => `${d.line}:${d.col}`),
+      JSON.stringify(diagnostics, null, 1),
+    ).toContain(`${line}:${col}`);
     const hit = mine.find((d) => d.line === line && d.col === col)!;
     expect(hit!.hint.length).toBeGreaterThan(0);
     // The valid base file never picks up a stray diagnostic (unless the fixture conflicts with it on purpose).
@@ -58,11 +61,20 @@ describe("broken and hostile manifests", () => {
   });
 
   it("reports every problem of a file in one run, not only the first", async () => {
-    const multi = corpus.filter((c) => ["unknown-key-did-you-mean.yaml", "invalid-date-february-30.yaml", "unresolved-depends-on.yaml"].includes(c.file));
-    const files = Object.fromEntries(multi.map((c, i) => [`manifests/${c.file}`, c.text.replace(/OTHER_TOKEN/g, `T_${i}`).replace(/^  x:/m, `  x${i}:`)]));
+    const multi = corpus.filter((c) =>
+      ["unknown-key-did-you-mean.yaml", "invalid-date-february-30.yaml", "unresolved-depends-on.yaml"].includes(c.file),
+    );
+    const files = Object.fromEntries(
+      multi.map((c, i) => [
+        `manifests/${c.file}`,
+        c.text.replace(/OTHER_TOKEN/g, `T_${i}`).replace(/^  x:/m, `  x${i}:`),
+      ]),
+    );
     const dir = await projectWith(files);
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
-    expect(new Set(diagnostics.map((d) => d.code))).toEqual(new Set(["unknown-key", "invalid-date", "unresolved-reference"]));
+    expect(new Set(diagnostics.map((d) => d.code))).toEqual(
+      new Set(["unknown-key", "invalid-date", "unresolved-reference"]),
+    );
   });
 
   it("suggests the closest key for a typo", async () => {
@@ -75,7 +87,9 @@ describe("broken and hostile manifests", () => {
   it("rejects non-UTF-8 bytes", async () => {
     const dir = await projectWith({ "manifests/latin1.yaml": Buffer.from([0x73, 0x3a, 0x20, 0xe9, 0xff, 0x0a]) });
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
-    expect(diagnostics).toEqual([expect.objectContaining({ code: "file-encoding", file: "manifests/latin1.yaml", line: 1 })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: "file-encoding", file: "manifests/latin1.yaml", line: 1 }),
+    ]);
   });
 
   it("rejects an empty file", async () => {
@@ -98,7 +112,9 @@ describe("broken and hostile manifests", () => {
     const dir = await projectWith({});
     await symlink(path.join(outside, "stolen.yaml"), path.join(dir, "manifests/stolen.yaml"));
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
-    expect(diagnostics).toEqual([expect.objectContaining({ code: "file-outside-root", file: "manifests/stolen.yaml" })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: "file-outside-root", file: "manifests/stolen.yaml" }),
+    ]);
   });
 
   it("a __proto__ key that gets past the key check (written as an alias) still pollutes nothing and is refused", async () => {
@@ -106,7 +122,8 @@ describe("broken and hostile manifests", () => {
     // is built. As an alias key it is not a scalar there, so it reaches toJS and the schema: this
     // is the path where a naive `obj[key] = value` would set a prototype.
     const dir = await projectWith({
-      "manifests/p.yaml": "x-keys:\n  - &k __proto__\nservices:\n  api2:\n    kind: infra\n    owner: a\n    tier: low\n    ? *k\n    : { polluted: yes }\n",
+      "manifests/p.yaml":
+        "x-keys:\n  - &k __proto__\nservices:\n  api2:\n    kind: infra\n    owner: a\n    tier: low\n    ? *k\n    : { polluted: yes }\n",
     });
     const { diagnostics, ok, project } = await loadProject(dir, { now: NOW, displayBase: dir });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -127,7 +144,10 @@ describe("secret values pasted into manifests", () => {
   it.each(cases)("$kind: flagged at its location, never echoed", async ({ kind, value }) => {
     const body =
       kind === "pem"
-        ? `secrets:\n  OTHER_TOKEN:\n    service: api\n    requiredInProduction: false\n    purpose: |\n${value.split("\n").map((l) => `      ${l}`).join("\n")}\n`
+        ? `secrets:\n  OTHER_TOKEN:\n    service: api\n    requiredInProduction: false\n    purpose: |\n${value
+            .split("\n")
+            .map((l) => `      ${l}`)
+            .join("\n")}\n`
         : `secrets:\n  OTHER_TOKEN:\n    service: api\n    requiredInProduction: false\n    purpose: "${value}"\n`;
     const dir = await projectWith({ "manifests/leak.yaml": body });
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
@@ -144,7 +164,9 @@ describe("secret values pasted into manifests", () => {
 
   it("flags a high-entropy value in a value-like field and never prints it, even as an unknown key", async () => {
     const value = "Zx8" + "qP2vL9wR4tY7uI1oK5mN3bV6cX0zA8sD";
-    const dir = await projectWith({ "manifests/leak.yaml": `secrets:\n  OTHER_TOKEN:\n    service: api\n    requiredInProduction: false\n    value: ${value}\n` });
+    const dir = await projectWith({
+      "manifests/leak.yaml": `secrets:\n  OTHER_TOKEN:\n    service: api\n    requiredInProduction: false\n    value: ${value}\n`,
+    });
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
     expect(diagnostics.map((d) => d.code).sort()).toEqual(["secret-value", "unknown-key"]);
     expect(JSON.stringify(diagnostics)).not.toContain(value);
@@ -162,13 +184,19 @@ describe("CLI behaviour on bad input", () => {
     expect(onePerCode.length).toBeGreaterThanOrEqual(15);
   });
 
-  it.concurrent.each(onePerCode)("$file: exit 2, prints manifests/$file:$line:$col $code, no stack trace", async ({ file, text, code, line, col }) => {
-    const dir = await projectWith({ [`manifests/${file}`]: text });
-    const r = await runCli(["validate", "--root", dir, "--now", NOW], { cwd: dir });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
-    expect(r.stdout.split("\n")).toContainEqual(expect.stringMatching(new RegExp(`^manifests/${file.replace(/\./g, "\\.")}:${line}:${col} ${code} `)));
-    expect(r.stderr).not.toMatch(/\n\s+at .*:\d+:\d+\)?/);
-  }, 150_000);
+  it.concurrent.each(onePerCode)(
+    "$file: exit 2, prints manifests/$file:$line:$col $code, no stack trace",
+    async ({ file, text, code, line, col }) => {
+      const dir = await projectWith({ [`manifests/${file}`]: text });
+      const r = await runCli(["validate", "--root", dir, "--now", NOW], { cwd: dir });
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stdout.split("\n")).toContainEqual(
+        expect.stringMatching(new RegExp(`^manifests/${file.replace(/\./g, "\\.")}:${line}:${col} ${code} `)),
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at .*:\d+:\d+\)?/);
+    },
+    150_000,
+  );
 
   it("exits 2 with file:line:col code message and no stack trace", async () => {
     const c = corpus.find((x) => x.file === "unknown-key-did-you-mean.yaml")!;
@@ -200,7 +228,11 @@ describe("CLI behaviour on bad input", () => {
 
 describe("valid fixtures", () => {
   const VALID = path.join(REPO, "test/fixtures/valid");
-  it.each(readdirSync(VALID).filter((f) => f.endsWith(".yaml")).map((file) => ({ file })))("$file loads without errors", async ({ file }) => {
+  it.each(
+    readdirSync(VALID)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((file) => ({ file })),
+  )("$file loads without errors", async ({ file }) => {
     const dir = await tempDir();
     cleanup.push(dir);
     await mkdir(path.join(dir, "manifests"), { recursive: true });

@@ -20,11 +20,13 @@ describe("worker-thread parsing", () => {
     dirs.push(dir);
     await cp(path.join(REPO, "test/fixtures/base"), dir, { recursive: true });
     await mkdir(path.join(dir, "manifests/corpus"), { recursive: true });
-    for (const f of readdirSync(path.join(REPO, "test/fixtures/invalid"))) await cp(path.join(REPO, "test/fixtures/invalid", f), path.join(dir, "manifests/corpus", f));
+    for (const f of readdirSync(path.join(REPO, "test/fixtures/invalid")))
+      await cp(path.join(REPO, "test/fixtures/invalid", f), path.join(dir, "manifests/corpus", f));
     const inThread = await loadProject(dir, { now: NOW, displayBase: dir, workers: 0 });
     const inWorkers = await loadProject(dir, { now: NOW, displayBase: dir, workers: 3 });
     expect(inThread.diagnostics.length).toBeGreaterThan(30);
-    const show = (ds: typeof inThread.diagnostics) => ds.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message} / ${d.hint}`);
+    const show = (ds: typeof inThread.diagnostics) =>
+      ds.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message} / ${d.hint}`);
     expect(show(inWorkers.diagnostics)).toEqual(show(inThread.diagnostics));
     expect(inWorkers.diagnostics.every((d) => d.line >= 1 && d.col >= 1)).toBe(true);
   });

@@ -22,7 +22,8 @@ async function org(): Promise<{ root: string; cache: { dir: string } }> {
 
 async function entries(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const sub of await readdir(dir).catch(() => [] as string[])) for (const f of await readdir(path.join(dir, sub))) if (!f.startsWith(".")) out.push(path.join(dir, sub, f));
+  for (const sub of await readdir(dir).catch(() => [] as string[]))
+    for (const f of await readdir(path.join(dir, sub))) if (!f.startsWith(".")) out.push(path.join(dir, sub, f));
   return out;
 }
 
@@ -33,10 +34,16 @@ describe("parse cache", () => {
     expect(first.cacheStats!.hits).toBe(0);
     expect(first.cacheStats!.writes).toBeGreaterThan(3);
     const second = await loadProject(root, { now: NOW, cache, workers: 0 });
-    expect(second.cacheStats).toEqual({ hits: first.cacheStats!.writes, misses: first.cacheStats!.misses - first.cacheStats!.writes, writes: 0 });
+    expect(second.cacheStats).toEqual({
+      hits: first.cacheStats!.writes,
+      misses: first.cacheStats!.misses - first.cacheStats!.writes,
+      writes: 0,
+    });
     expect(second.diagnostics).toEqual(first.diagnostics);
     expect([...second.project.model.services]).toEqual([...first.project.model.services]);
-    expect(second.project.sources.locate("services", "shopify-admin", ["tier"])).toEqual(first.project.sources.locate("services", "shopify-admin", ["tier"]));
+    expect(second.project.sources.locate("services", "shopify-admin", ["tier"])).toEqual(
+      first.project.sources.locate("services", "shopify-admin", ["tier"]),
+    );
     // Also through worker threads.
     const third = await loadProject(root, { now: NOW, cache, workers: 2 });
     expect(third.cacheStats!.hits).toBe(first.cacheStats!.writes);
@@ -53,7 +60,10 @@ describe("parse cache", () => {
     expect(removed.cacheStats!.hits).toBe(files.length - 1);
     expect(removed.cacheStats!.writes).toBe(1);
     // Flip a byte: a miss, scanned again and stored again.
-    await writeFile(files[1]!, (await readFile(files[1]!, "utf8")).replace(/[0-9a-f](?=\n$)/, (c) => (c === "0" ? "1" : "0")));
+    await writeFile(
+      files[1]!,
+      (await readFile(files[1]!, "utf8")).replace(/[0-9a-f](?=\n$)/, (c) => (c === "0" ? "1" : "0")),
+    );
     const corrupted = await loadProject(root, { now: NOW, cache, workers: 0 });
     expect(corrupted.cacheStats!.hits).toBe(files.length - 1);
     expect(corrupted.cacheStats!.writes).toBe(1);
@@ -80,7 +90,10 @@ describe("parse cache", () => {
 
     const leak = path.join(root, "manifests/leak.yaml");
     const token = secretFixtures().github;
-    await writeFile(leak, `services:\n  leaky:\n    kind: infra\n    owner: a\n    tier: low\n    description: ${token}\n`);
+    await writeFile(
+      leak,
+      `services:\n  leaky:\n    kind: infra\n    owner: a\n    tier: low\n    description: ${token}\n`,
+    );
     const before = (await entries(cache.dir)).length;
     const third = await loadProject(root, { now: NOW, cache, workers: 0 });
     expect(third.diagnostics.some((d) => d.code === "secret-value")).toBe(true);
@@ -93,7 +106,18 @@ describe("parse cache", () => {
     const { root } = await org();
     const out = await tempDir();
     dirs.push(out);
-    const args = (n: number) => ["check", "--root", root, "--now", NOW, "--format", `json=${path.join(out, `r${n}.json`)}`, "--fail-on", "never", "--cache"];
+    const args = (n: number) => [
+      "check",
+      "--root",
+      root,
+      "--now",
+      NOW,
+      "--format",
+      `json=${path.join(out, `r${n}.json`)}`,
+      "--fail-on",
+      "never",
+      "--cache",
+    ];
     const env = { TOLLGATE_CACHE_STATS: "1" };
     const a = await runCli(args(1), { env });
     // One byte more in one file: the whole-result cache misses (assess/cache/result-cache.ts), the other files are parse-cache hits.
@@ -107,7 +131,16 @@ describe("parse cache", () => {
     expect(await readFile(path.join(out, "r2.json"), "utf8")).toBe(await readFile(path.join(out, "r1.json"), "utf8"));
     const off = await runCli(["validate", "--root", root, "--now", NOW, "--no-cache"], { env });
     expect(off.stderr).not.toContain("cache:");
-    const outside = await runCli(["validate", "--root", root, "--now", NOW, "--cache", "--cache-location", "../elsewhere"]);
+    const outside = await runCli([
+      "validate",
+      "--root",
+      root,
+      "--now",
+      NOW,
+      "--cache",
+      "--cache-location",
+      "../elsewhere",
+    ]);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain("must be inside the project root");
   }, 120_000);

@@ -22,25 +22,43 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ t: Tree }>((tie) => ({
     { depthSize: "small", withCrossShrink: true },
     fc.constantFrom(...SCALARS),
     fc.record({ seq: fc.array(tie("t"), { maxLength: 20 }), flow: fc.boolean() }),
-    fc.record({ map: fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tie("t")), { maxLength: 15, selector: ([k]) => k }), flow: fc.boolean() }),
+    fc.record({
+      map: fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tie("t")), { maxLength: 15, selector: ([k]) => k }),
+      flow: fc.boolean(),
+    }),
   ),
 })).t;
 
 const flow = (t: Tree): string =>
-  typeof t === "string" ? t : "seq" in t ? `[${t.seq.map(flow).join(", ")}]` : `{ ${t.map.map(([k, v]) => `${k}: ${flow(v)}`).join(", ")} }`;
+  typeof t === "string"
+    ? t
+    : "seq" in t
+      ? `[${t.seq.map(flow).join(", ")}]`
+      : `{ ${t.map.map(([k, v]) => `${k}: ${flow(v)}`).join(", ")} }`;
 
 function block(t: Tree, indent: number): string[] {
   const pad = " ".repeat(indent);
   if (typeof t === "string" || t.flow) return [` ${flow(t)}`];
   if ("seq" in t) {
     if (t.seq.length === 0) return [" []"];
-    return ["", ...t.seq.flatMap((v) => {
-      const [first, ...rest] = block(v, indent + 2);
-      return first === "" && rest.length > 0 ? [`${pad}- ${rest[0]!.trimStart()}`, ...rest.slice(1)] : [`${pad}-${first}`, ...rest];
-    })];
+    return [
+      "",
+      ...t.seq.flatMap((v) => {
+        const [first, ...rest] = block(v, indent + 2);
+        return first === "" && rest.length > 0
+          ? [`${pad}- ${rest[0]!.trimStart()}`, ...rest.slice(1)]
+          : [`${pad}-${first}`, ...rest];
+      }),
+    ];
   }
   if (t.map.length === 0) return [" {}"];
-  return ["", ...t.map.flatMap(([k, v]) => { const [first, ...rest] = block(v, indent + 2); return [`${pad}${k}:${first}`, ...rest]; })];
+  return [
+    "",
+    ...t.map.flatMap(([k, v]) => {
+      const [first, ...rest] = block(v, indent + 2);
+      return [`${pad}${k}:${first}`, ...rest];
+    }),
+  ];
 }
 
 /** Every path into the value, and near misses under each: other keys, prefixes, indices past the end, odd types. */
@@ -55,18 +73,21 @@ describe("position index", () => {
   it("answers every path as a walk over the yaml Document does (random wide documents)", () => {
     let checked = 0;
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tree), { minLength: 1, maxLength: 15, selector: ([k]) => k }), (entries) => {
-        const text = `${block({ map: entries, flow: false }, 0).slice(1).join("\n")}\n`;
-        const fast = fastParse(text, 64);
-        if (!fast) return;
-        const src = new IndexedSource("f.yaml", text, fast.tree, fast.root, fast.rootOffset, fast.lineStarts);
-        const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: false });
-        const all: (string | number)[][] = [];
-        paths(doc.toJS(), [], all);
-        const wrong = all.filter((p) => src.offsetOf(p) !== offsetOf(doc, p)).map((p) => JSON.stringify(p));
-        expect(wrong, text).toEqual([]);
-        checked++;
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tree), { minLength: 1, maxLength: 15, selector: ([k]) => k }),
+        (entries) => {
+          const text = `${block({ map: entries, flow: false }, 0).slice(1).join("\n")}\n`;
+          const fast = fastParse(text, 64);
+          if (!fast) return;
+          const src = new IndexedSource("f.yaml", text, fast.tree, fast.root, fast.rootOffset, fast.lineStarts);
+          const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: false });
+          const all: (string | number)[][] = [];
+          paths(doc.toJS(), [], all);
+          const wrong = all.filter((p) => src.offsetOf(p) !== offsetOf(doc, p)).map((p) => JSON.stringify(p));
+          expect(wrong, text).toEqual([]);
+          checked++;
+        },
+      ),
       { numRuns: 200, seed: 20261125 },
     );
     expect(checked).toBeGreaterThan(60);

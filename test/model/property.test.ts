@@ -10,14 +10,38 @@ import { loadProject } from "../../load/loader.js";
 import { REPO, NOW, removeDir, tempDir } from "../helpers/project.js";
 import { syntheticTokens } from "../helpers/tokens.js";
 
-const seedText = readFileSync(path.join(REPO, "secrets-manifest/shopify.yaml"), "utf8") + readFileSync(path.join(REPO, "manifests/webhooks.yaml"), "utf8").replace(/^# yaml.*\n/, "");
+const seedText =
+  readFileSync(path.join(REPO, "secrets-manifest/shopify.yaml"), "utf8") +
+  readFileSync(path.join(REPO, "manifests/webhooks.yaml"), "utf8").replace(/^# yaml.*\n/, "");
 const tokens = Object.values(syntheticTokens(23));
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(":", "- ", "\t", "&a", "*a", "{", "]", "\n  ", "__proto__: 1\n", "'", "\"", "!!binary ", "? ", "---\n")) }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom(
+        ":",
+        "- ",
+        "\t",
+        "&a",
+        "*a",
+        "{",
+        "]",
+        "\n  ",
+        "__proto__: 1\n",
+        "'",
+        '"',
+        "!!binary ",
+        "? ",
+        "---\n",
+      ),
+    ),
+  }),
   fc.record({ kind: fc.constant("secret" as const), at: fc.nat(), token: fc.constantFrom(...tokens) }),
   fc.record({ kind: fc.constant("swap" as const), a: fc.nat(), b: fc.nat() }),
 );
@@ -25,12 +49,24 @@ const mutation = fc.oneof(
 function apply(text: string, muts: fc.Arbitrary<any> extends never ? never : any[]): string {
   let t = text;
   for (const m of muts) {
-    if (m.kind === "delete") { const i = m.at % (t.length + 1); t = t.slice(0, i) + t.slice(i + m.len); }
-    else if (m.kind === "insert") { const i = m.at % (t.length + 1); t = t.slice(0, i) + m.text + t.slice(i); }
-    else if (m.kind === "secret") {
-      const lines = t.split("\n"); const i = m.at % (lines.length + 1);
-      lines.splice(i, 0, `    purpose: ${m.token}`); t = lines.join("\n");
-    } else { const lines = t.split("\n"); const a = m.a % lines.length; const b = m.b % lines.length; [lines[a], lines[b]] = [lines[b]!, lines[a]!]; t = lines.join("\n"); }
+    if (m.kind === "delete") {
+      const i = m.at % (t.length + 1);
+      t = t.slice(0, i) + t.slice(i + m.len);
+    } else if (m.kind === "insert") {
+      const i = m.at % (t.length + 1);
+      t = t.slice(0, i) + m.text + t.slice(i);
+    } else if (m.kind === "secret") {
+      const lines = t.split("\n");
+      const i = m.at % (lines.length + 1);
+      lines.splice(i, 0, `    purpose: ${m.token}`);
+      t = lines.join("\n");
+    } else {
+      const lines = t.split("\n");
+      const a = m.a % lines.length;
+      const b = m.b % lines.length;
+      [lines[a], lines[b]] = [lines[b]!, lines[a]!];
+      t = lines.join("\n");
+    }
   }
   return t;
 }

@@ -13,9 +13,21 @@ describe("reference organization", async () => {
   });
 
   it("has the brief's 16 services in four groups", () => {
-    const byKind = (k: string) => [...m.services].filter(([, s]) => s.kind === k).map(([n]) => n).sort();
+    const byKind = (k: string) =>
+      [...m.services]
+        .filter(([, s]) => s.kind === k)
+        .map(([n]) => n)
+        .sort();
     expect(m.services.size).toBe(16);
-    expect(byKind("mcp")).toEqual(["context7-mcp", "fly-mcp", "github-mcp", "google-analytics-mcp", "llamaindex-rag-mcp", "shopify-dev-mcp", "supabase-mcp"]);
+    expect(byKind("mcp")).toEqual([
+      "context7-mcp",
+      "fly-mcp",
+      "github-mcp",
+      "google-analytics-mcp",
+      "llamaindex-rag-mcp",
+      "shopify-dev-mcp",
+      "supabase-mcp",
+    ]);
     expect(byKind("http-api")).toEqual(["chatwoot", "google-analytics", "openai", "shopify-admin"]);
     expect(byKind("webhook")).toEqual(["chatwoot-webhooks", "shopify-webhooks"]);
     expect(byKind("infra")).toEqual(["fly", "redis", "supabase"]);
@@ -32,7 +44,12 @@ describe("reference organization", async () => {
       per.set(s.service, [n + 1, r + (s.requiredInProduction ? 1 : 0)]);
     }
     expect(Object.fromEntries(per)).toEqual({
-      "shopify-admin": [6, 4], chatwoot: [4, 3], supabase: [2, 2], "google-analytics": [1, 1], openai: [1, 1], fly: [1, 1],
+      "shopify-admin": [6, 4],
+      chatwoot: [4, 3],
+      supabase: [2, 2],
+      "google-analytics": [1, 1],
+      openai: [1, 1],
+      fly: [1, 1],
     });
     const periods = secrets.map((s) => s.rotationDays!);
     expect(Math.min(...periods)).toBe(90);

@@ -30,17 +30,23 @@ const bundled = [
 ];
 
 describe("generated JSON Schema", () => {
-  it.each([...renderSchemas()].map(([name, text]) => ({ name, text })))("schemas/$name matches zod (run `npm run schemas` after changing model/schema.ts)", ({ name, text }) => {
-    expect(readFileSync(path.join(REPO, "schemas", name), "utf8")).toBe(text);
-  });
+  it.each([...renderSchemas()].map(([name, text]) => ({ name, text })))(
+    "schemas/$name matches zod (run `npm run schemas` after changing model/schema.ts)",
+    ({ name, text }) => {
+      expect(readFileSync(path.join(REPO, "schemas", name), "utf8")).toBe(text);
+    },
+  );
 
-  it.each(bundled.map((f) => ({ file: path.relative(REPO, f) })))("$file starts with a yaml-language-server line pointing at an existing schema", ({ file }) => {
-    const first = readFileSync(path.join(REPO, file), "utf8").split("\n")[0]!;
-    const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
-    expect(m, first).not.toBeNull();
-    const target = path.resolve(path.dirname(path.join(REPO, file)), m![1]!);
-    expect(existsSync(target) && statSync(target).isFile()).toBe(true);
-  });
+  it.each(bundled.map((f) => ({ file: path.relative(REPO, f) })))(
+    "$file starts with a yaml-language-server line pointing at an existing schema",
+    ({ file }) => {
+      const first = readFileSync(path.join(REPO, file), "utf8").split("\n")[0]!;
+      const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+      expect(m, first).not.toBeNull();
+      const target = path.resolve(path.dirname(path.join(REPO, file)), m![1]!);
+      expect(existsSync(target) && statSync(target).isFile()).toBe(true);
+    },
+  );
 });
 
 describe("ajv and zod agree on structural errors", () => {
@@ -72,7 +78,8 @@ describe("ajv and zod agree on structural errors", () => {
 
   // The CLI's structural verdict: zod, plus the loader's forbidden-key guard (zod skips __proto__ keys).
   const hasForbiddenKey = (v: unknown): boolean =>
-    v !== null && typeof v === "object" &&
+    v !== null &&
+    typeof v === "object" &&
     Object.keys(v).some((k) => ["__proto__", "constructor", "prototype"].includes(k) || hasForbiddenKey((v as any)[k]));
 
   it.each(fixtures)("$file", ({ data }) => {

@@ -10,12 +10,49 @@ import { ALL_PATTERNS, isRegExpSpace, scanPatterns, type Match } from "../../red
 import { secretFixtures } from "../security/secrets-fixtures.js";
 
 const plain = (m: Match) => ({ index: m.index, 0: m[0], 1: m[1] });
-const slow = (content: string, re: RegExp) => [...content.matchAll(new RegExp(re.source, re.flags))].map((m) => ({ index: m.index!, 0: m[0], 1: m[1] }));
+const slow = (content: string, re: RegExp) =>
+  [...content.matchAll(new RegExp(re.source, re.flags))].map((m) => ({ index: m.index!, 0: m[0], 1: m[1] }));
 
 // Pieces that make runs of exactly 40 base64 characters and credential URLs likely.
-const PIECES = ["A", "b", "7", "/", "+", "=", ".", "-", "\\", "_", ":", "@", "'", '"', "#", "é", " ", "\n", "\t", "\u00a0", "\u2028", "\u3000", "\ufeff",
-  "://", "https://", "u:p@h", "user:pa55@host.example/x", "x:${VAR}@h", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAIOSFODNN7EXAMPLE",
-  "abcdefghij", "ABCDEFGHIJ", "0123456789", "Zq3/+xY9=", "a".repeat(39), "B".repeat(40), "c".repeat(41)];
+const PIECES = [
+  "A",
+  "b",
+  "7",
+  "/",
+  "+",
+  "=",
+  ".",
+  "-",
+  "\\",
+  "_",
+  ":",
+  "@",
+  "'",
+  '"',
+  "#",
+  "é",
+  " ",
+  "\n",
+  "\t",
+  "\u00a0",
+  "\u2028",
+  "\u3000",
+  "\ufeff",
+  "://",
+  "https://",
+  "u:p@h",
+  "user:pa55@host.example/x",
+  "x:${VAR}@h",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "AKIAIOSFODNN7EXAMPLE",
+  "abcdefghij",
+  "ABCDEFGHIJ",
+  "0123456789",
+  "Zq3/+xY9=",
+  "a".repeat(39),
+  "B".repeat(40),
+  "c".repeat(41),
+];
 
 describe("supplementary secret patterns", () => {
   const withFinder = ALL_PATTERNS.filter((p) => p.find);
@@ -34,7 +71,8 @@ describe("supplementary secret patterns", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }), (pieces) => {
         const text = pieces.join("");
-        for (const p of withFinder) expect([...p.find!(text)].map(plain), `${p.rule}: ${JSON.stringify(text)}`).toEqual(slow(text, p.re));
+        for (const p of withFinder)
+          expect([...p.find!(text)].map(plain), `${p.rule}: ${JSON.stringify(text)}`).toEqual(slow(text, p.re));
       }),
       { numRuns: 3000, seed: 20261125 },
     );
@@ -43,7 +81,12 @@ describe("supplementary secret patterns", () => {
   it("fast finders give the same matches as matchAll on every secret fixture, alone and in YAML", () => {
     let found = 0;
     for (const value of Object.values(secretFixtures())) {
-      for (const text of [value, `a: ${value}\nb: "https://u:${value}@h/p" # ${value}\n`, `x${value}.`, `-${value} ${value}\\`]) {
+      for (const text of [
+        value,
+        `a: ${value}\nb: "https://u:${value}@h/p" # ${value}\n`,
+        `x${value}.`,
+        `-${value} ${value}\\`,
+      ]) {
         for (const p of withFinder) {
           const expected = slow(text, p.re);
           found += expected.length;

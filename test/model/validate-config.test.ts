@@ -24,7 +24,14 @@ async function org(edit: (file: string, text: string) => string, file: string): 
 
 describe("validate checks tollgate.yaml's policies like check does", () => {
   it("reports a misspelled policy id with did-you-mean and bad options at their lines, exit 2", async () => {
-    const dir = await org((_f, t) => t.replace("  secret-rotation-due-soon:\n    options: { windowDays: 14 }", "  secret-rotation-due-son: warning\n  secret-rotation-due-soon:\n    options: { windowDays: -3 }"), "tollgate.yaml");
+    const dir = await org(
+      (_f, t) =>
+        t.replace(
+          "  secret-rotation-due-soon:\n    options: { windowDays: 14 }",
+          "  secret-rotation-due-son: warning\n  secret-rotation-due-soon:\n    options: { windowDays: -3 }",
+        ),
+      "tollgate.yaml",
+    );
     const r = await runCli(["validate", "--root", dir, "--now", NOW], { cwd: dir });
     expect(r.code).toBe(2);
     const lines = r.stdout.split("\n").filter((l) => /^\S+:\d+:\d+ /.test(l));
@@ -49,9 +56,14 @@ describe("validate checks tollgate.yaml's policies like check does", () => {
 
 describe("a duplicate key", () => {
   it("is reported once, at the duplicate, and the rest of the file still loads (no cascade)", async () => {
-    const dir = await org((_f, t) => t.replace("    owner: team-commerce\n", "    owner: team-commerce\n    owner: team-other\n"), "manifests/services/apis.yaml");
+    const dir = await org(
+      (_f, t) => t.replace("    owner: team-commerce\n", "    owner: team-commerce\n    owner: team-other\n"),
+      "manifests/services/apis.yaml",
+    );
     const { diagnostics, project } = await loadProject(dir, { now: NOW, displayBase: dir });
-    expect(diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}:${d.col} ${d.code}`)).toEqual(["manifests/services/apis.yaml:7:5 yaml-duplicate-key"]);
+    expect(
+      diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}:${d.col} ${d.code}`),
+    ).toEqual(["manifests/services/apis.yaml:7:5 yaml-duplicate-key"]);
     const d = diagnostics.find((x) => x.code === "yaml-duplicate-key")!;
     expect(d.message).toBe("key `owner` repeats the one at line 6; the first is kept, this one ignored");
     // The first entry wins, and every other service of the file is declared.
@@ -60,10 +72,15 @@ describe("a duplicate key", () => {
   }, 120_000);
 
   it("gives the same data and diagnostics on the fast path as on the full parser", async () => {
-    const text = "services:\n  a:\n    kind: mcp\n    owner: x\n    owner: y\n    tier: low\n  b: { kind: mcp, owner: z, tier: low, tier: high }\n";
+    const text =
+      "services:\n  a:\n    kind: mcp\n    owner: x\n    owner: y\n    tier: low\n  b: { kind: mcp, owner: z, tier: low, tier: high }\n";
     const run = async (mode: "auto" | "full") => {
       const diags: string[] = [];
-      const out = { add: (code: string, loc: { line: number; col: number }, message: string) => void diags.push(`${loc.line}:${loc.col} ${code} ${message}`), rememberSecret: () => undefined } as unknown as FileOutput;
+      const out = {
+        add: (code: string, loc: { line: number; col: number }, message: string) =>
+          void diags.push(`${loc.line}:${loc.col} ${code} ${message}`),
+        rememberSecret: () => undefined,
+      } as unknown as FileOutput;
       const parsed = await parseText({ maxDepth: 64, maxBytes: 1 << 20 } as never, "m.yaml", text, out, mode);
       return { data: parsed?.data, diags, at: parsed?.src.locate(["services", "a", "tier"]) };
     };
@@ -72,7 +89,9 @@ describe("a duplicate key", () => {
       "5:5 yaml-duplicate-key key `owner` repeats the one at line 4; the first is kept, this one ignored",
       "7:40 yaml-duplicate-key key `tier` repeats the one at line 7; the first is kept, this one ignored",
     ]);
-    expect(full.data).toEqual({ services: { a: { kind: "mcp", owner: "x", tier: "low" }, b: { kind: "mcp", owner: "z", tier: "low" } } });
+    expect(full.data).toEqual({
+      services: { a: { kind: "mcp", owner: "x", tier: "low" }, b: { kind: "mcp", owner: "z", tier: "low" } },
+    });
     expect(full.at).toMatchObject({ line: 6, col: 5 });
     auto.diags.sort();
     expect(auto).toEqual(full);

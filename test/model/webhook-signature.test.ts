@@ -11,7 +11,9 @@ import { loadProject } from "../../load/loader.js";
 import { NOW, REPO, removeDir, writeProject } from "../helpers/project.js";
 
 const dirs: string[] = [];
-afterAll(async () => { await Promise.all(dirs.map(removeDir)); });
+afterAll(async () => {
+  await Promise.all(dirs.map(removeDir));
+});
 
 async function load(webhook: string) {
   const dir = await writeProject({
@@ -27,13 +29,23 @@ ${webhook}`,
   });
   dirs.push(dir);
   const { diagnostics, ok } = await loadProject(dir, { now: NOW, displayBase: dir });
-  return { ok, problems: diagnostics.filter((d) => d.severity === "error").map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`) };
+  return {
+    ok,
+    problems: diagnostics.filter((d) => d.severity === "error").map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`),
+  };
 }
 
 describe("signature.scheme", () => {
-  it.each(["stripe", "standard-webhooks", "svix", "slack", "github", "shopify"])("%s: scheme, secret and probeSecretEnv are enough", async (scheme) => {
-    expect(await load(`    signature: { scheme: ${scheme}, secret: HOOK_SECRET, probeSecretEnv: HOOK_PROBE_SECRET }\n    idempotency: { store: redis, ttl: 24h }\n`)).toEqual({ ok: true, problems: [] });
-  });
+  it.each(["stripe", "standard-webhooks", "svix", "slack", "github", "shopify"])(
+    "%s: scheme, secret and probeSecretEnv are enough",
+    async (scheme) => {
+      expect(
+        await load(
+          `    signature: { scheme: ${scheme}, secret: HOOK_SECRET, probeSecretEnv: HOOK_PROBE_SECRET }\n    idempotency: { store: redis, ttl: 24h }\n`,
+        ),
+      ).toEqual({ ok: true, problems: [] });
+    },
+  );
 
   it("a field the profile fixes is refused, each one located", async () => {
     const r = await load(`    signature:
@@ -54,7 +66,10 @@ describe("signature.scheme", () => {
   });
 
   it("hmac-sha256 keeps its fields and needs a header", async () => {
-    expect((await load(`    signature: { scheme: hmac-sha256, header: X-Sig, prefix: "sha256=", secret: HOOK_SECRET }\n`)).ok).toBe(true);
+    expect(
+      (await load(`    signature: { scheme: hmac-sha256, header: X-Sig, prefix: "sha256=", secret: HOOK_SECRET }\n`))
+        .ok,
+    ).toBe(true);
     const r = await load(`    signature: { scheme: hmac-sha256, secret: HOOK_SECRET }\n`);
     expect(r.problems).toEqual([expect.stringMatching(/ missing-field `header`/)]);
   });
@@ -62,12 +77,20 @@ describe("signature.scheme", () => {
 
 describe("probe.headers", () => {
   it("fixed public values are accepted", async () => {
-    expect((await load(`    signature: { scheme: github, secret: HOOK_SECRET }\n    probe: { headers: { X-GitHub-Event: ping, X-GitHub-Hook-ID: "123" } }\n`)).ok).toBe(true);
+    expect(
+      (
+        await load(
+          `    signature: { scheme: github, secret: HOOK_SECRET }\n    probe: { headers: { X-GitHub-Event: ping, X-GitHub-Hook-ID: "123" } }\n`,
+        )
+      ).ok,
+    ).toBe(true);
   });
 
   it("a credential header or a secret-looking value is refused without echoing it", async () => {
     const value = "Zq8vT3kLmN4pR7sW2xY9aB6cQ";
-    const r = await load(`    signature: { scheme: github, secret: HOOK_SECRET }\n    probe:\n      headers:\n        Authorization: Basic-not-shown\n        X-Custom: ${value}\n`);
+    const r = await load(
+      `    signature: { scheme: github, secret: HOOK_SECRET }\n    probe:\n      headers:\n        Authorization: Basic-not-shown\n        X-Custom: ${value}\n`,
+    );
     expect(r.ok).toBe(false);
     expect(r.problems.filter((p) => p.includes(" secret-value "))).toHaveLength(2);
     expect(r.problems.join("\n")).not.toContain(value);
@@ -80,10 +103,19 @@ describe("the JSON Schema (editors, ajv) carries the same rules", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     const validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, "schemas/manifest.schema.json"), "utf8")));
     const hook = (webhook: Record<string, unknown>) => ({ webhooks: { hook: { service: "hook", ...webhook } } });
-    expect(validate(hook({ signature: { scheme: "stripe", secret: "S" }, idempotency: { store: "redis", ttl: "24h" } }))).toBe(true);
+    expect(
+      validate(hook({ signature: { scheme: "stripe", secret: "S" }, idempotency: { store: "redis", ttl: "24h" } })),
+    ).toBe(true);
     expect(validate(hook({ signature: { scheme: "hmac-sha256", secret: "S", header: "X-Sig" } }))).toBe(true);
     expect(validate(hook({ signature: { scheme: "stripe", secret: "S", prefix: "v1=" } }))).toBe(false);
-    expect(validate(hook({ signature: { scheme: "github", secret: "S" }, idempotency: { store: "redis", keyHeader: "X-Id", ttl: "24h" } }))).toBe(false);
+    expect(
+      validate(
+        hook({
+          signature: { scheme: "github", secret: "S" },
+          idempotency: { store: "redis", keyHeader: "X-Id", ttl: "24h" },
+        }),
+      ),
+    ).toBe(false);
     expect(validate(hook({ signature: { scheme: "hmac-sha256", secret: "S" } }))).toBe(false);
   });
 });

@@ -10,12 +10,17 @@ import { describe, expect, it } from "vitest";
 import { freshBundle, OUT_DIR } from "../helpers/bundle.js";
 import { NOW, REPO, runCli } from "../helpers/project.js";
 
-const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string>; files: string[] };
+const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+  files: string[];
+};
 
 describe("the CLI bundle", () => {
   it("is built by npm run build, after tsc, and shipped in dist/", () => {
     // The workspace packages the CLI imports (packages/*) compile first.
-    expect(pkg.scripts.build).toMatch(/^(tsc -p packages\/[a-z-]+\/tsconfig\.json && )*tsc -p tsconfig\.build\.json && node scripts\/bundle\.mjs$/);
+    expect(pkg.scripts.build).toMatch(
+      /^(tsc -p packages\/[a-z-]+\/tsconfig\.json && )*tsc -p tsconfig\.build\.json && node scripts\/bundle\.mjs$/,
+    );
     expect(pkg.files).toContain("dist");
     expect(readFileSync(path.join(REPO, "bin", "tollgate.js"), "utf8")).toContain('"../dist/bundle/main.js"');
   });
@@ -25,7 +30,10 @@ describe("the CLI bundle", () => {
     const onDisk = readdirSync(OUT_DIR).sort();
     expect(onDisk, "dist/bundle is stale: run npm run build").toEqual([...files.keys()].sort());
     for (const [name, bytes] of files) {
-      expect(Buffer.compare(readFileSync(path.join(OUT_DIR, name)), bytes), `dist/bundle/${name} is stale: run npm run build`).toBe(0);
+      expect(
+        Buffer.compare(readFileSync(path.join(OUT_DIR, name)), bytes),
+        `dist/bundle/${name} is stale: run npm run build`,
+      ).toBe(0);
     }
     for (const entry of ["main.js", "parse-worker.js", "custom-worker.js"]) expect(files.has(entry), entry).toBe(true);
   }, 120_000);

@@ -20,7 +20,25 @@ interface Instruction {
   line: number;
 }
 
-const KNOWN = new Set(["FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"]);
+const KNOWN = new Set([
+  "FROM",
+  "RUN",
+  "CMD",
+  "LABEL",
+  "EXPOSE",
+  "ENV",
+  "ADD",
+  "COPY",
+  "ENTRYPOINT",
+  "VOLUME",
+  "USER",
+  "WORKDIR",
+  "ARG",
+  "ONBUILD",
+  "STOPSIGNAL",
+  "HEALTHCHECK",
+  "SHELL",
+]);
 
 /** Instructions with continuation lines joined; comments and blank lines dropped. */
 function parseDockerfile(text: string): Instruction[] {
@@ -47,9 +65,16 @@ function parseDockerfile(text: string): Instruction[] {
 }
 
 const dockerfile = parseDockerfile(readFileSync(path.join(REPO, "Dockerfile"), "utf8"));
-const ignore = readFileSync(path.join(REPO, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+const ignore = readFileSync(path.join(REPO, ".dockerignore"), "utf8")
+  .split("\n")
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith("#"));
 const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as Record<string, any>;
-const ignored = (p: string) => ignore.some((pat) => { const base = pat.replace(/^\*\*\//, ""); return p === base || p.startsWith(`${base}/`) || p.split("/").includes(base); });
+const ignored = (p: string) =>
+  ignore.some((pat) => {
+    const base = pat.replace(/^\*\*\//, "");
+    return p === base || p.startsWith(`${base}/`) || p.split("/").includes(base);
+  });
 const exec = (args: string) => JSON.parse(args) as string[];
 
 describe("Dockerfile", () => {
@@ -58,7 +83,10 @@ describe("Dockerfile", () => {
       expect(KNOWN.has(i.op), `line ${i.line}: ${i.op}`).toBe(true);
       expect(i.op, `line ${i.line}`).toBe(i.op.toUpperCase());
     }
-    expect(dockerfile.filter((i) => i.op === "FROM").map((i) => i.args)).toEqual(["node:20-slim AS build", "node:20-slim"]);
+    expect(dockerfile.filter((i) => i.op === "FROM").map((i) => i.args)).toEqual([
+      "node:20-slim AS build",
+      "node:20-slim",
+    ]);
   });
 
   it("copies from the build context only what exists and .dockerignore sends", () => {
@@ -74,7 +102,8 @@ describe("Dockerfile", () => {
     // Every folder the build compiles (tsconfig.build.json) and every entry the package ships is copied.
     const copied = new Set(copies.flatMap((c) => c.args.split(/\s+/).slice(0, -1)));
     const build = JSON.parse(readFileSync(path.join(REPO, "tsconfig.build.json"), "utf8")).include as string[];
-    for (const entry of [...build, ...(pkg.files as string[]).filter((f) => f !== "dist")]) expect(copied.has(entry), entry).toBe(true);
+    for (const entry of [...build, ...(pkg.files as string[]).filter((f) => f !== "dist")])
+      expect(copied.has(entry), entry).toBe(true);
     for (const heavy of [".git", "node_modules", "dist", "cdktf.out", "test"]) expect(ignored(heavy), heavy).toBe(true);
   });
 
@@ -83,12 +112,20 @@ describe("Dockerfile", () => {
     expect(exec(entry.args)).toEqual(["tollgate"]);
     const bin = pkg.bin.tollgate as string;
     expect(existsSync(path.join(REPO, bin))).toBe(true);
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO, encoding: "utf8", timeout: 120_000 }))[0].files.map((f: { path: string }) => f.path) as string[];
+    const packed = JSON.parse(
+      execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+        cwd: REPO,
+        encoding: "utf8",
+        timeout: 120_000,
+      }),
+    )[0].files.map((f: { path: string }) => f.path) as string[];
     expect(packed).toContain(bin);
     expect(packed).toContain("package.json");
     // The build stage packs, the run stage installs that tarball.
     expect(dockerfile.some((i) => i.op === "RUN" && /npm pack\b/.test(i.args))).toBe(true);
-    expect(dockerfile.some((i) => i.op === "RUN" && /npm install --global --omit=dev .*tollgate-\*\.tgz/.test(i.args))).toBe(true);
+    expect(
+      dockerfile.some((i) => i.op === "RUN" && /npm install --global --omit=dev .*tollgate-\*\.tgz/.test(i.args)),
+    ).toBe(true);
   });
 
   it("works where the generated CronJobs expect: runtime.workdir's default and the pods' non-root user", async () => {

@@ -37,7 +37,17 @@ describe("package.json", () => {
     expect(pkg.scripts.install).toBeUndefined();
     expect(pkg.scripts.postinstall).toBeUndefined();
     expect(pkg.scripts.test).toMatch(/^npm run build && /);
-    for (const entry of ["dist", "bin", "schemas", "examples", "manifests", "secrets-manifest", "tollgate.yaml", "waivers.yaml"]) expect(pkg.files).toContain(entry);
+    for (const entry of [
+      "dist",
+      "bin",
+      "schemas",
+      "examples",
+      "manifests",
+      "secrets-manifest",
+      "tollgate.yaml",
+      "waivers.yaml",
+    ])
+      expect(pkg.files).toContain(entry);
   });
 
   it("exports typings first, and the JSON Schemas", () => {
@@ -63,6 +73,8 @@ describe("links derived from PROJECT_URL", () => {
     expect(driver.informationUri).toBe(PROJECT_URL);
     const rule = driver.rules.find((r: { id: string }) => r.id === "secret-missing-in-production");
     expect(rule.helpUri).toBe(docsUrl("policies.md", "secret-missing-in-production"));
-    expect(rule.helpUri).toBe(`${PROJECT_URL}/blob/v${JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version}/docs/policies.md#secret-missing-in-production`);
+    expect(rule.helpUri).toBe(
+      `${PROJECT_URL}/blob/v${JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version}/docs/policies.md#secret-missing-in-production`,
+    );
   });
 });

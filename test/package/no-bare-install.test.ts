@@ -18,10 +18,24 @@ const BARE = `(?<![\\w@/.:#-])${NAME}(?![\\w/.-])`;
 const SAME_COMMAND = "[^\\n;&|]*?";
 
 const RULES: { name: string; re: RegExp }[] = [
-  { name: "a package manager installs or runs it by name", re: new RegExp(`\\b(?:npm|pnpm|yarn|bun)\\s+(?:install|i|add|exec|x|dlx|create)\\b${SAME_COMMAND}${BARE}`) },
-  { name: "npx may fetch it from the registry", re: new RegExp(`\\bnpx\\s+(?:-y|--yes|-p|--package)\\b${SAME_COMMAND}${BARE}`) },
-  { name: "a registry version spec", re: new RegExp(`${BARE.replace("(?![\\w/.-])", "")}@(?:latest|next|[\\^~\\d$\\{"'*])`) },
-  { name: "a registry install of a scoped name", re: new RegExp(`\\b(?:npm|pnpm|yarn|bun)\\s+(?:install|i|add|exec|x|dlx)\\b(?![^\\n;&|]*\\s(?:-w|--workspace)[\\s=])${SAME_COMMAND}(?<![\\w/.:#-])@${NAME}/`) },
+  {
+    name: "a package manager installs or runs it by name",
+    re: new RegExp(`\\b(?:npm|pnpm|yarn|bun)\\s+(?:install|i|add|exec|x|dlx|create)\\b${SAME_COMMAND}${BARE}`),
+  },
+  {
+    name: "npx may fetch it from the registry",
+    re: new RegExp(`\\bnpx\\s+(?:-y|--yes|-p|--package)\\b${SAME_COMMAND}${BARE}`),
+  },
+  {
+    name: "a registry version spec",
+    re: new RegExp(`${BARE.replace("(?![\\w/.-])", "")}@(?:latest|next|[\\^~\\d$\\{"'*])`),
+  },
+  {
+    name: "a registry install of a scoped name",
+    re: new RegExp(
+      `\\b(?:npm|pnpm|yarn|bun)\\s+(?:install|i|add|exec|x|dlx)\\b(?![^\\n;&|]*\\s(?:-w|--workspace)[\\s=])${SAME_COMMAND}(?<![\\w/.:#-])@${NAME}/`,
+    ),
+  },
 ];
 
 /** What a file or text breaks: [rule name, offending line]. */
@@ -66,7 +80,10 @@ describe("no bare-name install of Tollgate", () => {
   });
 
   it("no tracked file installs it by a bare name, and no workflow runs npx before installing", () => {
-    const files = execFileSync("git", ["-C", REPO, "ls-files", "-z"]).toString().split("\0").filter((f) => f && f !== "package-lock.json");
+    const files = execFileSync("git", ["-C", REPO, "ls-files", "-z"])
+      .toString()
+      .split("\0")
+      .filter((f) => f && f !== "package-lock.json");
     expect(files.length).toBeGreaterThan(100);
     const found: string[] = [];
     let read = 0;
@@ -81,8 +98,14 @@ describe("no bare-name install of Tollgate", () => {
       }
       read++;
       for (const [rule, line] of violations(text)) found.push(`${file}: ${rule}: ${line}`);
-      const workflows = /\.ya?ml$/.test(file) ? [text] : file.endsWith(".md") ? [...text.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1]!) : [];
-      for (const w of workflows) if (npxWithoutInstall(w)) found.push(`${file}: a workflow runs npx ${NAME} without installing the project's dependencies first`);
+      const workflows = /\.ya?ml$/.test(file)
+        ? [text]
+        : file.endsWith(".md")
+          ? [...text.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1]!)
+          : [];
+      for (const w of workflows)
+        if (npxWithoutInstall(w))
+          found.push(`${file}: a workflow runs npx ${NAME} without installing the project's dependencies first`);
     }
     expect(read).toBeGreaterThan(100);
     expect(found).toEqual([]);

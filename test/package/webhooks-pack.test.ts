@@ -16,10 +16,22 @@ const PKG = path.join(REPO, "packages", "webhooks");
 
 it("packs, unpacks into a bare node_modules and verifies a delivery without the rest of Tollgate", () => {
   // --ignore-scripts: the build already ran (npm run build); prepack would rebuild the same files.
-  const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: PKG, encoding: "utf8" });
+  const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
+    cwd: PKG,
+    encoding: "utf8",
+  });
   const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
   const files = info!.files.map((f) => f.path).sort();
-  expect(files).toEqual(expect.arrayContaining(["README.md", "package.json", "dist/index.js", "dist/index.d.ts", "dist/verifier.js", "dist/profiles.js"]));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      "README.md",
+      "package.json",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/verifier.js",
+      "dist/profiles.js",
+    ]),
+  );
   expect(files.filter((f) => !f.startsWith("dist/") && f !== "README.md" && f !== "package.json")).toEqual([]);
 
   const app = path.join(dir, "app");
@@ -32,9 +44,12 @@ it("packs, unpacks into a bare node_modules and verifies a delivery without the 
 
   // Every import in the shipped code is a Node built-in or the package's own file.
   for (const f of readdirSync(path.join(target, "dist")).filter((f) => f.endsWith(".js"))) {
-    for (const m of readFileSync(path.join(target, "dist", f), "utf8").matchAll(/from\s+"([^"]+)"/g)) expect(m[1]).toMatch(/^(node:|\.\/)/);
+    for (const m of readFileSync(path.join(target, "dist", f), "utf8").matchAll(/from\s+"([^"]+)"/g))
+      expect(m[1]).toMatch(/^(node:|\.\/)/);
   }
-  writeFileSync(path.join(app, "check.mjs"), `
+  writeFileSync(
+    path.join(app, "check.mjs"),
+    `
     import { createVerifier, memoryStore, signedHeaders, PROFILES } from "@tollgate/webhooks";
     const v = createVerifier({ name: "x", declaration: { signature: { scheme: "github" } }, secret: "s3", store: memoryStore(), audit: false });
     const body = '{"zen":"ok"}';
@@ -42,6 +57,7 @@ it("packs, unpacks into a bare node_modules and verifies a delivery without the 
     const a = await v.verify({ rawBody: body, headers });
     const b = await v.verify({ rawBody: body + " ", headers });
     console.log(JSON.stringify([a.ok, b.ok]));
-  `);
+  `,
+  );
   expect(execFileSync(process.execPath, ["check.mjs"], { cwd: app, encoding: "utf8" }).trim()).toBe("[true,false]");
 });

@@ -22,7 +22,9 @@ const track = (d: string) => (dirs.push(d), d);
 const Ajv04 = ((AjvDraft04 as any).default ?? AjvDraft04) as new (o: object) => { compile(s: object): any };
 const ajv = new Ajv04({ strict: false, allErrors: true });
 addFormats.default(ajv as any);
-const validateSarif = ajv.compile(JSON.parse(readFileSync(path.join(REPO, "test/fixtures/vendor/sarif-schema-2.1.0.json"), "utf8")));
+const validateSarif = ajv.compile(
+  JSON.parse(readFileSync(path.join(REPO, "test/fixtures/vendor/sarif-schema-2.1.0.json"), "utf8")),
+);
 function expectValidSarif(sarif: unknown): void {
   expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
 }
@@ -44,8 +46,17 @@ function readmeCiArgs(): string[] {
   return words.slice(2);
 }
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.example", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.example" };
-const gitIn = (dir: string) => (...args: string[]) => execFileSync("git", ["-C", dir, ...args], { env: gitEnv }).toString();
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@t.example",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@t.example",
+};
+const gitIn =
+  (dir: string) =>
+  (...args: string[]) =>
+    execFileSync("git", ["-C", dir, ...args], { env: gitEnv }).toString();
 
 describe("the README's CI example", () => {
   it("passes a PR that changes nothing on an estate with existing errors, and fails one that adds an error", async () => {
@@ -73,7 +84,9 @@ describe("the README's CI example", () => {
     expect((await runCli([...args, "--fail-on", "error"], { cwd: root })).code).toBe(1);
 
     // A PR that adds one error finding fails, naming it.
-    await editYaml(path.join(root, "secrets-manifest/openai.yaml"), (doc) => doc.deleteIn(["secrets", "OPENAI_API_KEY", "runbook"]));
+    await editYaml(path.join(root, "secrets-manifest/openai.yaml"), (doc) =>
+      doc.deleteIn(["secrets", "OPENAI_API_KEY", "runbook"]),
+    );
     git("commit", "-qam", "drop a runbook");
     const worse = await runCli(args, { cwd: root });
     expect(worse.code).toBe(1);
@@ -97,8 +110,14 @@ describe("SARIF", () => {
     await rename(org, path.join(repo, "northwind", "catalog"));
     const git = gitIn(repo);
     git("init", "-q", "-b", "main");
-    for (const [cwd, root] of [[repo, "northwind/catalog"], [path.join(repo, "northwind", "catalog"), "."], [path.join(repo, "northwind"), "catalog"]] as const) {
-      const r = await runCli(["check", "--root", root, "--now", NOW, "--format", "sarif", "--fail-on", "never"], { cwd });
+    for (const [cwd, root] of [
+      [repo, "northwind/catalog"],
+      [path.join(repo, "northwind", "catalog"), "."],
+      [path.join(repo, "northwind"), "catalog"],
+    ] as const) {
+      const r = await runCli(["check", "--root", root, "--now", NOW, "--format", "sarif", "--fail-on", "never"], {
+        cwd,
+      });
       const sarif = JSON.parse(r.stdout);
       expectValidSarif(sarif);
       const run = sarif.runs[0];
@@ -116,53 +135,78 @@ describe("SARIF", () => {
 
   it("outside a git repository SRCROOT is --root", async () => {
     const root = track(await copyReferenceOrg());
-    const r = await runCli(["check", "--root", root, "--now", NOW, "--format", "sarif", "--fail-on", "never"], { cwd: path.dirname(root) });
+    const r = await runCli(["check", "--root", root, "--now", NOW, "--format", "sarif", "--fail-on", "never"], {
+      cwd: path.dirname(root),
+    });
     const run = JSON.parse(r.stdout).runs[0];
     expect(run.originalUriBaseIds.SRCROOT.uri).toBe(`${new URL(`file://${root}`).href}/`);
-    expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^(manifests|secrets-manifest)\//);
+    expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(
+      /^(manifests|secrets-manifest)\//,
+    );
   });
 });
 
 describe("invalid input (exit 2) still writes every requested output", () => {
-  const formats = (dir: string) => ["sarif", "junit", "json", "markdown", "github"].flatMap((f) => ["--format", `${f}=${dir}/out.${f}`]);
+  const formats = (dir: string) =>
+    ["sarif", "junit", "json", "markdown", "github"].flatMap((f) => ["--format", `${f}=${dir}/out.${f}`]);
 
   it.each([
     ["a manifest error", ["--now", NOW], "missing-field"],
     ["an unknown environment", ["--now", NOW, "--env", "stagin"], "unknown-environment"],
     ["a base ref that does not exist", ["--now", NOW, "--base", "no-such-ref", "--fail-on-new"], "git-error"],
     ["an option out of range", ["--now", NOW, "--min-score", "101"], "invalid-option"],
-  ])("%s", async (_, extra, code) => {
-    const dir = track(await writeProject({
-      "tollgate.yaml": "organization: Broken\n",
-      "manifests/estate.yaml": code === "missing-field"
-        ? "environments:\n  staging: { deployed: true }\nservices:\n  api: { owner: a, tier: high }\n"
-        : "environments:\n  staging: { deployed: true }\n",
-    }));
-    const r = await runCli(["check", "--root", dir, ...extra, ...formats(dir)], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(code);
-    const sarif = JSON.parse(await readFile(`${dir}/out.sarif`, "utf8"));
-    expectValidSarif(sarif);
-    const result = sarif.runs[0].results.find((x: any) => x.ruleId === code);
-    expect(result).toBeDefined();
-    expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe(code);
-    const junit = await readFile(`${dir}/out.junit`, "utf8");
-    expect(XMLValidator.validate(junit)).toBe(true);
-    expect(Number(new XMLParser({ ignoreAttributes: false }).parse(junit).testsuites["@_failures"])).toBeGreaterThan(0);
-    expect(junit).toContain(`type="${code}"`);
-    const json = JSON.parse(await readFile(`${dir}/out.json`, "utf8"));
-    expect(json.score.percent).toBeNull();
-    expect(json.diagnostics.map((d: any) => d.code)).toContain(code);
-    expect(await readFile(`${dir}/out.markdown`, "utf8")).toContain(`\`${code}\``);
-    expect(await readFile(`${dir}/out.github`, "utf8")).toMatch(new RegExp(`^::error .*title=${code}::`, "m"));
-  }, 60_000);
+  ])(
+    "%s",
+    async (_, extra, code) => {
+      const dir = track(
+        await writeProject({
+          "tollgate.yaml": "organization: Broken\n",
+          "manifests/estate.yaml":
+            code === "missing-field"
+              ? "environments:\n  staging: { deployed: true }\nservices:\n  api: { owner: a, tier: high }\n"
+              : "environments:\n  staging: { deployed: true }\n",
+        }),
+      );
+      const r = await runCli(["check", "--root", dir, ...extra, ...formats(dir)], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(code);
+      const sarif = JSON.parse(await readFile(`${dir}/out.sarif`, "utf8"));
+      expectValidSarif(sarif);
+      const result = sarif.runs[0].results.find((x: any) => x.ruleId === code);
+      expect(result).toBeDefined();
+      expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe(code);
+      const junit = await readFile(`${dir}/out.junit`, "utf8");
+      expect(XMLValidator.validate(junit)).toBe(true);
+      expect(Number(new XMLParser({ ignoreAttributes: false }).parse(junit).testsuites["@_failures"])).toBeGreaterThan(
+        0,
+      );
+      expect(junit).toContain(`type="${code}"`);
+      const json = JSON.parse(await readFile(`${dir}/out.json`, "utf8"));
+      expect(json.score.percent).toBeNull();
+      expect(json.diagnostics.map((d: any) => d.code)).toContain(code);
+      expect(await readFile(`${dir}/out.markdown`, "utf8")).toContain(`\`${code}\``);
+      expect(await readFile(`${dir}/out.github`, "utf8")).toMatch(new RegExp(`^::error .*title=${code}::`, "m"));
+    },
+    60_000,
+  );
 });
 
 describe("an unknown environment is reported the same way by every command", () => {
-  it.each([["check"], ["synth"], ["probe"], ["forecast"], ["mcp-tools"]])("%s --env stagin", async (command) => {
-    const r = await runCli([command, "--now", NOW, "--env", "stagin", ...(command === "synth" ? ["--out", path.join(track(await tempDir()), "out")] : [])]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("<command line>:1:1 unknown-environment --env stagin: no such environment");
-    expect(r.stderr).toContain("hint: did you mean `staging`? Environments: production, staging");
-  }, 60_000);
+  it.each([["check"], ["synth"], ["probe"], ["forecast"], ["mcp-tools"]])(
+    "%s --env stagin",
+    async (command) => {
+      const r = await runCli([
+        command,
+        "--now",
+        NOW,
+        "--env",
+        "stagin",
+        ...(command === "synth" ? ["--out", path.join(track(await tempDir()), "out")] : []),
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("<command line>:1:1 unknown-environment --env stagin: no such environment");
+      expect(r.stderr).toContain("hint: did you mean `staging`? Environments: production, staging");
+    },
+    60_000,
+  );
 });

@@ -40,7 +40,9 @@ describe("the project root", () => {
       expect(r.stderr).toContain("hint: Run `tollgate init`");
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    const bare = track(await writeProject({ "manifests/a.yaml": "services:\n  api: { kind: infra, owner: a, tier: low }\n" }));
+    const bare = track(
+      await writeProject({ "manifests/a.yaml": "services:\n  api: { kind: infra, owner: a, tier: low }\n" }),
+    );
     expect((await runCli(["validate", "--now", NOW], { cwd: bare })).code).toBe(0);
   });
 });
@@ -67,9 +69,13 @@ describe("verbosity", () => {
 
 describe("colour", () => {
   it("FORCE_COLOR colours piped output; --no-color and NO_COLOR win over it", async () => {
-    const forced = await runCli(["check", "--now", NOW, "--fail-on", "never"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    const forced = await runCli(["check", "--now", NOW, "--fail-on", "never"], {
+      env: { NO_COLOR: undefined, FORCE_COLOR: "1" },
+    });
     expect(forced.stdout).toContain(ESC);
-    const off = await runCli(["check", "--now", NOW, "--fail-on", "never", "--no-color"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    const off = await runCli(["check", "--now", NOW, "--fail-on", "never", "--no-color"], {
+      env: { NO_COLOR: undefined, FORCE_COLOR: "1" },
+    });
     expect(off.stdout).not.toContain(ESC);
     const policies = await runCli(["policies", "--no-color"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
     expect(policies.stdout).not.toContain(ESC);
@@ -84,7 +90,15 @@ describe("colour", () => {
 describe("validate --format", () => {
   it("takes FMT=FILE like check, several at once, and one on standard output at most", async () => {
     const out = track(await tempDir());
-    const r = await runCli(["validate", "--now", NOW, "--format", `json=${out}/v.json`, "--format", `text=${out}/v.txt`]);
+    const r = await runCli([
+      "validate",
+      "--now",
+      NOW,
+      "--format",
+      `json=${out}/v.json`,
+      "--format",
+      `text=${out}/v.txt`,
+    ]);
     expect([r.code, r.stdout]).toEqual([0, ""]);
     expect(JSON.parse(await readFile(`${out}/v.json`, "utf8"))).toEqual({ ok: true, diagnostics: [] });
     expect(await readFile(`${out}/v.txt`, "utf8")).toMatch(/^✔ \d+ files valid/);

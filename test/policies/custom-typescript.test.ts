@@ -47,7 +47,10 @@ async function project(files: Record<string, string>): Promise<string> {
     await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
     await writeFile(path.join(root, rel), text);
   }
-  await writeFile(path.join(root, "tollgate.yaml"), `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: p\n`);
+  await writeFile(
+    path.join(root, "tollgate.yaml"),
+    `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: p\n`,
+  );
   return root;
 }
 
@@ -56,14 +59,25 @@ describe("TypeScript custom policies", () => {
     const root = await project({
       "p/runbook.ts": POLICY,
       "p/lib/tiers.ts": 'export const TIERS: readonly string[] = ["critical"] as const;\n',
-      "p/lib/describe.mjs": "export const describeTier = (tier) => `${tier} service has no runbook (from the helper)`;\n",
+      "p/lib/describe.mjs":
+        "export const describeTier = (tier) => `${tier} service has no runbook (from the helper)`;\n",
     });
     const before = await tree(root);
     const r = await runCli(["check", "--now", NOW, "--format", "json", "--no-cache"], { cwd: root });
     expect(r.code, r.stderr).toBe(1);
-    const found = (JSON.parse(r.stdout) as { findings: { ruleId: string; subject: string; message: string }[] }).findings.filter((f) => f.ruleId === "ts-runbook");
-    expect(found.map((f) => f.subject).sort()).toEqual(["service/chatwoot", "service/fly", "service/shopify-admin", "service/shopify-webhooks", "service/supabase"]);
-    expect(new Set(found.map((f) => f.message))).toEqual(new Set(["critical service has no runbook (from the helper)"]));
+    const found = (
+      JSON.parse(r.stdout) as { findings: { ruleId: string; subject: string; message: string }[] }
+    ).findings.filter((f) => f.ruleId === "ts-runbook");
+    expect(found.map((f) => f.subject).sort()).toEqual([
+      "service/chatwoot",
+      "service/fly",
+      "service/shopify-admin",
+      "service/shopify-webhooks",
+      "service/supabase",
+    ]);
+    expect(new Set(found.map((f) => f.message))).toEqual(
+      new Set(["critical service has no runbook (from the helper)"]),
+    );
     expect(await tree(root)).toEqual(before);
   }, 120_000);
 
@@ -75,8 +89,12 @@ describe("TypeScript custom policies", () => {
     const r = await runCli(["check", "--now", NOW], { cwd: root });
     expect(r.code).toBe(2);
     const lines = r.stderr.split("\n");
-    expect(lines).toContain('p/broken.ts:2:11 custom-policy-invalid could not load custom policy module p/broken.ts: Expected identifier but found ","');
-    expect(lines).toContain('p/missing.ts:1:22 custom-policy-invalid could not load custom policy module p/missing.ts: Could not resolve "./lib/missing.js"');
+    expect(lines).toContain(
+      'p/broken.ts:2:11 custom-policy-invalid could not load custom policy module p/broken.ts: Expected identifier but found ","',
+    );
+    expect(lines).toContain(
+      'p/missing.ts:1:22 custom-policy-invalid could not load custom policy module p/missing.ts: Could not resolve "./lib/missing.js"',
+    );
     expect(lines).toContain("  hint: Fix it there; npx tsc --noEmit p/broken.ts type-checks the module.");
     expect(r.stderr).not.toContain("Run it with node");
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -84,14 +102,19 @@ describe("TypeScript custom policies", () => {
 
   it("esbuild is loaded once per run, however many TypeScript policies: their workers reuse the loader's code", async () => {
     const policy = (id: string) => POLICY.replace('"ts-runbook"', JSON.stringify(id));
-    const helpers = { "p/lib/tiers.ts": 'export const TIERS = ["critical"];\n', "p/lib/describe.mjs": "export const describeTier = (t) => t;\n" };
+    const helpers = {
+      "p/lib/tiers.ts": 'export const TIERS = ["critical"];\n',
+      "p/lib/describe.mjs": "export const describeTier = (t) => t;\n",
+    };
     const esbuildLoads = async (root: string) => {
       const run = await filesLoadedBy(["check", "--now", NOW, "--no-cache"], { cwd: root, dirs });
       expect(run.status, run.stderr).toBe(1);
       return run.files.filter((f) => f.includes("/node_modules/esbuild/")).length;
     };
     const one = await esbuildLoads(await project({ "p/a.ts": policy("ts-a"), ...helpers }));
-    const three = await esbuildLoads(await project({ "p/a.ts": policy("ts-a"), "p/b.ts": policy("ts-b"), "p/c.ts": policy("ts-c"), ...helpers }));
+    const three = await esbuildLoads(
+      await project({ "p/a.ts": policy("ts-a"), "p/b.ts": policy("ts-b"), "p/c.ts": policy("ts-c"), ...helpers }),
+    );
     expect(one).toBeGreaterThan(0);
     expect(three).toBe(one);
   }, 120_000);

@@ -22,7 +22,8 @@ describe("docs/manifests.md field tables", () => {
   });
   it("list every section with field, type, required and default", () => {
     const tables = renderFieldTables();
-    for (const section of ["environments", "services", "secrets", "apis", "webhooks", "channels", "alerts"]) expect(tables).toContain(`### \`${section}.<name>\``);
+    for (const section of ["environments", "services", "secrets", "apis", "webhooks", "channels", "alerts"])
+      expect(tables).toContain(`### \`${section}.<name>\``);
     expect(tables).toContain("| `kind` | `mcp`, `http-api`, `webhook`, `infra` | yes |  |  |");
     expect(tables).toContain("| `optional` | boolean | no | `false` |");
     expect(tables).toContain("| `provider.requests.per` | duration | yes |");
@@ -31,16 +32,37 @@ describe("docs/manifests.md field tables", () => {
 });
 
 describe("compound durations", () => {
-  it.each([["1m30s", 90_000], ["1h30m", 5_400_000], ["2d12h", 216_000_000], ["1s500ms", 1_500], ["5ms", 5], ["90s", 90_000], ["2w", 1_209_600_000]])("%s = %d ms", (text, ms) => {
+  it.each([
+    ["1m30s", 90_000],
+    ["1h30m", 5_400_000],
+    ["2d12h", 216_000_000],
+    ["1s500ms", 1_500],
+    ["5ms", 5],
+    ["90s", 90_000],
+    ["2w", 1_209_600_000],
+  ])("%s = %d ms", (text, ms) => {
     expect(durationMs(text)).toBe(ms);
   });
 
   it("are accepted by validation and by the committed JSON Schema; wrong order and bare numbers are not", async () => {
-    const manifest = (interval: string) => [
-      "environments:", "  staging: { deployed: true }", "services:", "  api:", "    kind: http-api", "    owner: a", "    tier: low",
-      `    healthCheck: { interval: ${interval}, timeout: 1s500ms }`, "",
-    ].join("\n");
-    for (const [interval, ok] of [["1m30s", true], ["30s1m", false], ["90", false], ["1m 30s", false]] as const) {
+    const manifest = (interval: string) =>
+      [
+        "environments:",
+        "  staging: { deployed: true }",
+        "services:",
+        "  api:",
+        "    kind: http-api",
+        "    owner: a",
+        "    tier: low",
+        `    healthCheck: { interval: ${interval}, timeout: 1s500ms }`,
+        "",
+      ].join("\n");
+    for (const [interval, ok] of [
+      ["1m30s", true],
+      ["30s1m", false],
+      ["90", false],
+      ["1m 30s", false],
+    ] as const) {
       const dir = await writeProject({ "tollgate.yaml": "organization: D\n", "manifests/m.yaml": manifest(interval) });
       dirs.push(dir);
       const { ok: loaded, diagnostics } = await loadProject(dir, { now: NOW });
@@ -51,7 +73,9 @@ describe("compound durations", () => {
     }
     const ajv = new ((Ajv as any).default ?? Ajv)({ strict: false });
     const validate = ajv.compile(JSON.parse(readFileSync(path.join(REPO, "schemas/manifest.schema.json"), "utf8")));
-    const doc = (interval: string) => ({ services: { api: { kind: "http-api", owner: "a", tier: "low", healthCheck: { interval } } } });
+    const doc = (interval: string) => ({
+      services: { api: { kind: "http-api", owner: "a", tier: "low", healthCheck: { interval } } },
+    });
     expect(validate(doc("1m30s"))).toBe(true);
     expect(validate(doc("30s1m"))).toBe(false);
   });
@@ -66,7 +90,8 @@ describe("docs/policies.md", () => {
       expect(row!.split("|").map((c) => c.trim())).toEqual(expect.arrayContaining([p.category, p.severity]));
       expect(row!.split("|")[4]!.trim(), p.id).toContain(p.title);
     }
-    for (const [id, r] of Object.entries(WAIVER_RULES)) expect(doc).toContain(`| \`${id}\` | ${r.severity} | ${r.title}`);
+    for (const [id, r] of Object.entries(WAIVER_RULES))
+      expect(doc).toContain(`| \`${id}\` | ${r.severity} | ${r.title}`);
   });
   it("says which alerts satisfy service-no-alert-rule and which limits client budgets are checked against", () => {
     expect(doc).toMatch(/service-no-alert-rule`\*\*[^]*`probe-failing` or `success-rate-below`/);

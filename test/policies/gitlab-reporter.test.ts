@@ -36,7 +36,10 @@ describe("gitlab code quality", () => {
     execFileSync("git", ["-C", repo, "init", "-q", "-b", "main"]);
     const out = path.join(repo, "gl.json");
     const run = async () => {
-      const r = await runCli(["check", "--root", "catalog", "--now", NOW, "--format", `gitlab=${out}`, "--fail-on", "never"], { cwd: path.join(repo, "northwind") });
+      const r = await runCli(
+        ["check", "--root", "catalog", "--now", NOW, "--format", `gitlab=${out}`, "--fail-on", "never"],
+        { cwd: path.join(repo, "northwind") },
+      );
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(await readFile(out, "utf8")) as unknown[];
     };
@@ -50,14 +53,31 @@ describe("gitlab code quality", () => {
     expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(issues.length);
     expect(await run()).toEqual(first);
     // The reference org waives findings; none of them is in the report.
-    const json = JSON.parse((await runCli(["check", "--root", "catalog", "--now", NOW, "--format", "json", "--fail-on", "never"], { cwd: path.join(repo, "northwind") })).stdout);
+    const json = JSON.parse(
+      (
+        await runCli(["check", "--root", "catalog", "--now", NOW, "--format", "json", "--fail-on", "never"], {
+          cwd: path.join(repo, "northwind"),
+        })
+      ).stdout,
+    );
     expect(json.summary.waived).toBeGreaterThan(0);
     expect(issues).toHaveLength(json.findings.filter((f: any) => !f.waived).length);
-    expect(new Set(issues.map((i) => i.severity))).toEqual(new Set(json.findings.filter((f: any) => !f.waived).map((f: any) => ({ error: "major", warning: "minor", note: "info" })[f.severity as "error"])));
+    expect(new Set(issues.map((i) => i.severity))).toEqual(
+      new Set(
+        json.findings
+          .filter((f: any) => !f.waived)
+          .map((f: any) => ({ error: "major", warning: "minor", note: "info" })[f.severity as "error"]),
+      ),
+    );
   }, 120_000);
 
   it("input errors are blocker issues on the file, so the merge request says why nothing was evaluated", async () => {
-    const root = track(await writeProject({ "tollgate.yaml": "manifests: [manifests]\n", "manifests/a.yaml": "services:\n  api: { kind: infra }\n" }));
+    const root = track(
+      await writeProject({
+        "tollgate.yaml": "manifests: [manifests]\n",
+        "manifests/a.yaml": "services:\n  api: { kind: infra }\n",
+      }),
+    );
     const r = await runCli(["check", "--root", ".", "--now", NOW, "--format", "gitlab"], { cwd: root });
     expect(r.code).toBe(2);
     const issues = z.array(Issue).parse(JSON.parse(r.stdout));
@@ -69,11 +89,25 @@ describe("gitlab code quality", () => {
   it("hostile subject and message: one JSON string each, control characters escaped, fingerprint independent of the message", async () => {
     const dir = track(await tempDir());
     await mkdir(path.join(dir, "manifests"));
-    await writeFile(path.join(dir, "manifests/m.yaml"), "environments:\n  staging: { deployed: true }\nservices:\n  api:\n    kind: infra\n    owner: team\n    tier: low\n");
+    await writeFile(
+      path.join(dir, "manifests/m.yaml"),
+      "environments:\n  staging: { deployed: true }\nservices:\n  api:\n    kind: infra\n    owner: team\n    tier: low\n",
+    );
     const message = { text: 'line one\nline "two" \u001b[31mred\u001b[0m </script> & more' };
     const hostile: Policy = {
-      id: "hostile-text", title: "t", category: "monitoring", severity: "warning", rationale: "r", remediation: "m", options: z.strictObject({}),
-      check: (_ctx, report) => report({ subject: "service/api", message: message.text, at: { section: "services", name: "api", path: ["tier"] } }),
+      id: "hostile-text",
+      title: "t",
+      category: "monitoring",
+      severity: "warning",
+      rationale: "r",
+      remediation: "m",
+      options: z.strictObject({}),
+      check: (_ctx, report) =>
+        report({
+          subject: "service/api",
+          message: message.text,
+          at: { section: "services", name: "api", path: ["tier"] },
+        }),
     };
     const { project, ok } = await loadProject(dir, { now: NOW, displayBase: dir });
     expect(ok).toBe(true);
@@ -85,7 +119,11 @@ describe("gitlab code quality", () => {
     const text = await render();
     expect(text).not.toContain("\u001b");
     const [issue] = z.array(Issue).parse(JSON.parse(text));
-    expect(issue).toMatchObject({ check_name: "hostile-text", severity: "minor", location: { path: "manifests/m.yaml", lines: { begin: 7 } } });
+    expect(issue).toMatchObject({
+      check_name: "hostile-text",
+      severity: "minor",
+      location: { path: "manifests/m.yaml", lines: { begin: 7 } },
+    });
     expect(issue!.description).toBe('service/api: line one\nline "two" \\u001b[31mred\\u001b[0m </script> & more');
     message.text = "reworded";
     const [again] = JSON.parse(await render());

@@ -9,12 +9,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.example", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.example" };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@t.example",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@t.example",
+};
 let root = "";
 const git = (...args: string[]) => execFileSync("git", ["-C", root, ...args], { env: gitEnv }).toString();
 const check = (base: string, maxDrop: string) =>
-  runCli(["check", "--now", NOW, "--base", base, "--fail-on", "never", "--max-drop", maxDrop, "--format", "json"], { cwd: root });
-const dropRunbook = () => editYaml(path.join(root, "secrets-manifest/openai.yaml"), (doc) => doc.deleteIn(["secrets", "OPENAI_API_KEY", "runbook"]));
+  runCli(["check", "--now", NOW, "--base", base, "--fail-on", "never", "--max-drop", maxDrop, "--format", "json"], {
+    cwd: root,
+  });
+const dropRunbook = () =>
+  editYaml(path.join(root, "secrets-manifest/openai.yaml"), (doc) =>
+    doc.deleteIn(["secrets", "OPENAI_API_KEY", "runbook"]),
+  );
 
 beforeAll(async () => {
   root = await copyReferenceOrg();

@@ -27,10 +27,15 @@ const MESSAGE = 'costs 100% <more> & "then" x:y,z | w\nnext line';
 const FILE = "manifests/odd,name:here.yaml";
 
 const hostile: Policy = {
-  id: "hostile-text", title: "Hostile <title> & \"quotes\" | pipe", category: "monitoring", severity: "error",
-  rationale: "Exercises escaping in every output format.", remediation: "None <needed> & none | given.",
+  id: "hostile-text",
+  title: 'Hostile <title> & "quotes" | pipe',
+  category: "monitoring",
+  severity: "error",
+  rationale: "Exercises escaping in every output format.",
+  remediation: "None <needed> & none | given.",
   options: z.strictObject({}),
-  check: (_ctx, report) => report({ subject: SUBJECT, message: MESSAGE, at: { section: "services", name: "api", path: ["tier"] } }),
+  check: (_ctx, report) =>
+    report({ subject: SUBJECT, message: MESSAGE, at: { section: "services", name: "api", path: ["tier"] } }),
 };
 
 let dir: string;
@@ -38,7 +43,10 @@ let report: Report;
 beforeAll(async () => {
   dir = await tempDir();
   await mkdir(path.join(dir, "manifests"));
-  await writeFile(path.join(dir, FILE), "environments:\n  staging: { deployed: true }\nservices:\n  api:\n    kind: infra\n    owner: team\n    tier: low\n");
+  await writeFile(
+    path.join(dir, FILE),
+    "environments:\n  staging: { deployed: true }\nservices:\n  api:\n    kind: infra\n    owner: team\n    tier: low\n",
+  );
   const { project, ok, diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
   expect(ok, JSON.stringify(diagnostics)).toBe(true);
   report = (await evaluate(project, { customPolicies: [hostile] })).report;
@@ -54,13 +62,20 @@ describe("reporters escape what their format needs", () => {
     const lines = renderText(report, { colors: picocolors.createColors(false) }).split("\n");
     const start = lines.indexOf(FILE);
     expect(start).toBeGreaterThanOrEqual(0);
-    expect(lines[start + 1]).toBe(`  7:5     error   hostile-text  service/<b>&"50%":a,b|c\\nsecond line\\r\\nthird: costs 100% <more> & "then" x:y,z | w\\nnext line`);
+    expect(lines[start + 1]).toBe(
+      `  7:5     error   hostile-text  service/<b>&"50%":a,b|c\\nsecond line\\r\\nthird: costs 100% <more> & "then" x:y,z | w\\nnext line`,
+    );
     expect(lines[start + 2]).toBe("");
   });
 
   it("json: parses back to the exact subject, message and file", () => {
     const f = JSON.parse(renderJson(report)).findings[0];
-    expect(f).toMatchObject({ ruleId: "hostile-text", subject: SUBJECT, message: MESSAGE, location: { file: FILE, line: 7, col: 5 } });
+    expect(f).toMatchObject({
+      ruleId: "hostile-text",
+      subject: SUBJECT,
+      message: MESSAGE,
+      location: { file: FILE, line: 7, col: 5 },
+    });
   });
 
   it("sarif: parses back with the exact subject and message in the result text and the file as its URI", () => {
@@ -90,19 +105,45 @@ describe("reporters escape what their format needs", () => {
   it("junit: well-formed XML 1.0 for any text (control characters, lone surrogates), shown as \\uXXXX", () => {
     // XML 1.0's Char production, and character references only to such characters.
     const CHAR = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
-    const isChar = (n: number) => n === 9 || n === 10 || n === 13 || (n >= 0x20 && n <= 0xd7ff) || (n >= 0xe000 && n <= 0xfffd) || (n >= 0x10000 && n <= 0x10ffff);
-    const wellFormed = (xml: string) => CHAR.test(xml) && [...xml.matchAll(/&#(x?)([0-9a-f]+);/gi)].every((m) => isChar(parseInt(m[2]!, m[1] ? 16 : 10))) && XMLValidator.validate(xml) === true;
+    const isChar = (n: number) =>
+      n === 9 ||
+      n === 10 ||
+      n === 13 ||
+      (n >= 0x20 && n <= 0xd7ff) ||
+      (n >= 0xe000 && n <= 0xfffd) ||
+      (n >= 0x10000 && n <= 0x10ffff);
+    const wellFormed = (xml: string) =>
+      CHAR.test(xml) &&
+      [...xml.matchAll(/&#(x?)([0-9a-f]+);/gi)].every((m) => isChar(parseInt(m[2]!, m[1] ? 16 : 10))) &&
+      XMLValidator.validate(xml) === true;
     const base = report.findings[0]!;
     const waived = (reason: string, subject: string, message: string): Report => ({
       ...report,
-      findings: [{ ...base, subject, message }, { ...base, subject: `${subject}2`, message, waived: true, waiver: { owner: "team", reason, expires: "2026-12-31" } }],
+      findings: [
+        { ...base, subject, message },
+        {
+          ...base,
+          subject: `${subject}2`,
+          message,
+          waived: true,
+          waiver: { owner: "team", reason, expires: "2026-12-31" },
+        },
+      ],
     });
     const bell = waived("approved by ops\u0007\u001b[31m\u0000", "s\u0001", "m\ud800");
     const xml = renderJunit(bell);
     expect(wellFormed(xml)).toBe(true);
     expect(xml).toContain('message="waived: approved by ops\\u0007\\u001b[31m\\u0000"');
     expect(xml).toContain('name="s\\u0001"');
-    fc.assert(fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), (reason, subject, message) => wellFormed(renderJunit(waived(reason, subject, message)))), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary" }),
+        fc.string({ unit: "binary" }),
+        fc.string({ unit: "binary" }),
+        (reason, subject, message) => wellFormed(renderJunit(waived(reason, subject, message))),
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("github: properties escape % CR LF : , and data escapes % CR LF, as the workflow-command spec requires", () => {
@@ -112,10 +153,16 @@ describe("reporters escape what their format needs", () => {
         'service/<b>&"50%25":a,b|c%0Asecond line%0D%0Athird: costs 100%25 <more> & "then" x:y,z | w%0Anext line',
     );
     // Decoding as the runner does gives the original text back.
-    const unescape = (s: string) => s.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%25/g, "%");
+    const unescape = (s: string) =>
+      s.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%25/g, "%");
     const [, props, data] = /^::error (.*?)::(.*)$/.exec(line)!;
     expect(unescape(data!)).toBe(`${SUBJECT}: ${MESSAGE}`);
-    expect(Object.fromEntries(props!.split(",").map((p) => p.split("=").map(unescape)))).toEqual({ file: FILE, line: "7", col: "5", title: "hostile-text" });
+    expect(Object.fromEntries(props!.split(",").map((p) => p.split("=").map(unescape)))).toEqual({
+      file: FILE,
+      line: "7",
+      col: "5",
+      title: "hostile-text",
+    });
   });
 
   it("markdown: the finding is one table row of exactly five cells, pipes escaped, no raw HTML or line break", () => {
@@ -129,7 +176,10 @@ describe("reporters escape what their format needs", () => {
     expect(first[0]).toContain('service/&lt;b&gt;&amp;"50%":a,b\\|c second line third');
     const row = rows[0]!;
     // Split on pipes that are not escaped, as GitHub's table parser does.
-    const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const cells = row
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
     expect(cells).toEqual([
       "error",
       "`hostile-text`",
@@ -147,6 +197,7 @@ describe("the reporter registry", () => {
     const { CHECK_FORMATS } = await import("../../report/registry.js");
     const { runCli } = await import("../helpers/project.js");
     const help = (await runCli(["check", "--help"])).stdout.replace(/\s+/g, " ");
-    for (const format of CHECK_FORMATS) expect(help, format).toMatch(new RegExp(`[(,] ${format}[,)]|formats: ${format}[,)]`));
+    for (const format of CHECK_FORMATS)
+      expect(help, format).toMatch(new RegExp(`[(,] ${format}[,)]|formats: ${format}[,)]`));
   });
 });

@@ -30,34 +30,60 @@ async function org(): Promise<string> {
   const root = track(await copyReferenceOrg());
   await mkdir(path.join(root, "policies-local/lib"), { recursive: true });
   await writeFile(path.join(root, "policies-local/lib/prefix.txt"), "team-\n");
-  await writeFile(path.join(root, "policies-local/owner-prefix.mjs"), [
-    "export default {",
-    "  id: 'owner-prefix', title: 'Owners are teams', category: 'secrets', severity: 'warning',",
-    "  rationale: 'Secrets owned by individuals are orphaned when they leave.', remediation: 'Use a team-* owner.',",
-    "  check({ model }, report) { for (const [name, s] of model.secrets) if (!String(s.owner ?? '').startsWith('team-')) report({ subject: `secret/${name}`, message: 'owner is not a team', at: { section: 'secrets', name, path: ['owner'] } }); },",
-    "};",
-  ].join("\n"));
-  await writeFile(path.join(root, "tollgate.yaml"), `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: policies-local\n`);
+  await writeFile(
+    path.join(root, "policies-local/owner-prefix.mjs"),
+    [
+      "export default {",
+      "  id: 'owner-prefix', title: 'Owners are teams', category: 'secrets', severity: 'warning',",
+      "  rationale: 'Secrets owned by individuals are orphaned when they leave.', remediation: 'Use a team-* owner.',",
+      "  check({ model }, report) { for (const [name, s] of model.secrets) if (!String(s.owner ?? '').startsWith('team-')) report({ subject: `secret/${name}`, message: 'owner is not a team', at: { section: 'secrets', name, path: ['owner'] } }); },",
+      "};",
+    ].join("\n"),
+  );
+  await writeFile(
+    path.join(root, "tollgate.yaml"),
+    `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: policies-local\n`,
+  );
   return root;
 }
 
 /** What the cache said, and the run without those lines. */
 function split(r: CliResult): { said: string[]; run: CliResult } {
   const lines = r.stderr.split("\n");
-  return { said: lines.filter((l) => l.startsWith("tollgate: cache: ")).map((l) => l.slice(17)), run: { ...r, stderr: lines.filter((l) => !l.startsWith("tollgate: cache: ")).join("\n") } };
+  return {
+    said: lines.filter((l) => l.startsWith("tollgate: cache: ")).map((l) => l.slice(17)),
+    run: { ...r, stderr: lines.filter((l) => !l.startsWith("tollgate: cache: ")).join("\n") },
+  };
 }
 
-async function run(root: string, args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}) {
+async function run(
+  root: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
+) {
   return split(await runCli(args, { cwd: opts.cwd ?? root, env: { ...STATS, ...opts.env } }));
 }
 
 const hit = (said: string[]) => said.includes("outputs hit") || said.includes("result hit");
 
 /** Every output of a run with all formats: stdout (text), stderr, exit code and each file's bytes. */
-async function everything(root: string, out: string, extra: string[], opts: { env?: Record<string, string | undefined> } = {}) {
+async function everything(
+  root: string,
+  out: string,
+  extra: string[],
+  opts: { env?: Record<string, string | undefined> } = {},
+) {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
-  const args = ["check", "--now", NOW, "--format", "text", ...FILE_FORMATS.flatMap((f) => ["--format", `${f}=${path.join(out, `report.${f}`)}`]), ...extra];
+  const args = [
+    "check",
+    "--now",
+    NOW,
+    "--format",
+    "text",
+    ...FILE_FORMATS.flatMap((f) => ["--format", `${f}=${path.join(out, `report.${f}`)}`]),
+    ...extra,
+  ];
   const { said, run: r } = await run(root, args, opts);
   const files: Record<string, string> = {};
   for (const f of FILE_FORMATS) files[f] = await readFile(path.join(out, `report.${f}`), "utf8");
@@ -91,7 +117,11 @@ describe("result cache", () => {
     expect(cold.result).toEqual(reference.result);
     expect(warm.result).toEqual(reference.result);
     // Another rendering of the same result (colour, --explain, quiet): rendered from the stored result, still identical.
-    for (const [extra, env] of [[["--explain"], {}], [["--quiet"], {}], [[], { NO_COLOR: undefined, FORCE_COLOR: "1" }]] as const) {
+    for (const [extra, env] of [
+      [["--explain"], {}],
+      [["--quiet"], {}],
+      [[], { NO_COLOR: undefined, FORCE_COLOR: "1" }],
+    ] as const) {
       const plain = await everything(root, out, ["--no-cache", ...extra], { env });
       const first = await everything(root, out, ["--cache", ...extra], { env });
       expect(first.said).toContain("result hit");
@@ -121,17 +151,54 @@ describe("result cache", () => {
       expect(again.said, args.join(" ")).toEqual(["outputs hit"]);
     };
     await warm();
-    const edit = async (rel: string, fn: (s: string) => string) => writeFile(path.join(root, rel), fn(await readFile(path.join(root, rel), "utf8")));
+    const edit = async (rel: string, fn: (s: string) => string) =>
+      writeFile(path.join(root, rel), fn(await readFile(path.join(root, rel), "utf8")));
     const mutations: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
-      ["one manifest byte", () => edit("manifests/services/infra.yaml", (s) => `${s} `), () => edit("manifests/services/infra.yaml", (s) => s.slice(0, -1))],
-      ["a waiver", () => edit("waivers.yaml", (s) => s.replace("PLAT-412", "PLAT-413")), () => edit("waivers.yaml", (s) => s.replace("PLAT-413", "PLAT-412"))],
-      ["config (a comment)", () => edit("tollgate.yaml", (s) => `${s}# x\n`), () => edit("tollgate.yaml", (s) => s.replace(/# x\n$/, ""))],
-      ["a policy option", () => edit("tollgate.yaml", (s) => s.replace("windowDays: 14", "windowDays: 15")), () => edit("tollgate.yaml", (s) => s.replace("windowDays: 15", "windowDays: 14"))],
-      ["a custom policy file", () => edit("policies-local/owner-prefix.mjs", (s) => `${s}\n`), () => edit("policies-local/owner-prefix.mjs", (s) => s.slice(0, -1))],
-      ["a file beside the custom policies", () => edit("policies-local/lib/prefix.txt", () => "squad-\n"), () => edit("policies-local/lib/prefix.txt", () => "team-\n")],
-      ["an added file", () => writeFile(path.join(root, "manifests/zz-extra.yaml"), "channels: {}\n"), () => rm(path.join(root, "manifests/zz-extra.yaml"))],
-      ["a removed file", () => rename(path.join(root, "manifests/alerts.yaml"), path.join(root, "alerts.yaml.off")), () => rename(path.join(root, "alerts.yaml.off"), path.join(root, "manifests/alerts.yaml"))],
-      ["a renamed file", () => rename(path.join(root, "manifests/alerts.yaml"), path.join(root, "manifests/alerts2.yaml")), () => rename(path.join(root, "manifests/alerts2.yaml"), path.join(root, "manifests/alerts.yaml"))],
+      [
+        "one manifest byte",
+        () => edit("manifests/services/infra.yaml", (s) => `${s} `),
+        () => edit("manifests/services/infra.yaml", (s) => s.slice(0, -1)),
+      ],
+      [
+        "a waiver",
+        () => edit("waivers.yaml", (s) => s.replace("PLAT-412", "PLAT-413")),
+        () => edit("waivers.yaml", (s) => s.replace("PLAT-413", "PLAT-412")),
+      ],
+      [
+        "config (a comment)",
+        () => edit("tollgate.yaml", (s) => `${s}# x\n`),
+        () => edit("tollgate.yaml", (s) => s.replace(/# x\n$/, "")),
+      ],
+      [
+        "a policy option",
+        () => edit("tollgate.yaml", (s) => s.replace("windowDays: 14", "windowDays: 15")),
+        () => edit("tollgate.yaml", (s) => s.replace("windowDays: 15", "windowDays: 14")),
+      ],
+      [
+        "a custom policy file",
+        () => edit("policies-local/owner-prefix.mjs", (s) => `${s}\n`),
+        () => edit("policies-local/owner-prefix.mjs", (s) => s.slice(0, -1)),
+      ],
+      [
+        "a file beside the custom policies",
+        () => edit("policies-local/lib/prefix.txt", () => "squad-\n"),
+        () => edit("policies-local/lib/prefix.txt", () => "team-\n"),
+      ],
+      [
+        "an added file",
+        () => writeFile(path.join(root, "manifests/zz-extra.yaml"), "channels: {}\n"),
+        () => rm(path.join(root, "manifests/zz-extra.yaml")),
+      ],
+      [
+        "a removed file",
+        () => rename(path.join(root, "manifests/alerts.yaml"), path.join(root, "alerts.yaml.off")),
+        () => rename(path.join(root, "alerts.yaml.off"), path.join(root, "manifests/alerts.yaml")),
+      ],
+      [
+        "a renamed file",
+        () => rename(path.join(root, "manifests/alerts.yaml"), path.join(root, "manifests/alerts2.yaml")),
+        () => rename(path.join(root, "manifests/alerts2.yaml"), path.join(root, "manifests/alerts.yaml")),
+      ],
     ];
     for (const [name, mutate, revert] of mutations) {
       await mutate();
@@ -147,11 +214,18 @@ describe("result cache", () => {
       ["--env", ["check", "--now", NOW, "--env", "staging", "--format", "json", "--cache"], "miss"],
       ["--format", ["check", "--now", NOW, "--format", "sarif", "--cache"], "result hit"],
       // Without colour the bytes of json are the same on stdout and in a file: the stored outputs answer.
-      ["--format to a file", ["check", "--now", NOW, "--format", `json=${path.join(root, "r.json")}`, "--cache"], "outputs hit"],
+      [
+        "--format to a file",
+        ["check", "--now", NOW, "--format", `json=${path.join(root, "r.json")}`, "--cache"],
+        "outputs hit",
+      ],
     ];
     for (const [name, args, expected] of options) {
       const r = await run(root, args);
-      expect(r.said.filter((s) => s.endsWith("hit")), name).toEqual(expected === "miss" ? [] : [expected]);
+      expect(
+        r.said.filter((s) => s.endsWith("hit")),
+        name,
+      ).toEqual(expected === "miss" ? [] : [expected]);
     }
     // --fail-on changes only the exit code, which a hit recomputes.
     const never = await run(root, [...base, "--fail-on", "never"]);
@@ -161,13 +235,16 @@ describe("result cache", () => {
     // ...except for the badge, whose colour is the verdict: another rendering of the stored result.
     const badge = ["check", "--now", NOW, "--format", `badge=${path.join(root, "b.svg")}`, "--cache"];
     await run(root, badge);
-    expect((await run(root, [...badge, "--fail-on", "never"])).said.filter((s) => s.endsWith("hit"))).toEqual(["result hit"]);
+    expect((await run(root, [...badge, "--fail-on", "never"])).said.filter((s) => s.endsWith("hit"))).toEqual([
+      "result hit",
+    ]);
     // Seen from another folder, paths in the report differ: another entry.
     const elsewhere = await run(root, [...base, "--root", root], { cwd: path.join(root, "manifests") });
     expect(hit(elsewhere.said)).toBe(false);
     // Content-addressed: touching every file changes nothing.
     const later = new Date(Date.now() - 1000);
-    for (const f of ["tollgate.yaml", "waivers.yaml", "manifests/alerts.yaml", "policies-local/owner-prefix.mjs"]) await utimes(path.join(root, f), later, later);
+    for (const f of ["tollgate.yaml", "waivers.yaml", "manifests/alerts.yaml", "policies-local/owner-prefix.mjs"])
+      await utimes(path.join(root, f), later, later);
     expect((await run(root, base)).said).toEqual(["outputs hit"]);
   }, 600_000);
 
@@ -176,7 +253,8 @@ describe("result cache", () => {
     const args = ["check", "--now", NOW, "--format", "json", "--cache"];
     const reference = (await run(root, args)).run;
     const results = path.join(root, "node_modules/.cache/tollgate/results");
-    const entries = async () => (await readdir(results)).filter((n) => !n.startsWith("plan-")).map((n) => path.join(results, n));
+    const entries = async () =>
+      (await readdir(results)).filter((n) => !n.startsWith("plan-")).map((n) => path.join(results, n));
     const plan = (await readdir(results)).find((n) => n.startsWith("plan-"))!;
     expect((await run(root, args)).said).toEqual(["outputs hit"]);
     // One byte flipped in each entry's body: both are misses, the run evaluates afresh and stores again.
@@ -211,7 +289,10 @@ describe("result cache", () => {
     const before = await cacheFiles(root);
     expect(before.some((f) => f.includes("/results/"))).toBe(true);
     const token = secretFixtures().github;
-    await writeFile(path.join(root, "manifests/leak.yaml"), `services:\n  leaky:\n    kind: infra\n    owner: a\n    tier: low\n    description: ${token}\n`);
+    await writeFile(
+      path.join(root, "manifests/leak.yaml"),
+      `services:\n  leaky:\n    kind: infra\n    owner: a\n    tier: low\n    description: ${token}\n`,
+    );
     for (let i = 0; i < 2; i++) {
       const leaked = await run(root, args);
       expect(leaked.run.code).toBe(2);
@@ -220,7 +301,9 @@ describe("result cache", () => {
     }
     const validate = await run(root, ["validate", "--now", NOW, "--cache"]);
     expect(validate.run.code).toBe(2);
-    expect((await cacheFiles(root)).filter((f) => f.includes("/results/")).sort()).toEqual(before.filter((f) => f.includes("/results/")).sort());
+    expect((await cacheFiles(root)).filter((f) => f.includes("/results/")).sort()).toEqual(
+      before.filter((f) => f.includes("/results/")).sort(),
+    );
     for (const f of await cacheFiles(root)) expect(await readFile(f, "utf8"), f).not.toContain(token);
   }, 600_000);
 
@@ -236,7 +319,16 @@ describe("result cache", () => {
     const pkg = JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8"));
     await writeFile(path.join(install, "package.json"), JSON.stringify({ ...pkg, version: "99.0.0-next" }));
     await symlink(path.join(REPO, "node_modules"), path.join(install, "node_modules"));
-    const other = execFileSync(process.execPath, [path.join(install, "bin/tollgate.js"), ...args, "--fail-on", "never"], { cwd: root, env: { ...process.env, ...STATS, NO_COLOR: "1" }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const other = execFileSync(
+      process.execPath,
+      [path.join(install, "bin/tollgate.js"), ...args, "--fail-on", "never"],
+      {
+        cwd: root,
+        env: { ...process.env, ...STATS, NO_COLOR: "1" },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     expect(JSON.parse(other).tool.version).toBe("99.0.0-next");
     // The original version still hits its own entry.
     expect((await run(root, args)).said).toEqual(["outputs hit"]);
@@ -250,7 +342,13 @@ describe("result cache", () => {
     git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base");
     const main = await run(root, ["check", "--now", NOW, "--format", "json", "--cache"]);
     expect(main.said).toContain("result stored");
-    await writeFile(path.join(root, "manifests/services/infra.yaml"), (await readFile(path.join(root, "manifests/services/infra.yaml"), "utf8")).replace("tier: critical", "tier: high"));
+    await writeFile(
+      path.join(root, "manifests/services/infra.yaml"),
+      (await readFile(path.join(root, "manifests/services/infra.yaml"), "utf8")).replace(
+        "tier: critical",
+        "tier: high",
+      ),
+    );
     const pr = ["check", "--now", NOW, "--format", "markdown", "--base", "main", "--fail-on-new"];
     const plain = await run(root, [...pr, "--no-cache"]);
     const cached = await run(root, [...pr, "--cache"]);
@@ -276,7 +374,9 @@ describe("result cache", () => {
     const names = await readdir(cache.folder);
     expect(names).toContain("notes.txt");
     expect(names.length).toBe(MAX_ENTRIES + 1);
-    expect((await cache.get<{ i: number }>(state, { n: String(MAX_ENTRIES + 4) }))?.value).toEqual({ i: MAX_ENTRIES + 4 });
+    expect((await cache.get<{ i: number }>(state, { n: String(MAX_ENTRIES + 4) }))?.value).toEqual({
+      i: MAX_ENTRIES + 4,
+    });
     expect(await cache.get(state, { n: "0" })).toBeUndefined();
     // Another version reads nothing of this one.
     expect(await new ResultCache(dir, "1.0.1").get(state, { n: String(MAX_ENTRIES + 4) })).toBeUndefined();
@@ -285,7 +385,11 @@ describe("result cache", () => {
   it("the inputs' digest: stable, and changed by a nested manifest, a link out of the root with the same bytes, or the folder paths are shown from", async () => {
     const root = await org();
     const outside = track(await tempDir());
-    const plan = { manifests: ["manifests", "secrets-manifest"], waivers: "waivers.yaml", customPolicies: "policies-local" };
+    const plan = {
+      manifests: ["manifests", "secrets-manifest"],
+      waivers: "waivers.yaml",
+      customPolicies: "policies-local",
+    };
     const skip = path.join(root, "node_modules/.cache/tollgate");
     const digest = async (base = root) => (await digestInputs(root, base, plan, await readConfig(root), skip)).digest;
     const first = await digest();
@@ -333,7 +437,10 @@ describe("result cache", () => {
       expect(r.status, r.stderr).toBe(0);
       return { said: r.stderr, loaded: r.modules };
     };
-    const heavy = (loaded: string[]) => loaded.filter((u) => /(?:^|\/)node_modules\/(zod|yaml|@secretlint)\/|\/load\/loader\.|\/policies\/engine\./.test(u));
+    const heavy = (loaded: string[]) =>
+      loaded.filter((u) =>
+        /(?:^|\/)node_modules\/(zod|yaml|@secretlint)\/|\/load\/loader\.|\/policies\/engine\./.test(u),
+      );
     const warm = await modules([]);
     expect(warm.said).toContain("outputs hit");
     expect(heavy(warm.loaded)).toEqual([]);

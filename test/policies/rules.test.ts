@@ -12,7 +12,6 @@ import { SECRET_TABLES } from "./rule-tables/secrets.js";
 
 const TABLES: Record<string, Omit<PolicyCase, "name">[]> = { ...SECRET_TABLES, ...OTHER_TABLES };
 
-
 describe("every built-in policy has a table with passing and failing cases", () => {
   it.each(BUILTIN_POLICIES.map((p) => ({ id: p.id })))("$id", ({ id }) => {
     const table = TABLES[id] as PolicyCase[] | undefined;
@@ -25,7 +24,12 @@ describe("every built-in policy has a table with passing and failing cases", () 
 for (const policy of BUILTIN_POLICIES) {
   describe(policy.id, () => {
     const cases = (TABLES[policy.id] ?? []) as PolicyCase[];
-    it.each(cases.map((c, i) => ({ ...c, label: c.expect.length ? `fails: ${c.expect[0]!.subject}: ${c.expect[0]!.message}` : `passes (#${i + 1})` })))("$label", (c) => {
+    it.each(
+      cases.map((c, i) => ({
+        ...c,
+        label: c.expect.length ? `fails: ${c.expect[0]!.subject}: ${c.expect[0]!.message}` : `passes (#${i + 1})`,
+      })),
+    )("$label", (c) => {
       const result = runPolicyCase(policy, c);
       expect(result.findings).toEqual(sortCaseFindings(c.expect));
       expect(matchesCase(result, c.expect)).toBe(true);
@@ -36,7 +40,12 @@ for (const policy of BUILTIN_POLICIES) {
 describe("the runner compares findings exactly", () => {
   const policy = BUILTIN_POLICIES.find((p) => p.id === "secret-no-owner")!;
   const failing = org({ secrets: { API_KEY: fullSecret({ owner: undefined }) } });
-  const exact = { ruleId: "secret-no-owner", subject: "secret/API_KEY", message: "no owner", path: ["secrets", "API_KEY", "owner"] };
+  const exact = {
+    ruleId: "secret-no-owner",
+    subject: "secret/API_KEY",
+    message: "no owner",
+    path: ["secrets", "API_KEY", "owner"],
+  };
 
   it("accepts only the exact list: a fragment, another path, subject or rule, a missing or an extra finding all fail", () => {
     const result = runPolicyCase(policy, { manifest: failing });

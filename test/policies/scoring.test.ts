@@ -55,8 +55,13 @@ describe("not-applicable categories", () => {
     expect(card("webhooks")).toMatchObject({ status: "n/a", percent: null, total: 0 });
     const secrets = card("secrets");
     expect(secrets.categories.map((c) => [c.id, c.status])).toEqual([
-      ["inventory", "n/a"], ["rotation", "n/a"], ["incident-response", "n/a"], ["access-control", "n/a"], ["testing", "n/a"],
-      ["production-mirroring", "fail"], ["production-deployed", "fail"],
+      ["inventory", "n/a"],
+      ["rotation", "n/a"],
+      ["incident-response", "n/a"],
+      ["access-control", "n/a"],
+      ["testing", "n/a"],
+      ["production-mirroring", "fail"],
+      ["production-deployed", "fail"],
     ]);
     expect(secrets).toMatchObject({ status: "fail", percent: 0, passed: 0, total: 2 });
     // Monitoring: both services probed and alerted on; paging has an alert to judge; no channel has a secret.
@@ -64,12 +69,33 @@ describe("not-applicable categories", () => {
     // Overall: (0/2 + 3/3) / 2 over the two applicable scorecards = 50, not 100.
     expect(report.score.percent).toBe(50);
     // The production gate names the failing production categories.
-    expect(productionGate(report, ["secrets"]).failing.map((f) => f.category)).toEqual(["production-mirroring", "production-deployed"]);
+    expect(productionGate(report, ["secrets"]).failing.map((f) => f.category)).toEqual([
+      "production-mirroring",
+      "production-deployed",
+    ]);
   });
 
   it("JSON gives every category a status; text and markdown show n/a distinctly", async () => {
     const root = await small();
-    const r = await runCli(["check", "--root", root, "--now", NOW, "--explain", "--fail-on", "never", "--format", "text", "--format", `json=${root}/r.json`, "--format", `markdown=${root}/r.md`], { cwd: root });
+    const r = await runCli(
+      [
+        "check",
+        "--root",
+        root,
+        "--now",
+        NOW,
+        "--explain",
+        "--fail-on",
+        "never",
+        "--format",
+        "text",
+        "--format",
+        `json=${root}/r.json`,
+        "--format",
+        `markdown=${root}/r.md`,
+      ],
+      { cwd: root },
+    );
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(await readFile(path.join(root, "r.json"), "utf8"));
     const statuses = json.scorecards.flatMap((s: any) => s.categories.map((c: any) => c.status));
@@ -89,12 +115,45 @@ describe("not-applicable categories", () => {
 
   it("a scorecard with no applicable category does not lift the overall score", () => {
     const defs: ScorecardDef[] = [
-      { id: "a", title: "A", categories: [{ id: "x", title: "X", rules: ["r1"] }, { id: "y", title: "Y", rules: ["r2"] }] },
+      {
+        id: "a",
+        title: "A",
+        categories: [
+          { id: "x", title: "X", rules: ["r1"] },
+          { id: "y", title: "Y", rules: ["r2"] },
+        ],
+      },
       { id: "b", title: "B", categories: [{ id: "z", title: "Z", rules: ["r3"], applies: () => false }] },
     ];
-    const f = (ruleId: string): Finding => ({ ruleId, severity: "error", message: "m", subject: "s", location: { file: "f", line: 1, col: 1 }, fingerprint: ruleId, waived: false });
-    const result = score(defs, [f("r1")], new Set(["r1", "r2", "r3"]), {}, { environments: new Map(), services: new Map(), secrets: new Map(), apis: new Map(), webhooks: new Map(), channels: new Map(), alerts: new Map(), organization: undefined });
-    expect(result.scorecards.map((s) => [s.id, s.status, s.percent])).toEqual([["a", "fail", 50], ["b", "n/a", null]]);
+    const f = (ruleId: string): Finding => ({
+      ruleId,
+      severity: "error",
+      message: "m",
+      subject: "s",
+      location: { file: "f", line: 1, col: 1 },
+      fingerprint: ruleId,
+      waived: false,
+    });
+    const result = score(
+      defs,
+      [f("r1")],
+      new Set(["r1", "r2", "r3"]),
+      {},
+      {
+        environments: new Map(),
+        services: new Map(),
+        secrets: new Map(),
+        apis: new Map(),
+        webhooks: new Map(),
+        channels: new Map(),
+        alerts: new Map(),
+        organization: undefined,
+      },
+    );
+    expect(result.scorecards.map((s) => [s.id, s.status, s.percent])).toEqual([
+      ["a", "fail", 50],
+      ["b", "n/a", null],
+    ]);
     expect(result.percent).toBe(50); // not (50 + 100) / 2
   });
 });
@@ -103,14 +162,35 @@ describe("overall formula", () => {
   it("is the weighted mean of unrounded scorecard ratios, rounded once (docs/policies.md)", () => {
     // 5/8 = 62.5% shows as 63, 3/8 = 37.5% shows as 38. Averaging the shown values would give
     // 50.5 → 51; the documented formula averages the ratios: (0.625 + 0.375) / 2 = 50%.
-    const cards = [{ passed: 5, total: 8, weight: 1 }, { passed: 3, total: 8, weight: 1 }];
+    const cards = [
+      { passed: 5, total: 8, weight: 1 },
+      { passed: 3, total: 8, weight: 1 },
+    ];
     expect(overallPercent(cards)).toBe(50);
     // Weighted: 2·(5/8) and 1·(1/8) → (1.25 + 0.125) / 3 = 45.8 → 46; from the shown 63 and 13: 46.3 → 46 (same here),
     // while four cards 1/8, 1/8, 1/8, 5/8 show 13, 13, 13, 63 → 25.5 → 26 but are exactly 25%.
-    expect(overallPercent([{ passed: 5, total: 8, weight: 2 }, { passed: 1, total: 8, weight: 1 }])).toBe(46);
-    expect(overallPercent([{ passed: 1, total: 8, weight: 1 }, { passed: 1, total: 8, weight: 1 }, { passed: 1, total: 8, weight: 1 }, { passed: 5, total: 8, weight: 1 }])).toBe(25);
+    expect(
+      overallPercent([
+        { passed: 5, total: 8, weight: 2 },
+        { passed: 1, total: 8, weight: 1 },
+      ]),
+    ).toBe(46);
+    expect(
+      overallPercent([
+        { passed: 1, total: 8, weight: 1 },
+        { passed: 1, total: 8, weight: 1 },
+        { passed: 1, total: 8, weight: 1 },
+        { passed: 5, total: 8, weight: 1 },
+      ]),
+    ).toBe(25);
     // Weight 0 and n/a (total 0) scorecards are left out; nothing left is n/a (null), not 100.
-    expect(overallPercent([{ passed: 1, total: 2, weight: 1 }, { passed: 0, total: 0, weight: 5 }, { passed: 0, total: 4, weight: 0 }])).toBe(50);
+    expect(
+      overallPercent([
+        { passed: 1, total: 2, weight: 1 },
+        { passed: 0, total: 0, weight: 5 },
+        { passed: 0, total: 4, weight: 0 },
+      ]),
+    ).toBe(50);
     expect(overallPercent([{ passed: 0, total: 0, weight: 1 }])).toBeNull();
   });
 });

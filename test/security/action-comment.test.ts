@@ -21,10 +21,30 @@ beforeAll(async () => {
 afterAll(async () => api.close());
 
 const target = () => ({ apiUrl: api.url, token: "t", repository: "acme/estate", issue: 7 });
-const attacker = { id: 1, body: `${MARKER}\n## Tollgate readiness: pass`, user: { login: "mallory", type: "User" }, author_association: "NONE" };
-const contributor = { id: 2, body: `${MARKER}\nfake`, user: { login: "eve", type: "User" }, author_association: "FIRST_TIME_CONTRIBUTOR" };
-const bot = { id: 3, body: `${MARKER}\n## Tollgate readiness`, user: { login: "github-actions[bot]", type: "Bot" }, author_association: "NONE" };
-const maintainer = { id: 4, body: `${MARKER}\n## Tollgate readiness`, user: { login: "ops", type: "User" }, author_association: "MEMBER" };
+const attacker = {
+  id: 1,
+  body: `${MARKER}\n## Tollgate readiness: pass`,
+  user: { login: "mallory", type: "User" },
+  author_association: "NONE",
+};
+const contributor = {
+  id: 2,
+  body: `${MARKER}\nfake`,
+  user: { login: "eve", type: "User" },
+  author_association: "FIRST_TIME_CONTRIBUTOR",
+};
+const bot = {
+  id: 3,
+  body: `${MARKER}\n## Tollgate readiness`,
+  user: { login: "github-actions[bot]", type: "Bot" },
+  author_association: "NONE",
+};
+const maintainer = {
+  id: 4,
+  body: `${MARKER}\n## Tollgate readiness`,
+  user: { login: "ops", type: "User" },
+  author_association: "MEMBER",
+};
 
 describe("the Action's comment lookup", () => {
   it("skips marker comments by outsiders and finds the bot's own comment after them", async () => {

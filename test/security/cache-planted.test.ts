@@ -21,14 +21,19 @@ const CACHE = "node_modules/.cache/tollgate";
 async function run(root: string, args: string[]) {
   const r = await runCli(args, { cwd: root, env: { TOLLGATE_CACHE_STATS: "1" }, timeoutMs: 120_000 });
   const lines = r.stderr.split("\n");
-  return { code: r.code, stdout: r.stdout, said: lines.filter((l) => l.startsWith("tollgate: cache: ")).map((l) => l.slice(17)) };
+  return {
+    code: r.code,
+    stdout: r.stdout,
+    said: lines.filter((l) => l.startsWith("tollgate: cache: ")).map((l) => l.slice(17)),
+  };
 }
 
 /** The parse-cache entries a cold run wrote (two-hex subfolders), and the results/ entries. */
 async function entries(root: string): Promise<{ parse: string[]; results: string[] }> {
   const dir = path.join(root, CACHE);
   const parse: string[] = [];
-  for (const sub of (await readdir(dir)).filter((n) => /^[0-9a-f]{2}$/.test(n))) for (const f of await readdir(path.join(dir, sub))) parse.push(path.join(dir, sub, f));
+  for (const sub of (await readdir(dir)).filter((n) => /^[0-9a-f]{2}$/.test(n)))
+    for (const f of await readdir(path.join(dir, sub))) parse.push(path.join(dir, sub, f));
   const results = (await readdir(path.join(dir, "results"))).map((f) => path.join(dir, "results", f));
   return { parse, results };
 }
@@ -44,7 +49,9 @@ async function cold(): Promise<{ root: string; plain: string; parse: string[]; r
 }
 
 describe("planted files in the cache folder", () => {
-  it("a FIFO in place of every parse-cache and result entry: check --cache completes with the --no-cache answer", { timeout: 300_000 }, async () => {
+  it("a FIFO in place of every parse-cache and result entry: check --cache completes with the --no-cache answer", {
+    timeout: 300_000,
+  }, async () => {
     const { root, plain, parse, results } = await cold();
     expect(parse.length).toBeGreaterThan(5);
     for (const f of [...parse, ...results]) {
@@ -55,7 +62,10 @@ describe("planted files in the cache folder", () => {
     expect(warm.code).toBe(0);
     expect(warm.stdout).toBe(plain);
     // Every FIFO read as a miss: nothing was a hit, and the run evaluated afresh.
-    expect(warm.said.some((l) => /^0 hits, \d+ misses/.test(l)), warm.said.join("\n")).toBe(true);
+    expect(
+      warm.said.some((l) => /^0 hits, \d+ misses/.test(l)),
+      warm.said.join("\n"),
+    ).toBe(true);
     expect(warm.said).not.toContain("result hit");
     expect(warm.said).not.toContain("outputs hit");
   });
@@ -73,17 +83,23 @@ describe("planted files in the cache folder", () => {
     const warm = await run(root, [...ARGS, "--cache"]);
     expect(warm.code).toBe(0);
     expect(warm.stdout).toBe(plain);
-    expect(warm.said.some((l) => /^0 hits, \d+ misses/.test(l)), warm.said.join("\n")).toBe(true);
+    expect(
+      warm.said.some((l) => /^0 hits, \d+ misses/.test(l)),
+      warm.said.join("\n"),
+    ).toBe(true);
     expect(warm.said).not.toContain("result hit");
     expect(warm.said).not.toContain("outputs hit");
     // The targets are untouched: nothing was written through the links.
-    for (const [i] of [...parse, ...results].entries()) expect((await readFile(path.join(elsewhere, String(i)))).length).toBeGreaterThan(0);
+    for (const [i] of [...parse, ...results].entries())
+      expect((await readFile(path.join(elsewhere, String(i)))).length).toBeGreaterThan(0);
     // And with the real entries back, the cache answers again (the test can fail the other way).
     for (const [i, f] of [...parse, ...results].entries()) {
       await rm(f);
       await rename(path.join(elsewhere, String(i)), f);
     }
-    expect((await run(root, [...ARGS, "--cache"])).said.some((l) => l === "result hit" || l === "outputs hit")).toBe(true);
+    expect((await run(root, [...ARGS, "--cache"])).said.some((l) => l === "result hit" || l === "outputs hit")).toBe(
+      true,
+    );
     await writeFile(path.join(elsewhere, "done"), "");
   });
 });

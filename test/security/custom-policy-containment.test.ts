@@ -11,7 +11,8 @@ import { NOW, copyReferenceOrg, removeDir, runCli } from "../helpers/project.js"
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-const meta = (id: string) => `id: '${id}', title: 'T', category: 'secrets', severity: 'warning', rationale: 'R', remediation: 'M'`;
+const meta = (id: string) =>
+  `id: '${id}', title: 'T', category: 'secrets', severity: 'warning', rationale: 'R', remediation: 'M'`;
 
 async function projectWithPolicy(file: string, source: string, extraConfig = ""): Promise<string> {
   const root = await copyReferenceOrg();
@@ -37,28 +38,47 @@ async function expectContained(root: string, id: string, file: string, reason: R
 
 describe("custom policies are contained", () => {
   it("an async check that rejects", { timeout: 240_000 }, async () => {
-    const root = await projectWithPolicy("reject.mjs", `export default { ${meta("async-reject")}, async check() { await null; throw new Error("upstream said no"); } };\n`);
+    const root = await projectWithPolicy(
+      "reject.mjs",
+      `export default { ${meta("async-reject")}, async check() { await null; throw new Error("upstream said no"); } };\n`,
+    );
     await expectContained(root, "async-reject", "reject.mjs", /upstream said no/);
   });
 
   it("a check that throws (TypeScript module)", { timeout: 240_000 }, async () => {
-    const root = await projectWithPolicy("throws.ts", `const p: any = { ${meta("sync-throw")}, check(ctx: any) { return ctx.model.nothing.here; } };\nexport default p;\n`);
+    const root = await projectWithPolicy(
+      "throws.ts",
+      `const p: any = { ${meta("sync-throw")}, check(ctx: any) { return ctx.model.nothing.here; } };\nexport default p;\n`,
+    );
     await expectContained(root, "sync-throw", "throws.ts", /TypeError/);
   });
 
   it("a check that loops forever ends at the configured time limit", { timeout: 240_000 }, async () => {
-    const root = await projectWithPolicy("loop.mjs", `export default { ${meta("forever")}, check() { for (;;) {} } };\n`, "limits:\n  customPolicyTimeoutMs: 300\n");
+    const root = await projectWithPolicy(
+      "loop.mjs",
+      `export default { ${meta("forever")}, check() { for (;;) {} } };\n`,
+      "limits:\n  customPolicyTimeoutMs: 300\n",
+    );
     await expectContained(root, "forever", "loop.mjs", /did not finish within 300 ms/);
   });
 
   it("a finding that is not a finding", { timeout: 240_000 }, async () => {
-    const root = await projectWithPolicy("bad-finding.mjs", `export default { ${meta("bad-finding")}, check(ctx, report) { report({ subject: 1 }); } };\n`);
+    const root = await projectWithPolicy(
+      "bad-finding.mjs",
+      `export default { ${meta("bad-finding")}, check(ctx, report) { report({ subject: 1 }); } };\n`,
+    );
     await expectContained(root, "bad-finding", "bad-finding.mjs", /finding/);
   });
 
   it("a well-behaved async custom policy still reports its findings", { timeout: 240_000 }, async () => {
-    const root = await projectWithPolicy("ok.mjs", `export default { ${meta("async-ok")}, async check({ model }, report) { await null; for (const name of model.services.keys()) report({ subject: 'service/' + name, message: 'seen', at: { section: 'services', name } }); } };\n`);
-    const r = await runCli(["check", "--root", root, "--now", NOW, "--format", "json"], { cwd: root, timeoutMs: 120_000 });
+    const root = await projectWithPolicy(
+      "ok.mjs",
+      `export default { ${meta("async-ok")}, async check({ model }, report) { await null; for (const name of model.services.keys()) report({ subject: 'service/' + name, message: 'seen', at: { section: 'services', name } }); } };\n`,
+    );
+    const r = await runCli(["check", "--root", root, "--now", NOW, "--format", "json"], {
+      cwd: root,
+      timeoutMs: 120_000,
+    });
     expect(r.stderr).not.toContain("custom-policy-failed");
     const report = JSON.parse(r.stdout);
     expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === "async-ok").length).toBeGreaterThan(3);

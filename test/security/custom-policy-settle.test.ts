@@ -14,17 +14,39 @@ import { NOW, REPO, copyReferenceOrg, removeDir, runCli } from "../helpers/proje
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-const meta = (id: string) => `id: '${id}', title: 'T', category: 'secrets', severity: 'warning', rationale: 'R', remediation: 'M'`;
+const meta = (id: string) =>
+  `id: '${id}', title: 'T', category: 'secrets', severity: 'warning', rationale: 'R', remediation: 'M'`;
 
-async function runHostile(file: string, source: string): Promise<{ code: number; stderr: string; line: string | undefined; root: string }> {
+async function runHostile(
+  file: string,
+  source: string,
+): Promise<{ code: number; stderr: string; line: string | undefined; root: string }> {
   const root = await copyReferenceOrg();
   dirs.push(root);
   await mkdir(path.join(root, "policies-local"));
   await writeFile(path.join(root, "policies-local", file), source);
   const cfg = path.join(root, "tollgate.yaml");
-  await writeFile(cfg, `${await readFile(cfg, "utf8")}customPolicies: policies-local\nlimits:\n  customPolicyTimeoutMs: 1000\n`);
+  await writeFile(
+    cfg,
+    `${await readFile(cfg, "utf8")}customPolicies: policies-local\nlimits:\n  customPolicyTimeoutMs: 1000\n`,
+  );
   const out = path.join(root, "out");
-  const r = await runCli(["check", "--root", root, "--now", NOW, "--format", `json=${out}.json`, "--format", `junit=${out}.xml`, "--format", `markdown=${out}.md`], { cwd: root, timeoutMs: 180_000 });
+  const r = await runCli(
+    [
+      "check",
+      "--root",
+      root,
+      "--now",
+      NOW,
+      "--format",
+      `json=${out}.json`,
+      "--format",
+      `junit=${out}.xml`,
+      "--format",
+      `markdown=${out}.md`,
+    ],
+    { cwd: root, timeoutMs: 180_000 },
+  );
   // Every requested output is there and says the run did not decide.
   const json = JSON.parse(await readFile(`${out}.json`, "utf8"));
   expect(JSON.stringify(json)).toContain("custom-policy-failed");
@@ -35,7 +57,12 @@ async function runHostile(file: string, source: string): Promise<{ code: number;
   return { ...r, root, line: r.stderr.split("\n").find((l) => l.includes("custom-policy-failed")) };
 }
 
-function expectFailed(r: { code: number; stderr: string; line: string | undefined }, file: string, reason: RegExp, id?: string): void {
+function expectFailed(
+  r: { code: number; stderr: string; line: string | undefined },
+  file: string,
+  reason: RegExp,
+  id?: string,
+): void {
   expect(r.code, r.stderr).toBe(2);
   expect(r.line, r.stderr).toBeDefined();
   expect(r.line).toContain(`policies-local/${file}`);
@@ -47,32 +74,50 @@ function expectFailed(r: { code: number; stderr: string; line: string | undefine
 
 describe("a custom policy cannot end `check` before it decides", () => {
   it("a top-level await that never settles (nothing keeps its thread alive)", { timeout: 240_000 }, async () => {
-    const r = await runHostile("tla.mjs", `await new Promise(() => {});\nexport default { ${meta("never")}, check() {} };\n`);
+    const r = await runHostile(
+      "tla.mjs",
+      `await new Promise(() => {});\nexport default { ${meta("never")}, check() {} };\n`,
+    );
     expectFailed(r, "tla.mjs", /failed while loading: its import ended the worker/);
   });
 
   it("a top-level await kept pending by a timer ends at the load time limit", { timeout: 240_000 }, async () => {
-    const r = await runHostile("tla-timer.mjs", `await new Promise(() => { setInterval(() => {}, 1000); });\nexport default { ${meta("never-timer")}, check() {} };\n`);
+    const r = await runHostile(
+      "tla-timer.mjs",
+      `await new Promise(() => { setInterval(() => {}, 1000); });\nexport default { ${meta("never-timer")}, check() {} };\n`,
+    );
     expectFailed(r, "tla-timer.mjs", /did not settle within 15000 ms/);
   });
 
   it("process.exit(0) at import", { timeout: 240_000 }, async () => {
-    const r = await runHostile("exit-import.mjs", `process.exit(0);\nexport default { ${meta("exit-import")}, check() {} };\n`);
+    const r = await runHostile(
+      "exit-import.mjs",
+      `process.exit(0);\nexport default { ${meta("exit-import")}, check() {} };\n`,
+    );
     expectFailed(r, "exit-import.mjs", /exit code 0/);
   });
 
   it("process.exit(0) inside the check (TypeScript module)", { timeout: 240_000 }, async () => {
-    const r = await runHostile("exit-check.ts", `const p: any = { ${meta("exit-check")}, check() { process.exit(0); } };\nexport default p;\n`);
+    const r = await runHostile(
+      "exit-check.ts",
+      `const p: any = { ${meta("exit-check")}, check() { process.exit(0); } };\nexport default p;\n`,
+    );
     expectFailed(r, "exit-check.ts", /exited \(code 0\)/, "exit-check");
   });
 
   it("an uncaught throw at import kills its worker", { timeout: 240_000 }, async () => {
-    const r = await runHostile("crash-import.mjs", `setTimeout(() => { throw new RangeError("worker down"); }, 0);\nawait new Promise(() => { setInterval(() => {}, 1000); });\nexport default { ${meta("crash-import")}, check() {} };\n`);
+    const r = await runHostile(
+      "crash-import.mjs",
+      `setTimeout(() => { throw new RangeError("worker down"); }, 0);\nawait new Promise(() => { setInterval(() => {}, 1000); });\nexport default { ${meta("crash-import")}, check() {} };\n`,
+    );
     expectFailed(r, "crash-import.mjs", /crashed: worker down/);
   });
 
   it("an uncaught throw during the check kills its worker", { timeout: 240_000 }, async () => {
-    const r = await runHostile("crash-check.mjs", `export default { ${meta("crash-check")}, check() { setTimeout(() => { throw new Error("gone mid-check"); }, 0); return new Promise(() => { setInterval(() => {}, 1000); }); } };\n`);
+    const r = await runHostile(
+      "crash-check.mjs",
+      `export default { ${meta("crash-check")}, check() { setTimeout(() => { throw new Error("gone mid-check"); }, 0); return new Promise(() => { setInterval(() => {}, 1000); }); } };\n`,
+    );
     expectFailed(r, "crash-check.mjs", /gone mid-check/, "crash-check");
   });
 });
@@ -92,15 +137,23 @@ describe("options still reach a custom policy loaded in its worker", () => {
     await symlink(REPO, path.join(root, "node_modules/tollgate"));
     await writeFile(path.join(root, "policies-local", "opt.mjs"), source);
     const cfg = path.join(root, "tollgate.yaml");
-    const text = (await readFile(cfg, "utf8")).replace("policies:\n", `policies:\n  opt-policy:\n    options: ${options}\n`);
+    const text = (await readFile(cfg, "utf8")).replace(
+      "policies:\n",
+      `policies:\n  opt-policy:\n    options: ${options}\n`,
+    );
     await writeFile(cfg, `${text}customPolicies: policies-local\n`);
-    return runCli(["check", "--root", root, "--now", NOW, "--format", "json", "--fail-on", "never"], { cwd: root, timeoutMs: 180_000 });
+    return runCli(["check", "--root", root, "--now", NOW, "--format", "json", "--fail-on", "never"], {
+      cwd: root,
+      timeoutMs: 180_000,
+    });
   }
 
   it("valid options are parsed in the worker and passed to the check", { timeout: 240_000 }, async () => {
     const r = await withOptions("{ tiers: [high, low] }");
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).findings.find((f: { ruleId: string }) => f.ruleId === "opt-policy").message).toBe("tiers high+low");
+    expect(JSON.parse(r.stdout).findings.find((f: { ruleId: string }) => f.ruleId === "opt-policy").message).toBe(
+      "tiers high+low",
+    );
   });
 
   it("invalid options are invalid-policy-options at their line in tollgate.yaml", { timeout: 240_000 }, async () => {

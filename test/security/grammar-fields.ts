@@ -24,7 +24,14 @@ const FILES = [
   { file: "manifests/all.yaml", schema: "manifest.schema.json" },
 ];
 
-type JsonSchema = { type?: string | string[]; enum?: unknown[]; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema>; additionalProperties?: boolean | JsonSchema; items?: JsonSchema };
+type JsonSchema = {
+  type?: string | string[];
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+};
 
 function walk(node: JsonSchema, at: Seg[], out: { path: Seg[]; key: boolean }[]): void {
   for (const o of node.anyOf ?? []) walk(o, at, out);
@@ -113,7 +120,10 @@ export function linesOf(text: string, at: (string | number)[]): number[] {
       node = item;
     } else if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as any)?.value === seg)!;
-      lines = [lineAt((pair.key as Node).range![0]), ...((pair.value as Node | null)?.range ? [lineAt((pair.value as Node).range![0])] : [])];
+      lines = [
+        lineAt((pair.key as Node).range![0]),
+        ...((pair.value as Node | null)?.range ? [lineAt((pair.value as Node).range![0])] : []),
+      ];
       node = pair.value;
     } else throw new Error(`no node at ${at.join(".")}`);
   }

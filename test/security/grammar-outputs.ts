@@ -70,7 +70,8 @@ function terraformStrings(v: unknown, problems: string[], rel: string): unknown 
     return t.text;
   }
   if (Array.isArray(v)) return v.map((x) => terraformStrings(x, problems, rel));
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, terraformStrings(x, problems, rel)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, terraformStrings(x, problems, rel)]));
   return v;
 }
 
@@ -100,9 +101,18 @@ export function runCrontab(crontab: string, scratch: string, program: string): C
     const out = path.join(scratch, `argv-${i}`);
     writeFileSync(out, "");
     const prelude = `cd() { printf '%s\\0' cd "$@" >> "$ARGV_OUT"; printf '\\n' >> "$ARGV_OUT"; }\n`;
-    const r = spawnSync("/bin/sh", ["-c", prelude + shell], { cwd: scratch, env: { PATH: `${bin}:/usr/bin:/bin`, ARGV_OUT: out }, encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync("/bin/sh", ["-c", prelude + shell], {
+      cwd: scratch,
+      env: { PATH: `${bin}:/usr/bin:/bin`, ARGV_OUT: out },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     // $0 is the program as the shell found it: on PATH (bin/NAME), or the relative path as written.
-    const calls = readFileSync(out, "utf8").split("\0\n").filter(Boolean).map((c) => c.split("\0")).map(([p, ...a]) => [p === path.join(bin, program) ? program : p!, ...a]);
+    const calls = readFileSync(out, "utf8")
+      .split("\0\n")
+      .filter(Boolean)
+      .map((c) => c.split("\0"))
+      .map(([p, ...a]) => [p === path.join(bin, program) ? program : p!, ...a]);
     if (r.status !== 0) calls.push([`sh exited ${r.status}: ${r.stderr}`]);
     return { schedule: m[1]!, calls, stdin };
   });
@@ -126,7 +136,8 @@ export function toolProblems(config: string): string[] {
   const problems: string[] = [];
   for (const [cmd, args, cwd] of checks) {
     const r = run(cmd, args, cwd);
-    if (r.code !== 0) problems.push(`${path.basename(cmd)} ${args.join(" ")} (in ${path.relative(config, cwd)}): ${r.out}`);
+    if (r.code !== 0)
+      problems.push(`${path.basename(cmd)} ${args.join(" ")} (in ${path.relative(config, cwd)}): ${r.out}`);
   }
   return problems;
 }
@@ -142,7 +153,10 @@ function renderAlertmanager(doc: unknown, scratch: string, out: string[], proble
     else if (v && typeof v === "object")
       for (const [k, x] of Object.entries(v)) {
         if (TEMPLATED.test(k) && typeof x === "string") {
-          const r = spawnSync(amtool, ["template", "render", `--template.glob=${glob}`, `--template.text=${x}`], { encoding: "utf8", timeout: 60_000 });
+          const r = spawnSync(amtool, ["template", "render", `--template.glob=${glob}`, `--template.text=${x}`], {
+            encoding: "utf8",
+            timeout: 60_000,
+          });
           if (r.status === 0) out.push(r.stdout);
           else problems.push(`amtool template render of ${k}: ${r.stderr}`);
         } else visit(x);
@@ -180,9 +194,14 @@ export function readBack(out: string, env: string, scratch: string): ReadBack {
         const data = d.toJS();
         if (rel.endsWith("alertmanager.yml")) renderAlertmanager(data, scratch, seen, problems);
         // Annotations are templates: promtool test rules renders them against rules.test.yml's text.
-        if (/prometheus\/(?:exporter-)?rules\.yml$/.test(rel)) for (const g of data.groups) for (const r of g.rules) delete r.annotations;
+        if (/prometheus\/(?:exporter-)?rules\.yml$/.test(rel))
+          for (const g of data.groups) for (const r of g.rules) delete r.annotations;
         if (!rel.endsWith("alertmanager.yml")) strings(data, seen);
-        else strings(JSON.parse(JSON.stringify(data, (k, v) => (TEMPLATED.test(k) && typeof v === "string" ? undefined : v))), seen);
+        else
+          strings(
+            JSON.parse(JSON.stringify(data, (k, v) => (TEMPLATED.test(k) && typeof v === "string" ? undefined : v))),
+            seen,
+          );
       }
     } else if (file.endsWith(".json")) {
       try {

@@ -25,7 +25,9 @@ function expectUsage(r: { code: number; stdout: string; stderr: string }, shown:
   expect(r.code, r.stderr).toBe(2);
   expect(r.stdout).toBe("");
   const lines = r.stderr.split("\n");
-  expect(lines[0]).toBe(`${shown}:1:1 init-not-a-folder is a dangling (or looping) symlink; init cannot create the target folder through it`);
+  expect(lines[0]).toBe(
+    `${shown}:1:1 init-not-a-folder is a dangling (or looping) symlink; init cannot create the target folder through it`,
+  );
   expect(lines[1]).toMatch(/^ {2}hint: /);
   expect(r.stderr).not.toMatch(/internal error|this is a bug|\n\s+at .*:\d+:\d+/);
 }
@@ -36,10 +38,22 @@ describe("init into a dangling symlink", () => {
   });
 
   it("a folder above DIR dangles", async () => {
-    expectUsage(await run("ops/link/estate", async (d) => { await mkdir(path.join(d, "ops")); await symlink("../missing", path.join(d, "ops/link")); }), path.join("ops", "link"));
+    expectUsage(
+      await run("ops/link/estate", async (d) => {
+        await mkdir(path.join(d, "ops"));
+        await symlink("../missing", path.join(d, "ops/link"));
+      }),
+      path.join("ops", "link"),
+    );
   });
 
   it("DIR is a symlink loop", async () => {
-    expectUsage(await run("a", async (d) => { await symlink("b", path.join(d, "a")); await symlink("a", path.join(d, "b")); }), "a");
+    expectUsage(
+      await run("a", async (d) => {
+        await symlink("b", path.join(d, "a"));
+        await symlink("a", path.join(d, "b"));
+      }),
+      "a",
+    );
   });
 });

@@ -35,7 +35,8 @@ describe("init between the check and the write", () => {
     await expect(writePlan(plan)).rejects.toThrow();
     expect(await readFile(victim, "utf8")).toBe("keep me\n");
     expect(await readlink(path.join(dir, ...last.split("/")))).toBe(victim);
-    for (const f of plan.files.slice(0, -1)) await expect(lstat(path.join(dir, ...f.path.split("/"))), f.path).rejects.toThrow();
+    for (const f of plan.files.slice(0, -1))
+      await expect(lstat(path.join(dir, ...f.path.split("/"))), f.path).rejects.toThrow();
   });
 
   it("does not replace a file that appeared at a target", async () => {

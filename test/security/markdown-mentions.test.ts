@@ -15,14 +15,17 @@ afterAll(async () => root && removeDir(root));
 describe("the Markdown report", () => {
   it("mentions nobody from manifest text", async () => {
     root = await copyReferenceOrg();
-    await appendFile(path.join(root, "waivers.yaml"), [
-      "  - rule: client-no-metrics",
-      "    subject: \"api/google-analytics\"",
-      "    owner: \"@acme/everyone and @octocat\"",
-      "    reason: expired on purpose",
-      "    expires: 2025-01-31",
-      "",
-    ].join("\n"));
+    await appendFile(
+      path.join(root, "waivers.yaml"),
+      [
+        "  - rule: client-no-metrics",
+        '    subject: "api/google-analytics"',
+        '    owner: "@acme/everyone and @octocat"',
+        "    reason: expired on purpose",
+        "    expires: 2025-01-31",
+        "",
+      ].join("\n"),
+    );
     const r = await runCli(["check", "--now", NOW, "--format", "markdown", "--fail-on", "never"], { cwd: root });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("acme/everyone");

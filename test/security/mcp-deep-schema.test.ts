@@ -29,9 +29,14 @@ function deepSchema(levels: number): Record<string, unknown> {
 async function hostileMcp(levels: number): Promise<Running> {
   const running = await startHttp(async (req, res) => {
     const server = new Server({ name: "deep", version: "1.0.0" }, { capabilities: { tools: {} } });
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [{ name: "deep_tool", description: "nested", inputSchema: deepSchema(levels) as { type: "object" } }] }));
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: [{ name: "deep_tool", description: "nested", inputSchema: deepSchema(levels) as { type: "object" } }],
+    }));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on("close", () => { void transport.close(); void server.close(); });
+    res.on("close", () => {
+      void transport.close();
+      void server.close();
+    });
     await server.connect(transport);
     await transport.handleRequest(req, res);
   });
@@ -41,16 +46,27 @@ async function hostileMcp(levels: number): Promise<Running> {
 
 async function project(url: string): Promise<string> {
   const rag = {
-    kind: "mcp", owner: "t", tier: "high", endpoints: { local: { url: `${url}/mcp` } },
-    healthCheck: { timeout: "30s", retries: 1, mcp: { transport: "streamable-http", requiredTools: ["deep_tool"], toolSchemas: { deep_tool: "0".repeat(64) } } },
+    kind: "mcp",
+    owner: "t",
+    tier: "high",
+    endpoints: { local: { url: `${url}/mcp` } },
+    healthCheck: {
+      timeout: "30s",
+      retries: 1,
+      mcp: { transport: "streamable-http", requiredTools: ["deep_tool"], toolSchemas: { deep_tool: "0".repeat(64) } },
+    },
   };
-  const root = await writeProject({ "manifests/org.yaml": stringify({ environments: { local: { deployed: true } }, services: { rag } }) });
+  const root = await writeProject({
+    "manifests/org.yaml": stringify({ environments: { local: { deployed: true } }, services: { rag } }),
+  });
   dirs.push(root);
   return root;
 }
 
 describe("an MCP tool schema nested 3,000 levels", () => {
-  it("fails the probe at its schema stage with mcp-schema-too-deep, not a stack overflow", { timeout: 180_000 }, async () => {
+  it("fails the probe at its schema stage with mcp-schema-too-deep, not a stack overflow", {
+    timeout: 180_000,
+  }, async () => {
     const root = await project((await hostileMcp(3_000)).url);
     const r = await runCli(["probe", "--root", root, "--env", "local", "--format", "json"], { timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(1);

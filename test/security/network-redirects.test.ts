@@ -20,7 +20,13 @@ const API_KEY = `key-${"Mw3p".repeat(8)}`;
 const HEADERS = { Authorization: { fromEnv: "TG_NET_TOKEN" }, "X-Api-Key": { fromEnv: "TG_NET_KEY" } };
 const ENV = { TG_NET_TOKEN: `Bearer ${TOKEN}`, TG_NET_KEY: API_KEY };
 
-const svc = (url: string, healthCheck: Record<string, unknown> = {}) => ({ kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url } }, healthCheck: { timeout: "5s", retries: 1, headers: HEADERS, ...healthCheck } });
+const svc = (url: string, healthCheck: Record<string, unknown> = {}) => ({
+  kind: "http-api",
+  owner: "t",
+  tier: "high",
+  endpoints: { local: { url } },
+  healthCheck: { timeout: "5s", retries: 1, headers: HEADERS, ...healthCheck },
+});
 
 async function probe(services: Record<string, unknown>): Promise<Record<string, ProbeResult>> {
   const model = buildModel({ environments: ENVS, services } as any);
@@ -37,14 +43,23 @@ beforeAll(async () => {
   target = await startHttp((req, res) => {
     seen.push({ path: req.url!, headers: req.headers });
     const p = new URL(req.url!, "http://x").pathname;
-    if (p === "/back") { res.statusCode = 302; res.setHeader("location", `${origin.url}/record`); res.end(); return; }
+    if (p === "/back") {
+      res.statusCode = 302;
+      res.setHeader("location", `${origin.url}/record`);
+      res.end();
+      return;
+    }
     res.end("ok");
   });
   // The declared endpoint: redirects elsewhere, or records requests on its own origin.
   origin = await startHttp((req, res) => {
     seen.push({ path: `origin${req.url}`, headers: req.headers });
     const p = new URL(req.url!, "http://x").pathname;
-    const to = (location: string) => { res.statusCode = 302; res.setHeader("location", location); res.end(); };
+    const to = (location: string) => {
+      res.statusCode = 302;
+      res.setHeader("location", location);
+      res.end();
+    };
     if (p === "/to-other-port") return to(`${target.url}/landing`);
     if (p === "/to-other-port-and-back") return to(`${target.url}/back`);
     if (p === "/same-origin") return to("/record");
@@ -104,11 +119,31 @@ describe("redirects and credentials", () => {
       userinfo: svc(`${origin.url}/to-userinfo`),
     });
     // Today's code follows these and fails at `connect` after a DNS lookup (ENOTFOUND/EAI_AGAIN).
-    expect(r.example).toMatchObject({ status: "unhealthy", stage: "redirect", detail: "redirect refused: x.example is a reserved documentation hostname (RFC 2606/6761); not contacted" });
-    expect(r.dot).toMatchObject({ status: "unhealthy", stage: "redirect", detail: expect.stringContaining("api.example is a reserved") });
-    expect(r.www).toMatchObject({ status: "unhealthy", stage: "redirect", detail: expect.stringContaining("www.example.com is a reserved") });
-    expect(r.file).toMatchObject({ status: "unhealthy", stage: "redirect", detail: expect.stringContaining("http and https only") });
-    expect(r.userinfo).toMatchObject({ status: "unhealthy", stage: "redirect", detail: "redirect to a URL with credentials refused" });
+    expect(r.example).toMatchObject({
+      status: "unhealthy",
+      stage: "redirect",
+      detail: "redirect refused: x.example is a reserved documentation hostname (RFC 2606/6761); not contacted",
+    });
+    expect(r.dot).toMatchObject({
+      status: "unhealthy",
+      stage: "redirect",
+      detail: expect.stringContaining("api.example is a reserved"),
+    });
+    expect(r.www).toMatchObject({
+      status: "unhealthy",
+      stage: "redirect",
+      detail: expect.stringContaining("www.example.com is a reserved"),
+    });
+    expect(r.file).toMatchObject({
+      status: "unhealthy",
+      stage: "redirect",
+      detail: expect.stringContaining("http and https only"),
+    });
+    expect(r.userinfo).toMatchObject({
+      status: "unhealthy",
+      stage: "redirect",
+      detail: "redirect to a URL with credentials refused",
+    });
     expect(seen.some((s) => s.path === "/landing")).toBe(false);
   });
 });
@@ -124,7 +159,9 @@ describe("the MCP transport's fetch", () => {
     const other = seen.find((x) => x.path === "/landing")!.headers;
     expect(other.authorization).toBeUndefined();
     expect(other["x-api-key"]).toBeUndefined();
-    await expect(f("http://mcp.example./mcp", { headers })).rejects.toThrow("mcp.example is a reserved documentation hostname");
+    await expect(f("http://mcp.example./mcp", { headers })).rejects.toThrow(
+      "mcp.example is a reserved documentation hostname",
+    );
   });
 });
 
@@ -138,7 +175,11 @@ describe("no DNS lookup for a reserved name", () => {
         dot: svc(`${origin.url}/to-example-trailing-dot`),
         declared: svc("http://api.example./health"),
       });
-      expect([r.redirect!.status, r.dot!.status, r.declared!.status]).toEqual(["unhealthy", "unhealthy", "not-probeable"]); // a redirect there is a failure; a declared placeholder is not probeable
+      expect([r.redirect!.status, r.dot!.status, r.declared!.status]).toEqual([
+        "unhealthy",
+        "unhealthy",
+        "not-probeable",
+      ]); // a redirect there is a failure; a declared placeholder is not probeable
       const looked = lookup.mock.calls.map((c) => String(c[0]).toLowerCase());
       expect(looked.filter((h) => /example/.test(h))).toEqual([]);
     } finally {
@@ -157,16 +198,41 @@ describe("reserved names on declared endpoints", () => {
       invalid: svc("http://svc.invalid./health"),
       local: svc("http://app.localhost/health"),
     });
-    for (const [name, host] of [["dot", "api.example"], ["upper", "api.example.net"], ["www", "www.example.com"], ["test", "svc.test"], ["invalid", "svc.invalid"], ["local", "app.localhost"]] as const) {
-      expect(r[name], name).toMatchObject({ status: "not-probeable", stage: "config", attempts: 0, detail: `${host} is a reserved documentation hostname (RFC 2606); not probed` });
+    for (const [name, host] of [
+      ["dot", "api.example"],
+      ["upper", "api.example.net"],
+      ["www", "www.example.com"],
+      ["test", "svc.test"],
+      ["invalid", "svc.invalid"],
+      ["local", "app.localhost"],
+    ] as const) {
+      expect(r[name], name).toMatchObject({
+        status: "not-probeable",
+        stage: "config",
+        attempts: 0,
+        detail: `${host} is a reserved documentation hostname (RFC 2606); not probed`,
+      });
     }
   });
 
   it("loopback stays allowed: localhost, 127.0.0.1, ::1; real names are not reserved", () => {
-    for (const url of ["http://localhost:8080/", "http://127.0.0.1:1/", "http://[::1]:1/", "https://api.example-corp.com/", "https://example.co/", "https://testing.io/", "https://notexample.com/"]) {
+    for (const url of [
+      "http://localhost:8080/",
+      "http://127.0.0.1:1/",
+      "http://[::1]:1/",
+      "https://api.example-corp.com/",
+      "https://example.co/",
+      "https://testing.io/",
+      "https://notexample.com/",
+    ]) {
       expect(reservedHost(url), url).toBeUndefined();
     }
-    for (const url of ["http://EXAMPLE.ORG../", "http://a.b.example.org/", "http://x.EXAMPLE/", "http://localhost.localhost/"]) {
+    for (const url of [
+      "http://EXAMPLE.ORG../",
+      "http://a.b.example.org/",
+      "http://x.EXAMPLE/",
+      "http://localhost.localhost/",
+    ]) {
       expect(reservedHost(url), url).toBeDefined();
     }
   });

@@ -14,12 +14,15 @@ const ENVS = { local: { deployed: true }, production: { production: true, deploy
 let root: string;
 beforeAll(async () => {
   // A reserved name: the probe itself never sends traffic; only the state handling is under test.
-  const services = { api: { kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url: "http://api.example/health" } } } };
+  const services = {
+    api: { kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url: "http://api.example/health" } } },
+  };
   root = await writeProject({ "manifests/org.yaml": stringify({ environments: ENVS, services }) });
 });
 afterAll(() => removeDir(root));
 
-const probe = (state: string) => runCli(["probe", "--root", root, "--env", "local", "--format", "json", "--state", state], { timeoutMs: 30_000 });
+const probe = (state: string) =>
+  runCli(["probe", "--root", root, "--env", "local", "--format", "json", "--state", state], { timeoutMs: 30_000 });
 
 function expectOneLineUsageError(r: { code: number; stdout: string; stderr: string }, what: RegExp): void {
   expect(r.code).toBe(2);
@@ -34,21 +37,30 @@ describe("--state read side", () => {
   it("a directory is refused", async () => {
     const dir = path.join(root, "state-dir");
     await mkdir(dir);
-    expectOneLineUsageError(await probe(dir), /^<command line>:1:1 invalid-option --state: state file .*state-dir is a directory$/);
+    expectOneLineUsageError(
+      await probe(dir),
+      /^<command line>:1:1 invalid-option --state: state file .*state-dir is a directory$/,
+    );
   });
 
   it("a FIFO is refused without blocking", async () => {
     const fifo = path.join(root, "state.fifo");
     execFileSync("mkfifo", [fifo]);
     // Today's readFile blocks on the FIFO until the runner's kill: code -1, not 2.
-    expectOneLineUsageError(await probe(fifo), /^<command line>:1:1 invalid-option --state: state file .*state\.fifo is not a regular file/);
+    expectOneLineUsageError(
+      await probe(fifo),
+      /^<command line>:1:1 invalid-option --state: state file .*state\.fifo is not a regular file/,
+    );
   });
 
   it("a file over the cap is refused (sparse: no disk used)", async () => {
     const huge = path.join(root, "huge.json");
     await writeFile(huge, "");
     await truncate(huge, STATE_MAX_BYTES + 1);
-    expectOneLineUsageError(await probe(huge), /^<command line>:1:1 invalid-option --state: state file .*huge\.json is larger than 67108864 bytes$/);
+    expectOneLineUsageError(
+      await probe(huge),
+      /^<command line>:1:1 invalid-option --state: state file .*huge\.json is larger than 67108864 bytes$/,
+    );
   });
 
   it("a missing file still starts fresh and is written", async () => {

@@ -34,7 +34,7 @@ function codes(r: Awaited<ReturnType<typeof load>>): string[] {
 
 describe("configured paths stay inside the project root", () => {
   it.each([
-    ["manifests: [\"../../\"]\n", "tollgate.yaml:1"],
+    ['manifests: ["../../"]\n', "tollgate.yaml:1"],
     ["manifests: [/]\n", "tollgate.yaml:1"],
     ["manifests:\n  - manifests\n  - /etc\n", "tollgate.yaml:3"],
     ["waivers: /etc/passwd\n", "tollgate.yaml:1"],
@@ -99,7 +99,12 @@ describe("nothing is dropped silently", () => {
     await symlink("loop-a", path.join(dir, "manifests/loop-b"));
     await symlink(".", path.join(dir, "manifests/self"));
     const r = await load(dir);
-    expect(codes(r)).toEqual(["symlink-broken manifests/dangling.yaml:1", "symlink-broken manifests/loop-a:1", "symlink-broken manifests/loop-b:1", "symlink-broken manifests/self:1"]);
+    expect(codes(r)).toEqual([
+      "symlink-broken manifests/dangling.yaml:1",
+      "symlink-broken manifests/loop-a:1",
+      "symlink-broken manifests/loop-b:1",
+      "symlink-broken manifests/self:1",
+    ]);
   });
 
   it("a file linked twice is read once (no duplicate-name)", async () => {
@@ -144,18 +149,34 @@ describe("YAML beyond the core schema is a located error (serial and worker thre
     ["omap.yaml", "services: !!omap\n  - api2: { kind: http-api }\n", "yaml-unsupported-tag manifests/omap.yaml:2"],
     ["set.yaml", "secrets: !!set\n  ? A\n", "yaml-unsupported-tag manifests/set.yaml:2"],
     ["custom.yaml", "services:\n  api2: !thing\n    kind: http-api\n", "yaml-unsupported-tag manifests/custom.yaml:3"],
-    ["binary.yaml", "services:\n  api2:\n    owner: !!binary aGVsbG8=\n", "yaml-unsupported-tag manifests/binary.yaml:3"],
-    ["key-tag.yaml", "services:\n  ? !!binary YXBp\n  : { kind: http-api }\n", "yaml-unsupported-tag manifests/key-tag.yaml:2"],
+    [
+      "binary.yaml",
+      "services:\n  api2:\n    owner: !!binary aGVsbG8=\n",
+      "yaml-unsupported-tag manifests/binary.yaml:3",
+    ],
+    [
+      "key-tag.yaml",
+      "services:\n  ? !!binary YXBp\n  : { kind: http-api }\n",
+      "yaml-unsupported-tag manifests/key-tag.yaml:2",
+    ],
     ["alias.yaml", "services:\n  api2: *nowhere\n", "yaml-undefined-alias manifests/alias.yaml:2"],
-    ["deep-flow.yaml", `services: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`, "nesting-too-deep manifests/deep-flow.yaml:1"],
+    [
+      "deep-flow.yaml",
+      `services: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`,
+      "nesting-too-deep manifests/deep-flow.yaml:1",
+    ],
     ["deep-block.yaml", `services:\n  ${"- ".repeat(10_000)}x\n`, "nesting-too-deep manifests/deep-block.yaml:2"],
   ];
-  it.each(cases)("%s", async (name, text, expected) => {
-    const dir = await project({ [`manifests/${name}`]: text, "manifests/zz-other.yaml": "alerts: {}\n" });
-    const serial = await load(dir, 0);
-    const parallel = await load(dir, 2);
-    expect(codes(serial)).toEqual([expected]);
-    expect(codes(parallel)).toEqual(codes(serial));
-    expect(JSON.stringify(serial.diagnostics)).not.toContain("Maximum call stack");
-  }, 60_000);
+  it.each(cases)(
+    "%s",
+    async (name, text, expected) => {
+      const dir = await project({ [`manifests/${name}`]: text, "manifests/zz-other.yaml": "alerts: {}\n" });
+      const serial = await load(dir, 0);
+      const parallel = await load(dir, 2);
+      expect(codes(serial)).toEqual([expected]);
+      expect(codes(parallel)).toEqual(codes(serial));
+      expect(JSON.stringify(serial.diagnostics)).not.toContain("Maximum call stack");
+    },
+    60_000,
+  );
 });

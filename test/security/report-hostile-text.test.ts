@@ -20,10 +20,17 @@ import { NOW, removeDir, tempDir, writeProject } from "../helpers/project.js";
 
 const C0 = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join("");
 const HOSTILE = `a${C0}\u007f\u0085\ud800x\udfff\ufffe\uffff z`;
-const LINK = "key [x](https://evil.example/a) ![img](https://evil.example/i.png) <https://evil.example> www.evil.example `code` \\[y](https://evil.example/b)";
+const LINK =
+  "key [x](https://evil.example/a) ![img](https://evil.example/i.png) <https://evil.example> www.evil.example `code` \\[y](https://evil.example/b)";
 
 const policy = (subject: string, message: string): Policy => ({
-  id: "hostile-text", title: "Hostile", category: "monitoring", severity: "error", rationale: "R", remediation: "M", options: z.strictObject({}),
+  id: "hostile-text",
+  title: "Hostile",
+  category: "monitoring",
+  severity: "error",
+  rationale: "R",
+  remediation: "M",
+  options: z.strictObject({}),
   check: (_ctx, report) => {
     report({ subject, message, at: { section: "services", name: "api", path: ["tier"] } });
     report({ subject: "service/waived", message, at: { section: "services", name: "api" } });
@@ -34,10 +41,15 @@ let root: string;
 const reports: Record<string, Report> = {};
 beforeAll(async () => {
   // The waiver's reason arrives from YAML escapes: every C0 control character and more.
-  const yamlEscaped = [...HOSTILE].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) >= 0x7f ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c)).join("");
+  const yamlEscaped = [...HOSTILE]
+    .map((c) =>
+      c.charCodeAt(0) < 0x20 || c.charCodeAt(0) >= 0x7f ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c,
+    )
+    .join("");
   root = await writeProject({
     "tollgate.yaml": "manifests: [manifests]\nwaivers: waivers.yaml\n",
-    "manifests/s.yaml": "environments:\n  staging: { deployed: true }\nservices:\n  api:\n    kind: infra\n    owner: team\n    tier: low\n",
+    "manifests/s.yaml":
+      "environments:\n  staging: { deployed: true }\nservices:\n  api:\n    kind: infra\n    owner: team\n    tier: low\n",
     "waivers.yaml": `waivers:\n  - rule: hostile-text\n    subject: service/waived\n    owner: team\n    reason: "${yamlEscaped}"\n    expires: 2027-01-31\n`,
   });
   const { project, ok, diagnostics } = await loadProject(root, { now: NOW, displayBase: root });
@@ -55,7 +67,9 @@ describe("JUnit is well-formed for any input", () => {
     const xml = await REPORTERS.find((r) => r.format === "junit")!.render({ report: reports.xml! });
     expect(XMLValidator.validate(xml)).toBe(true);
     // Strict XML 1.0 character rule, as a validating consumer applies it.
-    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    expect(xml).not.toMatch(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/,
+    );
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml);
     const cases = doc.testsuites.testsuite.find((s: { name: string }) => s.name === "hostile-text").testcase;
     const hostile = cases.find((c: { name: string }) => c.name.startsWith("service/a"));
@@ -91,11 +105,17 @@ describe("a reporter that throws takes no other output down", () => {
   it("the others are written, the failure is a report-failed diagnostic naming the format", async () => {
     const dir = await tempDir();
     try {
-      const targets = ["json", "markdown", "junit", "sarif"].map((format) => ({ format, file: path.join(dir, `out.${format}`) }));
+      const targets = ["json", "markdown", "junit", "sarif"].map((format) => ({
+        format,
+        file: path.join(dir, `out.${format}`),
+      }));
       const written: string[] = [];
       const { texts, failures } = await renderEach(
         targets,
-        (t) => (t.format === "markdown" ? Promise.reject(new RangeError("Maximum call stack size exceeded")) : REPORTERS.find((r) => r.format === t.format)!.render({ report: reports.md! })),
+        (t) =>
+          t.format === "markdown"
+            ? Promise.reject(new RangeError("Maximum call stack size exceeded"))
+            : REPORTERS.find((r) => r.format === t.format)!.render({ report: reports.md! }),
         async (t, text) => {
           await writeFile(t.file, text);
           written.push(t.format);

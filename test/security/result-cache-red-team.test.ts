@@ -23,22 +23,29 @@ const ARGS = ["check", "--now", NOW, "--format", "json", "--fail-on", "never"];
 async function run(root: string, args: string[], timeoutMs = 120_000): Promise<{ said: string[]; r: CliResult }> {
   const r = await runCli(args, { cwd: root, env: { TOLLGATE_CACHE_STATS: "1" }, timeoutMs });
   const lines = r.stderr.split("\n");
-  return { said: lines.filter((l) => l.startsWith("tollgate: cache: ")).map((l) => l.slice(17)), r: { ...r, stderr: lines.filter((l) => !l.startsWith("tollgate: cache: ")).join("\n") } };
+  return {
+    said: lines.filter((l) => l.startsWith("tollgate: cache: ")).map((l) => l.slice(17)),
+    r: { ...r, stderr: lines.filter((l) => !l.startsWith("tollgate: cache: ")).join("\n") },
+  };
 }
 
 const hit = (said: string[]) => said.includes("outputs hit") || said.includes("result hit");
 
-const POLICY = (severity: string) => [
-  `import { SEVERITY } from ${JSON.stringify(severity)};`,
-  "export default {",
-  "  id: 'red-team', title: 'Red team', category: 'secrets', severity: SEVERITY,",
-  "  rationale: 'r', remediation: 'r',",
-  "  check({ model }, report) { for (const [name] of model.secrets) report({ subject: `secret/${name}`, message: 'm', at: { section: 'secrets', name, path: [] } }); },",
-  "};",
-].join("\n");
+const POLICY = (severity: string) =>
+  [
+    `import { SEVERITY } from ${JSON.stringify(severity)};`,
+    "export default {",
+    "  id: 'red-team', title: 'Red team', category: 'secrets', severity: SEVERITY,",
+    "  rationale: 'r', remediation: 'r',",
+    "  check({ model }, report) { for (const [name] of model.secrets) report({ subject: `secret/${name}`, message: 'm', at: { section: 'secrets', name, path: [] } }); },",
+    "};",
+  ].join("\n");
 
 async function withPolicies(root: string, folder = "policies-local"): Promise<void> {
-  await writeFile(path.join(root, "tollgate.yaml"), `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: ${folder}\n`);
+  await writeFile(
+    path.join(root, "tollgate.yaml"),
+    `${await readFile(path.join(root, "tollgate.yaml"), "utf8")}customPolicies: ${folder}\n`,
+  );
 }
 
 describe("result cache red team", () => {
@@ -108,7 +115,10 @@ describe("result cache red team", () => {
     const root = track(await copyReferenceOrg());
     const deep = (n: number) => Array.from({ length: n }, () => "d").join("/");
     await mkdir(path.join(root, "policies-local", deep(20)), { recursive: true });
-    await writeFile(path.join(root, "policies-local", deep(20), "severity.mjs"), "export const SEVERITY = 'warning';\n");
+    await writeFile(
+      path.join(root, "policies-local", deep(20), "severity.mjs"),
+      "export const SEVERITY = 'warning';\n",
+    );
     await writeFile(path.join(root, "policies-local/red-team.mjs"), POLICY(`./${deep(20)}/severity.mjs`));
     await withPolicies(root);
     await run(root, [...ARGS, "--cache"]);
@@ -128,20 +138,23 @@ describe("result cache red team", () => {
     const target = path.join(root, "manifests/alerts.yaml");
     // The policy stands in for anything that rewrites a manifest while the run evaluates (a checkout, `cp -p`, `rsync -t`):
     // it appends an undeclared alert once and puts the old modification time back.
-    await writeFile(path.join(root, "policies-local/rewrite.mjs"), [
-      "import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';",
-      `const file = ${JSON.stringify(target)};`,
-      "export default {",
-      "  id: 'rewrite', title: 'Rewrites', category: 'secrets', severity: 'note', rationale: 'r', remediation: 'r',",
-      "  check() {",
-      "    const text = readFileSync(file, 'utf8');",
-      "    if (text.includes('red-team-added')) return;",
-      "    const s = statSync(file);",
-      "    writeFileSync(file, text.replace(/^alerts:\\n/m, 'alerts:\\n  red-team-added:\\n    service: nope\\n    expr: up == 0\\n    for: 5m\\n    severity: page\\n    summary: added\\n    channels: [nope]\\n'));",
-      "    utimesSync(file, s.atime, s.mtime);",
-      "  },",
-      "};",
-    ].join("\n"));
+    await writeFile(
+      path.join(root, "policies-local/rewrite.mjs"),
+      [
+        "import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';",
+        `const file = ${JSON.stringify(target)};`,
+        "export default {",
+        "  id: 'rewrite', title: 'Rewrites', category: 'secrets', severity: 'note', rationale: 'r', remediation: 'r',",
+        "  check() {",
+        "    const text = readFileSync(file, 'utf8');",
+        "    if (text.includes('red-team-added')) return;",
+        "    const s = statSync(file);",
+        "    writeFileSync(file, text.replace(/^alerts:\\n/m, 'alerts:\\n  red-team-added:\\n    service: nope\\n    expr: up == 0\\n    for: 5m\\n    severity: page\\n    summary: added\\n    channels: [nope]\\n'));",
+        "    utimesSync(file, s.atime, s.mtime);",
+        "  },",
+        "};",
+      ].join("\n"),
+    );
     await withPolicies(root);
     const old = new Date(Date.now() - 3600_000);
     await utimes(target, old, old);
@@ -156,7 +169,10 @@ describe("result cache red team", () => {
 
   it("--base follows the commit, not the ref name: after main moves the PR output is the cold run's; the base side is stored on a first run", async () => {
     const root = track(await copyReferenceOrg());
-    const git = (...a: string[]) => execFileSync("git", ["-C", root, "-c", "user.name=t", "-c", "user.email=t@example.com", ...a], { encoding: "utf8" });
+    const git = (...a: string[]) =>
+      execFileSync("git", ["-C", root, "-c", "user.name=t", "-c", "user.email=t@example.com", ...a], {
+        encoding: "utf8",
+      });
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "base");
@@ -168,7 +184,10 @@ describe("result cache red team", () => {
     const first = await run(root, [...pr, "--cache"]);
     // Extracted just before the base is evaluated, its files are older than the run: both sides are stored.
     expect(first.said.filter((s) => s.startsWith("result "))).toEqual(["result stored", "result stored"]);
-    expect((await run(root, [...pr, "--cache"])).said.filter((s) => s.endsWith("hit"))).toEqual(["result hit", "result hit"]);
+    expect((await run(root, [...pr, "--cache"])).said.filter((s) => s.endsWith("hit"))).toEqual([
+      "result hit",
+      "result hit",
+    ]);
     // main moves to a commit where the PR's change is already made: nothing is new any more.
     git("stash", "-q");
     git("checkout", "-q", "main");
@@ -293,7 +312,9 @@ describe("result cache red team", () => {
     await mkdir(path.join(root, "policies-local"));
     await writeFile(path.join(root, "policies-local/.helper.tollgate.mjs"), "export const SEVERITY = 'warning';\n");
     const plan = { manifests: ["manifests", "secrets-manifest"], customPolicies: "policies-local" };
-    const digest = async () => (await digestInputs(root, root, plan, await readConfig(root), path.join(root, "node_modules/.cache/tollgate"))).digest;
+    const digest = async () =>
+      (await digestInputs(root, root, plan, await readConfig(root), path.join(root, "node_modules/.cache/tollgate")))
+        .digest;
     const first = await digest();
     await writeFile(path.join(root, "policies-local/.helper.tollgate.mjs"), "export const SEVERITY = 'note';\n");
     const changed = await digest();
@@ -308,13 +329,16 @@ describe("result cache red team", () => {
     const waivers = path.join(root, "waivers.yaml");
     await mkdir(path.join(root, "policies-local"), { recursive: true });
     // Runs after the loader read the waivers: deletes them, as a concurrent checkout or rm would.
-    await writeFile(path.join(root, "policies-local/remove-waivers.mjs"), [
-      'import { rmSync } from "node:fs";',
-      "export default {",
-      "  id: 'remove-waivers', title: 'Remove waivers', category: 'secrets', severity: 'note', rationale: 'r', remediation: 'r',",
-      `  check() { rmSync(${JSON.stringify(waivers)}, { force: true }); },`,
-      "};",
-    ].join("\n"));
+    await writeFile(
+      path.join(root, "policies-local/remove-waivers.mjs"),
+      [
+        'import { rmSync } from "node:fs";',
+        "export default {",
+        "  id: 'remove-waivers', title: 'Remove waivers', category: 'secrets', severity: 'note', rationale: 'r', remediation: 'r',",
+        `  check() { rmSync(${JSON.stringify(waivers)}, { force: true }); },`,
+        "};",
+      ].join("\n"),
+    );
     await withPolicies(root);
     const first = await run(root, [...ARGS, "--cache"]);
     expect(first.r.stdout).toContain('"waived": true');

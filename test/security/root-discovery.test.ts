@@ -21,10 +21,14 @@ describe("walking up for tollgate.yaml", () => {
     const shared = await tempDir();
     dirs.push(shared);
     await writeFile(path.join(shared, "tollgate.yaml"), "customPolicies: [evil.mjs]\n");
-    await writeFile(path.join(shared, "evil.mjs"), `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(path.join(shared, "pwned"))}, "x"); export default [];\n`);
+    await writeFile(
+      path.join(shared, "evil.mjs"),
+      `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(path.join(shared, "pwned"))}, "x"); export default [];\n`,
+    );
     const mine = path.join(shared, "mine");
     await mkdir(mine);
-    for (const p of [shared, path.join(shared, "tollgate.yaml"), path.join(shared, "evil.mjs")]) await chown(p, OTHER, OTHER);
+    for (const p of [shared, path.join(shared, "tollgate.yaml"), path.join(shared, "evil.mjs")])
+      await chown(p, OTHER, OTHER);
     await expect(findProjectRoot(mine)).rejects.toThrow(/owned by another user/);
     const r = await runCli(["check", "--now", NOW], { cwd: mine });
     expect(r.code).toBe(2);

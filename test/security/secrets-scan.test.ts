@@ -55,20 +55,37 @@ describe("secret formats", () => {
   });
 
   it("a PEM private key in YAML comment lines is found", async () => {
-    const dir = await project({ "manifests/leak.yaml": `${HEAD}    purpose: x\n${PEM.split("\n").map((l) => `# ${l}`).join("\n")}\n` });
+    const dir = await project({
+      "manifests/leak.yaml": `${HEAD}    purpose: x\n${PEM.split("\n")
+        .map((l) => `# ${l}`)
+        .join("\n")}\n`,
+    });
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
-    expect(diagnostics.filter((d) => d.code === "secret-value")).toEqual([expect.objectContaining({ file: "manifests/leak.yaml", line: 6 })]);
+    expect(diagnostics.filter((d) => d.code === "secret-value")).toEqual([
+      expect.objectContaining({ file: "manifests/leak.yaml", line: 6 }),
+    ]);
   });
 
   it("a GCP service-account key pasted as JSON in a block scalar or a double-quoted string is found", async () => {
     const key = PEM.replace(/RSA /g, "");
-    const json = JSON.stringify({ type: "service_account", project_id: "p", private_key_id: "k1", private_key: `${key}\n`, client_email: "x@p.iam.gserviceaccount.com" });
+    const json = JSON.stringify({
+      type: "service_account",
+      project_id: "p",
+      private_key_id: "k1",
+      private_key: `${key}\n`,
+      client_email: "x@p.iam.gserviceaccount.com",
+    });
     const dir = await project({
       "manifests/a.yaml": `${HEAD}    purpose: |\n      ${json}\n`,
       "manifests/b.yaml": `${HEAD}    purpose: ${JSON.stringify(json)}\n`,
     });
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
-    expect(diagnostics.filter((d) => d.code === "secret-value").map((d) => `${d.file}:${d.line}`).sort()).toEqual(["manifests/a.yaml:6", "manifests/b.yaml:5"]);
+    expect(
+      diagnostics
+        .filter((d) => d.code === "secret-value")
+        .map((d) => `${d.file}:${d.line}`)
+        .sort(),
+    ).toEqual(["manifests/a.yaml:6", "manifests/b.yaml:5"]);
     expectAbsent(JSON.stringify(diagnostics), [key]);
   });
 
@@ -82,15 +99,29 @@ describe("secret formats", () => {
 describe("one file, many secrets", () => {
   it("every secret in the file is reported at once with file:line:col, through the CLI, value-free in text and json", async () => {
     const names = Object.keys(FIX);
-    const lines = names.map((k, i) => (i % 3 === 0 ? `# ${k}: ${BY_NAME[k]}` : i % 3 === 1 ? `    ${k.toLowerCase()}: "${BY_NAME[k]}"` : `    # ${BY_NAME[k]}`));
-    const body = `${HEAD}    purpose: |\n${PEM.split("\n").map((l) => `      ${l}`).join("\n")}\n${lines.join("\n")}\n`;
+    const lines = names.map((k, i) =>
+      i % 3 === 0
+        ? `# ${k}: ${BY_NAME[k]}`
+        : i % 3 === 1
+          ? `    ${k.toLowerCase()}: "${BY_NAME[k]}"`
+          : `    # ${BY_NAME[k]}`,
+    );
+    const body = `${HEAD}    purpose: |\n${PEM.split("\n")
+      .map((l) => `      ${l}`)
+      .join("\n")}\n${lines.join("\n")}\n`;
     const dir = await project({ "manifests/many.yaml": body });
     const expected = [6, ...names.map((_, i) => 6 + PEM.split("\n").length + i)];
     for (const format of ["text", "json"]) {
       const r = await runCli(["validate", "--root", dir, "--now", NOW, "--format", format], { cwd: dir });
       expect(r.code).toBe(2);
       const out = r.stdout + r.stderr;
-      const located = [...out.matchAll(format === "text" ? /manifests\/many\.yaml:(\d+):\d+ secret-value/g : /"code": "secret-value"[^}]*?"line": (\d+)/g)].map((m) => Number(m[1]));
+      const located = [
+        ...out.matchAll(
+          format === "text"
+            ? /manifests\/many\.yaml:(\d+):\d+ secret-value/g
+            : /"code": "secret-value"[^}]*?"line": (\d+)/g,
+        ),
+      ].map((m) => Number(m[1]));
       expect(new Set(located), format).toEqual(new Set(expected));
       expectAbsent(out, [...Object.values(FIX), PEM]);
     }
@@ -118,14 +149,19 @@ describe("escaped and folded forms", () => {
       "manifests/b.yaml": `services:\n  api:\n    kind: http\n    owner: a\n    tier: low\n    "${id.slice(0, 4)}\\\n      ${id.slice(4)}": 1\n`,
     });
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
-    const hits = diagnostics.filter((d) => d.code === "secret-value").map((d) => `${d.file}:${d.line}`).sort();
+    const hits = diagnostics
+      .filter((d) => d.code === "secret-value")
+      .map((d) => `${d.file}:${d.line}`)
+      .sort();
     expect(hits).toEqual(["manifests/a.yaml:5", "manifests/b.yaml:6"]);
     expectAbsent(JSON.stringify(diagnostics), [id]);
   });
 
   it("an AWS secret key with JSON-style \\/ escapes is redacted in every message", async () => {
     const key = FIX.awsSecretAccessKey;
-    const dir = await project({ "manifests/a.yaml": `${HEAD}    "aws_secret_access_key: ${key.replace(/\//g, "\\/")}": 1\n` });
+    const dir = await project({
+      "manifests/a.yaml": `${HEAD}    "aws_secret_access_key: ${key.replace(/\//g, "\\/")}": 1\n`,
+    });
     const { diagnostics } = await loadProject(dir, { now: NOW, displayBase: dir });
     expect(diagnostics.map((d) => d.code)).toContain("secret-value");
     expectAbsent(JSON.stringify(diagnostics), [key, key.replace(/\//g, "\\/")]);
@@ -133,7 +169,9 @@ describe("escaped and folded forms", () => {
 });
 
 describe("every file Tollgate reads", () => {
-  it("tollgate.yaml comments, waiver reasons and alert descriptions: exit 2 everywhere, nothing synthesized, value nowhere", { timeout: 300_000 }, async () => {
+  it("tollgate.yaml comments, waiver reasons and alert descriptions: exit 2 everywhere, nothing synthesized, value nowhere", {
+    timeout: 300_000,
+  }, async () => {
     const root = await copyReferenceOrg();
     dirs.push(root);
     const id = FIX.awsAccessKeyId;
@@ -143,15 +181,29 @@ describe("every file Tollgate reads", () => {
     const wPath = path.join(root, "waivers.yaml");
     await writeFile(wPath, (await readFile(wPath, "utf8")).replace("reason: GA calls", `reason: token ${oa} GA calls`));
     const aPath = path.join(root, "manifests/alerts.yaml");
-    await writeFile(aPath, (await readFile(aPath, "utf8")).replace("description: A required service fails its probe.", `description: A required service fails its probe (key ${id}).`));
+    await writeFile(
+      aPath,
+      (await readFile(aPath, "utf8")).replace(
+        "description: A required service fails its probe.",
+        `description: A required service fails its probe (key ${id}).`,
+      ),
+    );
     const { diagnostics } = await loadProject(root, { now: NOW, displayBase: root });
-    expect(diagnostics.filter((d) => d.code === "secret-value").map((d) => d.file).sort()).toEqual(["manifests/alerts.yaml", "tollgate.yaml", "waivers.yaml"]);
+    expect(
+      diagnostics
+        .filter((d) => d.code === "secret-value")
+        .map((d) => d.file)
+        .sort(),
+    ).toEqual(["manifests/alerts.yaml", "tollgate.yaml", "waivers.yaml"]);
     const leaked = [id, oa, FIX.stripe];
     // Every format check has (the reporter table), so a new one is covered when it is added.
     expect(CHECK_FORMATS.length).toBeGreaterThanOrEqual(10);
     for (const format of CHECK_FORMATS) {
       const file = path.join(root, `out.${format}`);
-      const r = await runCli(["check", "--root", root, "--now", NOW, "--format", format, "--format", `${format}=${file}`], { cwd: root });
+      const r = await runCli(
+        ["check", "--root", root, "--now", NOW, "--format", format, "--format", `${format}=${file}`],
+        { cwd: root },
+      );
       expect(r.code, format).toBe(2);
       expectAbsent(r.stdout + r.stderr, leaked);
       expectAbsent(await readFile(file, "utf8"), leaked);
@@ -171,18 +223,32 @@ describe("every file Tollgate reads", () => {
 });
 
 describe("chat webhook URLs and base64-wrapped tokens", () => {
-  it("a Telegram bot URL and a Discord webhook URL as channel URLs, and a base64-wrapped token in free text: exit 2 everywhere, redacted in every output", { timeout: 300_000 }, async () => {
+  it("a Telegram bot URL and a Discord webhook URL as channel URLs, and a base64-wrapped token in free text: exit 2 everywhere, redacted in every output", {
+    timeout: 300_000,
+  }, async () => {
     const root = await copyReferenceOrg();
     dirs.push(root);
     const cPath = path.join(root, "manifests/channels.yaml");
     const channels = `${await readFile(cPath, "utf8")}  tg-bot: { type: webhook, severities: [critical], url: "${FIX.telegramBotUrl}" }\n  discord-ops: { type: webhook, severities: [warning], url: "${FIX.discordappWebhookUrl}" }\n`;
     await writeFile(cPath, channels);
     const aPath = path.join(root, "manifests/alerts.yaml");
-    await writeFile(aPath, (await readFile(aPath, "utf8")).replace("description: A required service fails its probe.", `description: "A required service fails its probe (header ${FIX.base64BearerOpenai})."`));
+    await writeFile(
+      aPath,
+      (await readFile(aPath, "utf8")).replace(
+        "description: A required service fails its probe.",
+        `description: "A required service fails its probe (header ${FIX.base64BearerOpenai})."`,
+      ),
+    );
     const { diagnostics } = await loadProject(root, { now: NOW, displayBase: root });
     const hits = diagnostics.filter((d) => d.code === "secret-value");
-    expect(hits.map((d) => d.file).sort()).toEqual(["manifests/alerts.yaml", "manifests/channels.yaml", "manifests/channels.yaml"]);
-    const decoded = Buffer.from(FIX.base64BearerOpenai, "base64").toString("utf8").replace("Authorization: Bearer ", "");
+    expect(hits.map((d) => d.file).sort()).toEqual([
+      "manifests/alerts.yaml",
+      "manifests/channels.yaml",
+      "manifests/channels.yaml",
+    ]);
+    const decoded = Buffer.from(FIX.base64BearerOpenai, "base64")
+      .toString("utf8")
+      .replace("Authorization: Bearer ", "");
     const telegramToken = /bot([^/]+)\//.exec(FIX.telegramBotUrl)![1]!;
     const discordToken = FIX.discordappWebhookUrl.split("/").pop()!;
     const leaked = [FIX.base64BearerOpenai, decoded, telegramToken, discordToken];

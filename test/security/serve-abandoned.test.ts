@@ -30,18 +30,42 @@ async function countingUpstream() {
   const s = await startHttp((_req, res) => {
     requests++;
     if (!hold) return void res.end("ok");
-    res.on("close", () => { if (!res.writableFinished) cancelled++; });
+    res.on("close", () => {
+      if (!res.writableFinished) cancelled++;
+    });
     held.push(res);
   });
   closers.push(s.close);
-  return { ...s, requests: () => requests, cancelled: () => cancelled, open: (): void => { hold = false; for (const r of held.splice(0)) if (!r.destroyed) r.end("ok"); } };
+  return {
+    ...s,
+    requests: () => requests,
+    cancelled: () => cancelled,
+    open: (): void => {
+      hold = false;
+      for (const r of held.splice(0)) if (!r.destroyed) r.end("ok");
+    },
+  };
 }
 
 async function serveOne(url: string): Promise<Served> {
-  const services = { api: { kind: "http-api", owner: "t", tier: "high", endpoints: { local: { url } }, healthCheck: { timeout: "60s", retries: 1 } } };
-  const root = await writeProject({ "manifests/org.yaml": stringify({ environments: { local: { deployed: true } }, services }) });
+  const services = {
+    api: {
+      kind: "http-api",
+      owner: "t",
+      tier: "high",
+      endpoints: { local: { url } },
+      healthCheck: { timeout: "60s", retries: 1 },
+    },
+  };
+  const root = await writeProject({
+    "manifests/org.yaml": stringify({ environments: { local: { deployed: true } }, services }),
+  });
   const s = await startServe(root, ["--max-concurrent", "1"]);
-  closers.push(async () => { s.kill("SIGKILL"); await s.exited; await removeDir(root); });
+  closers.push(async () => {
+    s.kill("SIGKILL");
+    await s.exited;
+    await removeDir(root);
+  });
   return s;
 }
 
@@ -67,22 +91,42 @@ describe("serve with abandoned clients (--max-concurrent 1)", () => {
     const running = await client(srv.url);
     await waitFor("one probe running, held by the upstream", () => up.requests() === 1, 120_000, 50);
     const queued = await Promise.all(Array.from({ length: 11 }, () => client(srv.url)));
-    await waitFor("one probe running and eleven queued", async () => {
-      const m = await metrics(srv);
-      return sample(m, "tollgate_exporter_probes_in_flight") === 1 && sample(m, "tollgate_exporter_probes_queued") === 11;
-    }, 120_000, 50);
+    await waitFor(
+      "one probe running and eleven queued",
+      async () => {
+        const m = await metrics(srv);
+        return (
+          sample(m, "tollgate_exporter_probes_in_flight") === 1 && sample(m, "tollgate_exporter_probes_queued") === 11
+        );
+      },
+      120_000,
+      50,
+    );
     // The queued clients leave first (so none can be handed the slot), then the running one.
     for (const s of queued) s.destroy();
-    await waitFor("the queue emptied by the clients leaving", async () => {
-      const m = await metrics(srv);
-      return sample(m, "tollgate_exporter_probes_queued") === 0 && sample(m, "tollgate_exporter_probes_rejected_total", { reason: "client-gone" }) === 11;
-    }, 120_000, 50);
+    await waitFor(
+      "the queue emptied by the clients leaving",
+      async () => {
+        const m = await metrics(srv);
+        return (
+          sample(m, "tollgate_exporter_probes_queued") === 0 &&
+          sample(m, "tollgate_exporter_probes_rejected_total", { reason: "client-gone" }) === 11
+        );
+      },
+      120_000,
+      50,
+    );
     expect(sample(await metrics(srv), "tollgate_exporter_probes_in_flight")).toBe(1);
     running.destroy();
-    await waitFor("the running probe aborted: its upstream request closed unanswered, its slot free", async () => {
-      const m = await metrics(srv);
-      return up.cancelled() === 1 && sample(m, "tollgate_exporter_probes_in_flight") === 0;
-    }, 120_000, 50);
+    await waitFor(
+      "the running probe aborted: its upstream request closed unanswered, its slot free",
+      async () => {
+        const m = await metrics(srv);
+        return up.cancelled() === 1 && sample(m, "tollgate_exporter_probes_in_flight") === 0;
+      },
+      120_000,
+      50,
+    );
     // The upstream answers from now on; a real scrape gets the slot at once.
     up.open();
     const r = await scrape(srv.url, "api", 30);
@@ -101,18 +145,35 @@ describe("serve with abandoned clients (--max-concurrent 1)", () => {
     const running = await client(srv.url);
     await waitFor("one probe running, held by the upstream", () => up.requests() === 1, 120_000, 50);
     const queued = await Promise.all(Array.from({ length: 16 }, () => client(srv.url)));
-    await waitFor("one running and sixteen queued", async () => {
-      const m = await metrics(srv);
-      return sample(m, "tollgate_exporter_probes_in_flight") === 1 && sample(m, "tollgate_exporter_probes_queued") === 16;
-    }, 120_000, 50);
+    await waitFor(
+      "one running and sixteen queued",
+      async () => {
+        const m = await metrics(srv);
+        return (
+          sample(m, "tollgate_exporter_probes_in_flight") === 1 && sample(m, "tollgate_exporter_probes_queued") === 16
+        );
+      },
+      120_000,
+      50,
+    );
     const refused = await scrape(srv.url, "api", 3600);
     expect(refused.status).toBe(503);
     expect(refused.body).toContain("16 requests are waiting");
     expect(sample(await metrics(srv), "tollgate_exporter_probes_rejected_total", { reason: "queue-full" })).toBe(1);
     for (const s of queued) s.destroy();
-    await waitFor("the queue drained", async () => sample(await metrics(srv), "tollgate_exporter_probes_queued") === 0, 120_000, 50);
+    await waitFor(
+      "the queue drained",
+      async () => sample(await metrics(srv), "tollgate_exporter_probes_queued") === 0,
+      120_000,
+      50,
+    );
     running.destroy();
-    await waitFor("the running probe aborted", async () => up.cancelled() === 1 && sample(await metrics(srv), "tollgate_exporter_probes_in_flight") === 0, 120_000, 50);
+    await waitFor(
+      "the running probe aborted",
+      async () => up.cancelled() === 1 && sample(await metrics(srv), "tollgate_exporter_probes_in_flight") === 0,
+      120_000,
+      50,
+    );
     up.open();
     expect((await scrape(srv.url, "api", 30)).status).toBe(200);
     expect(up.requests()).toBe(2);

@@ -69,7 +69,9 @@ describe("synth --out never destroys what Tollgate did not create", () => {
     const parent = await tmp();
     const out = path.join(parent, "out");
     await writeFile(`${out}.lock`, `${process.pid}\n`);
-    await expect(synthesize(await model(), { envs: ["local"], outDir: out, version: "test" })).rejects.toThrow(`another synth is writing ${out}`);
+    await expect(synthesize(await model(), { envs: ["local"], outDir: out, version: "test" })).rejects.toThrow(
+      `another synth is writing ${out}`,
+    );
     const dead = spawn(process.execPath, ["-e", ""]);
     await new Promise((r) => dead.on("exit", r));
     await writeFile(`${out}.lock`, `${dead.pid}\n`);
@@ -98,7 +100,11 @@ describe("synth --out never destroys what Tollgate did not create", () => {
   it("SIGTERM while synth writes leaves no lock, no out.tmp-* and no out.old-*", async () => {
     const parent = await tmp();
     const out = path.join(parent, "out");
-    const child = spawn(process.execPath, [BIN, "synth", "--root", LOCAL_ORG, "--env", "local", "--now", NOW, "--out", out], { stdio: "ignore" });
+    const child = spawn(
+      process.execPath,
+      [BIN, "synth", "--root", LOCAL_ORG, "--env", "local", "--now", NOW, "--out", out],
+      { stdio: "ignore" },
+    );
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     // Wait until the run has started writing (its lock or its temporary folder exists).
     const started = Date.now();

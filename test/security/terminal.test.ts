@@ -32,7 +32,15 @@ describe("escapeTerminal", () => {
   });
 
   it("formatDiagnostic escapes file, message and hint", () => {
-    const text = formatDiagnostic({ code: "unknown-key", severity: "error", message: "unknown key `\u001b[31mx`", hint: "h\u001b]0;t\u0007", file: "m\u001b.yaml", line: 1, col: 1 });
+    const text = formatDiagnostic({
+      code: "unknown-key",
+      severity: "error",
+      message: "unknown key `\u001b[31mx`",
+      hint: "h\u001b]0;t\u0007",
+      file: "m\u001b.yaml",
+      line: 1,
+      col: 1,
+    });
     expect(text).not.toMatch(RAW);
     expect(text.split("\n")).toHaveLength(2);
   });
@@ -41,7 +49,10 @@ describe("escapeTerminal", () => {
 describe("CLI output carries no raw control characters from input", () => {
   it("validate: an unknown key holding ESC sequences and a newline is printed escaped", async () => {
     const dir = await base();
-    await writeFile(path.join(dir, "manifests/evil.yaml"), 'services:\n  api2:\n    kind: http-api\n    "\\e]0;pwned\\a\\e[2J\\nforged: line": 1\n');
+    await writeFile(
+      path.join(dir, "manifests/evil.yaml"),
+      'services:\n  api2:\n    kind: http-api\n    "\\e]0;pwned\\a\\e[2J\\nforged: line": 1\n',
+    );
     const r = await runCli(["validate", "--root", dir, "--now", NOW]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("\\e]0;pwned\\u0007\\e[2J\\nforged: line");
@@ -50,15 +61,18 @@ describe("CLI output carries no raw control characters from input", () => {
 
   it("check (text) and forecast (text): a waiver's reason and owner are printed escaped", async () => {
     const dir = await base();
-    await writeFile(path.join(dir, "waivers.yaml"), [
-      "waivers:",
-      "  - rule: service-no-health-check",
-      "    subject: service/api",
-      '    owner: "team\\e[2J"',
-      '    reason: "accepted \\e[8mhidden\\e[0m and \\u202Ereversed"',
-      "    expires: 2026-12-10",
-      "",
-    ].join("\n"));
+    await writeFile(
+      path.join(dir, "waivers.yaml"),
+      [
+        "waivers:",
+        "  - rule: service-no-health-check",
+        "    subject: service/api",
+        '    owner: "team\\e[2J"',
+        '    reason: "accepted \\e[8mhidden\\e[0m and \\u202Ereversed"',
+        "    expires: 2026-12-10",
+        "",
+      ].join("\n"),
+    );
     const check = await runCli(["check", "--root", dir, "--now", NOW]);
     expect(check.stdout).toContain("accepted \\e[8mhidden\\e[0m and \\u202ereversed");
     expect(check.stdout + check.stderr).not.toMatch(RAW);

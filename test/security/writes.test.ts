@@ -51,7 +51,10 @@ describe("what Tollgate writes: end to end in a temp folder", () => {
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     const read = new Promise<string>((resolve, reject) => {
       let data = "";
-      createReadStream(fifo, "utf8").on("data", (d) => (data += d)).on("end", () => resolve(data)).on("error", reject);
+      createReadStream(fifo, "utf8")
+        .on("data", (d) => (data += d))
+        .on("end", () => resolve(data))
+        .on("error", reject);
     });
     await writeFileAtomic(fifo, "hello through a pipe\n");
     expect(await read).toBe("hello through a pipe\n");
@@ -93,15 +96,27 @@ describe("what Tollgate writes: end to end in a temp folder", () => {
     expect(check.code).toBe(2);
     expect(check.stderr).toMatch(/^<command line>:1:1 output-unwritable cannot write .*: it is a folder\n  hint: /);
     expect(check.stderr).not.toContain("internal error");
-    const forecast = await runCli(["forecast", "--root", REPO, "--now", NOW, "--output", path.join(dir, "plain/x.txt")]);
+    const forecast = await runCli([
+      "forecast",
+      "--root",
+      REPO,
+      "--now",
+      NOW,
+      "--output",
+      path.join(dir, "plain/x.txt"),
+    ]);
     expect(forecast.code).toBe(2);
     expect(forecast.stderr).not.toContain("internal error");
-    expect(forecast.stderr).toMatch(/^<command line>:1:1 output-unwritable cannot write .*plain\/x\.txt: a part of the path is not a folder\n  hint: /);
+    expect(forecast.stderr).toMatch(
+      /^<command line>:1:1 output-unwritable cannot write .*plain\/x\.txt: a part of the path is not a folder\n  hint: /,
+    );
   }, 120_000);
 
   it("CLI: `-` is standard output, not a file named '-'", async () => {
     const dir = await tmp();
-    const r = await runCli(["forecast", "--root", REPO, "--now", NOW, "--format", "json", "--output", "-"], { cwd: dir });
+    const r = await runCli(["forecast", "--root", REPO, "--now", NOW, "--format", "json", "--output", "-"], {
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).now).toBe(NOW);
     expect(existsSync(path.join(dir, "-"))).toBe(false);
@@ -113,7 +128,10 @@ describe("what Tollgate writes: end to end in a temp folder", () => {
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     const read = new Promise<string>((resolve, reject) => {
       let data = "";
-      createReadStream(fifo, "utf8").on("data", (d) => (data += d)).on("end", () => resolve(data)).on("error", reject);
+      createReadStream(fifo, "utf8")
+        .on("data", (d) => (data += d))
+        .on("end", () => resolve(data))
+        .on("error", reject);
     });
     const r = await runCli(["check", "--root", REPO, "--now", NOW, "--format", "text", "--format", `json=${fifo}`]);
     expect([0, 1]).toContain(r.code);

@@ -9,7 +9,12 @@ import { createProgress, progressEnabled, setVerbosity } from "../../util/progre
 
 function tty(isTTY = true): { stream: NodeJS.WriteStream; written: () => string } {
   let out = "";
-  const w = new Writable({ write(chunk, _enc, cb) { out += String(chunk); cb(); } }) as unknown as NodeJS.WriteStream;
+  const w = new Writable({
+    write(chunk, _enc, cb) {
+      out += String(chunk);
+      cb();
+    },
+  }) as unknown as NodeJS.WriteStream;
   Object.assign(w, { isTTY, columns: 40 });
   return { stream: w, written: () => out };
 }
@@ -58,12 +63,20 @@ describe("check's sub-steps", () => {
     const { assess } = await import("../../assess/readiness.js");
     const { REPO, NOW } = await import("../helpers/project.js");
     const steps: string[] = [];
-    const { project, report } = await assess(REPO, { now: NOW, progress: (note, done, total) => steps.push(`${note} ${done}/${total}`) });
+    const { project, report } = await assess(REPO, {
+      now: NOW,
+      progress: (note, done, total) => steps.push(`${note} ${done}/${total}`),
+    });
     const files = project.files.length;
     const loading = steps.filter((s) => s.startsWith("loading manifests"));
     expect(loading).toEqual(Array.from({ length: files + 1 }, (_, i) => `loading manifests ${i}/${files}`));
     const policies = report!.rules.filter((r) => r.enabled && !r.id.startsWith("waiver-")).length;
-    expect(steps.filter((s) => s.startsWith("running policies"))).toEqual([`running policies 0/${policies}`, `running policies ${policies}/${policies}`]);
-    expect(steps.indexOf(`loading manifests ${files}/${files}`)).toBeLessThan(steps.indexOf(`running policies 0/${policies}`));
+    expect(steps.filter((s) => s.startsWith("running policies"))).toEqual([
+      `running policies 0/${policies}`,
+      `running policies ${policies}/${policies}`,
+    ]);
+    expect(steps.indexOf(`loading manifests ${files}/${files}`)).toBeLessThan(
+      steps.indexOf(`running policies 0/${policies}`),
+    );
   }, 120_000);
 });

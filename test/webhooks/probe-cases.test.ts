@@ -9,14 +9,29 @@ import { buildCases } from "../../checks/probe/webhook-cases.js";
 
 const managed = (scheme: (typeof PROFILE_SCHEMES)[number]) => {
   const p = PROFILES[scheme];
-  return [p.signatureHeader, ...(p.timestamp && "header" in p.timestamp ? [p.timestamp.header] : []), ...(p.id && "header" in p.id ? [p.id.header] : [])];
+  return [
+    p.signatureHeader,
+    ...(p.timestamp && "header" in p.timestamp ? [p.timestamp.header] : []),
+    ...(p.id && "header" in p.id ? [p.id.header] : []),
+  ];
 };
-const get = (h: Record<string, string>, name: string) => Object.entries(h).filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+const get = (h: Record<string, string>, name: string) =>
+  Object.entries(h)
+    .filter(([k]) => k.toLowerCase() === name.toLowerCase())
+    .map(([, v]) => v);
 
 describe.each(PROFILE_SCHEMES)("%s", (scheme) => {
   const p = PROFILES[scheme];
-  const extra = Object.fromEntries(managed(scheme).map((h) => [h.toLowerCase() === h ? h.toUpperCase() : h.toLowerCase(), "from-probe-headers"]));
-  const { before, first, after } = buildCases({ profile: p, secret: scheme === "standard-webhooks" || scheme === "svix" ? "whsec_dG9sbGdhdGUta2V5" : "s", nowSec: 1_800_000_000, toleranceSec: 300, extraHeaders: { ...extra, "X-Event": "ping" } });
+  const extra = Object.fromEntries(
+    managed(scheme).map((h) => [h.toLowerCase() === h ? h.toUpperCase() : h.toLowerCase(), "from-probe-headers"]),
+  );
+  const { before, first, after } = buildCases({
+    profile: p,
+    secret: scheme === "standard-webhooks" || scheme === "svix" ? "whsec_dG9sbGdhdGUta2V5" : "s",
+    nowSec: 1_800_000_000,
+    toleranceSec: 300,
+    extraHeaders: { ...extra, "X-Event": "ping" },
+  });
   const all = [...before.map((c) => c.req), first, ...after.map((c) => c.req)];
 
   it("no request carries a profile-managed header from probe.headers; other fixed headers are sent", () => {

@@ -6,7 +6,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PROFILE_SCHEMES, type ProfileScheme } from "@tollgate/webhooks";
 import type { ProbeResult } from "../../checks/probe/types.js";
 import type { WebhookMemory } from "../../checks/probe/webhook-replays.js";
-import { PROVIDER_HEADERS, probeReceiver, secretFor, startLibReceiver, weaknessesFor, type LibReceiver, type Weakness } from "../helpers/webhook-receivers.js";
+import {
+  PROVIDER_HEADERS,
+  probeReceiver,
+  secretFor,
+  startLibReceiver,
+  weaknessesFor,
+  type LibReceiver,
+  type Weakness,
+} from "../helpers/webhook-receivers.js";
 
 /** The control the probe must name for each weakness. */
 const NAMED: Record<Weakness, string> = {
@@ -35,7 +43,9 @@ async function twoRuns(r: LibReceiver, scheme: ProfileScheme, secret: string): P
 }
 
 const closers: (() => Promise<void>)[] = [];
-afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
 
 describe.each(PROFILE_SCHEMES)("%s receivers on the provider's library", (scheme) => {
   const required = Object.keys(PROVIDER_HEADERS[scheme] ?? {});
@@ -56,7 +66,10 @@ describe.each(PROFILE_SCHEMES)("%s receivers on the provider's library", (scheme
     const secret = secretFor(scheme);
     const r = await startLibReceiver({ scheme, secret, requireHeaders: required, duplicates: "acknowledge" });
     closers.push(r.close);
-    expect(await probeReceiver(r.url, scheme, secret, { duplicates: "acknowledge" })).toMatchObject({ status: "healthy", stage: "ok" });
+    expect(await probeReceiver(r.url, scheme, secret, { duplicates: "acknowledge" })).toMatchObject({
+      status: "healthy",
+      stage: "ok",
+    });
   });
 
   it.each(weaknessesFor(scheme))("weakened (%s): caught, with the control named", async (weakness) => {
@@ -79,11 +92,14 @@ it("without probe.headers, a receiver that requires the provider's event header 
   expect(result.detail).toContain("probe.headers");
 });
 
-it.each(["whsec_====", "whsec_", ""])("a probe secret %j that decodes to no key is a config failure naming the variable, never a probe signed with an empty key", async (secret) => {
-  const r = await startLibReceiver({ scheme: "standard-webhooks", secret: secretFor("standard-webhooks") });
-  closers.push(r.close);
-  const result = await probeReceiver(r.url, "standard-webhooks", secret);
-  expect(result).toMatchObject({ status: "unhealthy", stage: "config", attempts: 1 });
-  expect(result.detail).toContain("TG_HOOK_SECRET");
-  expect(r.processed()).toBe(0);
-});
+it.each(["whsec_====", "whsec_", ""])(
+  "a probe secret %j that decodes to no key is a config failure naming the variable, never a probe signed with an empty key",
+  async (secret) => {
+    const r = await startLibReceiver({ scheme: "standard-webhooks", secret: secretFor("standard-webhooks") });
+    closers.push(r.close);
+    const result = await probeReceiver(r.url, "standard-webhooks", secret);
+    expect(result).toMatchObject({ status: "unhealthy", stage: "config", attempts: 1 });
+    expect(result.detail).toContain("TG_HOOK_SECRET");
+    expect(r.processed()).toBe(0);
+  },
+);

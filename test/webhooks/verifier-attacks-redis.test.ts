@@ -8,7 +8,18 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVerifier, expressMiddleware, fastifyRoute, nodeListener, PROFILES, redisStore, signedHeaders, type Handler, type Verifier, type WebhookDeclaration } from "@tollgate/webhooks";
+import {
+  createVerifier,
+  expressMiddleware,
+  fastifyRoute,
+  nodeListener,
+  PROFILES,
+  redisStore,
+  signedHeaders,
+  type Handler,
+  type Verifier,
+  type WebhookDeclaration,
+} from "@tollgate/webhooks";
 import { startRedis, type RedisServer } from "../helpers/redis-server.js";
 import { secretFor } from "../helpers/webhook-receivers.js";
 
@@ -17,7 +28,9 @@ const ADAPTERS: Adapter[] = ["node", "express", "fastify"];
 const SECRET = secretFor("standard-webhooks");
 let redis: RedisServer;
 const closers: (() => Promise<unknown>)[] = [];
-beforeAll(async () => { redis = await startRedis(); });
+beforeAll(async () => {
+  redis = await startRedis();
+});
 afterAll(async () => {
   await Promise.all(closers.map((c) => c()));
   await redis?.stop();
@@ -25,7 +38,13 @@ afterAll(async () => {
 
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  closers.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
+  closers.push(
+    () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 }
 
@@ -46,17 +65,38 @@ async function serve(adapter: Adapter, verifier: Verifier, handler: Handler): Pr
 }
 
 let n = 0;
-const make = (declaration: WebhookDeclaration = { signature: { scheme: "standard-webhooks" }, idempotency: { ttl: "24h" } }) =>
-  createVerifier({ name: `attack-${n++}`, declaration, secret: SECRET, store: redisStore(redis.client()), audit: false });
-const signed = (id: string, body = `{"type":"order.created","id":${JSON.stringify(id)}}`) =>
-  ({ body, headers: signedHeaders(PROFILES["standard-webhooks"], [SECRET], { body, timestamp: Math.floor(Date.now() / 1000), id }) });
+const make = (
+  declaration: WebhookDeclaration = { signature: { scheme: "standard-webhooks" }, idempotency: { ttl: "24h" } },
+) =>
+  createVerifier({
+    name: `attack-${n++}`,
+    declaration,
+    secret: SECRET,
+    store: redisStore(redis.client()),
+    audit: false,
+  });
+const signed = (id: string, body = `{"type":"order.created","id":${JSON.stringify(id)}}`) => ({
+  body,
+  headers: signedHeaders(PROFILES["standard-webhooks"], [SECRET], {
+    body,
+    timestamp: Math.floor(Date.now() / 1000),
+    id,
+  }),
+});
 const post = (url: string, d: { body: string; headers: Record<string, string> }, extra: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...d.headers, ...extra }, body: d.body, signal: AbortSignal.timeout(120_000) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...d.headers, ...extra },
+    body: d.body,
+    signal: AbortSignal.timeout(120_000),
+  });
 
 describe.each(ADAPTERS)("%s adapter on Redis", (adapter) => {
   it("twenty identical deliveries at once: the handler runs exactly once, the rest are 409", async () => {
     let calls = 0;
-    const url = await serve(adapter, make(), async () => { calls++; });
+    const url = await serve(adapter, make(), async () => {
+      calls++;
+    });
     const d = signed(`msg_race_${adapter}`);
     const statuses = await Promise.all(Array.from({ length: 20 }, () => post(url, d).then((r) => r.status)));
     expect(calls).toBe(1);
@@ -66,13 +106,36 @@ describe.each(ADAPTERS)("%s adapter on Redis", (adapter) => {
 
   it("X-Forwarded-For does not move the peer inside the allowlist, nor out of its rate-limit bucket", async () => {
     let calls = 0;
-    const allow = await serve(adapter, make({ signature: { scheme: "standard-webhooks" }, ipAllowlist: { enabled: true, cidrs: ["10.0.0.0/8"] } }), () => { calls++; });
+    const allow = await serve(
+      adapter,
+      make({ signature: { scheme: "standard-webhooks" }, ipAllowlist: { enabled: true, cidrs: ["10.0.0.0/8"] } }),
+      () => {
+        calls++;
+      },
+    );
     for (const xff of ["10.1.2.3", "10.1.2.3, 127.0.0.1", "127.0.0.1, 10.1.2.3"]) {
-      expect((await post(allow, signed(`msg_xff_${adapter}_${xff}`), { "x-forwarded-for": xff, "x-real-ip": "10.1.2.3", forwarded: "for=10.1.2.3" })).status).toBe(403);
+      expect(
+        (
+          await post(allow, signed(`msg_xff_${adapter}_${xff}`), {
+            "x-forwarded-for": xff,
+            "x-real-ip": "10.1.2.3",
+            forwarded: "for=10.1.2.3",
+          })
+        ).status,
+      ).toBe(403);
     }
-    const limited = await serve(adapter, make({ signature: { scheme: "standard-webhooks" }, rateLimits: { perSource: [{ limit: 2, per: "1h" }] } }), () => { calls++; });
+    const limited = await serve(
+      adapter,
+      make({ signature: { scheme: "standard-webhooks" }, rateLimits: { perSource: [{ limit: 2, per: "1h" }] } }),
+      () => {
+        calls++;
+      },
+    );
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await post(limited, signed(`msg_rl_${adapter}_${i}`), { "x-forwarded-for": `203.0.113.${i}` })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await post(limited, signed(`msg_rl_${adapter}_${i}`), { "x-forwarded-for": `203.0.113.${i}` })).status,
+      );
     expect(statuses).toEqual([200, 200, 429, 429, 429]);
     expect(calls).toBe(2);
   });
@@ -80,20 +143,53 @@ describe.each(ADAPTERS)("%s adapter on Redis", (adapter) => {
 
 it("two receivers (two processes' worth: their own verifier and Redis connection) racing on one delivery: one processes it", async () => {
   const declaration: WebhookDeclaration = { signature: { scheme: "standard-webhooks" } };
-  const a = createVerifier({ name: "shared", declaration, secret: SECRET, store: redisStore(redis.client()), audit: false });
-  const b = createVerifier({ name: "shared", declaration, secret: SECRET, store: redisStore(redis.client()), audit: false });
+  const a = createVerifier({
+    name: "shared",
+    declaration,
+    secret: SECRET,
+    store: redisStore(redis.client()),
+    audit: false,
+  });
+  const b = createVerifier({
+    name: "shared",
+    declaration,
+    secret: SECRET,
+    store: redisStore(redis.client()),
+    audit: false,
+  });
   const d = signed("msg_two_processes");
-  const verdicts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).verify({ rawBody: d.body, headers: d.headers })));
+  const verdicts = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).verify({ rawBody: d.body, headers: d.headers })),
+  );
   expect(verdicts.filter((v) => v.ok && !v.duplicate)).toHaveLength(1);
 });
 
 it("ids an attacker would shape for Redis are stored verbatim, one key each, with the declared TTL", async () => {
   const client = redis.client();
-  const v = createVerifier({ name: "shapes", declaration: { signature: { scheme: "standard-webhooks" }, idempotency: { ttl: "24h" } }, secret: SECRET, store: redisStore(client), audit: false });
-  const ids = ["msg *", "msg ?", "msg [a-z]", "msg {tag}", "msg\r\n*1\r\n$8\r\nFLUSHALL\r\n", "msg \u00e9\u{1f600}", "msg:seen:id:x", "x".repeat(4000), "msg\u0000nul"];
+  const v = createVerifier({
+    name: "shapes",
+    declaration: { signature: { scheme: "standard-webhooks" }, idempotency: { ttl: "24h" } },
+    secret: SECRET,
+    store: redisStore(client),
+    audit: false,
+  });
+  const ids = [
+    "msg *",
+    "msg ?",
+    "msg [a-z]",
+    "msg {tag}",
+    "msg\r\n*1\r\n$8\r\nFLUSHALL\r\n",
+    "msg \u00e9\u{1f600}",
+    "msg:seen:id:x",
+    "x".repeat(4000),
+    "msg\u0000nul",
+  ];
   for (const id of ids) {
     expect(await v.verify({ rawBody: signed(id).body, headers: signed(id).headers })).toMatchObject({ ok: true, id });
-    expect(await v.verify({ rawBody: signed(id).body, headers: signed(id).headers })).toMatchObject({ ok: false, reason: "replay" });
+    expect(await v.verify({ rawBody: signed(id).body, headers: signed(id).headers })).toMatchObject({
+      ok: false,
+      reason: "replay",
+    });
   }
   const keys = await client.keys("tollgate:webhooks:shapes:seen:*");
   expect(keys.sort()).toEqual(ids.map((id) => `tollgate:webhooks:shapes:seen:id:${id}`).sort());
@@ -108,7 +204,21 @@ it("ids an attacker would shape for Redis are stored verbatim, one key each, wit
 
 it("rate-limit counters expire with their window in Redis", async () => {
   const client = redis.client();
-  const v = createVerifier({ name: "rl-ttl", declaration: { signature: { scheme: "standard-webhooks" }, rateLimits: { perSource: [{ limit: 100, per: "1m" }, { limit: 1000, per: "1d" }] } }, secret: SECRET, store: redisStore(client), audit: false });
+  const v = createVerifier({
+    name: "rl-ttl",
+    declaration: {
+      signature: { scheme: "standard-webhooks" },
+      rateLimits: {
+        perSource: [
+          { limit: 100, per: "1m" },
+          { limit: 1000, per: "1d" },
+        ],
+      },
+    },
+    secret: SECRET,
+    store: redisStore(client),
+    audit: false,
+  });
   await v.verify({ rawBody: "{}", headers: {}, source: "192.0.2.7" });
   const ttls = await Promise.all([0, 1].map((i) => client.pttl(`tollgate:webhooks:rl-ttl:rate:${i}:192.0.2.7`)));
   expect(ttls[0]).toBeGreaterThan(0);
@@ -128,7 +238,12 @@ describe("Express apps that parsed the body before the middleware", () => {
     let calls = 0;
     const app = express();
     app.use(parser);
-    app.post("/hook", expressMiddleware(make(), () => { calls++; }));
+    app.post(
+      "/hook",
+      expressMiddleware(make(), () => {
+        calls++;
+      }),
+    );
     const errors: string[] = [];
     app.use((e: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       errors.push(e.message);
@@ -146,7 +261,12 @@ describe("Express apps that parsed the body before the middleware", () => {
     let calls = 0;
     const app = express();
     app.use(express.raw({ type: "*/*" }));
-    app.post("/hook", expressMiddleware(make(), () => { calls++; }));
+    app.post(
+      "/hook",
+      expressMiddleware(make(), () => {
+        calls++;
+      }),
+    );
     const url = await listen(http.createServer(app));
     const d = signed("msg_raw", '{ "pretty" : "caf\\u00e9" }');
     expect((await post(url, d)).status).toBe(200);
@@ -156,7 +276,11 @@ describe("Express apps that parsed the body before the middleware", () => {
 
 it.each(ADAPTERS)("a body over the limit is answered 413 (%s), never buffered and never handled", async (adapter) => {
   let calls = 0;
-  const url = new URL(await serve(adapter, make(), () => { calls++; }));
+  const url = new URL(
+    await serve(adapter, make(), () => {
+      calls++;
+    }),
+  );
   const status = await new Promise<number>((resolve, reject) => {
     const req = http.request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
       res.resume();

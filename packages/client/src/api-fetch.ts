@@ -49,12 +49,15 @@ export type ApiFetch = ((input: string | URL | Request, init?: RequestInit) => P
 
 const DEADLINE = Symbol("tollgate-client-deadline");
 const NULL_BODY = new Set([101, 204, 205, 304]);
-type Outcome = { response: Response; streaming: boolean } | { fail: Omit<ApiErrorFields, "api" | "attempts"> & { retryable: boolean } };
+type Outcome =
+  | { response: Response; streaming: boolean }
+  | { fail: Omit<ApiErrorFields, "api" | "attempts"> & { retryable: boolean } };
 
 /** A ReadableStream request body is spent by its first send, so even a 429 cannot send it again. */
 const isStream = (b: unknown): boolean => typeof (b as ReadableStream | null)?.getReader === "function";
 
-const classOf = (status: number): StatusClass => (status >= 500 ? "5xx" : status >= 400 ? "4xx" : status >= 300 ? "3xx" : "2xx");
+const classOf = (status: number): StatusClass =>
+  status >= 500 ? "5xx" : status >= 400 ? "4xx" : status >= 300 ? "3xx" : "2xx";
 
 export function createApiFetch(o: ApiFetchOptions): ApiFetch {
   const api = o.api;
@@ -66,10 +69,14 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
   const budget = o.redis ? policy.budget : share(policy.budget, o.replicas ?? policy.replicas ?? 1);
   const limits: Limits = { model: policy.provider.model === "token-bucket" ? "bucket" : "log", ...budget };
   const timeoutMs = o.timeoutMs ?? policy.timeoutMs ?? 60_000;
-  const store: BudgetStore = o.redis ? new RedisBudget(o.redis, limits, clock, o.redisPrefix ?? "tollgate:client:", api, timeoutMs + 1000) : new LocalBudget(limits, clock);
+  const store: BudgetStore = o.redis
+    ? new RedisBudget(o.redis, limits, clock, o.redisPrefix ?? "tollgate:client:", api, timeoutMs + 1000)
+    : new LocalBudget(limits, clock);
   const cb = policy.circuitBreaker;
   const breaker = cb ? new Breaker(cb.failureThreshold, cb.resetMs, clock, (s) => metrics.circuit(s)) : null;
-  const cp = policy.provider.costPoints ? new CostPoints(policy.provider.costPoints.bucket, policy.provider.costPoints.restorePerSecond, clock.now()) : null;
+  const cp = policy.provider.costPoints
+    ? new CostPoints(policy.provider.costPoints.bucket, policy.provider.costPoints.restorePerSecond, clock.now())
+    : null;
   const maxAttempts = policy.retry?.maxAttempts ?? 1;
   const readJson = Boolean(budget.tokens || policy.cost?.unit === "1k-tokens" || cp);
   const idBase = globalThis.crypto.randomUUID();
@@ -87,7 +94,10 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
     const cancelDeadline = clock.timer(timeoutMs, () => ac.abort(DEADLINE));
     const canRepeat = repeatable(req, policy.idempotent === true, o.idempotencyHeader);
     const tokens = budget.tokens ? estimateTokens(req.json) : 0;
-    const query = cp && typeof (req.json as { query?: unknown } | null)?.query === "string" ? (req.json as { query: string }).query : null;
+    const query =
+      cp && typeof (req.json as { query?: unknown } | null)?.query === "string"
+        ? (req.json as { query: string }).query
+        : null;
     const ctx = { req, ac, deadline, canRepeat, tokens, query, attempts: 0, status: null as number | null };
     let previous = 0;
     let streaming = false;
@@ -101,7 +111,10 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
         }
         const { retryable, ...f } = out.fail;
         if (!retryable || ctx.attempts >= maxAttempts) throw new ApiError({ api, attempts: ctx.attempts, ...f });
-        const delay = Math.max(policy.retry ? backoffMs(policy.retry, ctx.attempts, previous, random) : 0, f.retryAfter ?? 0);
+        const delay = Math.max(
+          policy.retry ? backoffMs(policy.retry, ctx.attempts, previous, random) : 0,
+          f.retryAfter ?? 0,
+        );
         previous = delay;
         if (clock.now() + delay >= deadline) throw new ApiError({ api, attempts: ctx.attempts, ...f });
         metrics.retry();
@@ -109,7 +122,8 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       }
     } catch (e) {
       if (e instanceof ApiError) throw e;
-      if (ac.signal.reason === DEADLINE) throw new ApiError({ api, code: "timeout", status: ctx.status, attempts: ctx.attempts });
+      if (ac.signal.reason === DEADLINE)
+        throw new ApiError({ api, code: "timeout", status: ctx.status, attempts: ctx.attempts });
       if (appSignal?.aborted) throw appSignal.reason;
       throw new ApiError({ api, code: "network", attempts: ctx.attempts, cause: e });
     } finally {
@@ -119,7 +133,16 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
     }
   }
 
-  type Ctx = { req: Prepared; ac: AbortController; deadline: number; canRepeat: boolean; tokens: number; query: string | null; attempts: number; status: number | null };
+  type Ctx = {
+    req: Prepared;
+    ac: AbortController;
+    deadline: number;
+    canRepeat: boolean;
+    tokens: number;
+    query: string | null;
+    attempts: number;
+    status: number | null;
+  };
 
   /** Waiters for budget; woken early when an answer gives budget back (usage below the estimate, unused cost points). */
   type Reason = "tokens" | "cost" | "requests";
@@ -130,7 +153,8 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
 
   /** Wait for the budget, or fail now when the wait would pass the deadline. */
   async function waitBudget(ctx: Ctx, ms: number, reason: Reason): Promise<void> {
-    if (clock.now() + ms >= ctx.deadline) throw new ApiError({ api, code: "rate-limited", status: ctx.status, attempts: ctx.attempts, retryAfter: ms });
+    if (clock.now() + ms >= ctx.deadline)
+      throw new ApiError({ api, code: "rate-limited", status: ctx.status, attempts: ctx.attempts, retryAfter: ms });
     const woken = new AbortController();
     waiters.set(woken, reason);
     const from = clock.now();
@@ -162,16 +186,29 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       if (cp && ctx.query !== null) {
         releaseProbe = await cp.probe(ctx.query, ctx.ac.signal);
         reserved = cp.cost(ctx.query) ?? 1;
-        for (let w = cp.waitFor(reserved, clock.now()); w > 0; w = cp.waitFor(reserved, clock.now())) await waitBudget(ctx, w, "cost");
+        for (let w = cp.waitFor(reserved, clock.now()); w > 0; w = cp.waitFor(reserved, clock.now()))
+          await waitBudget(ctx, w, "cost");
         cp.reserve(reserved, clock.now());
       }
       // A GraphQL query is charged in cost points, not requests (Shopify), so it skips the request budget.
-      if (ctx.query === null) for (let t = await untilAborted(store.take(id, ctx.tokens), ctx.ac.signal); t.waitMs > 0; t = await untilAborted(store.take(id, ctx.tokens), ctx.ac.signal)) await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
+      if (ctx.query === null)
+        for (
+          let t = await untilAborted(store.take(id, ctx.tokens), ctx.ac.signal);
+          t.waitMs > 0;
+          t = await untilAborted(store.take(id, ctx.tokens), ctx.ac.signal)
+        )
+          await waitBudget(ctx, t.waitMs, t.byTokens ? "tokens" : "requests");
       const sent = clock.now();
       let res: Response;
       try {
         const body = (ctx.req.body ?? ctx.req.stream ?? undefined) as RequestInit["body"];
-        res = await inner(ctx.req.url, { ...ctx.req.init, method: ctx.req.method, headers: ctx.req.headers, body, signal: ctx.ac.signal });
+        res = await inner(ctx.req.url, {
+          ...ctx.req.init,
+          method: ctx.req.method,
+          headers: ctx.req.headers,
+          body,
+          signal: ctx.ac.signal,
+        });
       } catch (e) {
         if (ctx.query === null) await untilAborted(store.answered(id), ctx.ac.signal).catch(() => {});
         const timedOut = ctx.ac.signal.reason === DEADLINE;
@@ -196,13 +233,34 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
       if (res.status === 429 || (res.status === 200 && json !== null && isThrottled(json))) {
         // Rejected before any work was done, so any method may be sent again (a spent stream cannot be).
         const c = readCost(json);
-        const retryAfter = res.status === 429 ? retryAfterMs(res.headers, clock.now()) : c ? Math.ceil((Math.max(0, (c.requested ?? 1) - c.currentlyAvailable) / c.restoreRate) * 1000) : null;
-        return { fail: { code: "rate-limited", status: res.status, retryAfter, requestId, retryable: !isStream(ctx.req.stream) } };
+        const retryAfter =
+          res.status === 429
+            ? retryAfterMs(res.headers, clock.now())
+            : c
+              ? Math.ceil((Math.max(0, (c.requested ?? 1) - c.currentlyAvailable) / c.restoreRate) * 1000)
+              : null;
+        return {
+          fail: {
+            code: "rate-limited",
+            status: res.status,
+            retryAfter,
+            requestId,
+            retryable: !isStream(ctx.req.stream),
+          },
+        };
       }
       decided = true;
       if (res.status === 408 || res.status >= 500) {
         breaker?.failure();
-        return { fail: { code: "provider-error", status: res.status, retryAfter: retryAfterMs(res.headers, clock.now()), requestId, retryable: ctx.canRepeat } };
+        return {
+          fail: {
+            code: "provider-error",
+            status: res.status,
+            retryAfter: retryAfterMs(res.headers, clock.now()),
+            requestId,
+            retryable: ctx.canRepeat,
+          },
+        };
       }
       breaker?.success();
       return { response, streaming: !buffered && response.body !== null };
@@ -241,9 +299,14 @@ export function createApiFetch(o: ApiFetchOptions): ApiFetch {
   function account(json: unknown, id: string, status: number, ctx: Ctx, reserved: number): void {
     const usage = readUsage(json);
     if (usage) {
-      if (budget.tokens) void store.correct(id, usage.prompt + usage.completion).then(() => usage.prompt + usage.completion < ctx.tokens && wake("tokens"), () => {});
+      if (budget.tokens)
+        void store.correct(id, usage.prompt + usage.completion).then(
+          () => usage.prompt + usage.completion < ctx.tokens && wake("tokens"),
+          () => {},
+        );
       metrics.tokens(usage.prompt, usage.completion);
-      if (policy.cost?.unit === "1k-tokens") metrics.spend(((usage.prompt + usage.completion) / 1000) * policy.cost.unitPriceUsd);
+      if (policy.cost?.unit === "1k-tokens")
+        metrics.spend(((usage.prompt + usage.completion) / 1000) * policy.cost.unitPriceUsd);
     }
     if (policy.cost?.unit === "request" && status >= 200 && status < 300) metrics.spend(policy.cost.unitPriceUsd);
     const c = cp && ctx.query !== null ? readCost(json) : null;

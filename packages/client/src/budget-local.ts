@@ -28,7 +28,8 @@ export class LocalBudget implements BudgetStore {
     const now = this.clock.now();
     const byRequests = this.requestWait(now);
     const byTokens = this.tokenWait(now, tokens);
-    if (byRequests > 0 || byTokens > 0) return { waitMs: Math.max(byRequests, byTokens), byTokens: byTokens > byRequests };
+    if (byRequests > 0 || byTokens > 0)
+      return { waitMs: Math.max(byRequests, byTokens), byTokens: byTokens > byRequests };
     const r = this.limits.requests;
     if (r && this.limits.model === "bucket") this.level -= 1;
     else if (r) this.requestLog.push({ at: now, id });
@@ -90,7 +91,8 @@ export class LocalBudget implements BudgetStore {
       this.levelAt = now;
       return this.level >= 1 ? 0 : Math.ceil((1 - this.level) / rate);
     }
-    while (this.requestLog.length > 0 && (this.requestLog[0] as { at: number }).at <= now - r.perMs) this.requestLog.shift();
+    while (this.requestLog.length > 0 && (this.requestLog[0] as { at: number }).at <= now - r.perMs)
+      this.requestLog.shift();
     const lim = Math.max(1, Math.floor(r.limit));
     if (this.requestLog.length < lim) return 0;
     return Math.max(1, (this.requestLog[this.requestLog.length - lim] as { at: number }).at + r.perMs - now);

@@ -71,7 +71,8 @@ if redis.call('TYPE', KEYS[1]).ok == 'zset' then redis.call('ZADD', KEYS[1], 'XX
 redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
 return 0`;
 
-const CORRECT = "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0";
+const CORRECT =
+  "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0";
 
 // KEYS: leases. ARGV: limit, lease ms, id. A crashed replica's slot frees itself when its lease ends.
 const ENTER = `${NOW}
@@ -94,14 +95,32 @@ export class RedisBudget implements BudgetStore {
   ) {
     // One hash tag per API keeps every key of a script on one Redis Cluster slot.
     const p = `${prefix}{${api}}`;
-    this.keys = { req: `${p}:requests`, tokAt: `${p}:token-times`, tokAmount: `${p}:token-amounts`, leases: `${p}:leases` };
+    this.keys = {
+      req: `${p}:requests`,
+      tokAt: `${p}:token-times`,
+      tokAmount: `${p}:token-amounts`,
+      leases: `${p}:leases`,
+    };
   }
 
   async take(id: string, tokens: number): Promise<{ waitMs: number; byTokens: boolean }> {
     const { requests: r, tokens: t, model } = this.limits;
     if (!r && !t) return { waitMs: 0, byTokens: false };
     const k = this.keys;
-    const [wait, byTokens] = (await this.redis.eval(TAKE, 3, k.req, k.tokAt, k.tokAmount, model, r?.limit ?? 0, r?.perMs ?? 0, t?.limit ?? 0, t?.perMs ?? 0, Math.max(0, Math.round(tokens)), id)) as [number, number];
+    const [wait, byTokens] = (await this.redis.eval(
+      TAKE,
+      3,
+      k.req,
+      k.tokAt,
+      k.tokAmount,
+      model,
+      r?.limit ?? 0,
+      r?.perMs ?? 0,
+      t?.limit ?? 0,
+      t?.perMs ?? 0,
+      Math.max(0, Math.round(tokens)),
+      id,
+    )) as [number, number];
     return { waitMs: Number(wait), byTokens: Number(byTokens) === 1 };
   }
 

@@ -22,7 +22,10 @@ export class ApiError extends Error {
   readonly requestId: string | null;
 
   constructor(f: ApiErrorFields) {
-    super(`${f.api}: ${f.code}${f.status ? ` (HTTP ${f.status})` : ""} after ${f.attempts} attempt${f.attempts === 1 ? "" : "s"}`, f.cause === undefined ? undefined : { cause: f.cause });
+    super(
+      `${f.api}: ${f.code}${f.status ? ` (HTTP ${f.status})` : ""} after ${f.attempts} attempt${f.attempts === 1 ? "" : "s"}`,
+      f.cause === undefined ? undefined : { cause: f.cause },
+    );
     this.name = "ApiError";
     this.api = f.api;
     this.code = f.code;

@@ -9,7 +9,9 @@ export function estimateTokens(body: unknown): number {
   const b = body as Record<string, unknown>;
   const prompt = b.messages ?? b.input ?? b.prompt;
   const promptTokens = prompt === undefined ? 0 : Math.ceil(JSON.stringify(prompt).length / 4);
-  const max = [b.max_tokens, b.max_completion_tokens, b.max_output_tokens].find((v) => typeof v === "number" && v >= 0) as number | undefined;
+  const max = [b.max_tokens, b.max_completion_tokens, b.max_output_tokens].find(
+    (v) => typeof v === "number" && v >= 0,
+  ) as number | undefined;
   return promptTokens + (max ?? 0);
 }
 
@@ -40,18 +42,41 @@ export interface GraphqlCost {
 export function readCost(json: unknown): GraphqlCost | null {
   const c = (json as { extensions?: { cost?: Record<string, unknown> } } | null)?.extensions?.cost;
   const t = c?.throttleStatus as Record<string, unknown> | undefined;
-  if (!c || !t || typeof t.currentlyAvailable !== "number" || typeof t.restoreRate !== "number" || typeof t.maximumAvailable !== "number") return null;
+  if (
+    !c ||
+    !t ||
+    typeof t.currentlyAvailable !== "number" ||
+    typeof t.restoreRate !== "number" ||
+    typeof t.maximumAvailable !== "number"
+  )
+    return null;
   const num = (v: unknown) => (typeof v === "number" ? v : null);
-  return { requested: num(c.requestedQueryCost), actual: num(c.actualQueryCost), maximumAvailable: t.maximumAvailable, currentlyAvailable: t.currentlyAvailable, restoreRate: t.restoreRate };
+  return {
+    requested: num(c.requestedQueryCost),
+    actual: num(c.actualQueryCost),
+    maximumAvailable: t.maximumAvailable,
+    currentlyAvailable: t.currentlyAvailable,
+    restoreRate: t.restoreRate,
+  };
 }
 
 /** Shopify answers a throttled GraphQL query with HTTP 200 and an error coded THROTTLED. */
 export function isThrottled(json: unknown): boolean {
   const errors = (json as { errors?: unknown } | null)?.errors;
-  return Array.isArray(errors) && errors.some((e) => (e as { extensions?: { code?: unknown } } | null)?.extensions?.code === "THROTTLED");
+  return (
+    Array.isArray(errors) &&
+    errors.some((e) => (e as { extensions?: { code?: unknown } } | null)?.extensions?.code === "THROTTLED")
+  );
 }
 
-const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-shopify-request-id", "x-goog-request-id", "x-github-request-id", "cf-ray"];
+const REQUEST_ID_HEADERS = [
+  "x-request-id",
+  "request-id",
+  "x-shopify-request-id",
+  "x-goog-request-id",
+  "x-github-request-id",
+  "cf-ray",
+];
 
 export function requestIdOf(headers: Headers): string | null {
   for (const h of REQUEST_ID_HEADERS) {

@@ -25,7 +25,15 @@ export interface RegistryLike {
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-const noop: ClientMetrics = { ready: Promise.resolve(), request() {}, retry() {}, throttleWait() {}, circuit() {}, tokens() {}, spend() {} };
+const noop: ClientMetrics = {
+  ready: Promise.resolve(),
+  request() {},
+  retry() {},
+  throttleWait() {},
+  circuit() {},
+  tokens() {},
+  spend() {},
+};
 
 type Series = {
   requests: { inc(l: object, v?: number): void };
@@ -45,15 +53,46 @@ export function createMetrics(registry: RegistryLike | undefined, api: string): 
     const reg = registry as unknown as import("prom-client").Registry;
     // Several APIs share one registry: the first client registers a series, the others reuse it.
     const get = <T>(name: string, make: () => T): T => (reg.getSingleMetric(name) as T | undefined) ?? make();
-    const counter = (name: string, help: string, labelNames: string[]) => get(name, () => new prom.Counter({ name, help, labelNames, registers: [reg] }));
+    const counter = (name: string, help: string, labelNames: string[]) =>
+      get(name, () => new prom.Counter({ name, help, labelNames, registers: [reg] }));
     series = {
-      requests: counter("tollgate_client_requests_total", "API calls made by the client (each attempt), by status class.", ["api", "status_class"]),
-      duration: get("tollgate_client_request_duration_seconds", () => new prom.Histogram({ name: "tollgate_client_request_duration_seconds", help: "Time from sending an attempt to its response headers.", labelNames: ["api"], buckets: BUCKETS, registers: [reg] })),
+      requests: counter(
+        "tollgate_client_requests_total",
+        "API calls made by the client (each attempt), by status class.",
+        ["api", "status_class"],
+      ),
+      duration: get(
+        "tollgate_client_request_duration_seconds",
+        () =>
+          new prom.Histogram({
+            name: "tollgate_client_request_duration_seconds",
+            help: "Time from sending an attempt to its response headers.",
+            labelNames: ["api"],
+            buckets: BUCKETS,
+            registers: [reg],
+          }),
+      ),
       retries: counter("tollgate_client_retries_total", "Attempts repeated after a retryable failure.", ["api"]),
       waits: counter("tollgate_client_throttle_waits_total", "Times a call waited for the declared budget.", ["api"]),
-      waitSeconds: counter("tollgate_client_throttle_wait_seconds_total", "Seconds calls spent waiting for the declared budget.", ["api"]),
-      circuit: get("tollgate_client_circuit_state", () => new prom.Gauge({ name: "tollgate_client_circuit_state", help: "Circuit breaker state: 0 closed, 1 half-open, 2 open.", labelNames: ["api"], registers: [reg] })),
-      tokens: counter("tollgate_client_tokens_total", "Tokens the provider reported in usage, by kind.", ["api", "kind"]),
+      waitSeconds: counter(
+        "tollgate_client_throttle_wait_seconds_total",
+        "Seconds calls spent waiting for the declared budget.",
+        ["api"],
+      ),
+      circuit: get(
+        "tollgate_client_circuit_state",
+        () =>
+          new prom.Gauge({
+            name: "tollgate_client_circuit_state",
+            help: "Circuit breaker state: 0 closed, 1 half-open, 2 open.",
+            labelNames: ["api"],
+            registers: [reg],
+          }),
+      ),
+      tokens: counter("tollgate_client_tokens_total", "Tokens the provider reported in usage, by kind.", [
+        "api",
+        "kind",
+      ]),
       spend: counter("tollgate_client_spend_usd_total", "Spend in USD from the declared unit price.", ["api"]),
     };
     // Every API's series exist from the start, so a scrape proves the client is wired before traffic.
@@ -64,7 +103,11 @@ export function createMetrics(registry: RegistryLike | undefined, api: string): 
   ready.catch(() => {});
   const when = (f: (s: Series) => void) => {
     if (series) f(series);
-    else void ready.then(() => series && f(series), () => {});
+    else
+      void ready.then(
+        () => series && f(series),
+        () => {},
+      );
   };
   return {
     ready,

@@ -20,7 +20,13 @@ export interface ApiPolicy {
     costPoints?: { bucket: number; restorePerSecond: number } | null;
   };
   budget: { requests: Window | null; tokens: Window | null; concurrency: number | null };
-  retry: { maxAttempts: number; backoff: "exponential" | "linear" | "constant"; jitter: "full" | "equal" | "decorrelated" | "none"; baseDelayMs: number | null; maxDelayMs: number | null } | null;
+  retry: {
+    maxAttempts: number;
+    backoff: "exponential" | "linear" | "constant";
+    jitter: "full" | "equal" | "decorrelated" | "none";
+    baseDelayMs: number | null;
+    maxDelayMs: number | null;
+  } | null;
   circuitBreaker: { failureThreshold: number; resetMs: number } | null;
   metrics?: boolean;
   cost?: { unit: "request" | "1k-tokens"; unitPriceUsd: number; monthlyBudgetUsd: number | null } | null;
@@ -41,10 +47,14 @@ export interface ClientPolicyFile {
 export function pickPolicy(policy: ClientPolicyFile | ApiPolicy, api: string): ApiPolicy {
   if ("apis" in policy && policy.apis && typeof policy.apis === "object") {
     const found = policy.apis[api];
-    if (!found) throw new Error(`@tollgate/client: no API named "${api}" in the client policy (declared: ${Object.keys(policy.apis).sort().join(", ") || "none"})`);
+    if (!found)
+      throw new Error(
+        `@tollgate/client: no API named "${api}" in the client policy (declared: ${Object.keys(policy.apis).sort().join(", ") || "none"})`,
+      );
     return found;
   }
-  if (!("budget" in policy) || !("provider" in policy)) throw new Error("@tollgate/client: policy is neither client-policies.json nor one API's policy");
+  if (!("budget" in policy) || !("provider" in policy))
+    throw new Error("@tollgate/client: policy is neither client-policies.json nor one API's policy");
   return policy as ApiPolicy;
 }
 
@@ -52,8 +62,18 @@ export function pickPolicy(policy: ClientPolicyFile | ApiPolicy, api: string): A
 export function share(budget: ApiPolicy["budget"], replicas: number): ApiPolicy["budget"] {
   if (replicas <= 1) return budget;
   // Below one request (or slot) each, every process still sends one at once: only Redis can share that.
-  const small = [budget.requests && ["requests per window", budget.requests.limit], budget.concurrency !== null && ["concurrency", budget.concurrency]].find((x) => x && (x[1] as number) < replicas);
-  if (small) throw new Error(`@tollgate/client: budget ${small[0]} ${small[1]} ÷ ${replicas} replicas is less than 1 per process, so the replicas together would exceed it; pass redis to share the budget, or declare fewer replicas`);
+  const small = [
+    budget.requests && ["requests per window", budget.requests.limit],
+    budget.concurrency !== null && ["concurrency", budget.concurrency],
+  ].find((x) => x && (x[1] as number) < replicas);
+  if (small)
+    throw new Error(
+      `@tollgate/client: budget ${small[0]} ${small[1]} ÷ ${replicas} replicas is less than 1 per process, so the replicas together would exceed it; pass redis to share the budget, or declare fewer replicas`,
+    );
   const part = (w: Window | null) => (w ? { limit: w.limit / replicas, perMs: w.perMs } : null);
-  return { requests: part(budget.requests), tokens: part(budget.tokens), concurrency: budget.concurrency === null ? null : Math.max(1, Math.floor(budget.concurrency / replicas)) };
+  return {
+    requests: part(budget.requests),
+    tokens: part(budget.tokens),
+    concurrency: budget.concurrency === null ? null : Math.max(1, Math.floor(budget.concurrency / replicas)),
+  };
 }

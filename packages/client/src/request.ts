@@ -19,12 +19,33 @@ export async function prepare(input: string | URL | Request, init: RequestInit =
     const buf = req.body ? new Uint8Array(await req.clone().arrayBuffer()) : null;
     const headers = new Headers(req.headers);
     if (init.headers) for (const [k, v] of new Headers(init.headers)) headers.set(k, v);
-    return finish({ url: req.url, method: (init.method ?? req.method).toUpperCase(), headers, body: init.body !== undefined ? init.body : buf, init, signal: init.signal ?? req.signal });
+    return finish({
+      url: req.url,
+      method: (init.method ?? req.method).toUpperCase(),
+      headers,
+      body: init.body !== undefined ? init.body : buf,
+      init,
+      signal: init.signal ?? req.signal,
+    });
   }
-  return finish({ url: String(input), method: (init.method ?? "GET").toUpperCase(), headers: new Headers(init.headers), body: init.body, init, signal: init.signal ?? null });
+  return finish({
+    url: String(input),
+    method: (init.method ?? "GET").toUpperCase(),
+    headers: new Headers(init.headers),
+    body: init.body,
+    init,
+    signal: init.signal ?? null,
+  });
 }
 
-function finish(p: { url: string; method: string; headers: Headers; body: unknown; init: RequestInit; signal: AbortSignal | null }): Prepared {
+function finish(p: {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: unknown;
+  init: RequestInit;
+  signal: AbortSignal | null;
+}): Prepared {
   let body: string | Uint8Array | null = null;
   let stream: ReadableStream | null = null;
   const b = p.body;
@@ -35,7 +56,8 @@ function finish(p: { url: string; method: string; headers: Headers; body: unknow
   else if (ArrayBuffer.isView(b)) body = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   else if (b instanceof URLSearchParams) {
     body = b.toString();
-    if (!p.headers.has("content-type")) p.headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+    if (!p.headers.has("content-type"))
+      p.headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
   } else if (typeof (b as ReadableStream).getReader === "function") stream = b as ReadableStream;
   else body = null;
   let json: unknown = null;
@@ -51,7 +73,16 @@ function finish(p: { url: string; method: string; headers: Headers; body: unknow
   }
   // FormData and Blob bodies are passed through untouched and sent once.
   const passthrough = body === null && stream === null && b !== undefined && b !== null;
-  return { url: p.url, method: p.method, headers: p.headers, body, stream: passthrough ? (b as ReadableStream) : stream, json, init: p.init, signal: p.signal };
+  return {
+    url: p.url,
+    method: p.method,
+    headers: p.headers,
+    body,
+    stream: passthrough ? (b as ReadableStream) : stream,
+    json,
+    init: p.init,
+    signal: p.signal,
+  };
 }
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);

@@ -27,7 +27,12 @@ async function simulator(clock: VirtualClock): Promise<Simulator> {
   return s;
 }
 
-const ask = (client: OpenAI, maxTokens: number) => () => client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }], max_tokens: maxTokens });
+const ask = (client: OpenAI, maxTokens: number) => () =>
+  client.chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: [{ role: "user", content: "hello" }],
+    max_tokens: maxTokens,
+  });
 
 /** Requests per declared window, from the simulator's own count, over the full windows of the run. */
 function throughput(times: number[], perMs: number): number {
@@ -50,7 +55,10 @@ describe("openai SDK through createApiFetch", () => {
     const fetch = createApiFetch({ policy: policies, api: "openai", registry, clock, timeoutMs: 3_600_000 });
     const client = new OpenAI({ apiKey: "sk-simulated", baseURL: `${sim.url}/v1`, fetch, maxRetries: 0 });
     const burst = 750;
-    const results = await inVirtualTime(clock, Array.from({ length: burst }, () => ask(client, 50)));
+    const results = await inVirtualTime(
+      clock,
+      Array.from({ length: burst }, () => ask(client, 50)),
+    );
     const failures = results.filter((r) => r.status === "rejected");
     expect(failures).toEqual([]);
     expect(sim.stats.rateLimited).toBe(0);
@@ -60,7 +68,9 @@ describe("openai SDK through createApiFetch", () => {
 
     const text = await registry.metrics();
     expect(text).toContain(`tollgate_client_requests_total{api="openai",status_class="2xx"} ${burst}`);
-    expect(Number(/tollgate_client_throttle_waits_total\{api="openai"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(burst - 300);
+    expect(Number(/tollgate_client_throttle_waits_total\{api="openai"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(
+      burst - 300,
+    );
     const completion = Number(/tollgate_client_tokens_total\{api="openai",kind="completion"\} (\d+)/.exec(text)?.[1]);
     expect(completion).toBe(burst * 20); // the simulator answers 20 completion tokens each
     expect(Number(/tollgate_client_spend_usd_total\{api="openai"\} ([\d.e-]+)/.exec(text)?.[1])).toBeGreaterThan(0);
@@ -70,7 +80,9 @@ describe("openai SDK through createApiFetch", () => {
     const bareSim = await simulator(bareClock);
     const bare = new OpenAI({ apiKey: "sk-simulated", baseURL: `${bareSim.url}/v1`, maxRetries: 0 });
     const bareResults = await Promise.allSettled(Array.from({ length: burst }, () => ask(bare, 50)()));
-    const bare429 = bareResults.filter((r) => r.status === "rejected" && (r.reason as { status?: number }).status === 429);
+    const bare429 = bareResults.filter(
+      (r) => r.status === "rejected" && (r.reason as { status?: number }).status === 429,
+    );
     expect(bare429.length).toBe(burst - 400);
     expect(bareSim.stats.rateLimited).toBe(burst - 400);
   });
@@ -81,7 +93,10 @@ describe("openai SDK through createApiFetch", () => {
     const fetch = createApiFetch({ policy: policies, api: "openai", clock, timeoutMs: 3_600_000 });
     const client = new OpenAI({ apiKey: "sk-simulated", baseURL: `${sim.url}/v1`, fetch, maxRetries: 0 });
     // ~209 tokens reserved each: by the estimate only 143 fit in 30000 a minute; usage says 29.
-    const results = await inVirtualTime(clock, Array.from({ length: 600 }, () => ask(client, 200)));
+    const results = await inVirtualTime(
+      clock,
+      Array.from({ length: 600 }, () => ask(client, 200)),
+    );
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
     expect(sim.stats.rateLimited).toBe(0);
     expect(throughput(sim.stats.admitted, 60_000)).toBeGreaterThan(30_000 / 209);

@@ -51,7 +51,11 @@ const until = async (ok: () => boolean) => {
     await new Promise((r) => setTimeout(r, 5));
   }
 };
-const outcome = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
 
 describe("Retry-After edges", () => {
   it("an HTTP-date in the past means no wait beyond the backoff; one far in the future (or a huge number) fails at once, unslept", async () => {
@@ -69,7 +73,11 @@ describe("Retry-After edges", () => {
         expect((await f(`${s.url}/a`)).status).toBe(200);
         expect(clock.delays).toEqual([0]);
       } else {
-        expect(await outcome(f(`${s.url}/a`))).toMatchObject({ code: "rate-limited", attempts: 1, retryAfter: expectWait });
+        expect(await outcome(f(`${s.url}/a`))).toMatchObject({
+          code: "rate-limited",
+          attempts: 1,
+          retryAfter: expectWait,
+        });
         expect(clock.delays).toEqual([]);
         expect(s.seen.length).toBe(1);
       }
@@ -88,7 +96,13 @@ describe("the app's abort", () => {
   it("is honoured while waiting for the budget and during backoff, and frees the concurrency slot", async () => {
     const s = await serve((req, res) => (req.url === "/fail" ? json(res, 503) : json(res, 200)));
     const clock = new VirtualClock();
-    const f = createApiFetch({ policy: policy({ budget: { requests: { limit: 1, perMs: 60_000 }, tokens: null, concurrency: 1 } }), api: "x", clock, random: () => 0.5, timeoutMs: 600_000 });
+    const f = createApiFetch({
+      policy: policy({ budget: { requests: { limit: 1, perMs: 60_000 }, tokens: null, concurrency: 1 } }),
+      api: "x",
+      clock,
+      random: () => 0.5,
+      timeoutMs: 600_000,
+    });
     expect((await f(`${s.url}/ok`)).status).toBe(200);
     const waiting = new AbortController();
     const inWait = outcome(f(`${s.url}/ok`, { signal: waiting.signal }));
@@ -122,9 +136,21 @@ describe("the app's abort", () => {
 
   it("is honoured while a GraphQL query waits behind the first probe of its cost", async () => {
     const s = await serve(() => {}); // the first query's answer never comes
-    const p = policy({ provider: { model: "token-bucket", requests: null, tokens: null, concurrency: null, costPoints: { bucket: 1000, restorePerSecond: 50 } } });
+    const p = policy({
+      provider: {
+        model: "token-bucket",
+        requests: null,
+        tokens: null,
+        concurrency: null,
+        costPoints: { bucket: 1000, restorePerSecond: 50 },
+      },
+    });
     const f = createApiFetch({ policy: p, api: "shopify", clock: new RecordingClock() });
-    const query = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ shop { name } }" }) };
+    const query = {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ shop { name } }" }),
+    };
     void outcome(f(`${s.url}/graphql.json`, query));
     await until(() => s.seen.length === 1);
     const ac = new AbortController();
@@ -145,11 +171,16 @@ describe("circuit breaker", () => {
     const s = await serve((req, res) => {
       if (req.url === "/slow") releaseSlow = () => json(res, 429, {}, { "retry-after": "1" });
       else if (req.url === "/fail") json(res, 500);
-      else if (req.url === "/trial") return; // hangs: the trial stays in flight
+      else if (req.url === "/trial")
+        return; // hangs: the trial stays in flight
       else json(res, 200);
     });
     const clock = new RecordingClock();
-    const f = createApiFetch({ policy: policy({ retry: null, circuitBreaker: { failureThreshold: 1, resetMs: 1000 } }), api: "x", clock });
+    const f = createApiFetch({
+      policy: policy({ retry: null, circuitBreaker: { failureThreshold: 1, resetMs: 1000 } }),
+      api: "x",
+      clock,
+    });
     const slow = outcome(f(`${s.url}/slow`)); // admitted while closed
     await until(() => s.seen.length === 1);
     expect(await outcome(f(`${s.url}/fail`))).toMatchObject({ code: "provider-error" });
@@ -168,7 +199,12 @@ describe("circuit breaker, timeouts", () => {
   it("a call that times out on a hanging provider counts as a failure, as docs/client.md says", async () => {
     const s = await serve(() => {}); // never answers
     const clock = new RecordingClock();
-    const f = createApiFetch({ policy: policy({ retry: null, circuitBreaker: { failureThreshold: 1, resetMs: 10_000 } }), api: "x", clock, timeoutMs: 1000 });
+    const f = createApiFetch({
+      policy: policy({ retry: null, circuitBreaker: { failureThreshold: 1, resetMs: 10_000 } }),
+      api: "x",
+      clock,
+      timeoutMs: 1000,
+    });
     const pending = outcome(f(`${s.url}/a`));
     await until(() => s.seen.length === 1);
     clock.pass(1000);
@@ -182,7 +218,10 @@ describe("responses", () => {
   it("a buffered response (concurrency or usage read) keeps its url and stays readable by the SDK once", async () => {
     const s = await serve((_q, res) => json(res, 200, { usage: { prompt_tokens: 3, completion_tokens: 4 }, ok: 1 }));
     const p = policy({ budget: { requests: null, tokens: { limit: 10_000, perMs: 60_000 }, concurrency: 2 } });
-    const res = await createApiFetch({ policy: p, api: "x", clock: new RecordingClock() })(`${s.url}/v1/chat`, { method: "POST", body: JSON.stringify({ max_tokens: 5 }) });
+    const res = await createApiFetch({ policy: p, api: "x", clock: new RecordingClock() })(`${s.url}/v1/chat`, {
+      method: "POST",
+      body: JSON.stringify({ max_tokens: 5 }),
+    });
     expect(res.url).toBe(`${s.url}/v1/chat`);
     expect(res.bodyUsed).toBe(false);
     expect(await res.clone().json()).toMatchObject({ ok: 1 });
@@ -191,7 +230,11 @@ describe("responses", () => {
 
   it("Octokit's request.fetch (the documented pattern) reports the response url through a buffered response", async () => {
     const s = await serve((_q, res) => json(res, 200, { login: "octocat" }));
-    const fetch = createApiFetch({ policy: policy({ budget: { requests: null, tokens: null, concurrency: 2 } }), api: "github", clock: new RecordingClock() });
+    const fetch = createApiFetch({
+      policy: policy({ budget: { requests: null, tokens: null, concurrency: 2 } }),
+      api: "github",
+      clock: new RecordingClock(),
+    });
     const r = await request("GET /users/{username}", { username: "octocat", baseUrl: s.url, request: { fetch } });
     expect(r.data).toEqual({ login: "octocat" });
     expect(r.url).toBe(`${s.url}/users/octocat`);
@@ -217,7 +260,10 @@ describe("responses", () => {
 
 describe("replicas without Redis", () => {
   it("refuses a share below one request or slot per process (each would still send one, together over the budget)", () => {
-    const tight = policy({ budget: { requests: { limit: 2, perMs: 60_000 }, tokens: null, concurrency: null }, replicas: 3 });
+    const tight = policy({
+      budget: { requests: { limit: 2, perMs: 60_000 }, tokens: null, concurrency: null },
+      replicas: 3,
+    });
     expect(() => createApiFetch({ policy: tight, api: "x" })).toThrow(/requests per window 2 ÷ 3 replicas .*redis/);
     const slots = policy({ budget: { requests: null, tokens: null, concurrency: 2 }, replicas: 3 });
     expect(() => createApiFetch({ policy: slots, api: "x" })).toThrow(/concurrency 2 ÷ 3 replicas/);
@@ -229,10 +275,19 @@ describe("secrets", () => {
   it("neither the error nor the metrics carry the API key from the URL or the Authorization header", async () => {
     const registry = new Registry();
     const f = createApiFetch({ policy: policy({ retry: null }), api: "x", registry, clock: new RecordingClock() });
-    const e = await outcome(f("http://127.0.0.1:9/v1?key=AIzaSECRET", { headers: { authorization: "Bearer sk-SECRET" } }));
+    const e = await outcome(
+      f("http://127.0.0.1:9/v1?key=AIzaSECRET", { headers: { authorization: "Bearer sk-SECRET" } }),
+    );
     expect(e).toBeInstanceOf(ApiError);
     const err = e as ApiError;
-    const shown = [String(err), err.stack, JSON.stringify(err), String(err.cause), String((err.cause as Error).cause), await registry.metrics()].join("\n");
+    const shown = [
+      String(err),
+      err.stack,
+      JSON.stringify(err),
+      String(err.cause),
+      String((err.cause as Error).cause),
+      await registry.metrics(),
+    ].join("\n");
     expect(shown).not.toMatch(/SECRET/);
   });
 });

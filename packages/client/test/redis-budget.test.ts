@@ -23,7 +23,12 @@ const WINDOW = 1000;
 const TRANSIT_ALLOWANCE = 150;
 
 const policy = (replicas: number): ApiPolicy => ({
-  provider: { model: "sliding-window", requests: { limit: 2 * BUDGET, perMs: WINDOW }, tokens: null, concurrency: null },
+  provider: {
+    model: "sliding-window",
+    requests: { limit: 2 * BUDGET, perMs: WINDOW },
+    tokens: null,
+    concurrency: null,
+  },
   budget: { requests: { limit: BUDGET, perMs: WINDOW }, tokens: null, concurrency: null },
   retry: null,
   circuitBreaker: null,
@@ -59,12 +64,18 @@ afterAll(async () => {
 
 function worker(url: string, redisUrl: string, p: ApiPolicy, n: number): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(dir, "worker.mjs"), CLIENT, IOREDIS, url, redisUrl, JSON.stringify(p), String(n)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [path.join(dir, "worker.mjs"), CLIENT, IOREDIS, url, redisUrl, JSON.stringify(p), String(n)],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker exited ${code}: ${err}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -72,7 +83,11 @@ async function run(redisUrl: string, replicas: number) {
   const sim = await startSimulator({ api: "shared", provider: policy(replicas).provider, flavor: "generic" });
   try {
     const results = await Promise.all([0, 1, 2].map(() => worker(sim.url, redisUrl, policy(replicas), 12)));
-    return { statuses: results.flat(), peak: peakPerWindow(sim.stats.arrivals, WINDOW - TRANSIT_ALLOWANCE), rateLimited: sim.stats.rateLimited };
+    return {
+      statuses: results.flat(),
+      peak: peakPerWindow(sim.stats.arrivals, WINDOW - TRANSIT_ALLOWANCE),
+      rateLimited: sim.stats.rateLimited,
+    };
   } finally {
     await sim.close();
   }

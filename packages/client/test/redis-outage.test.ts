@@ -36,12 +36,19 @@ async function setUp(options: RedisOptions = {}): Promise<{ redis: Redis; server
 
 describe("the Redis budget when Redis goes away", () => {
   it("fails fast with ApiError (cause: the Redis error) when ioredis is told not to queue", async () => {
-    const { redis, server, provider } = await setUp({ maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const { redis, server, provider } = await setUp({
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     const f = createApiFetch({ policy, api: "x", redis, clock: new RecordingClock() });
     expect((await f(`${provider.url}/a`)).status).toBe(200);
     await server.stop();
     while (redis.status === "ready") await new Promise((r) => setTimeout(r, 5));
-    const e = await f(`${provider.url}/a`).then(() => null, (x: unknown) => x);
+    const e = await f(`${provider.url}/a`).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(ApiError);
     expect(e).toMatchObject({ code: "network", status: null, attempts: 1 });
     expect(String((e as ApiError).cause)).toMatch(/writeable|closed|connect/i);
@@ -55,7 +62,10 @@ describe("the Redis budget when Redis goes away", () => {
     expect((await f(`${provider.url}/a`)).status).toBe(200);
     await server.stop();
     while (redis.status === "ready") await new Promise((r) => setTimeout(r, 5));
-    const pending = f(`${provider.url}/a`).then(() => null, (x: unknown) => x);
+    const pending = f(`${provider.url}/a`).then(
+      () => null,
+      (x: unknown) => x,
+    );
     while (clock.timers.length === 0) await new Promise((r) => setTimeout(r, 5));
     clock.pass(5000);
     let settled: unknown;

@@ -28,14 +28,26 @@ function docsApisYaml(): string {
 /** One safe call per API through its client, with the provider failing the first request once (503). */
 async function recovers(policies: ClientPolicyFile, api: string, registry: Registry): Promise<boolean> {
   let n = 0;
-  const sim = await startSimulator({ api, provider: (policies.apis[api] as ApiPolicy).provider, failureRate: 0.5, random: () => (n++ === 0 ? 0 : 0.9) });
+  const sim = await startSimulator({
+    api,
+    provider: (policies.apis[api] as ApiPolicy).provider,
+    failureRate: 0.5,
+    random: () => (n++ === 0 ? 0 : 0.9),
+  });
   try {
     const f = createApiFetch({ policy: policies, api, registry, clock: new RecordingClock(), random: () => 0.5 });
     if (api === "openai") {
       const openai = new OpenAI({ apiKey: "sk-simulated", baseURL: `${sim.url}/v1`, fetch: f, maxRetries: 0 });
-      return (await openai.models.list().then((page) => page.data.length > 0, () => false)) && sim.stats.failed === 1;
+      return (
+        (await openai.models.list().then(
+          (page) => page.data.length > 0,
+          () => false,
+        )) && sim.stats.failed === 1
+      );
     }
-    const res = await f(`${sim.url}/${api === "shopify-admin" ? "admin/api/2025-10/shop.json" : "api/v1/metadata"}`).catch((e: unknown) => {
+    const res = await f(
+      `${sim.url}/${api === "shopify-admin" ? "admin/api/2025-10/shop.json" : "api/v1/metadata"}`,
+    ).catch((e: unknown) => {
       expect(e).toBeInstanceOf(ApiError);
       return null;
     });
@@ -67,7 +79,12 @@ describe("reference organization: from 1 of 4 to 4 of 4", () => {
   it("with docs/client.md's apis.yaml: the client policies pass, and 4 of 4 retry, have a breaker and are measured", async () => {
     await writeFile(path.join(copy, "manifests", "apis.yaml"), docsApisYaml());
     const after = await policiesOf(copy);
-    for (const api of APIS) expect(after.apis[api]).toMatchObject({ retry: { maxAttempts: 3, jitter: "full" }, circuitBreaker: { failureThreshold: 5 }, metrics: true });
+    for (const api of APIS)
+      expect(after.apis[api]).toMatchObject({
+        retry: { maxAttempts: 3, jitter: "full" },
+        circuitBreaker: { failureThreshold: 5 },
+        metrics: true,
+      });
     const r = await runCli(["check", "--root", copy, "--now", "2026-11-24", "--format", "json"]);
     const findings = (JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; subject: string }> }).findings;
     expect(findings.filter((f) => /^client-/.test(f.ruleId) && APIS.some((a) => f.subject === `api/${a}`))).toEqual([]);

@@ -27,7 +27,10 @@ async function simulator(name: string, o: { now?: () => number; latencyMs?: numb
 
 const STORE = "hotdash.myshopify.example";
 /** Stands in for DNS and TLS: the store's https origin is the simulator on 127.0.0.1. */
-const toSimulator = (sim: Simulator): typeof fetch => (url, init) => fetch(String(url).replace(`https://${STORE}`, sim.url), init);
+const toSimulator =
+  (sim: Simulator): typeof fetch =>
+  (url, init) =>
+    fetch(String(url).replace(`https://${STORE}`, sim.url), init);
 const PRODUCTS = "query Products { products(first: 100) { edges { node { id title } } } }"; // costs 101, uses 51
 
 describe("Shopify through createApiFetch", () => {
@@ -35,10 +38,24 @@ describe("Shopify through createApiFetch", () => {
     expect(api("shopify-admin").provider.costPoints).toEqual({ bucket: 1000, restorePerSecond: 50 });
     const clock = new VirtualClock();
     const sim = await simulator("shopify-admin", { now: () => clock.now() });
-    const shopifyFetch = createApiFetch({ policy: policies, api: "shopify-admin", fetch: toSimulator(sim), clock, timeoutMs: 3_600_000 });
-    const shopify = createAdminApiClient({ storeDomain: STORE, apiVersion: "2025-10", accessToken: "shpat_simulated", customFetchApi: shopifyFetch });
+    const shopifyFetch = createApiFetch({
+      policy: policies,
+      api: "shopify-admin",
+      fetch: toSimulator(sim),
+      clock,
+      timeoutMs: 3_600_000,
+    });
+    const shopify = createAdminApiClient({
+      storeDomain: STORE,
+      apiVersion: "2025-10",
+      accessToken: "shpat_simulated",
+      customFetchApi: shopifyFetch,
+    });
     const n = 60;
-    const results = await inVirtualTime(clock, Array.from({ length: n }, () => () => shopify.request(PRODUCTS)));
+    const results = await inVirtualTime(
+      clock,
+      Array.from({ length: n }, () => () => shopify.request(PRODUCTS)),
+    );
     for (const r of results) {
       expect(r.status).toBe("fulfilled");
       const v = (r as PromiseFulfilledResult<Awaited<ReturnType<typeof shopify.request>>>).value;
@@ -57,7 +74,12 @@ describe("Shopify through createApiFetch", () => {
   it("without the client, the same run gets THROTTLED inside HTTP 200", async () => {
     const clock = new VirtualClock();
     const sim = await simulator("shopify-admin", { now: () => clock.now() });
-    const shopify = createAdminApiClient({ storeDomain: STORE, apiVersion: "2025-10", accessToken: "shpat_simulated", customFetchApi: toSimulator(sim) });
+    const shopify = createAdminApiClient({
+      storeDomain: STORE,
+      apiVersion: "2025-10",
+      accessToken: "shpat_simulated",
+      customFetchApi: toSimulator(sim),
+    });
     const results = await Promise.all(Array.from({ length: 60 }, () => shopify.request(PRODUCTS)));
     const throttled = results.filter((r) => JSON.stringify(r.errors ?? {}).includes("THROTTLED"));
     expect(throttled.length).toBeGreaterThan(0);
@@ -68,9 +90,18 @@ describe("Shopify through createApiFetch", () => {
     const clock = new VirtualClock();
     const sim = await simulator("shopify-admin", { now: () => clock.now() });
     const shopifyFetch = createApiFetch({ policy: policies, api: "shopify-admin", clock, timeoutMs: 3_600_000 });
-    const rest = createAdminRestApiClient({ storeDomain: sim.url.replace("http://", ""), scheme: "http", apiVersion: "2025-10", accessToken: "shpat_simulated", customFetchApi: shopifyFetch });
+    const rest = createAdminRestApiClient({
+      storeDomain: sim.url.replace("http://", ""),
+      scheme: "http",
+      apiVersion: "2025-10",
+      accessToken: "shpat_simulated",
+      customFetchApi: shopifyFetch,
+    });
     const n = 40;
-    const results = await inVirtualTime(clock, Array.from({ length: n }, () => () => rest.get("shop")));
+    const results = await inVirtualTime(
+      clock,
+      Array.from({ length: n }, () => () => rest.get("shop")),
+    );
     for (const r of results) expect((r as PromiseFulfilledResult<Response>).value.status).toBe(200);
     expect(sim.stats.rateLimited).toBe(0);
     const span = Math.max(...sim.stats.admitted) - Math.min(...sim.stats.admitted);
@@ -78,7 +109,12 @@ describe("Shopify through createApiFetch", () => {
     expect(span).toBeGreaterThanOrEqual(((n - 1.6) / 1.6) * 1000);
     expect(span).toBeLessThanOrEqual(((n - 1) / 1.6) * 1000 * 1.05);
     const bare = await simulator("shopify-admin", { now: () => clock.now() });
-    const bareRest = createAdminRestApiClient({ storeDomain: bare.url.replace("http://", ""), scheme: "http", apiVersion: "2025-10", accessToken: "shpat_simulated" });
+    const bareRest = createAdminRestApiClient({
+      storeDomain: bare.url.replace("http://", ""),
+      scheme: "http",
+      apiVersion: "2025-10",
+      accessToken: "shpat_simulated",
+    });
     const statuses = await Promise.all(Array.from({ length: n }, () => bareRest.get("shop").then((r) => r.status)));
     expect(statuses.filter((s) => s === 429).length).toBe(n - 2);
   });
@@ -91,13 +127,22 @@ describe("Google Analytics through createApiFetch", () => {
     expect(ga.provider.concurrency).toBe(5);
     const sim = await simulator("google-analytics", { latencyMs: 40 });
     const gaFetch = createApiFetch({ policy: policies, api: "google-analytics" });
-    const report = () => gaFetch(`${sim.url}/v1beta/properties/1:runReport`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ dimensions: [{ name: "date" }] }) });
+    const report = () =>
+      gaFetch(`${sim.url}/v1beta/properties/1:runReport`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ dimensions: [{ name: "date" }] }),
+      });
     const statuses = await Promise.all(Array.from({ length: 24 }, () => report().then((r) => r.status)));
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(sim.stats.maxInFlight).toBe(4);
     expect(sim.stats.rateLimited).toBe(0);
     const bare = await simulator("google-analytics", { latencyMs: 40 });
-    const bareStatuses = await Promise.all(Array.from({ length: 24 }, () => fetch(`${bare.url}/v1beta/properties/1:runReport`, { method: "POST", body: "{}" }).then((r) => r.status)));
+    const bareStatuses = await Promise.all(
+      Array.from({ length: 24 }, () =>
+        fetch(`${bare.url}/v1beta/properties/1:runReport`, { method: "POST", body: "{}" }).then((r) => r.status),
+      ),
+    );
     expect(bareStatuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(bare.stats.maxInFlight).toBeGreaterThan(5);
   });

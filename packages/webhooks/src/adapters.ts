@@ -44,7 +44,13 @@ interface Answer {
 }
 
 /** Verify, run the handler once, and say what to answer. */
-export async function handleDelivery(verifier: Verifier, handler: Handler, rawBody: Buffer, headers: Event["headers"], source: string | undefined): Promise<Answer> {
+export async function handleDelivery(
+  verifier: Verifier,
+  handler: Handler,
+  rawBody: Buffer,
+  headers: Event["headers"],
+  source: string | undefined,
+): Promise<Answer> {
   const v: Verdict = await verifier.verify({ rawBody, headers, ...(source ? { source } : {}) });
   if (!v.ok) return { status: v.status, headers: {}, body: v.reason };
   if (v.duplicate) return { status: 200, headers: { [REPLAYED_HEADER]: "true" }, body: "duplicate" };
@@ -75,21 +81,30 @@ export function nodeListener(verifier: Verifier, handler: Handler) {
   };
 }
 
-const isEmptyObject = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x) && Object.keys(x).length === 0;
+const isEmptyObject = (x: unknown) =>
+  typeof x === "object" && x !== null && !Array.isArray(x) && Object.keys(x).length === 0;
 
 /**
  * Express middleware for the webhook route. Mount it before any body parser (or after
  * `express.raw()`): a body already parsed as JSON cannot be verified and is refused loudly.
  */
 export function expressMiddleware(verifier: Verifier, handler: Handler) {
-  return async (req: IncomingMessage & { body?: unknown; ip?: string }, res: ServerResponse, next: (e?: unknown) => void): Promise<void> => {
+  return async (
+    req: IncomingMessage & { body?: unknown; ip?: string },
+    res: ServerResponse,
+    next: (e?: unknown) => void,
+  ): Promise<void> => {
     try {
       let body: Buffer | undefined;
       if (Buffer.isBuffer(req.body)) body = req.body;
       // A parser read the stream (an ended stream would never answer) or left something other than
       // Express 4's untouched `{}`: the raw bytes are gone.
       else if (req.readableEnded || (req.body !== undefined && !isEmptyObject(req.body))) {
-        return next(new Error("@tollgate/webhooks: the body was already read or parsed; mount expressMiddleware before express.json()/express.text() or use express.raw()"));
+        return next(
+          new Error(
+            "@tollgate/webhooks: the body was already read or parsed; mount expressMiddleware before express.json()/express.text() or use express.raw()",
+          ),
+        );
       } else body = await readBody(req);
       if (!body) return send(res, { status: 413, headers: { connection: "close" }, body: "too large" });
       send(res, await handleDelivery(verifier, handler, body, req.headers, req.socket.remoteAddress));
@@ -108,10 +123,29 @@ interface FastifyLike {
 export function fastifyRoute(app: FastifyLike, path: string, verifier: Verifier, handler: Handler): void {
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_BODY }, (_req: unknown, body: Buffer, done: (e: Error | null, b?: Buffer) => void) => done(null, body));
-    scope.post(path, async (req: { body?: Buffer; headers: Event["headers"]; ip?: string; socket?: { remoteAddress?: string } }, reply: any) => {
-      const a = await handleDelivery(verifier, handler, req.body ?? Buffer.alloc(0), req.headers, req.socket?.remoteAddress ?? req.ip);
-      return reply.code(a.status).headers({ "content-type": "text/plain", ...a.headers }).send(a.body);
-    });
+    scope.addContentTypeParser(
+      "*",
+      { parseAs: "buffer", bodyLimit: MAX_BODY },
+      (_req: unknown, body: Buffer, done: (e: Error | null, b?: Buffer) => void) => done(null, body),
+    );
+    scope.post(
+      path,
+      async (
+        req: { body?: Buffer; headers: Event["headers"]; ip?: string; socket?: { remoteAddress?: string } },
+        reply: any,
+      ) => {
+        const a = await handleDelivery(
+          verifier,
+          handler,
+          req.body ?? Buffer.alloc(0),
+          req.headers,
+          req.socket?.remoteAddress ?? req.ip,
+        );
+        return reply
+          .code(a.status)
+          .headers({ "content-type": "text/plain", ...a.headers })
+          .send(a.body);
+      },
+    );
   });
 }

@@ -1,6 +1,13 @@
 /** Manifest durations (`300ms`, `5m`, `24h`, `1h30m`), read the way the manifest model reads them. */
 const UNITS = ["w", "d", "h", "m", "s", "ms"] as const;
-const UNIT_MS: Record<(typeof UNITS)[number], number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+const UNIT_MS: Record<(typeof UNITS)[number], number> = {
+  w: 604_800_000,
+  d: 86_400_000,
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+};
 const RE = new RegExp(`^(?=[0-9])${UNITS.map((u) => `([0-9]+${u})?`).join("")}$`);
 
 export function durationMs(text: string): number {

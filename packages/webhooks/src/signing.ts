@@ -14,13 +14,15 @@ export function secretProblem(profile: Profile, secret: string): string | undefi
   if (!secret) return "is empty";
   if (profile.secret !== "whsec-base64") return undefined;
   const b64 = secret.startsWith("whsec_") ? secret.slice(6) : secret;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return `is not base64 after an optional whsec_ (the ${profile.provider} secret format)`;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+    return `is not base64 after an optional whsec_ (the ${profile.provider} secret format)`;
   return undefined;
 }
 
 /** The HMAC key a secret stands for: Standard Webhooks and Svix secrets are base64 after an optional `whsec_`. */
 export function secretKey(profile: Profile, secret: string): Buffer {
-  if (profile.secret === "whsec-base64") return Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
+  if (profile.secret === "whsec-base64")
+    return Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
   return Buffer.from(secret, "utf8");
 }
 
@@ -34,7 +36,11 @@ export interface Signable {
 export function signedContent(profile: Profile, m: Signable): Buffer {
   const [before, after] = profile.signedContent.split("{body}") as [string, string];
   const fill = (t: string) => t.replaceAll("{timestamp}", String(m.timestamp ?? "")).replaceAll("{id}", m.id ?? "");
-  return Buffer.concat([Buffer.from(fill(before)), typeof m.body === "string" ? Buffer.from(m.body, "utf8") : m.body, Buffer.from(fill(after ?? ""))]);
+  return Buffer.concat([
+    Buffer.from(fill(before)),
+    typeof m.body === "string" ? Buffer.from(m.body, "utf8") : m.body,
+    Buffer.from(fill(after ?? "")),
+  ]);
 }
 
 export function rawSignature(profile: Profile, secret: string, m: Signable): string {
@@ -79,7 +85,13 @@ export function parseSignatureHeader(profile: Profile, value: string): ParsedSig
     return out;
   }
   const parts = f.separator ? value.split(f.separator) : [value];
-  return { signatures: parts.map((p) => p.trim()).filter((p) => p.startsWith(f.prefix)).map((p) => p.slice(f.prefix.length)).filter(Boolean) };
+  return {
+    signatures: parts
+      .map((p) => p.trim())
+      .filter((p) => p.startsWith(f.prefix))
+      .map((p) => p.slice(f.prefix.length))
+      .filter(Boolean),
+  };
 }
 
 /** Constant-time comparison of one candidate against the expected signature. */

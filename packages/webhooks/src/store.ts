@@ -20,7 +20,8 @@ export interface RedisLike {
   eval(script: string, keys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
-const INCREMENT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
+const INCREMENT =
+  "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
 
 export function redisStore(redis: RedisLike, prefix = "tollgate:webhooks:"): Store {
   return {

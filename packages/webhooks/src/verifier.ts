@@ -11,11 +11,28 @@ import { profileFor, type Profile, type WebhookDeclaration } from "./profiles.js
 import { parseSignatureHeader, rawSignature, secretProblem, signatureMatches } from "./signing.js";
 import type { Store } from "./store.js";
 
-export type Reason = "ip-not-allowed" | "rate-limited" | "unsigned" | "bad-signature" | "malformed" | "stale" | "future" | "missing-id" | "replay";
+export type Reason =
+  | "ip-not-allowed"
+  | "rate-limited"
+  | "unsigned"
+  | "bad-signature"
+  | "malformed"
+  | "stale"
+  | "future"
+  | "missing-id"
+  | "replay";
 
 /** One status per reason; 409 for a refused duplicate, 400 for what a provider's own library answers 400 to. */
 export const REASON_STATUS: Readonly<Record<Reason, number>> = {
-  "ip-not-allowed": 403, "rate-limited": 429, unsigned: 401, "bad-signature": 401, malformed: 400, stale: 400, future: 400, "missing-id": 400, replay: 409,
+  "ip-not-allowed": 403,
+  "rate-limited": 429,
+  unsigned: 401,
+  "bad-signature": 401,
+  malformed: 400,
+  stale: 400,
+  future: 400,
+  "missing-id": 400,
+  replay: 409,
 };
 
 export type Verdict =
@@ -75,7 +92,8 @@ function allowlist(w: WebhookDeclaration): BlockList | undefined {
 }
 
 /** One spelling per peer: an IPv4-mapped IPv6 address is its IPv4 address (for the allowlist and rate limits alike). */
-const normalise = (source: string | undefined) => (source ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(source)?.[1] ?? source : undefined);
+const normalise = (source: string | undefined) =>
+  source ? (/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(source)?.[1] ?? source) : undefined;
 
 /**
  * The rate-limit bucket of a peer: an IPv4 address, or an IPv6 address's /64 (what one host or
@@ -87,8 +105,12 @@ export function rateSource(ip: string | undefined): string {
   const groups = (part: string) => (part ? part.split(":").flatMap((g) => (g.includes(".") ? ["0", "0"] : [g])) : []);
   const [head, tail] = ip.split("%")[0]!.split("::") as [string, string | undefined];
   const h = groups(head);
-  const all = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - groups(tail).length).fill("0"), ...groups(tail)];
-  return `${all.slice(0, 4).map((g) => Number.parseInt(g, 16).toString(16)).join(":")}::/64`;
+  const all =
+    tail === undefined ? h : [...h, ...Array<string>(8 - h.length - groups(tail).length).fill("0"), ...groups(tail)];
+  return `${all
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 function allowed(list: BlockList, ip: string | undefined): boolean {
@@ -101,14 +123,17 @@ export function createVerifier(o: VerifierOptions): Verifier {
   const profile: Profile = found;
   // process.env.X is undefined when unset: said as such, not as "not iterable".
   const given: unknown[] = typeof o.secret === "string" ? [o.secret] : Array.isArray(o.secret) ? [...o.secret] : [];
-  if (given.length === 0 || given.some((s) => typeof s !== "string" || !s)) throw new TypeError(`webhook ${o.name}: a signing secret is required`);
+  if (given.length === 0 || given.some((s) => typeof s !== "string" || !s))
+    throw new TypeError(`webhook ${o.name}: a signing secret is required`);
   const secrets = given as string[];
   for (const [i, s] of secrets.entries()) {
     const problem = secretProblem(profile, s);
     if (problem) throw new TypeError(`webhook ${o.name}: signing secret ${i + 1} of ${secrets.length} ${problem}`);
   }
   const now = o.now ?? Date.now;
-  const toleranceS = o.declaration.timestampTolerance ? durationMs(o.declaration.timestampTolerance) / 1000 : profile.toleranceSeconds ?? 300;
+  const toleranceS = o.declaration.timestampTolerance
+    ? durationMs(o.declaration.timestampTolerance) / 1000
+    : (profile.toleranceSeconds ?? 300);
   // A key must outlive every replay the window admits: a delivery dated tolerance ahead is accepted
   // until tolerance (and the second it is rounded in) after its date, so never less than that span.
   const declaredTtlMs = o.declaration.idempotency ? durationMs(o.declaration.idempotency.ttl) : DEFAULT_TTL_MS;
@@ -116,10 +141,21 @@ export function createVerifier(o: VerifierOptions): Verifier {
   const windows = (o.declaration.rateLimits?.perSource ?? []).map((w) => ({ limit: w.limit, ms: durationMs(w.per) }));
   const ips = allowlist(o.declaration);
   const duplicates = o.duplicates ?? "reject";
-  const write = o.audit === false ? undefined : o.audit ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = o.audit === false ? undefined : (o.audit ?? ((line: string) => process.stdout.write(`${line}\n`)));
 
   const audit = (d: Delivery, status: number, outcome: string, extra: { reason?: Reason; id?: string }) => {
-    write?.(JSON.stringify({ time: new Date(now()).toISOString(), webhook: o.name, scheme: profile.scheme, source: d.source ?? null, id: extra.id ?? null, outcome, ...(extra.reason ? { reason: extra.reason } : {}), status }));
+    write?.(
+      JSON.stringify({
+        time: new Date(now()).toISOString(),
+        webhook: o.name,
+        scheme: profile.scheme,
+        source: d.source ?? null,
+        id: extra.id ?? null,
+        outcome,
+        ...(extra.reason ? { reason: extra.reason } : {}),
+        status,
+      }),
+    );
   };
   const refuse = (d: Delivery, reason: Reason, id?: string): Verdict => {
     const status = REASON_STATUS[reason];
@@ -130,13 +166,19 @@ export function createVerifier(o: VerifierOptions): Verifier {
   async function verify(d: Delivery): Promise<Verdict> {
     // A parsed body would have to be re-serialised to be checked, which verifies other bytes than were signed.
     if (typeof d.rawBody !== "string" && !(d.rawBody instanceof Uint8Array)) {
-      throw new TypeError(`webhook ${o.name}: rawBody must be the raw request body (a Buffer or string), not ${d.rawBody === null ? "null" : Array.isArray(d.rawBody) ? "an array" : typeof d.rawBody}: was it parsed (express.json()) before verification? Use express.raw() or the adapters`);
+      throw new TypeError(
+        `webhook ${o.name}: rawBody must be the raw request body (a Buffer or string), not ${d.rawBody === null ? "null" : Array.isArray(d.rawBody) ? "an array" : typeof d.rawBody}: was it parsed (express.json()) before verification? Use express.raw() or the adapters`,
+      );
     }
-    const body = typeof d.rawBody === "string" ? Buffer.from(d.rawBody, "utf8") : Buffer.from(d.rawBody.buffer, d.rawBody.byteOffset, d.rawBody.byteLength);
+    const body =
+      typeof d.rawBody === "string"
+        ? Buffer.from(d.rawBody, "utf8")
+        : Buffer.from(d.rawBody.buffer, d.rawBody.byteOffset, d.rawBody.byteLength);
     const source = normalise(d.source);
     if (ips && !allowed(ips, source)) return refuse(d, "ip-not-allowed");
     for (const [i, w] of windows.entries()) {
-      if ((await o.store.increment(`${o.name}:rate:${i}:${rateSource(source)}`, w.ms)) > w.limit) return refuse(d, "rate-limited");
+      if ((await o.store.increment(`${o.name}:rate:${i}:${rateSource(source)}`, w.ms)) > w.limit)
+        return refuse(d, "rate-limited");
     }
     const sigHeader = header(d.headers, profile.signatureHeader);
     if (!sigHeader) return refuse(d, "unsigned");
@@ -148,8 +190,12 @@ export function createVerifier(o: VerifierOptions): Verifier {
       timestamp = Number(raw);
     }
     const headerId = profile.id && "header" in profile.id ? header(d.headers, profile.id.header) : undefined;
-    const signedId = profile.id && "header" in profile.id && profile.id.signed ? headerId ?? "" : undefined;
-    const m = { body, ...(timestamp !== undefined ? { timestamp } : {}), ...(signedId !== undefined ? { id: signedId } : {}) };
+    const signedId = profile.id && "header" in profile.id && profile.id.signed ? (headerId ?? "") : undefined;
+    const m = {
+      body,
+      ...(timestamp !== undefined ? { timestamp } : {}),
+      ...(signedId !== undefined ? { id: signedId } : {}),
+    };
     const expected = secrets.map((s) => rawSignature(profile, s, m));
     if (!parsed.signatures.some((c) => expected.some((e) => signatureMatches(e, c)))) return refuse(d, "bad-signature");
     if (timestamp !== undefined) {
@@ -175,7 +221,10 @@ export function createVerifier(o: VerifierOptions): Verifier {
       id = headerId;
       // Only a signed timestamp belongs in the key: an unsigned one is the attacker's to change on every replay.
       const signedTs = timestamp !== undefined && profile.signedContent.includes("{timestamp}") ? timestamp : "";
-      key = signedId !== undefined ? `id:${signedId}` : `content:${createHash("sha256").update(body).update(`\0${signedTs}`).digest("hex")}`;
+      key =
+        signedId !== undefined
+          ? `id:${signedId}`
+          : `content:${createHash("sha256").update(body).update(`\0${signedTs}`).digest("hex")}`;
     }
     const storeKey = `${o.name}:seen:${key}`;
     if (!(await o.store.claim(storeKey, ttlMs))) {
@@ -186,7 +235,15 @@ export function createVerifier(o: VerifierOptions): Verifier {
       return refuse(d, "replay", id);
     }
     audit(d, 200, "accepted", id ? { id } : {});
-    return { ok: true, duplicate: false, status: 200, key, body, release: () => o.store.release(storeKey), ...(id ? { id } : {}) };
+    return {
+      ok: true,
+      duplicate: false,
+      status: 200,
+      key,
+      body,
+      release: () => o.store.release(storeKey),
+      ...(id ? { id } : {}),
+    };
   }
   return { verify, profile, duplicates };
 }

@@ -22,11 +22,22 @@ async function freePort(): Promise<number> {
 
 export async function startRedis(): Promise<RedisServer> {
   // A missing redis-server fails the test (never a skip): CI installs Debian's package.
-  if (!spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim()) throw new Error("redis-server is not installed: apt-get install -y redis-server");
+  if (!spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim())
+    throw new Error("redis-server is not installed: apt-get install -y redis-server");
   const dir = await mkdtemp(path.join(tmpdir(), "tollgate-redis-"));
   const port = await freePort();
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  const probe = new Redis({
+    port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on("error", () => {}); // refused until the server is up: the loop below retries
   for (let i = 0; ; i++) {
     try {

@@ -25,11 +25,16 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer: Timer = { at: this.t + Math.max(0, ms), seq: this.seq++, sleep: true, fn: () => {
-        this.sleeping--;
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      } };
+      const timer: Timer = {
+        at: this.t + Math.max(0, ms),
+        seq: this.seq++,
+        sleep: true,
+        fn: () => {
+          this.sleeping--;
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
       const onAbort = () => {
         this.timers = this.timers.filter((x) => x !== timer);
         this.sleeping--;
@@ -63,7 +68,10 @@ export class VirtualClock implements Clock {
 const settle = () => new Promise((r) => setTimeout(r, 2));
 
 /** Runs the calls to completion, moving virtual time only while all of them sleep. */
-export async function inVirtualTime<T>(clock: VirtualClock, calls: Array<() => Promise<T>>): Promise<PromiseSettledResult<T>[]> {
+export async function inVirtualTime<T>(
+  clock: VirtualClock,
+  calls: Array<() => Promise<T>>,
+): Promise<PromiseSettledResult<T>[]> {
   let open = calls.length;
   const all = Promise.allSettled(calls.map((c) => c().finally(() => open--)));
   let finished = false;

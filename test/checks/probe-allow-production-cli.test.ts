@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { removeDir, runCli, writeProject } from "../helpers/project.js";
-import { startWebhookReceiver, type Running } from "../helpers/servers.js";
+import { startWebhookReceiver, strictReceiverWebhook, type Running } from "../helpers/servers.js";
 
 const secret = `whsec-${"Ap9r".repeat(8)}`;
 let receiver: Running & { accepted: () => number; paths: string[] };
@@ -29,21 +29,7 @@ beforeAll(async () => {
       },
       secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
       webhooks: {
-        hook: {
-          service: "hook",
-          signature: {
-            scheme: "hmac-sha256",
-            header: "X-Signature",
-            secret: "HOOK_SECRET",
-            encoding: "hex",
-            prefix: "sha256=",
-            timestampHeader: "X-Timestamp",
-            signedPayload: "timestamp.body",
-            probeSecretEnv: "TG_HOOK_SECRET",
-          },
-          timestampTolerance: "5m",
-          idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" },
-        },
+        hook: strictReceiverWebhook(),
       },
     }),
   });

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildModel } from "../../model/build.js";
 import { runProbes } from "../../checks/probe/runner.js";
 import type { ProbeResult } from "../../checks/probe/types.js";
-import { startWebhookReceiver, type HookOptions, type Running } from "../helpers/servers.js";
+import { startWebhookReceiver, strictReceiverWebhook, type HookOptions, type Running } from "../helpers/servers.js";
 
 const secret = `whsec-${"Pw3z".repeat(8)}`;
 const closers: (() => Promise<void>)[] = [];
@@ -39,22 +39,7 @@ async function probe(
     },
     secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
     webhooks: {
-      hook: {
-        service: "hook",
-        signature: {
-          scheme: "hmac-sha256",
-          header: "X-Signature",
-          secret: "HOOK_SECRET",
-          encoding: "hex",
-          prefix: "sha256=",
-          timestampHeader: "X-Timestamp",
-          signedPayload: "timestamp.body",
-          probeSecretEnv: "TG_HOOK_SECRET",
-        },
-        timestampTolerance: "5m",
-        idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" },
-        ...(probeSettings ? { probe: probeSettings } : {}),
-      },
+      hook: strictReceiverWebhook(probeSettings ? { probe: probeSettings } : {}),
     },
   } as any);
   const { results } = await runProbes(model, { env: "local", concurrency: 1, environment: { TG_HOOK_SECRET: secret } });

@@ -21,6 +21,7 @@ import {
   startHttps,
   startMcp,
   startWebhookReceiver,
+  strictReceiverWebhook,
   type Running,
 } from "../helpers/servers.js";
 
@@ -344,21 +345,7 @@ describe("webhook-security probes", () => {
     extra: {
       secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: true } },
       webhooks: {
-        hook: {
-          service: "hook",
-          signature: {
-            scheme: "hmac-sha256",
-            header: "X-Signature",
-            secret: "HOOK_SECRET",
-            encoding: "hex",
-            prefix: "sha256=",
-            timestampHeader: "X-Timestamp",
-            signedPayload: "timestamp.body",
-            probeSecretEnv: "TG_HOOK_SECRET",
-          },
-          timestampTolerance: "5m",
-          idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" },
-        },
+        hook: strictReceiverWebhook(),
       },
     },
   });

@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, removeDir, runCli, writeProject } from "../helpers/project.js";
 import { sample, scrape, startServe, type Served } from "../helpers/serve.js";
-import { startHttp, startMcp, startWebhookReceiver, type Running } from "../helpers/servers.js";
+import { startHttp, startMcp, startWebhookReceiver, strictReceiverWebhook, type Running } from "../helpers/servers.js";
 import { waitFor } from "../helpers/wait.js";
 import { requireTool } from "../helpers/tools.js";
 import { spawnSync } from "node:child_process";
@@ -142,21 +142,7 @@ describe("GET /probe?service=NAME", () => {
       {
         secrets: { HOOK_SECRET: { service: "hook", requiredInProduction: false } },
         webhooks: {
-          hook: {
-            service: "hook",
-            signature: {
-              scheme: "hmac-sha256",
-              header: "X-Signature",
-              secret: "HOOK_SECRET",
-              encoding: "hex",
-              prefix: "sha256=",
-              timestampHeader: "X-Timestamp",
-              signedPayload: "timestamp.body",
-              probeSecretEnv: "TG_HOOK_SECRET",
-            },
-            timestampTolerance: "5m",
-            idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" },
-          },
+          hook: strictReceiverWebhook(),
         },
       },
     );

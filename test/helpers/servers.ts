@@ -128,6 +128,24 @@ export interface HookOptions {
   delayFor?: (status: number) => number;
 }
 
+/** The manifest's `webhooks.hook` entry that startWebhookReceiver's strict mode verifies: HMAC-SHA256 over "timestamp.body", hex, `sha256=`. */
+export const strictReceiverWebhook = (extra: Record<string, unknown> = {}) => ({
+  service: "hook",
+  signature: {
+    scheme: "hmac-sha256",
+    header: "X-Signature",
+    secret: "HOOK_SECRET",
+    encoding: "hex",
+    prefix: "sha256=",
+    timestampHeader: "X-Timestamp",
+    signedPayload: "timestamp.body",
+    probeSecretEnv: "TG_HOOK_SECRET",
+  },
+  timestampTolerance: "5m",
+  idempotency: { store: "hook", keyHeader: "X-Delivery", ttl: "24h" },
+  ...extra,
+});
+
 /** A webhook receiver. Strict: HMAC over "timestamp.body", timestamp window, delivery id required, replay store keyed on the signature. Lax: accepts anything. */
 export async function startWebhookReceiver(
   o: HookOptions,

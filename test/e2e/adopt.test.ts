@@ -73,7 +73,7 @@ beforeAll(async () => {
     throw new Error("dist/ is not built with typings: run `npm run build` (npm test does)");
   tmp = await tempDir("tollgate-adopt-");
   // --ignore-scripts: prepare would rebuild dist/ while other tests may read it; npm test built it.
-  const packed = await sh(`npm pack --ignore-scripts --pack-destination '${tmp}'`, REPO);
+  const packed = await sh(`npm pack --offline --ignore-scripts --pack-destination '${tmp}'`, REPO);
   expect(packed.code, packed.out).toBe(0);
   tarball = path.join(tmp, `tollgate-${pkg.version}.tgz`);
   expect(existsSync(tarball), packed.out).toBe(true);

@@ -11,7 +11,7 @@ import { prometheusHashmod } from "../../infra/generate/exporter-prometheus.js";
 import { NOW, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { startServe, type Served } from "../helpers/serve.js";
 import { requireTool } from "../helpers/tools.js";
-import { freePort, sleep, waitFor } from "../helpers/wait.js";
+import { afterRuleEvaluations, freePort, waitFor } from "../helpers/wait.js";
 import { editYaml } from "../helpers/yaml-edit.js";
 import { Procs, getJson, prepareLocalOrg, waitReady } from "./local-org.js";
 // @ts-expect-error plain JS module shared with the README's hand-run demo
@@ -143,7 +143,7 @@ describe("two Prometheus shards probe through one tollgate serve", () => {
         // The exporter's own metrics are scraped once, by shard 0.
         expect((await query(promUrls[0]!, 'up{job="tollgate-exporter"}'))[0]?.value[1]).toBe("1");
         expect(await query(promUrls[1]!, 'up{job="tollgate-exporter"}')).toEqual([]);
-        await sleep(3_000);
+        await afterRuleEvaluations(promUrls);
         for (const u of promUrls)
           expect(
             ((await getJson(`${u}/api/v1/alerts`)).data.alerts as any[]).filter((a) => a.state === "firing"),

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, sleep, waitFor } from "../helpers/wait.js";
+import { freePort, sleep, waitFor, afterRuleEvaluations } from "../helpers/wait.js";
 import { percentile } from "../../checks/probe/state.js";
 import { BIN, NOW, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { requireTool } from "../helpers/tools.js";
@@ -154,7 +154,7 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
         expect(readFileSync(path.join(textfileDir(), "tollgate_probe_local.prom"), "utf8")).toMatch(
           /^tollgate_probe_success\{.*service="hook".*\} 1$/m,
         );
-        await sleep(3_000);
+        await afterRuleEvaluations([promUrl]);
         const firing = (await alertsIn()).filter((a) => a.state === "firing");
         expect(firing).toEqual([]);
         expect(standIns.sinks.pagerduty).toEqual([]);

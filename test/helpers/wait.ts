@@ -27,3 +27,23 @@ export async function waitFor<T>(
     await sleep(everyMs);
   }
 }
+
+/** Rule-group evaluations a Prometheus has completed (its own counter), and how many groups it runs. */
+async function ruleEvaluations(promUrl: string): Promise<{ total: number; groups: number }> {
+  const lines = (await (await fetch(`${promUrl}/metrics`)).text())
+    .split("\n")
+    .filter((l) => l.startsWith("prometheus_rule_group_iterations_total{"));
+  return { total: lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0), groups: lines.length };
+}
+
+/**
+ * "Nothing fired" proven by what did happen instead of a sleep: returns once every Prometheus has
+ * evaluated each of its rule groups at least `rounds` more times than when called.
+ */
+export async function afterRuleEvaluations(promUrls: readonly string[], rounds = 2): Promise<void> {
+  const before = await Promise.all(promUrls.map(ruleEvaluations));
+  await waitFor(`${rounds} more rule evaluations on ${promUrls.length} Prometheus server(s)`, async () => {
+    const now = await Promise.all(promUrls.map(ruleEvaluations));
+    return now.every((n, i) => n.groups > 0 && n.total >= before[i]!.total + rounds * n.groups);
+  });
+}

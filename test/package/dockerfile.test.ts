@@ -113,7 +113,7 @@ describe("Dockerfile", () => {
     const bin = pkg.bin.tollgate as string;
     expect(existsSync(path.join(REPO, bin))).toBe(true);
     const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      execFileSync("npm", ["pack", "--offline", "--dry-run", "--json", "--ignore-scripts"], {
         cwd: REPO,
         encoding: "utf8",
         timeout: 120_000,

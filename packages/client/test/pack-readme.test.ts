@@ -44,7 +44,7 @@ let app: string;
 const sims: Simulator[] = [];
 beforeAll(async () => {
   app = await mkdtemp(path.join(tmpdir(), "tollgate-client-app-"));
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", app], {
+  const { stdout } = await run("npm", ["pack", "--offline", "--json", "--pack-destination", app], {
     cwd: path.join(REPO, "packages", "client"),
   });
   const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;

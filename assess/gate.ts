@@ -51,8 +51,21 @@ export interface ProductionGateResult {
   failing: { scorecard: string; category: string; title: string; findings: number }[];
 }
 
-/** Production config is only synthesized when the named scorecards pass in full. */
+/**
+ * Production config is only synthesized when the named scorecards pass in full. A name the report
+ * has no scorecard for fails too: a misspelt `gate.production.scorecards` must not open the gate
+ * by judging nothing.
+ */
 export function productionGate(report: Report, scorecards: readonly string[]): ProductionGateResult {
+  const known = new Set(report.scorecards.map((s) => s.id));
+  const unknown = scorecards
+    .filter((id) => !known.has(id))
+    .map((id) => ({
+      scorecard: id,
+      category: "unknown",
+      title: `no scorecard named ${id} (gate.production.scorecards)`,
+      findings: 0,
+    }));
   const failing = report.scorecards
     .filter((s) => scorecards.includes(s.id))
     .flatMap((s) =>
@@ -65,5 +78,5 @@ export function productionGate(report: Report, scorecards: readonly string[]): P
           findings: c.findings.filter((f) => !f.waived && f.severity === "error").length,
         })),
     );
-  return { passed: failing.length === 0, failing };
+  return { passed: failing.length + unknown.length === 0, failing: [...unknown, ...failing] };
 }

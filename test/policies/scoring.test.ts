@@ -73,6 +73,18 @@ describe("not-applicable categories", () => {
       "production-mirroring",
       "production-deployed",
     ]);
+    // A misspelt scorecard name judges nothing: it fails the gate instead of opening it.
+    const misspelt = productionGate(report, ["secret"]);
+    expect(misspelt.passed).toBe(false);
+    expect(misspelt.failing).toEqual([
+      {
+        scorecard: "secret",
+        category: "unknown",
+        title: "no scorecard named secret (gate.production.scorecards)",
+        findings: 0,
+      },
+    ]);
+    expect(productionGate(report, ["webhooks"]).passed).toBe(true);
   });
 
   it("JSON gives every category a status; text and markdown show n/a distinctly", async () => {

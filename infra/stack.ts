@@ -48,7 +48,7 @@ export class EnvironmentStack extends TerraformStack {
       new Resource(this, "production-gate-override", {
         triggers: {
           reason: terraformLiteral(override.reason),
-          failing: override.failing.join(", "),
+          failing: terraformLiteral(override.failing.join(", ")),
           ...(override.now ? { now: override.now } : {}),
         },
       });

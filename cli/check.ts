@@ -1,3 +1,9 @@
+/**
+ * `tollgate check`: options, the head and (in PR mode) base evaluations, the gate and the outputs.
+ *
+ * Over ~250 lines (Biome, 120 columns): the command's flow from options to exit code in one place;
+ * evaluation (assess/), rendering (report/) and caching (assess/cache/) are elsewhere.
+ */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";

@@ -4,6 +4,8 @@
  * manifest folders are walked without following links out of the root or round a loop. Whatever
  * is skipped is reported (path-not-found, path-outside-root, symlink-broken, file-unreadable), so
  * nothing is dropped silently.
+ *
+ * Over ~250 lines (Biome, 120 columns) on purpose: every read of a configured path goes through these few checks (realpath, root containment, regular files), kept in one place on purpose.
  */
 import type { Dirent } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";

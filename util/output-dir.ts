@@ -3,6 +3,8 @@
  * empty/missing one, never the project root, an ancestor of it or of a manifest folder, nor a file.
  * One writer at a time (a lock file beside the folder); leftovers of a killed run are recovered
  * (an `out.old-*` with no `out`) or removed (`out.tmp-*`) by the next run; SIGINT/SIGTERM clean up.
+ *
+ * Over ~250 lines (Biome, 120 columns) on purpose: lock, recover, swap and signal cleanup of one folder must be read together to see that nothing Tollgate did not create is touched.
  */
 import { randomBytes } from "node:crypto";
 import {

@@ -11,6 +11,8 @@
  * foreign, another version) is a miss, never an error. Writes are atomic (temporary sibling + rename); the folder is bounded
  * (least recently used entries beyond MAX_ENTRIES or MAX_BYTES are removed, only files named like
  * Tollgate's own).
+ *
+ * Over ~250 lines (Biome, 120 columns) on purpose: store and lookup share the entry format and its safety checks (owned folder, regular files, digests before and after); what is hashed is result-inputs.ts.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { lstat, lutimes, mkdir, open, readdir, rename, rm } from "node:fs/promises";

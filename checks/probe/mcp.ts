@@ -5,6 +5,8 @@
  * structuredContent checked against the tool's outputSchema. The result names the stage that
  * failed and the revision the server speaks; a failure's detail lists the stages that passed.
  * Every path ends the session it opened (mcp-transport.ts endSession).
+ *
+ * Over ~250 lines (Biome, 120 columns) on purpose: the probe's stages share one session and one deadline, and every exit must end the session; transport, client, drift, OAuth and output checks are their own modules.
  */
 import { createHash } from "node:crypto";
 import type { ServiceT } from "../../model/schema.js";

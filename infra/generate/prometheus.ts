@@ -1,6 +1,8 @@
 /**
  * Prometheus recording and alerting rules from the manifests' alert rules, a promtool test file
  * with a firing and a quiet case per alert, blackbox exporter modules and a prometheus.yml.
+ *
+ * Over ~250 lines (Biome, 120 columns) on purpose: rules, their promtool tests, blackbox modules and the scrape config share the environment's targets; the alert conditions are a table of their own (alert-conditions.ts).
  */
 import { yamlText } from "./yaml-text.js";
 import { coveredServices, effectiveAlert } from "../../model/alerts.js";

@@ -4,6 +4,8 @@
  *
  * Per attempt, in this order: breaker admission, a concurrency slot, GraphQL cost points, the
  * request/token budget (last, so the request leaves the moment its budget is granted), the call.
+ *
+ * Over ~250 lines (Biome, 120 columns) on purpose: the one call path (budget, breaker, attempt, retry, metrics) reads top to bottom; the limiters, breaker, cost points and errors are their own modules.
  */
 import { backoffMs } from "./backoff.js";
 import { Breaker, type BreakerState, CLOSED } from "./breaker.js";

@@ -2,7 +2,8 @@ import pc from "picocolors";
 import { MAX_PROBE_DEADLINE_MS, probeDeadlineMs } from "../model/cron.js";
 import { checkEnvironments } from "../model/environment-option.js";
 import { loadProject } from "../load/loader.js";
-import { renderClientMetricsText, renderJson, renderPrometheus, renderText } from "../checks/probe/output.js";
+import { PROBE_FORMATS } from "../checks/probe/formats.js";
+import { formatEntry, formatNames } from "../util/format-table.js";
 import { probeRedactor, redactError } from "../checks/probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../checks/probe/runner.js";
 import { StateFileError, consecutiveFailures, loadState, record, saveState, summarize } from "../checks/probe/state.js";
@@ -46,7 +47,7 @@ export function parseDeadline(value: string): number {
 export const defaultDeadlineMs = probeDeadlineMs;
 
 export async function probeCommand(o: ProbeCliOptions): Promise<number> {
-  const format = parseChoice("--format", o.format, ["text", "json", "prometheus"] as const);
+  const format = parseChoice("--format", o.format, formatNames(PROBE_FORMATS));
   const concurrency = parseIntOption("--concurrency", o.concurrency, 1, 1000);
   const timeoutMs = parseDurationOption("--timeout", o.timeout, 600_000, { plainMs: true });
   const window = parseIntOption("--window", o.window ?? "20", 2, 1000)!;
@@ -128,14 +129,10 @@ export async function probeCommand(o: ProbeCliOptions): Promise<number> {
     await saveState(o.state, state, redactor).catch(redacted);
   }
   const clientMetrics = await clientMetricsRun;
-  const text =
-    format === "json"
-      ? renderJson(now, env, results, redactor, clientMetrics)
-      : format === "prometheus"
-        ? await renderPrometheus(env, results, redactor, Date.now(), clientMetrics)
-        : renderText(env, results, colorsFor(o.output ? { file: o.output } : {}), redactor) +
-          renderClientMetricsText(env, clientMetrics, redactor);
-  await emit(o.output ? { file: o.output } : {}, text).catch(redacted);
+  const target = o.output ? { file: o.output } : {};
+  const ctx = { now, env, results, redactor, clientMetrics, colors: colorsFor(target), finishedAt: Date.now() };
+  const text = await formatEntry(PROBE_FORMATS, format).render(ctx);
+  await emit(target, text).catch(redacted);
   // A reserved placeholder address (the starter's .example services) is reported, not failed.
   const failing = results.filter((r) => !r.optional && r.status !== "healthy" && r.status !== "not-probeable");
   if (failing.length && format !== "text" && o.output === undefined)

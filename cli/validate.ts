@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../model/diagnostics.js";
 import { createProgress, getVerbosity } from "../util/progress.js";
-import { escapeTerminal } from "../util/terminal-escape.js";
+import { formatEntry, formatNames } from "../util/format-table.js";
+import { VALIDATE_FORMATS } from "../report/validate.js";
 import { reportCacheStats, resolveCache } from "../assess/cache/cache-option.js";
 import { EXIT_INPUT, EXIT_OK, colorsFor, emit, parseFormats, parseNow, version } from "./common.js";
 import { ResultCache, storable } from "../assess/cache/result-cache.js";
@@ -26,7 +27,7 @@ export interface ValidateOptions {
 export async function validateCommand(opts: ValidateOptions): Promise<number> {
   const formats = parseFormats(
     typeof opts.format === "string" ? [opts.format] : opts.format,
-    ["text", "json"] as const,
+    formatNames(VALIDATE_FORMATS),
     "text",
   );
   const now = parseNow(opts.now);
@@ -92,32 +93,16 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
   if (getVerbosity() === "verbose")
     process.stderr.write(`tollgate: loaded ${files} files in ${Date.now() - started} ms\n`);
   for (const target of formats) {
-    if (target.format === "json") {
-      await emit(target, `${JSON.stringify({ ok, diagnostics }, null, 2)}\n`);
-      continue;
-    }
-    const pc = colorsFor(target);
-    const quiet = getVerbosity() === "quiet";
-    const lines: string[] = [];
-    for (const d of diagnostics) {
-      if (quiet && d.severity !== "error") continue;
-      const color = d.severity === "error" ? pc.red : d.severity === "warning" ? pc.yellow : pc.blue;
-      lines.push(
-        `${pc.bold(`${escapeTerminal(d.file)}:${d.line}:${d.col}`)} ${color(d.code)} ${escapeTerminal(d.message)}`,
-      );
-      lines.push(`  ${pc.dim("hint:")} ${escapeTerminal(d.hint)}`);
-    }
-    if (ok) {
-      if (!quiet || target.file)
-        lines.push(`${pc.green("✔")} ${files} file${files === 1 ? "" : "s"} valid: ${result.counts}`);
-    } else {
-      const errors = diagnostics.filter((d) => d.severity === "error").length;
-      const warnings = diagnostics.length - errors;
-      lines.push(
-        `${pc.red("✖")} ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`,
-      );
-    }
-    await emit(target, lines.length ? `${lines.join("\n")}\n` : "");
+    const ctx = {
+      ok,
+      diagnostics,
+      files,
+      counts: result.counts,
+      colors: colorsFor(target),
+      quiet: getVerbosity() === "quiet",
+      toFile: !!target.file,
+    };
+    await emit(target, await formatEntry(VALIDATE_FORMATS, target.format).render(ctx));
   }
   return ok ? EXIT_OK : EXIT_INPUT;
 }

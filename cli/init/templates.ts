@@ -35,6 +35,8 @@ export const GITIGNORE = {
     "node_modules/",
     "# tollgate synth's default --out",
     "cdktf.out/",
+    "# tollgate check --base: the base revision, extracted while a run compares with it",
+    ".tollgate/",
     "dist/",
     "",
   ].join("\n"),

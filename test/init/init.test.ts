@@ -76,7 +76,7 @@ describe("tollgate init", () => {
     const ignored = (await readFile(path.join(dir, ".gitignore"), "utf8"))
       .split("\n")
       .filter((l) => l && !l.startsWith("#"));
-    expect(ignored).toEqual(["node_modules/", "cdktf.out/", "dist/"]);
+    expect(ignored).toEqual(["node_modules/", "cdktf.out/", ".tollgate/", "dist/"]);
     const workflow = await readFile(path.join(dir, ".github", "workflows", "tollgate.yml"), "utf8");
     expect(workflow).toContain("uses: tollgate-dev/tollgate@main");
     expect(workflow).toMatch(/^ {10}root: \.$/m);

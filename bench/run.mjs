@@ -279,7 +279,9 @@ try {
   if (!process.env.BENCH_SIZES) results.synth = await synthBench(SYNTH_SIZES);
   if (!process.env.BENCH_SIZES) {
     results.probe = await probeBench();
-    results.exporter = await exporterBench({ log });
+    results.exporter = await exporterBench({ log, kind: "http" });
+    // Deep MCP probes (health, handshake, tools/list, session ended) per minute one exporter sustains, issue #26.
+    results.exporterMcp = await exporterBench({ log, kind: "mcp" });
     results.client = await clientBench({ log });
     results.startup = await startupBench({ runs: QUICK ? 3 : 9 });
   }
@@ -323,6 +325,18 @@ const md = [
         "| probes/s | ÷ ideal | probes/min | failed | exporter CPU (cores) | CPU per probe |",
         "|---:|---:|---:|---:|---:|---:|",
         `| ${results.exporter.probesPerSecond} | ${results.exporter.vsIdeal} | ${results.exporter.probesPerMinute.toLocaleString("en")} | ${results.exporter.failed} | ${results.exporter.exporterCpuCores} | ${results.exporter.cpuMsPerProbe} ms |`,
+        "",
+      ]
+    : []),
+  ...(results.exporterMcp
+    ? [
+        "## Deep MCP probes through the exporter (issue #26)",
+        "",
+        `The same exporter and load, each service an MCP server (SDK v2 client: health, handshake, tools/list, the session ended with DELETE) whose every request answers after ${results.exporterMcp.delayMs} ms; ${results.exporterMcp.services} services, ${results.exporterMcp.concurrency} concurrent scrapes, for ${results.exporterMcp.seconds} s: ideal bound ${results.exporterMcp.concurrency} / ${results.exporterMcp.delayMs} ms = ${results.exporterMcp.idealPerSecond} probes/s.`,
+        "",
+        "| probes/s | ÷ ideal | probes/min | failed | exporter CPU (cores) | CPU per probe |",
+        "|---:|---:|---:|---:|---:|---:|",
+        `| ${results.exporterMcp.probesPerSecond} | ${results.exporterMcp.vsIdeal} | ${results.exporterMcp.probesPerMinute.toLocaleString("en")} | ${results.exporterMcp.failed} | ${results.exporterMcp.exporterCpuCores} | ${results.exporterMcp.cpuMsPerProbe} ms |`,
         "",
       ]
     : []),

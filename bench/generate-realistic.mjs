@@ -6,21 +6,8 @@
 // many small ones. Same seed → same bytes.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { addDays, pad, rng } from "./seeded.mjs";
 
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
-
-const pad = (n, w) => String(n).padStart(w, "0");
-const addDays = (d, n) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 const WORDS = [
   "café",
   "Zürich",

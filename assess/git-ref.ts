@@ -7,6 +7,7 @@
 import { execFile } from "node:child_process";
 import { lstat, mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 
 const exec = promisify(execFile);
@@ -52,6 +53,10 @@ export async function atRef<T>(root: string, ref: string, fn: (dir: string) => P
     await exec("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", top, treeish, tmp], {
       maxBuffer: 1 << 30,
     });
+    // Racy-git guard: the result cache refuses inputs changed at or after the run's start, read in whole
+    // milliseconds, and tar's last status change can fall in the same millisecond as that reading.
+    const extracted = Date.now();
+    while (Date.now() <= extracted) await sleep(1);
     return await fn(tmp);
   } finally {
     await rm(tmp, { recursive: true, force: true });

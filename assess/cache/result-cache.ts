@@ -50,6 +50,12 @@ export interface Stored<T> {
   blobs: Buffer[];
 }
 
+/** Why a cold run was not stored, said with the cache's stats (TOLLGATE_CACHE_STATS=1) for diagnosis. */
+function skipped(why: string): false {
+  if (process.env.TOLLGATE_CACHE_STATS === "1") process.stderr.write(`tollgate: cache: skipped: ${why}\n`);
+  return false;
+}
+
 export class ResultCache {
   readonly folder: string;
   constructor(
@@ -125,7 +131,8 @@ export class ResultCache {
    * input changed while the run read it (config bytes, digest before/after, modification or status
    * change times). No allowance for the kernel's coarse file clock is needed: what matters is a
    * change after the loader read a file, which is well after `startedAt` (a change before it is
-   * read by both the loader and the digest). `--base` extracts its tree just before: still earlier.
+   * read by both the loader and the digest). `--base` extracts its tree just before and waits for the
+   * millisecond to turn (git-ref.ts), so a tree extracted in the same millisecond is not refused.
    */
   async store(
     root: string,
@@ -136,11 +143,13 @@ export class ResultCache {
   ): Promise<boolean> {
     try {
       const config = await readConfig(root);
-      if (config.hash !== state.configHash) return false;
+      if (config.hash !== state.configHash) return skipped("tollgate.yaml changed during the run");
       // Without a digest taken before the run, a file deleted or a link repointed during it would go unseen.
-      if (!state.before || samePlan(state.plan, plan) === false) return false;
+      if (!state.before || samePlan(state.plan, plan) === false) return skipped("no digest from before the run");
       const after = await digestInputs(root, displayBase, plan, config, this.cacheDir);
-      if (state.before.digest !== after.digest || after.newestMtimeMs >= state.startedAt) return false;
+      if (state.before.digest !== after.digest) return skipped("an input changed during the run");
+      if (after.newestMtimeMs >= state.startedAt)
+        return skipped(`an input changed at ${after.newestMtimeMs}, not before the run's start ${state.startedAt}`);
       await this.write(this.planFile(config.hash), `plan ${config.hash}`, plan);
       for (const v of variants) {
         const key = this.key(v.parts, after.digest);
@@ -149,8 +158,8 @@ export class ResultCache {
       state.before = after;
       await this.evict();
       return true;
-    } catch {
-      return false; // an unwritable cache only costs speed
+    } catch (e) {
+      return skipped(`not writable: ${(e as NodeJS.ErrnoException)?.code ?? e}`); // only costs speed
     }
   }
 

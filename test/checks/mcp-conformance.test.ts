@@ -1,9 +1,10 @@
 /**
- * The MCP conformance suite's client scenarios that apply to a probe (`initialize`, `tools_call`,
- * revision 2025-11-25), run by the suite's own CLI against the compiled probe, offline on
- * 127.0.0.1, with an empty expected-failures list. The installed suite (0.1.x) has no 2026-07-28
- * scenarios yet; the other client scenarios test what a probe does not do (elicitation defaults,
- * SSE reconnection timing, interactive OAuth flows).
+ * The MCP conformance suite's client scenarios that apply to a probe, for both protocol eras
+ * (2025-11-25: the initialize lifecycle; 2026-07-28: stateless, per-request `_meta`), run by the
+ * suite's own CLI against the compiled probe, offline on 127.0.0.1, with an empty expected-failures
+ * list; the probe must also have negotiated the revision the scenario serves. The other client
+ * scenarios test what a probe does not do: elicitation, SSE reconnection timing, interactive OAuth
+ * flows, request state, or calling the scenario's own tools with designated header parameters.
  */
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -40,10 +41,18 @@ function conformance(args: string[]): Promise<{ code: number; out: string }> {
   });
 }
 
-describe("MCP conformance, client scenarios (2025-11-25)", () => {
-  it.each(["initialize", "tools_call"])(
-    "%s passes with no expected failures",
-    async (scenario) => {
+const SCENARIOS: [string, string][] = [
+  ["2025-11-25", "initialize"],
+  ["2025-11-25", "tools_call"],
+  ["2026-07-28", "tools_call"],
+  ["2026-07-28", "request-metadata"],
+  ["2026-07-28", "http-standard-headers"],
+];
+
+describe("MCP conformance, client scenarios of both eras", () => {
+  it.each(SCENARIOS)(
+    "%s %s passes with no expected failures",
+    async (revision, scenario) => {
       const baseline = path.join(dir, "expected-failures.yaml");
       await writeFile(baseline, "client: []\n");
       const command = `${process.execPath} ${path.join(HELPERS, "conformance-client.mjs")}`;
@@ -54,11 +63,11 @@ describe("MCP conformance, client scenarios (2025-11-25)", () => {
         "--scenario",
         scenario,
         "--spec-version",
-        "2025-11-25",
+        revision,
         "--expected-failures",
         baseline,
         "--output-dir",
-        path.join(dir, scenario),
+        path.join(dir, `${revision}-${scenario}`),
       ]);
       expect(r.out).toMatch(/Passed: (\d+)\/\1, 0 failed/);
       expect(r.out).toContain("OVERALL: PASSED");

@@ -11,8 +11,10 @@ register(
 export async function load(url, context, next) {
   const r = await next(url, context);
   if (!url.includes("@modelcontextprotocol/conformance/dist/index.js")) return r;
-  const src = String(r.source).replace(/^#!.*\\n/, "").replace("globSync as o,", "")
+  let stub = "";
+  const src = String(r.source).replace(/^#!.*\\n/, "")
+    .replace(/globSync as ([\\w$]+),/, (_, name) => ((stub = name), ""))
     .replaceAll("this.httpServer=this.app.listen(0),", "this.httpServer=this.app.listen(0,'127.0.0.1'),await new Promise(r=>this.httpServer.listening?r():this.httpServer.once('listening',r)),");
-  return { ...r, source: "const o=()=>{throw new Error('fs.globSync needs Node 22')};" + src };
+  return { ...r, source: (stub && "const " + stub + "=()=>{throw new Error('fs.globSync needs Node 22')};") + src };
 }`),
 );

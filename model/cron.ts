@@ -164,13 +164,28 @@ export function parseSchedule(schedule: string): ParsedSchedule {
 
 const FALLBACK_PERIOD_MS = 60_000;
 
+// Sixty runs through croner cost milliseconds, and every environment asks for its schedule's period
+// several times per run: a pure function of the text, so remembered (bounded: schedules are few).
+const periods = new Map<string, number>();
+const MAX_REMEMBERED = 1024;
+
 /** The shortest gap between runs (UTC, from a fixed instant: deterministic); a minute when invalid. */
 export function schedulePeriodMs(schedule: string): number {
-  if (validateSchedule(schedule)) return FALLBACK_PERIOD_MS; // reported by validation, not here
-  const runs = new Cron(schedule, { paused: true, timezone: "Etc/UTC" }).nextRuns(60, new Date("2026-01-05T00:00:00Z"));
-  let best = Infinity;
-  for (let i = 1; i < runs.length; i++) best = Math.min(best, runs[i]!.getTime() - runs[i - 1]!.getTime());
-  return Number.isFinite(best) && best > 0 ? best : FALLBACK_PERIOD_MS;
+  const known = periods.get(schedule);
+  if (known !== undefined) return known;
+  let period = FALLBACK_PERIOD_MS; // an invalid schedule is reported by validation, not here
+  if (!validateSchedule(schedule)) {
+    const runs = new Cron(schedule, { paused: true, timezone: "Etc/UTC" }).nextRuns(
+      60,
+      new Date("2026-01-05T00:00:00Z"),
+    );
+    let best = Infinity;
+    for (let i = 1; i < runs.length; i++) best = Math.min(best, runs[i]!.getTime() - runs[i - 1]!.getTime());
+    if (Number.isFinite(best) && best > 0) period = best;
+  }
+  if (periods.size >= MAX_REMEMBERED) periods.clear();
+  periods.set(schedule, period);
+  return period;
 }
 
 /**

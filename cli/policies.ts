@@ -2,8 +2,7 @@
  * `tollgate policies`: the built-in policies and, with a project (--root, or found from the working
  * directory), its custom ones, with the severity tollgate.yaml gives each (or `off`).
  */
-import path from "node:path";
-import { loadProject } from "../load/loader.js";
+import { loadConfig } from "../load/config.js";
 import { loadCustomPolicies } from "../policies/custom.js";
 import { policyDocsUrl } from "../policies/docs-url.js";
 import { BUILTIN_POLICIES } from "../policies/registry.js";
@@ -27,28 +26,21 @@ export async function policiesCommand(o: { format: string; root?: string }): Pro
   let custom: Policy[] = [];
   let settings: Record<string, unknown> = {};
   if (o.root !== undefined) {
-    const { project, diagnostics } = await loadProject(o.root, { now: "2000-01-01" });
-    // Manifest problems do not matter here; tollgate.yaml's do (they decide what is listed), and so
-    // does a root that does not exist (listing only the built-ins would hide the typo).
-    const rootFile = path.resolve(o.root).split(path.sep).join("/");
-    const configProblems = diagnostics.filter(
-      (d) => d.severity === "error" && (/(^|\/)tollgate\.yaml$/.test(d.file) || d.file === rootFile),
-    );
+    // Only tollgate.yaml and the paths it names decide what is listed; a root that does not exist
+    // is a problem too (listing only the built-ins would hide the typo).
+    const { root, config, diagnostics } = await loadConfig(o.root);
+    const configProblems = diagnostics.filter((d) => d.severity === "error");
     const loaded = configProblems.length
       ? { policies: [], diagnostics: configProblems }
-      : await loadCustomPolicies(
-          project.root,
-          project.config.customPolicies,
-          new Set(BUILTIN_POLICIES.map((p) => p.id)),
-          undefined,
-          { timeoutMs: project.config.limits?.customPolicyTimeoutMs },
-        );
+      : await loadCustomPolicies(root, config.customPolicies, new Set(BUILTIN_POLICIES.map((p) => p.id)), undefined, {
+          timeoutMs: config.limits?.customPolicyTimeoutMs,
+        });
     if (loaded.diagnostics.length) {
       printDiagnostics(loaded.diagnostics);
       return EXIT_INPUT;
     }
     custom = loaded.policies;
-    settings = project.config.policies ?? {};
+    settings = config.policies ?? {};
   }
   const severity = (p: Policy): string => {
     const s = settings[p.id] as string | { enabled?: boolean; severity?: string } | undefined;

@@ -8,7 +8,7 @@ import { durationMs } from "../model/duration.js";
 import type { EnvironmentT } from "../model/schema.js";
 import type { DiagnosticCode } from "../model/diagnostics.js";
 import type { Model } from "../model/model.js";
-import type { Section } from "../model/schema.js";
+import { SECTION, type Section } from "../model/sections.js";
 import type { Location, SourceMap } from "./source-map.js";
 import { didYouMean } from "../util/suggest.js";
 
@@ -26,29 +26,22 @@ export function checkReferences(
   sources: SourceMap,
   report: Report,
 ): void {
-  const ref = (
-    section: Section,
-    name: string,
-    path: (string | number)[],
-    target: Section,
-    value: string,
-    what: string,
-  ) => {
+  const ref = (section: Section, name: string, path: (string | number)[], target: Section, value: string) => {
     if (declared[target].has(value)) return;
     const loc = sources.locate(section, name, path);
     if (!loc) return;
     report(
       "unresolved-reference",
       loc,
-      `${what} \`${value}\` is not declared`,
+      `${SECTION[target].one} \`${value}\` is not declared`,
       didYouMean(value, declared[target]) ?? `Declare it under \`${target}:\` or fix the name.`,
     );
   };
   const envRef = (section: Section, name: string, path: (string | number)[], env: string) =>
-    ref(section, name, path, "environments", env, "environment");
+    ref(section, name, path, "environments", env);
 
   for (const [name, s] of model.services) {
-    s.dependsOn.forEach((d, i) => ref("services", name, ["dependsOn", i], "services", d, "service"));
+    s.dependsOn.forEach((d, i) => ref("services", name, ["dependsOn", i], "services", d));
     for (const env of Object.keys(s.endpoints)) envRef("services", name, ["endpoints", env], env);
     const mcp = s.healthCheck?.mcp;
     if (mcp?.smoke && mcp.requiredTools.length > 0 && !mcp.requiredTools.includes(mcp.smoke.tool)) {
@@ -69,25 +62,22 @@ export function checkReferences(
     }
   }
   for (const [name, s] of model.secrets) {
-    ref("secrets", name, ["service"], "services", s.service, "service");
+    ref("secrets", name, ["service"], "services", s.service);
     for (const env of Object.keys(s.environments)) envRef("secrets", name, ["environments", env], env);
   }
   for (const [name, a] of model.apis) {
-    ref("apis", name, ["service"], "services", a.service, "service");
+    ref("apis", name, ["service"], "services", a.service);
     for (const env of Object.keys(a.client.metricsEndpoint ?? {}))
       envRef("apis", name, ["client", "metricsEndpoint", env], env);
   }
   for (const [name, w] of model.webhooks) {
-    ref("webhooks", name, ["service"], "services", w.service, "service");
-    if (w.signature) ref("webhooks", name, ["signature", "secret"], "secrets", w.signature.secret, "secret");
-    if (w.idempotency) ref("webhooks", name, ["idempotency", "store"], "services", w.idempotency.store, "service");
+    ref("webhooks", name, ["service"], "services", w.service);
+    if (w.signature) ref("webhooks", name, ["signature", "secret"], "secrets", w.signature.secret);
+    if (w.idempotency) ref("webhooks", name, ["idempotency", "store"], "services", w.idempotency.store);
   }
-  for (const [name, c] of model.channels)
-    if (c.secret) ref("channels", name, ["secret"], "secrets", c.secret, "secret");
+  for (const [name, c] of model.channels) if (c.secret) ref("channels", name, ["secret"], "secrets", c.secret);
   for (const [name, a] of model.alerts) {
-    a.appliesTo?.services?.forEach((s, i) =>
-      ref("alerts", name, ["appliesTo", "services", i], "services", s, "service"),
-    );
+    a.appliesTo?.services?.forEach((s, i) => ref("alerts", name, ["appliesTo", "services", i], "services", s));
   }
   for (const [name, e] of model.environments) {
     const problem = e.probe?.schedule ? validateSchedule(e.probe.schedule) : undefined;
@@ -106,10 +96,9 @@ export function checkReferences(
         stale,
         "Give it at least one interval between runs; three (the default) rides out a slow or skipped run.",
       );
-    for (const alert of Object.keys(e.alerts ?? {}))
-      ref("environments", name, ["alerts", alert], "alerts", alert, "alert");
+    for (const alert of Object.keys(e.alerts ?? {})) ref("environments", name, ["alerts", alert], "alerts", alert);
     for (const channel of Object.keys(e.channels ?? {}))
-      ref("environments", name, ["channels", channel], "channels", channel, "channel");
+      ref("environments", name, ["channels", channel], "channels", channel);
   }
   if (declared.environments.size > 0 && ![...model.environments.values()].some((e) => e.production)) {
     const first = [...model.environments.keys()][0];

@@ -1,16 +1,13 @@
 /**
- * The typed model every stage reads: one map per manifest section, names as keys. Loading builds it
- * (load/), policies judge it, synthesis and probes act on it; none of them needs the loader for it.
+ * The typed model every stage reads: one map per manifest section (sections.ts), names as keys.
+ * Loading builds it (load/), policies judge it, synthesis and probes act on it; none of them needs
+ * the loader for it.
  */
-import type { AlertT, ApiT, ChannelT, EnvironmentT, SecretT, ServiceT, WebhookT } from "./schema.js";
+import { SECTIONS, type EntryOf, type Section } from "./sections.js";
 
-export interface Model {
-  organization: string | undefined;
-  environments: Map<string, EnvironmentT>;
-  services: Map<string, ServiceT>;
-  secrets: Map<string, SecretT>;
-  apis: Map<string, ApiT>;
-  webhooks: Map<string, WebhookT>;
-  channels: Map<string, ChannelT>;
-  alerts: Map<string, AlertT>;
+export type Model = { organization: string | undefined } & { [K in Section]: Map<string, EntryOf<K>> };
+
+/** A model with every section empty. */
+export function emptyModel(organization?: string): Model {
+  return { organization, ...Object.fromEntries(SECTIONS.map((s) => [s, new Map()])) } as Model;
 }

@@ -22,9 +22,10 @@ export const SECRET_NAME = "^[A-Z][A-Z0-9_]{0,127}$";
 export const ENV_NAME = "^[a-z][a-z0-9-]{0,31}$";
 export const ALERT_NAME = "^[A-Za-z][A-Za-z0-9_-]{0,127}$";
 
-const serviceName = z.string().regex(new RegExp(SERVICE_NAME));
-const secretName = z.string().regex(new RegExp(SECRET_NAME));
-const envName = z.string().regex(new RegExp(ENV_NAME));
+export const serviceName = z.string().regex(new RegExp(SERVICE_NAME));
+export const secretName = z.string().regex(new RegExp(SECRET_NAME));
+export const envName = z.string().regex(new RegExp(ENV_NAME));
+export const alertName = z.string().regex(new RegExp(ALERT_NAME));
 const duration = describe(
   z.string().regex(new RegExp(DURATION_PATTERN)),
   "A duration such as 500ms, 30s, 5m, 24h, 90d, or compound, largest unit first: 1m30s, 1h30m.",
@@ -596,21 +597,7 @@ export const Alert = z.strictObject({
 });
 
 // ---------------------------------------------------------------- files
-
-const section = <T extends z.ZodType>(key: z.ZodString, value: T) => z.record(key, value).optional();
-
-export const ManifestFile = z.strictObject({
-  environments: section(envName, Environment),
-  services: section(serviceName, Service),
-  secrets: section(secretName, Secret),
-  apis: section(serviceName, Api),
-  webhooks: section(serviceName, Webhook),
-  channels: section(serviceName, Channel),
-  alerts: section(z.string().regex(new RegExp(ALERT_NAME)), Alert),
-});
-
-export const SECTIONS = ["environments", "services", "secrets", "apis", "webhooks", "channels", "alerts"] as const;
-export type Section = (typeof SECTIONS)[number];
+// The manifest file's schema is built from the section table (sections.ts).
 
 const policySetting = z.union([
   z.enum(["off", "error", "warning", "note"]),
@@ -679,4 +666,3 @@ export type AlertT = z.output<typeof Alert>;
 export type AlertCondition = (typeof ALERT_CONDITIONS)[number];
 export type ProjectConfigT = z.output<typeof ProjectConfig>;
 export type WaiverT = z.output<typeof Waiver>;
-export type ManifestFileT = z.output<typeof ManifestFile>;

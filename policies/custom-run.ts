@@ -9,13 +9,14 @@
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../model/diagnostics.js";
 import type { Model } from "../model/model.js";
+import { SECTIONS as SECTION_NAMES } from "../model/sections.js";
 import { CUSTOM_SOURCES } from "./custom.js";
 import { DEFAULT_CUSTOM_POLICY_TIMEOUT_MS, loadTimeoutMs, workerFile } from "./custom-import.js";
 
 export { DEFAULT_CUSTOM_POLICY_TIMEOUT_MS };
 import type { FindingInput, Policy, PolicySeverity } from "./types.js";
 
-const SECTIONS = new Set(["environments", "services", "secrets", "apis", "webhooks", "channels", "alerts"]);
+const SECTIONS = new Set<string>(SECTION_NAMES);
 
 interface Configured {
   policy: Policy;

@@ -9,6 +9,7 @@ import type { Project } from "../load/loader.js";
 import { projectedMonthlyCost } from "./rules/api-cost-over-budget.js";
 import { dueDate } from "./helpers.js";
 import { waiverSubjects } from "./waivers.js";
+import { subjectOf } from "../model/sections.js";
 
 export interface ForecastItem {
   date: string;
@@ -32,7 +33,7 @@ export function forecast(
     for (const [e, p] of Object.entries(s.environments)) {
       if ((env && e !== env) || !p.lastRotated) continue;
       const due = dueDate(p.lastRotated, s.rotationDays);
-      const subject = `secret/${name}@${e}`;
+      const subject = subjectOf("secrets", name, e);
       const enters = addDays(due, -windowDays);
       const overdue = addDays(due, 1);
       if (due < now) overdueNow++;

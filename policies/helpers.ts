@@ -4,10 +4,11 @@ import type { Policy } from "./types.js";
 import { addDays } from "../model/dates.js";
 import { durationSeconds } from "../model/duration.js";
 import type { SecretT } from "../model/schema.js";
+import { subjectOf } from "../model/sections.js";
 
 export const noOptions = z.strictObject({});
 
-export const secretSubject = (name: string, env?: string) => (env ? `secret/${name}@${env}` : `secret/${name}`);
+export const secretSubject = (name: string, env?: string) => subjectOf("secrets", name, env);
 
 /** Placements of a secret in the environments in scope. */
 export function placements(secret: SecretT, environments: string[]): [string, SecretT["environments"][string]][] {

@@ -4,11 +4,13 @@
  */
 import type { z } from "zod";
 import type { Model } from "../model/model.js";
+import type { Section } from "../model/sections.js";
+
+export type { Section };
 import type { Location } from "../load/source-map.js";
 
 export type PolicySeverity = "error" | "warning" | "note";
 export type PolicyCategory = "secrets" | "rate-limits" | "webhooks" | "monitoring";
-export type Section = "environments" | "services" | "secrets" | "apis" | "webhooks" | "channels" | "alerts";
 
 /** Where in the manifests a finding points: an entity and, optionally, a key path inside it. */
 export interface Anchor {

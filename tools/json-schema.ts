@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { PROJECT_URL } from "../util/project-url.js";
 import { GRAMMAR_PATTERNS } from "../model/output-grammar.js";
-import { ManifestFile, ProjectConfig, WaiversFile } from "../model/schema.js";
+import { ProjectConfig, WaiversFile } from "../model/schema.js";
+import { ManifestFile } from "../model/sections.js";
 
 export const SCHEMA_FILES = {
   "manifest.schema.json": { schema: ManifestFile, title: "Tollgate manifest" },

@@ -2,6 +2,8 @@
  * The folders tollgate.yaml names (the result cache's "plan"), read from the config's bytes with
  * the loader's own schema. Only a cold run of a config the cache has not seen loads this (it loads
  * yaml and zod, which that run's loader needs next anyway); warm runs read the recorded plan.
+ * The one reader of tollgate.yaml besides load/config.ts, by design: it must read the very bytes
+ * the cache hashed, before the loader runs, and needs no positions.
  */
 import { parse } from "yaml";
 import { ProjectConfig } from "../../model/schema.js";

@@ -1,6 +1,7 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
 import { effectiveAlert, receiversFor } from "../../model/alerts.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "alert-critical-not-paging",
@@ -19,7 +20,7 @@ export default definePolicy({
         const paging = receiversFor(model, env, "critical").some(([, c]) => c.type === "pagerduty");
         if (!paging)
           report({
-            subject: `alert/${name}@${env}`,
+            subject: subjectOf("alerts", name, env),
             message: `critical alert reaches no enabled PagerDuty channel in ${env}`,
             at: { section: "alerts", name, path: ["severity"] },
           });

@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 /** Projected monthly spend from the declared volume and unit price. */
 export function projectedMonthlyCost(cost: { monthlyVolume: number; unitPriceUsd: number }): number {
@@ -22,7 +23,7 @@ export default definePolicy({
       const projected = projectedMonthlyCost(a.cost);
       if (projected > a.cost.monthlyBudgetUsd)
         report({
-          subject: `api/${name}`,
+          subject: subjectOf("apis", name),
           message: `projected $${projected.toFixed(2)}/month exceeds the $${a.cost.monthlyBudgetUsd.toFixed(2)} budget`,
           at: { section: "apis", name, path: ["cost", "monthlyBudgetUsd"] },
         });

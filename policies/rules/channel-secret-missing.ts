@@ -1,6 +1,7 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
 import { channelEnabled } from "../../model/alerts.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "channel-secret-missing",
@@ -19,7 +20,7 @@ export default definePolicy({
         if (!channelEnabled(model, name, env)) continue;
         if (!secret?.environments[env])
           report({
-            subject: `channel/${name}@${env}`,
+            subject: subjectOf("channels", name, env),
             message: `secret ${c.secret} is not present in ${env}`,
             at: { section: "channels", name, path: ["secret"] },
           });

@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "client-backoff-no-jitter",
@@ -16,14 +17,14 @@ export default definePolicy({
       if (!r) continue;
       if (r.jitter === "none")
         report({
-          subject: `api/${name}`,
+          subject: subjectOf("apis", name),
           key: "jitter",
           message: "retries back off without jitter",
           at: { section: "apis", name, path: ["client", "retry", "jitter"] },
         });
       if (r.backoff !== "exponential")
         report({
-          subject: `api/${name}`,
+          subject: subjectOf("apis", name),
           key: "backoff",
           message: `backoff is ${r.backoff}, not exponential`,
           at: { section: "apis", name, path: ["client", "retry", "backoff"] },

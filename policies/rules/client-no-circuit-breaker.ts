@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy } from "../types.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "client-no-circuit-breaker",
@@ -16,13 +17,13 @@ export default definePolicy({
       const b = a.client.circuitBreaker;
       if (!b)
         report({
-          subject: `api/${name}`,
+          subject: subjectOf("apis", name),
           message: "no circuit breaker",
           at: { section: "apis", name, path: ["client"] },
         });
       else if (b.failureThreshold > options.maxFailureThreshold)
         report({
-          subject: `api/${name}`,
+          subject: subjectOf("apis", name),
           message: `breaker opens only after ${b.failureThreshold} failures (at most ${options.maxFailureThreshold})`,
           at: { section: "apis", name, path: ["client", "circuitBreaker", "failureThreshold"] },
         });

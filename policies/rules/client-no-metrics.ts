@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 /**
  * Decided by evidence when there is some: with `check --probe-results`, an API whose metrics
@@ -22,13 +23,13 @@ export default definePolicy({
       if (seen) {
         if (!seen.present)
           report({
-            subject: `api/${name}`,
+            subject: subjectOf("apis", name),
             message: `no client metrics at the declared endpoint in ${evidence!.env} (probe of ${evidence!.now}): ${seen.detail}`,
             at: { section: "apis", name, path: ["client", "metricsEndpoint", evidence!.env] },
           });
       } else if (!a.client.metrics) {
         report({
-          subject: `api/${name}`,
+          subject: subjectOf("apis", name),
           message: "no request/latency/error metrics",
           at: { section: "apis", name, path: ["client", "metrics"] },
         });

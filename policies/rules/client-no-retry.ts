@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "client-no-retry",
@@ -14,6 +15,10 @@ export default definePolicy({
   check({ model }, report) {
     for (const [name, a] of model.apis)
       if (!a.client.retry)
-        report({ subject: `api/${name}`, message: "no retry policy", at: { section: "apis", name, path: ["client"] } });
+        report({
+          subject: subjectOf("apis", name),
+          message: "no retry policy",
+          at: { section: "apis", name, path: ["client"] },
+        });
   },
 });

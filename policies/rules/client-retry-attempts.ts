@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy } from "../types.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "client-retry-attempts",
@@ -16,7 +17,7 @@ export default definePolicy({
       const r = a.client.retry;
       if (r && r.maxAttempts > options.maxAttempts)
         report({
-          subject: `api/${name}`,
+          subject: subjectOf("apis", name),
           message: `retries up to ${r.maxAttempts} attempts (at most ${options.maxAttempts})`,
           at: { section: "apis", name, path: ["client", "retry", "maxAttempts"] },
         });

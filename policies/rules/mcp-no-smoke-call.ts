@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "mcp-no-smoke-call",
@@ -17,13 +18,13 @@ export default definePolicy({
       if (s.kind !== "mcp" || !s.healthCheck) continue;
       if (!s.healthCheck.mcp)
         report({
-          subject: `service/${name}`,
+          subject: subjectOf("services", name),
           message: "MCP server probed without healthCheck.mcp: its tools are never listed or called",
           at: { section: "services", name, path: ["healthCheck"] },
         });
       else if (!s.healthCheck.mcp.smoke)
         report({
-          subject: `service/${name}`,
+          subject: subjectOf("services", name),
           message: "no smoke call: a server whose tools all fail passes its probe",
           at: { section: "services", name, path: ["healthCheck", "mcp"] },
         });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy } from "../types.js";
+import { subjectOf } from "../../model/sections.js";
 
 const REVISIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"] as const;
 
@@ -20,13 +21,13 @@ export default definePolicy({
       if (!mcp) continue;
       if (mcp.transport === "sse")
         report({
-          subject: `service/${name}`,
+          subject: subjectOf("services", name),
           message: "probed over the legacy HTTP+SSE transport (replaced by Streamable HTTP in 2025-03-26)",
           at: { section: "services", name, path: ["healthCheck", "mcp", "transport"] },
         });
       if (mcp.minProtocol && mcp.minProtocol < options.floor)
         report({
-          subject: `service/${name}`,
+          subject: subjectOf("services", name),
           message: `minProtocol ${mcp.minProtocol} is older than the floor ${options.floor}`,
           at: { section: "services", name, path: ["healthCheck", "mcp", "minProtocol"] },
         });

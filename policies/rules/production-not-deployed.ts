@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "production-not-deployed",
@@ -23,7 +24,7 @@ export default definePolicy({
     const env = model.environments.get(production);
     if (env && !env.deployed)
       report({
-        subject: `environment/${production}`,
+        subject: subjectOf("environments", production),
         message: `${production} is marked deployed: false`,
         at: { section: "environments", name: production, path: ["deployed"] },
       });

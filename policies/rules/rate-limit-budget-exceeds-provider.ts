@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { definePolicy } from "../types.js";
 import { perSecond } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "rate-limit-budget-exceeds-provider",
@@ -16,7 +17,7 @@ export default definePolicy({
   check({ model, options }, report) {
     const factor = 1 - options.safetyMargin;
     for (const [name, a] of model.apis) {
-      const subject = `api/${name}`;
+      const subject = subjectOf("apis", name);
       const budget = a.client.budget;
       const pairs = [
         ["requests", a.provider.requests, budget?.requests],

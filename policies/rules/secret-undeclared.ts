@@ -1,6 +1,7 @@
 import { didYouMean } from "../../util/suggest.js";
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "secret-undeclared",
@@ -17,7 +18,7 @@ export default definePolicy({
         if (!model.secrets.has(name)) {
           const hint = didYouMean(name, model.secrets.keys());
           report({
-            subject: `service/${svc}`,
+            subject: subjectOf("services", svc),
             key: name,
             message: `uses secret ${name}, which is not declared${hint ? ` (${hint})` : ""}`,
             at: { section: "services", name: svc, path: ["secrets", i] },

@@ -1,6 +1,7 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
 import { alertCovers } from "../../model/alerts.js";
+import { subjectOf } from "../../model/sections.js";
 
 /** Conditions that fire when the service's probe fails, whatever the stage. */
 export const FAILURE_CONDITIONS: ReadonlySet<string> = new Set(["probe-failing", "success-rate-below"]);
@@ -22,7 +23,7 @@ export default definePolicy({
       );
       if (!covered)
         report({
-          subject: `service/${name}`,
+          subject: subjectOf("services", name),
           message: "no probe-failing or success-rate-below alert rule covers this service",
           at: { section: "services", name },
         });

@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "service-no-health-check",
@@ -13,14 +14,14 @@ export default definePolicy({
   check({ model, environments }, report) {
     for (const [name, s] of model.services) {
       if (!s.healthCheck) {
-        report({ subject: `service/${name}`, message: "no healthCheck", at: { section: "services", name } });
+        report({ subject: subjectOf("services", name), message: "no healthCheck", at: { section: "services", name } });
         continue;
       }
       for (const env of environments) {
         const e = s.endpoints[env];
         if (!e || (!e.url && !e.health && !e.command))
           report({
-            subject: `service/${name}@${env}`,
+            subject: subjectOf("services", name, env),
             message: `no endpoint to probe in ${env}`,
             at: { section: "services", name, path: ["endpoints"] },
           });

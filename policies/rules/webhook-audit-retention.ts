@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy } from "../types.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "webhook-audit-retention",
@@ -13,10 +14,10 @@ export default definePolicy({
   check({ model, options }, report) {
     for (const [name, w] of model.webhooks) {
       if (!w.auditLog)
-        report({ subject: `webhook/${name}`, message: "no audit log", at: { section: "webhooks", name } });
+        report({ subject: subjectOf("webhooks", name), message: "no audit log", at: { section: "webhooks", name } });
       else if (w.auditLog.retentionDays < options.minDays)
         report({
-          subject: `webhook/${name}`,
+          subject: subjectOf("webhooks", name),
           message: `audit log kept ${w.auditLog.retentionDays} days, under ${options.minDays}`,
           at: { section: "webhooks", name, path: ["auditLog", "retentionDays"] },
         });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { durationSeconds } from "../../model/duration.js";
 import { definePolicy } from "../types.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "webhook-idempotency",
@@ -14,10 +15,14 @@ export default definePolicy({
   check({ model, options }, report) {
     for (const [name, w] of model.webhooks) {
       if (!w.idempotency)
-        report({ subject: `webhook/${name}`, message: "no idempotency store", at: { section: "webhooks", name } });
+        report({
+          subject: subjectOf("webhooks", name),
+          message: "no idempotency store",
+          at: { section: "webhooks", name },
+        });
       else if (durationSeconds(w.idempotency.ttl) < options.minTtlSeconds)
         report({
-          subject: `webhook/${name}`,
+          subject: subjectOf("webhooks", name),
           message: `idempotency keys kept ${w.idempotency.ttl}, under ${options.minTtlSeconds / 3600}h`,
           at: { section: "webhooks", name, path: ["idempotency", "ttl"] },
         });

@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "webhook-no-hmac",
@@ -15,14 +16,14 @@ export default definePolicy({
     for (const [name, s] of model.services)
       if (s.kind === "webhook" && !declared.has(name))
         report({
-          subject: `service/${name}`,
+          subject: subjectOf("services", name),
           message: "webhook endpoint has no security controls declared in webhooks:",
           at: { section: "services", name, path: ["kind"] },
         });
     for (const [name, w] of model.webhooks)
       if (!w.signature || w.signature.scheme === "none")
         report({
-          subject: `webhook/${name}`,
+          subject: subjectOf("webhooks", name),
           message: "no HMAC signature verification",
           at: { section: "webhooks", name, path: w.signature ? ["signature", "scheme"] : [] },
         });

@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "webhook-no-rate-limit",
@@ -13,6 +14,10 @@ export default definePolicy({
   check({ model }, report) {
     for (const [name, w] of model.webhooks)
       if (!w.rateLimits || w.rateLimits.perSource.length === 0)
-        report({ subject: `webhook/${name}`, message: "no per-source rate limit", at: { section: "webhooks", name } });
+        report({
+          subject: subjectOf("webhooks", name),
+          message: "no per-source rate limit",
+          at: { section: "webhooks", name },
+        });
   },
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PROFILES } from "@tollgate/webhooks";
 import { durationSeconds } from "../../model/duration.js";
 import { definePolicy } from "../types.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "webhook-timestamp-tolerance",
@@ -21,13 +22,13 @@ export default definePolicy({
       const seconds = w.timestampTolerance ? durationSeconds(w.timestampTolerance) : profile?.toleranceSeconds;
       if (seconds === undefined)
         report({
-          subject: `webhook/${name}`,
+          subject: subjectOf("webhooks", name),
           message: "no timestamp tolerance (replay window unbounded)",
           at: { section: "webhooks", name },
         });
       else if (seconds > options.maxSeconds)
         report({
-          subject: `webhook/${name}`,
+          subject: subjectOf("webhooks", name),
           message: `timestamp tolerance ${w.timestampTolerance} is above ${options.maxSeconds}s`,
           at: { section: "webhooks", name, path: ["timestampTolerance"] },
         });

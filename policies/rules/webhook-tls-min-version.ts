@@ -1,5 +1,6 @@
 import { definePolicy } from "../types.js";
 import { noOptions } from "../helpers.js";
+import { subjectOf } from "../../model/sections.js";
 
 export default definePolicy({
   id: "webhook-tls-min-version",
@@ -14,13 +15,13 @@ export default definePolicy({
     for (const [name, w] of model.webhooks) {
       if (!w.tls)
         report({
-          subject: `webhook/${name}`,
+          subject: subjectOf("webhooks", name),
           message: "no minimum TLS version declared",
           at: { section: "webhooks", name },
         });
       else if (w.tls.minVersion < "1.2")
         report({
-          subject: `webhook/${name}`,
+          subject: subjectOf("webhooks", name),
           message: `minimum TLS version ${w.tls.minVersion} is below 1.2`,
           at: { section: "webhooks", name, path: ["tls", "minVersion"] },
         });

@@ -9,7 +9,7 @@ import addFormats from "ajv-formats";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { renderSchemas } from "../../tools/json-schema.js";
-import { ManifestFile } from "../../model/schema.js";
+import { ManifestFile } from "../../model/sections.js";
 import { REPO } from "../helpers/project.js";
 
 function yamlFiles(dir: string): string[] {

@@ -140,6 +140,18 @@ describe("findings say how to fix them", () => {
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe("");
     expect(missing.stderr).toMatch(/no-such-folder:1:1 no-manifests project root does not exist/);
+    // Only tollgate.yaml decides what is listed: a broken manifest does not stop the listing, a
+    // broken config does (at its line), and no manifest is read for it.
+    await writeFile(path.join(root, "manifests", "broken.yaml"), "services: [\n");
+    const despite = await runCli(["policies", "--root", root, "--format", "json"]);
+    expect(despite.code, despite.stderr).toBe(0);
+    expect(JSON.parse(despite.stdout).find((p: any) => p.id === "team-owner")).toMatchObject({ severity: "error" });
+    await writeFile(path.join(root, "tollgate.yaml"), `${config}customPolicies: local\nlimits: { maxDepth: 0 }\n`);
+    const badConfig = await runCli(["policies", "--root", root]);
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stdout).toBe("");
+    expect(badConfig.stderr).toMatch(/tollgate\.yaml:\d+:\d+ invalid-value `maxDepth` must be more than 0/);
+    expect(badConfig.stderr).not.toContain("broken.yaml");
   }, 120_000);
 
   it("a custom policy's docsUrl must be http(s)", async () => {

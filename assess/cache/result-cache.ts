@@ -145,7 +145,9 @@ export class ResultCache {
       const config = await readConfig(root);
       if (config.hash !== state.configHash) return skipped("tollgate.yaml changed during the run");
       // Without a digest taken before the run, a file deleted or a link repointed during it would go unseen.
-      if (!state.before || samePlan(state.plan, plan) === false) return skipped("no digest from before the run");
+      if (!state.before) return skipped("no digest from before the run");
+      if (samePlan(state.plan, plan) === false)
+        return skipped("the run read other folders than tollgate.yaml named at its start");
       const after = await digestInputs(root, displayBase, plan, config, this.cacheDir);
       if (state.before.digest !== after.digest) return skipped("an input changed during the run");
       if (after.newestMtimeMs >= state.startedAt)
@@ -159,7 +161,8 @@ export class ResultCache {
       await this.evict();
       return true;
     } catch (e) {
-      return skipped(`not writable: ${(e as NodeJS.ErrnoException)?.code ?? e}`); // only costs speed
+      // An unwritable cache (or an input gone while hashing) only costs speed.
+      return skipped(`failed: ${(e as NodeJS.ErrnoException)?.code ?? e}`);
     }
   }
 

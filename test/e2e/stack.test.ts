@@ -325,21 +325,28 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
         const slack = standIns.sinks.slack as any[];
         // node_exporter (here the stand-in) keeps serving the last textfile: the probe series stay.
         expect((await getJson(`${promUrl}/api/v1/query?query=tollgate_probe_success`)).data.result).toHaveLength(4);
-        // The last run is made 90 s old in the file it wrote, rather than waited for: a real minute
-        // of waiting proves nothing an older finish time does not, and cost a minute of every run.
+        // The last run is made older in the file it wrote, rather than waited for: a real minute of
+        // waiting proves nothing an older finish time does not, and cost a minute of every run.
         const file = path.join(textfileDir(), "tollgate_probe_local.prom");
-        const lastRun = Math.floor(Date.now() / 1000) - 90;
-        const aged = readFileSync(file, "utf8").replace(
-          /^(tollgate_probe_last_run_timestamp_seconds\{env="local"\}) \d+$/m,
-          `$1 ${lastRun}`,
-        );
-        expect(aged).toContain(`tollgate_probe_last_run_timestamp_seconds{env="local"} ${lastRun}`);
-        writeFileSync(`${file}.tmp`, aged);
-        renameSync(`${file}.tmp`, file);
-        await waitFor("the aged finish time scraped", async () => {
-          const r = await getJson(`${promUrl}/api/v1/query?query=tollgate_probe_last_run_timestamp_seconds`);
-          return Number(r.data.result[0]?.value[1]) === lastRun;
-        });
+        const written = readFileSync(file, "utf8");
+        const ageBy = async (seconds: number) => {
+          const at = Math.floor(Date.now() / 1000) - seconds;
+          const aged = written.replace(/^(tollgate_probe_last_run_timestamp_seconds\{env="local"\}) \d+$/m, `$1 ${at}`);
+          expect(aged).toContain(`tollgate_probe_last_run_timestamp_seconds{env="local"} ${at}`);
+          writeFileSync(`${file}.tmp`, aged);
+          renameSync(`${file}.tmp`, file);
+          await waitFor(`a finish time ${seconds} s old scraped`, async () => {
+            const r = await getJson(`${promUrl}/api/v1/query?query=tollgate_probe_last_run_timestamp_seconds`);
+            return Number(r.data.result[0]?.value[1]) === at;
+          });
+          return at;
+        };
+        // 30 s old, under staleAfter (1m): rule evaluations pass and the alert stays quiet.
+        await ageBy(30);
+        await afterRuleEvaluations([promUrl]);
+        expect((await alertsIn()).filter((a) => a.labels.alertname === "ProbeRunsStale")).toEqual([]);
+        // 90 s old, past it: the alert fires and pages.
+        const lastRun = await ageBy(90);
         const page = await waitFor(
           "ProbeRunsStale at the PagerDuty sink",
           () => pd.find((m) => m.event_action === "trigger" && /ProbeRunsStale/.test(text(m))),
@@ -351,7 +358,7 @@ describe("Prometheus and Alertmanager run the synthesized config", () => {
           state: "firing",
           labels: { alertname: "ProbeRunsStale", env: "local", severity: "critical" },
         });
-        // It became active only once the last finished run was older than staleAfter (1m), by Prometheus' own clock.
+        // Active only after the finish time became older than staleAfter (1m), by Prometheus' own clock.
         expect(Date.parse(alert.activeAt) / 1000 - lastRun).toBeGreaterThanOrEqual(60);
         // Critical: paged, never sent to the warning channel.
         expect(slack.some((m) => /ProbeRunsStale/.test(text(m)))).toBe(false);

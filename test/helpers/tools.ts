@@ -1,5 +1,5 @@
 /**
- * The real tools the tests drive (Prometheus, Alertmanager, the blackbox exporter, Chromium). A
+ * The real tools the tests drive (Prometheus, Alertmanager, the blackbox exporter, Chromium, Go). A
  * missing binary fails the test (never a silent skip): .ci/run installs the Debian packages.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -8,7 +8,7 @@ export function requireTool(name: string): string {
   const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
   if (!found)
     throw new Error(
-      `${name} is not installed: run 'apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter chromium openssl git' (see .ci/run)`,
+      `${name} is not installed: install the Debian packages .ci/run lists (it installs them and runs the suite)`,
     );
   return found;
 }

@@ -10,7 +10,8 @@ import type { Model } from "../../model/model.js";
 import { readMcpLock, type McpLock } from "../probe/mcp-lock.js";
 import { AgentPool } from "../probe/http-client.js";
 import { probeClientMetrics } from "../probe/client-metrics.js";
-import { renderPrometheus } from "../probe/output.js";
+import picocolors from "picocolors";
+import { renderClientMetricsText, renderPrometheus, renderText } from "../probe/output.js";
 import { probeRedactor, type Redactor } from "../probe/redact.js";
 import { defaultProbeEnv, runProbes, selectServices } from "../probe/runner.js";
 import { escapeTerminal } from "../../util/terminal-escape.js";
@@ -138,13 +139,15 @@ export class Exporter {
    * `tollgate_probe_*` series for it; 400 for a name that is not a probe-able service, 503 when no
    * slot freed up within the budget or the queue is full. `signal` (the client gone, or shutdown)
    * takes a request out of the queue; `gone` (the client alone) also cancels its running probe:
-   * at shutdown a probe in flight finishes.
+   * at shutdown a probe in flight finishes. `debug` (the blackbox exporter's `debug=true`) answers
+   * the result's detail, as `tollgate probe` prints it, above the series.
    */
   async probe(
     name: string | undefined,
     budgetMs: number,
     signal?: AbortSignal,
     gone?: AbortSignal,
+    debug = false,
   ): Promise<ProbeAnswer> {
     const answer = (code: number, body: string, contentType = TEXT): ProbeAnswer => ({ code, contentType, body });
     const unknown = (cfg: LoadedConfig) =>
@@ -197,10 +200,12 @@ export class Exporter {
         timeoutMs: Math.max(1, deadline - Date.now()),
         agents: this.agents,
       });
+      const series = await renderPrometheus(cfg.env, results, cfg.redactor, undefined, clientMetrics);
+      if (!debug) return answer(200, series, this.metrics.registry.contentType);
+      const plain = picocolors.createColors(false);
       return answer(
         200,
-        await renderPrometheus(cfg.env, results, cfg.redactor, undefined, clientMetrics),
-        this.metrics.registry.contentType,
+        `Result of the probe:\n${renderText(cfg.env, results, plain, cfg.redactor)}${renderClientMetricsText(cfg.env, clientMetrics, cfg.redactor)}\nMetrics that would have been returned:\n${series}`,
       );
     } finally {
       this.limiter.release();

@@ -98,7 +98,14 @@ async function handle(
       res.on("close", () => {
         if (!res.writableFinished) gone.abort();
       });
-      const a = await exporter.probe(names[0], budget, AbortSignal.any([hooks.shutdown, gone.signal]), gone.signal);
+      const debug = url.searchParams.get("debug") === "true";
+      const a = await exporter.probe(
+        names[0],
+        budget,
+        AbortSignal.any([hooks.shutdown, gone.signal]),
+        gone.signal,
+        debug,
+      );
       if (gone.signal.aborted) return; // nobody to answer (and no 503 counted for it)
       return send(a.code, a.body, a.contentType);
     }
@@ -124,7 +131,7 @@ async function handle(
       if (!read) return only("GET");
       return send(
         200,
-        `Tollgate exporter (env ${exporter.config?.env ?? "?"})\n\nGET /probe?service=NAME\nGET /metrics\nGET /-/healthy\nGET /-/ready\nPOST /-/reload\n`,
+        `Tollgate exporter (env ${exporter.config?.env ?? "?"})\n\nGET /probe?service=NAME[&debug=true]\nGET /metrics\nGET /-/healthy\nGET /-/ready\nPOST /-/reload\n`,
       );
     default:
       return send(404, "not found\n");

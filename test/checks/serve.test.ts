@@ -175,7 +175,6 @@ describe("GET /probe?service=NAME", () => {
           .map((l) => l.replace(/ \S+$/, ""))
           .sort();
       expect(series(r.body)).toEqual(series(file.stdout));
-      expect(r.body).not.toContain(secret);
     }
     expect(hook.accepted()).toBeGreaterThan(0);
     const metrics = await (await fetch(`${srv.url}/metrics`)).text();
@@ -186,7 +185,8 @@ describe("GET /probe?service=NAME", () => {
     // Clean for promtool: prom-client's gauges named like counters (nodejs_active_*_total) are dropped.
     expect(promtoolCheckMetrics(metrics), metrics).toEqual({ code: 0, out: "" });
     expect(metrics).toMatch(/^nodejs_active_handles\{/m);
-    expect(metrics + srv.stderr()).not.toContain(secret);
+    // No series carries a server's text, so a secret check here could not fail: serve-debug.test.ts
+    // has a server echo the token into the detail that /probe?debug=true prints.
   }, 120_000);
 
   it("answers 400 and probes nothing for a missing, unknown or URL-shaped service, or one without an endpoint in the environment", async () => {

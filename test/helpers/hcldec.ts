@@ -31,6 +31,9 @@ export function buildHcldec(dir: string): string {
       GOTOOLCHAIN: "local",
       GOCACHE: path.join(dir, "go-cache"),
       GOTMPDIR: dir,
+      // Newer Go keeps telemetry and reads settings under the user's config folder.
+      GOENV: "off",
+      XDG_CONFIG_HOME: dir,
     },
   });
   if (r.status !== 0) throw new Error(`building hcldec failed:\n${r.stdout}${r.stderr}`);

@@ -11,8 +11,11 @@ import { buildHcldec, hcldec } from "../helpers/hcldec.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 
 const SPEC = path.join(REPO, "test/fixtures/terraform/stack-schema.hcl");
-// A workdir any shell accepts but that HCL would read as an interpolation and a directive.
+// Text any shell accepts but that HCL would read as an interpolation and a directive.
 const HOSTILE_WORKDIR = "/srv/${HOME}/%{ if true }x%{ endif }/$${y}";
+const HOSTILE_REASON = "rehearsal ${var.x} %{ if true }PLAT-9%{ endif } $${y}";
+// Terraform's rule for a block label that names something (hclsyntax.ValidIdentifier).
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 let dir = "";
 let bin = "";
 
@@ -28,7 +31,7 @@ beforeAll(async () => {
     path.join(dir, "ref"),
     "--force",
     "--reason",
-    "hcl check",
+    HOSTILE_REASON,
   ]);
   expect(ref.code, ref.stderr).toBe(0);
   const hcl = await runCli(["synth", "--env", "staging", "--now", NOW, "--out", path.join(dir, "hcl"), "--hcl"]);
@@ -72,9 +75,24 @@ describe("Terraform's HCL reads every synthesized stack", () => {
     const got = hcldec(bin, SPEC, stack("ref", env));
     expect(got.errors).toBe("");
     // Equal strings mean HCL evaluated no template in them: nothing `${` or `%{` slipped through.
-    expect(got.value.resource).toEqual(withoutComments(raw.resource));
+    // The override's reason holds template sequences on purpose: the next test reads it.
+    const plain = (v: any) => ({ ...v, null_resource: { ...v.null_resource, "production-gate-override": undefined } });
+    expect(plain(got.value.resource)).toEqual(plain(withoutComments(raw.resource)));
     expect(got.value.terraform).toEqual([withoutComments(raw.terraform)]);
+    expect(Object.keys(got.value.terraform[0].backend)).toEqual(["local"]);
     expect(Object.keys(got.value.output).sort()).toEqual(Object.keys(raw.output).sort());
+    expect(got.value.output.alert_rule_count.value).toBe(String(raw.output.alert_rule_count.value));
+    if (env === "production") expect(got.value.resource.null_resource["production-gate-override"]).toBeDefined();
+    const names = [...Object.keys(got.value.resource.null_resource), ...Object.keys(got.value.output)];
+    for (const name of names) expect(name).toMatch(IDENTIFIER);
+  });
+
+  it("production: the override reason, ${ and %{ in it, reaches Terraform as the literal text", () => {
+    const got = hcldec(bin, SPEC, stack("ref", "production"));
+    expect(got.errors).toBe("");
+    expect(got.value.output.production_gate_override.value).toBe(HOSTILE_REASON);
+    const override = got.value.resource.null_resource["production-gate-override"];
+    expect(override.triggers.reason).toBe(HOSTILE_REASON);
   });
 
   it("the --hcl eject output says exactly what the JSON stack says", () => {
@@ -99,22 +117,17 @@ describe("Terraform's HCL reads every synthesized stack", () => {
 });
 
 describe("HCL refuses what Terraform refuses (so its passing means something)", () => {
+  const extraneous = (name: string) => new RegExp(`No argument or block type is named "${name}"`);
   const cases: [string, (t: any) => void, RegExp][] = [
-    [
-      "a misspelled top-level block",
-      (t) => ((t.resources = t.resource), delete t.resource),
-      /Extraneous JSON object property/,
-    ],
-    ["an argument null_resource does not have", (t) => (first(t).trigger = {}), /Extraneous JSON object property/],
+    ["a misspelled top-level block", (t) => ((t.resources = t.resource), delete t.resource), extraneous("resources")],
+    ["an argument null_resource does not have", (t) => (first(t).trigger = {}), extraneous("trigger")],
     ["a trigger that is not a string", (t) => (first(t).triggers.kind = { a: 1 }), /Incorrect attribute value type/],
-    ["the computed id set by hand", (t) => (first(t).id = "x"), /Extraneous JSON object property/],
-    [
-      "a resource without its name label",
-      (t) => (t.resource.null_resource = first(t)),
-      /Extraneous JSON object property/,
-    ],
+    // null_resource's id is computed: the provider's schema has it, but not as an argument.
+    ["the computed id set by hand", (t) => (first(t).id = "x"), extraneous("id")],
+    ["a resource without its name label", (t) => (t.resource.null_resource = first(t)), extraneous("asset")],
     ["an output without a value", (t) => (t.output.alert_rule_count = {}), /Missing required argument/],
     ["an unescaped interpolation", (t) => (first(t).triggers.kind = "${var.x}"), /Unknown variable/],
+    ["a directive that is not closed", (t) => (first(t).triggers.kind = "%{ if true }x"), /endif/],
   ];
   const first = (t: any) => Object.values<any>(t.resource.null_resource)[0];
 

@@ -64,6 +64,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       "Endpoints:",
       "  GET /probe?service=NAME   that service's tollgate_probe_* series (400 for a name the",
       "                            manifests do not declare); honours X-Prometheus-Scrape-Timeout-Seconds",
+      "  GET /probe?service=NAME&debug=true   the result and its detail above the series (--allow-debug)",
       "  GET /metrics              the exporter's own metrics",
       "  GET /-/healthy, /-/ready  liveness and readiness",
       "  POST /-/reload            reload the manifests, like SIGHUP (probes in flight finish)",

@@ -194,6 +194,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
         "probes at once; more requests wait for a slot within their scrape timeout, then get 503",
       ).default("100"),
     )
+    .addOption(
+      new Option(
+        "--allow-debug",
+        "answer /probe?service=NAME&debug=true with the probe's result and detail (secrets redacted); off by default, since a detail may quote a server's answer",
+      ),
+    )
     .action(async (o) => setCode(await (await import("./serve.js")).serveCommand(o)));
 
   program

@@ -14,6 +14,7 @@ export interface ServeCliOptions {
   root: string;
   env?: string;
   maxConcurrent?: string;
+  allowDebug?: boolean;
 }
 
 export const DEFAULT_LISTEN = "127.0.0.1:9469";
@@ -62,7 +63,11 @@ export async function serveCommand(o: ServeCliOptions): Promise<number> {
     log(`reload failed; still serving the previous manifests:\n${text}`);
     return text;
   };
-  const { server, sockets } = createExporterServer(exporter, { reload, shutdown: stopping.signal });
+  const { server, sockets } = createExporterServer(exporter, {
+    reload,
+    shutdown: stopping.signal,
+    allowDebug: o.allowDebug === true,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -28,6 +28,8 @@ export interface ServerHooks {
   reload: () => Promise<string | undefined>;
   /** Aborted when shutdown starts: queued probes give up, /-/ready answers 503. */
   shutdown: AbortSignal;
+  /** `--allow-debug`: /probe answers `debug=true` (a failure's detail may quote a server's answer). */
+  allowDebug?: boolean;
 }
 
 const TEXT = "text/plain; charset=utf-8";
@@ -98,7 +100,12 @@ async function handle(
       res.on("close", () => {
         if (!res.writableFinished) gone.abort();
       });
-      const debug = url.searchParams.get("debug") === "true";
+      const debugs = url.searchParams.getAll("debug");
+      if (debugs.length > 1 || (debugs.length === 1 && debugs[0] !== "true" && debugs[0] !== "false"))
+        return send(400, "debug takes one value, true or false: /probe?service=NAME&debug=true\n");
+      const debug = debugs[0] === "true";
+      if (debug && !hooks.allowDebug)
+        return send(403, "debug answers are off: start tollgate serve with --allow-debug\n");
       const a = await exporter.probe(
         names[0],
         budget,

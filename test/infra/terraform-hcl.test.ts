@@ -7,7 +7,9 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terraformLiteral } from "../../infra/generate/encode.js";
 import { buildHcldec, hcldec } from "../helpers/hcldec.js";
+import { terraformString } from "../security/grammar-outputs.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 
 const SPEC = path.join(REPO, "test/fixtures/terraform/stack-schema.hcl");
@@ -113,6 +115,44 @@ describe("Terraform's HCL reads every synthesized stack", () => {
       .filter((w) => w !== undefined);
     expect(workdirs.length).toBeGreaterThan(0);
     for (const w of workdirs) expect(w).toBe(HOSTILE_WORKDIR);
+  });
+});
+
+describe("the grammar proof's reading of Terraform strings agrees with HCL's", () => {
+  const TRICKY = [
+    '${file("/etc/passwd")}',
+    "%{ if true }x%{ endif }",
+    "$${",
+    "%%{",
+    "$$${x}",
+    "$$$${x}",
+    "%%%{x}",
+    "$$",
+    "%%",
+    "$",
+    "%",
+    "${",
+    "%{",
+    "a$b%c{d}",
+    "}${}",
+    "plain",
+  ];
+  // One trigger in an otherwise empty stack, read by hcldec: its text, or undefined when refused.
+  const read = async (value: string, i: number): Promise<string | undefined> => {
+    const file = path.join(dir, `string-${i}.tf.json`);
+    await writeFile(file, JSON.stringify({ resource: { null_resource: { probe: { triggers: { s: value } } } } }));
+    const got = hcldec(bin, SPEC, file);
+    return got.ok ? got.value.resource.null_resource.probe.triggers.s : undefined;
+  };
+
+  it.each(TRICKY.map((t, i) => [t, i] as const))("%s", async (t, i) => {
+    // terraformLiteral's output is read back as the very text (what synth relies on) ...
+    expect(await read(terraformLiteral(t), i)).toBe(t);
+    // ... and test/security/grammar-outputs.ts's terraformString reads raw text as HCL does.
+    const ours = terraformString(t);
+    const hcl = await read(t, i);
+    if (ours.expression) expect(hcl).not.toBe(t);
+    else expect(hcl).toBe(ours.text);
   });
 });
 

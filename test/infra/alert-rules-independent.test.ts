@@ -4,10 +4,10 @@
  * synthesized rules.yml runs in promtool's rule engine (Prometheus's own evaluator); each case asks
  * `count by (…) (ALERTS{alertstate="firing"})`, so no expectation is derived from our code.
  */
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AlertCase, runAlertCase } from "../helpers/alert-cases.js";
 import { NOW, REPO, removeDir, runCli, tempDir } from "../helpers/project.js";
 import { requireTool, run } from "../helpers/tools.js";
 
@@ -36,16 +36,7 @@ const S = 'env="staging"';
 const every = (n: number, period: number, odd: number, even: number) =>
   Array.from({ length: n }, (_, i) => ((i + 1) % period === 0 ? odd : even)).join(" ");
 
-interface Case {
-  name: string;
-  series: Record<string, string>;
-  evalTime: string;
-  alert: string;
-  by: string;
-  firing: string[];
-  interval?: string;
-}
-/** [firing label values] empty = quiet. */
+type Case = AlertCase;
 const CASES: Case[] = [
   // ServiceDown: a required service's probe fails for longer than `for: 2m`.
   {
@@ -343,26 +334,7 @@ describe("generated alerts against hand-written scenarios (promtool's rule engin
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))("%s", (_, c) => {
-    const tests = {
-      rule_files: [path.basename(rules)],
-      evaluation_interval: c.interval ?? "1m",
-      tests: [
-        {
-          interval: c.interval ?? "1m",
-          input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
-          promql_expr_test: [
-            {
-              expr: `count by (${c.by}) (ALERTS{alertname="${c.alert}",alertstate="firing"})`,
-              eval_time: c.evalTime,
-              exp_samples: c.firing.map((v) => ({ labels: `{${c.by}="${v}"}`, value: 1 })),
-            },
-          ],
-        },
-      ],
-    };
-    const file = path.join(path.dirname(rules), `independent-${CASES.indexOf(c)}.test.yml`);
-    writeFileSync(file, stringify(tests));
-    const r = run(requireTool("promtool"), ["test", "rules", path.basename(file)], path.dirname(rules));
+    const r = runAlertCase(rules, c, CASES.indexOf(c));
     expect(r.code, r.out).toBe(0);
   });
 });

@@ -16,7 +16,7 @@ const PKG = path.join(REPO, "packages", "webhooks");
 
 it("packs, unpacks into a bare node_modules and verifies a delivery without the rest of Tollgate", () => {
   // --ignore-scripts: the build already ran (npm run build); prepack would rebuild the same files.
-  const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
+  const out = execFileSync("npm", ["pack", "--json", "--offline", "--ignore-scripts", "--pack-destination", dir], {
     cwd: PKG,
     encoding: "utf8",
   });

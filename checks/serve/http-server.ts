@@ -138,7 +138,7 @@ async function handle(
       if (!read) return only("GET");
       return send(
         200,
-        `Tollgate exporter (env ${exporter.config?.env ?? "?"})\n\nGET /probe?service=NAME[&debug=true]\nGET /metrics\nGET /-/healthy\nGET /-/ready\nPOST /-/reload\n`,
+        `Tollgate exporter (env ${exporter.config?.env ?? "?"})\n\nGET /probe?service=NAME${hooks.allowDebug ? "[&debug=true]" : ""}\nGET /metrics\nGET /-/healthy\nGET /-/ready\nPOST /-/reload\n`,
       );
     default:
       return send(404, "not found\n");
